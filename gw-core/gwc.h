@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * gw-core: the AGW data plane (DESIGN.md, "Data-plane model"). Slices are bridge
+ * domains joining endpoints: an untagged port, an 802.1Q VLAN (port, VID), or an
+ * Ethernet-over-GRE tunnel (RFC 2784 with the RFC 2890 key, protocol 0x6558, outer
+ * IPv4). Workers learn MACs per slice and flood inside the slice only. The same
+ * binary is the AGW and the SEP inter-domain gateway (seed 000): a gateway is a
+ * gw-core whose slices join a VLAN on one port and a GRE tunnel on another.
+ *
+ * Threads: every function here is control-thread only (the EAL main lcore) unless
+ * it says otherwise. Workers only run the burst loop of ppm.
+ */
+#ifndef GWC_H
+#define GWC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "ppm.h"
+
+#define GWC_MAX_PORTS 16     /**< physical ports */
+#define GWC_MAX_SLICES 1024  /**< slices at once */
+#define GWC_MAX_EPS 4096     /**< endpoints at once, all slices */
+#define GWC_MAX_WORKERS 16   /**< worker lcores */
+#define GWC_NAME_MAX 64      /**< bytes, with the NUL, of a slice, endpoint or owner name */
+#define GWC_ERR_MAX 256      /**< bytes of an error message */
+#define GWC_EP_NONE 0xffff   /**< "no endpoint" in lookup tables */
+
+/** Drop reasons, generated from gwc_drop.def. */
+enum gwc_drop {
+#define _(n, d) GWC_DROP_##n,
+#include "gwc_drop.def"
+#undef _
+	GWC_DROP_MAX
+};
+
+/** @return the lower-case name of drop reason 'r' ("unknown_vid"); static storage. */
+const char *gwc_drop_name(enum gwc_drop r);
+/** @return the one-line description of drop reason 'r'; static storage. */
+const char *gwc_drop_desc(enum gwc_drop r);
+
+/** Role, from config. It changes nothing in forwarding; status reports it. */
+enum gwc_role {
+	GWC_ROLE_AGW = 0,  /**< access gateway (seed 003) */
+	GWC_ROLE_SEP_GW,   /**< inter-domain gateway of a Slice Exchange Point (seed 000) */
+};
+
+/** Error detail for the caller: what was wrong and what to do. */
+struct gwc_err {
+	char msg[GWC_ERR_MAX];
+};
+
+/** One physical port, as configured. */
+struct gwc_port_conf {
+	char name[PPM_NAME_MAX];   /**< our name ("uplink") */
+	char dev[256];             /**< devargs or PCI address, or an existing ethdev's name */
+	bool has_ip;               /**< the port has an IPv4 address (GRE source, exception path) */
+	uint32_t ip;               /**< IPv4 address, network order */
+	uint8_t prefix;            /**< prefix length of 'ip' */
+	bool has_gw;               /**< 'gateway' is set */
+	uint32_t gateway;          /**< next hop for GRE remotes off-link, network order */
+	char tap[16];              /**< exception TAP name; empty: "gwc-<name>" when has_ip */
+	bool no_tap;               /**< tap = none: frames for the AGW itself are dropped */
+	uint16_t rxd;              /**< rx descriptors; 0: 1024 */
+	uint16_t txd;              /**< tx descriptors; 0: 1024 */
+	uint16_t mtu;              /**< L3 MTU to set, bytes; 0: the device's */
+};
+
+/** gw-core configuration. gwc_conf_defaults() gives working defaults. */
+struct gwc_conf {
+	enum gwc_role role;
+	char control_socket[108];  /**< UNIX socket path */
+	uint16_t burst;            /**< rx burst, mbufs (1..64) */
+	uint32_t drain_us;         /**< tx drain period, us */
+	uint32_t idle_sleep_us;    /**< worker sleep when idle, us; 0: busy poll */
+	uint32_t mac_aging_ms;     /**< learned MAC lifetime, ms */
+	uint32_t mac_table_size;   /**< MAC entries per slice (rounded up to 4 x 2^k) */
+	uint32_t arp_retry_ms;     /**< ARP request period for an unresolved GRE next hop, ms */
+	uint32_t arp_refresh_s;    /**< ARP re-request period for a resolved next hop, s */
+	unsigned int pool_mbufs;   /**< mbufs in the pool */
+	unsigned int pool_cache;   /**< per-lcore mbuf cache */
+	uint16_t data_room;        /**< bytes per mbuf, headroom included */
+	/* EAL */
+	char lcores[64];           /**< EAL -l; the first is the control lcore, the rest workers */
+	enum ppm_huge huge;
+	unsigned int memory_mb;    /**< with --no-huge */
+	char file_prefix[64];
+	char eal_args[256];        /**< appended to EAL's arguments */
+	uint16_t n_ports;
+	struct gwc_port_conf port[GWC_MAX_PORTS];
+	void *cfgfile;             /**< the loaded rte_cfgfile, for [slice] sections; owned */
+};
+
+/** Fill 'c' with defaults (no ports). */
+void gwc_conf_defaults(struct gwc_conf *c);
+
+/**
+ * Load the INI file 'path' into 'c' (defaults first). Unknown sections and keys are
+ * errors, so a typo does not go unnoticed. The keys are documented in README.md.
+ * @return 0, or -EINVAL / -ENOENT with 'e' naming the file, section, key and problem.
+ */
+int gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e);
+
+/** Free what gwc_conf_load() allocated in 'c'. */
+void gwc_conf_free(struct gwc_conf *c);
+
+struct gwc; /* opaque */
+
+/**
+ * Create gw-core after ppm_eal_init(): the mbuf pool, the ports, the exception TAPs,
+ * the rings and the workers (not launched). 'c' is copied.
+ * @return gw-core, or NULL with 'e' saying what failed. Caller frees with gwc_destroy().
+ */
+struct gwc *gwc_create(const struct gwc_conf *c, struct gwc_err *e);
+
+/** Launch the workers. @return 0 or -errno. */
+int gwc_start(struct gwc *g);
+
+/** Stop the workers (they flush their tx buffers first). */
+void gwc_stop(struct gwc *g);
+
+/** Stop everything and free it. gwc_destroy(NULL) does nothing. */
+void gwc_destroy(struct gwc *g);
+
+/**
+ * Create the [slice NAME] sections of the configuration as slices owned by "config".
+ * @return 0, or -errno with 'e' naming the section and the problem (nothing half-made
+ *   stays: a slice whose endpoint fails is removed).
+ */
+int gwc_conf_apply_slices(struct gwc *g, const struct gwc_conf *c, struct gwc_err *e);
+
+/**
+ * One pass of the control thread: the control socket (waiting at most 'timeout_ms'
+ * for it), the exception path both ways, ARP for GRE next hops.
+ * @return 0 or -errno if the control socket failed.
+ */
+int gwc_control_poll(struct gwc *g, int timeout_ms);
+
+/** Listen on 'path' for control clients. @return 0 or -errno (logged). */
+int gwc_ctl_listen(struct gwc *g, const char *path);
+
+/* -------------------------------------------------------- slices and endpoints */
+
+/** Endpoint kinds. */
+enum gwc_ep_type {
+	GWC_EP_PORT = 0,  /**< a whole port, untagged frames */
+	GWC_EP_VLAN,      /**< 802.1Q (port, VID) */
+	GWC_EP_GRE,       /**< Ethernet over GRE (port, remote IPv4, key), RFC 2784/2890 */
+};
+
+/** What an endpoint is. The caller fills it; it is copied. */
+struct gwc_ep_conf {
+	char name[GWC_NAME_MAX];   /**< unique inside its slice */
+	enum gwc_ep_type type;
+	char port[PPM_NAME_MAX];   /**< our port name */
+	uint16_t vid;              /**< VLAN: 1..4094 */
+	bool has_key;              /**< GRE: the key field is present */
+	uint32_t key;              /**< GRE key, host order */
+	uint32_t remote;           /**< GRE: remote tunnel address, network order */
+	bool has_nh;               /**< GRE: 'nh_mac' is configured (no ARP) */
+	struct rte_ether_addr nh_mac; /**< GRE: outer next-hop MAC */
+};
+
+/**
+ * Add slice 'name' owned by 'owner'.
+ * @return the slice's index (>= 0), or -EINVAL (bad name), -EEXIST, -ENOSPC, -ENOMEM,
+ *   with 'e' saying why. Nothing changes on failure.
+ */
+int gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err *e);
+
+/**
+ * Remove slice 'name' and every endpoint in it. Only its owner may.
+ * @return 0, -ENOENT, -EPERM (another owner's), with 'e' saying why.
+ */
+int gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err *e);
+
+/**
+ * Add endpoint 'c' to slice 'slice', owned by 'owner'. Validates everything first
+ * (port exists, VID 1..4094 and free on that port, one untagged endpoint per port,
+ * GRE needs an IPv4 address on its port and a free (remote, key), name unique in
+ * the slice), then publishes the new tables to the workers.
+ * @return the endpoint id (>= 0), or -EINVAL, -ENOENT, -EEXIST, -EADDRINUSE, -ENOSPC,
+ *   -ENOMEM, with 'e' saying why. Nothing changes on failure.
+ */
+int gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc_ep_conf *c,
+	       struct gwc_err *e);
+
+/**
+ * Remove endpoint 'name' of slice 'slice'. Only the endpoint's owner or the slice's
+ * owner may. Learned MACs pointing at it are forgotten.
+ * @return 0, -ENOENT, -EPERM, with 'e' saying why.
+ */
+int gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name,
+	       struct gwc_err *e);
+
+/**
+ * Add a static MAC entry (never ages, learning does not move it) in slice 'slice'
+ * pointing at endpoint 'ep'.
+ * @return 0, -ENOENT, -EPERM, -ENOSPC (its bucket is full of static entries).
+ */
+int gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
+		       const struct rte_ether_addr *mac, const char *ep, struct gwc_err *e);
+
+/** Remove every object 'owner' created. @return how many slices and endpoints went. */
+int gwc_owner_flush(struct gwc *g, const char *owner);
+
+/* -------------------------------------------------------- counters */
+
+/** Endpoint counters: frames as received (after decapsulation) and as sent. */
+struct gwc_ep_stats {
+	uint64_t rx_pkts, rx_bytes;  /**< frames into the slice from this endpoint, bytes of the inner frame */
+	uint64_t tx_pkts, tx_bytes;  /**< frames handed to the port, bytes of the frame on the wire (no FCS) */
+};
+
+/** Slice counters. */
+struct gwc_slice_stats {
+	uint64_t rx_pkts, rx_bytes;  /**< frames that entered the slice */
+	uint64_t flooded;            /**< of those, frames flooded (broadcast, multicast, unknown) */
+	uint64_t learned;            /**< MAC entries learned or moved */
+};
+
+/** @return the slice index of 'name', or -ENOENT. */
+int gwc_slice_find(const struct gwc *g, const char *name);
+/** @return the endpoint id of 'name' in slice 'slice', or -ENOENT. */
+int gwc_ep_find(const struct gwc *g, int slice, const char *name);
+/** Sum endpoint 'id''s counters over all lcores into 'out' (since it was created). */
+void gwc_ep_stats_get(const struct gwc *g, int id, struct gwc_ep_stats *out);
+/** Sum slice 'idx''s counters over all lcores into 'out' (since it was created). */
+void gwc_slice_stats_get(const struct gwc *g, int idx, struct gwc_slice_stats *out);
+/** Sum drops by reason over all lcores into 'out[GWC_DROP_MAX]' (since start). */
+void gwc_drops_get(const struct gwc *g, uint64_t out[GWC_DROP_MAX]);
+
+/* -------------------------------------------------------- for tests and benchmarks */
+
+/**
+ * Run one loop iteration of worker 'w' on the calling thread (rx, process, drain)
+ * and drain again so that every buffered frame is sent. For unit tests with
+ * workers not launched. @return mbufs received.
+ */
+unsigned int gwc_worker_poll_once(struct gwc *g, unsigned int w);
+
+/**
+ * Process 'n' frames as if worker 'w' had received them on port 'port_idx', then
+ * drain. Takes ownership of 'pkts'. Workers must not be launched.
+ */
+void gwc_worker_inject(struct gwc *g, unsigned int w, uint16_t port_idx, struct rte_mbuf **pkts,
+		       uint16_t n);
+
+/** @return the mbuf pool (borrowed). */
+struct rte_mempool *gwc_pool(struct gwc *g);
+/** @return the ppm port of port 'idx' (borrowed), or NULL. */
+const struct ppm_port *gwc_port(const struct gwc *g, uint16_t idx);
+/** @return the number of workers. */
+unsigned int gwc_n_workers(const struct gwc *g);
+/** @return the tables version; each publication adds one. */
+uint32_t gwc_tables_version(const struct gwc *g);
+
+#endif /* GWC_H */

@@ -1,0 +1,833 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gw-core control socket: a UNIX stream socket carrying one JSON object per line
+ * each way (json-c), documented in docs/control-socket.md. Several clients at once;
+ * each names itself with "hello" and owns what it creates. A request that fails
+ * changes nothing and gets {"ok": false, "error": {...}} with the errno name and a
+ * message saying what was wrong.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+
+#include "gwc_priv.h"
+
+#define GWC_VERSION "0.1.0"
+
+typedef int (*op_fn)(struct gwc *g, struct gwc_client *c, struct json_object *args,
+		     struct json_object **res, struct gwc_err *e);
+
+/* ------------------------------------------------------------ argument helpers */
+
+static int
+arg_str(struct json_object *args, const char *key, const char **out, struct gwc_err *e)
+{
+	struct json_object *v;
+
+	if (args == NULL || !json_object_object_get_ex(args, key, &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		gwc_errf(e, "argument '%s' (a string) is required", key);
+		return -EINVAL;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int
+arg_uint(struct json_object *args, const char *key, uint64_t max, uint64_t *out, bool *present,
+	 struct gwc_err *e)
+{
+	struct json_object *v;
+	int64_t x;
+
+	*present = args != NULL && json_object_object_get_ex(args, key, &v);
+	if (!*present)
+		return 0;
+	if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		char *end;
+
+		errno = 0;
+		x = strtoll(s, &end, 0);
+		if (errno != 0 || end == s || *end != '\0')
+			goto bad;
+	} else if (json_object_is_type(v, json_type_int)) {
+		x = json_object_get_int64(v);
+	} else {
+		goto bad;
+	}
+	if (x < 0 || (uint64_t)x > max)
+		goto bad;
+	*out = (uint64_t)x;
+	return 0;
+bad:
+	gwc_errf(e, "argument '%s' must be an integer from 0 to %" PRIu64, key, max);
+	return -EINVAL;
+}
+
+int
+gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gwc_err *e)
+{
+	const char *name, *type, *port, *s;
+	uint64_t v;
+	bool have;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = arg_str(args, "name", &name, e)) != 0 ||
+	    (rc = arg_str(args, "type", &type, e)) != 0 ||
+	    (rc = arg_str(args, "port", &port, e)) != 0)
+		return rc;
+	if (strlen(name) >= sizeof(c->name) || strlen(port) >= sizeof(c->port)) {
+		gwc_errf(e, "endpoint or port name too long");
+		return -EINVAL;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->port, sizeof(c->port), "%s", port);
+	if (strcmp(type, "port") == 0 || strcmp(type, "untagged") == 0) {
+		c->type = GWC_EP_PORT;
+	} else if (strcmp(type, "vlan") == 0) {
+		c->type = GWC_EP_VLAN;
+		if ((rc = arg_uint(args, "vid", 4095, &v, &have, e)) != 0)
+			return rc;
+		if (!have) {
+			gwc_errf(e, "endpoint '%s': a vlan endpoint needs 'vid' (1..4094)", name);
+			return -EINVAL;
+		}
+		c->vid = (uint16_t)v;
+	} else if (strcmp(type, "gre") == 0) {
+		c->type = GWC_EP_GRE;
+		if ((rc = arg_str(args, "remote", &s, e)) != 0)
+			return rc;
+		if (inet_pton(AF_INET, s, &c->remote) != 1) {
+			gwc_errf(e, "endpoint '%s': remote '%s' is not an IPv4 address", name, s);
+			return -EINVAL;
+		}
+		if ((rc = arg_uint(args, "key", UINT32_MAX, &v, &have, e)) != 0)
+			return rc;
+		c->has_key = have;
+		c->key = (uint32_t)v;
+		if (json_object_object_get_ex(args, "nexthop_mac", NULL)) {
+			if ((rc = arg_str(args, "nexthop_mac", &s, e)) != 0)
+				return rc;
+			if (rte_ether_unformat_addr(s, &c->nh_mac) != 0) {
+				gwc_errf(e, "endpoint '%s': nexthop_mac '%s' is not a MAC address",
+					 name, s);
+				return -EINVAL;
+			}
+			c->has_nh = true;
+		}
+	} else {
+		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan or gre)", name, type);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *
+ep_type_name(enum gwc_ep_type t)
+{
+	return t == GWC_EP_VLAN ? "vlan" : t == GWC_EP_GRE ? "gre" : "port";
+}
+
+static void
+add_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static const char *
+ip_str(rte_be32_t ip, char *buf)
+{
+	return inet_ntop(AF_INET, &ip, buf, INET_ADDRSTRLEN);
+}
+
+/* ------------------------------------------------------------ operations */
+
+static int
+op_hello(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	 struct gwc_err *e)
+{
+	const char *name;
+	int rc = arg_str(args, "client", &name, e);
+
+	if (rc != 0)
+		return rc;
+	if (name[0] == '\0' || strlen(name) >= sizeof(c->owner)) {
+		gwc_errf(e, "client name must be 1 to %d characters", GWC_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(c->owner, sizeof(c->owner), "%s", name);
+	*res = json_object_new_object();
+	add_str(*res, "version", GWC_VERSION);
+	add_str(*res, "role", g->conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw");
+	add_str(*res, "client", c->owner);
+	return 0;
+}
+
+static int
+op_ping(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	struct gwc_err *e)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	*res = json_object_new_object();
+	add_str(*res, "version", GWC_VERSION);
+	add_u64(*res, "tables_version", g->version);
+	return 0;
+}
+
+static struct json_object *
+ep_json(const struct gwc *g, int id, bool counters)
+{
+	const struct gwc_ep *ep = &g->ep[id].ep;
+	struct json_object *o = json_object_new_object();
+	char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	add_str(o, "name", ep->conf.name);
+	add_str(o, "type", ep_type_name(ep->conf.type));
+	add_str(o, "port", ep->conf.port);
+	add_str(o, "owner", ep->owner);
+	add_u64(o, "id", (uint64_t)id);
+	if (ep->conf.type == GWC_EP_VLAN)
+		add_u64(o, "vid", ep->conf.vid);
+	if (ep->conf.type == GWC_EP_GRE) {
+		const struct gwc_tables *t = g->tables;
+		const struct gwc_ep *pub = t->ep[id];
+
+		add_str(o, "remote", ip_str(ep->conf.remote, ip));
+		if (ep->conf.has_key)
+			add_u64(o, "key", ep->conf.key);
+		if (pub != NULL) {
+			add_str(o, "local", ip_str(pub->local, ip));
+			add_str(o, "nexthop", ip_str(pub->nh_ip, ip));
+			json_object_object_add(o, "nexthop_resolved",
+					       json_object_new_boolean(pub->nh_ok));
+			if (pub->nh_ok) {
+				rte_ether_format_addr(mac, sizeof(mac), &pub->conf.nh_mac);
+				add_str(o, "nexthop_mac", mac);
+			}
+		}
+	}
+	if (counters) {
+		struct gwc_ep_stats s;
+
+		gwc_ep_stats_get(g, id, &s);
+		add_u64(o, "rx_pkts", s.rx_pkts);
+		add_u64(o, "rx_bytes", s.rx_bytes);
+		add_u64(o, "tx_pkts", s.tx_pkts);
+		add_u64(o, "tx_bytes", s.tx_bytes);
+	}
+	return o;
+}
+
+static struct json_object *
+slice_json(const struct gwc *g, int s, bool counters)
+{
+	struct json_object *o = json_object_new_object(), *eps = json_object_new_array();
+	int i;
+
+	add_str(o, "name", g->slice[s].name);
+	add_str(o, "owner", g->slice[s].owner);
+	add_u64(o, "id", (uint64_t)s);
+	if (counters) {
+		struct gwc_slice_stats st;
+
+		gwc_slice_stats_get(g, s, &st);
+		add_u64(o, "rx_pkts", st.rx_pkts);
+		add_u64(o, "rx_bytes", st.rx_bytes);
+		add_u64(o, "flooded", st.flooded);
+		add_u64(o, "learned", st.learned);
+	}
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (g->ep[i].used && g->ep[i].ep.slice == s)
+			json_object_array_add(eps, ep_json(g, i, counters));
+	json_object_object_add(o, "endpoints", eps);
+	return o;
+}
+
+static int
+slices_json(struct gwc *g, struct json_object *args, struct json_object **res, bool counters,
+	    struct gwc_err *e)
+{
+	struct json_object *arr = json_object_new_array();
+	const char *only = NULL;
+	int s;
+
+	if (args != NULL && json_object_object_get_ex(args, "slice", NULL)) {
+		int rc = arg_str(args, "slice", &only, e);
+
+		if (rc != 0 || gwc_slice_find(g, only) < 0) {
+			json_object_put(arr);
+			if (rc == 0)
+				gwc_errf(e, "no slice '%s'", only);
+			return rc != 0 ? rc : -ENOENT;
+		}
+	}
+	for (s = 0; s < GWC_MAX_SLICES; s++)
+		if (g->slice[s].used && (only == NULL || strcmp(only, g->slice[s].name) == 0))
+			json_object_array_add(arr, slice_json(g, s, counters));
+	*res = json_object_new_object();
+	json_object_object_add(*res, "slices", arr);
+	return 0;
+}
+
+static int
+op_slice_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	      struct json_object **res, struct gwc_err *e)
+{
+	RTE_SET_USED(c);
+	return slices_json(g, args, res, false, e);
+}
+
+static int
+op_slice_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	     struct json_object **res, struct gwc_err *e)
+{
+	const char *name;
+	int rc = arg_str(args, "name", &name, e);
+
+	if (rc == 0)
+		rc = gwc_slice_add(g, c->owner, name, e);
+	if (rc < 0)
+		return rc;
+	*res = json_object_new_object();
+	add_u64(*res, "id", (uint64_t)rc);
+	return 0;
+}
+
+static int
+op_slice_del(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	     struct json_object **res, struct gwc_err *e)
+{
+	const char *name;
+	int rc = arg_str(args, "name", &name, e);
+
+	RTE_SET_USED(res);
+	return rc != 0 ? rc : gwc_slice_del(g, c->owner, name, e);
+}
+
+static int
+op_ep_add(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	  struct gwc_err *e)
+{
+	struct gwc_ep_conf conf;
+	const char *slice;
+	int rc;
+
+	if ((rc = arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = gwc_ep_conf_from_json(&conf, args, e)) != 0)
+		return rc;
+	rc = gwc_ep_add(g, c->owner, slice, &conf, e);
+	if (rc < 0)
+		return rc;
+	*res = ep_json(g, rc, false);
+	return 0;
+}
+
+static int
+op_ep_del(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	  struct gwc_err *e)
+{
+	const char *slice, *name;
+	int rc;
+
+	RTE_SET_USED(res);
+	if ((rc = arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = arg_str(args, "name", &name, e)) != 0)
+		return rc;
+	return gwc_ep_del(g, c->owner, slice, name, e);
+}
+
+static int
+op_mac_add(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	   struct gwc_err *e)
+{
+	const char *slice, *mac, *ep;
+	struct rte_ether_addr a;
+	int rc;
+
+	RTE_SET_USED(res);
+	if ((rc = arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = arg_str(args, "mac", &mac, e)) != 0 ||
+	    (rc = arg_str(args, "endpoint", &ep, e)) != 0)
+		return rc;
+	if (rte_ether_unformat_addr(mac, &a) != 0) {
+		gwc_errf(e, "'%s' is not a MAC address", mac);
+		return -EINVAL;
+	}
+	return gwc_mac_add_static(g, c->owner, slice, &a, ep, e);
+}
+
+struct mac_walk_ctx {
+	const struct gwc *g;
+	struct json_object *arr;
+};
+
+static void
+mac_walk_cb(void *arg, const struct rte_ether_addr *mac, uint16_t ep, bool is_static,
+	    uint64_t age_ms)
+{
+	struct mac_walk_ctx *w = arg;
+	struct json_object *o;
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+
+	if (!w->g->ep[ep].used)
+		return;
+	o = json_object_new_object();
+	rte_ether_format_addr(buf, sizeof(buf), mac);
+	add_str(o, "mac", buf);
+	add_str(o, "endpoint", w->g->ep[ep].ep.conf.name);
+	json_object_object_add(o, "static", json_object_new_boolean(is_static));
+	add_u64(o, "age_ms", age_ms);
+	json_object_array_add(w->arr, o);
+}
+
+static int
+op_mac_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	    struct json_object **res, struct gwc_err *e)
+{
+	struct mac_walk_ctx w = { .g = g };
+	const char *slice;
+	int rc, s;
+
+	RTE_SET_USED(c);
+	if ((rc = arg_str(args, "slice", &slice, e)) != 0)
+		return rc;
+	s = gwc_slice_find(g, slice);
+	if (s < 0) {
+		gwc_errf(e, "no slice '%s'", slice);
+		return -ENOENT;
+	}
+	w.arr = json_object_new_array();
+	gwc_mac_walk(g->slice[s].mac, rte_rdtsc(), mac_walk_cb, &w);
+	*res = json_object_new_object();
+	json_object_object_add(*res, "macs", w.arr);
+	return 0;
+}
+
+static int
+op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	 struct gwc_err *e)
+{
+	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0;
+	struct json_object *d, *x;
+	unsigned int r, w;
+	int rc;
+
+	RTE_SET_USED(c);
+	rc = slices_json(g, args, res, true, e);
+	if (rc != 0)
+		return rc;
+	gwc_drops_get(g, drops);
+	d = json_object_new_object();
+	for (r = 0; r < GWC_DROP_MAX; r++)
+		add_u64(d, gwc_drop_name((enum gwc_drop)r), drops[r]);
+	json_object_object_add(*res, "drops", d);
+	for (w = 0; w < g->n_workers; w++) {
+		punted += g->lc[w]->punted;
+		injected += g->lc[w]->injected;
+	}
+	x = json_object_new_object();
+	add_u64(x, "punted", punted);
+	add_u64(x, "to_tap", g->exc_to_tap);
+	add_u64(x, "no_tap", g->exc_no_tap);
+	add_u64(x, "from_tap", g->exc_from_tap);
+	add_u64(x, "injected", injected);
+	add_u64(x, "inject_full", g->inject_full);
+	add_u64(x, "arp_requests", g->arp_sent);
+	json_object_object_add(*res, "exception", x);
+	return 0;
+}
+
+static int
+op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	  struct gwc_err *e)
+{
+	struct json_object *ports = json_object_new_array(), *wk = json_object_new_array();
+	unsigned int p, w, n_sl = 0, n_ep = 0, i;
+	char buf[64];
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	for (p = 0; p < g->n_ports; p++) {
+		const struct gwc_port_conf *pc = &g->conf.port[p];
+		struct json_object *o = json_object_new_object();
+		struct rte_eth_stats st;
+		struct rte_eth_link link;
+
+		add_str(o, "name", pc->name);
+		add_str(o, "dev", pc->dev);
+		add_u64(o, "ethdev", g->port[p].port_id);
+		rte_ether_format_addr(buf, sizeof(buf), &g->port[p].mac);
+		add_str(o, "mac", buf);
+		add_u64(o, "mtu", g->port[p].mtu);
+		if (pc->has_ip) {
+			char ip[INET_ADDRSTRLEN];
+
+			snprintf(buf, sizeof(buf), "%s/%u", ip_str(pc->ip, ip), pc->prefix);
+			add_str(o, "ipv4", buf);
+		}
+		if (g->tap[p].started)
+			add_str(o, "tap", g->tap[p].name);
+		if (rte_eth_link_get_nowait(g->port[p].port_id, &link) == 0)
+			json_object_object_add(o, "link_up",
+					       json_object_new_boolean(link.link_status != 0));
+		if (rte_eth_stats_get(g->port[p].port_id, &st) == 0) {
+			add_u64(o, "rx_pkts", st.ipackets);
+			add_u64(o, "rx_bytes", st.ibytes);
+			add_u64(o, "rx_missed", st.imissed);
+			add_u64(o, "rx_errors", st.ierrors);
+			add_u64(o, "rx_nombuf", st.rx_nombuf);
+			add_u64(o, "tx_pkts", st.opackets);
+			add_u64(o, "tx_bytes", st.obytes);
+			add_u64(o, "tx_errors", st.oerrors);
+		}
+		json_object_array_add(ports, o);
+	}
+	for (w = 0; w < g->n_workers; w++) {
+		struct json_object *o = json_object_new_object();
+
+		add_u64(o, "lcore", g->worker[w].lcore_id);
+		add_u64(o, "rx_queues", g->worker[w].nb_rxq);
+		add_u64(o, "loops", g->worker[w].loops);
+		add_u64(o, "busy_loops", g->worker[w].busy_loops);
+		json_object_array_add(wk, o);
+	}
+	for (i = 0; i < GWC_MAX_SLICES; i++)
+		n_sl += g->slice[i].used;
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		n_ep += g->ep[i].used;
+	*res = json_object_new_object();
+	add_str(*res, "version", GWC_VERSION);
+	add_str(*res, "role", g->conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw");
+	json_object_object_add(*res, "hugepages", json_object_new_boolean(ppm_eal_uses_hugepages()));
+	add_u64(*res, "tsc_hz", rte_get_tsc_hz());
+	add_u64(*res, "tables_version", g->version);
+	add_u64(*res, "slices", n_sl);
+	add_u64(*res, "endpoints", n_ep);
+	add_u64(*res, "pool_free", rte_mempool_avail_count(g->pool));
+	json_object_object_add(*res, "ports", ports);
+	json_object_object_add(*res, "workers", wk);
+	return 0;
+}
+
+static int
+op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	       struct json_object **res, struct gwc_err *e)
+{
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	*res = json_object_new_object();
+	add_u64(*res, "removed", (uint64_t)gwc_owner_flush(g, c->owner));
+	return 0;
+}
+
+static int op_help(struct gwc *g, struct gwc_client *c, struct json_object *args,
+		   struct json_object **res, struct gwc_err *e);
+
+static const struct {
+	const char *name;
+	op_fn fn;
+	const char *help;
+} ops[] = {
+	{ "hello", op_hello, "client=NAME: name this connection; it owns what it creates" },
+	{ "ping", op_ping, "liveness and tables version" },
+	{ "status", op_status, "role, ports with ethdev counters, workers" },
+	{ "slice.add", op_slice_add, "name=SLICE" },
+	{ "slice.del", op_slice_del, "name=SLICE: removes its endpoints too (owner only)" },
+	{ "slice.list", op_slice_list, "[slice=SLICE]: slices and their endpoints" },
+	{ "endpoint.add", op_ep_add,
+	  "slice= name= type=port|vlan|gre port= [vid=] [remote= key= nexthop_mac=]" },
+	{ "endpoint.del", op_ep_del, "slice= name=" },
+	{ "mac.add", op_mac_add, "slice= mac= endpoint=: a static MAC entry" },
+	{ "mac.list", op_mac_list, "slice=: learned and static MACs" },
+	{ "stats", op_stats, "[slice=]: slice and endpoint counters, drops by reason" },
+	{ "owner.flush", op_owner_flush, "remove everything this client owns" },
+	{ "help", op_help, "this list" },
+};
+
+static int
+op_help(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	struct gwc_err *e)
+{
+	unsigned int i;
+
+	RTE_SET_USED(g);
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	*res = json_object_new_object();
+	for (i = 0; i < RTE_DIM(ops); i++)
+		add_str(*res, ops[i].name, ops[i].help);
+	return 0;
+}
+
+/* ------------------------------------------------------------ framing */
+
+static void
+reply(struct gwc_client *c, struct json_object *resp)
+{
+	const char *s = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+	size_t len = strlen(s), off = 0;
+
+	while (off < len) {
+		ssize_t n = send(c->fd, s + off, len - off, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;   /* the client is gone or stuck (SO_SNDTIMEO); poll closes it */
+		off += (size_t)n;
+	}
+	(void)send(c->fd, "\n", 1, MSG_NOSIGNAL);
+}
+
+static void
+handle_line(struct gwc *g, struct gwc_client *c, const char *line)
+{
+	struct json_object *req, *resp = json_object_new_object(), *res = NULL, *v, *args = NULL;
+	struct gwc_err e = { "" };
+	const char *op = NULL;
+	unsigned int i;
+	int rc = -EINVAL;
+
+	req = json_tokener_parse(line);
+	if (req == NULL || !json_object_is_type(req, json_type_object)) {
+		gwc_errf(&e, "request is not a JSON object");
+	} else {
+		if (json_object_object_get_ex(req, "id", &v))
+			json_object_object_add(resp, "id", json_object_get(v));
+		if (json_object_object_get_ex(req, "args", &args) &&
+		    !json_object_is_type(args, json_type_object)) {
+			gwc_errf(&e, "'args' must be an object");
+			goto out;
+		}
+		if (!json_object_object_get_ex(req, "op", &v) ||
+		    !json_object_is_type(v, json_type_string)) {
+			gwc_errf(&e, "'op' (a string) is required; op \"help\" lists them");
+			goto out;
+		}
+		op = json_object_get_string(v);
+		for (i = 0; i < RTE_DIM(ops); i++)
+			if (strcmp(ops[i].name, op) == 0)
+				break;
+		if (i == RTE_DIM(ops)) {
+			rc = -EOPNOTSUPP;
+			gwc_errf(&e, "unknown op '%s'; op \"help\" lists them", op);
+			goto out;
+		}
+		rc = ops[i].fn(g, c, args, &res, &e);
+	}
+out:
+	json_object_object_add(resp, "ok", json_object_new_boolean(rc >= 0));
+	if (rc >= 0) {
+		json_object_object_add(resp, "result", res != NULL ? res : json_object_new_object());
+	} else {
+		struct json_object *err = json_object_new_object();
+		const char *en = strerrorname_np(-rc);
+
+		json_object_put(res);
+		add_str(err, "code", en != NULL ? en : "EIO");
+		add_u64(err, "errno", (uint64_t)-rc);
+		add_str(err, "message", e.msg[0] != '\0' ? e.msg : strerror(-rc));
+		json_object_object_add(resp, "error", err);
+		if (op != NULL)
+			GWC_LOG(INFO, "client %s: %s refused: %s", c->owner, op, e.msg);
+	}
+	reply(c, resp);
+	json_object_put(resp);
+	json_object_put(req);
+}
+
+static void
+client_close(struct gwc *g, unsigned int i)
+{
+	close(g->client[i]->fd);
+	rte_free(g->client[i]);
+	g->client[i] = NULL;
+}
+
+int
+gwc_ctl_listen(struct gwc *g, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)];
+	char *slash;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		GWC_LOG(ERR, "control socket %s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0750);   /* one level, like /run/agw; an existing one is fine */
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 16) != 0) {
+		int rc = -errno;
+
+		GWC_LOG(ERR, "control socket %s: %s", path, strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	chmod(path, 0660);
+	g->listen_fd = fd;
+	snprintf(g->sock_path, sizeof(g->sock_path), "%s", path);
+	GWC_LOG(INFO, "control socket %s: listening", path);
+	return 0;
+}
+
+void
+gwc_ctl_close(struct gwc *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < GWC_MAX_CLIENTS; i++)
+		if (g->client[i] != NULL)
+			client_close(g, i);
+	if (g->listen_fd >= 0) {
+		close(g->listen_fd);
+		unlink(g->sock_path);
+		g->listen_fd = -1;
+	}
+}
+
+static void
+accept_client(struct gwc *g)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	unsigned int i;
+	int fd;
+
+	fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (i = 0; i < GWC_MAX_CLIENTS && g->client[i] != NULL; i++)
+		;
+	if (i == GWC_MAX_CLIENTS) {
+		static const char full[] = "{\"ok\":false,\"error\":{\"code\":\"EMFILE\",\"errno\":24,"
+					   "\"message\":\"too many control clients\"}}\n";
+
+		(void)send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL);
+		close(fd);
+		return;
+	}
+	g->client[i] = rte_zmalloc("gwc_client", sizeof(struct gwc_client), 0);
+	if (g->client[i] == NULL) {
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	g->client[i]->fd = fd;
+	snprintf(g->client[i]->owner, sizeof(g->client[i]->owner), "client-%u", ++g->next_client);
+}
+
+/* Read what client 'i' sent and answer each complete line. @return false to close it. */
+static bool
+client_read(struct gwc *g, unsigned int i)
+{
+	struct gwc_client *c = g->client[i];
+	ssize_t n;
+	char *nl;
+
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return false;
+	if (n < 0)
+		return true;
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+		size_t used = (size_t)(nl - c->buf) + 1;
+
+		*nl = '\0';
+		if (nl != c->buf)
+			handle_line(g, c, c->buf);
+		memmove(c->buf, c->buf + used, c->len - used);
+		c->len -= used;
+		c->buf[c->len] = '\0';
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		struct json_object *r = json_object_new_object(), *err = json_object_new_object();
+
+		add_str(err, "code", "EMSGSIZE");
+		add_u64(err, "errno", EMSGSIZE);
+		add_str(err, "message", "request longer than 64 KiB");
+		json_object_object_add(r, "ok", json_object_new_boolean(false));
+		json_object_object_add(r, "error", err);
+		reply(c, r);
+		json_object_put(r);
+		return false;
+	}
+	return true;
+}
+
+int
+gwc_ctl_poll(struct gwc *g, int timeout_ms)
+{
+	struct pollfd pfd[GWC_MAX_CLIENTS + 1];
+	unsigned int idx[GWC_MAX_CLIENTS + 1], n = 0, i;
+	int rc;
+
+	if (g->listen_fd >= 0) {
+		pfd[n].fd = g->listen_fd;
+		pfd[n].events = POLLIN;
+		idx[n++] = UINT32_MAX;
+	}
+	for (i = 0; i < GWC_MAX_CLIENTS; i++)
+		if (g->client[i] != NULL) {
+			pfd[n].fd = g->client[i]->fd;
+			pfd[n].events = POLLIN;
+			idx[n++] = i;
+		}
+	rc = poll(pfd, n, timeout_ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < n && rc > 0; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (idx[i] == UINT32_MAX)
+			accept_client(g);
+		else if (!client_read(g, idx[i]))
+			client_close(g, idx[i]);
+	}
+	return 0;
+}
+
+int
+gwc_control_poll(struct gwc *g, int timeout_ms)
+{
+	int rc = gwc_ctl_poll(g, timeout_ms);
+
+	gwc_exc_poll(g);
+	return rc;
+}

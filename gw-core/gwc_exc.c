@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The exception path, control thread side. Frames workers punted (ARP for a port's
+ * address, IPv4 to it that is not GRE) go to that port's TAP, where the kernel
+ * (and later charon) answers; frames the kernel sends on a TAP go out of its port
+ * through worker 0's inject ring. On the way, ARP from a GRE next hop resolves
+ * that next hop (RFC 826); unresolved next hops are asked for periodically.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "gwc_priv.h"
+
+rte_be32_t
+gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote)
+{
+	const struct gwc_port_conf *pc = &g->conf.port[port];
+	uint32_t mask = pc->prefix == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - pc->prefix));
+
+	if (((remote ^ pc->ip) & mask) == 0 || !pc->has_gw)
+		return remote;
+	return pc->gateway;
+}
+
+const struct gwc_neigh *
+gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < GWC_MAX_NEIGH; i++)
+		if (g->neigh[i].used && g->neigh[i].port == port && g->neigh[i].ip == ip)
+			return &g->neigh[i];
+	return NULL;
+}
+
+/* Keep one neighbor per (port, next hop) that a GRE endpoint without a static MAC needs. */
+void
+gwc_neigh_sync(struct gwc *g)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < GWC_MAX_NEIGH; i++) {
+		bool needed = false;
+
+		if (!g->neigh[i].used)
+			continue;
+		for (j = 0; j < GWC_MAX_EPS && !needed; j++) {
+			const struct gwc_ep *ep = &g->ep[j].ep;
+
+			needed = g->ep[j].used && ep->type == GWC_EP_GRE && !ep->conf.has_nh &&
+				 ep->port == g->neigh[i].port &&
+				 gwc_nexthop_ip(g, ep->port, ep->conf.remote) == g->neigh[i].ip;
+		}
+		if (!needed)
+			memset(&g->neigh[i], 0, sizeof(g->neigh[i]));
+	}
+	for (j = 0; j < GWC_MAX_EPS; j++) {
+		const struct gwc_ep *ep = &g->ep[j].ep;
+		rte_be32_t nh;
+
+		if (!g->ep[j].used || ep->type != GWC_EP_GRE || ep->conf.has_nh)
+			continue;
+		nh = gwc_nexthop_ip(g, ep->port, ep->conf.remote);
+		if (gwc_neigh_find(g, ep->port, nh) != NULL)
+			continue;
+		for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
+			;
+		if (i == GWC_MAX_NEIGH) {
+			GWC_LOG(WARNING, "neighbor table full (%d): next hop of endpoint %s not "
+					 "resolved", GWC_MAX_NEIGH, ep->conf.name);
+			continue;
+		}
+		g->neigh[i].used = true;
+		g->neigh[i].port = ep->port;
+		g->neigh[i].ip = nh;
+		g->neigh[i].last_req_tsc = 0;  /* ask at once */
+	}
+}
+
+static void
+inject(struct gwc *g, uint16_t port, struct rte_mbuf *m)
+{
+	m->hash.usr = port;
+	if (rte_ring_sp_enqueue(g->lc[0]->inject, m) != 0) {
+		g->inject_full++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void
+arp_request(struct gwc *g, struct gwc_neigh *n)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+
+	if (m == NULL)
+		return;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
+	a = (struct rte_arp_hdr *)(eth + 1);
+	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
+	rte_ether_addr_copy(&g->port[n->port].mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	rte_ether_addr_copy(&g->port[n->port].mac, &a->arp_data.arp_sha);
+	a->arp_data.arp_sip = g->conf.port[n->port].ip;
+	memset(&a->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
+	a->arp_data.arp_tip = n->ip;
+	inject(g, n->port, m);
+	n->requests++;
+	g->arp_sent++;
+}
+
+/* Learn a next hop's MAC from any ARP it sends us. @return true if a MAC changed. */
+static bool
+arp_snoop(struct gwc *g, uint16_t port, const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(eth + 1);
+	unsigned int i;
+
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) ||
+	    m->data_len < sizeof(*eth) + sizeof(*a) ||
+	    a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+	    a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
+	    a->arp_plen != 4 || !rte_is_unicast_ether_addr(&a->arp_data.arp_sha))
+		return false;
+	for (i = 0; i < GWC_MAX_NEIGH; i++) {
+		struct gwc_neigh *n = &g->neigh[i];
+
+		if (!n->used || n->port != port || n->ip != a->arp_data.arp_sip)
+			continue;
+		if (n->resolved && rte_is_same_ether_addr(&n->mac, &a->arp_data.arp_sha))
+			return false;
+		rte_ether_addr_copy(&a->arp_data.arp_sha, &n->mac);
+		n->resolved = true;
+		n->last_req_tsc = rte_rdtsc();
+		GWC_LOG(INFO, "port %s: next hop " RTE_ETHER_ADDR_PRT_FMT " resolved",
+			g->conf.port[port].name, RTE_ETHER_ADDR_BYTES(&n->mac));
+		return true;
+	}
+	return false;
+}
+
+void
+gwc_exc_poll(struct gwc *g)
+{
+	struct rte_mbuf *pkts[32];
+	bool changed = false;
+	uint64_t now, hz;
+	unsigned int i, n;
+	uint16_t p;
+
+	n = rte_ring_sc_dequeue_burst(g->exc, (void **)pkts, RTE_DIM(pkts), NULL);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t port = g->port_by_ethdev[m->port];
+
+		if (port >= g->n_ports) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		changed |= arp_snoop(g, port, m);
+		if (!g->tap[port].started) {
+			g->exc_no_tap++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (rte_eth_tx_burst(g->tap[port].port_id, 0, &m, 1) == 1) {
+			g->exc_to_tap++;
+		} else {
+			g->exc_no_tap++;
+			rte_pktmbuf_free(m);
+		}
+	}
+
+	for (p = 0; p < g->n_ports; p++) {
+		if (!g->tap[p].started)
+			continue;
+		n = rte_eth_rx_burst(g->tap[p].port_id, 0, pkts, RTE_DIM(pkts));
+		for (i = 0; i < n; i++) {
+			g->exc_from_tap++;
+			inject(g, p, pkts[i]);
+		}
+	}
+
+	now = rte_rdtsc();
+	hz = rte_get_tsc_hz();
+	if (now - g->last_arp_tsc >= hz / 20) {
+		g->last_arp_tsc = now;
+		for (i = 0; i < GWC_MAX_NEIGH; i++) {
+			struct gwc_neigh *nb = &g->neigh[i];
+			uint64_t period = nb->resolved ? hz * g->conf.arp_refresh_s
+						       : hz / 1000 * g->conf.arp_retry_ms;
+
+			if (nb->used && (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
+				nb->last_req_tsc = now;
+				arp_request(g, nb);
+			}
+		}
+	}
+	if (changed && gwc_tables_publish(g) != 0)
+		GWC_LOG(ERR, "tables: could not publish a resolved next hop (out of memory)");
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-slice MAC table, control-thread half: create, forget an endpoint, static entries, walk. */
+#include <errno.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+
+#include "gwc_mac.h"
+
+struct gwc_mac_table *
+gwc_mac_create(uint32_t entries, uint64_t age_tsc)
+{
+	uint32_t buckets = rte_align32pow2(RTE_MAX(entries / GWC_MAC_WAYS, 1u));
+	struct gwc_mac_table *t;
+
+	t = rte_zmalloc("gwc_mac", sizeof(*t) + (size_t)buckets * GWC_MAC_WAYS *
+				   sizeof(struct gwc_mac_slot), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		return NULL;
+	t->bucket_mask = buckets - 1;
+	t->age_tsc = age_tsc;
+	t->refresh_tsc = age_tsc / 8;
+	return t;
+}
+
+void
+gwc_mac_destroy(struct gwc_mac_table *t)
+{
+	rte_free(t);
+}
+
+void
+gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep)
+{
+	uint64_t i, n = ((uint64_t)t->bucket_mask + 1) * GWC_MAC_WAYS;
+
+	for (i = 0; i < n; i++) {
+		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
+
+		if (k != 0 && (uint16_t)k == ep)
+			__atomic_store_n(&t->slot[i].key, 0, __ATOMIC_RELAXED);
+	}
+}
+
+int
+gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep)
+{
+	uint64_t m48 = gwc_mac48(mac);
+	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48), *victim = NULL;
+	unsigned int w;
+
+	for (w = 0; w < GWC_MAC_WAYS; w++) {
+		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
+
+		if (k != 0 && (k >> 16) == m48) {
+			victim = &b[w];
+			break;
+		}
+		if (victim == NULL &&
+		    __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED) != GWC_MAC_STATIC)
+			victim = &b[w];
+	}
+	if (victim == NULL)
+		return -ENOSPC;
+	__atomic_store_n(&victim->seen, GWC_MAC_STATIC, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->key, (m48 << 16) | ep, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg)
+{
+	uint64_t i, n = ((uint64_t)t->bucket_mask + 1) * GWC_MAC_WAYS, hz = rte_get_tsc_hz();
+
+	for (i = 0; i < n; i++) {
+		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
+		struct rte_ether_addr mac;
+		uint64_t m48 = k >> 16;
+
+		if (k == 0 || !gwc_mac_live(seen, now, t->age_tsc))
+			continue;
+		memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
+		fn(arg, &mac, (uint16_t)k, seen == GWC_MAC_STATIC,
+		   seen == GWC_MAC_STATIC ? 0 : (now - seen) * 1000 / hz);
+	}
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-slice MAC learning table, fast-path half (inline; the control-thread half
+ * is gwc_mac.c). Set-associative: a MAC hashes to one bucket of GWC_MAC_WAYS
+ * slots. Lock-free: workers write slots with relaxed atomic stores; a reader may
+ * see a slot mid-update, which at worst floods one frame or sends it to the
+ * endpoint the MAC just left. Aging is lazy: an entry older than age_tsc is a miss,
+ * and learning reuses it.
+ */
+#ifndef GWC_MAC_H
+#define GWC_MAC_H
+
+#include <string.h>
+
+#include "gwc_priv.h"
+
+static inline uint64_t
+gwc_mac48(const struct rte_ether_addr *a)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v;
+}
+
+static inline struct gwc_mac_slot *
+gwc_mac_bucket(const struct gwc_mac_table *t, uint64_t m48)
+{
+	uint64_t h = m48 * 0x9e3779b97f4a7c15ull;
+
+	return (struct gwc_mac_slot *)&t->slot[((h >> 32) & t->bucket_mask) * GWC_MAC_WAYS];
+}
+
+static inline bool
+gwc_mac_live(uint64_t seen, uint64_t now, uint64_t age_tsc)
+{
+	return seen == GWC_MAC_STATIC || now - seen <= age_tsc;
+}
+
+/* @return the endpoint id 'mac' was learned on, or GWC_EP_NONE. Any lcore. */
+static inline uint16_t
+gwc_mac_lookup(const struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint64_t now)
+{
+	uint64_t m48 = gwc_mac48(mac);
+	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48);
+	unsigned int w;
+
+	for (w = 0; w < GWC_MAC_WAYS; w++) {
+		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
+
+		if (k != 0 && (k >> 16) == m48 &&
+		    gwc_mac_live(__atomic_load_n(&b[w].seen, __ATOMIC_RELAXED), now, t->age_tsc))
+			return (uint16_t)k;
+	}
+	return GWC_EP_NONE;
+}
+
+/*
+ * Learn that 'mac' lives behind endpoint 'ep' at time 'now'.
+ * @return true when an entry was created or moved. Any lcore.
+ */
+static inline bool
+gwc_mac_learn(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep, uint64_t now)
+{
+	uint64_t m48 = gwc_mac48(mac), key = (m48 << 16) | ep;
+	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48), *victim = NULL;
+	uint64_t oldest = UINT64_MAX;
+	unsigned int w;
+
+	for (w = 0; w < GWC_MAC_WAYS; w++) {
+		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
+
+		if (k != 0 && (k >> 16) == m48) {
+			if (seen == GWC_MAC_STATIC)
+				return false;               /* static wins over learning */
+			if (k == key) {
+				if (now - seen > t->refresh_tsc)
+					__atomic_store_n(&b[w].seen, now, __ATOMIC_RELAXED);
+				return false;
+			}
+			victim = &b[w];                     /* the MAC moved */
+			break;
+		}
+		if (k == 0 || !gwc_mac_live(seen, now, t->age_tsc)) {
+			if (victim == NULL || oldest != 0) {
+				victim = &b[w];
+				oldest = 0;
+			}
+		} else if (seen != GWC_MAC_STATIC && oldest != 0 && seen < oldest) {
+			victim = &b[w];
+			oldest = seen;
+		}
+	}
+	if (victim == NULL)
+		return false;                               /* bucket full of static entries */
+	__atomic_store_n(&victim->seen, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->key, key, __ATOMIC_RELEASE);
+	return true;
+}
+
+#endif /* GWC_MAC_H */

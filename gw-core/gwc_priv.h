@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gw-core internals shared by the files of gw-core/ (not public): the published
+ * tables workers read, the per-slice MAC table, per-lcore state and the control
+ * thread's model of slices and endpoints.
+ */
+#ifndef GWC_PRIV_H
+#define GWC_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+
+#include "gwc.h"
+#include "ppm.h"
+
+struct rte_hash;
+struct rte_ring;
+struct rte_rcu_qsbr;
+
+extern int gwc_logtype;
+#define RTE_LOGTYPE_GWC gwc_logtype
+#define GWC_LOG(l, fmt, ...) RTE_LOG(l, GWC, fmt "\n", ##__VA_ARGS__)
+
+#define GWC_OWNER_CONFIG "config"
+#define GWC_GRE_HDR_MAX 50   /* outer Ethernet 14 + IPv4 20 + GRE 4 + key 4, rounded */
+#define GWC_MAX_NEIGH 256
+#define GWC_MAX_CLIENTS 32
+
+/* ------------------------------------------------------------ MAC table */
+
+/*
+ * One slot: 'key' is (MAC as a 48-bit little-endian integer) << 16 | endpoint id,
+ * 0 when empty; 'seen' the TSC of the last frame from it, GWC_MAC_STATIC for a
+ * static entry. Any worker writes any slot with relaxed atomic stores: two workers
+ * learning at once may leave a duplicate, which lookups and aging tolerate.
+ */
+#define GWC_MAC_WAYS 4
+#define GWC_MAC_STATIC UINT64_MAX
+
+struct gwc_mac_slot {
+	uint64_t key;   /* any lcore, atomic */
+	uint64_t seen;  /* any lcore, atomic */
+};
+
+struct gwc_mac_table {
+	uint32_t bucket_mask;   /* control thread at creation, read-only after */
+	uint64_t age_tsc;       /* entries older than this are misses */
+	uint64_t refresh_tsc;   /* 'seen' is rewritten no more often than this */
+	struct gwc_mac_slot slot[]; /* (bucket_mask + 1) * GWC_MAC_WAYS */
+};
+
+/* ------------------------------------------------------------ published tables */
+
+/* An endpoint as workers see it. Immutable once published. */
+struct gwc_ep {
+	uint16_t id;              /* endpoint id, index of gwc_tables.ep */
+	uint16_t slice;           /* slice index */
+	uint8_t type;             /* enum gwc_ep_type */
+	uint8_t nh_ok;            /* GRE: next-hop MAC known, 'hdr' complete */
+	uint16_t port;            /* port index */
+	rte_be16_t vid_be;        /* VLAN: VID, network order */
+	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
+	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
+	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
+	/* Cold: configuration, kept for the control thread and the stats reply. */
+	struct gwc_ep_conf conf;
+	rte_be32_t local;         /* GRE: source address (the port's) */
+	rte_be32_t nh_ip;         /* GRE: next hop resolved by ARP */
+	char owner[GWC_NAME_MAX];
+};
+
+struct gwc_port_tab {
+	uint16_t untagged_ep;     /* endpoint id or GWC_EP_NONE */
+	uint8_t has_ip;
+	uint8_t tx_multiseg;      /* flood copies may chain a header mbuf */
+	rte_be32_t ip;            /* port address, network order */
+	uint16_t mtu;             /* L3 MTU, bytes */
+	uint16_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
+};
+
+struct gwc_slice_tab {
+	struct gwc_mac_table *mac; /* borrowed from the model; NULL: no slice */
+	uint16_t n_flood;         /* endpoints in 'flood' */
+	const uint16_t *flood;    /* endpoint ids of the slice */
+};
+
+struct gwc_gre_key {
+	rte_be32_t remote;
+	uint32_t key;
+	uint16_t port;
+	uint16_t has_key;
+};
+
+/* Built by the control thread, published by atomic pointer swap, freed after a grace period. */
+struct gwc_tables {
+	uint32_t version;
+	uint16_t n_ports;
+	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id; NULL when there is no GRE endpoint */
+	const struct gwc_ep *ep[GWC_MAX_EPS];
+	struct gwc_slice_tab slice[GWC_MAX_SLICES];
+	struct gwc_port_tab port[GWC_MAX_PORTS];
+	/* endpoint copies and flood lists follow in the same allocation */
+};
+
+/* ------------------------------------------------------------ per lcore */
+
+struct __rte_cache_aligned gwc_lcore {
+	struct gwc *g;                           /* read-only */
+	unsigned int index;                      /* worker index */
+	struct rte_ring *inject;                 /* control -> this worker (SP/SC) */
+	struct rte_mempool *pool;
+	struct ppm_txbuf tx[GWC_MAX_PORTS];      /* owner lcore */
+	/* Counters: owner lcore writes, readers sum (torn reads are harmless). */
+	uint64_t drops[GWC_DROP_MAX];
+	uint64_t punted;
+	uint64_t injected;
+	struct gwc_slice_stats slice[GWC_MAX_SLICES];
+	struct gwc_ep_stats ep[GWC_MAX_EPS];
+};
+
+/* ------------------------------------------------------------ control thread model */
+
+struct gwc_slice_m {
+	bool used;
+	char name[GWC_NAME_MAX];
+	char owner[GWC_NAME_MAX];
+	struct gwc_mac_table *mac;
+	struct gwc_slice_stats base; /* counters at creation; reported values subtract it */
+};
+
+struct gwc_ep_m {
+	bool used;
+	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
+	struct gwc_ep_stats base;
+};
+
+struct gwc_neigh {
+	bool used;
+	bool resolved;
+	uint16_t port;
+	rte_be32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t last_req_tsc;
+	uint32_t requests;
+};
+
+struct gwc_client {
+	int fd;                      /* -1: free */
+	char owner[GWC_NAME_MAX];
+	size_t len;                  /* bytes in 'buf' */
+	char buf[65536];
+};
+
+struct gwc {
+	struct gwc_conf conf;
+	struct rte_mempool *pool;
+	uint16_t n_ports;
+	struct ppm_port port[GWC_MAX_PORTS];
+	struct ppm_port tap[GWC_MAX_PORTS];      /* started == false: no TAP */
+	uint16_t port_by_ethdev[RTE_MAX_ETHPORTS];
+	unsigned int n_workers;
+	struct ppm_worker worker[GWC_MAX_WORKERS];
+	struct gwc_lcore *lc[GWC_MAX_WORKERS];
+	bool running;
+	struct rte_rcu_qsbr *qsbr;
+	struct gwc_tables *tables;               /* control writes (atomic), workers read */
+	uint32_t version;
+	struct rte_ring *exc;                    /* workers -> control (MP/SC) */
+	/* model: control thread only */
+	struct gwc_slice_m slice[GWC_MAX_SLICES];
+	struct gwc_ep_m ep[GWC_MAX_EPS];
+	uint16_t next_ep;                        /* round-robin id allocation */
+	struct gwc_neigh neigh[GWC_MAX_NEIGH];
+	uint64_t last_arp_tsc;
+	/* exception path counters (control thread) */
+	uint64_t exc_to_tap, exc_from_tap, exc_no_tap, inject_full, arp_sent;
+	/* control socket */
+	int listen_fd;
+	char sock_path[108];
+	unsigned int next_client;
+	struct gwc_client *client[GWC_MAX_CLIENTS];
+};
+
+/* gwc_mac.c */
+struct gwc_mac_table *gwc_mac_create(uint32_t entries, uint64_t age_tsc);
+void gwc_mac_destroy(struct gwc_mac_table *t);
+void gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep);
+int gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep);
+typedef void (*gwc_mac_walk_fn)(void *arg, const struct rte_ether_addr *mac, uint16_t ep,
+				bool is_static, uint64_t age_ms);
+void gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg);
+
+/* gwc_tables.c */
+int gwc_tables_publish(struct gwc *g);
+void gwc_tables_free(struct gwc_tables *t);
+
+/* gwc_worker.c */
+void gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uint16_t n);
+void gwc_worker_drain(void *ctx);
+
+/* gwc_exc.c */
+void gwc_exc_poll(struct gwc *g);
+void gwc_neigh_sync(struct gwc *g);
+const struct gwc_neigh *gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip);
+rte_be32_t gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote);
+
+/* gwc_ctl.c */
+void gwc_ctl_close(struct gwc *g);
+int gwc_ctl_poll(struct gwc *g, int timeout_ms);
+struct json_object;
+int gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gwc_err *e);
+
+/* Set 'e''s message (printf-like); 'e' may be NULL. */
+void gwc_errf(struct gwc_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Put "PREFIX: " (printf-like) in front of 'e''s message. */
+void gwc_err_prefix(struct gwc_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* GWC_PRIV_H */

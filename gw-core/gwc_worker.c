@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gw-core fast path, run by every worker lcore on each rx burst: find the
+ * frame's endpoint (VID, GRE (remote, key), or the port's untagged endpoint),
+ * strip the encapsulation, learn the source MAC in the endpoint's slice, pick the
+ * destination endpoint (or flood inside the slice), encapsulate for it in the mbuf
+ * headroom and buffer it for tx. Frames for the AGW itself (ARP, and IPv4 to the
+ * port's address that is not GRE) go to the control thread's exception ring.
+ *
+ * Zero-copy: headers are pulled and pushed in place; payload bytes are never
+ * copied (flood copies share the payload through rte_pktmbuf_clone() on ports that
+ * transmit chained mbufs, and are copied only on ports that do not).
+ * No locks, allocation (beyond flood clones), syscalls or logs here.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "gwc_mac.h"
+#include "gwc_priv.h"
+
+#define VLAN_HLEN 4
+#define GRE_F_CSUM 0x8000
+#define GRE_F_KEY 0x2000
+#define GRE_F_SEQ 0x1000
+#define GRE_F_MBZ 0x4fff   /* routing, strict route, recursion, flags, version */
+#define GRE_PROTO_TEB 0x6558
+
+enum { LOCAL_NOT = -1, LOCAL_DONE = -2 };
+
+static inline void
+drop(struct gwc_lcore *lc, struct rte_mbuf *m, enum gwc_drop r)
+{
+	lc->drops[r]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+punt(struct gwc_lcore *lc, struct rte_mbuf *m)
+{
+	if (unlikely(rte_ring_mp_enqueue(lc->g->exc, m) != 0)) {
+		drop(lc, m, GWC_DROP_PUNT_FULL);
+		return;
+	}
+	lc->punted++;
+}
+
+/* Remove the 802.1Q tag at offset 12 of the first segment. */
+static inline void
+vlan_pop(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+
+	memmove(p + VLAN_HLEN, p, 2 * RTE_ETHER_ADDR_LEN);
+	rte_pktmbuf_adj(m, VLAN_HLEN);
+}
+
+/* Insert an 802.1Q tag with PCP 0 and VID 'vid_be' after the MAC addresses. */
+static inline int
+vlan_push(struct rte_mbuf *m, rte_be16_t vid_be)
+{
+	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, VLAN_HLEN);
+	rte_be16_t *tag;
+
+	if (unlikely(p == NULL))
+		return -1;
+	memmove(p, p + VLAN_HLEN, 2 * RTE_ETHER_ADDR_LEN);
+	tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
+	tag[0] = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	tag[1] = vid_be;
+	return 0;
+}
+
+/* Rewrite the VID of the tag at offset 12, keeping PCP and DEI. */
+static inline void
+vlan_rewrite(struct rte_mbuf *m, rte_be16_t vid_be)
+{
+	struct rte_vlan_hdr *v = rte_pktmbuf_mtod_offset(m, struct rte_vlan_hdr *,
+							 sizeof(struct rte_ether_hdr));
+
+	v->vlan_tci = (v->vlan_tci & RTE_BE16(0xf000)) | vid_be;
+}
+
+static inline int
+gre_encap(struct rte_mbuf *m, const struct gwc_ep *ep)
+{
+	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, ep->hdr_len);
+	struct rte_ipv4_hdr *ip;
+	uint32_t len, sum;
+
+	if (unlikely(p == NULL))
+		return -1;
+	rte_memcpy(p, ep->hdr, ep->hdr_len);
+	ip = (struct rte_ipv4_hdr *)(p + sizeof(struct rte_ether_hdr));
+	len = m->pkt_len - sizeof(struct rte_ether_hdr);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)len);
+	/* The template's raw sum plus the length word as it lies in memory, folded. */
+	sum = ep->ip_sum0 + ip->total_length;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = (uint16_t)~sum;
+	return 0;
+}
+
+/*
+ * Encapsulate 'm' for 'ep' and queue it on its port. 'tagged': the frame still
+ * carries the ingress 802.1Q tag at offset 12. Takes ownership of 'm'.
+ */
+static inline void
+ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
+	  struct rte_mbuf *m, bool tagged)
+{
+	const struct gwc_port_tab *pt = &t->port[ep->port];
+	uint32_t l2 = sizeof(struct rte_ether_hdr);
+
+	switch (ep->type) {
+	case GWC_EP_VLAN:
+		if (tagged)
+			vlan_rewrite(m, ep->vid_be);
+		else if (unlikely(vlan_push(m, ep->vid_be) != 0))
+			return drop(lc, m, GWC_DROP_NO_HEADROOM);
+		l2 += VLAN_HLEN;
+		break;
+	case GWC_EP_GRE:
+		if (unlikely(!ep->nh_ok))
+			return drop(lc, m, GWC_DROP_NO_NEXTHOP);
+		if (tagged)
+			vlan_pop(m);
+		if (unlikely(gre_encap(m, ep) != 0))
+			return drop(lc, m, GWC_DROP_NO_HEADROOM);
+		break;
+	default:
+		if (tagged)
+			vlan_pop(m);
+		break;
+	}
+	if (unlikely(m->pkt_len - l2 > pt->mtu))
+		return drop(lc, m, GWC_DROP_TOO_BIG);
+	lc->ep[ep->id].tx_pkts++;
+	lc->ep[ep->id].tx_bytes += m->pkt_len;
+	ppm_txbuf_put(&lc->tx[ep->port], m);
+}
+
+/*
+ * A copy of 'm' for one more flood target. On a port that sends chained mbufs it
+ * is a fresh header mbuf holding the two MAC addresses, chained to a clone of the
+ * rest of the frame (after the tag, if any), so no payload byte is copied and the
+ * copy is untagged; elsewhere a full copy that keeps 'm''s tag state.
+ */
+static inline struct rte_mbuf *
+flood_copy(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf *m, bool tagged,
+	   bool *copy_tagged)
+{
+	struct rte_mbuf *h, *c;
+
+	if (!pt->tx_multiseg) {
+		*copy_tagged = tagged;
+		return rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
+	}
+	h = rte_pktmbuf_alloc(lc->pool);
+	if (unlikely(h == NULL))
+		return NULL;
+	c = rte_pktmbuf_clone(m, lc->pool);
+	if (unlikely(c == NULL)) {
+		rte_pktmbuf_free(h);
+		return NULL;
+	}
+	rte_memcpy(rte_pktmbuf_append(h, 2 * RTE_ETHER_ADDR_LEN), rte_pktmbuf_mtod(m, void *),
+		   2 * RTE_ETHER_ADDR_LEN);
+	rte_pktmbuf_adj(c, 2 * RTE_ETHER_ADDR_LEN + (tagged ? VLAN_HLEN : 0));
+	if (unlikely(rte_pktmbuf_chain(h, c) != 0)) {
+		rte_pktmbuf_free(h);
+		rte_pktmbuf_free(c);
+		return NULL;
+	}
+	*copy_tagged = false;
+	return h;
+}
+
+/* Send 'm' to every endpoint of its slice but 'in'. Takes ownership of 'm'. */
+static void
+flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_tab *st,
+      uint16_t in, struct rte_mbuf *m, bool tagged)
+{
+	int last = -1, i;
+
+	for (i = st->n_flood - 1; i >= 0; i--)
+		if (st->flood[i] != in) {
+			last = i;
+			break;
+		}
+	if (last < 0)
+		return drop(lc, m, GWC_DROP_NO_DESTINATION);
+	/* Copies first: the original is rewritten in place last. */
+	for (i = 0; i < last; i++) {
+		const struct gwc_ep *ep = t->ep[st->flood[i]];
+		struct rte_mbuf *c;
+		bool ct;
+
+		if (ep->id == in)
+			continue;
+		c = flood_copy(lc, &t->port[ep->port], m, tagged, &ct);
+		if (unlikely(c == NULL)) {
+			lc->drops[GWC_DROP_NO_MBUF]++;
+			continue;
+		}
+		ep_output(lc, t, ep, c, ct);
+	}
+	ep_output(lc, t, t->ep[st->flood[last]], m, tagged);
+}
+
+/*
+ * An untagged IPv4 or ARP frame on a port that has an address: is it for us?
+ * @return an endpoint id (a GRE packet, now decapsulated), LOCAL_NOT (slice traffic),
+ *   or LOCAL_DONE (punted or dropped).
+ */
+static inline int
+local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
+	 uint16_t ether_type)
+{
+	const struct gwc_port_tab *pt = &t->port[port];
+	const uint32_t eh = sizeof(struct rte_ether_hdr);
+	struct rte_ipv4_hdr *ip;
+	uint32_t ihl, tot, off, need;
+	uint16_t flags, proto;
+	struct gwc_gre_key k;
+	const uint8_t *gre;
+	void *data;
+
+	if (ether_type == RTE_ETHER_TYPE_ARP) {
+		const struct rte_arp_hdr *a;
+
+		if (unlikely(m->data_len < eh + sizeof(*a)))
+			return LOCAL_NOT;
+		a = rte_pktmbuf_mtod_offset(m, const struct rte_arp_hdr *, eh);
+		if (a->arp_data.arp_tip != pt->ip)
+			return LOCAL_NOT;
+		punt(lc, m);
+		return LOCAL_DONE;
+	}
+
+	if (unlikely(m->data_len < eh + sizeof(*ip)))
+		return LOCAL_NOT;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, eh);
+	if (ip->dst_addr != pt->ip)
+		return LOCAL_NOT;
+	if (ip->next_proto_id != IPPROTO_GRE) {
+		punt(lc, m);
+		return LOCAL_DONE;
+	}
+	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
+		     eh + tot > m->pkt_len || m->data_len < eh + ihl)) {
+		drop(lc, m, GWC_DROP_BAD_IPV4);
+		return LOCAL_DONE;
+	}
+	if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff)) {
+		drop(lc, m, GWC_DROP_BAD_IPV4);
+		return LOCAL_DONE;
+	}
+	if (unlikely(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+		drop(lc, m, GWC_DROP_IP_FRAGMENT);
+		return LOCAL_DONE;
+	}
+	/* Ethernet padding after the IP packet is not part of the inner frame. */
+	if (m->pkt_len > eh + tot)
+		rte_pktmbuf_trim(m, m->pkt_len - (eh + tot));
+
+	off = eh + ihl;
+	if (unlikely(m->data_len < off + 4)) {
+		drop(lc, m, GWC_DROP_TRUNCATED);
+		return LOCAL_DONE;
+	}
+	data = rte_pktmbuf_mtod(m, uint8_t *);
+	gre = (const uint8_t *)data + off;
+	flags = (uint16_t)(gre[0] << 8 | gre[1]);
+	proto = (uint16_t)(gre[2] << 8 | gre[3]);
+	if (unlikely((flags & GRE_F_MBZ) != 0 || proto != GRE_PROTO_TEB)) {
+		drop(lc, m, GWC_DROP_BAD_GRE);
+		return LOCAL_DONE;
+	}
+	need = 4 + ((flags & GRE_F_CSUM) ? 4 : 0) + ((flags & GRE_F_KEY) ? 4 : 0) +
+	       ((flags & GRE_F_SEQ) ? 4 : 0);
+	if (unlikely(m->data_len < off + need + sizeof(struct rte_ether_hdr))) {
+		drop(lc, m, GWC_DROP_TRUNCATED);
+		return LOCAL_DONE;
+	}
+	if (unlikely(flags & GRE_F_CSUM)) {
+		uint16_t ck;
+
+		/* RFC 2784: the checksum covers the GRE header and the payload. */
+		if (rte_raw_cksum_mbuf(m, off, tot - ihl, &ck) != 0 || ck != 0xffff) {
+			drop(lc, m, GWC_DROP_BAD_GRE_CSUM);
+			return LOCAL_DONE;
+		}
+	}
+	k.remote = ip->src_addr;
+	k.port = port;
+	k.has_key = (flags & GRE_F_KEY) != 0;
+	k.key = 0;
+	if (k.has_key) {
+		rte_be32_t kb;
+
+		memcpy(&kb, gre + 4 + ((flags & GRE_F_CSUM) ? 4 : 0), 4);
+		k.key = rte_be_to_cpu_32(kb);
+	}
+	if (t->gre != NULL) {
+		void *d;
+
+		if (rte_hash_lookup_data(t->gre, &k, &d) >= 0) {
+			rte_pktmbuf_adj(m, (uint16_t)(off + need));
+			return (int)(uintptr_t)d;
+		}
+	}
+	drop(lc, m, GWC_DROP_UNKNOWN_GRE_KEY);
+	return LOCAL_DONE;
+}
+
+static inline void
+process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
+	uint64_t now)
+{
+	const struct gwc_port_tab *pt = &t->port[port];
+	const struct gwc_slice_tab *st;
+	struct rte_ether_hdr *eth;
+	const struct gwc_ep *in;
+	uint16_t et, id, out;
+	bool tagged = false;
+
+	if (unlikely(m->data_len < sizeof(*eth)))
+		return drop(lc, m, GWC_DROP_RUNT);
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	et = rte_be_to_cpu_16(eth->ether_type);
+
+	if (unlikely(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
+		/* The device took the tag off; the frame in the buffer is untagged. */
+		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED);
+		id = pt->vlan_ep[m->vlan_tci & 0xfff];
+		if (id == GWC_EP_NONE)
+			return drop(lc, m, GWC_DROP_UNKNOWN_VID);
+	} else if (et == RTE_ETHER_TYPE_VLAN) {
+		const struct rte_vlan_hdr *v;
+
+		if (unlikely(m->data_len < sizeof(*eth) + VLAN_HLEN))
+			return drop(lc, m, GWC_DROP_TRUNCATED);
+		v = (const struct rte_vlan_hdr *)(eth + 1);
+		id = pt->vlan_ep[rte_be_to_cpu_16(v->vlan_tci) & 0xfff];
+		if (id == GWC_EP_NONE)
+			return drop(lc, m, GWC_DROP_UNKNOWN_VID);
+		tagged = true;
+	} else {
+		int r = LOCAL_NOT;
+
+		if (pt->has_ip && (et == RTE_ETHER_TYPE_IPV4 || et == RTE_ETHER_TYPE_ARP))
+			r = local_in(lc, t, port, m, et);
+		if (r == LOCAL_DONE)
+			return;
+		if (r >= 0) {
+			id = (uint16_t)r;
+		} else {
+			id = pt->untagged_ep;
+			if (id == GWC_EP_NONE)
+				return drop(lc, m, GWC_DROP_NO_SLICE);
+		}
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	}
+
+	in = t->ep[id];
+	st = &t->slice[in->slice];
+	lc->ep[id].rx_pkts++;
+	lc->ep[id].rx_bytes += m->pkt_len - (tagged ? VLAN_HLEN : 0);
+	lc->slice[in->slice].rx_pkts++;
+	lc->slice[in->slice].rx_bytes += m->pkt_len - (tagged ? VLAN_HLEN : 0);
+
+	if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
+		     rte_is_zero_ether_addr(&eth->src_addr)))
+		return drop(lc, m, GWC_DROP_BAD_SRC_MAC);
+	if (unlikely(gwc_mac_learn(st->mac, &eth->src_addr, id, now)))
+		lc->slice[in->slice].learned++;
+
+	if (likely(rte_is_unicast_ether_addr(&eth->dst_addr))) {
+		out = gwc_mac_lookup(st->mac, &eth->dst_addr, now);
+		if (likely(out != GWC_EP_NONE)) {
+			const struct gwc_ep *oep = t->ep[out];
+
+			if (unlikely(out == id))
+				return drop(lc, m, GWC_DROP_SAME_ENDPOINT);
+			/* An entry may outlive its endpoint: trust it only inside this slice. */
+			if (likely(oep != NULL && oep->slice == in->slice))
+				return ep_output(lc, t, oep, m, tagged);
+		}
+	}
+	lc->slice[in->slice].flooded++;
+	flood(lc, t, st, id, m, tagged);
+}
+
+void
+gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct gwc_lcore *lc = ctx;
+	const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+	uint64_t now = rte_rdtsc();
+	uint16_t i;
+
+	for (i = 0; i < n && i < 4; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		process(lc, t, q->port_idx, pkts[i], now);
+	}
+}
+
+void
+gwc_worker_drain(void *ctx)
+{
+	struct gwc_lcore *lc = ctx;
+	struct rte_mbuf *pkts[32];
+	unsigned int i, n;
+	uint16_t p;
+
+	/* Frames from the control thread (TAP, ARP requests): m->hash.usr is the port index. */
+	n = rte_ring_sc_dequeue_burst(lc->inject, (void **)pkts, RTE_DIM(pkts), NULL);
+	for (i = 0; i < n; i++) {
+		uint32_t port = pkts[i]->hash.usr;
+
+		if (unlikely(port >= lc->g->n_ports)) {
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		lc->injected++;
+		ppm_txbuf_put(&lc->tx[port], pkts[i]);
+	}
+	for (p = 0; p < lc->g->n_ports; p++)
+		ppm_txbuf_flush(&lc->tx[p]);
+}

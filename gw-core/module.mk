@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: BSD-3-Clause
+GWC_SRCS := gw-core/gwc_core.c gw-core/gwc_tables.c gw-core/gwc_worker.c gw-core/gwc_mac.c \
+	gw-core/gwc_exc.c gw-core/gwc_ctl.c gw-core/gwc_config.c
+GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
+GWC_LIB  := $(BUILD)/libgwc.a
+GWC_BIN  := $(BUILD)/bin/gw-core
+OBJS += $(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o
+LIBS += $(GWC_LIB)
+BINS += $(GWC_BIN)
+
+$(GWC_LIB): $(GWC_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# Whole-archive: PMDs and our RTE_LOG_REGISTER constructors must be linked in.
+$(GWC_BIN): $(BUILD)/obj/gw-core/gwc_main.o $(GWC_LIB) $(PPM_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
+		-Wl,--no-whole-archive $(DPDK_LIBS) $(JSON_LIBS) -lpthread

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: BSD-3-Clause
+GWCCTL_BIN := $(BUILD)/bin/gwcctl
+OBJS += $(BUILD)/obj/tools/gwcctl.o
+BINS += $(GWCCTL_BIN)
+
+$(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(JSON_LIBS)

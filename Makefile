@@ -14,13 +14,13 @@
 
 BUILD    ?= build
 CC       ?= cc
-PYTHON   ?= python3
+PYTHON   ?= /usr/bin/python3   # Debian's, where python3-scapy lives
 SANITIZE ?=
 
 # Dependencies come from Debian; tools/deps.sh installs what is missing. These
 # variables are recursive (=) so that pkg-config runs after deps.sh did.
 DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk)
-DPDK_LIBS   = $(shell pkg-config --libs libdpdk) -lrte_bus_vdev
+DPDK_LIBS   = $(shell pkg-config --libs libdpdk) -lrte_bus_vdev -lrte_net_ring
 JSON_CFLAGS = $(shell pkg-config --cflags json-c)
 JSON_LIBS   = $(shell pkg-config --libs json-c)
 CUNIT_LIBS  = $(shell pkg-config --libs cunit)

@@ -1,1 +1,25 @@
+# SPDX-License-Identifier: BSD-3-Clause
+UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN  := $(BUILD)/bin/unit-tests
+VECTORS_H := $(BUILD)/gen/vectors.h
+OBJS += $(UNIT_OBJS)
 
+$(VECTORS_H): tests/unit/vectors/gen_vectors.py | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) $< $@
+
+$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit
+$(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
+		-Wl,--no-whole-archive $(DPDK_LIBS) $(JSON_LIBS) $(CUNIT_LIBS) -lpthread
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+check: unit e2e
+e2e:
+	@echo "e2e: not yet"

@@ -1,0 +1,830 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * gw-core forwarding unit tests on net_ring ports (no NIC, no hugepages). Three
+ * ports, each an rx ring the test fills and a tx ring it reads:
+ *   a  VLAN endpoints          b  198.51.100.1/24, GRE endpoints     c  untagged
+ * Frames go in through gwc_worker_inject() (worker 0 run on the test thread) and
+ * come out byte-exact against frames scapy built (vectors.h, gen_vectors.py).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <CUnit/CUnit.h>
+#include <rte_cycles.h>
+#include <rte_eth_ring.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "gwc.h"
+#include "vectors.h"
+
+#define PA 0
+#define PB 1
+#define PC 2
+#define NPORTS 3
+#define OWNER "test"
+#define TX_RING_C 64
+#define POOL_MBUFS 4095
+
+static struct rte_ring *rxr[NPORTS], *txr[NPORTS];
+static struct gwc *g;
+static unsigned int pool_full;
+
+static const struct rte_ether_addr mac_t = { { 2, 0, 0, 0, 0, 1 } };
+static const struct rte_ether_addr mac_s = { { 2, 0, 0, 0, 0, 2 } };
+
+/* ------------------------------------------------------------ helpers */
+
+static struct rte_mbuf *
+mk(const uint8_t *b, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(gwc_pool(g));
+
+	if (m == NULL)
+		return NULL;
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), b, len);
+	return m;
+}
+
+static void
+send1(uint16_t port, const uint8_t *b, size_t len)
+{
+	struct rte_mbuf *m = mk(b, len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	gwc_worker_inject(g, 0, port, &m, 1);
+}
+
+static unsigned int
+recv_all(uint16_t port, struct rte_mbuf **out, unsigned int max)
+{
+	return rte_ring_dequeue_burst(txr[port], (void **)out, max, NULL);
+}
+
+static void
+free_all(struct rte_mbuf **m, unsigned int n)
+{
+	while (n-- > 0)
+		rte_pktmbuf_free(m[n]);
+}
+
+static void
+drain(void)
+{
+	struct rte_mbuf *m[64];
+	unsigned int p, n;
+
+	for (p = 0; p < NPORTS; p++)
+		while ((n = recv_all((uint16_t)p, m, 64)) != 0)
+			free_all(m, n);
+}
+
+/* @return 1 when 'm' holds exactly 'exp' (chained or not); prints a diff otherwise. */
+static int
+frame_eq(const struct rte_mbuf *m, const uint8_t *exp, size_t len)
+{
+	uint8_t buf[4096];
+	const uint8_t *p;
+	size_t i;
+
+	if (m->pkt_len != len) {
+		printf("\n    length %u, expected %zu\n", m->pkt_len, len);
+		return 0;
+	}
+	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
+	for (i = 0; i < len; i++)
+		if (p[i] != exp[i]) {
+			printf("\n    byte %zu is %02x, expected %02x\n", i, p[i], exp[i]);
+			return 0;
+		}
+	return 1;
+}
+
+/* 'v' with bytes [off, off+6) replaced by port b's MAC (the vectors' PORT_B_MAC). */
+static const uint8_t *
+with_port_b_mac(const uint8_t *v, size_t len, size_t off, uint8_t *buf)
+{
+	memcpy(buf, v, len);
+	memcpy(buf + off, gwc_port(g, PB)->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
+	return buf;
+}
+
+static void
+slice(const char *name)
+{
+	struct gwc_err e;
+
+	CU_ASSERT_FATAL(gwc_slice_add(g, OWNER, name, &e) >= 0);
+}
+
+static int
+ep(const char *sl, const char *name, enum gwc_ep_type type, uint16_t port, uint16_t vid)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e = { "" };
+	int rc;
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.type = type;
+	snprintf(c.port, sizeof(c.port), "%s", port == PA ? "a" : port == PB ? "b" : "c");
+	c.vid = vid;
+	if (type == GWC_EP_GRE) {
+		c.has_key = true;
+		c.key = 7001;
+		inet_pton(AF_INET, "198.51.100.2", &c.remote);
+		c.has_nh = true;
+		rte_ether_unformat_addr("02:00:00:00:00:99", &c.nh_mac);
+	}
+	rc = gwc_ep_add(g, OWNER, sl, &c, &e);
+	if (rc < 0)
+		printf("\n    endpoint %s: %s\n", name, e.msg);
+	CU_ASSERT_FATAL(rc >= 0);
+	return rc;
+}
+
+static void
+static_mac(const char *sl, const struct rte_ether_addr *mac, const char *epn)
+{
+	struct gwc_err e;
+
+	CU_ASSERT_FATAL(gwc_mac_add_static(g, OWNER, sl, mac, epn, &e) == 0);
+}
+
+static void
+unslice(const char *name)
+{
+	struct gwc_err e;
+
+	CU_ASSERT(gwc_slice_del(g, OWNER, name, &e) == 0);
+	drain();
+}
+
+static uint64_t
+drop_count(enum gwc_drop r)
+{
+	uint64_t d[GWC_DROP_MAX];
+
+	gwc_drops_get(g, d);
+	return d[r];
+}
+
+/* ------------------------------------------------------------ suite set-up */
+
+static int
+suite_init(void)
+{
+	static const char *names[NPORTS] = { "a", "b", "c" };
+	struct gwc_conf c;
+	struct gwc_err e = { "" };
+	unsigned int i;
+	char n[32];
+
+	gwc_conf_defaults(&c);
+	c.mac_aging_ms = 300;
+	c.pool_mbufs = POOL_MBUFS;
+	c.pool_cache = 0;   /* so that rte_mempool_avail_count() is exact */
+	c.n_ports = NPORTS;
+	for (i = 0; i < NPORTS; i++) {
+		snprintf(n, sizeof(n), "rx_%s", names[i]);
+		rxr[i] = rte_ring_create(n, 2048, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(n, sizeof(n), "tx_%s", names[i]);
+		txr[i] = rte_ring_create(n, i == PC ? TX_RING_C : 4096, 0,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rxr[i] == NULL || txr[i] == NULL)
+			return -1;
+		/* The ethdev is named "net_ring_" + the name given. */
+		if (rte_eth_from_rings(names[i], &rxr[i], 1, &txr[i], 1, 0) < 0)
+			return -1;
+		snprintf(n, sizeof(n), "net_ring_%s", names[i]);
+		snprintf(c.port[i].name, sizeof(c.port[i].name), "%s", names[i]);
+		snprintf(c.port[i].dev, sizeof(c.port[i].dev), "%s", n);
+	}
+	c.port[PB].has_ip = true;
+	inet_pton(AF_INET, "198.51.100.1", &c.port[PB].ip);
+	c.port[PB].prefix = 24;
+	c.port[PB].no_tap = true;
+	g = gwc_create(&c, &e);
+	if (g == NULL) {
+		fprintf(stderr, "gwc_create: %s\n", e.msg);
+		return -1;
+	}
+	pool_full = rte_mempool_avail_count(gwc_pool(g));
+	return 0;
+}
+
+static int
+suite_clean(void)
+{
+	gwc_destroy(g);
+	g = NULL;
+	return 0;
+}
+
+/* ------------------------------------------------------------ byte-exact forwarding */
+
+static void
+test_vid_rewrite(void)
+{
+	struct rte_mbuf *m[8];
+	struct gwc_ep_stats st;
+	unsigned int n;
+	int in, out;
+
+	slice("rw");
+	in = ep("rw", "in", GWC_EP_VLAN, PA, 100);
+	out = ep("rw", "out", GWC_EP_VLAN, PA, 200);
+	send1(PA, v_vid100_in, sizeof(v_vid100_in));
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(frame_eq(m[0], v_vid200_out, sizeof(v_vid200_out)));
+	free_all(m, n);
+	gwc_ep_stats_get(g, in, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 1);
+	CU_ASSERT_EQUAL(st.rx_bytes, sizeof(v_vid100_in) - 4);
+	gwc_ep_stats_get(g, out, &st);
+	CU_ASSERT_EQUAL(st.tx_pkts, 1);
+	CU_ASSERT_EQUAL(st.tx_bytes, sizeof(v_vid200_out));
+	unslice("rw");
+}
+
+static void
+test_vlan_push_pop(void)
+{
+	struct rte_mbuf *m[8];
+	unsigned int n;
+
+	slice("pp");
+	ep("pp", "u", GWC_EP_PORT, PC, 0);
+	ep("pp", "v", GWC_EP_VLAN, PA, 10);
+	send1(PC, v_untagged, sizeof(v_untagged));
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(frame_eq(m[0], v_vid10, sizeof(v_vid10)));
+	free_all(m, n);
+	send1(PA, v_vid10, sizeof(v_vid10));
+	n = recv_all(PC, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(frame_eq(m[0], v_untagged, sizeof(v_untagged)));
+	free_all(m, n);
+	unslice("pp");
+}
+
+static void
+test_gre_encap(void)
+{
+	uint8_t exp[sizeof(v_gre_out)];
+	struct rte_mbuf *m[8];
+	unsigned int n;
+
+	slice("g1");
+	ep("g1", "v", GWC_EP_VLAN, PA, 10);
+	ep("g1", "t", GWC_EP_GRE, PB, 0);
+	ep("g1", "u", GWC_EP_PORT, PC, 0);
+	static_mac("g1", &mac_s, "t");
+	send1(PA, v_vid10, sizeof(v_vid10));
+	n = recv_all(PB, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(frame_eq(m[0], with_port_b_mac(v_gre_out, sizeof(v_gre_out), 6, exp),
+				   sizeof(v_gre_out)));
+	free_all(m, n);
+	CU_ASSERT_EQUAL(recv_all(PC, m, 8), 0);   /* unicast: not flooded */
+	unslice("g1");
+}
+
+static void
+test_gre_decap(void)
+{
+	uint8_t in[sizeof(v_gre_in_csum)];
+	struct rte_mbuf *m[8];
+	struct gwc_ep_stats st;
+	unsigned int n;
+	int t;
+
+	slice("g2");
+	ep("g2", "v", GWC_EP_VLAN, PA, 10);
+	t = ep("g2", "t", GWC_EP_GRE, PB, 0);
+	ep("g2", "u", GWC_EP_PORT, PC, 0);
+	static_mac("g2", &mac_t, "v");
+	send1(PB, with_port_b_mac(v_gre_in, sizeof(v_gre_in), 0, in), sizeof(v_gre_in));
+	send1(PB, with_port_b_mac(v_gre_in_csum, sizeof(v_gre_in_csum), 0, in),
+	      sizeof(v_gre_in_csum));
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 2);
+	if (n == 2) {
+		CU_ASSERT(frame_eq(m[0], v_gre_in_vid10, sizeof(v_gre_in_vid10)));
+		CU_ASSERT(frame_eq(m[1], v_gre_in_vid10, sizeof(v_gre_in_vid10)));
+	}
+	free_all(m, n);
+	gwc_ep_stats_get(g, t, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 2);
+	CU_ASSERT_EQUAL(st.rx_bytes, 2 * (sizeof(v_gre_in_vid10) - 4));
+	unslice("g2");
+}
+
+/* ------------------------------------------------------------ learning, flooding */
+
+static uint8_t *
+bcast_from(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src,
+	   uint16_t vid, size_t *len)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+	size_t off = sizeof(*eth);
+
+	memset(f, 0, 128);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(src, &eth->src_addr);
+	if (vid != 0) {
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		f[14] = (uint8_t)(vid >> 8);
+		f[15] = (uint8_t)vid;
+		f[16] = 0x88;   /* an experimental ethertype, so nothing treats it as ours */
+		f[17] = 0xb5;
+		off += 4;
+	} else {
+		eth->ether_type = rte_cpu_to_be_16(0x88b5);
+	}
+	for (size_t i = off; i < 64 + (vid != 0 ? 4 : 0); i++)
+		f[i] = (uint8_t)i;
+	*len = 64 + (vid != 0 ? 4 : 0);
+	return f;
+}
+
+static void
+test_learning_and_aging(void)
+{
+	static const struct rte_ether_addr x = { { 2, 0, 0, 0, 0, 0x0a } };
+	struct rte_ether_addr bc;
+	struct rte_mbuf *m[8];
+	uint8_t f[128];
+	size_t len;
+	uint64_t t0, hz = rte_get_tsc_hz();
+	bool aged = false;
+	unsigned int n;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("l");
+	ep("l", "v", GWC_EP_VLAN, PA, 10);
+	ep("l", "t", GWC_EP_GRE, PB, 0);
+	ep("l", "u", GWC_EP_PORT, PC, 0);
+
+	/* Broadcast from X on u: flooded to v and t, never back to c. */
+	bcast_from(f, &bc, &x, 0, &len);
+	send1(PC, f, len);
+	CU_ASSERT_EQUAL(n = recv_all(PA, m, 8), 1);
+	free_all(m, n);
+	CU_ASSERT_EQUAL(n = recv_all(PB, m, 8), 1);
+	free_all(m, n);
+	CU_ASSERT_EQUAL(n = recv_all(PC, m, 8), 0);
+	free_all(m, n);
+
+	/* To X from v: X was learned on u, so only c sends it. */
+	bcast_from(f, &x, &mac_t, 10, &len);
+	t0 = rte_rdtsc();
+	send1(PA, f, len);
+	CU_ASSERT_EQUAL(n = recv_all(PC, m, 8), 1);
+	free_all(m, n);
+	CU_ASSERT_EQUAL(n = recv_all(PB, m, 8), 0);
+	free_all(m, n);
+
+	/* After mac_aging_ms (300) X is forgotten and the frame floods again: poll for it. */
+	while (rte_rdtsc() - t0 < 3 * hz) {
+		send1(PA, f, len);
+		n = recv_all(PB, m, 8);
+		free_all(m, n);
+		drain();
+		if (n == 1) {
+			aged = true;
+			break;
+		}
+		rte_delay_ms(20);
+	}
+	CU_ASSERT(aged);
+	CU_ASSERT((rte_rdtsc() - t0) * 1000 / hz >= 280);
+	unslice("l");
+}
+
+static void
+test_flood_stays_in_slice(void)
+{
+	struct rte_ether_addr bc;
+	struct rte_mbuf *m[8];
+	uint8_t f[128], buf[256];
+	const uint8_t *p;
+	size_t len;
+	unsigned int n;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("f1");
+	ep("f1", "v10", GWC_EP_VLAN, PA, 10);
+	ep("f1", "u", GWC_EP_PORT, PC, 0);
+	slice("f2");
+	ep("f2", "v20", GWC_EP_VLAN, PA, 20);
+	ep("f2", "v30", GWC_EP_VLAN, PA, 30);
+	ep("f2", "t", GWC_EP_GRE, PB, 0);
+
+	/* In f1 from c: only VLAN 10 on a; nothing of f2. */
+	bcast_from(f, &bc, &mac_t, 0, &len);
+	send1(PC, f, len);
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1) {
+		p = rte_pktmbuf_read(m[0], 0, m[0]->pkt_len, buf);
+		CU_ASSERT(p[12] == 0x81 && p[13] == 0x00 && ((p[14] & 0x0f) << 8 | p[15]) == 10);
+	}
+	free_all(m, n);
+	CU_ASSERT_EQUAL(n = recv_all(PB, m, 8), 0);
+	free_all(m, n);
+
+	/* In f2 from VLAN 20: one copy as VLAN 30 (not 10, not 20), one in GRE; none on c. */
+	bcast_from(f, &bc, &mac_s, 20, &len);
+	send1(PA, f, len);
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1) {
+		p = rte_pktmbuf_read(m[0], 0, m[0]->pkt_len, buf);
+		CU_ASSERT(((p[14] & 0x0f) << 8 | p[15]) == 30);
+		CU_ASSERT(m[0]->pkt_len == len && memcmp(p + 16, f + 16, len - 16) == 0);
+	}
+	free_all(m, n);
+	n = recv_all(PB, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1) {
+		/* Outer 42 bytes, then the untagged inner frame. */
+		p = rte_pktmbuf_read(m[0], 0, m[0]->pkt_len, buf);
+		CU_ASSERT_EQUAL(m[0]->pkt_len, 42 + len - 4);
+		CU_ASSERT(memcmp(p + 42, f, 12) == 0 && memcmp(p + 42 + 12, f + 16, len - 16) == 0);
+	}
+	free_all(m, n);
+	CU_ASSERT_EQUAL(n = recv_all(PC, m, 8), 0);
+	free_all(m, n);
+	unslice("f1");
+	unslice("f2");
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/* ------------------------------------------------------------ drop reasons */
+
+static void
+expect_drop(enum gwc_drop r, uint16_t port, const uint8_t *f, size_t len)
+{
+	uint64_t before = drop_count(r);
+	struct rte_mbuf *m[8];
+	unsigned int p, n, out = 0;
+
+	send1(port, f, len);
+	for (p = 0; p < NPORTS; p++) {
+		n = recv_all((uint16_t)p, m, 8);
+		out += n;
+		free_all(m, n);
+	}
+	if (drop_count(r) != before + 1)
+		printf("\n    drop %s: counter %lu -> %lu\n", gwc_drop_name(r),
+		       (unsigned long)before, (unsigned long)drop_count(r));
+	CU_ASSERT_EQUAL(drop_count(r), before + 1);
+	CU_ASSERT_EQUAL(out, 0);
+}
+
+/* A GRE frame to port b built here (not from scapy): flags, proto, key as given. */
+static size_t
+gre_frame(uint8_t *f, uint16_t flags, uint16_t proto, uint32_t key, bool frag)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint8_t *gre = (uint8_t *)(ip + 1);
+	size_t len = 14 + 20 + 8 + 60;
+
+	memset(f, 0, len);
+	rte_ether_addr_copy(&gwc_port(g, PB)->mac, &eth->dst_addr);
+	rte_ether_unformat_addr("02:00:00:00:00:99", &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - 14));
+	ip->time_to_live = 64;
+	ip->next_proto_id = 47;
+	ip->fragment_offset = frag ? rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG) : 0;
+	inet_pton(AF_INET, "198.51.100.2", &ip->src_addr);
+	inet_pton(AF_INET, "198.51.100.1", &ip->dst_addr);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	gre[0] = (uint8_t)(flags >> 8);
+	gre[1] = (uint8_t)flags;
+	gre[2] = (uint8_t)(proto >> 8);
+	gre[3] = (uint8_t)proto;
+	gre[4] = (uint8_t)(key >> 24);
+	gre[5] = (uint8_t)(key >> 16);
+	gre[6] = (uint8_t)(key >> 8);
+	gre[7] = (uint8_t)key;
+	/* inner frame: unicast src */
+	gre[8 + 6] = 0x02;
+	gre[8 + 11] = 0x05;
+	return len;
+}
+
+static void
+test_drop_reasons(void)
+{
+	uint8_t f[2048], in[sizeof(v_gre_in_csum)];
+	struct rte_ether_addr bc, mc = { { 1, 0, 0x5e, 0, 0, 1 } };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e;
+	struct rte_mbuf *m;
+	size_t len;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("d");
+	ep("d", "v", GWC_EP_VLAN, PA, 10);
+	ep("d", "t", GWC_EP_GRE, PB, 0);
+	slice("lonely");
+	ep("lonely", "only", GWC_EP_PORT, PC, 0);
+
+	memset(f, 0, sizeof(f));
+	expect_drop(GWC_DROP_RUNT, PA, v_vid10, 10);
+	expect_drop(GWC_DROP_TRUNCATED, PA, v_vid10, 15);
+	bcast_from(f, &bc, &mac_t, 99, &len);
+	expect_drop(GWC_DROP_UNKNOWN_VID, PA, f, len);
+	expect_drop(GWC_DROP_NO_SLICE, PA, v_untagged, sizeof(v_untagged));
+
+	len = gre_frame(f, 0x2000, 0x6558, 7001, false);
+	ip->version_ihl = 0x44;
+	expect_drop(GWC_DROP_BAD_IPV4, PB, f, len);
+	len = gre_frame(f, 0x2000, 0x6558, 7001, false);
+	ip->hdr_checksum ^= 0x0101;
+	expect_drop(GWC_DROP_BAD_IPV4, PB, f, len);
+	len = gre_frame(f, 0x2000, 0x6558, 7001, true);
+	expect_drop(GWC_DROP_IP_FRAGMENT, PB, f, len);
+	len = gre_frame(f, 0x2001, 0x6558, 7001, false);             /* version 1 */
+	expect_drop(GWC_DROP_BAD_GRE, PB, f, len);
+	len = gre_frame(f, 0x6000, 0x6558, 7001, false);             /* routing present */
+	expect_drop(GWC_DROP_BAD_GRE, PB, f, len);
+	len = gre_frame(f, 0x2000, 0x0800, 7001, false);             /* IPv4 payload */
+	expect_drop(GWC_DROP_BAD_GRE, PB, f, len);
+	len = gre_frame(f, 0x2000, 0x6558, 9999, false);
+	expect_drop(GWC_DROP_UNKNOWN_GRE_KEY, PB, f, len);
+	with_port_b_mac(v_gre_in_csum, sizeof(v_gre_in_csum), 0, in);
+	in[sizeof(in) - 1] ^= 0xff;                                  /* payload changed */
+	expect_drop(GWC_DROP_BAD_GRE_CSUM, PB, in, sizeof(in));
+	len = gre_frame(f, 0x2000, 0x6558, 7001, false);             /* GRE cut short */
+	ip->total_length = rte_cpu_to_be_16(20 + 2);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	expect_drop(GWC_DROP_TRUNCATED, PB, f, 14 + 20 + 2);
+
+	bcast_from(f, &bc, &mc, 10, &len);
+	expect_drop(GWC_DROP_BAD_SRC_MAC, PA, f, len);
+	bcast_from(f, &mac_s, &mac_t, 10, &len);                     /* learns mac_t on v */
+	send1(PA, f, len);
+	drain();
+	bcast_from(f, &mac_t, &mac_s, 10, &len);                     /* to mac_t, from v */
+	expect_drop(GWC_DROP_SAME_ENDPOINT, PA, f, len);
+	bcast_from(f, &bc, &mac_t, 0, &len);
+	expect_drop(GWC_DROP_NO_DESTINATION, PC, f, len);
+
+	/* A GRE endpoint whose next hop is not resolved (no static MAC, no ARP answer). */
+	snprintf(c.name, sizeof(c.name), "nh");
+	c.type = GWC_EP_GRE;
+	snprintf(c.port, sizeof(c.port), "b");
+	inet_pton(AF_INET, "198.51.100.77", &c.remote);
+	slice("nh");
+	ep("nh", "v", GWC_EP_VLAN, PA, 11);
+	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "nh", &c, &e) >= 0);
+	bcast_from(f, &bc, &mac_t, 11, &len);
+	expect_drop(GWC_DROP_NO_NEXTHOP, PA, f, len);
+	drain();   /* the ARP request gw-core queued for 198.51.100.77 */
+
+	/* No headroom for the tag: data starts at the very beginning of the buffer. */
+	m = rte_pktmbuf_alloc(gwc_pool(g));
+	CU_ASSERT_FATAL(m != NULL);
+	m->data_off = 0;
+	bcast_from(f, &bc, &mac_t, 0, &len);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
+	unslice("lonely");
+	slice("hr");
+	ep("hr", "u", GWC_EP_PORT, PC, 0);
+	ep("hr", "v", GWC_EP_VLAN, PA, 12);
+	{
+		uint64_t before = drop_count(GWC_DROP_NO_HEADROOM);
+
+		gwc_worker_inject(g, 0, PC, &m, 1);
+		CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_HEADROOM), before + 1);
+	}
+	/* Too big for port b's MTU (1500) once in GRE: 1514 + 28 bytes of IP payload. */
+	static_mac("d", &mac_s, "t");
+	bcast_from(f, &mac_s, &mac_t, 10, &len);
+	memset(f + len, 0xab, 1518 - len);
+	expect_drop(GWC_DROP_TOO_BIG, PA, f, 1518);
+	unslice("hr");
+	unslice("nh");
+	unslice("d");
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+static void
+test_tx_full(void)
+{
+	struct rte_mbuf *m[100];
+	uint64_t before = drop_count(GWC_DROP_TX_FULL);
+	unsigned int i;
+
+	slice("tx");
+	ep("tx", "v", GWC_EP_VLAN, PA, 10);
+	ep("tx", "u", GWC_EP_PORT, PC, 0);
+	for (i = 0; i < 100; i++)
+		m[i] = mk(v_vid10, sizeof(v_vid10));
+	gwc_worker_inject(g, 0, PA, m, 100);
+	/* c's tx ring holds TX_RING_C - 1 frames; the rest are dropped and counted. */
+	CU_ASSERT_EQUAL(rte_ring_count(txr[PC]), TX_RING_C - 1);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_TX_FULL), before + 100 - (TX_RING_C - 1));
+	unslice("tx");
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+static void
+test_punt_full_and_no_mbuf(void)
+{
+	struct rte_mbuf *m[32], *hog[POOL_MBUFS];
+	struct rte_ether_addr bc;
+	uint64_t before = drop_count(GWC_DROP_PUNT_FULL);
+	uint8_t f[128];
+	unsigned int i, j, held = 0;
+	size_t len;
+
+	/* ARP for port b's address goes to the control thread's ring (1023 places). */
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	f[6] = 2;
+	f[11] = 7;
+	f[12] = 0x08;
+	f[13] = 0x06;
+	f[14] = 0;
+	f[15] = 1;
+	f[16] = 8;
+	f[18] = 6;
+	f[19] = 4;
+	f[21] = 1;
+	inet_pton(AF_INET, "198.51.100.1", f + 14 + 24);
+	for (i = 0; i < 33; i++) {
+		for (j = 0; j < 32; j++)
+			m[j] = mk(f, 60);
+		gwc_worker_inject(g, 0, PB, m, 32);
+	}
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_PUNT_FULL), before + 33 * 32 - 1023);
+
+	/* Flood with the pool empty: the copy fails and is counted, the original still goes. */
+	memset(&bc, 0xff, sizeof(bc));
+	slice("nm");
+	ep("nm", "v", GWC_EP_VLAN, PA, 10);
+	ep("nm", "u", GWC_EP_PORT, PC, 0);
+	ep("nm", "t", GWC_EP_GRE, PB, 0);
+	bcast_from(f, &bc, &mac_t, 10, &len);
+	m[0] = mk(f, len);
+	while (held < POOL_MBUFS && (hog[held] = rte_pktmbuf_alloc(gwc_pool(g))) != NULL)
+		held++;
+	before = drop_count(GWC_DROP_NO_MBUF);
+	gwc_worker_inject(g, 0, PA, m, 1);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_MBUF), before + 1);
+	CU_ASSERT_EQUAL(rte_ring_count(txr[PB]) + rte_ring_count(txr[PC]), 1);
+	free_all(hog, held);
+	unslice("nm");
+	/* No TAP here: the control thread frees what it takes off the ring, 32 a pass. */
+	for (i = 0; i < 64 && rte_mempool_avail_count(gwc_pool(g)) != pool_full; i++)
+		gwc_control_poll(g, 0);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/* ------------------------------------------------------------ control-side validation */
+
+static void
+test_validation_changes_nothing(void)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e;
+	uint32_t v;
+
+	slice("val");
+	ep("val", "v", GWC_EP_VLAN, PA, 10);
+	v = gwc_tables_version(g);
+	snprintf(c.name, sizeof(c.name), "x");
+	snprintf(c.port, sizeof(c.port), "a");
+	c.type = GWC_EP_VLAN;
+	c.vid = 0;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -EINVAL);
+	c.vid = 4095;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -EINVAL);
+	c.vid = 10;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -EADDRINUSE);
+	CU_ASSERT(strstr(e.msg, "VID 10") != NULL);
+	snprintf(c.name, sizeof(c.name), "v");
+	c.vid = 11;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -EEXIST);
+	snprintf(c.name, sizeof(c.name), "x");
+	snprintf(c.port, sizeof(c.port), "nope");
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -ENOENT);
+	snprintf(c.port, sizeof(c.port), "a");
+	c.type = GWC_EP_GRE;
+	inet_pton(AF_INET, "198.51.100.2", &c.remote);
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "val", &c, &e), -EINVAL);   /* a has no IPv4 */
+	CU_ASSERT(strstr(e.msg, "no IPv4") != NULL);
+	c.type = GWC_EP_VLAN;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "nosuch", &c, &e), -ENOENT);
+	CU_ASSERT_EQUAL(gwc_ep_add(g, "someone-else", "val", &c, &e) >= 0, 1);
+	CU_ASSERT_EQUAL(gwc_slice_del(g, "someone-else", "val", &e), -EPERM);
+	CU_ASSERT_EQUAL(gwc_slice_add(g, OWNER, "val", &e), -EEXIST);
+	CU_ASSERT_EQUAL(gwc_slice_add(g, OWNER, "bad name", &e), -EINVAL);
+	CU_ASSERT_EQUAL(gwc_tables_version(g), v + 1);   /* only the good add published */
+	CU_ASSERT_EQUAL(gwc_owner_flush(g, "someone-else"), 1);
+	unslice("val");
+}
+
+/* ------------------------------------------------------------ table swap under traffic */
+
+static void
+test_swap_under_traffic(void)
+{
+	const unsigned int total = 20000;
+	unsigned int sent = 0, got = 0, swaps = 0, i, n;
+	uint64_t d0[GWC_DROP_MAX], d1[GWC_DROP_MAX];
+	struct rte_mbuf *m[64];
+	struct gwc_err e;
+	uint64_t t0 = rte_rdtsc(), hz = rte_get_tsc_hz();
+	struct gwc_ep_conf c = { 0 };
+
+	/* VLAN 100 -> 200 on port a, whose tx ring has room for everything in flight. */
+	slice("sw");
+	ep("sw", "in", GWC_EP_VLAN, PA, 100);
+	ep("sw", "out", GWC_EP_VLAN, PA, 200);
+	slice("churn");
+	snprintf(c.name, sizeof(c.name), "x");
+	snprintf(c.port, sizeof(c.port), "a");
+	c.type = GWC_EP_VLAN;
+	c.vid = 500;
+	gwc_drops_get(g, d0);
+	CU_ASSERT_FATAL(gwc_start(g) == 0);
+	while (got < total && rte_rdtsc() - t0 < 20 * hz) {
+		/* Feed a burst of frames, swap the tables twice, collect what came out. */
+		for (i = 0; i < 64 && sent < total; i++) {
+			struct rte_mbuf *f = mk(v_vid100_in, sizeof(v_vid100_in));
+
+			if (f == NULL || rte_ring_enqueue(rxr[PA], f) != 0) {
+				rte_pktmbuf_free(f);
+				break;
+			}
+			sent++;
+		}
+		if (gwc_ep_add(g, OWNER, "churn", &c, &e) >= 0 &&
+		    gwc_ep_del(g, OWNER, "churn", "x", &e) == 0)
+			swaps += 2;
+		while ((n = recv_all(PA, m, 64)) != 0) {
+			for (i = 0; i < n; i++)
+				got += frame_eq(m[i], v_vid200_out, sizeof(v_vid200_out));
+			free_all(m, n);
+		}
+	}
+	gwc_stop(g);
+	while ((n = recv_all(PA, m, 64)) != 0) {
+		for (i = 0; i < n; i++)
+			got += frame_eq(m[i], v_vid200_out, sizeof(v_vid200_out));
+		free_all(m, n);
+	}
+	gwc_drops_get(g, d1);
+	printf("\n    %u frames sent, %u received intact, %u table swaps ", sent, got, swaps);
+	CU_ASSERT_EQUAL(sent, total);
+	CU_ASSERT_EQUAL(got, total);
+	CU_ASSERT(swaps >= 100);
+	for (i = 0; i < GWC_DROP_MAX; i++)
+		CU_ASSERT_EQUAL(d1[i], d0[i]);
+	unslice("churn");
+	unslice("sw");
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+int test_gwc_register(void);
+
+int
+test_gwc_register(void)
+{
+	CU_pSuite s = CU_add_suite("gwc_forward", suite_init, suite_clean);
+
+	if (s == NULL)
+		return -1;
+	if (CU_add_test(s, "VID rewrite, byte-exact", test_vid_rewrite) == NULL ||
+	    CU_add_test(s, "VLAN push and pop, byte-exact", test_vlan_push_pop) == NULL ||
+	    CU_add_test(s, "GRE encapsulation, byte-exact", test_gre_encap) == NULL ||
+	    CU_add_test(s, "GRE decapsulation (with and without checksum)", test_gre_decap) == NULL ||
+	    CU_add_test(s, "MAC learning and aging", test_learning_and_aging) == NULL ||
+	    CU_add_test(s, "flooding stays inside one slice", test_flood_stays_in_slice) == NULL ||
+	    CU_add_test(s, "every drop reason counted", test_drop_reasons) == NULL ||
+	    CU_add_test(s, "tx full counted, mbufs freed", test_tx_full) == NULL ||
+	    CU_add_test(s, "punt ring full, flood without mbufs", test_punt_full_and_no_mbuf) == NULL ||
+	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
+	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* gw-core configuration loading: the shipped examples load; typos and bad values are refused
+ * with a message naming the section and key. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <CUnit/CUnit.h>
+
+#include "gwc.h"
+
+static const char *
+write_conf(const char *text)
+{
+	static char path[] = "/tmp/agw-unit-conf-XXXXXX";
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/agw-unit-conf-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int
+load(const char *text, struct gwc_conf *c, struct gwc_err *e)
+{
+	const char *p = write_conf(text);
+	int rc = gwc_conf_load(c, p, e);
+
+	unlink(p);
+	return rc;
+}
+
+static void
+test_examples_load(void)
+{
+	static const char *const files[] = { "etc/gw-core.conf", "etc/sep-gw.conf" };
+	struct gwc_conf c;
+	struct gwc_err e = { "" };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		int rc = gwc_conf_load(&c, files[i], &e);
+
+		if (rc != 0)
+			printf("\n    %s: %s\n", files[i], e.msg);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT(c.n_ports >= 2);
+		gwc_conf_free(&c);
+	}
+}
+
+static void
+test_values(void)
+{
+	struct gwc_conf c;
+	struct gwc_err e = { "" };
+	uint32_t ip;
+
+	CU_ASSERT_EQUAL_FATAL(load("[gw-core]\nrole = sep-gw\nmac_aging_s = 10\nburst = 16\n"
+				   "[port up]\ndev = net_null0\nipv4 = 198.51.100.1/24 ; comment\n"
+				   "gateway = 198.51.100.254\nmtu = 1600\n", &c, &e), 0);
+	CU_ASSERT_EQUAL(c.role, GWC_ROLE_SEP_GW);
+	CU_ASSERT_EQUAL(c.mac_aging_ms, 10000);
+	CU_ASSERT_EQUAL(c.burst, 16);
+	CU_ASSERT_EQUAL(c.n_ports, 1);
+	CU_ASSERT_STRING_EQUAL(c.port[0].name, "up");
+	inet_pton(AF_INET, "198.51.100.1", &ip);
+	CU_ASSERT(c.port[0].has_ip && c.port[0].ip == ip && c.port[0].prefix == 24);
+	CU_ASSERT(c.port[0].has_gw);
+	CU_ASSERT_EQUAL(c.port[0].mtu, 1600);
+	gwc_conf_free(&c);
+}
+
+static void
+test_errors_name_the_key(void)
+{
+	struct gwc_conf c;
+	struct gwc_err e = { "" };
+
+	CU_ASSERT_EQUAL(load("[gw-core]\nburts = 16\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "burts") != NULL);
+	CU_ASSERT_EQUAL(load("[gw-core]\nburst = 0\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "burst") != NULL);
+	CU_ASSERT_EQUAL(load("[port x]\nipv4 = 300.1.1.1/24\ndev = net_null0\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "ipv4") != NULL);
+	CU_ASSERT_EQUAL(load("[port x]\nmtu = 1500\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "dev") != NULL);
+	CU_ASSERT_EQUAL(load("[prot x]\ndev = a\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "prot x") != NULL);
+	CU_ASSERT_EQUAL(gwc_conf_load(&c, "/nonexistent/gw-core.conf", &e), -ENOENT);
+}
+
+int test_gwc_config_register(void);
+
+int
+test_gwc_config_register(void)
+{
+	CU_pSuite s = CU_add_suite("gwc_config", NULL, NULL);
+
+	if (s == NULL || CU_add_test(s, "shipped examples load", test_examples_load) == NULL ||
+	    CU_add_test(s, "values parsed", test_values) == NULL ||
+	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL)
+		return -1;
+	return 0;
+}

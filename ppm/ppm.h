@@ -91,7 +91,9 @@ struct ppm_port_conf {
 	uint16_t nb_txq;           /**< tx queues needed; the device must have that many */
 	uint16_t rxd;              /**< rx descriptors per queue; 0: 1024 */
 	uint16_t txd;              /**< tx descriptors per queue; 0: 1024 */
-	uint16_t mtu;              /**< bytes of L3 MTU to set; 0: leave the device's */
+	uint16_t mtu;              /**< bytes of L3 MTU to set; 0: leave the device's. When the
+				     device refuses it (net_af_packet caps at 1500), it is still
+				     the port's 'mtu', with a warning: the operator vouches for it */
 	struct rte_mempool *pool;  /**< rx pool, borrowed for the life of the port */
 	bool promisc;              /**< enable promiscuous mode (ignored where unsupported) */
 };
@@ -102,7 +104,7 @@ struct ppm_port {
 	uint16_t port_id;            /**< DPDK ethdev port id */
 	uint16_t nb_rxq;             /**< rx queues configured */
 	uint16_t nb_txq;             /**< tx queues configured */
-	uint16_t mtu;                /**< L3 MTU in bytes, as the device reports it */
+	uint16_t mtu;                /**< L3 MTU in bytes: the configured one, else the device's */
 	bool tx_multiseg;            /**< the device transmits chained mbufs */
 	bool started;                /**< rte_eth_dev_start() succeeded */
 	struct rte_ether_addr mac;   /**< the port's MAC address */

@@ -87,8 +87,10 @@ ppm_port_open(struct ppm_port *p, const struct ppm_port_conf *c)
 	if (c->mtu != 0) {
 		rc = rte_eth_dev_set_mtu(pid, c->mtu);
 		if (rc != 0)
-			PPM_LOG(WARNING, "port %s: set MTU %u: %s (keeping the device's)",
-				c->name, c->mtu, rte_strerror(-rc));
+			PPM_LOG(WARNING, "port %s: device refused MTU %u (%s); using %u as the "
+				"egress limit anyway: make sure the link carries it (e.g. "
+				"net_af_packet: set the interface's MTU)", c->name, c->mtu,
+				rte_strerror(-rc), c->mtu);
 	}
 	for (q = 0; q < p->nb_rxq; q++) {
 		rc = rte_eth_rx_queue_setup(pid, q, c->rxd != 0 ? c->rxd : 1024,
@@ -119,7 +121,9 @@ ppm_port_open(struct ppm_port *p, const struct ppm_port_conf *c)
 				rte_strerror(-rc));
 	}
 	rte_eth_macaddr_get(pid, &p->mac);
-	if (rte_eth_dev_get_mtu(pid, &mtu) == 0)
+	if (c->mtu != 0)
+		p->mtu = c->mtu;
+	else if (rte_eth_dev_get_mtu(pid, &mtu) == 0)
 		p->mtu = mtu;
 	else
 		p->mtu = RTE_ETHER_MTU;

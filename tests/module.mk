@@ -21,5 +21,6 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 check: unit e2e
-e2e:
-	@echo "e2e: not yet"
+
+e2e: $(GWC_BIN) $(GWCCTL_BIN)
+	tests/e2e/run.sh

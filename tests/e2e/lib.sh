@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Helpers for end-to-end scenarios (sourced). Every scenario's namespaces carry the
+# prefix $E2E_PREFIX so teardown can find them even after a crash.
+
+: "${E2E_PREFIX:=agwe2e}"
+
+# wait_until SECS CMD...: poll CMD (every 0.1 s) until it succeeds; fail after SECS.
+wait_until() {
+	local secs=$1 end
+	shift
+	end=$((SECONDS + secs))
+	until "$@" >/dev/null 2>&1; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "wait_until: gave up after ${secs}s: $*" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+ns() { echo "${E2E_PREFIX}-$1"; }
+nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+
+# veth_pair NS1 IF1 NS2 IF2: a veth pair between two namespaces, both up.
+veth_pair() {
+	ip link add "$2" netns "$(ns "$1")" type veth peer name "$4" netns "$(ns "$3")"
+	nsx "$1" ip link set "$2" up
+	nsx "$3" ip link set "$4" up
+}
+
+# kernel_host NS IF: a host the kernel runs (terminal, server): no checksum or
+# segmentation offload, so frames are complete when they cross gw-core.
+kernel_host() {
+	nsx "$1" ethtool -K "$2" tx off tso off gso off >/dev/null 2>&1 || true
+	nsx "$1" ip link set "$2" gso_max_segs 1 2>/dev/null || true
+}
+
+# gwcore_port NS IF...: interfaces gw-core reads with net_af_packet: keep the kernel
+# from also answering their frames (nftables netdev ingress, policy drop).
+gwcore_ports() {
+	local n=$1
+	shift
+	nsx "$n" nft add table netdev agw
+	for i in "$@"; do
+		nsx "$n" nft add chain netdev agw "in_$i" \
+			"{ type filter hook ingress device $i priority 0; policy drop; }"
+		nsx "$n" ethtool -K "$i" tx off >/dev/null 2>&1 || true
+	done
+}
+
+# vlan_host NS IF OBJ: tag egress and untag ingress with the tc BPF object OBJ.
+vlan_host() {
+	nsx "$1" tc qdisc add dev "$2" clsact
+	nsx "$1" tc filter add dev "$2" egress bpf da obj "$3" sec tc_egress
+	nsx "$1" tc filter add dev "$2" ingress bpf da obj "$3" sec tc_ingress
+}
+
+# start_gwcore NAME NS CONF: start gw-core in NS, log to $E2E_DIR/NAME.log, wait for it.
+start_gwcore() {
+	local name=$1 n=$2 conf=$3 sock
+	sock=$(sed -n 's/^control_socket *= *//p' "$conf")
+	nsx "$n" "$BUILD/bin/gw-core" -c "$conf" >"$E2E_DIR/$name.log" 2>&1 &
+	echo $! >"$E2E_DIR/$name.pid"
+	if ! wait_until 30 "$BUILD/bin/gwcctl" -s "$sock" ping; then
+		echo "gw-core $name did not come up; its log:" >&2
+		cat "$E2E_DIR/$name.log" >&2
+		return 1
+	fi
+}
+
+stop_gwcores() {
+	local p
+	for p in "$E2E_DIR"/*.pid; do
+		[ -f "$p" ] || continue
+		kill "$(cat "$p")" 2>/dev/null || true
+	done
+	for p in "$E2E_DIR"/*.pid; do
+		[ -f "$p" ] || continue
+		wait_until 10 sh -c "! kill -0 $(cat "$p") 2>/dev/null" || kill -9 "$(cat "$p")" 2>/dev/null || true
+		rm -f "$p"
+	done
+}
+
+delete_namespaces() {
+	local n
+	for n in $(ip netns list | awk '{print $1}' | grep "^${E2E_PREFIX}-" || true); do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+		ip netns del "$n" 2>/dev/null || true
+	done
+}

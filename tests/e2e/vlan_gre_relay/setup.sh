@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Build the topology of description.txt. Needs root. Env: BUILD, SRC (tests/e2e), E2E_DIR.
+set -euo pipefail
+. "$SRC/lib.sh"
+
+arch=$(gcc -print-multiarch)
+for vid in 10 200; do
+	clang -O2 -g -target bpf -I"/usr/include/$arch" -DVLAN_ID=$vid \
+		-c "$SRC/bpf/vlan_tag.bpf.c" -o "$E2E_DIR/vlan$vid.o"
+done
+
+for n in term agw sep srv; do
+	ip netns add "$(ns $n)"
+	nsx $n ip link set lo up
+	nsx $n sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
+veth_pair term t0 agw a0
+veth_pair agw a1 sep s1
+veth_pair sep s2 srv v0
+# The GRE link carries 1514-byte inner frames + 42 bytes of outer headers.
+nsx agw ip link set a1 mtu 1600
+nsx sep ip link set s1 mtu 1600
+
+nsx term ip addr add 203.0.113.1/24 dev t0
+kernel_host term t0
+vlan_host term t0 "$E2E_DIR/vlan10.o"
+nsx srv ip addr add 203.0.113.2/24 dev v0
+kernel_host srv v0
+vlan_host srv v0 "$E2E_DIR/vlan200.o"
+gwcore_ports agw a0 a1
+gwcore_ports sep s1 s2
+
+cat >"$E2E_DIR/agw.conf" <<CONF
+[eal]
+lcores = 0-1
+file_prefix = ${E2E_PREFIX}-agw
+memory_mb = 256
+[gw-core]
+role = agw
+control_socket = $E2E_DIR/agw.sock
+idle_sleep_us = 20
+arp_retry_ms = 200
+[pool]
+mbufs = 8191
+[port access]
+dev = net_af_packet0,iface=a0
+[port core]
+dev = net_af_packet1,iface=a1
+ipv4 = 198.51.100.1/24
+tap = gwc-core
+mtu = 1600
+[slice s1]
+endpoint terminals = vlan port=access vid=10
+endpoint network = gre port=core remote=198.51.100.2 key=7001
+CONF
+
+cat >"$E2E_DIR/sep.conf" <<CONF
+[eal]
+lcores = 0-1
+file_prefix = ${E2E_PREFIX}-sep
+memory_mb = 256
+[gw-core]
+role = sep-gw
+control_socket = $E2E_DIR/sep.sock
+idle_sleep_us = 20
+arp_retry_ms = 200
+[pool]
+mbufs = 8191
+[port domain-a]
+dev = net_af_packet0,iface=s1
+ipv4 = 198.51.100.2/24
+tap = gwc-doma
+mtu = 1600
+[port domain-b]
+dev = net_af_packet1,iface=s2
+[slice s1]
+endpoint gre = gre port=domain-a remote=198.51.100.1 key=7001
+endpoint vlan = vlan port=domain-b vid=200
+CONF
+
+start_gwcore agw agw "$E2E_DIR/agw.conf"
+start_gwcore sep sep "$E2E_DIR/sep.conf"

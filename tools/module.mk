@@ -6,3 +6,8 @@ BINS += $(GWCCTL_BIN)
 $(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(JSON_LIBS)
+
+bench: $(GWC_BIN)
+	$(PYTHON) tools/bench/run_bench.py $(BUILD) $(BENCH_SECONDS)
+
+BENCH_SECONDS ?= 5

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""gw-core data-plane benchmark (make bench). Not a test: it prints figures.
+
+For each case (VID rewrite, GRE encap, GRE decap) and frame size (64 B, 1372 B on
+the wire, FCS included) it builds a pcap with scapy, replays it from memory with
+net_pcap (infinite_rx=1) into net_null with one worker lcore, and reads gw-core's
+counters over the control socket. In the same run, dpdk-testpmd --forward-mode=io
+on the same pcap gives the ceiling. Prints Mpps, Gbps (frame bytes incl. FCS),
+cycles per packet (worker TSC / packets) and the ratio to the ceiling.
+
+Usage: run_bench.py BUILD_DIR [SECONDS]
+"""
+import json, os, re, signal, socket, subprocess, sys, tempfile, time
+
+from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, wrpcap
+
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+SECS = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
+DST, NH = "02:00:00:00:00:02", "02:00:00:00:00:99"
+CASES = [  # name, targets (64 B, 1372 B) as fractions of the ceiling
+    ("vid-rewrite", 0.70, 0.90),
+    ("gre-encap", 0.60, 0.90),
+    ("gre-decap", 0.60, 0.90),
+]
+SIZES = [64, 1372]
+FLOWS = 64
+
+
+def inner(size, i, tagged_len):
+    """An Ethernet frame of 'size' bytes on the wire (FCS included) once tagged/encapsulated."""
+    src = "02:00:00:00:%02x:%02x" % (i >> 8, i & 0xff)
+    hdr = Ether(dst=DST, src=src) / IP(src="203.0.113.%d" % (i % 250 + 1), dst="203.0.113.254") / \
+        UDP(sport=1024 + i, dport=9)
+    pad = max(0, size - 4 - tagged_len - len(hdr))
+    return hdr / Raw(b"\x00" * pad)
+
+
+def frames(case, size):
+    out = []
+    for i in range(FLOWS):
+        if case == "vid-rewrite":
+            f = inner(size, i, 4)
+            out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
+        elif case == "gre-encap":   # VLAN 10 in; the GRE frame out is 42 bytes longer
+            f = inner(size, i, 4)
+            out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
+        else:                       # GRE in: 'size' is the outer frame
+            f = inner(size, i, 42)
+            out.append(Ether(dst="02:00:00:00:0b:0b", src=NH) /
+                       IP(src="198.51.100.2", dst="198.51.100.1", flags="DF", ttl=64) /
+                       GRE(key_present=1, key=7001, proto=0x6558) / f)
+    return out
+
+
+def conf(case, pcap, sock, prefix):
+    out_ip = "ipv4 = 198.51.100.1/24\ntap = none\n" if case == "gre-encap" else ""
+    in_ip = "ipv4 = 198.51.100.1/24\ntap = none\n" if case == "gre-decap" else ""
+    if case == "vid-rewrite":
+        eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20"]
+    elif case == "gre-encap":
+        eps = ["in = vlan port=in vid=10",
+               "out = gre port=out remote=198.51.100.2 key=7001 nexthop_mac=%s" % NH]
+    else:
+        eps = ["in = gre port=in remote=198.51.100.2 key=7001 nexthop_mac=%s" % NH,
+               "out = vlan port=out vid=20"]
+    return f"""[eal]
+lcores = 0-1
+huge = no
+memory_mb = 1024
+file_prefix = {prefix}
+[gw-core]
+control_socket = {sock}
+[pool]
+mbufs = 32767
+[port in]
+dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
+{in_ip}[port out]
+dev = net_null0,no-rx=1
+mtu = 1600
+{out_ip}[slice bench]
+endpoint {eps[0]}
+endpoint {eps[1]}
+mac {DST} = out
+"""
+
+
+def ctl(sock, op):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    s.sendall(json.dumps({"op": op}).encode() + b"\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        b = s.recv(1 << 20)
+        if not b:
+            break
+        buf += b
+    s.close()
+    return json.loads(buf)["result"]
+
+
+def run_gwcore(case, pcap, tmp):
+    sock = os.path.join(tmp, "gwc.sock")
+    cfg = os.path.join(tmp, "bench.conf")
+    open(cfg, "w").write(conf(case, pcap, sock, "agw-bench"))
+    p = subprocess.Popen([os.path.join(BUILD, "bin", "gw-core"), "-c", cfg],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 30
+        while not os.path.exists(sock):
+            if p.poll() is not None or time.time() > deadline:
+                raise RuntimeError("gw-core did not start:\n" + p.stdout.read())
+            time.sleep(0.1)
+        time.sleep(1.0)   # warm-up: learning, caches
+        s0, t0 = ctl(sock, "status"), time.time()
+        time.sleep(SECS)
+        s1, t1 = ctl(sock, "status"), time.time()
+        st = ctl(sock, "stats")
+        drops = {k: v for k, v in st["drops"].items() if v}
+        out0 = s0["ports"][1]["tx_pkts"]
+        out1 = s1["ports"][1]["tx_pkts"]
+        return (out1 - out0) / (t1 - t0), s1["tsc_hz"], drops
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def run_testpmd(pcap):
+    cmd = ["dpdk-testpmd", "-l", "0-1", "--no-huge", "-m", "1024", "--no-pci",
+           "--file-prefix", "agw-bench-tp", "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1",
+           "--vdev", "net_null0,no-rx=1", "--", "--forward-mode=io", "--nb-cores=1",
+           "--total-num-mbufs=32768", "--stats-period", "1", "--auto-start"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         stdin=subprocess.DEVNULL)
+    rates, port = [], None
+    deadline = time.time() + SECS + 4
+    try:
+        for line in p.stdout:
+            m = re.search(r"statistics for port (\d+)", line)
+            if m:
+                port = int(m.group(1))
+            m = re.search(r"Tx-pps:\s+(\d+)", line)
+            if m and port == 1:
+                rates.append(int(m.group(1)))
+            if time.time() > deadline:
+                break
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    rates = sorted(rates[2:]) or sorted(rates)   # skip the ramp-up seconds
+    if not rates:
+        raise RuntimeError("testpmd printed no Tx-pps for port 1")
+    return rates[len(rates) // 2]
+
+
+def main():
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="agw-bench.") as tmp:
+        for case, t64, t1372 in CASES:
+            for size in SIZES:
+                pcap = os.path.join(tmp, f"{case}-{size}.pcap")
+                wrpcap(pcap, frames(case, size))
+                print(f"bench: {case} {size} B: gw-core ...", file=sys.stderr, flush=True)
+                pps, hz, drops = run_gwcore(case, pcap, tmp)
+                print(f"bench: {case} {size} B: testpmd io ...", file=sys.stderr, flush=True)
+                ceil = run_testpmd(pcap)
+                target = t64 if size == 64 else t1372
+                rows.append((case, size, pps, hz, ceil, target, drops))
+    print()
+    print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceiling: dpdk-testpmd io, same pcap, same run")
+    hdr = "%-12s %6s %10s %8s %9s %12s %7s %7s" % ("case", "frame", "Mpps", "Gbps", "cyc/pkt",
+                                                    "ceiling Mpps", "ratio", "target")
+    print(hdr)
+    print("-" * len(hdr))
+    for case, size, pps, hz, ceil, target, drops in rows:
+        ratio = pps / ceil if ceil else 0
+        print("%-12s %5dB %10.2f %8.2f %9.0f %12.2f %6.0f%% %6.0f%%%s" % (
+            case, size, pps / 1e6, pps * size * 8 / 1e9, hz / pps if pps else 0, ceil / 1e6,
+            100 * ratio, 100 * target, "" if ratio >= target else "  (below target)"))
+        if drops:
+            print("  drops: %s" % drops)
+    print("Gbps counts the frame on the wire with FCS (the 'frame' column); gre-decap's frame is the outer one.")
+
+
+if __name__ == "__main__":
+    main()

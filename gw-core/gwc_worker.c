@@ -22,7 +22,6 @@
 #include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
-#include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "gwc_mac.h"
@@ -412,13 +411,8 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 	uint64_t now = rte_rdtsc();
 	uint16_t i;
 
-	for (i = 0; i < n && i < 4; i++)
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-	for (i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+	for (i = 0; i < n; i++)
 		process(lc, t, q->port_idx, pkts[i], now);
-	}
 }
 
 void

@@ -20,7 +20,11 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-check: unit e2e
+check: $(UNIT_BIN) $(GWC_BIN) $(GWCCTL_BIN)
+	tests/check.sh $(BUILD)
+
+demo: $(GWC_BIN) $(GWCCTL_BIN)
+	tests/e2e/run.sh --demo vlan_gre_relay
 
 e2e: $(GWC_BIN) $(GWCCTL_BIN)
 	tests/e2e/run.sh

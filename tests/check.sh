@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# make check: unit tests (CUnit), then end-to-end scenarios (netns, root). Always
+# runs both, then prints one closing line "check: N passed, M failed" over all tests.
+set -uo pipefail
+BUILD=${1:-build}
+ulog=$(mktemp) elog=$(mktemp)
+trap 'rm -f "$ulog" "$elog"' EXIT
+
+"$BUILD/bin/unit-tests" 2>&1 | tee "$ulog"
+urc=${PIPESTATUS[0]}
+BUILD=$(cd "$BUILD" && pwd) tests/e2e/run.sh 2>&1 | tee "$elog"
+erc=${PIPESTATUS[0]}
+
+# CUnit's summary row: "tests  TOTAL  RAN  PASSED  FAILED  INACTIVE"
+read -r ut ur up uf _ < <(awk '$1 == "tests" && NF >= 5 {print $2, $3, $4, $5, $6}' "$ulog")
+ep=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$elog")
+ef=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$elog")
+up=${up:-0} uf=${uf:-0} ep=${ep:-0} ef=${ef:-0}
+# A runner that died without its summary counts as one failure.
+[ "$urc" -ne 0 ] && [ "$uf" -eq 0 ] && uf=1
+[ "$erc" -ne 0 ] && [ "$ef" -eq 0 ] && ef=1
+echo
+echo "unit: $up passed, $uf failed; e2e: $ep passed, $ef failed"
+echo "check: $((up + ep)) passed, $((uf + ef)) failed"
+[ "$urc" -eq 0 ] && [ "$erc" -eq 0 ]

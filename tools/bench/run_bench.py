@@ -86,6 +86,15 @@ mac {DST} = out
 """
 
 
+def stop(p, sig):
+    """Ask process 'p' to stop with 'sig'; kill it if it is still there after 10 s."""
+    p.send_signal(sig)
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
 def ctl(sock, op):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock)
@@ -122,11 +131,7 @@ def run_gwcore(case, pcap, tmp):
         out1 = s1["ports"][1]["tx_pkts"]
         return (out1 - out0) / (t1 - t0), s1["tsc_hz"], drops
     finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop(p, signal.SIGTERM)
 
 
 def run_testpmd(pcap, mode="io"):
@@ -149,11 +154,7 @@ def run_testpmd(pcap, mode="io"):
             if time.time() > deadline:
                 break
     finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop(p, signal.SIGINT)
     rates = sorted(rates[2:]) or sorted(rates)   # skip the ramp-up seconds
     if not rates:
         raise RuntimeError("testpmd printed no Tx-pps for port 1")

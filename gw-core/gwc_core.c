@@ -102,7 +102,6 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 	g->conf = *c;
 	g->conf.cfgfile = NULL;
 	g->listen_fd = -1;
-	memset(g->port_by_ethdev, 0xff, sizeof(g->port_by_ethdev));
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (w == GWC_MAX_WORKERS)
@@ -145,7 +144,6 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 			goto fail;
 		}
 		g->n_ports++;
-		g->port_by_ethdev[g->port[p].port_id] = (uint16_t)p;
 		if (pc->has_ip && !pc->no_tap) {
 			char tap[16];
 

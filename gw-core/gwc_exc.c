@@ -162,13 +162,13 @@ gwc_exc_poll(struct gwc *g)
 	n = rte_ring_sc_dequeue_burst(g->exc, (void **)pkts, RTE_DIM(pkts), NULL);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t port = g->port_by_ethdev[m->port];
+		uint32_t port = m->hash.usr;   /* set by the worker that punted it */
 
 		if (port >= g->n_ports) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		changed |= arp_snoop(g, port, m);
+		changed |= arp_snoop(g, (uint16_t)port, m);
 		if (!g->tap[port].started) {
 			g->exc_no_tap++;
 			rte_pktmbuf_free(m);

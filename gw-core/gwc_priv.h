@@ -161,7 +161,6 @@ struct gwc {
 	uint16_t n_ports;
 	struct ppm_port port[GWC_MAX_PORTS];
 	struct ppm_port tap[GWC_MAX_PORTS];      /* started == false: no TAP */
-	uint16_t port_by_ethdev[RTE_MAX_ETHPORTS];
 	unsigned int n_workers;
 	struct ppm_worker worker[GWC_MAX_WORKERS];
 	struct gwc_lcore *lc[GWC_MAX_WORKERS];
@@ -169,7 +168,7 @@ struct gwc {
 	struct rte_rcu_qsbr *qsbr;
 	struct gwc_tables *tables;               /* control writes (atomic), workers read */
 	uint32_t version;
-	struct rte_ring *exc;                    /* workers -> control (MP/SC) */
+	struct rte_ring *exc;                    /* workers -> control (MP/SC); m->hash.usr = port index */
 	/* model: control thread only */
 	struct gwc_slice_m slice[GWC_MAX_SLICES];
 	struct gwc_ep_m ep[GWC_MAX_EPS];

@@ -43,9 +43,11 @@ drop(struct gwc_lcore *lc, struct rte_mbuf *m, enum gwc_drop r)
 	rte_pktmbuf_free(m);
 }
 
+/* Hand 'm' to the control thread; m->hash.usr carries the port index it came in on. */
 static inline void
-punt(struct gwc_lcore *lc, struct rte_mbuf *m)
+punt(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t port)
 {
+	m->hash.usr = port;
 	if (unlikely(rte_ring_mp_enqueue(lc->g->exc, m) != 0)) {
 		drop(lc, m, GWC_DROP_PUNT_FULL);
 		return;
@@ -243,7 +245,7 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 		a = rte_pktmbuf_mtod_offset(m, const struct rte_arp_hdr *, eh);
 		if (a->arp_data.arp_tip != pt->ip)
 			return LOCAL_NOT;
-		punt(lc, m);
+		punt(lc, m, port);
 		return LOCAL_DONE;
 	}
 
@@ -253,7 +255,7 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	if (ip->dst_addr != pt->ip)
 		return LOCAL_NOT;
 	if (ip->next_proto_id != IPPROTO_GRE) {
-		punt(lc, m);
+		punt(lc, m, port);
 		return LOCAL_DONE;
 	}
 	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;

@@ -699,6 +699,56 @@ test_punt_full_and_no_mbuf(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* An ARP reply from a GRE next hop resolves it; frames then leave with its MAC. */
+static void
+test_arp_resolves_gre_nexthop(void)
+{
+	static const struct rte_ether_addr nh = { { 2, 0, 0, 0, 0, 0x77 } };
+	struct gwc_ep_conf c = { 0 };
+	struct rte_ether_addr bc;
+	struct rte_mbuf *m[8];
+	struct gwc_err e;
+	uint8_t f[128], buf[256];
+	const uint8_t *p;
+	unsigned int i, n;
+	size_t len;
+
+	slice("arp");
+	ep("arp", "v", GWC_EP_VLAN, PA, 10);
+	snprintf(c.name, sizeof(c.name), "t");
+	c.type = GWC_EP_GRE;
+	snprintf(c.port, sizeof(c.port), "b");
+	inet_pton(AF_INET, "198.51.100.77", &c.remote);
+	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "arp", &c, &e) >= 0);
+	gwc_control_poll(g, 0);          /* queues an ARP request for 198.51.100.77 */
+	drain();
+
+	/* The reply, as rx would hand it over, except that m->port is not set. */
+	memset(f, 0, sizeof(f));
+	memcpy(f, gwc_port(g, PB)->mac.addr_bytes, 6);
+	memcpy(f + 6, nh.addr_bytes, 6);
+	f[12] = 0x08, f[13] = 0x06, f[15] = 1, f[16] = 8, f[18] = 6, f[19] = 4, f[21] = 2;
+	memcpy(f + 22, nh.addr_bytes, 6);
+	inet_pton(AF_INET, "198.51.100.77", f + 28);
+	memcpy(f + 32, gwc_port(g, PB)->mac.addr_bytes, 6);
+	inet_pton(AF_INET, "198.51.100.1", f + 38);
+	send1(PB, f, 60);
+	for (i = 0; i < 4; i++)
+		gwc_control_poll(g, 0);
+
+	memset(&bc, 0xff, sizeof(bc));
+	bcast_from(f, &bc, &mac_t, 10, &len);
+	send1(PA, f, len);
+	n = recv_all(PB, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1) {
+		p = rte_pktmbuf_read(m[0], 0, 14, buf);
+		CU_ASSERT(memcmp(p, nh.addr_bytes, 6) == 0);
+	}
+	free_all(m, n);
+	unslice("arp");
+}
+
 /* ------------------------------------------------------------ control-side validation */
 
 static void
@@ -823,6 +873,7 @@ test_gwc_register(void)
 	    CU_add_test(s, "every drop reason counted", test_drop_reasons) == NULL ||
 	    CU_add_test(s, "tx full counted, mbufs freed", test_tx_full) == NULL ||
 	    CU_add_test(s, "punt ring full, flood without mbufs", test_punt_full_and_no_mbuf) == NULL ||
+	    CU_add_test(s, "ARP reply resolves a GRE next hop", test_arp_resolves_gre_nexthop) == NULL ||
 	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
 	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL)
 		return -1;

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include <CUnit/CUnit.h>
+#include <rte_arp.h>
 #include <rte_cycles.h>
 #include <rte_eth_ring.h>
 #include <rte_ether.h>
@@ -102,6 +103,47 @@ frame_eq(const struct rte_mbuf *m, const uint8_t *exp, size_t len)
 			return 0;
 		}
 	return 1;
+}
+
+/* Take what 'port' sent: exactly one frame, byte for byte 'exp'. */
+static void
+expect_one(uint16_t port, const uint8_t *exp, size_t len)
+{
+	struct rte_mbuf *m[8];
+	unsigned int n = recv_all(port, m, 8);
+
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT(frame_eq(m[0], exp, len));
+	free_all(m, n);
+}
+
+/*
+ * An ARP frame (RFC 826) in 'f' (60 bytes, padded): opcode 'op', from 'sha'/'sip' to
+ * 'tip', Ethernet destination 'dst' (also the target MAC of a reply). @return its length.
+ */
+static size_t
+arp_frame(uint8_t *f, uint16_t op, const struct rte_ether_addr *dst,
+	  const struct rte_ether_addr *sha, const char *sip, const char *tip)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(eth + 1);
+
+	memset(f, 0, 60);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(sha, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	rte_ether_addr_copy(sha, &a->arp_data.arp_sha);
+	inet_pton(AF_INET, sip, &a->arp_data.arp_sip);
+	if (op == RTE_ARP_OP_REPLY)
+		rte_ether_addr_copy(dst, &a->arp_data.arp_tha);
+	inet_pton(AF_INET, tip, &a->arp_data.arp_tip);
+	return 60;
 }
 
 /* 'v' with bytes [off, off+6) replaced by port b's MAC (the vectors' PORT_B_MAC). */
@@ -229,20 +271,14 @@ suite_clean(void)
 static void
 test_vid_rewrite(void)
 {
-	struct rte_mbuf *m[8];
 	struct gwc_ep_stats st;
-	unsigned int n;
 	int in, out;
 
 	slice("rw");
 	in = ep("rw", "in", GWC_EP_VLAN, PA, 100);
 	out = ep("rw", "out", GWC_EP_VLAN, PA, 200);
 	send1(PA, v_vid100_in, sizeof(v_vid100_in));
-	n = recv_all(PA, m, 8);
-	CU_ASSERT_EQUAL(n, 1);
-	if (n == 1)
-		CU_ASSERT(frame_eq(m[0], v_vid200_out, sizeof(v_vid200_out)));
-	free_all(m, n);
+	expect_one(PA, v_vid200_out, sizeof(v_vid200_out));
 	gwc_ep_stats_get(g, in, &st);
 	CU_ASSERT_EQUAL(st.rx_pkts, 1);
 	CU_ASSERT_EQUAL(st.rx_bytes, sizeof(v_vid100_in) - 4);
@@ -255,24 +291,13 @@ test_vid_rewrite(void)
 static void
 test_vlan_push_pop(void)
 {
-	struct rte_mbuf *m[8];
-	unsigned int n;
-
 	slice("pp");
 	ep("pp", "u", GWC_EP_PORT, PC, 0);
 	ep("pp", "v", GWC_EP_VLAN, PA, 10);
 	send1(PC, v_untagged, sizeof(v_untagged));
-	n = recv_all(PA, m, 8);
-	CU_ASSERT_EQUAL(n, 1);
-	if (n == 1)
-		CU_ASSERT(frame_eq(m[0], v_vid10, sizeof(v_vid10)));
-	free_all(m, n);
+	expect_one(PA, v_vid10, sizeof(v_vid10));
 	send1(PA, v_vid10, sizeof(v_vid10));
-	n = recv_all(PC, m, 8);
-	CU_ASSERT_EQUAL(n, 1);
-	if (n == 1)
-		CU_ASSERT(frame_eq(m[0], v_untagged, sizeof(v_untagged)));
-	free_all(m, n);
+	expect_one(PC, v_untagged, sizeof(v_untagged));
 	unslice("pp");
 }
 
@@ -281,7 +306,6 @@ test_gre_encap(void)
 {
 	uint8_t exp[sizeof(v_gre_out)];
 	struct rte_mbuf *m[8];
-	unsigned int n;
 
 	slice("g1");
 	ep("g1", "v", GWC_EP_VLAN, PA, 10);
@@ -289,12 +313,7 @@ test_gre_encap(void)
 	ep("g1", "u", GWC_EP_PORT, PC, 0);
 	static_mac("g1", &mac_s, "t");
 	send1(PA, v_vid10, sizeof(v_vid10));
-	n = recv_all(PB, m, 8);
-	CU_ASSERT_EQUAL(n, 1);
-	if (n == 1)
-		CU_ASSERT(frame_eq(m[0], with_port_b_mac(v_gre_out, sizeof(v_gre_out), 6, exp),
-				   sizeof(v_gre_out)));
-	free_all(m, n);
+	expect_one(PB, with_port_b_mac(v_gre_out, sizeof(v_gre_out), 6, exp), sizeof(v_gre_out));
 	CU_ASSERT_EQUAL(recv_all(PC, m, 8), 0);   /* unicast: not flooded */
 	unslice("g1");
 }
@@ -649,6 +668,7 @@ test_tx_full(void)
 static void
 test_punt_full_and_no_mbuf(void)
 {
+	static const struct rte_ether_addr asker = { { 2, 0, 0, 0, 0, 7 } };
 	struct rte_mbuf *m[32], *hog[POOL_MBUFS];
 	struct rte_ether_addr bc;
 	uint64_t before = drop_count(GWC_DROP_PUNT_FULL);
@@ -657,28 +677,16 @@ test_punt_full_and_no_mbuf(void)
 	size_t len;
 
 	/* ARP for port b's address goes to the control thread's ring (1023 places). */
-	memset(f, 0, sizeof(f));
-	memset(f, 0xff, 6);
-	f[6] = 2;
-	f[11] = 7;
-	f[12] = 0x08;
-	f[13] = 0x06;
-	f[14] = 0;
-	f[15] = 1;
-	f[16] = 8;
-	f[18] = 6;
-	f[19] = 4;
-	f[21] = 1;
-	inet_pton(AF_INET, "198.51.100.1", f + 14 + 24);
+	memset(&bc, 0xff, sizeof(bc));
+	len = arp_frame(f, RTE_ARP_OP_REQUEST, &bc, &asker, "0.0.0.0", "198.51.100.1");
 	for (i = 0; i < 33; i++) {
 		for (j = 0; j < 32; j++)
-			m[j] = mk(f, 60);
+			m[j] = mk(f, len);
 		gwc_worker_inject(g, 0, PB, m, 32);
 	}
 	CU_ASSERT_EQUAL(drop_count(GWC_DROP_PUNT_FULL), before + 33 * 32 - 1023);
 
 	/* Flood with the pool empty: the copy fails and is counted, the original still goes. */
-	memset(&bc, 0xff, sizeof(bc));
 	slice("nm");
 	ep("nm", "v", GWC_EP_VLAN, PA, 10);
 	ep("nm", "u", GWC_EP_PORT, PC, 0);
@@ -724,15 +732,9 @@ test_arp_resolves_gre_nexthop(void)
 	drain();
 
 	/* The reply, as rx would hand it over, except that m->port is not set. */
-	memset(f, 0, sizeof(f));
-	memcpy(f, gwc_port(g, PB)->mac.addr_bytes, 6);
-	memcpy(f + 6, nh.addr_bytes, 6);
-	f[12] = 0x08, f[13] = 0x06, f[15] = 1, f[16] = 8, f[18] = 6, f[19] = 4, f[21] = 2;
-	memcpy(f + 22, nh.addr_bytes, 6);
-	inet_pton(AF_INET, "198.51.100.77", f + 28);
-	memcpy(f + 32, gwc_port(g, PB)->mac.addr_bytes, 6);
-	inet_pton(AF_INET, "198.51.100.1", f + 38);
-	send1(PB, f, 60);
+	len = arp_frame(f, RTE_ARP_OP_REPLY, &gwc_port(g, PB)->mac, &nh, "198.51.100.77",
+			"198.51.100.1");
+	send1(PB, f, len);
 	for (i = 0; i < 4; i++)
 		gwc_control_poll(g, 0);
 

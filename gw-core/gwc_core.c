@@ -373,12 +373,6 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	return i;
 }
 
-static void
-ep_remove(struct gwc *g, int id)
-{
-	g->ep[id].used = false;
-}
-
 int
 gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err *e)
 {
@@ -395,7 +389,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	}
 	for (i = 0; i < GWC_MAX_EPS; i++)
 		if (g->ep[i].used && g->ep[i].ep.slice == s)
-			ep_remove(g, i);
+			g->ep[i].used = false;
 	g->slice[s].used = false;
 	mac = g->slice[s].mac;
 	g->slice[s].mac = NULL;
@@ -560,7 +554,7 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 			 g->ep[id].ep.owner, owner);
 		return -EPERM;
 	}
-	ep_remove(g, id);
+	g->ep[id].used = false;
 	gwc_neigh_sync(g);
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {

@@ -337,6 +337,7 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 	const struct gwc_ep *in;
 	uint16_t et, id, out;
 	bool tagged = false;
+	uint32_t len;
 
 	if (unlikely(m->data_len < sizeof(*eth)))
 		return drop(lc, m, GWC_DROP_RUNT);
@@ -378,10 +379,11 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 
 	in = t->ep[id];
 	st = &t->slice[in->slice];
+	len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
 	lc->ep[id].rx_pkts++;
-	lc->ep[id].rx_bytes += m->pkt_len - (tagged ? VLAN_HLEN : 0);
+	lc->ep[id].rx_bytes += len;
 	lc->slice[in->slice].rx_pkts++;
-	lc->slice[in->slice].rx_bytes += m->pkt_len - (tagged ? VLAN_HLEN : 0);
+	lc->slice[in->slice].rx_bytes += len;
 
 	if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
 		     rte_is_zero_ether_addr(&eth->src_addr)))

@@ -157,16 +157,25 @@ tables_build(struct gwc *g)
 		t->ep[i] = ep;
 	}
 
+	/* Flood lists: count each slice's endpoints, give each slice its run, then fill. */
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (g->ep[i].used)
+			t->slice[g->ep[i].ep.slice].n_flood++;
 	for (s = 0; s < GWC_MAX_SLICES; s++) {
 		if (!g->slice[s].used)
 			continue;
 		t->slice[s].mac = g->slice[s].mac;
 		t->slice[s].flood = flood;
-		for (i = 0; i < GWC_MAX_EPS; i++)
-			if (g->ep[i].used && g->ep[i].ep.slice == s)
-				flood[t->slice[s].n_flood++] = (uint16_t)i;
 		flood += t->slice[s].n_flood;
+		t->slice[s].n_flood = 0;
 	}
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (g->ep[i].used) {
+			struct gwc_slice_tab *st = &t->slice[g->ep[i].ep.slice];
+
+			/* ours until published: const only for the workers */
+			((uint16_t *)st->flood)[st->n_flood++] = (uint16_t)i;
+		}
 	return t;
 }
 

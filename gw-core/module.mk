@@ -17,3 +17,11 @@ $(GWC_BIN): $(BUILD)/obj/gw-core/gwc_main.o $(GWC_LIB) $(PPM_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
 		-Wl,--no-whole-archive $(DPDK_LIBS) $(JSON_LIBS) -lpthread
+
+# The control-socket client: plain C + json-c, no DPDK (manager, gwcctl, IKE plugin).
+GWCCLIENT_LIB := $(BUILD)/libgwcclient.a
+OBJS += $(BUILD)/obj/gw-core/gwc_client.o
+LIBS += $(GWCCLIENT_LIB)
+$(GWCCLIENT_LIB): $(BUILD)/obj/gw-core/gwc_client.o
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^

@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
+
+#include "gwc_client.h"
 
 static int
 usage(FILE *f, int rc)
@@ -41,41 +41,14 @@ value(const char *v)
 	return json_object_new_string(v);
 }
 
-/* Send 'req' and read one reply line. @return the reply, or NULL. */
-static struct json_object *
-call(int fd, struct json_object *req)
-{
-	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	static char buf[1 << 22];
-	size_t len = 0;
-
-	if (send(fd, s, strlen(s), MSG_NOSIGNAL) < 0 || send(fd, "\n", 1, MSG_NOSIGNAL) < 0)
-		return NULL;
-	for (;;) {
-		ssize_t n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
-		char *nl;
-
-		if (n <= 0)
-			return NULL;
-		len += (size_t)n;
-		buf[len] = '\0';
-		nl = strchr(buf, '\n');
-		if (nl != NULL) {
-			*nl = '\0';
-			return json_tokener_parse(buf);
-		}
-		if (len == sizeof(buf) - 1)
-			return NULL;
-	}
-}
-
 int
 main(int argc, char **argv)
 {
 	const char *sock = getenv("GWC_SOCKET"), *client = getenv("GWC_CLIENT");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct json_object *req, *args, *resp, *v, *err, *hello;
-	int opt, fd, i, rc = 0;
+	struct json_object *args, *res = NULL;
+	struct gwc_client c;
+	struct gwc_client_err e;
+	int opt, i, rc;
 	const char *op;
 
 	if (sock == NULL)
@@ -100,62 +73,35 @@ main(int argc, char **argv)
 		return usage(stderr, 2);
 	op = argv[optind];
 
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		fprintf(stderr, "gwcctl: cannot reach gw-core at %s: %s (is gw-core running? "
-				"-s names the socket)\n", sock, strerror(errno));
-		return 2;
-	}
-
-	hello = json_object_new_object();
 	args = json_object_new_object();
-	json_object_object_add(args, "client", json_object_new_string(client));
-	json_object_object_add(hello, "op", json_object_new_string("hello"));
-	json_object_object_add(hello, "args", args);
-	resp = call(fd, hello);
-	json_object_put(hello);
-	if (resp == NULL) {
-		fprintf(stderr, "gwcctl: no reply from gw-core at %s\n", sock);
-		return 2;
-	}
-	json_object_put(resp);
-
-	req = json_object_new_object();
-	args = json_object_new_object();
-	json_object_object_add(req, "op", json_object_new_string(op));
 	for (i = optind + 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 
 		if (eq == NULL) {
 			fprintf(stderr, "gwcctl: '%s' is not key=value\n", argv[i]);
+			json_object_put(args);
 			return 2;
 		}
 		*eq = '\0';
 		json_object_object_add(args, argv[i], value(eq + 1));
 	}
-	json_object_object_add(req, "args", args);
-	resp = call(fd, req);
-	json_object_put(req);
-	close(fd);
-	if (resp == NULL) {
-		fprintf(stderr, "gwcctl: %s: no reply (gw-core closed the connection)\n", op);
+	if (gwc_client_connect(&c, sock, client, 10000, &e) != 0) {
+		fprintf(stderr, "gwcctl: %s (-s names the socket)\n", e.message);
+		json_object_put(args);
 		return 2;
 	}
-	if (json_object_object_get_ex(resp, "ok", &v) && json_object_get_boolean(v)) {
-		json_object_object_get_ex(resp, "result", &v);
-		printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PRETTY |
-								    JSON_C_TO_STRING_SPACED));
-	} else {
-		struct json_object *code = NULL, *msg = NULL;
-
-		json_object_object_get_ex(resp, "error", &err);
-		json_object_object_get_ex(err, "code", &code);
-		json_object_object_get_ex(err, "message", &msg);
-		fprintf(stderr, "gwcctl: %s: %s: %s\n", op, json_object_get_string(code),
-			json_object_get_string(msg));
-		rc = 1;
+	rc = gwc_client_call(&c, op, args, &res, &e);
+	gwc_client_close(&c);
+	if (rc == -2) {
+		fprintf(stderr, "gwcctl: %s: %s\n", op, e.message);
+		return 2;
 	}
-	json_object_put(resp);
-	return rc;
+	if (rc != 0) {
+		fprintf(stderr, "gwcctl: %s: %s: %s\n", op, e.code, e.message);
+		return 1;
+	}
+	printf("%s\n", res == NULL ? "null" :
+	       json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	json_object_put(res);
+	return 0;
 }

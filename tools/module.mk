@@ -3,7 +3,7 @@ GWCCTL_BIN := $(BUILD)/bin/gwcctl
 OBJS += $(BUILD)/obj/tools/gwcctl.o
 BINS += $(GWCCTL_BIN)
 
-$(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o
+$(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o $(GWCCLIENT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(JSON_LIBS)
 

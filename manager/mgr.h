@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The manager's model: slices, node and link slivers, binds, and what the AGW makes of
+ * them (gw-core endpoints). Pure in-memory logic, no I/O: the XML-RPC layer (mgr_rpc.c)
+ * plans a change here, applies it to gw-core (mgr_gwc.c) and SQLite (mgr_store.c), and
+ * only then commits it to the registry.
+ *
+ * Sources: seed 001 Figure 4 (the VT-part slice spec), seed 000 (Common API commands and
+ * the slice / sliver state transitions), GENI AM API v3 (fault codes). docs/slice-spec.md
+ * is the user-facing description.
+ *
+ * Thread context: none of these functions lock; the caller serialises access to a
+ * registry (the manager holds one lock per RPC).
+ */
+#ifndef AGW_MGR_H
+#define AGW_MGR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MGR_NAME_MAX 64     /**< bytes, with the NUL, of a slice id, sliver, vport or port name */
+#define MGR_MSG_MAX 512     /**< bytes of a fault message */
+
+/** Fault codes, numbered as GENI AM API v3's (docs/manager-api.md lists when each is used). */
+enum mgr_fault {
+	MGR_OK = 0,
+	MGR_BADARGS = 1,                 /**< malformed request or spec */
+	MGR_ERROR = 2,                   /**< other */
+	MGR_FORBIDDEN = 3,               /**< credentials refused */
+	MGR_SERVERERROR = 5,             /**< manager-internal failure */
+	MGR_TOOBIG = 6,                  /**< request body over the configured limit */
+	MGR_REFUSED = 7,                 /**< not allowed in the current state */
+	MGR_DBERROR = 9,                 /**< the SQLite store failed; nothing changed */
+	MGR_UNAVAILABLE = 11,            /**< gw-core not reachable */
+	MGR_SEARCHFAILED = 12,           /**< no such slice or sliver */
+	MGR_UNSUPPORTED = 13,            /**< valid, but not something this AGW realizes (yet) */
+	MGR_BUSY = 14,
+	MGR_INPROGRESS = 16,             /**< another operation on this slice is running */
+	MGR_ALREADYEXISTS = 17,          /**< slice, sliver, GRE key or port already taken */
+	MGR_VLAN_UNAVAILABLE = 24,       /**< VID in use, or none left in the range */
+	MGR_INSUFFICIENT_BANDWIDTH = 25, /**< the port's capacity would be exceeded */
+};
+
+/** A fault: code and a message naming the element at fault. */
+struct mgr_err {
+	int code;                 /**< enum mgr_fault */
+	char msg[MGR_MSG_MAX];
+};
+
+/** Fill 'e' (may be NULL) and return -1. printf-style message. */
+int mgr_fail(struct mgr_err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** Name of a fault code ("BADARGS"); "ERROR" for an unknown one. */
+const char *mgr_fault_name(int code);
+
+/** key = value pairs of <resources> and <params>. Strings are owned (malloc). */
+struct mgr_kv {
+	char *key, *value;
+};
+struct mgr_kvs {
+	struct mgr_kv *v;
+	unsigned int n;
+};
+
+/** Value of 'key' in 'kv', or NULL. */
+const char *mgr_kv_get(const struct mgr_kvs *kv, const char *key);
+
+enum mgr_kind { MGR_NODE = 1, MGR_LINK = 2 };
+
+/** Seed 000's sliver states ("non-existing" is the absence of the sliver). */
+enum mgr_state { MGR_CREATED = 1, MGR_EXECUTED = 2 };
+
+/** What the node at the other end of a link vport's bind is, for the AGW. */
+enum mgr_role {
+	MGR_ROLE_NONE = 0,
+	MGR_ROLE_NETWORK,    /**< nodeSliver type="_super": the network side, via an uplink */
+	MGR_ROLE_TERMINAL,   /**< instance type="Terminal": user terminals on an access port */
+	MGR_ROLE_NSLIVER,    /**< instance type="SlowPath_VM": a node sliver on this AGW */
+};
+
+/** How a link vport is realized. */
+enum mgr_ep_type {
+	MGR_EP_NONE = 0,
+	MGR_EP_PORT,       /**< gw-core: a whole port, untagged */
+	MGR_EP_VLAN,       /**< gw-core: (port, VID) */
+	MGR_EP_GRE,        /**< gw-core: Ethernet over GRE (port, remote, key) */
+	MGR_EP_NSLIVER,    /**< to a node sliver: recorded, realized by the node-sliver work */
+};
+
+/** A link vport's endpoint, decided (and VID / GRE key allocated) when the link is created. */
+struct mgr_ep {
+	enum mgr_ep_type type;
+	enum mgr_role role;
+	char node[MGR_NAME_MAX];        /**< the bound node sliver */
+	char node_port[MGR_NAME_MAX];   /**< its vport */
+	char port[MGR_NAME_MAX];        /**< gw-core port (PORT, VLAN, GRE) */
+	uint16_t vid;                   /**< VLAN: 1-4094 */
+	bool has_key;                   /**< GRE: key field present */
+	uint32_t key;                   /**< GRE key */
+	char remote[16];                /**< GRE: remote IPv4, dotted quad */
+	char nexthop_mac[18];           /**< GRE: configured next-hop MAC, or "" for ARP */
+	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
+};
+
+struct mgr_vport {
+	char name[MGR_NAME_MAX];
+	struct mgr_kvs params;          /**< AGW-side parameters (link vports) */
+	struct mgr_ep ep;               /**< link vports, once planned */
+};
+
+/** Link protocol tokens of resource "protocol" (bit set). */
+enum {
+	MGR_PROTO_ETH = 1u << 0,     /**< 802.3 */
+	MGR_PROTO_VLAN = 1u << 1,    /**< 802.1Q, VLAN */
+	MGR_PROTO_IPV4 = 1u << 2,
+	MGR_PROTO_IPV6 = 1u << 3,
+	MGR_PROTO_GRE = 1u << 4,
+	MGR_PROTO_IPSEC = 1u << 5,
+	MGR_PROTO_TRAILER = 1u << 6,
+};
+
+struct mgr_sliver {
+	char name[MGR_NAME_MAX];
+	enum mgr_kind kind;
+	enum mgr_state state;
+	char type[MGR_NAME_MAX];       /**< node: the nodeSliver's type attribute ("_super"), or "" */
+	char instance[MGR_NAME_MAX];   /**< node: instance type ("SlowPath_VM", "Terminal"), or "" */
+	struct mgr_kvs resources;
+	struct mgr_kvs params;
+	struct mgr_vport *vports;
+	unsigned int n_vports;
+	/* links, from resources (filled by planning) */
+	uint64_t bandwidth_bps;        /**< bits/s */
+	uint64_t burst_bytes;          /**< bytes */
+	unsigned int protocols;        /**< MGR_PROTO_* */
+};
+
+/** One structure/bind: two (sliver, vport) ends. */
+struct mgr_bind {
+	char sliver[2][MGR_NAME_MAX];
+	char vport[2][MGR_NAME_MAX];
+};
+
+struct mgr_slice {
+	char id[MGR_NAME_MAX];
+	char spec_class[MGR_NAME_MAX];   /**< slicespec's class attribute, as given */
+	int64_t created;                 /**< s since the epoch */
+	struct mgr_sliver *slivers;
+	unsigned int n_slivers;
+	struct mgr_bind *binds;
+	unsigned int n_binds;
+};
+
+/** All slices the manager holds. */
+struct mgr_reg {
+	struct mgr_slice **slices;
+	unsigned int n;
+};
+
+/** What planning needs from the manager's configuration ([manager] in agw.conf). */
+struct mgr_plan_conf {
+	char uplink_port[MGR_NAME_MAX];   /**< default port of network-side endpoints */
+	char access_port[MGR_NAME_MAX];   /**< default port of terminal-side endpoints */
+	uint16_t vid_min, vid_max;        /**< VIDs the manager allocates from */
+	uint32_t key_min, key_max;        /**< GRE keys the manager allocates from */
+	char gre_remote[16];              /**< default GRE remote, "" = the spec must name it */
+	uint64_t port_capacity_bps;       /**< bandwidth a port can carry, bits/s; 0 = no limit */
+	const char *const *ports;         /**< gw-core's port names, NULL-terminated; NULL = unknown */
+};
+
+/* ---------------------------------------------------------------- spec */
+
+/**
+ * Parse a VNode slice spec (seed 001 Figure 4 shape; docs/slice-spec.md) into 'out'
+ * (slivers and binds; id, states and endpoints are left for planning). Accepts both
+ * `slicespec` and Figure 4's `sllicespec`, both `slivername` and `slivename`; skips
+ * `<extension>` elements. Checks syntax only: names, duplicates inside the spec, known
+ * elements and attributes. The XML is parsed without network access or entity expansion.
+ * @param xml  'len' bytes, need not be NUL-terminated
+ * @return 0 ('out' owned by the caller: mgr_slice_clear()); -1 with 'e' (BADARGS) and
+ *         'out' empty.
+ */
+int mgr_spec_parse(const char *xml, size_t len, struct mgr_slice *out, struct mgr_err *e);
+
+/* ---------------------------------------------------------------- slices */
+
+/** Free what 'sl' holds and zero it. */
+void mgr_slice_clear(struct mgr_slice *sl);
+
+/** Deep copy; NULL when out of memory. */
+struct mgr_slice *mgr_slice_dup(const struct mgr_slice *sl);
+
+/** Free a slice from mgr_slice_dup() or a plan. NULL is fine. */
+void mgr_slice_free(struct mgr_slice *sl);
+
+/** The sliver named 'name', or NULL. */
+struct mgr_sliver *mgr_slice_sliver(const struct mgr_slice *sl, const char *name);
+
+/** The slice 'id' in 'reg', or NULL. */
+struct mgr_slice *mgr_reg_find(const struct mgr_reg *reg, const char *id);
+
+/**
+ * Put 'sl' (owned by the registry from now on) in place of the slice with its id, or
+ * add it; with sl == NULL remove slice 'id'. Frees the slice it replaces.
+ * @return 0; -1 out of memory (nothing changed, 'sl' still the caller's).
+ */
+int mgr_reg_commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl);
+
+/** Free every slice. */
+void mgr_reg_clear(struct mgr_reg *reg);
+
+/* ---------------------------------------------------------------- planning
+ * Each plan validates the whole request against the registry and returns the slice as
+ * it would be after the operation, leaving 'reg' untouched. *out is the new slice (the
+ * caller commits or frees it); for DeleteSlice it is NULL.
+ */
+
+/** CreateSlice: 'spec' (parsed) becomes slice 'id', every sliver created. */
+int mgr_plan_create(const struct mgr_reg *reg, const struct mgr_plan_conf *c, const char *id,
+		    const struct mgr_slice *spec, struct mgr_slice **out, struct mgr_err *e);
+
+/** Add: slivers and binds of 'spec' join slice 'id' (binds may name its existing slivers). */
+int mgr_plan_add(const struct mgr_reg *reg, const struct mgr_plan_conf *c, const char *id,
+		 const struct mgr_slice *spec, struct mgr_slice **out, struct mgr_err *e);
+
+/** Delete: slivers 'names' (n >= 1) leave slice 'id', with their binds. */
+int mgr_plan_delete(const struct mgr_reg *reg, const char *id, const char *const *names,
+		    unsigned int n, struct mgr_slice **out, struct mgr_err *e);
+
+/**
+ * Run (to_state EXECUTED) or Stop (CREATED): slivers 'names', or with n == 0 every
+ * sliver of the slice that is in the other state (at least one must be).
+ * A named sliver already in 'to_state' is refused (REFUSED).
+ */
+int mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const *names,
+			unsigned int n, enum mgr_state to_state, struct mgr_slice **out,
+			struct mgr_err *e);
+
+/** DeleteSlice: slice 'id' must exist; *out = NULL. */
+int mgr_plan_delete_slice(const struct mgr_reg *reg, const char *id, struct mgr_slice **out,
+			  struct mgr_err *e);
+
+/* ---------------------------------------------------------------- names */
+
+const char *mgr_state_name(enum mgr_state s);      /**< "created", "executed" */
+const char *mgr_ep_type_name(enum mgr_ep_type t);  /**< "vlan", "gre", "port", "nsliver", "none" */
+const char *mgr_role_name(enum mgr_role r);        /**< "network", "terminal", "nsliver" */
+
+/** Does endpoint type 't' live in gw-core? */
+static inline bool
+mgr_ep_in_gwc(enum mgr_ep_type t)
+{
+	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE;
+}
+
+/** A slice/sliver/vport name: 1-63 of [A-Za-z0-9_.-]. */
+bool mgr_name_ok(const char *s);
+
+/** Parse "1G", "100M", "1500k", "64000" (SI: k=10^3...) into *v. @return 0, -1 if malformed. */
+int mgr_parse_si(const char *s, uint64_t *v);
+
+#endif

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Manager model: slice-spec parsing (seed 001 Figure 4 as printed, the AGW example,
+ * every malformed case of issue 3 with its fault code), endpoint planning and
+ * allocation, and seed 000's state transitions, allowed and refused. A refused
+ * request must leave the registry exactly as it was.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "mgr.h"
+
+#ifndef AGW_SRCDIR
+#define AGW_SRCDIR "."
+#endif
+
+static struct mgr_plan_conf conf = {
+	.uplink_port = "core", .access_port = "access",
+	.vid_min = 100, .vid_max = 103,
+	.key_min = 5000, .key_max = 5002,
+	.gre_remote = "198.51.100.2",
+	.port_capacity_bps = 1000000000ull,
+};
+
+static char *
+slurp(const char *rel)
+{
+	char path[512];
+	FILE *f;
+	long n;
+	char *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", AGW_SRCDIR, rel);
+	f = fopen(path, "rb");
+	CU_ASSERT_FATAL(f != NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	CU_ASSERT_FATAL(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Parse 'xml' and plan CreateSlice 'id'; commit on success. @return fault code. */
+static int
+create(struct mgr_reg *reg, const char *id, const char *xml, struct mgr_err *e)
+{
+	struct mgr_slice spec, *sl;
+
+	memset(e, 0, sizeof(*e));
+	if (mgr_spec_parse(xml, strlen(xml), &spec, e) != 0)
+		return e->code;
+	if (mgr_plan_create(reg, &conf, id, &spec, &sl, e) != 0) {
+		mgr_slice_clear(&spec);
+		return e->code;
+	}
+	mgr_slice_clear(&spec);
+	CU_ASSERT_FATAL(mgr_reg_commit(reg, id, sl) == 0);
+	return 0;
+}
+
+static const struct mgr_ep *
+ep_of(const struct mgr_reg *reg, const char *id, const char *link, const char *vport)
+{
+	const struct mgr_slice *sl = mgr_reg_find(reg, id);
+	const struct mgr_sliver *s = sl != NULL ? mgr_slice_sliver(sl, link) : NULL;
+	unsigned int i;
+
+	for (i = 0; s != NULL && i < s->n_vports; i++)
+		if (strcmp(s->vports[i].name, vport) == 0)
+			return &s->vports[i].ep;
+	return NULL;
+}
+
+static void
+test_fig4_as_printed(void)
+{
+	struct mgr_reg reg = { 0 };
+	struct mgr_slice spec;
+	struct mgr_err e = { 0 };
+	const struct mgr_sliver *vl5, *vn5, *vn1;
+	const struct mgr_ep *ep;
+	char *xml = slurp("etc/specs/seed001-fig4.xml");
+
+	CU_ASSERT_FATAL(mgr_spec_parse(xml, strlen(xml), &spec, &e) == 0);
+	CU_ASSERT_STRING_EQUAL(spec.spec_class, "VT-part_slice");
+	CU_ASSERT_EQUAL(spec.n_slivers, 3);
+	CU_ASSERT_EQUAL(spec.n_binds, 2);
+	vl5 = mgr_slice_sliver(&spec, "VL5");
+	vn5 = mgr_slice_sliver(&spec, "VN5");
+	vn1 = mgr_slice_sliver(&spec, "VN1");
+	CU_ASSERT_FATAL(vl5 != NULL && vn5 != NULL && vn1 != NULL);
+	CU_ASSERT_EQUAL(vl5->kind, MGR_LINK);
+	CU_ASSERT_EQUAL(vl5->n_vports, 2);
+	CU_ASSERT_STRING_EQUAL(mgr_kv_get(&vl5->resources, "protocol"), "802.3,IPv4,GRE,IPsec");
+	CU_ASSERT_STRING_EQUAL(vn5->instance, "SlowPath_VM");
+	CU_ASSERT_STRING_EQUAL(mgr_kv_get(&vn5->params, "bootImage"),
+			       "http://{bootImageServer}/bootImage.img");
+	CU_ASSERT_STRING_EQUAL(mgr_kv_get(&vn5->resources, "memory"), "2048");
+	CU_ASSERT_STRING_EQUAL(vn1->type, "_super");
+	CU_ASSERT_STRING_EQUAL(spec.binds[0].sliver[0], "VN5");   /* slivename= */
+	CU_ASSERT_STRING_EQUAL(spec.binds[1].vport[1], "vp1");
+	mgr_slice_clear(&spec);
+
+	CU_ASSERT_EQUAL(create(&reg, "fig4", xml, &e), 0);
+	CU_ASSERT_EQUAL(mgr_slice_sliver(mgr_reg_find(&reg, "fig4"), "VL5")->bandwidth_bps,
+			1000000000ull);
+	ep = ep_of(&reg, "fig4", "VL5", "e2");   /* to VN1 (_super): GRE, key allocated */
+	CU_ASSERT_FATAL(ep != NULL);
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_GRE);
+	CU_ASSERT_EQUAL(ep->role, MGR_ROLE_NETWORK);
+	CU_ASSERT_STRING_EQUAL(ep->port, "core");
+	CU_ASSERT_STRING_EQUAL(ep->remote, "198.51.100.2");
+	CU_ASSERT(ep->has_key && ep->key == 5000);
+	ep = ep_of(&reg, "fig4", "VL5", "e1");   /* to VN5 (SlowPath_VM): a node sliver */
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_NSLIVER);
+	CU_ASSERT_STRING_EQUAL(ep->node, "VN5");
+	mgr_reg_clear(&reg);
+	free(xml);
+}
+
+/* Both spellings of both names give the same model. */
+static void
+test_spellings(void)
+{
+	char *xml = slurp("etc/specs/seed001-fig4.xml"), *p;
+	struct mgr_slice a, b;
+	struct mgr_err e;
+
+	CU_ASSERT_FATAL(mgr_spec_parse(xml, strlen(xml), &a, &e) == 0);
+	while ((p = strstr(xml, "sllicespec")) != NULL)
+		memmove(p + 1, p + 2, strlen(p + 2) + 1);          /* -> slicespec */
+	while ((p = strstr(xml, "slivename=")) != NULL) {
+		size_t n = strlen(xml);
+
+		xml = realloc(xml, n + 2);
+		p = strstr(xml, "slivename=");
+		memmove(p + 6, p + 5, strlen(p + 5) + 1);           /* -> slivername */
+		p[5] = 'r';
+	}
+	CU_ASSERT_PTR_NULL(strstr(xml, "sllicespec"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "slivername=\"VN5\""));
+	CU_ASSERT_FATAL(mgr_spec_parse(xml, strlen(xml), &b, &e) == 0);
+	CU_ASSERT_EQUAL(a.n_slivers, b.n_slivers);
+	CU_ASSERT_EQUAL(a.n_binds, b.n_binds);
+	CU_ASSERT(memcmp(a.binds, b.binds, a.n_binds * sizeof(*a.binds)) == 0);
+	mgr_slice_clear(&a);
+	mgr_slice_clear(&b);
+	free(xml);
+}
+
+static void
+test_agw_example(void)
+{
+	struct mgr_reg reg = { 0 };
+	struct mgr_err e;
+	const struct mgr_ep *ep;
+	char *xml = slurp("etc/specs/agw-vlan-gre.xml");
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s1", xml, &e), 0);
+	ep = ep_of(&reg, "s1", "VL1", "term");
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_VLAN);
+	CU_ASSERT_EQUAL(ep->role, MGR_ROLE_TERMINAL);
+	CU_ASSERT_STRING_EQUAL(ep->port, "access");
+	CU_ASSERT_EQUAL(ep->vid, 10);
+	ep = ep_of(&reg, "s1", "VL1", "net");
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_GRE);
+	CU_ASSERT(ep->has_key && ep->key == 7001);
+	CU_ASSERT_STRING_EQUAL(ep->remote, "198.51.100.2");
+	mgr_reg_clear(&reg);
+	free(xml);
+}
+
+/* The AGW example with the term vport's params, the net vport's params and the
+ * resources replaced. */
+static char *
+agw_spec(const char *term, const char *net, const char *res)
+{
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf),
+		 "<slice-design><slicespec><sliverdef><linkSlivers>"
+		 "<linkSliver name=\"VL1\"><vports>"
+		 "<vport name=\"term\"><params>%s</params></vport>"
+		 "<vport name=\"net\"><params>%s</params></vport></vports>"
+		 "<resources>%s</resources></linkSliver></linkSlivers>"
+		 "<nodeSlivers><nodeSliver name=\"t\"><vports><vport name=\"p\"/></vports>"
+		 "<instance type=\"Terminal\"/></nodeSliver>"
+		 "<nodeSliver name=\"n\" type=\"_super\"><vports><vport name=\"p\"/></vports>"
+		 "</nodeSliver></nodeSlivers></sliverdef><structure>"
+		 "<bind><vport slivername=\"t\" portname=\"p\"/>"
+		 "<vport slivername=\"VL1\" portname=\"term\"/></bind>"
+		 "<bind><vport slivername=\"VL1\" portname=\"net\"/>"
+		 "<vport slivername=\"n\" portname=\"p\"/></bind>"
+		 "</structure></slicespec></slice-design>",
+		 term, net, res);
+	return buf;
+}
+
+#define P(k, v) "<param key=\"" k "\" value=\"" v "\"/>"
+#define R(k, v) "<resource key=\"" k "\" value=\"" v "\"/>"
+#define RES_OK R("bandwidth", "100M") R("protocol", "802.3,802.1Q,IPv4,GRE")
+
+struct bad {
+	const char *what;
+	const char *xml;        /* NULL: built from the three parts below */
+	const char *term, *net, *res;
+	int code;
+	const char *msg;        /* substring of the fault message */
+};
+
+static void
+test_malformed(void)
+{
+	static const struct bad cases[] = {
+		{ "not XML", "<slice-design><slicespec>", NULL, NULL, NULL, MGR_BADARGS,
+		  "not well-formed" },
+		{ "wrong root", "<rspec/>", NULL, NULL, NULL, MGR_BADARGS, "<slice-design>" },
+		{ "unknown element", "<slice-design><slicespec><sliverdef><linkSlivers>"
+		  "<linkSlver name=\"x\"/></linkSlivers></sliverdef></slicespec></slice-design>",
+		  NULL, NULL, NULL, MGR_BADARGS, "unknown element <linkSlver>" },
+		{ "bad sliver name", "<slice-design><slicespec><sliverdef><nodeSlivers>"
+		  "<nodeSliver name=\"a b\" type=\"_super\"/></nodeSlivers></sliverdef>"
+		  "</slicespec></slice-design>", NULL, NULL, NULL, MGR_BADARGS, "'a b'" },
+		{ "duplicate sliver", "<slice-design><slicespec><sliverdef><nodeSlivers>"
+		  "<nodeSliver name=\"a\" type=\"_super\"/><nodeSliver name=\"a\" type=\"_super\"/>"
+		  "</nodeSlivers></sliverdef></slicespec></slice-design>", NULL, NULL, NULL,
+		  MGR_BADARGS, "'a' is used twice" },
+		{ "bind with three ends", "<slice-design><slicespec><structure><bind>"
+		  "<vport slivername=\"a\" portname=\"p\"/><vport slivername=\"b\" portname=\"p\"/>"
+		  "<vport slivername=\"c\" portname=\"p\"/></bind></structure></slicespec>"
+		  "</slice-design>", NULL, NULL, NULL, MGR_BADARGS, "exactly two" },
+		{ "VID 0", NULL, P("vid", "0"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "VID '0' is outside 1-4094" },
+		{ "VID 4095", NULL, P("vid", "4095"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "outside 1-4094" },
+		{ "VID of another slice", NULL, P("vid", "10"), P("key", "1"), RES_OK,
+		  MGR_VLAN_UNAVAILABLE, "VID 10 on port 'access' is used by slice 'other'" },
+		{ "GRE key of another slice", NULL, P("vid", "11"), P("key", "7001"), RES_OK,
+		  MGR_ALREADYEXISTS, "key 7001 is used by slice 'other'" },
+		{ "no bandwidth", NULL, P("vid", "11"), P("key", "1"),
+		  R("protocol", "802.3,GRE"), MGR_BADARGS, "'bandwidth' is required" },
+		{ "no protocol", NULL, P("vid", "11"), P("key", "1"), R("bandwidth", "1M"),
+		  MGR_BADARGS, "'protocol' is required" },
+		{ "bad bandwidth", NULL, P("vid", "11"), P("key", "1"),
+		  R("bandwidth", "fast") R("protocol", "GRE"), MGR_BADARGS, "bandwidth 'fast'" },
+		{ "unknown protocol", NULL, P("vid", "11"), P("key", "1"),
+		  R("bandwidth", "1M") R("protocol", "802.3,MPLS"), MGR_BADARGS, "'MPLS'" },
+		{ "over capacity", NULL, P("vid", "11"), P("key", "1"),
+		  R("bandwidth", "950M") R("protocol", "802.3,GRE"), MGR_INSUFFICIENT_BANDWIDTH,
+		  "exceeds its capacity" },
+		{ "unknown param", NULL, P("vlan", "11"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "unknown param 'vlan'" },
+		{ "GRE key on a link without GRE", NULL, P("vid", "11"), P("key", "1"),
+		  R("bandwidth", "1M") R("protocol", "802.3,802.1Q"), MGR_BADARGS,
+		  "key/remote/nexthop_mac on a vlan endpoint" },
+		{ "type gre on a link without GRE", NULL, P("vid", "11"), P("type", "gre"),
+		  R("bandwidth", "1M") R("protocol", "802.3,802.1Q"), MGR_BADARGS,
+		  "the link's protocol has no GRE" },
+		{ "unknown port", NULL, P("vid", "11") P("port", "eth9"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "no port 'eth9'" },
+		{ "ipsec attachment", NULL, P("type", "ipsec"), P("key", "1"), RES_OK,
+		  MGR_UNSUPPORTED, "ipsec" },
+		{ "bad remote", NULL, P("vid", "11"), P("remote", "10.0.0.300"), RES_OK,
+		  MGR_BADARGS, "'remote'" },
+		{ "same VID twice in the spec", NULL, P("vid", "12"),
+		  P("type", "vlan") P("port", "access") P("vid", "12"), RES_OK,
+		  MGR_VLAN_UNAVAILABLE, "VID 12 on port 'access' is used by slice 'new'" },
+	};
+	static const char *ports[] = { "access", "core", NULL };
+	struct mgr_reg reg = { 0 };
+	struct mgr_err e;
+	char *ex = slurp("etc/specs/agw-vlan-gre.xml");
+	unsigned int i;
+
+	conf.ports = ports;
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "other", ex, &e), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad *b = &cases[i];
+		const char *xml = b->xml != NULL ? b->xml : agw_spec(b->term, b->net, b->res);
+		int code = create(&reg, "new", xml, &e);
+
+		if (code != b->code || strstr(e.msg, b->msg) == NULL)
+			fprintf(stderr, "\n  case '%s': got %s '%s'\n", b->what,
+				mgr_fault_name(code), e.msg);
+		CU_ASSERT_EQUAL(code, b->code);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, b->msg));
+		CU_ASSERT_EQUAL(reg.n, 1);                 /* nothing changed */
+		CU_ASSERT_PTR_NULL(mgr_reg_find(&reg, "new"));
+	}
+	/* a slice id that exists, or that is not a name */
+	CU_ASSERT_EQUAL(create(&reg, "other", ex, &e), MGR_ALREADYEXISTS);
+	CU_ASSERT_EQUAL(create(&reg, "no/slash", ex, &e), MGR_BADARGS);
+	CU_ASSERT_EQUAL(reg.n, 1);
+	conf.ports = NULL;
+	mgr_reg_clear(&reg);
+	free(ex);
+}
+
+static void
+test_allocation(void)
+{
+	struct mgr_reg reg = { 0 };
+	struct mgr_err e;
+	char id[16];
+	int i;
+
+	/* no vid / key given: VIDs 100.. and keys 5000.. in order, until the range ends */
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof(id), "a%d", i);
+		CU_ASSERT_EQUAL_FATAL(create(&reg, id, agw_spec("", "", RES_OK), &e), 0);
+		CU_ASSERT_EQUAL(ep_of(&reg, id, "VL1", "term")->vid, 100 + i);
+		CU_ASSERT_EQUAL(ep_of(&reg, id, "VL1", "net")->key, 5000u + (unsigned int)i);
+	}
+	CU_ASSERT_EQUAL(create(&reg, "a3", agw_spec("", P("key", "1"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "a3", "VL1", "term")->vid, 103);
+	CU_ASSERT_EQUAL(create(&reg, "a4", agw_spec("", P("key", "2"), RES_OK), &e),
+			MGR_VLAN_UNAVAILABLE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "no free VID on port 'access' in 100-103"));
+	CU_ASSERT_EQUAL(create(&reg, "a4", agw_spec(P("vid", "7"), "", RES_OK), &e),
+			MGR_ALREADYEXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "no free GRE key"));
+	/* a freed VID is reused */
+	CU_ASSERT_EQUAL(mgr_reg_commit(&reg, "a1", NULL), 0);
+	CU_ASSERT_EQUAL(create(&reg, "a5", agw_spec("", P("key", "3"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "a5", "VL1", "term")->vid, 101);
+	CU_ASSERT_EQUAL(reg.n, 4);
+	/* a network side on a link without GRE is a VLAN on the uplink */
+	CU_ASSERT_EQUAL(create(&reg, "v", agw_spec(P("vid", "30"), "",
+						   R("bandwidth", "1M") R("protocol", "802.1Q")), &e), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "v", "VL1", "net")->type, MGR_EP_VLAN);
+	CU_ASSERT_STRING_EQUAL(ep_of(&reg, "v", "VL1", "net")->port, "core");
+	CU_ASSERT_EQUAL(ep_of(&reg, "v", "VL1", "net")->vid, 100);   /* free on 'core' */
+	mgr_reg_clear(&reg);
+}
+
+static void
+commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl)
+{
+	CU_ASSERT_FATAL(mgr_reg_commit(reg, id, sl) == 0);
+}
+
+static enum mgr_state
+state(const struct mgr_reg *reg, const char *id, const char *sliver)
+{
+	return mgr_slice_sliver(mgr_reg_find(reg, id), sliver)->state;
+}
+
+static void
+test_states(void)
+{
+	struct mgr_reg reg = { 0 };
+	struct mgr_slice *sl, spec;
+	struct mgr_err e;
+	const char *vl1[] = { "VL1" }, *t[] = { "t" }, *nope[] = { "nope" }, *both[] = { "VL1", "t" };
+	const char *add =
+		"<slice-design><slicespec><sliverdef><linkSlivers><linkSliver name=\"VL2\">"
+		"<vports><vport name=\"a\"/><vport name=\"b\"/></vports><resources>" RES_OK
+		"</resources></linkSliver></linkSlivers><nodeSlivers><nodeSliver name=\"t2\">"
+		"<vports><vport name=\"p\"/></vports><instance type=\"Terminal\"/></nodeSliver>"
+		"</nodeSlivers></sliverdef><structure>"
+		"<bind><vport slivername=\"t2\" portname=\"p\"/><vport slivername=\"VL2\" "
+		"portname=\"a\"/></bind><bind><vport slivername=\"VL2\" portname=\"b\"/>"
+		"<vport slivername=\"n\" portname=\"p\"/></bind></structure></slicespec>"
+		"</slice-design>";
+	const char *add2 =
+		"<slice-design><slicespec><sliverdef><linkSlivers><linkSliver name=\"VL2\">"
+		"<vports><vport name=\"a\"/><vport name=\"b\"/></vports><resources>" RES_OK
+		"</resources></linkSliver></linkSlivers><nodeSlivers><nodeSliver name=\"t2\">"
+		"<vports><vport name=\"p\"/></vports><instance type=\"Terminal\"/></nodeSliver>"
+		"<nodeSliver name=\"m\" type=\"_super\"><vports><vport name=\"p\"/></vports>"
+		"</nodeSliver></nodeSlivers></sliverdef><structure>"
+		"<bind><vport slivername=\"t2\" portname=\"p\"/><vport slivername=\"VL2\" "
+		"portname=\"a\"/></bind><bind><vport slivername=\"VL2\" portname=\"b\"/>"
+		"<vport slivername=\"m\" portname=\"p\"/></bind></structure></slicespec>"
+		"</slice-design>";
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s", agw_spec(P("vid", "20"), P("key", "20"), RES_OK),
+				     &e), 0);
+	CU_ASSERT_EQUAL(state(&reg, "s", "VL1"), MGR_CREATED);
+	CU_ASSERT_EQUAL(state(&reg, "s", "n"), MGR_CREATED);
+
+	/* Stop from created: refused */
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", vl1, 1, MGR_CREATED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "Stop: sliver 'VL1' of slice 's' is created"));
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", NULL, 0, MGR_CREATED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_REFUSED);
+	/* Run one sliver, then the rest of the slice */
+	CU_ASSERT_EQUAL_FATAL(mgr_plan_transition(&reg, "s", vl1, 1, MGR_EXECUTED, &sl, &e), 0);
+	commit(&reg, "s", sl);
+	CU_ASSERT_EQUAL(state(&reg, "s", "VL1"), MGR_EXECUTED);
+	CU_ASSERT_EQUAL(state(&reg, "s", "t"), MGR_CREATED);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", vl1, 1, MGR_EXECUTED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_REFUSED);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", NULL, 0, MGR_EXECUTED, &sl, &e), 0);
+	commit(&reg, "s", sl);
+	CU_ASSERT_EQUAL(state(&reg, "s", "t"), MGR_EXECUTED);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", NULL, 0, MGR_EXECUTED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "every sliver of slice 's' is executed already"));
+	/* unknown names and slices */
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", nope, 1, MGR_CREATED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "x", NULL, 0, MGR_CREATED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_SEARCHFAILED);
+	/* Stop, then Stop again: refused */
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", vl1, 1, MGR_CREATED, &sl, &e), 0);
+	commit(&reg, "s", sl);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "s", vl1, 1, MGR_CREATED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_REFUSED);
+
+	/* Add: a link from a new terminal node to a vport already bound: refused */
+	CU_ASSERT_FATAL(mgr_spec_parse(add, strlen(add), &spec, &e) == 0);
+	CU_ASSERT_EQUAL(mgr_plan_add(&reg, &conf, "s", &spec, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_BADARGS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "both use vport n.p"));
+	mgr_slice_clear(&spec);
+	/* ... to a new network node: added, created; its name again: ALREADYEXISTS */
+	CU_ASSERT_FATAL(mgr_spec_parse(add2, strlen(add2), &spec, &e) == 0);
+	if (mgr_plan_add(&reg, &conf, "s", &spec, &sl, &e) != 0)
+		fprintf(stderr, "\n  Add: %s\n", e.msg);
+	CU_ASSERT_EQUAL_FATAL(mgr_plan_add(&reg, &conf, "s", &spec, &sl, &e), 0);
+	commit(&reg, "s", sl);
+	CU_ASSERT_EQUAL(state(&reg, "s", "VL2"), MGR_CREATED);
+	CU_ASSERT_EQUAL(state(&reg, "s", "t"), MGR_EXECUTED);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s", "VL2", "a")->vid, 100);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s", "VL1", "term")->vid, 20);   /* kept */
+	CU_ASSERT_EQUAL(mgr_plan_add(&reg, &conf, "s", &spec, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_ALREADYEXISTS);
+	mgr_slice_clear(&spec);
+
+	/* Delete: a node whose vport stays bound to a link is refused; with the links, fine */
+	CU_ASSERT_EQUAL(mgr_plan_delete(&reg, "s", t, 1, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_BADARGS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "delete 'VL"));
+	CU_ASSERT_EQUAL(mgr_plan_delete(&reg, "s", nope, 1, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(mgr_slice_sliver(mgr_reg_find(&reg, "s"), "VL2") != NULL, 1);
+	{
+		const char *three[] = { "VL2", "t2", "m" };
+
+		CU_ASSERT_EQUAL_FATAL(mgr_plan_delete(&reg, "s", both, 2, &sl, &e), 0);
+		commit(&reg, "s", sl);
+		CU_ASSERT_EQUAL_FATAL(mgr_plan_delete(&reg, "s", three, 3, &sl, &e), 0);
+		commit(&reg, "s", sl);
+	}
+	CU_ASSERT_EQUAL(mgr_reg_find(&reg, "s")->n_slivers, 1);
+	CU_ASSERT_EQUAL(mgr_reg_find(&reg, "s")->n_binds, 0);
+	/* the deleted link's VID is free again */
+	CU_ASSERT_EQUAL(create(&reg, "s2", agw_spec(P("vid", "20"), P("key", "20"), RES_OK), &e), 0);
+
+	/* DeleteSlice */
+	CU_ASSERT_EQUAL(mgr_plan_delete_slice(&reg, "s", &sl, &e), 0);
+	CU_ASSERT_PTR_NULL(sl);
+	commit(&reg, "s", NULL);
+	CU_ASSERT_EQUAL(mgr_plan_delete_slice(&reg, "s", &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_SEARCHFAILED);
+	mgr_reg_clear(&reg);
+}
+
+int
+test_mgr_model_register(void)
+{
+	CU_pSuite s = CU_add_suite("mgr_model", NULL, NULL);
+
+	if (s == NULL)
+		return -1;
+	CU_add_test(s, "seed 001 Figure 4 as printed", test_fig4_as_printed);
+	CU_add_test(s, "slicespec/sllicespec, slivername/slivename", test_spellings);
+	CU_add_test(s, "the AGW example spec", test_agw_example);
+	CU_add_test(s, "every malformed case: its fault, no change", test_malformed);
+	CU_add_test(s, "VID and GRE key allocation", test_allocation);
+	CU_add_test(s, "seed 000 state transitions", test_states);
+	return 0;
+}

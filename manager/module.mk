@@ -5,7 +5,7 @@ MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3) $(shell xmlrpc-c-co
 MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) \
 	$(shell xmlrpc-c-config abyss-server --libs) -lcrypt -lcrypto -lrte_cfgfile
 
-MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c
+MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_store.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)

@@ -11,7 +11,10 @@
 
 #include <CUnit/CUnit.h>
 
+#include <unistd.h>
+
 #include "mgr.h"
+#include "mgr_store.h"
 
 #ifndef AGW_SRCDIR
 #define AGW_SRCDIR "."
@@ -463,6 +466,86 @@ test_states(void)
 	mgr_reg_clear(&reg);
 }
 
+/* A slice written to SQLite and read back is the same slice; delete removes it all. */
+static void
+test_store_roundtrip(void)
+{
+	char path[] = "/tmp/agw-unit-store-XXXXXX", db[64];
+	struct mgr_reg reg = { 0 }, back = { 0 };
+	struct mgr_store *st;
+	struct mgr_err e;
+	const struct mgr_slice *a, *b;
+	char *fig4 = slurp("etc/specs/seed001-fig4.xml");
+	unsigned int i;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof(db), "%s.db", path);
+	st = mgr_store_open(db, &e);
+	CU_ASSERT_FATAL(st != NULL);
+	conf.port_capacity_bps = 0;   /* Figure 4's link takes 1G, the whole default */
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "fig4", fig4, &e), 0);
+	if (create(&reg, "s2", agw_spec(P("vid", "42"), "", RES_OK), &e) != 0)
+		fprintf(stderr, "\n  s2: %s\n", e.msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mgr_reg_find(&reg, "s2"));
+	for (i = 0; i < reg.n; i++)
+		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
+	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
+	mgr_store_close(st);
+
+	st = mgr_store_open(db, &e);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT_EQUAL_FATAL(mgr_store_load(st, &back, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(back.n, 2);
+	for (i = 0; i < reg.n; i++) {
+		unsigned int k;
+
+		a = reg.slices[i];
+		b = mgr_reg_find(&back, a->id);
+		CU_ASSERT_FATAL(b != NULL);
+		CU_ASSERT_STRING_EQUAL(a->spec_class, b->spec_class);
+		CU_ASSERT_EQUAL(a->created, b->created);
+		CU_ASSERT_EQUAL_FATAL(a->n_binds, b->n_binds);
+		CU_ASSERT(memcmp(a->binds, b->binds, a->n_binds * sizeof(*a->binds)) == 0);
+		CU_ASSERT_EQUAL_FATAL(a->n_slivers, b->n_slivers);
+		for (k = 0; k < a->n_slivers; k++) {
+			struct json_object *ja = mgr_sliver_to_json(&a->slivers[k]);
+			struct json_object *jb = mgr_sliver_to_json(&b->slivers[k]);
+
+			CU_ASSERT_STRING_EQUAL(json_object_to_json_string(ja),
+					       json_object_to_json_string(jb));
+			json_object_put(ja);
+			json_object_put(jb);
+		}
+	}
+	CU_ASSERT_EQUAL(ep_of(&back, "s2", "VL1", "term")->vid, 42);
+	CU_ASSERT_EQUAL(ep_of(&back, "fig4", "VL5", "e2")->key, 5000);
+	/* a planned Add on the reloaded registry sees the reloaded allocations */
+	CU_ASSERT_EQUAL(create(&back, "s3", agw_spec(P("vid", "42"), "", RES_OK), &e),
+			MGR_VLAN_UNAVAILABLE);
+	CU_ASSERT_EQUAL(mgr_store_del(st, "fig4", &e), 0);
+	mgr_reg_clear(&back);
+	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
+	CU_ASSERT_EQUAL(back.n, 1);
+	CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "fig4"));
+	mgr_store_close(st);
+	/* a path that cannot be opened is a DBERROR naming it */
+	CU_ASSERT_PTR_NULL(mgr_store_open("/nonexistent-dir/x.db", &e));
+	CU_ASSERT_EQUAL(e.code, MGR_DBERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "/nonexistent-dir/x.db"));
+	mgr_reg_clear(&back);
+	mgr_reg_clear(&reg);
+	conf.port_capacity_bps = 1000000000ull;
+	free(fig4);
+	unlink(db);
+	strcat(db, "-wal");
+	unlink(db);
+	strcpy(db + strlen(db) - 3, "shm");
+	unlink(db);
+}
+
 int
 test_mgr_model_register(void)
 {
@@ -476,5 +559,6 @@ test_mgr_model_register(void)
 	CU_add_test(s, "every malformed case: its fault, no change", test_malformed);
 	CU_add_test(s, "VID and GRE key allocation", test_allocation);
 	CU_add_test(s, "seed 000 state transitions", test_states);
+	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
 	return 0;
 }

@@ -1,0 +1,467 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The manager's desired state in SQLite: see mgr_store.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "mgr_store.h"
+
+struct mgr_store {
+	sqlite3 *db;
+	char path[256];
+};
+
+static int
+dbfail(struct mgr_store *st, struct mgr_err *e, const char *what)
+{
+	return mgr_fail(e, MGR_DBERROR, "state database %s: %s: %s", st->path, what,
+			st->db != NULL ? sqlite3_errmsg(st->db) : "cannot open");
+}
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA foreign_keys=ON;"
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT OR IGNORE INTO meta VALUES('schema', '1');"
+	"CREATE TABLE IF NOT EXISTS slices("
+	"  id TEXT PRIMARY KEY, spec_class TEXT NOT NULL, created INTEGER NOT NULL,"
+	"  binds TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS slivers("
+	"  slice_id TEXT NOT NULL REFERENCES slices(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, def TEXT NOT NULL,"
+	"  ord INTEGER NOT NULL, PRIMARY KEY(slice_id, name));";
+
+struct mgr_store *
+mgr_store_open(const char *path, struct mgr_err *e)
+{
+	struct mgr_store *st = calloc(1, sizeof(*st));
+	char *err = NULL;
+
+	if (st == NULL) {
+		mgr_fail(e, MGR_SERVERERROR, "out of memory");
+		return NULL;
+	}
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				   SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		dbfail(st, e, "open");
+		mgr_store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	if (sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) {
+		mgr_fail(e, MGR_DBERROR, "state database %s: schema: %s", path,
+			 err != NULL ? err : "?");
+		sqlite3_free(err);
+		mgr_store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+mgr_store_close(struct mgr_store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* ---------------------------------------------------------------- JSON forms */
+
+static struct json_object *
+kvs_to_json(const struct mgr_kvs *kv)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < kv->n; i++) {
+		struct json_object *p = json_object_new_array();
+
+		json_object_array_add(p, json_object_new_string(kv->v[i].key));
+		json_object_array_add(p, json_object_new_string(kv->v[i].value));
+		json_object_array_add(a, p);
+	}
+	return a;
+}
+
+static int
+kvs_from_json(struct json_object *a, struct mgr_kvs *kv)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(a, json_type_array))
+		return -1;
+	n = json_object_array_length(a);
+	kv->v = n != 0 ? calloc(n, sizeof(*kv->v)) : NULL;
+	if (n != 0 && kv->v == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct json_object *p = json_object_array_get_idx(a, i);
+
+		if (json_object_array_length(p) != 2)
+			return -1;
+		kv->v[i].key = strdup(json_object_get_string(json_object_array_get_idx(p, 0)));
+		kv->v[i].value = strdup(json_object_get_string(json_object_array_get_idx(p, 1)));
+		kv->n++;
+		if (kv->v[i].key == NULL || kv->v[i].value == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void
+add_int(struct json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+struct json_object *
+mgr_sliver_to_json(const struct mgr_sliver *s)
+{
+	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
+	unsigned int i;
+
+	add_str(o, "name", s->name);
+	add_str(o, "kind", s->kind == MGR_LINK ? "link" : "node");
+	add_str(o, "state", mgr_state_name(s->state));
+	if (s->kind == MGR_NODE) {
+		add_str(o, "type", s->type);
+		add_str(o, "instance", s->instance);
+	} else {
+		add_int(o, "bandwidth_bps", (int64_t)s->bandwidth_bps);
+		add_int(o, "burst_bytes", (int64_t)s->burst_bytes);
+		add_int(o, "protocols", s->protocols);
+	}
+	json_object_object_add(o, "resources", kvs_to_json(&s->resources));
+	json_object_object_add(o, "params", kvs_to_json(&s->params));
+	for (i = 0; i < s->n_vports; i++) {
+		const struct mgr_vport *vp = &s->vports[i];
+		struct json_object *v = json_object_new_object();
+
+		add_str(v, "name", vp->name);
+		json_object_object_add(v, "params", kvs_to_json(&vp->params));
+		if (s->kind == MGR_LINK) {
+			const struct mgr_ep *ep = &vp->ep;
+
+			add_str(v, "type", mgr_ep_type_name(ep->type));
+			add_str(v, "role", mgr_role_name(ep->role));
+			add_str(v, "node", ep->node);
+			add_str(v, "node_vport", ep->node_port);
+			if (mgr_ep_in_gwc(ep->type))
+				add_str(v, "port", ep->port);
+			if (ep->type == MGR_EP_VLAN)
+				add_int(v, "vid", ep->vid);
+			if (ep->type == MGR_EP_GRE) {
+				add_str(v, "remote", ep->remote);
+				if (ep->has_key)
+					add_int(v, "key", ep->key);
+				if (ep->nexthop_mac[0] != '\0')
+					add_str(v, "nexthop_mac", ep->nexthop_mac);
+			}
+		}
+		json_object_array_add(vps, v);
+	}
+	json_object_object_add(o, "vports", vps);
+	return o;
+}
+
+static const char *
+jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t
+jint(struct json_object *o, const char *k, bool *have)
+{
+	struct json_object *v;
+
+	*have = json_object_object_get_ex(o, k, &v);
+	return *have ? json_object_get_int64(v) : 0;
+}
+
+static int
+enum_of(const char *s, const char *(*name)(int), int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(name(i), s) == 0)
+			return i;
+	return -1;
+}
+
+static const char *ep_name(int i) { return mgr_ep_type_name((enum mgr_ep_type)i); }
+static const char *role_name(int i) { return mgr_role_name((enum mgr_role)i); }
+
+int
+mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
+{
+	struct json_object *vps, *a;
+	size_t i;
+	bool have;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", jstr(o, "name"));
+	s->kind = strcmp(jstr(o, "kind"), "link") == 0 ? MGR_LINK : MGR_NODE;
+	s->state = strcmp(jstr(o, "state"), "executed") == 0 ? MGR_EXECUTED : MGR_CREATED;
+	snprintf(s->type, sizeof(s->type), "%s", jstr(o, "type"));
+	snprintf(s->instance, sizeof(s->instance), "%s", jstr(o, "instance"));
+	s->bandwidth_bps = (uint64_t)jint(o, "bandwidth_bps", &have);
+	s->burst_bytes = (uint64_t)jint(o, "burst_bytes", &have);
+	s->protocols = (unsigned int)jint(o, "protocols", &have);
+	if (!json_object_object_get_ex(o, "resources", &a) || kvs_from_json(a, &s->resources) != 0 ||
+	    !json_object_object_get_ex(o, "params", &a) || kvs_from_json(a, &s->params) != 0 ||
+	    !json_object_object_get_ex(o, "vports", &vps) ||
+	    !json_object_is_type(vps, json_type_array) || !mgr_name_ok(s->name))
+		return -1;
+	s->vports = calloc(json_object_array_length(vps) + 1, sizeof(*s->vports));
+	if (s->vports == NULL)
+		return -1;
+	for (i = 0; i < json_object_array_length(vps); i++) {
+		struct json_object *v = json_object_array_get_idx(vps, i);
+		struct mgr_vport *vp = &s->vports[i];
+		struct mgr_ep *ep = &vp->ep;
+		int t;
+
+		s->n_vports++;
+		snprintf(vp->name, sizeof(vp->name), "%s", jstr(v, "name"));
+		if (!json_object_object_get_ex(v, "params", &a) || kvs_from_json(a, &vp->params) != 0)
+			return -1;
+		if (s->kind != MGR_LINK)
+			continue;
+		t = enum_of(jstr(v, "type"), ep_name, 5);
+		if (t <= 0)
+			return -1;
+		ep->type = (enum mgr_ep_type)t;
+		t = enum_of(jstr(v, "role"), role_name, 4);
+		ep->role = t < 0 ? MGR_ROLE_NONE : (enum mgr_role)t;
+		snprintf(ep->node, sizeof(ep->node), "%s", jstr(v, "node"));
+		snprintf(ep->node_port, sizeof(ep->node_port), "%s", jstr(v, "node_vport"));
+		snprintf(ep->port, sizeof(ep->port), "%s", jstr(v, "port"));
+		ep->vid = (uint16_t)jint(v, "vid", &have);
+		snprintf(ep->remote, sizeof(ep->remote), "%s", jstr(v, "remote"));
+		ep->key = (uint32_t)jint(v, "key", &ep->has_key);
+		snprintf(ep->nexthop_mac, sizeof(ep->nexthop_mac), "%s", jstr(v, "nexthop_mac"));
+	}
+	return 0;
+}
+
+static struct json_object *
+binds_to_json(const struct mgr_slice *sl)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < sl->n_binds; i++) {
+		struct json_object *b = json_object_new_array();
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			json_object_array_add(b, json_object_new_string(sl->binds[i].sliver[k]));
+			json_object_array_add(b, json_object_new_string(sl->binds[i].vport[k]));
+		}
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+/* ---------------------------------------------------------------- SQL */
+
+static int
+exec(struct mgr_store *st, const char *sql, struct mgr_err *e)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return dbfail(st, e, sql);
+	return 0;
+}
+
+static int
+step_done(struct mgr_store *st, sqlite3_stmt *q, struct mgr_err *e, const char *what)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : dbfail(st, e, what);
+}
+
+static int
+del_rows(struct mgr_store *st, const char *id, struct mgr_err *e)
+{
+	sqlite3_stmt *q;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM slices WHERE id = ?1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return dbfail(st, e, "delete");
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	return step_done(st, q, e, "delete slice");
+}
+
+int
+mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *e)
+{
+	struct json_object *binds = binds_to_json(sl);
+	sqlite3_stmt *q = NULL;
+	unsigned int i;
+
+	if (exec(st, "BEGIN IMMEDIATE", e) != 0) {
+		json_object_put(binds);
+		return -1;
+	}
+	if (del_rows(st, sl->id, e) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices VALUES(?1, ?2, ?3, ?4)", -1, &q,
+			       NULL) != SQLITE_OK) {
+		dbfail(st, e, "insert slice");
+		goto fail;
+	}
+	sqlite3_bind_text(q, 1, sl->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sl->spec_class, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, sl->created);
+	sqlite3_bind_text(q, 4, json_object_to_json_string_ext(binds, JSON_C_TO_STRING_PLAIN), -1,
+			  SQLITE_TRANSIENT);
+	if (step_done(st, q, e, "insert slice") != 0)
+		goto fail;
+	for (i = 0; i < sl->n_slivers; i++) {
+		const struct mgr_sliver *s = &sl->slivers[i];
+		struct json_object *def = mgr_sliver_to_json(s);
+
+		if (sqlite3_prepare_v2(st->db,
+				       "INSERT INTO slivers VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &q,
+				       NULL) != SQLITE_OK) {
+			json_object_put(def);
+			dbfail(st, e, "insert sliver");
+			goto fail;
+		}
+		sqlite3_bind_text(q, 1, sl->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, s->kind == MGR_LINK ? "link" : "node", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, mgr_state_name(s->state), -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, json_object_to_json_string_ext(def, JSON_C_TO_STRING_PLAIN),
+				  -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(q, 6, (int)i);
+		json_object_put(def);
+		if (step_done(st, q, e, "insert sliver") != 0)
+			goto fail;
+	}
+	json_object_put(binds);
+	if (exec(st, "COMMIT", e) != 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+fail:
+	json_object_put(binds);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+mgr_store_del(struct mgr_store *st, const char *id, struct mgr_err *e)
+{
+	/* one statement: its own transaction; slivers go by ON DELETE CASCADE */
+	return del_rows(st, id, e);
+}
+
+static int
+load_slivers(struct mgr_store *st, struct mgr_slice *sl, struct mgr_err *e)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT def FROM slivers WHERE slice_id = ?1 ORDER BY ord",
+			       -1, &q, NULL) != SQLITE_OK)
+		return dbfail(st, e, "read slivers");
+	sqlite3_bind_text(q, 1, sl->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct json_object *j = json_tokener_parse((const char *)sqlite3_column_text(q, 0));
+		struct mgr_sliver *n = realloc(sl->slivers, (sl->n_slivers + 1) * sizeof(*n));
+
+		if (n != NULL) {
+			sl->slivers = n;
+			sl->n_slivers++;
+		}
+		if (n == NULL || j == NULL ||
+		    mgr_sliver_from_json(j, &sl->slivers[sl->n_slivers - 1]) != 0) {
+			json_object_put(j);
+			sqlite3_finalize(q);
+			return mgr_fail(e, MGR_DBERROR,
+					"state database %s: slice '%s' has a malformed sliver row",
+					st->path, sl->id);
+		}
+		json_object_put(j);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : dbfail(st, e, "read slivers");
+}
+
+int
+mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds FROM slices", -1, &q,
+			       NULL) != SQLITE_OK)
+		return dbfail(st, e, "read slices");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct mgr_slice *sl = calloc(1, sizeof(*sl));
+		struct json_object *b = json_tokener_parse((const char *)sqlite3_column_text(q, 3));
+		size_t i, n = json_object_is_type(b, json_type_array) ? json_object_array_length(b) : 0;
+
+		if (sl == NULL || b == NULL) {
+			free(sl);
+			json_object_put(b);
+			goto bad;
+		}
+		snprintf(sl->id, sizeof(sl->id), "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(sl->spec_class, sizeof(sl->spec_class), "%s",
+			 (const char *)sqlite3_column_text(q, 1));
+		sl->created = sqlite3_column_int64(q, 2);
+		sl->binds = calloc(n + 1, sizeof(*sl->binds));
+		for (i = 0; sl->binds != NULL && i < n; i++) {
+			struct json_object *x = json_object_array_get_idx(b, i);
+			int k;
+
+			for (k = 0; k < 2; k++) {
+				snprintf(sl->binds[i].sliver[k], MGR_NAME_MAX, "%s",
+					 json_object_get_string(json_object_array_get_idx(x, 2 * k)));
+				snprintf(sl->binds[i].vport[k], MGR_NAME_MAX, "%s",
+					 json_object_get_string(
+						 json_object_array_get_idx(x, 2 * k + 1)));
+			}
+			sl->n_binds++;
+		}
+		json_object_put(b);
+		if (sl->binds == NULL || load_slivers(st, sl, e) != 0 ||
+		    mgr_reg_commit(reg, sl->id, sl) != 0) {
+			mgr_slice_free(sl);
+			sqlite3_finalize(q);
+			mgr_reg_clear(reg);
+			return -1;
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		mgr_reg_clear(reg);
+		return dbfail(st, e, "read slices");
+	}
+	return 0;
+bad:
+	sqlite3_finalize(q);
+	mgr_reg_clear(reg);
+	return mgr_fail(e, MGR_DBERROR, "state database %s: a malformed slice row", st->path);
+}

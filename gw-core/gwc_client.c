@@ -16,7 +16,7 @@
 #define REPLY_MAX (1u << 24)   /* bytes: a stats reply of 4096 endpoints fits */
 
 static void
-seterr(struct gwc_client_err *e, const char *code, int err, const char *fmt, ...)
+seterr(struct gwc_conn_err *e, const char *code, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -39,7 +39,7 @@ now_ms(void)
 }
 
 void
-gwc_client_close(struct gwc_client *c)
+gwc_conn_close(struct gwc_conn *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
@@ -50,17 +50,17 @@ gwc_client_close(struct gwc_client *c)
 }
 
 static int
-transport_fail(struct gwc_client *c, struct gwc_client_err *e, int err, const char *what)
+transport_fail(struct gwc_conn *c, struct gwc_conn_err *e, int err, const char *what)
 {
 	seterr(e, "ETRANSPORT", err, "gw-core control socket: %s%s%s", what,
 	       err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
-	gwc_client_close(c);
+	gwc_conn_close(c);
 	return -2;
 }
 
 /* Send 'line' and a newline; read until a full reply line. @return the parsed reply. */
 static struct json_object *
-roundtrip(struct gwc_client *c, const char *line, struct gwc_client_err *e, int *rc)
+roundtrip(struct gwc_conn *c, const char *line, struct gwc_conn_err *e, int *rc)
 {
 	long long deadline = now_ms() + c->timeout_ms;
 	size_t n = strlen(line);
@@ -118,8 +118,8 @@ roundtrip(struct gwc_client *c, const char *line, struct gwc_client_err *e, int 
 }
 
 int
-gwc_client_call(struct gwc_client *c, const char *op, struct json_object *args,
-		struct json_object **result, struct gwc_client_err *e)
+gwc_conn_call(struct gwc_conn *c, const char *op, struct json_object *args,
+		struct json_object **result, struct gwc_conn_err *e)
 {
 	struct json_object *req, *reply, *v, *err;
 	int rc = 0;
@@ -158,8 +158,8 @@ gwc_client_call(struct gwc_client *c, const char *op, struct json_object *args,
 }
 
 int
-gwc_client_connect(struct gwc_client *c, const char *sock, const char *name, int timeout_ms,
-		   struct gwc_client_err *e)
+gwc_conn_open(struct gwc_conn *c, const char *sock, const char *name, int timeout_ms,
+		   struct gwc_conn_err *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct json_object *args, *res = NULL, *v;
@@ -183,16 +183,16 @@ gwc_client_connect(struct gwc_client *c, const char *sock, const char *name, int
 	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		int err = errno;
 
-		gwc_client_close(c);
+		gwc_conn_close(c);
 		seterr(e, "ETRANSPORT", err, "cannot reach gw-core at %s: %s (is gw-core running?)",
 		       sock, strerror(err));
 		return -1;
 	}
 	args = json_object_new_object();
 	json_object_object_add(args, "client", json_object_new_string(name));
-	rc = gwc_client_call(c, "hello", args, &res, e);
+	rc = gwc_conn_call(c, "hello", args, &res, e);
 	if (rc != 0) {
-		gwc_client_close(c);
+		gwc_conn_close(c);
 		return -1;
 	}
 	if (json_object_object_get_ex(res, "version", &v))

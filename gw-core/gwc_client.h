@@ -4,20 +4,20 @@
  * per line each way, over a UNIX stream socket. Plain C and json-c, no DPDK: the
  * manager, gwcctl and (later) the IKE plugin link it.
  *
- * Thread context: a struct gwc_client is used by one thread at a time (callers that
+ * Thread context: a struct gwc_conn is used by one thread at a time (callers that
  * share one hold their own lock). Calls block for at most the timeout given at connect.
  */
-#ifndef GWC_CLIENT_H
-#define GWC_CLIENT_H
+#ifndef GWC_CONN_H
+#define GWC_CONN_H
 
 #include <stddef.h>
 
 #include <json-c/json.h>
 
-#define GWC_CLIENT_MSG_MAX 512   /**< bytes of an error message, with the NUL */
+#define GWC_CONN_MSG_MAX 512   /**< bytes of an error message, with the NUL */
 
-/** One connection, set up by gwc_client_connect() (which initialises every field). */
-struct gwc_client {
+/** One connection, set up by gwc_conn_open() (which initialises every field). */
+struct gwc_conn {
 	int fd;                  /**< -1 when not connected */
 	int timeout_ms;          /**< per call */
 	char *buf;               /**< reply line being read (owned) */
@@ -27,10 +27,10 @@ struct gwc_client {
 };
 
 /** Outcome of a call that did not succeed. */
-struct gwc_client_err {
+struct gwc_conn_err {
 	char code[32];                  /**< errno name from gw-core ("EEXIST"), or "ETRANSPORT" */
 	int err;                        /**< errno value (gw-core's, or the local one) */
-	char message[GWC_CLIENT_MSG_MAX];
+	char message[GWC_CONN_MSG_MAX];
 };
 
 /**
@@ -40,8 +40,8 @@ struct gwc_client_err {
  * @return 0; -1 with 'e' filled (socket missing, refused, no or bad hello reply).
  *         On failure c->fd is -1 and nothing stays allocated.
  */
-int gwc_client_connect(struct gwc_client *c, const char *sock, const char *name, int timeout_ms,
-		       struct gwc_client_err *e);
+int gwc_conn_open(struct gwc_conn *c, const char *sock, const char *name, int timeout_ms,
+		       struct gwc_conn_err *e);
 
 /**
  * Send one request and wait for its reply.
@@ -52,10 +52,10 @@ int gwc_client_connect(struct gwc_client *c, const char *sock, const char *name,
  *         the connection stays up); -2 transport failure or timeout ('e' says which;
  *         the connection is closed and c->fd is -1: reconnect to go on).
  */
-int gwc_client_call(struct gwc_client *c, const char *op, struct json_object *args,
-		    struct json_object **result, struct gwc_client_err *e);
+int gwc_conn_call(struct gwc_conn *c, const char *op, struct json_object *args,
+		    struct json_object **result, struct gwc_conn_err *e);
 
 /** Close the connection and free its buffer. Safe after a failed connect, and twice. */
-void gwc_client_close(struct gwc_client *c);
+void gwc_conn_close(struct gwc_conn *c);
 
 #endif

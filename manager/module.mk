@@ -5,14 +5,26 @@ MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3) $(shell xmlrpc-c-co
 MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) \
 	$(shell xmlrpc-c-config abyss-server --libs) -lcrypt -lcrypto -lrte_cfgfile
 
-MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_store.c
+MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_store.c manager/mgr_gwc.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)
 LIBS += $(MGR_LIB)
 
-$(MGR_LIB_OBJS): ALL_CFLAGS += $(MGR_CFLAGS)
+# Fault and log messages are truncated on purpose when a name is very long.
+$(MGR_LIB_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
 
 $(MGR_LIB): $(MGR_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
+
+MGR_BIN  := $(BUILD)/bin/agw-manager
+MGR_OBJS := $(BUILD)/obj/manager/mgr_main.o $(BUILD)/obj/manager/mgr_rpc.o
+OBJS += $(MGR_OBJS)
+BINS += $(MGR_BIN)
+$(MGR_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
+
+$(MGR_BIN): $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB) $(MGR_LIBS) \
+		$(JSON_LIBS) -lpthread

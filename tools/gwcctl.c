@@ -46,8 +46,8 @@ main(int argc, char **argv)
 {
 	const char *sock = getenv("GWC_SOCKET"), *client = getenv("GWC_CLIENT");
 	struct json_object *args, *res = NULL;
-	struct gwc_client c;
-	struct gwc_client_err e;
+	struct gwc_conn c;
+	struct gwc_conn_err e;
 	int opt, i, rc;
 	const char *op;
 
@@ -85,13 +85,13 @@ main(int argc, char **argv)
 		*eq = '\0';
 		json_object_object_add(args, argv[i], value(eq + 1));
 	}
-	if (gwc_client_connect(&c, sock, client, 10000, &e) != 0) {
+	if (gwc_conn_open(&c, sock, client, 10000, &e) != 0) {
 		fprintf(stderr, "gwcctl: %s (-s names the socket)\n", e.message);
 		json_object_put(args);
 		return 2;
 	}
-	rc = gwc_client_call(&c, op, args, &res, &e);
-	gwc_client_close(&c);
+	rc = gwc_conn_call(&c, op, args, &res, &e);
+	gwc_conn_close(&c);
 	if (rc == -2) {
 		fprintf(stderr, "gwcctl: %s: %s\n", op, e.message);
 		return 2;

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The manager's side of gw-core: see mgr_gwc.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgr_gwc.h"
+
+#define MAX_WANT 1024   /* endpoints of one slice */
+
+struct want_ep {
+	char name[2 * MGR_NAME_MAX];
+	const struct mgr_ep *ep;
+};
+
+void
+mgr_gwc_init(struct mgr_gwc *g, const char *sock, const char *client, int timeout_ms)
+{
+	memset(g, 0, sizeof(*g));
+	snprintf(g->sock, sizeof(g->sock), "%s", sock);
+	snprintf(g->client, sizeof(g->client), "%s", client);
+	g->timeout_ms = timeout_ms;
+	g->conn.fd = -1;
+}
+
+static void
+free_ports(struct mgr_gwc *g)
+{
+	char **p;
+
+	for (p = g->ports; p != NULL && *p != NULL; p++)
+		free(*p);
+	free(g->ports);
+	g->ports = NULL;
+}
+
+void
+mgr_gwc_fini(struct mgr_gwc *g)
+{
+	gwc_conn_close(&g->conn);
+	free_ports(g);
+}
+
+/* Map a gw-core refusal or transport failure to a fault. */
+static int
+gfail(struct mgr_gwc *g, const struct gwc_conn_err *ce, int rc, const char *what,
+      struct mgr_err *e)
+{
+	int code = MGR_SERVERERROR;
+
+	if (rc == -2)
+		code = MGR_UNAVAILABLE;
+	else if (ce->err == EEXIST || ce->err == EADDRINUSE)
+		code = MGR_ALREADYEXISTS;
+	else if (ce->err == EINVAL || ce->err == ENODEV || ce->err == ENOENT)
+		code = MGR_BADARGS;
+	if (rc == -2)
+		snprintf(g->last_error, sizeof(g->last_error), "%s: %s", what, ce->message);
+	return mgr_fail(e, code, "gw-core %s: %s", what, ce->message);
+}
+
+static int
+call(struct mgr_gwc *g, const char *op, struct json_object *args, struct json_object **res,
+     struct mgr_err *e)
+{
+	struct gwc_conn_err ce;
+	int rc;
+
+	if (!mgr_gwc_up(g)) {
+		json_object_put(args);
+		return mgr_fail(e, MGR_UNAVAILABLE, "gw-core is not reachable at %s (%s)", g->sock,
+				g->last_error[0] != '\0' ? g->last_error : "not connected");
+	}
+	rc = gwc_conn_call(&g->conn, op, args, res, &ce);
+	return rc == 0 ? 0 : gfail(g, &ce, rc, op, e);
+}
+
+static struct json_object *
+args1(const char *k, const char *v)
+{
+	struct json_object *a = json_object_new_object();
+
+	json_object_object_add(a, k, json_object_new_string(v));
+	return a;
+}
+
+/* The endpoints 'sl' wants in gw-core. @return how many. */
+static unsigned int
+want_eps(const struct mgr_slice *sl, struct want_ep *w)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; sl != NULL && i < sl->n_slivers; i++) {
+		const struct mgr_sliver *s = &sl->slivers[i];
+
+		if (s->kind != MGR_LINK || s->state != MGR_EXECUTED)
+			continue;
+		for (j = 0; j < s->n_vports && n < MAX_WANT; j++) {
+			if (!mgr_ep_in_gwc(s->vports[j].ep.type))
+				continue;
+			snprintf(w[n].name, sizeof(w[n].name), "%s.%s", s->name, s->vports[j].name);
+			w[n].ep = &s->vports[j].ep;
+			n++;
+		}
+	}
+	return n;
+}
+
+static struct json_object *
+ep_args(const char *slice, const struct want_ep *w)
+{
+	struct json_object *a = args1("slice", slice);
+	const struct mgr_ep *ep = w->ep;
+
+	json_object_object_add(a, "name", json_object_new_string(w->name));
+	json_object_object_add(a, "type", json_object_new_string(mgr_ep_type_name(ep->type)));
+	json_object_object_add(a, "port", json_object_new_string(ep->port));
+	if (ep->type == MGR_EP_VLAN)
+		json_object_object_add(a, "vid", json_object_new_int(ep->vid));
+	if (ep->type == MGR_EP_GRE) {
+		json_object_object_add(a, "remote", json_object_new_string(ep->remote));
+		if (ep->has_key)
+			json_object_object_add(a, "key", json_object_new_int64(ep->key));
+		if (ep->nexthop_mac[0] != '\0')
+			json_object_object_add(a, "nexthop_mac",
+					       json_object_new_string(ep->nexthop_mac));
+	}
+	return a;
+}
+
+static const char *
+jstr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t
+jint(struct json_object *o, const char *k, int64_t dflt)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : dflt;
+}
+
+/* Does gw-core's endpoint object 'o' match what 'w' wants? */
+static bool
+ep_matches(struct json_object *o, const struct want_ep *w)
+{
+	const struct mgr_ep *ep = w->ep;
+
+	if (strcmp(jstr(o, "type"), mgr_ep_type_name(ep->type)) != 0 ||
+	    strcmp(jstr(o, "port"), ep->port) != 0)
+		return false;
+	if (ep->type == MGR_EP_VLAN)
+		return jint(o, "vid", -1) == ep->vid;
+	if (ep->type == MGR_EP_GRE)
+		return strcmp(jstr(o, "remote"), ep->remote) == 0 &&
+		       jint(o, "key", -1) == (ep->has_key ? (int64_t)ep->key : -1);
+	return true;
+}
+
+/* gw-core's view of slice 'id': *slice NULL when it has none. */
+static int
+actual(struct mgr_gwc *g, const char *id, struct json_object **res, struct json_object **slice,
+       struct mgr_err *e)
+{
+	struct json_object *arr;
+	struct mgr_err le;
+
+	*slice = NULL;
+	*res = NULL;
+	if (call(g, "slice.list", args1("slice", id), res, &le) != 0) {
+		if (le.code == MGR_BADARGS)   /* ENOENT: no such slice */
+			return 0;
+		if (e != NULL)
+			*e = le;
+		return -1;
+	}
+	if (json_object_object_get_ex(*res, "slices", &arr) && json_object_array_length(arr) == 1)
+		*slice = json_object_array_get_idx(arr, 0);
+	return 0;
+}
+
+/* Make gw-core hold exactly what 'want' (NULL: nothing) wants for slice 'id'. */
+static int
+sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, struct mgr_err *e)
+{
+	static struct want_ep w[MAX_WANT];
+	unsigned int n = want_eps(want, w), i;
+	struct json_object *res, *sl, *eps = NULL;
+	bool have[MAX_WANT] = { false };
+	size_t k;
+	int rc = -1;
+
+	if (actual(g, id, &res, &sl, e) != 0)
+		return -1;
+	if (sl != NULL && strcmp(jstr(sl, "owner"), g->client) != 0) {
+		mgr_fail(e, MGR_ALREADYEXISTS,
+			 "gw-core already holds a slice '%s' that belongs to '%s' (its config "
+			 "file, or another client); remove it there or pick another slice id", id,
+			 jstr(sl, "owner"));
+		goto out;
+	}
+	if (n == 0) {
+		rc = sl == NULL ? 0 : call(g, "slice.del", args1("name", id), NULL, e);
+		goto out;
+	}
+	if (sl == NULL && call(g, "slice.add", args1("name", id), NULL, e) != 0)
+		goto out;
+	if (sl != NULL)
+		json_object_object_get_ex(sl, "endpoints", &eps);
+	for (k = 0; eps != NULL && k < json_object_array_length(eps); k++) {
+		struct json_object *o = json_object_array_get_idx(eps, k);
+		const char *name = jstr(o, "name");
+
+		for (i = 0; i < n && strcmp(w[i].name, name) != 0; i++)
+			;
+		if (i < n && ep_matches(o, &w[i])) {
+			have[i] = true;
+			continue;
+		}
+		struct json_object *a = args1("slice", id);
+
+		json_object_object_add(a, "name", json_object_new_string(name));
+		if (call(g, "endpoint.del", a, NULL, e) != 0)
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!have[i] && call(g, "endpoint.add", ep_args(id, &w[i]), NULL, e) != 0)
+			goto out;
+	rc = 0;
+out:
+	json_object_put(res);
+	return rc;
+}
+
+int
+mgr_gwc_apply(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
+	      const struct mgr_slice *want, struct mgr_err *e)
+{
+	static struct want_ep a[MAX_WANT], b[MAX_WANT];
+	unsigned int na = want_eps(old, a), nb = want_eps(want, b), i;
+
+	/* Nothing for gw-core to do (node slivers, created links): do not need it up. */
+	if (na == nb) {
+		for (i = 0; i < na; i++)
+			if (strcmp(a[i].name, b[i].name) != 0 ||
+			    memcmp(a[i].ep, b[i].ep, sizeof(*a[i].ep)) != 0)
+				break;
+		if (i == na)
+			return 0;
+	}
+	if (sync_slice(g, id, want, e) == 0)
+		return 0;
+	if (mgr_gwc_up(g))
+		sync_slice(g, id, old, NULL);   /* roll back; the fault is the first failure */
+	return -1;
+}
+
+static int
+read_ports(struct mgr_gwc *g, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *ports;
+	size_t i, n;
+
+	if (call(g, "status", NULL, &res, e) != 0)
+		return -1;
+	free_ports(g);
+	if (json_object_object_get_ex(res, "ports", &ports)) {
+		n = json_object_array_length(ports);
+		g->ports = calloc(n + 1, sizeof(*g->ports));
+		for (i = 0; g->ports != NULL && i < n; i++)
+			g->ports[i] = strdup(jstr(json_object_array_get_idx(ports, i), "name"));
+	}
+	json_object_put(res);
+	return 0;
+}
+
+static int
+reconcile(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *arr;
+	unsigned int i;
+	size_t k;
+	int rc = 0;
+
+	if (call(g, "slice.list", NULL, &res, e) != 0)
+		return -1;
+	/* ours, but no longer desired */
+	if (json_object_object_get_ex(res, "slices", &arr))
+		for (k = 0; k < json_object_array_length(arr); k++) {
+			struct json_object *o = json_object_array_get_idx(arr, k);
+			const char *name = jstr(o, "name");
+
+			if (strcmp(jstr(o, "owner"), g->client) != 0)
+				continue;
+			if (mgr_reg_find(reg, name) == NULL &&
+			    call(g, "slice.del", args1("name", name), NULL, e) != 0)
+				rc = -1;
+		}
+	json_object_put(res);
+	for (i = 0; i < reg->n; i++)
+		if (sync_slice(g, reg->slices[i]->id, reg->slices[i], e) != 0) {
+			fprintf(stderr, "manager: reconcile slice '%s': %s\n", reg->slices[i]->id,
+				e != NULL ? e->msg : "failed");
+			rc = -1;
+			if (!mgr_gwc_up(g))
+				break;
+		}
+	return rc;
+}
+
+int
+mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
+{
+	struct gwc_conn_err ce;
+
+	if (mgr_gwc_up(g) && call(g, "ping", NULL, NULL, NULL) == 0)
+		return 0;
+	if (gwc_conn_open(&g->conn, g->sock, g->client, g->timeout_ms, &ce) != 0) {
+		snprintf(g->last_error, sizeof(g->last_error), "%s", ce.message);
+		return mgr_fail(e, MGR_UNAVAILABLE, "%s", ce.message);
+	}
+	g->connects++;
+	g->last_error[0] = '\0';
+	fprintf(stderr, "manager: connected to gw-core %s (%s) at %s; reconciling %u slices\n",
+		g->conn.version, g->conn.role, g->sock, reg->n);
+	if (read_ports(g, e) != 0)
+		return -1;
+	return reconcile(g, reg, e);
+}
+
+int
+mgr_gwc_stats(struct mgr_gwc *g, const char *id, struct json_object **out,
+	      struct json_object **drops, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *arr, *d;
+	struct mgr_err le;
+
+	*out = NULL;
+	*drops = NULL;
+	if (call(g, "stats", args1("slice", id), &res, &le) != 0) {
+		if (le.code == MGR_BADARGS)
+			return 0;
+		if (e != NULL)
+			*e = le;
+		return -1;
+	}
+	if (json_object_object_get_ex(res, "slices", &arr) && json_object_array_length(arr) == 1)
+		*out = json_object_get(json_object_array_get_idx(arr, 0));
+	if (json_object_object_get_ex(res, "drops", &d))
+		*drops = json_object_get(d);
+	json_object_put(res);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The manager's side of gw-core: makes gw-core hold exactly the desired state of the
+ * registry. A slice is present in gw-core (under the manager's client name) while at
+ * least one of its link slivers is executed and has an endpoint gw-core realizes; it
+ * holds one endpoint "LINK.VPORT" per such vport (docs/slice-spec.md).
+ *
+ * gw-core is stateless across restarts; the manager notices a restart when the control
+ * connection drops, and reconciles on every (re)connect: slices gw-core holds under our
+ * name but that are not desired go, desired ones are created or corrected.
+ *
+ * Thread context: the caller holds the manager's lock.
+ */
+#ifndef AGW_MGR_GWC_H
+#define AGW_MGR_GWC_H
+
+#include <json-c/json.h>
+
+#include "gwc_client.h"
+#include "mgr.h"
+
+struct mgr_gwc {
+	char sock[108];             /**< gw-core's control socket path */
+	char client[MGR_NAME_MAX];  /**< our client name (owner of what we create) */
+	int timeout_ms;             /**< per call */
+	struct gwc_conn conn;       /**< conn.fd < 0 while down */
+	char **ports;               /**< gw-core's port names, NULL-terminated (or NULL) */
+	unsigned long connects;     /**< successful (re)connects, each followed by a reconcile */
+	char last_error[MGR_MSG_MAX];
+};
+
+/** Set up (not connected). 'sock' and 'client' are copied. */
+void mgr_gwc_init(struct mgr_gwc *g, const char *sock, const char *client, int timeout_ms);
+
+/** Disconnect and free. */
+void mgr_gwc_fini(struct mgr_gwc *g);
+
+/** Is the control connection up? */
+static inline bool
+mgr_gwc_up(const struct mgr_gwc *g)
+{
+	return g->conn.fd >= 0;
+}
+
+/**
+ * Keep the connection: when up, ping; when down (or the ping fails), connect, read the
+ * port list and reconcile every slice of 'reg'.
+ * @return 0 connected and in sync; -1 with 'e' (UNAVAILABLE, or the reconcile's fault).
+ */
+int mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e);
+
+/**
+ * Move slice 'id' in gw-core from 'old' to 'want' (either may be NULL: absent). On
+ * failure gw-core is put back to 'old' (best effort) and 'e' says what failed:
+ * UNAVAILABLE (gw-core down), ALREADYEXISTS (name, VID or key held by another gw-core
+ * client), BADARGS (gw-core refused a value), SERVERERROR.
+ */
+int mgr_gwc_apply(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
+		  const struct mgr_slice *want, struct mgr_err *e);
+
+/**
+ * Counters of slice 'id' from gw-core's "stats" (the slice object: rx/tx per endpoint,
+ * drops); *res is a new reference, or NULL when gw-core does not hold the slice.
+ * @return 0; -1 with 'e' (UNAVAILABLE).
+ */
+int mgr_gwc_stats(struct mgr_gwc *g, const char *id, struct json_object **res,
+		  struct json_object **drops, struct mgr_err *e);
+
+#endif

@@ -22,11 +22,11 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-check: $(UNIT_BIN) $(GWC_BIN) $(GWCCTL_BIN)
+check: $(UNIT_BIN) $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
 	tests/check.sh $(BUILD)
 
-demo: $(GWC_BIN) $(GWCCTL_BIN)
+demo: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
 	tests/e2e/run.sh --demo vlan_gre_relay
 
-e2e: $(GWC_BIN) $(GWCCTL_BIN)
+e2e: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
 	tests/e2e/run.sh

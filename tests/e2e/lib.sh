@@ -88,3 +88,17 @@ delete_namespaces() {
 		ip netns del "$n" 2>/dev/null || true
 	done
 }
+
+# start_manager CONF: agw-manager in the host namespace (pid file: stopped with the
+# gw-cores); waits until it answers on its port.
+start_manager() {
+	local conf=$1 listen
+	listen=$(sed -n 's/^listen *= *//p' "$conf")
+	"$BUILD/bin/agw-manager" -c "$conf" >>"$E2E_DIR/manager.log" 2>&1 &
+	echo $! >"$E2E_DIR/manager.pid"
+	if ! wait_until 20 sh -c "grep -q 'ready on' '$E2E_DIR/manager.log'"; then
+		echo "agw-manager did not come up; its log:" >&2
+		cat "$E2E_DIR/manager.log" >&2
+		return 1
+	fi
+}

@@ -50,10 +50,15 @@ dev = net_af_packet1,iface=a1
 ipv4 = 198.51.100.1/24
 tap = gwc-core
 mtu = 1600
+CONF
+# AGW_SLICE=none: the AGW starts empty (the manager scenario creates the slice).
+if [ "${AGW_SLICE:-static}" != none ]; then
+	cat >>"$E2E_DIR/agw.conf" <<CONF
 [slice s1]
 endpoint terminals = vlan port=access vid=10
 endpoint network = gre port=core remote=198.51.100.2 key=7001
 CONF
+fi
 
 cat >"$E2E_DIR/sep.conf" <<CONF
 [eal]

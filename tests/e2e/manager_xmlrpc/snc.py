@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""SNC/VNM stand-in for the manager scenario: Python's standard xmlrpc.client, a client
+we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why).
+
+  snc.py create-run        CreateSlice s1 from etc/specs/agw-vlan-gre.xml, then Run
+  snc.py stats N           N pings terminal -> server; Statistics deltas must match
+  snc.py faults            documented fault codes; bad credentials refused; no change
+  snc.py status            s1 and its slivers are executed
+  snc.py concurrent K R    K clients, R create/run/delete rounds each, on their own slices
+  snc.py stop-delete       Stop s1 (gw-core loses it), DeleteSlice s1 (SEARCHFAILED after)
+"""
+import os
+import subprocess
+import sys
+import threading
+import xmlrpc.client
+
+URL = "http://snc:e2e-secret-pw@127.0.0.1:18740/RPC2"
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+SPEC = open(os.path.join(ROOT, "etc", "specs", "agw-vlan-gre.xml")).read()
+NS = os.environ.get("E2E_PREFIX", "agwe2e")
+SOCK = os.path.join(os.environ.get("E2E_DIR", "/tmp"), "agw.sock")
+GWCCTL = os.path.join(os.environ.get("BUILD", "build"), "bin", "gwcctl")
+
+
+def proxy(url=URL):
+    return xmlrpc.client.ServerProxy(url)
+
+
+def fault_code(fn, *args):
+    try:
+        fn(*args)
+    except xmlrpc.client.Fault as f:
+        return f.faultCode, f.faultString
+    return 0, ""
+
+
+def gwc_slices():
+    import json
+    out = subprocess.run([GWCCTL, "-s", SOCK, "slice.list"], capture_output=True, text=True,
+                         check=True).stdout
+    return {s["name"]: s for s in json.loads(out)["slices"]}
+
+
+def create_run():
+    p = proxy()
+    st = p.CreateSlice("s1", SPEC)
+    states = {s["name"]: s["state"] for s in st["slivers"]}
+    if set(states.values()) != {"created"}:
+        return "CREATE BAD: states %s" % states
+    if "s1" in gwc_slices():
+        return "CREATE BAD: gw-core holds s1 before Run"
+    st = p.Run("s1")
+    states = {s["name"]: s["state"] for s in st["slivers"]}
+    eps = {e["name"]: (e["type"], e.get("vid"), e.get("key")) for e in gwc_slices()["s1"]["endpoints"]}
+    want = {"VL1.term": ("vlan", 10, None), "VL1.net": ("gre", None, 7001)}
+    if set(states.values()) != {"executed"} or eps != want:
+        return "RUN BAD: states %s, gw-core endpoints %s" % (states, eps)
+    return "RUN OK %s" % sorted(eps)
+
+
+def stats(n):
+    p = proxy()
+
+    def eps():
+        s = p.Statistics("s1")
+        return {e["gw_core_endpoint"]: e for sl in s["slivers"] for e in sl["endpoints"]}
+
+    b = eps()
+    subprocess.run(["ip", "netns", "exec", NS + "-term", "ping", "-q", "-c", str(n), "-i",
+                    "0.02", "-W", "2", "203.0.113.2"], check=True, stdout=subprocess.DEVNULL)
+    a = eps()
+
+    def d(ep, k):
+        return a[ep][k] - b[ep][k]
+
+    bad = []
+    if not n <= d("VL1.term", "rx_pkts") <= n + 4:
+        bad.append("VL1.term rx_pkts moved %d, expected %d (+ARP)" % (d("VL1.term", "rx_pkts"), n))
+    if d("VL1.term", "rx_pkts") != d("VL1.net", "tx_pkts"):
+        bad.append("term rx %d != net tx %d" % (d("VL1.term", "rx_pkts"), d("VL1.net", "tx_pkts")))
+    if d("VL1.net", "rx_pkts") != d("VL1.term", "tx_pkts"):
+        bad.append("net rx %d != term tx %d" % (d("VL1.net", "rx_pkts"), d("VL1.term", "tx_pkts")))
+    if d("VL1.term", "tx_pkts") < n:
+        bad.append("only %d replies reached the terminal" % d("VL1.term", "tx_pkts"))
+    # 84-byte echo frames: 98 bytes + 4 tag on the access side, 98 inside the slice
+    if d("VL1.term", "rx_bytes") < 98 * n:
+        bad.append("VL1.term rx_bytes %d < %d" % (d("VL1.term", "rx_bytes"), 98 * n))
+    return "STATS OK %d/%d" % (d("VL1.term", "rx_pkts"), d("VL1.term", "tx_pkts")) if not bad \
+        else "STATS BAD: " + "; ".join(bad)
+
+
+def faults():
+    p = proxy()
+    before = p.Status("all")
+    cases = [
+        ("not XML", lambda: p.CreateSlice("x1", "<slice-design>"), 1),
+        ("VID in use", lambda: p.CreateSlice("x2", SPEC), 24),
+        ("slice exists", lambda: p.CreateSlice("s1", SPEC), 17),
+        ("Run twice", lambda: p.Run("s1"), 7),
+        ("Stop unknown sliver", lambda: p.Stop("s1", ["nope"]), 12),
+        ("unknown slice", lambda: p.Status("nope"), 12),
+        ("bad slice id", lambda: p.CreateSlice("a b", SPEC), 1),
+        ("Delete with no names", lambda: p.Delete("s1", []), 1),
+    ]
+    bad = []
+    for what, fn, code in cases:
+        got, msg = fault_code(fn)
+        if got != code:
+            bad.append("%s: fault %d (%s), wanted %d" % (what, got, msg, code))
+    try:
+        proxy(URL.replace("e2e-secret-pw", "wrong")).Status("all")
+        bad.append("wrong password accepted")
+    except xmlrpc.client.ProtocolError as e:
+        if e.errcode != 401:
+            bad.append("wrong password: HTTP %d" % e.errcode)
+    try:
+        proxy("http://127.0.0.1:18740/RPC2").Status("all")
+        bad.append("no credentials accepted")
+    except xmlrpc.client.ProtocolError as e:
+        if e.errcode != 401:
+            bad.append("no credentials: HTTP %d" % e.errcode)
+    if p.Status("all") != before:
+        bad.append("a refused call changed the state")
+    return "FAULTS OK (%d cases)" % len(cases) if not bad else "FAULTS BAD: " + "; ".join(bad)
+
+
+def status():
+    st = proxy().Status("s1")
+    states = {s["name"]: s["state"] for s in st["slivers"]}
+    if set(states.values()) != {"executed"}:
+        return "STATUS BAD: %s" % states
+    return "STATUS OK %s" % sorted(states)
+
+
+def concurrent(k, rounds):
+    errors = []
+
+    def client(i):
+        p = proxy()
+        spec = SPEC.replace('value="10"', 'value="%d"' % (300 + i)) \
+                   .replace('value="7001"', 'value="%d"' % (8000 + i))
+        try:
+            for r in range(rounds):
+                sid = "c%d" % i
+                p.CreateSlice(sid, spec)
+                p.Run(sid)
+                if r % 2 == 0:
+                    p.Stop(sid)
+                p.DeleteSlice(sid)
+            p.CreateSlice("keep%d" % i, spec)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append("client %d: %s" % (i, e))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(k)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    p = proxy()
+    ids = sorted(s["slice_id"] for s in p.Status("all")["slices"])
+    want = sorted(["s1"] + ["keep%d" % i for i in range(k)])
+    if ids != want:
+        errors.append("slices %s, wanted %s" % (ids, want))
+    g = gwc_slices()
+    if sorted(g) != ["s1"]:
+        errors.append("gw-core holds %s, wanted only s1 (keep* are created, not run)" % sorted(g))
+    for i in range(k):
+        p.DeleteSlice("keep%d" % i)
+    return "CONCURRENT OK %d clients x %d rounds" % (k, rounds) if not errors \
+        else "CONCURRENT BAD: " + "; ".join(errors[:5])
+
+
+def stop_delete():
+    p = proxy()
+    p.Stop("s1")
+    if "s1" in gwc_slices():
+        return "STOP BAD: gw-core still holds s1"
+    r = p.DeleteSlice("s1")
+    code, _ = fault_code(p.Status, "s1")
+    if r.get("state") != "non-existing" or code != 12:
+        return "DELETE BAD: %s, Status fault %d" % (r, code)
+    return "DELETE OK"
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "create-run":
+        print(create_run())
+    elif cmd == "stats":
+        print(stats(int(sys.argv[2])))
+    elif cmd == "faults":
+        print(faults())
+    elif cmd == "status":
+        print(status())
+    elif cmd == "concurrent":
+        print(concurrent(int(sys.argv[2]), int(sys.argv[3])))
+    elif cmd == "stop-delete":
+        print(stop_delete())
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -26,7 +26,7 @@ check: $(UNIT_BIN) $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
 	tests/check.sh $(BUILD)
 
 demo: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
-	tests/e2e/run.sh --demo vlan_gre_relay
+	tests/e2e/run.sh --demo manager_xmlrpc
 
 e2e: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
 	tests/e2e/run.sh

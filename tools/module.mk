@@ -11,3 +11,13 @@ bench: $(GWC_BIN)
 	$(PYTHON) tools/bench/run_bench.py $(BUILD) $(BENCH_SECONDS)
 
 BENCH_SECONDS ?= 5
+
+# agwctl: the manager's CLI (xmlrpc-c client; its curl transport comes with the library).
+AGWCTL_BIN := $(BUILD)/bin/agwctl
+OBJS += $(BUILD)/obj/tools/agwctl.o
+BINS += $(AGWCTL_BIN)
+$(BUILD)/obj/tools/agwctl.o: ALL_CFLAGS += -Wno-format-truncation
+$(AGWCTL_BIN): $(BUILD)/obj/tools/agwctl.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxmlrpc_client -lxmlrpc -lxmlrpc_xmlparse -lxmlrpc_xmltok \
+		-lxmlrpc_util $(JSON_LIBS)

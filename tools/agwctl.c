@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * agwctl: the operator's CLI over the manager's XML-RPC API (docs/manager-api.md).
+ *
+ *   agwctl [-u URL] [-U USER] [--json] COMMAND ...
+ *     create SPEC.xml [SLICE]     CreateSlice (SLICE defaults to the file's name)
+ *     add SLICE SPEC.xml          Add
+ *     run SLICE [SLIVER...]       Run
+ *     stop SLICE [SLIVER...]      Stop
+ *     delete SLICE [SLIVER...]    Delete those slivers, or DeleteSlice without any
+ *     status [SLICE]              Status (all slices without SLICE)
+ *     stats SLICE [SLIVER...]     Statistics
+ *     resources                   ResourceInfo
+ *
+ * URL: -u, $AGW_URL, or http://127.0.0.1:8740/RPC2. User: -U, $AGW_USER, or "snc".
+ * Password: $AGW_PASSWORD, or the first line of the file $AGW_PASSWORD_FILE.
+ * Exit status: 0 ok; 1 the manager refused (its fault code and message are printed);
+ * 2 usage, or the manager could not be reached or refused the credentials.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <xmlrpc-c/base.h>
+#include <xmlrpc-c/client.h>
+#include <xmlrpc-c/json.h>
+
+static int
+usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: agwctl [-u URL] [-U USER] [--json] COMMAND ...\n"
+		"  create SPEC.xml [SLICE]   create a slice from a slice spec\n"
+		"  add SLICE SPEC.xml        add slivers to a slice\n"
+		"  run SLICE [SLIVER...]     run a slice (or some slivers)\n"
+		"  stop SLICE [SLIVER...]    stop a slice (or some slivers)\n"
+		"  delete SLICE [SLIVER...]  delete slivers, or the whole slice\n"
+		"  status [SLICE]            state of one slice, or of all\n"
+		"  stats SLICE [SLIVER...]   packet and byte counters\n"
+		"  resources                 ports, ranges, gw-core connection\n"
+		"URL: -u, $AGW_URL or http://127.0.0.1:8740/RPC2; user: -U, $AGW_USER or snc;\n"
+		"password: $AGW_PASSWORD or the file named by $AGW_PASSWORD_FILE\n");
+	return rc;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n >= 0 ? calloc(1, (size_t)n + 1) : NULL;
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+static const char *
+s(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "-";
+}
+
+static struct json_object *
+arr(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_array) ? v
+												: NULL;
+}
+
+static void
+print_slice(struct json_object *sl)
+{
+	struct json_object *slivers = arr(sl, "slivers");
+	size_t i, j;
+
+	printf("slice %s  (%s; %s executed, %s created)\n", s(sl, "slice_id"), s(sl, "state"),
+	       s(sl, "slivers_executed"), s(sl, "slivers_created"));
+	printf("  %-16s %-5s %-9s %s\n", "SLIVER", "KIND", "STATE", "DETAILS");
+	for (i = 0; slivers != NULL && i < json_object_array_length(slivers); i++) {
+		struct json_object *sv = json_object_array_get_idx(slivers, i), *vps = arr(sv, "vports");
+
+		if (strcmp(s(sv, "kind"), "node") == 0) {
+			printf("  %-16s %-5s %-9s %s\n", s(sv, "name"), "node", s(sv, "state"),
+			       s(sv, "role"));
+			continue;
+		}
+		printf("  %-16s %-5s %-9s %s bit/s\n", s(sv, "name"), "link", s(sv, "state"),
+		       s(sv, "bandwidth_bps"));
+		for (j = 0; vps != NULL && j < json_object_array_length(vps); j++) {
+			struct json_object *v = json_object_array_get_idx(vps, j);
+			char what[160];
+			const char *t = s(v, "type");
+
+			if (strcmp(t, "vlan") == 0)
+				snprintf(what, sizeof(what), "vlan %s on %s", s(v, "vid"), s(v, "port"));
+			else if (strcmp(t, "gre") == 0)
+				snprintf(what, sizeof(what), "gre to %s key %s on %s", s(v, "remote"),
+					 s(v, "key"), s(v, "port"));
+			else if (strcmp(t, "port") == 0)
+				snprintf(what, sizeof(what), "port %s (untagged)", s(v, "port"));
+			else
+				snprintf(what, sizeof(what), "%s", t);
+			printf("    %-14s -> %s.%s: %s [%s]\n", s(v, "name"), s(v, "bound_to"),
+			       s(v, "bound_vport"), what,
+			       strcmp(s(v, "gw_core"), "-") == 0 ? "not in gw-core" : s(v, "gw_core"));
+		}
+	}
+}
+
+static void
+print_stats(struct json_object *o)
+{
+	struct json_object *slivers = arr(o, "slivers"), *drops;
+	size_t i, j;
+
+	printf("slice %s: rx %s pkts %s bytes, flooded %s, learned %s\n", s(o, "slice_id"),
+	       s(o, "rx_pkts"), s(o, "rx_bytes"), s(o, "flooded"), s(o, "learned"));
+	printf("  %-22s %12s %14s %12s %14s\n", "ENDPOINT", "RX_PKTS", "RX_BYTES", "TX_PKTS",
+	       "TX_BYTES");
+	for (i = 0; slivers != NULL && i < json_object_array_length(slivers); i++) {
+		struct json_object *eps = arr(json_object_array_get_idx(slivers, i), "endpoints");
+
+		for (j = 0; eps != NULL && j < json_object_array_length(eps); j++) {
+			struct json_object *e = json_object_array_get_idx(eps, j);
+
+			printf("  %-22s %12s %14s %12s %14s\n", s(e, "gw_core_endpoint"),
+			       s(e, "rx_pkts"), s(e, "rx_bytes"), s(e, "tx_pkts"), s(e, "tx_bytes"));
+		}
+	}
+	if (json_object_object_get_ex(o, "gw_core_drops", &drops)) {
+		bool any = false;
+
+		json_object_object_foreach(drops, k, v) {
+			if (json_object_get_int64(v) == 0)
+				continue;
+			printf("%s %s=%s", any ? "," : "  gw-core drops (all slices):", k,
+			       json_object_get_string(v));
+			any = true;
+		}
+		if (any)
+			printf("\n");
+	}
+}
+
+static void
+print_resources(struct json_object *o)
+{
+	struct json_object *g, *ports = arr(o, "ports");
+	size_t i;
+
+	json_object_object_get_ex(o, "gw_core", &g);
+	printf("gw-core: %s %s (%s), connects %s%s%s\n",
+	       json_object_get_boolean(json_object_object_get(g, "connected")) ? "connected"
+										: "NOT REACHABLE",
+	       s(g, "version"), s(g, "role"), s(g, "connects"),
+	       *s(g, "last_error") != '\0' ? "; last error: " : "", s(g, "last_error"));
+	printf("slices %s, slivers %s; VIDs %s, GRE keys %s; uplink %s, access %s\n",
+	       s(o, "slices"), s(o, "slivers"), s(o, "vid_range"), s(o, "gre_key_range"),
+	       s(o, "uplink_port"), s(o, "access_port"));
+	printf("  %-12s %14s %14s %6s %s\n", "PORT", "CAPACITY_BPS", "RESERVED_BPS", "GRE", "VIDS");
+	for (i = 0; ports != NULL && i < json_object_array_length(ports); i++) {
+		struct json_object *p = json_object_array_get_idx(ports, i);
+
+		printf("  %-12s %14s %14s %6s %s\n", s(p, "name"), s(p, "capacity_bps"),
+		       s(p, "reserved_bps"), s(p, "gre_endpoints"), s(p, "vids_used"));
+	}
+}
+
+/* ---------------------------------------------------------------- main */
+
+int
+main(int argc, char **argv)
+{
+	const char *url = getenv("AGW_URL"), *user = getenv("AGW_USER");
+	const char *pw = getenv("AGW_PASSWORD"), *pwfile = getenv("AGW_PASSWORD_FILE");
+	const char *cmd, *method;
+	char *pwbuf = NULL, *spec = NULL, slice[64];
+	bool json = false;
+	xmlrpc_env env;
+	xmlrpc_client *client;
+	xmlrpc_server_info *srv;
+	xmlrpc_value *params, *names = NULL, *res = NULL;
+	int i, rc = 0, first_name = 2;
+
+	if (url == NULL)
+		url = "http://127.0.0.1:8740/RPC2";
+	if (user == NULL)
+		user = "snc";
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-u") == 0 && i + 1 < argc)
+			url = argv[++i];
+		else if (strcmp(argv[i], "-U") == 0 && i + 1 < argc)
+			user = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return usage(stdout, 0);
+		else
+			return usage(stderr, 2);
+	}
+	if (i >= argc)
+		return usage(stderr, 2);
+	argv += i;
+	argc -= i;
+	cmd = argv[0];
+	if (pw == NULL && pwfile != NULL) {
+		pwbuf = slurp(pwfile);
+		if (pwbuf == NULL) {
+			fprintf(stderr, "agwctl: cannot read AGW_PASSWORD_FILE %s\n", pwfile);
+			return 2;
+		}
+		pwbuf[strcspn(pwbuf, "\r\n")] = '\0';
+		pw = pwbuf;
+	}
+
+	xmlrpc_env_init(&env);
+	params = xmlrpc_array_new(&env);
+	if (strcmp(cmd, "create") == 0 && (argc == 2 || argc == 3)) {
+		method = "CreateSlice";
+		if (argc == 3) {
+			snprintf(slice, sizeof(slice), "%s", argv[2]);
+		} else {
+			char *b = strdup(argv[1]), *dot, *p;
+
+			snprintf(slice, sizeof(slice), "%s", basename(b));
+			free(b);
+			dot = strrchr(slice, '.');
+			if (dot != NULL)
+				*dot = '\0';
+			for (p = slice; *p != '\0'; p++)
+				if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+					*p = '-';
+		}
+		spec = slurp(argv[1]);
+		first_name = argc;
+	} else if (strcmp(cmd, "add") == 0 && argc == 3) {
+		method = "Add";
+		snprintf(slice, sizeof(slice), "%s", argv[1]);
+		spec = slurp(argv[2]);
+		first_name = argc;
+	} else if ((strcmp(cmd, "run") == 0 || strcmp(cmd, "stop") == 0 ||
+		    strcmp(cmd, "delete") == 0 || strcmp(cmd, "stats") == 0) && argc >= 2) {
+		method = strcmp(cmd, "run") == 0 ? "Run" : strcmp(cmd, "stop") == 0 ? "Stop"
+				 : strcmp(cmd, "stats") == 0 ? "Statistics"
+				 : argc == 2 ? "DeleteSlice" : "Delete";
+		snprintf(slice, sizeof(slice), "%s", argv[1]);
+	} else if (strcmp(cmd, "status") == 0 && argc <= 2) {
+		method = "Status";
+		snprintf(slice, sizeof(slice), "%s", argc == 2 ? argv[1] : "all");
+		first_name = argc;
+	} else if (strcmp(cmd, "resources") == 0 && argc == 1) {
+		method = "ResourceInfo";
+		slice[0] = '\0';
+		first_name = argc;
+	} else {
+		return usage(stderr, 2);
+	}
+	if ((strcmp(cmd, "create") == 0 || strcmp(cmd, "add") == 0) && spec == NULL) {
+		fprintf(stderr, "agwctl: cannot read the spec %s\n",
+			argv[strcmp(cmd, "create") == 0 ? 1 : 2]);
+		return 2;
+	}
+	if (slice[0] != '\0')
+		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, slice));
+	if (spec != NULL)
+		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, spec));
+	if (first_name < argc) {
+		names = xmlrpc_array_new(&env);
+		for (i = first_name; i < argc; i++)
+			xmlrpc_array_append_item(&env, names, xmlrpc_string_new(&env, argv[i]));
+		xmlrpc_array_append_item(&env, params, names);
+	}
+
+	xmlrpc_client_setup_global_const(&env);
+	xmlrpc_client_create(&env, XMLRPC_CLIENT_NO_FLAGS, "agwctl", "0.1", NULL, 0, &client);
+	srv = xmlrpc_server_info_new(&env, url);
+	if (pw != NULL) {
+		xmlrpc_server_info_set_user(&env, srv, user, pw);
+		xmlrpc_server_info_allow_auth_basic(&env, srv);
+	}
+	if (env.fault_occurred) {
+		fprintf(stderr, "agwctl: %s\n", env.fault_string);
+		return 2;
+	}
+	xmlrpc_client_call2(&env, client, srv, method, params, &res);
+	if (env.fault_occurred) {
+		/* faults of ours are >= 0; xmlrpc-c's transport and HTTP errors are negative */
+		if (env.fault_code >= 0) {
+			const char *m = env.fault_string, *pre = "RPC failed at server.";
+
+			if (strncmp(m, pre, strlen(pre)) == 0)
+				m += strlen(pre);
+			while (*m == ' ')
+				m++;
+			fprintf(stderr, "agwctl: %s\n", m);
+			rc = 1;
+		} else {
+			fprintf(stderr, "agwctl: %s: %s%s\n", url, env.fault_string,
+				strstr(env.fault_string, "401") != NULL
+					? " (credentials refused: set AGW_PASSWORD or AGW_PASSWORD_FILE)"
+					: "");
+			rc = 2;
+		}
+	} else {
+		xmlrpc_mem_block *out = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+		struct json_object *o;
+
+		xmlrpc_serialize_json(&env, res, out);
+		XMLRPC_MEMBLOCK_APPEND(char, &env, out, "", 1);
+		o = json_tokener_parse(XMLRPC_MEMBLOCK_CONTENTS(char, out));
+		if (json || o == NULL) {
+			printf("%s\n", o != NULL ? json_object_to_json_string_ext(
+							   o, JSON_C_TO_STRING_PRETTY |
+								      JSON_C_TO_STRING_SPACED)
+						 : XMLRPC_MEMBLOCK_CONTENTS(char, out));
+		} else if (strcmp(method, "Status") == 0 && arr(o, "slices") != NULL) {
+			struct json_object *a = arr(o, "slices");
+
+			if (json_object_array_length(a) == 0)
+				printf("no slices\n");
+			for (i = 0; i < (int)json_object_array_length(a); i++)
+				print_slice(json_object_array_get_idx(a, (size_t)i));
+		} else if (strcmp(method, "Statistics") == 0) {
+			print_stats(o);
+		} else if (strcmp(method, "ResourceInfo") == 0) {
+			print_resources(o);
+		} else if (strcmp(method, "DeleteSlice") == 0) {
+			printf("slice %s deleted\n", slice);
+		} else {
+			print_slice(o);
+		}
+		json_object_put(o);
+		XMLRPC_MEMBLOCK_FREE(char, out);
+		xmlrpc_DECREF(res);
+	}
+	xmlrpc_DECREF(params);
+	xmlrpc_server_info_free(srv);
+	xmlrpc_client_destroy(client);
+	xmlrpc_client_teardown_global_const();
+	xmlrpc_env_clean(&env);
+	free(spec);
+	free(pwbuf);
+	return rc;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mgr_gwc.h"
+#include "mgr_json.h"
 
 #define MAX_WANT 1024   /* endpoints of one slice */
 
@@ -129,22 +130,6 @@ ep_args(const char *slice, const struct want_ep *w)
 	return a;
 }
 
-static const char *
-jstr(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
-
-static int64_t
-jint(struct json_object *o, const char *k, int64_t dflt)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : dflt;
-}
-
 /* Does gw-core's endpoint object 'o' match what 'w' wants? */
 static bool
 ep_matches(struct json_object *o, const struct want_ep *w)
@@ -155,10 +140,10 @@ ep_matches(struct json_object *o, const struct want_ep *w)
 	    strcmp(jstr(o, "port"), ep->port) != 0)
 		return false;
 	if (ep->type == MGR_EP_VLAN)
-		return jint(o, "vid", -1) == ep->vid;
+		return jint(o, "vid", -1, NULL) == ep->vid;
 	if (ep->type == MGR_EP_GRE)
 		return strcmp(jstr(o, "remote"), ep->remote) == 0 &&
-		       jint(o, "key", -1) == (ep->has_key ? (int64_t)ep->key : -1);
+		       jint(o, "key", -1, NULL) == (ep->has_key ? (int64_t)ep->key : -1);
 	return true;
 }
 

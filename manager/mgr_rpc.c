@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mgr_json.h"
 #include "mgr_rpc.h"
 
 #define MAX_NAMES 256
@@ -164,18 +165,6 @@ max_args(xmlrpc_env *env, xmlrpc_value *params, int max, const char *method, str
 }
 
 /* ---------------------------------------------------------------- status */
-
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void
-add_int(struct json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
-}
 
 static struct json_object *
 kv_struct(const struct mgr_kvs *kv)

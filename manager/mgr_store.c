@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "mgr_json.h"
 #include "mgr_store.h"
 
 struct mgr_store {
@@ -114,18 +115,6 @@ kvs_from_json(struct json_object *a, struct mgr_kvs *kv)
 	return 0;
 }
 
-static void
-add_str(struct json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void
-add_int(struct json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
-}
-
 struct json_object *
 mgr_sliver_to_json(const struct mgr_sliver *s)
 {
@@ -176,23 +165,6 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 	return o;
 }
 
-static const char *
-jstr(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
-
-static int64_t
-jint(struct json_object *o, const char *k, bool *have)
-{
-	struct json_object *v;
-
-	*have = json_object_object_get_ex(o, k, &v);
-	return *have ? json_object_get_int64(v) : 0;
-}
-
 static int
 enum_of(const char *s, const char *(*name)(int), int n)
 {
@@ -220,9 +192,9 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 	s->state = strcmp(jstr(o, "state"), "executed") == 0 ? MGR_EXECUTED : MGR_CREATED;
 	snprintf(s->type, sizeof(s->type), "%s", jstr(o, "type"));
 	snprintf(s->instance, sizeof(s->instance), "%s", jstr(o, "instance"));
-	s->bandwidth_bps = (uint64_t)jint(o, "bandwidth_bps", &have);
-	s->burst_bytes = (uint64_t)jint(o, "burst_bytes", &have);
-	s->protocols = (unsigned int)jint(o, "protocols", &have);
+	s->bandwidth_bps = (uint64_t)jint(o, "bandwidth_bps", 0, &have);
+	s->burst_bytes = (uint64_t)jint(o, "burst_bytes", 0, &have);
+	s->protocols = (unsigned int)jint(o, "protocols", 0, &have);
 	if (!json_object_object_get_ex(o, "resources", &a) || kvs_from_json(a, &s->resources) != 0 ||
 	    !json_object_object_get_ex(o, "params", &a) || kvs_from_json(a, &s->params) != 0 ||
 	    !json_object_object_get_ex(o, "vports", &vps) ||
@@ -252,9 +224,9 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		snprintf(ep->node, sizeof(ep->node), "%s", jstr(v, "node"));
 		snprintf(ep->node_port, sizeof(ep->node_port), "%s", jstr(v, "node_vport"));
 		snprintf(ep->port, sizeof(ep->port), "%s", jstr(v, "port"));
-		ep->vid = (uint16_t)jint(v, "vid", &have);
+		ep->vid = (uint16_t)jint(v, "vid", 0, &have);
 		snprintf(ep->remote, sizeof(ep->remote), "%s", jstr(v, "remote"));
-		ep->key = (uint32_t)jint(v, "key", &ep->has_key);
+		ep->key = (uint32_t)jint(v, "key", 0, &ep->has_key);
 		snprintf(ep->nexthop_mac, sizeof(ep->nexthop_mac), "%s", jstr(v, "nexthop_mac"));
 	}
 	return 0;

@@ -22,11 +22,11 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-check: $(UNIT_BIN) $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
+check: $(UNIT_BIN) $(BINS)
 	tests/check.sh $(BUILD)
 
-demo: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
+demo: $(BINS)
 	tests/e2e/run.sh --demo manager_xmlrpc
 
-e2e: $(GWC_BIN) $(GWCCTL_BIN) $(MGR_BIN)
+e2e: $(BINS)
 	tests/e2e/run.sh

@@ -7,8 +7,14 @@ $(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o $(GWCCLIENT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(JSON_LIBS)
 
-bench: $(GWC_BIN)
+bench: $(GWC_BIN) $(MGR_BIN)
 	$(PYTHON) tools/bench/run_bench.py $(BUILD) $(BENCH_SECONDS)
+	$(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)
+
+bench-manager: $(GWC_BIN) $(MGR_BIN)
+	$(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)
+
+BENCH_SLICES ?= 1000
 
 BENCH_SECONDS ?= 5
 

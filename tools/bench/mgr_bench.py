@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Manager benchmark: XML-RPC CreateSlice+Run latency (p50, p99) and 1000 slices
+created, run and deleted end to end, against a real gw-core (net_null ports) and a real
+agw-manager, with Python's xmlrpc.client on one keep-alive connection.
+Issue 3 targets: p50 < 20 ms; 1000 slices < 30 s.
+  mgr_bench.py BUILD_DIR [N_SLICES]"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xmlrpc.client
+
+build = sys.argv[1] if len(sys.argv) > 1 else "build"
+n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+spec_t = open(os.path.join(root, "etc", "specs", "agw-vlan-gre.xml")).read()
+d = tempfile.mkdtemp(prefix="agw-mgr-bench.")
+procs = []
+try:
+    with open(os.path.join(d, "gwc.conf"), "w") as f:
+        f.write("[eal]\nlcores = 0-1\nfile_prefix = agw-mgr-bench\nmemory_mb = 256\n"
+                "[gw-core]\ncontrol_socket = %s/gwc.sock\nidle_sleep_us = 100\n"
+                "[port access]\ndev = net_null0\n[port core]\ndev = net_null1\n"
+                "ipv4 = 198.51.100.1/24\n" % d)
+    pw = "bench-password"
+    h = subprocess.run([os.path.join(build, "bin", "agw-manager"), "--hash-password"],
+                       input=pw + "\n", capture_output=True, text=True, check=True).stdout.strip()
+    with open(os.path.join(d, "agw.conf"), "w") as f:
+        f.write("[manager]\nlisten = 127.0.0.1:18741\nuser = snc\npassword_hash = %s\n"
+                "db = %s/agw.db\ngw_core_socket = %s/gwc.sock\nuplink_port = core\n"
+                "port_capacity = 0\n" % (h, d, d))
+    procs.append(subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c",
+                                   os.path.join(d, "gwc.conf")], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL))
+    for _ in range(100):
+        if os.path.exists(os.path.join(d, "gwc.sock")):
+            break
+        time.sleep(0.1)
+    log = open(os.path.join(d, "manager.log"), "w")
+    procs.append(subprocess.Popen([os.path.join(build, "bin", "agw-manager"), "-c",
+                                   os.path.join(d, "agw.conf")], stdout=log, stderr=log))
+    p = xmlrpc.client.ServerProxy("http://snc:%s@127.0.0.1:18741/RPC2" % pw)
+    for _ in range(100):
+        try:
+            if p.ResourceInfo()["gw_core"]["connected"]:
+                break
+        except (ConnectionError, OSError):
+            pass
+        time.sleep(0.1)
+
+    def spec(i):
+        return spec_t.replace('value="10"', 'value="%d"' % (1 + i % 4094)) \
+                     .replace('value="7001"', 'value="%d"' % (10000 + i)) \
+                     .replace('value="access"', 'value="%s"' % ("access" if i < 4094 else "core"))
+
+    lat = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        a = time.perf_counter()
+        p.CreateSlice("b%d" % i, spec(i))
+        p.Run("b%d" % i)
+        lat.append((time.perf_counter() - a) * 1000)
+        if (i + 1) % 250 == 0:
+            print("  ... %d slices created and running" % (i + 1), file=sys.stderr)
+    t_up = time.perf_counter() - t0
+    for i in range(n):
+        p.DeleteSlice("b%d" % i)
+    total = time.perf_counter() - t0
+    lat.sort()
+    p50, p99 = statistics.median(lat), lat[int(len(lat) * 0.99) - 1]
+    print("manager: CreateSlice+Run latency p50 %.2f ms, p99 %.2f ms (target p50 < 20 ms)"
+          % (p50, p99))
+    print("manager: %d slices created+run in %.1f s, all deleted after %.1f s total "
+          "(target 1000 in < 30 s)" % (n, t_up, total))
+finally:
+    for pr in reversed(procs):
+        pr.terminate()
+        try:
+            pr.wait(10)
+        except subprocess.TimeoutExpired:
+            pr.kill()
+    shutil.rmtree(d, ignore_errors=True)

@@ -130,14 +130,17 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 				goto bad_val;
 			snprintf(c->plan.gre_remote, sizeof(c->plan.gre_remote), "%s", v);
 		} else if (strcmp(k, "vid_range") == 0) {
-			if (range(v, 4094, &lo, &hi) != 0 || lo == 0)
-				return bad(path, k, v, "want LOW-HIGH inside 1-4094"), rte_cfgfile_close(f), -1;
+			if (range(v, 4094, &lo, &hi) != 0 || lo == 0) {
+				bad(path, k, v, "want LOW-HIGH inside 1-4094");
+				goto fail;
+			}
 			c->plan.vid_min = (uint16_t)lo;
 			c->plan.vid_max = (uint16_t)hi;
 		} else if (strcmp(k, "gre_key_range") == 0) {
-			if (range(v, UINT32_MAX, &lo, &hi) != 0)
-				return bad(path, k, v, "want LOW-HIGH inside 0-4294967295"),
-				       rte_cfgfile_close(f), -1;
+			if (range(v, UINT32_MAX, &lo, &hi) != 0) {
+				bad(path, k, v, "want LOW-HIGH inside 0-4294967295");
+				goto fail;
+			}
 			c->plan.key_min = (uint32_t)lo;
 			c->plan.key_max = (uint32_t)hi;
 		} else if (strcmp(k, "port_capacity") == 0) {

@@ -697,12 +697,35 @@ struct used_port {
 	const char *untagged;      /* "slice/link.vport" holding the port untagged */
 };
 
+/* Who holds a VID or a GRE (port, remote, key), for conflict messages and key search. */
+struct holder {
+	const struct mgr_ep *ep;
+	const char *slice, *link, *vport;
+};
+
 struct used {
 	struct used_port *ports;
 	unsigned int n_ports;
-	struct { const struct mgr_ep *ep; const char *slice, *link, *vport; } *gre, *vlan;
+	struct holder *gre, *vlan;
 	unsigned int n_gre, n_vlan;
 };
+
+static int
+holder_add(struct holder **h, unsigned int *n, const char *slice, const struct mgr_sliver *link,
+	   const struct mgr_vport *vp, struct mgr_err *e)
+{
+	if (*n % 64 == 0) {
+		struct holder *nh = realloc(*h, (*n + 64) * sizeof(*nh));
+
+		if (nh == NULL)
+			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+		*h = nh;
+	}
+	(*h)[*n] = (struct holder){ .ep = &vp->ep, .slice = slice, .link = link->name,
+				    .vport = vp->name };
+	(*n)++;
+	return 0;
+}
 
 static struct used_port *
 used_port(struct used *u, const char *name)
@@ -769,18 +792,7 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 					i < u->n_vlan ? u->vlan[i].vport : "?");
 		}
 		p->vids[ep->vid / 64] |= 1ull << (ep->vid % 64);
-		if (u->n_vlan % 64 == 0) {
-			void *n = realloc(u->vlan, (u->n_vlan + 64) * sizeof(*u->vlan));
-
-			if (n == NULL)
-				return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-			u->vlan = n;
-		}
-		u->vlan[u->n_vlan].ep = ep;
-		u->vlan[u->n_vlan].slice = slice;
-		u->vlan[u->n_vlan].link = link->name;
-		u->vlan[u->n_vlan].vport = vp->name;
-		u->n_vlan++;
+		return holder_add(&u->vlan, &u->n_vlan, slice, link, vp, e);
 	} else if (ep->type == MGR_EP_GRE) {
 		for (i = 0; i < u->n_gre; i++)
 			if (gre_same(u->gre[i].ep, ep))
@@ -790,18 +802,7 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 						"'%s'", link->name, vp->name, ep->remote, ep->port,
 						ep->has_key ? "" : "(none) ", ep->key,
 						u->gre[i].slice, u->gre[i].link, u->gre[i].vport);
-		if (u->n_gre % 64 == 0) {
-			void *n = realloc(u->gre, (u->n_gre + 64) * sizeof(*u->gre));
-
-			if (n == NULL)
-				return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-			u->gre = n;
-		}
-		u->gre[u->n_gre].ep = ep;
-		u->gre[u->n_gre].slice = slice;
-		u->gre[u->n_gre].link = link->name;
-		u->gre[u->n_gre].vport = vp->name;
-		u->n_gre++;
+		return holder_add(&u->gre, &u->n_gre, slice, link, vp, e);
 	} else {
 		if (p->untagged != NULL)
 			return mgr_fail(e, MGR_ALREADYEXISTS,

@@ -209,24 +209,13 @@ sliver_status(const struct mgr_sliver *s, bool gwc_up)
 
 		add_str(v, "name", vp->name);
 		if (s->kind == MGR_LINK) {
-			add_str(v, "type", mgr_ep_type_name(ep->type));
-			add_str(v, "role", mgr_role_name(ep->role));
-			add_str(v, "bound_to", ep->node);
-			add_str(v, "bound_vport", ep->node_port);
+			mgr_ep_to_json(v, ep);
 			if (mgr_ep_in_gwc(ep->type)) {
 				snprintf(name, sizeof(name), "%s.%s", s->name, vp->name);
 				add_str(v, "gw_core_endpoint", name);
-				add_str(v, "port", ep->port);
 				add_str(v, "gw_core",
 					s->state != MGR_EXECUTED ? "not programmed (created)"
 					: gwc_up ? "programmed" : "pending (gw-core unreachable)");
-			}
-			if (ep->type == MGR_EP_VLAN)
-				add_int(v, "vid", ep->vid);
-			if (ep->type == MGR_EP_GRE) {
-				add_str(v, "remote", ep->remote);
-				if (ep->has_key)
-					add_int(v, "key", ep->key);
 			}
 		}
 		json_object_array_add(vps, v);

@@ -115,6 +115,26 @@ kvs_from_json(struct json_object *a, struct mgr_kvs *kv)
 	return 0;
 }
 
+void
+mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
+{
+	add_str(v, "type", mgr_ep_type_name(ep->type));
+	add_str(v, "role", mgr_role_name(ep->role));
+	add_str(v, "bound_to", ep->node);
+	add_str(v, "bound_vport", ep->node_port);
+	if (mgr_ep_in_gwc(ep->type))
+		add_str(v, "port", ep->port);
+	if (ep->type == MGR_EP_VLAN)
+		add_int(v, "vid", ep->vid);
+	if (ep->type == MGR_EP_GRE) {
+		add_str(v, "remote", ep->remote);
+		if (ep->has_key)
+			add_int(v, "key", ep->key);
+		if (ep->nexthop_mac[0] != '\0')
+			add_str(v, "nexthop_mac", ep->nexthop_mac);
+	}
+}
+
 struct json_object *
 mgr_sliver_to_json(const struct mgr_sliver *s)
 {
@@ -140,25 +160,8 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 
 		add_str(v, "name", vp->name);
 		json_object_object_add(v, "params", kvs_to_json(&vp->params));
-		if (s->kind == MGR_LINK) {
-			const struct mgr_ep *ep = &vp->ep;
-
-			add_str(v, "type", mgr_ep_type_name(ep->type));
-			add_str(v, "role", mgr_role_name(ep->role));
-			add_str(v, "node", ep->node);
-			add_str(v, "node_vport", ep->node_port);
-			if (mgr_ep_in_gwc(ep->type))
-				add_str(v, "port", ep->port);
-			if (ep->type == MGR_EP_VLAN)
-				add_int(v, "vid", ep->vid);
-			if (ep->type == MGR_EP_GRE) {
-				add_str(v, "remote", ep->remote);
-				if (ep->has_key)
-					add_int(v, "key", ep->key);
-				if (ep->nexthop_mac[0] != '\0')
-					add_str(v, "nexthop_mac", ep->nexthop_mac);
-			}
-		}
+		if (s->kind == MGR_LINK)
+			mgr_ep_to_json(v, &vp->ep);
 		json_object_array_add(vps, v);
 	}
 	json_object_object_add(o, "vports", vps);
@@ -221,8 +224,8 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		ep->type = (enum mgr_ep_type)t;
 		t = enum_of(jstr(v, "role"), role_name, 4);
 		ep->role = t < 0 ? MGR_ROLE_NONE : (enum mgr_role)t;
-		snprintf(ep->node, sizeof(ep->node), "%s", jstr(v, "node"));
-		snprintf(ep->node_port, sizeof(ep->node_port), "%s", jstr(v, "node_vport"));
+		snprintf(ep->node, sizeof(ep->node), "%s", jstr(v, "bound_to"));
+		snprintf(ep->node_port, sizeof(ep->node_port), "%s", jstr(v, "bound_vport"));
 		snprintf(ep->port, sizeof(ep->port), "%s", jstr(v, "port"));
 		ep->vid = (uint16_t)jint(v, "vid", 0, &have);
 		snprintf(ep->remote, sizeof(ep->remote), "%s", jstr(v, "remote"));

@@ -210,13 +210,22 @@ int gwc_owner_flush(struct gwc *g, const char *owner);
 
 /* -------------------------------------------------------- counters */
 
-/** Endpoint counters: frames as received (after decapsulation) and as sent. */
+/**
+ * Endpoint counters: frames as received (after decapsulation) and as sent, and the
+ * drops that belong to this endpoint: on the way in once the frame is known to come
+ * from it (BAD_SRC_MAC, SAME_ENDPOINT, NO_DESTINATION) and on the way out to it
+ * (NO_NEXTHOP, NO_HEADROOM, TOO_BIG, NO_MBUF for a flood copy). Drops before a frame
+ * has an endpoint (RUNT, UNKNOWN_VID, UNKNOWN_GRE_KEY, ...) and TX_FULL (a port's
+ * queue) are only in gwc_drops_get(). Each per-endpoint drop is in both.
+ * Only uint64_t members: gwc_core.c sums the struct as an array.
+ */
 struct gwc_ep_stats {
 	uint64_t rx_pkts, rx_bytes;  /**< frames into the slice from this endpoint, bytes of the inner frame */
 	uint64_t tx_pkts, tx_bytes;  /**< frames handed to the port, bytes of the frame on the wire (no FCS) */
+	uint64_t drops[GWC_DROP_MAX]; /**< frames dropped for this endpoint, by reason */
 };
 
-/** Slice counters. */
+/** Slice counters (only uint64_t members, as for gwc_ep_stats). */
 struct gwc_slice_stats {
 	uint64_t rx_pkts, rx_bytes;  /**< frames that entered the slice */
 	uint64_t flooded;            /**< of those, frames flooded (broadcast, multicast, unknown) */

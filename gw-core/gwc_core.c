@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -617,63 +618,58 @@ gwc_owner_flush(struct gwc *g, const char *owner)
 
 /* ------------------------------------------------------------ counters */
 
+/*
+ * The counter structs hold only uint64_t: sum 'n_words' of them from every lcore's
+ * copy at byte offset 'off' of struct gwc_lcore, then subtract the values recorded
+ * when the object was created ('base', NULL when the slot is unused).
+ */
+static void
+counters_sum(const struct gwc *g, size_t off, size_t n_words, const uint64_t *base, uint64_t *out)
+{
+	unsigned int w;
+	size_t i;
+
+	memset(out, 0, n_words * sizeof(uint64_t));
+	for (w = 0; w < g->n_workers; w++) {
+		const uint64_t *s = (const uint64_t *)((const char *)g->lc[w] + off);
+
+		for (i = 0; i < n_words; i++)
+			out[i] += s[i];
+	}
+	if (base != NULL)
+		for (i = 0; i < n_words; i++)
+			out[i] -= base[i];
+}
+
 void
 gwc_ep_stats_get(const struct gwc *g, int id, struct gwc_ep_stats *out)
 {
-	unsigned int w;
-
+	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
 	memset(out, 0, sizeof(*out));
 	if (id < 0 || id >= GWC_MAX_EPS)
 		return;
-	for (w = 0; w < g->n_workers; w++) {
-		const struct gwc_ep_stats *s = &g->lc[w]->ep[id];
-
-		out->rx_pkts += s->rx_pkts;
-		out->rx_bytes += s->rx_bytes;
-		out->tx_pkts += s->tx_pkts;
-		out->tx_bytes += s->tx_bytes;
-	}
-	if (g->ep[id].used) {
-		out->rx_pkts -= g->ep[id].base.rx_pkts;
-		out->rx_bytes -= g->ep[id].base.rx_bytes;
-		out->tx_pkts -= g->ep[id].base.tx_pkts;
-		out->tx_bytes -= g->ep[id].base.tx_bytes;
-	}
+	counters_sum(g, offsetof(struct gwc_lcore, ep) + (size_t)id * sizeof(*out),
+		     sizeof(*out) / sizeof(uint64_t),
+		     g->ep[id].used ? (const uint64_t *)&g->ep[id].base : NULL, (uint64_t *)out);
 }
 
 void
 gwc_slice_stats_get(const struct gwc *g, int idx, struct gwc_slice_stats *out)
 {
-	unsigned int w;
-
+	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
 	memset(out, 0, sizeof(*out));
 	if (idx < 0 || idx >= GWC_MAX_SLICES)
 		return;
-	for (w = 0; w < g->n_workers; w++) {
-		const struct gwc_slice_stats *s = &g->lc[w]->slice[idx];
-
-		out->rx_pkts += s->rx_pkts;
-		out->rx_bytes += s->rx_bytes;
-		out->flooded += s->flooded;
-		out->learned += s->learned;
-	}
-	if (g->slice[idx].used) {
-		out->rx_pkts -= g->slice[idx].base.rx_pkts;
-		out->rx_bytes -= g->slice[idx].base.rx_bytes;
-		out->flooded -= g->slice[idx].base.flooded;
-		out->learned -= g->slice[idx].base.learned;
-	}
+	counters_sum(g, offsetof(struct gwc_lcore, slice) + (size_t)idx * sizeof(*out),
+		     sizeof(*out) / sizeof(uint64_t),
+		     g->slice[idx].used ? (const uint64_t *)&g->slice[idx].base : NULL,
+		     (uint64_t *)out);
 }
 
 void
 gwc_drops_get(const struct gwc *g, uint64_t out[GWC_DROP_MAX])
 {
-	unsigned int w, r;
-
-	memset(out, 0, sizeof(uint64_t) * GWC_DROP_MAX);
-	for (w = 0; w < g->n_workers; w++)
-		for (r = 0; r < GWC_DROP_MAX; r++)
-			out[r] += g->lc[w]->drops[r];
+	counters_sum(g, offsetof(struct gwc_lcore, drops), GWC_DROP_MAX, NULL, out);
 }
 
 /* ------------------------------------------------------------ tests and benchmarks */

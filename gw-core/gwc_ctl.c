@@ -199,6 +199,19 @@ op_ping(struct gwc *g, struct gwc_client *c, struct json_object *args, struct js
 	return 0;
 }
 
+/* Drops by reason as { "reason": n }: every reason, or with 'nonzero' only those seen. */
+static struct json_object *
+drops_json(const uint64_t drops[GWC_DROP_MAX], bool nonzero)
+{
+	struct json_object *d = json_object_new_object();
+	unsigned int r;
+
+	for (r = 0; r < GWC_DROP_MAX; r++)
+		if (!nonzero || drops[r] != 0)
+			add_u64(d, gwc_drop_name((enum gwc_drop)r), drops[r]);
+	return d;
+}
+
 static struct json_object *
 ep_json(const struct gwc *g, int id, bool counters)
 {
@@ -239,6 +252,7 @@ ep_json(const struct gwc *g, int id, bool counters)
 		add_u64(o, "rx_bytes", s.rx_bytes);
 		add_u64(o, "tx_pkts", s.tx_pkts);
 		add_u64(o, "tx_bytes", s.tx_bytes);
+		json_object_object_add(o, "drops", drops_json(s.drops, true));
 	}
 	return o;
 }
@@ -433,8 +447,8 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 	 struct gwc_err *e)
 {
 	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0;
-	struct json_object *d, *x;
-	unsigned int r, w;
+	struct json_object *x;
+	unsigned int w;
 	int rc;
 
 	RTE_SET_USED(c);
@@ -442,10 +456,7 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 	if (rc != 0)
 		return rc;
 	gwc_drops_get(g, drops);
-	d = json_object_new_object();
-	for (r = 0; r < GWC_DROP_MAX; r++)
-		add_u64(d, gwc_drop_name((enum gwc_drop)r), drops[r]);
-	json_object_object_add(*res, "drops", d);
+	json_object_object_add(*res, "drops", drops_json(drops, false));
 	for (w = 0; w < g->n_workers; w++) {
 		punted += g->lc[w]->punted;
 		injected += g->lc[w]->injected;

@@ -43,6 +43,14 @@ drop(struct gwc_lcore *lc, struct rte_mbuf *m, enum gwc_drop r)
 	rte_pktmbuf_free(m);
 }
 
+/* A drop that belongs to endpoint 'ep' (see struct gwc_ep_stats): counted twice. */
+static inline void
+ep_drop(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t ep, enum gwc_drop r)
+{
+	lc->ep[ep].drops[r]++;
+	drop(lc, m, r);
+}
+
 /* Hand 'm' to the control thread; m->hash.usr carries the port index it came in on. */
 static inline void
 punt(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t port)
@@ -128,16 +136,16 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 		if (tagged)
 			vlan_rewrite(m, ep->vid_be);
 		else if (unlikely(vlan_push(m, ep->vid_be) != 0))
-			return drop(lc, m, GWC_DROP_NO_HEADROOM);
+			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 		l2 += VLAN_HLEN;
 		break;
 	case GWC_EP_GRE:
 		if (unlikely(!ep->nh_ok))
-			return drop(lc, m, GWC_DROP_NO_NEXTHOP);
+			return ep_drop(lc, m, ep->id, GWC_DROP_NO_NEXTHOP);
 		if (tagged)
 			vlan_pop(m);
 		if (unlikely(gre_encap(m, ep) != 0))
-			return drop(lc, m, GWC_DROP_NO_HEADROOM);
+			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 		break;
 	default:
 		if (tagged)
@@ -145,7 +153,7 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 		break;
 	}
 	if (unlikely(m->pkt_len - l2 > pt->mtu))
-		return drop(lc, m, GWC_DROP_TOO_BIG);
+		return ep_drop(lc, m, ep->id, GWC_DROP_TOO_BIG);
 	lc->ep[ep->id].tx_pkts++;
 	lc->ep[ep->id].tx_bytes += m->pkt_len;
 	ppm_txbuf_put(&lc->tx[ep->port], m);
@@ -200,7 +208,7 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
 			break;
 		}
 	if (last < 0)
-		return drop(lc, m, GWC_DROP_NO_DESTINATION);
+		return ep_drop(lc, m, in, GWC_DROP_NO_DESTINATION);
 	/* Copies first: the original is rewritten in place last. */
 	for (i = 0; i < last; i++) {
 		const struct gwc_ep *ep = t->ep[st->flood[i]];
@@ -212,6 +220,7 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
 		c = flood_copy(lc, &t->port[ep->port], m, tagged, &ct);
 		if (unlikely(c == NULL)) {
 			lc->drops[GWC_DROP_NO_MBUF]++;
+			lc->ep[ep->id].drops[GWC_DROP_NO_MBUF]++;
 			continue;
 		}
 		ep_output(lc, t, ep, c, ct);
@@ -387,7 +396,7 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 
 	if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
 		     rte_is_zero_ether_addr(&eth->src_addr)))
-		return drop(lc, m, GWC_DROP_BAD_SRC_MAC);
+		return ep_drop(lc, m, id, GWC_DROP_BAD_SRC_MAC);
 	if (unlikely(gwc_mac_learn(st->mac, &eth->src_addr, id, now)))
 		lc->slice[in->slice].learned++;
 
@@ -397,7 +406,7 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 			const struct gwc_ep *oep = t->ep[out];
 
 			if (unlikely(out == id))
-				return drop(lc, m, GWC_DROP_SAME_ENDPOINT);
+				return ep_drop(lc, m, id, GWC_DROP_SAME_ENDPOINT);
 			/* An entry may outlive its endpoint: trust it only inside this slice. */
 			if (likely(oep != NULL && oep->slice == in->slice))
 				return ep_output(lc, t, oep, m, tagged);

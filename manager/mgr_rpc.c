@@ -426,13 +426,34 @@ pick(struct json_object *o, const char *const *keys)
 	return r;
 }
 
+/* The slice's drops by reason: the sum of its gw-core endpoints' "drops" objects. */
+static struct json_object *
+drops_sum(struct json_object *eps)
+{
+	struct json_object *sum = json_object_new_object(), *d, *cur;
+	size_t x;
+
+	for (x = 0; eps != NULL && x < json_object_array_length(eps); x++) {
+		if (!json_object_object_get_ex(json_object_array_get_idx(eps, x), "drops", &d))
+			continue;
+		json_object_object_foreach(d, reason, n) {
+			int64_t v = json_object_get_int64(n);
+
+			if (json_object_object_get_ex(sum, reason, &cur))
+				v += json_object_get_int64(cur);
+			add_int(sum, reason, v);
+		}
+	}
+	return sum;
+}
+
 static xmlrpc_value *
 m_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 {
 	static const char *const slice_keys[] = { "rx_pkts", "rx_bytes", "flooded", "learned",
 						  NULL };
 	static const char *const ep_keys[] = { "rx_pkts", "rx_bytes", "tx_pkts", "tx_bytes",
-					       NULL };
+					       "drops", NULL };
 	struct mgr *m = srv;
 	struct mgr_err e = { 0 };
 	struct json_object *o = NULL, *gs = NULL, *drops = NULL, *eps = NULL, *a;
@@ -465,6 +486,7 @@ m_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	add_int(o, "time", (int64_t)time(NULL));
 	if (gs != NULL)
 		json_object_object_get_ex(gs, "endpoints", &eps);
+	json_object_object_add(o, "drops", drops_sum(eps));
 	a = json_object_new_array();
 	for (i = 0; i < sl->n_slivers; i++) {
 		const struct mgr_sliver *s = &sl->slivers[i];
@@ -500,6 +522,7 @@ m_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 				add_int(eo, "rx_bytes", 0);
 				add_int(eo, "tx_pkts", 0);
 				add_int(eo, "tx_bytes", 0);
+				json_object_object_add(eo, "drops", json_object_new_object());
 			}
 			add_str(eo, "vport", s->vports[j].name);
 			add_str(eo, "gw_core_endpoint", name);

@@ -128,39 +128,78 @@ print_slice(struct json_object *sl)
 	}
 }
 
+/* "LABEL reason=n, reason=n" for the non-zero reasons of 'drops'; nothing when none. */
+static void
+print_drops(const char *label, struct json_object *drops)
+{
+	bool any = false;
+
+	if (drops == NULL || !json_object_is_type(drops, json_type_object))
+		return;
+	json_object_object_foreach(drops, k, v) {
+		if (json_object_get_int64(v) == 0)
+			continue;
+		printf("%s %s=%s", any ? "," : label, k, json_object_get_string(v));
+		any = true;
+	}
+	if (any)
+		printf("\n");
+}
+
+/* Sum of the values of a drops object. */
+static int64_t
+drops_total(struct json_object *drops)
+{
+	int64_t n = 0;
+
+	if (drops == NULL || !json_object_is_type(drops, json_type_object))
+		return 0;
+	json_object_object_foreach(drops, k, v) {
+		(void)k;
+		n += json_object_get_int64(v);
+	}
+	return n;
+}
+
 static void
 print_stats(struct json_object *o)
 {
-	struct json_object *slivers = arr(o, "slivers"), *drops;
+	struct json_object *slivers = arr(o, "slivers"), *d = NULL;
 	size_t i, j;
 
-	printf("slice %s: rx %s pkts %s bytes, flooded %s, learned %s\n", s(o, "slice_id"),
-	       s(o, "rx_pkts"), s(o, "rx_bytes"), s(o, "flooded"), s(o, "learned"));
-	printf("  %-22s %12s %14s %12s %14s\n", "ENDPOINT", "RX_PKTS", "RX_BYTES", "TX_PKTS",
-	       "TX_BYTES");
+	json_object_object_get_ex(o, "drops", &d);
+	printf("slice %s: rx %s pkts %s bytes, flooded %s, learned %s, dropped %lld\n",
+	       s(o, "slice_id"), s(o, "rx_pkts"), s(o, "rx_bytes"), s(o, "flooded"),
+	       s(o, "learned"), (long long)drops_total(d));
+	printf("  %-22s %12s %14s %12s %14s %8s\n", "ENDPOINT", "RX_PKTS", "RX_BYTES", "TX_PKTS",
+	       "TX_BYTES", "DROPS");
 	for (i = 0; slivers != NULL && i < json_object_array_length(slivers); i++) {
 		struct json_object *eps = arr(json_object_array_get_idx(slivers, i), "endpoints");
 
 		for (j = 0; eps != NULL && j < json_object_array_length(eps); j++) {
-			struct json_object *e = json_object_array_get_idx(eps, j);
+			struct json_object *e = json_object_array_get_idx(eps, j), *ed = NULL;
 
-			printf("  %-22s %12s %14s %12s %14s\n", s(e, "gw_core_endpoint"),
-			       s(e, "rx_pkts"), s(e, "rx_bytes"), s(e, "tx_pkts"), s(e, "tx_bytes"));
+			json_object_object_get_ex(e, "drops", &ed);
+			printf("  %-22s %12s %14s %12s %14s %8lld\n", s(e, "gw_core_endpoint"),
+			       s(e, "rx_pkts"), s(e, "rx_bytes"), s(e, "tx_pkts"), s(e, "tx_bytes"),
+			       (long long)drops_total(ed));
 		}
 	}
-	if (json_object_object_get_ex(o, "gw_core_drops", &drops)) {
-		bool any = false;
+	for (i = 0; slivers != NULL && i < json_object_array_length(slivers); i++) {
+		struct json_object *eps = arr(json_object_array_get_idx(slivers, i), "endpoints");
 
-		json_object_object_foreach(drops, k, v) {
-			if (json_object_get_int64(v) == 0)
-				continue;
-			printf("%s %s=%s", any ? "," : "  gw-core drops (all slices):", k,
-			       json_object_get_string(v));
-			any = true;
+		for (j = 0; eps != NULL && j < json_object_array_length(eps); j++) {
+			struct json_object *e = json_object_array_get_idx(eps, j), *ed = NULL;
+			char label[128];
+
+			json_object_object_get_ex(e, "drops", &ed);
+			snprintf(label, sizeof(label), "  %s drops:", s(e, "gw_core_endpoint"));
+			print_drops(label, ed);
 		}
-		if (any)
-			printf("\n");
 	}
+	d = NULL;
+	json_object_object_get_ex(o, "gw_core_drops", &d);
+	print_drops("  gw-core drops (all slices):", d);
 }
 
 static void

@@ -5,6 +5,8 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
 
   snc.py create-run        CreateSlice s1 from etc/specs/agw-vlan-gre.xml, then Run
   snc.py stats N           N pings terminal -> server; Statistics deltas must match
+  snc.py drops N           N frames with a multicast source MAC from the terminal: each is
+                           a bad_src_mac drop of VL1.term and of the slice in Statistics
   snc.py faults            documented fault codes; bad credentials refused; no change
   snc.py status            s1 and its slivers are executed
   snc.py concurrent K R    K clients, R create/run/delete rounds each, on their own slices
@@ -14,9 +16,10 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import xmlrpc.client
 
-URL = "http://snc:e2e-secret-pw@127.0.0.1:18740/RPC2"
+URL = os.environ.get("SNC_URL", "http://snc:e2e-secret-pw@127.0.0.1:18740/RPC2")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
 SPEC = open(os.path.join(ROOT, "etc", "specs", "agw-vlan-gre.xml")).read()
 NS = os.environ.get("E2E_PREFIX", "agwe2e")
@@ -89,6 +92,44 @@ def stats(n):
         bad.append("VL1.term rx_bytes %d < %d" % (d("VL1.term", "rx_bytes"), 98 * n))
     return "STATS OK %d/%d" % (d("VL1.term", "rx_pkts"), d("VL1.term", "tx_pkts")) if not bad \
         else "STATS BAD: " + "; ".join(bad)
+
+
+# Run in the terminal's namespace: N Ethernet frames from 01:00:5e:00:00:01 on t0 (its tc
+# program tags them with VID 10 on the way out).
+BAD_SRC = """
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("t0", 0))
+f = bytes.fromhex("ffffffffffff01005e0000010800") + bytes(46)
+for _ in range(int(sys.argv[1])):
+    s.send(f)
+"""
+
+
+def drops(n):
+    p = proxy()
+
+    def snap():
+        s = p.Statistics("s1")
+        eps = {e["gw_core_endpoint"]: e for sl in s["slivers"] for e in sl["endpoints"]}
+        return (s["drops"].get("bad_src_mac", 0),
+                eps["VL1.term"]["drops"].get("bad_src_mac", 0),
+                eps["VL1.net"]["drops"].get("bad_src_mac", 0),
+                s["gw_core_drops"]["bad_src_mac"])
+
+    b = snap()
+    subprocess.run(["ip", "netns", "exec", NS + "-term", sys.executable, "-c", BAD_SRC, str(n)],
+                   check=True)
+    deadline = time.monotonic() + 5      # the frames are in flight for a moment
+    while True:
+        got = tuple(x - y for x, y in zip(snap(), b))
+        if got == (n, n, 0, n) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if got != (n, n, 0, n):
+        return "DROPS BAD: bad_src_mac deltas (slice, VL1.term, VL1.net, gw-core) %s, " \
+               "expected %s" % (got, (n, n, 0, n))
+    return "DROPS OK bad_src_mac %d" % n
 
 
 def faults():
@@ -190,6 +231,8 @@ def main():
         print(create_run())
     elif cmd == "stats":
         print(stats(int(sys.argv[2])))
+    elif cmd == "drops":
+        print(drops(int(sys.argv[2])))
     elif cmd == "faults":
         print(faults())
     elif cmd == "status":

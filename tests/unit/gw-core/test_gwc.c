@@ -214,6 +214,19 @@ drop_count(enum gwc_drop r)
 	return d[r];
 }
 
+/* Endpoint 'epn' of slice 'sl''s drops for reason 'r' (UINT64_MAX if it does not exist). */
+static uint64_t
+ep_drop_count(const char *sl, const char *epn, enum gwc_drop r)
+{
+	struct gwc_ep_stats st;
+	int s = gwc_slice_find(g, sl), id;
+
+	if (s < 0 || (id = gwc_ep_find(g, s, epn)) < 0)
+		return UINT64_MAX;
+	gwc_ep_stats_get(g, id, &st);
+	return st.drops[r];
+}
+
 /* ------------------------------------------------------------ suite set-up */
 
 static int
@@ -598,13 +611,19 @@ test_drop_reasons(void)
 
 	bcast_from(f, &bc, &mc, 10, &len);
 	expect_drop(GWC_DROP_BAD_SRC_MAC, PA, f, len);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_BAD_SRC_MAC), 1);
+	/* Drops before a frame has an endpoint belong to none. */
+	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_UNKNOWN_VID), 0);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "t", GWC_DROP_UNKNOWN_GRE_KEY), 0);
 	bcast_from(f, &mac_s, &mac_t, 10, &len);                     /* learns mac_t on v */
 	send1(PA, f, len);
 	drain();
 	bcast_from(f, &mac_t, &mac_s, 10, &len);                     /* to mac_t, from v */
 	expect_drop(GWC_DROP_SAME_ENDPOINT, PA, f, len);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_SAME_ENDPOINT), 1);
 	bcast_from(f, &bc, &mac_t, 0, &len);
 	expect_drop(GWC_DROP_NO_DESTINATION, PC, f, len);
+	CU_ASSERT_EQUAL(ep_drop_count("lonely", "only", GWC_DROP_NO_DESTINATION), 1);
 
 	/* A GRE endpoint whose next hop is not resolved (no static MAC, no ARP answer). */
 	snprintf(c.name, sizeof(c.name), "nh");
@@ -616,6 +635,8 @@ test_drop_reasons(void)
 	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "nh", &c, &e) >= 0);
 	bcast_from(f, &bc, &mac_t, 11, &len);
 	expect_drop(GWC_DROP_NO_NEXTHOP, PA, f, len);
+	CU_ASSERT_EQUAL(ep_drop_count("nh", "nh", GWC_DROP_NO_NEXTHOP), 1);
+	CU_ASSERT_EQUAL(ep_drop_count("nh", "v", GWC_DROP_NO_NEXTHOP), 0);
 	drain();   /* the ARP request gw-core queued for 198.51.100.77 */
 
 	/* No headroom for the tag: data starts at the very beginning of the buffer. */
@@ -633,12 +654,15 @@ test_drop_reasons(void)
 
 		gwc_worker_inject(g, 0, PC, &m, 1);
 		CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_HEADROOM), before + 1);
+		CU_ASSERT_EQUAL(ep_drop_count("hr", "v", GWC_DROP_NO_HEADROOM), 1);
 	}
 	/* Too big for port b's MTU (1500) once in GRE: 1514 + 28 bytes of IP payload. */
 	static_mac("d", &mac_s, "t");
 	bcast_from(f, &mac_s, &mac_t, 10, &len);
 	memset(f + len, 0xab, 1518 - len);
 	expect_drop(GWC_DROP_TOO_BIG, PA, f, 1518);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "t", GWC_DROP_TOO_BIG), 1);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_TOO_BIG), 0);
 	unslice("hr");
 	unslice("nh");
 	unslice("d");
@@ -699,6 +723,10 @@ test_punt_full_and_no_mbuf(void)
 	gwc_worker_inject(g, 0, PA, m, 1);
 	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_MBUF), before + 1);
 	CU_ASSERT_EQUAL(rte_ring_count(txr[PB]) + rte_ring_count(txr[PC]), 1);
+	/* The copy that failed was for one of the other two endpoints. */
+	CU_ASSERT_EQUAL(ep_drop_count("nm", "u", GWC_DROP_NO_MBUF) +
+			ep_drop_count("nm", "t", GWC_DROP_NO_MBUF), 1);
+	CU_ASSERT_EQUAL(ep_drop_count("nm", "v", GWC_DROP_NO_MBUF), 0);
 	free_all(hog, held);
 	unslice("nm");
 	/* No TAP here: the control thread frees what it takes off the ring, 32 a pass. */

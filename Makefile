@@ -24,6 +24,7 @@ DPDK_LIBS   = $(shell pkg-config --libs libdpdk) -lrte_bus_vdev -lrte_net_ring
 JSON_CFLAGS = $(shell pkg-config --cflags json-c)
 JSON_LIBS   = $(shell pkg-config --libs json-c)
 CUNIT_LIBS  = $(shell pkg-config --libs cunit)
+SYSTEMD_LIBS = $(shell pkg-config --libs libsystemd)
 
 WARN     := -Wall -Wextra -Werror -Wno-address-of-packed-member -Wno-missing-field-initializers
 SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)

@@ -3,6 +3,8 @@
  * gw-core process: load the config, start EAL, create ports and workers, apply the
  * static slices, listen on the control socket, and run the control thread until
  * SIGTERM or SIGINT. The only gw-core file allowed to exit().
+ * Readiness (control socket listening) and stopping are also told with sd_notify(3):
+ * to systemd (Type=notify) or the agw launcher; a no-op when NOTIFY_SOCKET is unset.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
+#include <systemd/sd-daemon.h>
 
 #include "gwc_priv.h"
 
@@ -130,9 +134,12 @@ main(int argc, char **argv)
 	printf("gw-core: ready (%s), control socket %s\n",
 	       conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw", conf.control_socket);
 	fflush(stdout);
+	sd_notifyf(0, "READY=1\nSTATUS=control socket %s\nMAINPID=%d", conf.control_socket,
+		   (int)getpid());
 	while (!stop_requested)
 		if (gwc_control_poll(g, 5) != 0)
 			break;
+	sd_notify(0, "STOPPING=1");
 	printf("gw-core: stopping\n");
 	rc = 0;
 out:

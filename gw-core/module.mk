@@ -16,7 +16,7 @@ $(GWC_LIB): $(GWC_OBJS)
 $(GWC_BIN): $(BUILD)/obj/gw-core/gwc_main.o $(GWC_LIB) $(PPM_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
-		-Wl,--no-whole-archive $(DPDK_LIBS) $(JSON_LIBS) -lpthread
+		-Wl,--no-whole-archive $(DPDK_LIBS) $(JSON_LIBS) $(SYSTEMD_LIBS) -lpthread
 
 # The control-socket client: plain C + json-c, no DPDK (manager, gwcctl, IKE plugin).
 GWCCLIENT_LIB := $(BUILD)/libgwcclient.a

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <rte_cfgfile.h>
+#include <systemd/sd-daemon.h>
 #include <xmlrpc-c/abyss.h>
 #include <xmlrpc-c/server_abyss.h>
 
@@ -490,7 +491,11 @@ main(int argc, char **argv)
 	printf("agw-manager: ready on http://%s/RPC2 (%u slices from %s; gw-core %s)\n",
 	       m.conf.listen, m.reg.n, m.conf.db, mgr_gwc_up(&m.gwc) ? "connected" : "not reachable");
 	fflush(stdout);
+	/* systemd (Type=notify) or the agw launcher; a no-op without NOTIFY_SOCKET. */
+	sd_notifyf(0, "READY=1\nSTATUS=listening on http://%s/RPC2\nMAINPID=%d", m.conf.listen,
+		   (int)getpid());
 	ServerRun(&server);
+	sd_notify(0, "STOPPING=1");
 	stopping = 1;
 	pthread_join(mon, NULL);
 	ServerFree(&server);

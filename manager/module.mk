@@ -27,4 +27,4 @@ $(MGR_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
 $(MGR_BIN): $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB) $(MGR_LIBS) \
-		$(JSON_LIBS) -lpthread
+		$(JSON_LIBS) $(SYSTEMD_LIBS) -lpthread

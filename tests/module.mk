@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
-	tests/unit/manager/test_mgr_model.c
+	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(BUILD)/bin/unit-tests
 VECTORS_H := $(BUILD)/gen/vectors.h
@@ -10,14 +10,14 @@ $(VECTORS_H): tests/unit/vectors/gen_vectors.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) $< $@
 
-$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -DAGW_SRCDIR='"$(CURDIR)"'
+$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -DAGW_SRCDIR='"$(CURDIR)"'
 $(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H)
 
-$(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB)
+$(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
-		-Wl,--no-whole-archive $(MGR_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
-		$(CUNIT_LIBS) -lpthread
+		-Wl,--no-whole-archive $(MGR_LIB) $(AGW_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
+		$(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)

@@ -19,6 +19,7 @@ PKGS=(
 	libxml2-dev                        # manager: slice-spec parser
 	libsqlite3-dev sqlite3             # manager: desired state (sqlite3: operators' inspection)
 	libcrypt-dev libssl-dev            # manager: password hashes (crypt), Base64 (OpenSSL)
+	libsystemd-dev                     # sd_notify readiness (agw launcher, systemd units)
 )
 
 missing=()

@@ -6,6 +6,8 @@
 #   make check      unit tests (CUnit) and end-to-end tests (netns; root)
 #   make bench      data-plane benchmarks beside a same-run dpdk-testpmd ceiling
 #   make demo       the main job: the end-to-end topology, printing what crossed which hop
+#   make install    binaries, example configs (kept if present), systemd units, docs
+#                   (PREFIX=/usr/local, SYSCONFDIR=/etc, DESTDIR= for staging)
 #   make SANITIZE=address,undefined check
 
 .DEFAULT_GOAL := all
@@ -69,6 +71,42 @@ clean:
 deps:
 	tools/deps.sh
 
-.PHONY: all clean deps check unit e2e bench demo
+# ------------------------------------------------------------------ install
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+BINDIR     ?= $(PREFIX)/bin
+CONFDIR    ?= $(SYSCONFDIR)/agw
+DOCDIR     ?= $(PREFIX)/share/doc/agw
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+UNITS      := agw.service agw-gw-core.service agw-manager.service
+CONFS      := agw.conf gw-core.conf sep-gw.conf
+
+# Configs an operator has edited are never overwritten: a new example goes beside
+# them as NAME.example.
+# The units name the install paths: written at every install, never cached.
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CONFDIR)/specs $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)
+	@for u in $(UNITS); do \
+		sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g' \
+			-e 's|@DOCDIR@|$(DOCDIR)|g' etc/systemd/$$u.in >$(DESTDIR)$(UNITDIR)/$$u; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+	install -m 0644 etc/specs/*.xml $(DESTDIR)$(CONFDIR)/specs
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	@for f in $(CONFS); do \
+		if [ -e $(DESTDIR)$(CONFDIR)/$$f ]; then \
+			install -m 0644 etc/$$f $(DESTDIR)$(CONFDIR)/$$f.example; \
+			echo "install: $(CONFDIR)/$$f exists: kept; the new example is $$f.example"; \
+		else \
+			install -m 0640 etc/$$f $(DESTDIR)$(CONFDIR)/$$f; \
+		fi; \
+	done
+	@echo "install: done. Next: set password_hash in $(CONFDIR)/agw.conf" \
+		"(agw-manager --hash-password), the ports in $(CONFDIR)/gw-core.conf, then" \
+		"'systemctl daemon-reload && systemctl enable --now agw'"
+
+.PHONY: all clean deps check unit e2e bench demo install
 
 -include $(OBJS:.o=.d)

@@ -26,7 +26,7 @@ check: $(UNIT_BIN) $(BINS)
 	tests/check.sh $(BUILD)
 
 demo: $(BINS)
-	tests/e2e/run.sh --demo manager_xmlrpc
+	tests/e2e/run.sh --demo appliance
 
 e2e: $(BINS)
 	tests/e2e/run.sh

@@ -84,5 +84,6 @@ endpoint gre = gre port=domain-a remote=198.51.100.1 key=7001
 endpoint vlan = vlan port=domain-b vid=200
 CONF
 
-start_gwcore agw agw "$E2E_DIR/agw.conf"
+# AGW_START=no: the AGW's gw-core is left to the caller (the appliance scenario's launcher).
+[ "${AGW_START:-yes}" = no ] || start_gwcore agw agw "$E2E_DIR/agw.conf"
 start_gwcore sep sep "$E2E_DIR/sep.conf"

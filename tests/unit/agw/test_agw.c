@@ -77,6 +77,12 @@ test_conf(void)
 			     "on/and/on/past/eighty/bytes/of/path\n", &c, err, sizeof(err)), -1);
 	CU_ASSERT(strstr(err, "run_dir") != NULL && strstr(err, "too long") != NULL);
 	CU_ASSERT_EQUAL(agw_conf_load(&c, "/nonexistent/agw.conf"), -1);
+
+	/* The shipped example. */
+	CU_ASSERT_EQUAL_FATAL(agw_conf_load(&c, AGW_SRCDIR "/etc/agw.conf"), 0);
+	CU_ASSERT_STRING_EQUAL(c.gw_core_conf, AGW_SRCDIR "/etc/gw-core.conf");
+	CU_ASSERT_STRING_EQUAL(c.run_dir, "/run/agw");
+	CU_ASSERT_EQUAL(c.stable_ms, 60000);
 }
 
 static void

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The agw launcher of this scenario. Each subcommand but 'start' prints one verdict line.
+#   launcher.sh start          start agw in the AGW namespace; wait until 'agw status' is 0
+#   launcher.sh status-ok      'agw status' exits 0 with gw-core and manager running
+#   launcher.sh twice          a second launcher on the same run_dir is refused (exit 1)
+#   launcher.sh kill NAME      kill -9 NAME; it must come back with a new pid, restarts+1
+#   launcher.sh stop           'agw stop': manager stopped before gw-core, nothing left
+#   launcher.sh badstart       a broken gw-core config: agw exits 1 naming the key
+set -u
+. "$SRC/lib.sh"
+CONF=$E2E_DIR/appliance.conf
+AGW=$BUILD/bin/agw
+
+# field NAME KEY: KEY of process NAME in 'agw status --json'
+field() {
+	"$AGW" -c "$CONF" status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([p for p in d["processes"] if p["name"] == sys.argv[1]][0][sys.argv[2]])' "$1" "$2"
+}
+
+# Processes of the AGW namespace that are ours (the SEP's gw-core lives elsewhere).
+left() { ip netns pids "$(ns agw)" 2>/dev/null | xargs -r ps -o comm= -p | grep -E '^(agw|gw-core|agw-manager)$'; }
+
+case "$1" in
+start)
+	# ip netns exec execs agw: $! is the launcher itself (teardown signals it).
+	ip netns exec "$(ns agw)" "$AGW" -c "$CONF" >>"$E2E_DIR/launcher.log" 2>&1 &
+	echo $! >"$E2E_DIR/launcher.pid"
+	if ! wait_until 60 "$AGW" -c "$CONF" status; then
+		echo "agw did not bring the appliance up; its log:" >&2
+		cat "$E2E_DIR/launcher.log" >&2
+		exit 1
+	fi
+	;;
+status-ok)
+	out=$("$AGW" -c "$CONF" status)
+	rc=$?
+	if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^  gw-core +running +[0-9]+' &&
+		echo "$out" | grep -Eq '^  manager +running +[0-9]+ .*listening on http://127.0.0.1:18741/RPC2'; then
+		echo "STATUS OK gw-core=$(field gw-core pid) manager=$(field manager pid)"
+	else
+		echo "STATUS BAD rc=$rc: $out"
+	fi
+	;;
+twice)
+	out=$(timeout 10 "$AGW" -c "$CONF" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && echo "$out" | grep -q "another launcher is running (pid $(cat "$E2E_DIR/launcher.pid")"; then
+		echo "TWICE OK refused"
+	else
+		echo "TWICE BAD rc=$rc: $out"
+	fi
+	;;
+kill)
+	name=$2
+	pid=$(field "$name" pid)
+	n=$(field "$name" restarts)
+	kill -9 "$pid"
+	back() { [ "$(field "$name" state)" = running ] && [ "$(field "$name" pid)" != "$pid" ]; }
+	if wait_until 30 back && [ "$(field "$name" restarts)" -eq $((n + 1)) ]; then
+		echo "RESTARTED $name restarts=$((n + 1)) delay=$(field "$name" restart_delay_ms)ms" \
+			"last_exit=$(field "$name" last_exit | tr ' ' _)"
+	else
+		echo "KILL BAD $name: $("$AGW" -c "$CONF" status)"
+	fi
+	;;
+stop)
+	gw=$(field gw-core pid)
+	mgr=$(field manager pid)
+	out=$("$AGW" -c "$CONF" stop 2>&1)
+	rc=$?
+	"$AGW" -c "$CONF" status >/dev/null
+	st=$?
+	order=$(grep -E '^agw: (manager|gw-core) stopped' "$E2E_DIR/launcher.log" | tail -2 | cut -d' ' -f2 | tr '\n' ,)
+	if [ $rc -eq 0 ] && [ $st -eq 3 ] && [ -z "$(left)" ] && ! kill -0 "$gw" 2>/dev/null &&
+		! kill -0 "$mgr" 2>/dev/null && [ "$order" = "manager,gw-core," ]; then
+		echo "STOP OK ($out) order=$order status=3"
+	else
+		echo "STOP BAD stop rc=$rc status rc=$st order=$order left=$(left | tr '\n' ' '): $out"
+	fi
+	;;
+badstart)
+	sed 's/^\[pool\]$/[pool]\nmbufz = 8191/' "$E2E_DIR/agw.conf" >"$E2E_DIR/bad-gw.conf"
+	sed -e 's/^gw_core_conf = .*/gw_core_conf = bad-gw.conf/' -e 's/^run_dir = .*/run_dir = run-bad/' \
+		"$CONF" >"$E2E_DIR/bad.conf"
+	out=$(timeout 60 ip netns exec "$(ns agw)" "$AGW" -c "$E2E_DIR/bad.conf" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && echo "$out" | grep -q "^\[gw-core\] .*unknown key 'mbufz'" &&
+		echo "$out" | grep -q "^agw: gw-core exited (exit 1) before it was ready" &&
+		! echo "$out" | grep -q "starting manager" && [ -z "$(left)" ]; then
+		echo "BADSTART OK rc=1"
+	else
+		echo "BADSTART BAD rc=$rc: $out"
+	fi
+	;;
+esac

@@ -102,3 +102,22 @@ start_manager() {
 		return 1
 	fi
 }
+
+# manager_section PORT: the [manager] section of this topology's manager (XML-RPC on
+# 127.0.0.1:PORT, password e2e-secret-pw, state and socket in $E2E_DIR).
+manager_section() {
+	local hash
+	hash=$(echo "e2e-secret-pw" | "$BUILD/bin/agw-manager" --hash-password) || return 1
+	cat <<CONF
+[manager]
+listen = 127.0.0.1:$1
+user = snc
+password_hash = $hash
+db = $E2E_DIR/agw.db
+gw_core_socket = $E2E_DIR/agw.sock
+uplink_port = core
+access_port = access
+gre_remote = 198.51.100.2
+gw_core_check_ms = 200
+CONF
+}

@@ -5,7 +5,6 @@
 set -euo pipefail
 . "$SRC/lib.sh"
 AGW_SLICE=none AGW_START=no "$SRC/vlan_gre_relay/setup.sh"
-hash=$(echo "e2e-secret-pw" | "$BUILD/bin/agw-manager" --hash-password)
 cat >"$E2E_DIR/appliance.conf" <<CONF
 [agw]
 gw_core_conf = agw.conf
@@ -16,15 +15,6 @@ stop_timeout_ms = 5000
 restart_delay_ms = 200
 restart_delay_max_ms = 2000
 stable_ms = 60000
-[manager]
-listen = 127.0.0.1:18741
-user = snc
-password_hash = $hash
-db = $E2E_DIR/agw.db
-gw_core_socket = $E2E_DIR/agw.sock
-uplink_port = core
-access_port = access
-gre_remote = 198.51.100.2
-gw_core_check_ms = 200
 CONF
+manager_section 18741 >>"$E2E_DIR/appliance.conf"
 "$SCEN/launcher.sh" start

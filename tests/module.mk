@@ -1,23 +1,30 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
-	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c
+	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c \
+	tests/unit/trailer/test_trl.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(BUILD)/bin/unit-tests
 VECTORS_H := $(BUILD)/gen/vectors.h
+TRL_VECTORS_H := $(BUILD)/gen/trl_vectors.h
 OBJS += $(UNIT_OBJS)
 
 $(VECTORS_H): tests/unit/vectors/gen_vectors.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) $< $@
 
-$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -DAGW_SRCDIR='"$(CURDIR)"'
-$(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H)
+$(TRL_VECTORS_H): tests/unit/vectors/gen_trailer_vectors.py | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) $< $@ $(BUILD)/gen/trl-corpus
 
-$(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB)
+$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
+$(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H)
+$(BUILD)/obj/tests/unit/trailer/test_trl.o: $(TRL_VECTORS_H)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
-		-Wl,--no-whole-archive $(MGR_LIB) $(AGW_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
-		$(CUNIT_LIBS) $(SYSTEMD_LIBS) -lpthread
+		-Wl,--no-whole-archive $(MGR_LIB) $(AGW_LIB) $(TRL_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
+		$(CUNIT_LIBS) $(SYSTEMD_LIBS) $(TRL_LIBS) -lpthread
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)

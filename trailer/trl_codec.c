@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The trailer codec (trl.h, docs/trailer.md). Checksums are updated incrementally,
+ * RFC 1624 equation 3: HC' = ~(~HC + ~m + m'), in 32-bit one's complement sums folded
+ * to 16 bits. A byte run that starts at an odd offset of the checksummed data is
+ * summed as if even and then byte-swapped (RFC 1071, section 2(B)).
+ */
+#include <string.h>
+
+#include "trl.h"
+
+#define IPV4_MIN_HLEN 20
+#define IP_MF 0x2000
+#define IP_OFFMASK 0x1fff
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+
+static const char *const status_names[TRL_STATUS_MAX] = {
+	[TRL_OK] = "ok",
+	[TRL_NONE] = "none",
+	[TRL_E_BAD_IP] = "bad_ip",
+	[TRL_E_FRAGMENT] = "fragment",
+	[TRL_E_BAD_VERSION] = "bad_version",
+	[TRL_E_BAD_LENGTH] = "bad_length",
+	[TRL_E_BAD_FLAGS] = "bad_flags",
+	[TRL_E_BAD_ID] = "bad_id",
+	[TRL_E_SHORT] = "short",
+	[TRL_E_BAD_TAG] = "bad_tag",
+	[TRL_E_TOO_BIG] = "too_big",
+};
+
+const char *
+trl_status_name(enum trl_status s)
+{
+	return (unsigned int)s < TRL_STATUS_MAX ? status_names[s] : "?";
+}
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline uint32_t
+fold(uint32_t s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	return (s & 0xffff) + (s >> 16);
+}
+
+/* One's complement sum of 'n' bytes at 'p', as if they started at an even offset. */
+static uint32_t
+sum_bytes(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += get16(p + i);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return fold(s);
+}
+
+/* The sum of 'n' bytes that sit at offset 'off' of the checksummed data. */
+static uint32_t
+sum_at(const uint8_t *p, size_t n, size_t off)
+{
+	uint32_t s = sum_bytes(p, n);
+
+	return (off & 1) ? ((s & 0xff) << 8 | s >> 8) : s;
+}
+
+/*
+ * Update the checksum at 'ck' for data whose sum grew by 'add' and lost 'sub' (both
+ * folded one's complement sums). 'udp': a 0 checksum means none and stays 0, and a
+ * computed 0 is sent as 0xffff (RFC 768).
+ */
+static void
+csum_update(uint8_t *ck, uint32_t add, uint32_t sub, int udp)
+{
+	uint16_t old = get16(ck);
+	uint32_t s;
+	uint16_t c;
+
+	if (udp && old == 0)
+		return;
+	s = (uint16_t)~old;
+	s += add;
+	s += (uint16_t)~sub;
+	c = (uint16_t)~fold(s);
+	if (udp && c == 0)
+		c = 0xffff;
+	put16(ck, c);
+}
+
+/* IPv4 header checks shared by every entry point; sets *hlen and *tot. */
+static enum trl_status
+ip_check(const uint8_t *ip, size_t len, size_t *hlen, size_t *tot)
+{
+	if (len < IPV4_MIN_HLEN || (ip[0] >> 4) != 4)
+		return TRL_E_BAD_IP;
+	*hlen = (size_t)(ip[0] & 0x0f) * 4;
+	*tot = get16(ip + 2);
+	if (*hlen < IPV4_MIN_HLEN || *tot < *hlen || *tot > len)
+		return TRL_E_BAD_IP;
+	if (get16(ip + 6) & (IP_MF | IP_OFFMASK))
+		return TRL_E_FRAGMENT;
+	return TRL_OK;
+}
+
+/* Bytes of L4 header the checksum update and the ports need: TCP 20, UDP 8, ICMP 4. */
+static size_t
+l4_need(uint8_t proto)
+{
+	switch (proto) {
+	case PROTO_TCP:
+		return 20;
+	case PROTO_UDP:
+		return 8;
+	case PROTO_ICMP:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* Ports and protocol of the packet whose L4 data is ip[hlen, end). */
+static enum trl_status
+flow(const uint8_t *ip, size_t hlen, size_t end, struct trl_info *t)
+{
+	t->proto = ip[9];
+	t->sport = t->dport = 0;
+	if (end - hlen < l4_need(t->proto))
+		return TRL_E_SHORT;
+	if (t->proto == PROTO_TCP || t->proto == PROTO_UDP) {
+		t->sport = get16(ip + hlen);
+		t->dport = get16(ip + hlen + 2);
+	}
+	return TRL_OK;
+}
+
+enum trl_status
+trl_flow_of(const uint8_t *ip, size_t len, struct trl_info *t)
+{
+	size_t hlen, tot;
+	enum trl_status s = ip_check(ip, len, &hlen, &tot);
+
+	return s != TRL_OK ? s : flow(ip, hlen, tot, t);
+}
+
+enum trl_status
+trl_decode(const uint8_t *ip, size_t len, struct trl_info *out)
+{
+	struct trl_info t;
+	const uint8_t *end;
+	size_t hlen, tot, tlen;
+	enum trl_status s;
+
+	s = ip_check(ip, len, &hlen, &tot);
+	if (s != TRL_OK)
+		return s;
+	if (tot - hlen < TRL_LEN)
+		return TRL_NONE;
+	end = ip + tot;
+	if (get32(end - 4) != TRL_MAGIC)
+		return TRL_NONE;
+	memset(&t, 0, sizeof(t));
+	if (end[-7] != TRL_VERSION)
+		return TRL_E_BAD_VERSION;
+	t.flags = end[-8];
+	tlen = get16(end - 6);
+	if (tlen != ((t.flags & TRL_F_AUTH) ? TRL_LEN_AUTH : TRL_LEN) || tlen > tot - hlen)
+		return TRL_E_BAD_LENGTH;
+	if (t.flags & TRL_F_RESERVED)
+		return TRL_E_BAD_FLAGS;
+	t.terminal_id = get32(end - 12);
+	t.app_id = get32(end - 16);
+	if (t.terminal_id == 0 || t.app_id == 0)
+		return TRL_E_BAD_ID;
+	s = flow(ip, hlen, tot - tlen, &t);
+	if (s != TRL_OK)
+		return s;
+	if (t.flags & TRL_F_AUTH)
+		memcpy(t.tag, end - TRL_LEN_AUTH, TRL_TAG_LEN);
+	t.len = (uint8_t)tlen;
+	t.ip_len = (uint16_t)tot;
+	*out = t;
+	return TRL_OK;
+}
+
+/*
+ * Account for 'n' bytes at ip[at, at + n) joining ('grow') or leaving the packet of
+ * header length 'hlen' whose total length goes from 'old_tot' to 'new_tot'.
+ */
+static void
+lengths_and_sums(uint8_t *ip, size_t hlen, size_t old_tot, size_t new_tot, size_t at, size_t n,
+		 int grow)
+{
+	uint32_t bytes = sum_at(ip + at, n, at - hlen);
+	uint32_t old_l4 = (uint32_t)(old_tot - hlen), new_l4 = (uint32_t)(new_tot - hlen);
+	uint8_t *l4 = ip + hlen;
+
+	put16(ip + 2, (uint16_t)new_tot);
+	csum_update(ip + 10, (uint32_t)new_tot, (uint32_t)old_tot, 0);
+	switch (ip[9]) {
+	case PROTO_UDP:
+		put16(l4 + 4, (uint16_t)new_l4);
+		/* the length twice: the UDP header's and the pseudo-header's */
+		csum_update(l4 + 6, fold(2 * new_l4 + (grow ? bytes : 0)),
+			    fold(2 * old_l4 + (grow ? 0 : bytes)), 1);
+		break;
+	case PROTO_TCP:
+		csum_update(l4 + 16, fold(new_l4 + (grow ? bytes : 0)),
+			    fold(old_l4 + (grow ? 0 : bytes)), 0);
+		break;
+	case PROTO_ICMP:
+		csum_update(l4 + 2, grow ? bytes : 0, grow ? 0 : bytes, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+enum trl_status
+trl_strip(uint8_t *ip, size_t len, const struct trl_info *t)
+{
+	size_t hlen, tot;
+	enum trl_status s = ip_check(ip, len, &hlen, &tot);
+
+	if (s != TRL_OK)
+		return s;
+	if (tot != t->ip_len || (t->len != TRL_LEN && t->len != TRL_LEN_AUTH) ||
+	    tot - hlen < (size_t)t->len + l4_need(ip[9]))
+		return TRL_E_BAD_IP;
+	lengths_and_sums(ip, hlen, tot, tot - t->len, tot - t->len, t->len, 0);
+	return TRL_OK;
+}
+
+enum trl_status
+trl_append(uint8_t *ip, size_t cap, struct trl_info *t)
+{
+	size_t hlen, tot, n = (t->flags & TRL_F_AUTH) ? TRL_LEN_AUTH : TRL_LEN;
+	enum trl_status s = ip_check(ip, cap, &hlen, &tot);
+	uint8_t *p;
+
+	if (s != TRL_OK)
+		return s;
+	if (t->flags & TRL_F_RESERVED)
+		return TRL_E_BAD_FLAGS;
+	if (t->terminal_id == 0 || t->app_id == 0)
+		return TRL_E_BAD_ID;
+	if (tot - hlen < l4_need(ip[9]))
+		return TRL_E_SHORT;
+	if (tot + n > cap || tot + n > 0xffff)
+		return TRL_E_TOO_BIG;
+	p = ip + tot;
+	if (t->flags & TRL_F_AUTH) {
+		memcpy(p, t->tag, TRL_TAG_LEN);
+		p += TRL_TAG_LEN;
+	}
+	put32(p, t->app_id);
+	put32(p + 4, t->terminal_id);
+	p[8] = t->flags;
+	p[9] = TRL_VERSION;
+	put16(p + 10, (uint16_t)n);
+	put32(p + 12, TRL_MAGIC);
+	t->len = (uint8_t)n;
+	lengths_and_sums(ip, hlen, tot, tot + n, tot, n, 1);
+	return TRL_OK;
+}
+
+enum trl_status
+trl_auth_msg(const uint8_t *ip, size_t len, const struct trl_info *t,
+	     uint8_t msg[TRL_AUTH_MSG_LEN])
+{
+	uint8_t *p = msg + 16;
+
+	if (len < IPV4_MIN_HLEN)
+		return TRL_E_BAD_IP;
+	memset(msg, 0, TRL_AUTH_MSG_LEN);
+	memcpy(msg, ip + 12, 8);            /* source, destination */
+	msg[8] = ip[9];
+	put16(msg + 10, t->sport);
+	put16(msg + 12, t->dport);
+	put32(p, t->app_id);
+	put32(p + 4, t->terminal_id);
+	p[8] = t->flags;
+	p[9] = TRL_VERSION;
+	put16(p + 10, (t->flags & TRL_F_AUTH) ? TRL_LEN_AUTH : TRL_LEN);
+	put32(p + 12, TRL_MAGIC);
+	return TRL_OK;
+}

@@ -3,7 +3,8 @@
 # sources through a module.mk fragment (the OVS automake.mk idea, without automake).
 #
 #   make            build everything into build/
-#   make check      unit tests (CUnit) and end-to-end tests (netns; root)
+#   make check      unit tests (CUnit), fuzzing (bounded) and end-to-end tests (netns; root)
+#   make fuzz       the libFuzzer harnesses for FUZZ_SECONDS each
 #   make bench      data-plane benchmarks beside a same-run dpdk-testpmd ceiling
 #   make demo       the main job: the end-to-end topology, printing what crossed which hop
 #   make install    binaries, example configs (kept if present), systemd units, docs
@@ -107,6 +108,6 @@ install: $(BINS)
 		"(agw-manager --hash-password), the ports in $(CONFDIR)/gw-core.conf, then" \
 		"'systemctl daemon-reload && systemctl enable --now agw'"
 
-.PHONY: all clean deps check unit e2e bench demo install
+.PHONY: all clean deps check unit e2e bench demo install fuzz
 
 -include $(OBJS:.o=.d)

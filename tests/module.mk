@@ -29,7 +29,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-check: $(UNIT_BIN) $(BINS)
+check: $(UNIT_BIN) $(BINS) $(FUZZ_TRAILER)
 	tests/check.sh $(BUILD)
 
 demo: $(BINS)
@@ -37,3 +37,15 @@ demo: $(BINS)
 
 e2e: $(BINS)
 	tests/e2e/run.sh
+
+# libFuzzer harnesses (clang; libfuzzer-14-dev). 'make fuzz FUZZ_SECONDS=600' for longer.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 120
+FUZZ_TRAILER := $(BUILD)/fuzz/fuzz_trailer
+$(FUZZ_TRAILER): tests/fuzz/fuzz_trailer.c trailer/trl_codec.c trailer/trl.h $(TRL_VECTORS_H) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Itrailer tests/fuzz/fuzz_trailer.c trailer/trl_codec.c -o $@
+
+fuzz: $(FUZZ_TRAILER)
+	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)

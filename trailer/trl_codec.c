@@ -227,12 +227,17 @@ lengths_and_sums(uint8_t *ip, size_t hlen, size_t old_tot, size_t new_tot, size_
 	put16(ip + 2, (uint16_t)new_tot);
 	csum_update(ip + 10, (uint32_t)new_tot, (uint32_t)old_tot, 0);
 	switch (ip[9]) {
-	case PROTO_UDP:
-		put16(l4 + 4, (uint16_t)new_l4);
-		/* the length twice: the UDP header's and the pseudo-header's */
-		csum_update(l4 + 6, fold(2 * new_l4 + (grow ? bytes : 0)),
-			    fold(2 * old_l4 + (grow ? 0 : bytes)), 1);
+	case PROTO_UDP: {
+		/* Its own length field moves by n (it equals old_l4 in a well-formed packet);
+		 * it counts twice: in the UDP header and in the pseudo-header. */
+		uint32_t old_u = get16(l4 + 4);
+		uint32_t new_u = (grow ? old_u + n : old_u - n) & 0xffff;
+
+		put16(l4 + 4, (uint16_t)new_u);
+		csum_update(l4 + 6, fold(2 * new_u + (grow ? bytes : 0)),
+			    fold(2 * old_u + (grow ? 0 : bytes)), 1);
 		break;
+	}
 	case PROTO_TCP:
 		csum_update(l4 + 16, fold(new_l4 + (grow ? bytes : 0)),
 			    fold(old_l4 + (grow ? 0 : bytes)), 0);

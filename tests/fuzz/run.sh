@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Run every libFuzzer harness for a bounded time: tests/fuzz/run.sh BUILD [SECONDS]
+# (default 20 each). Seeds: the generated corpora in BUILD/gen. New inputs go to a
+# scratch directory; a crash is kept as BUILD/fuzz/crash-* and fails the run.
+# Prints "fuzz: N passed, M failed" last.
+set -uo pipefail
+BUILD=$1
+SECS=${2:-20}
+passed=0
+failed=0
+for t in trailer:trl-corpus; do
+	name=${t%%:*}
+	seeds=$BUILD/gen/${t#*:}
+	bin=$BUILD/fuzz/fuzz_$name
+	work=$(mktemp -d "/tmp/agw-fuzz-$name.XXXXXX")
+	echo "== fuzz $name (${SECS}s, seeds $seeds)"
+	if "$bin" -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$BUILD/fuzz/" \
+		"$work" "$seeds" >"$work.log" 2>&1; then
+		passed=$((passed + 1))
+		echo "   ok   $name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$work.log")," \
+			"corpus $(ls "$work" | wc -l) new inputs"
+	else
+		failed=$((failed + 1))
+		echo "   FAIL $name (log follows; the input is in $BUILD/fuzz/)"
+		grep -E 'ERROR|SUMMARY|^    #[0-9]|Test unit written' "$work.log" | head -20 | sed 's/^/   | /'
+	fi
+	rm -rf "$work" "$work.log"
+done
+echo "fuzz: $passed passed, $failed failed"
+[ $failed -eq 0 ]

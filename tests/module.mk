@@ -26,18 +26,6 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 		-Wl,--no-whole-archive $(MGR_LIB) $(AGW_LIB) $(TRL_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
 		$(CUNIT_LIBS) $(SYSTEMD_LIBS) $(TRL_LIBS) -lpthread
 
-unit: $(UNIT_BIN)
-	$(UNIT_BIN)
-
-check: $(UNIT_BIN) $(BINS) $(FUZZ_TRAILER)
-	tests/check.sh $(BUILD)
-
-demo: $(BINS)
-	tests/e2e/run.sh --demo appliance
-
-e2e: $(BINS)
-	tests/e2e/run.sh
-
 # libFuzzer harnesses (clang; libfuzzer-14-dev). 'make fuzz FUZZ_SECONDS=600' for longer.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 120
@@ -49,3 +37,15 @@ $(FUZZ_TRAILER): tests/fuzz/fuzz_trailer.c trailer/trl_codec.c trailer/trl.h $(T
 
 fuzz: $(FUZZ_TRAILER)
 	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+check: $(UNIT_BIN) $(BINS) $(FUZZ_TRAILER)
+	tests/check.sh $(BUILD)
+
+demo: $(BINS)
+	tests/e2e/run.sh --demo appliance
+
+e2e: $(BINS)
+	tests/e2e/run.sh

@@ -13,6 +13,11 @@ for t in trailer:trl-corpus; do
 	name=${t%%:*}
 	seeds=$BUILD/gen/${t#*:}
 	bin=$BUILD/fuzz/fuzz_$name
+	if [ ! -x "$bin" ]; then
+		echo "   FAIL $name: $bin is not built (make $bin)"
+		failed=$((failed + 1))
+		continue
+	fi
 	work=$(mktemp -d "/tmp/agw-fuzz-$name.XXXXXX")
 	echo "== fuzz $name (${SECS}s, seeds $seeds)"
 	if "$bin" -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$BUILD/fuzz/" \
@@ -24,6 +29,7 @@ for t in trailer:trl-corpus; do
 		failed=$((failed + 1))
 		echo "   FAIL $name (log follows; the input is in $BUILD/fuzz/)"
 		grep -E 'ERROR|SUMMARY|^    #[0-9]|Test unit written' "$work.log" | head -20 | sed 's/^/   | /'
+		tail -5 "$work.log" | sed 's/^/   | /'
 	fi
 	rm -rf "$work" "$work.log"
 done

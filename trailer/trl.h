@@ -41,7 +41,8 @@ enum trl_status {
 	TRL_E_BAD_LENGTH,    /**< length is not 16/24 as the AUTH flag says, or exceeds the payload */
 	TRL_E_BAD_FLAGS,     /**< a reserved flag is set */
 	TRL_E_BAD_ID,        /**< terminal ID or app ID is 0 */
-	TRL_E_SHORT,         /**< the TCP, UDP or ICMP header is cut short before the trailer */
+	TRL_E_BAD_L4,        /**< TCP/UDP/ICMP header cut short before the trailer, or a UDP
+	                          length that is not the IP payload length */
 	TRL_E_BAD_TAG,       /**< the tag did not verify, or was required and absent (trl_auth.h) */
 	TRL_E_TOO_BIG,       /**< append: no room in the buffer or past 65535 bytes */
 	TRL_STATUS_MAX
@@ -66,7 +67,7 @@ struct trl_info {
  * @param t    filled on TRL_OK; untouched otherwise.
  * @return TRL_OK; TRL_NONE (no trailer: not an error); or TRL_E_BAD_IP,
  *   TRL_E_FRAGMENT, TRL_E_BAD_VERSION, TRL_E_BAD_LENGTH, TRL_E_BAD_FLAGS,
- *   TRL_E_BAD_ID, TRL_E_SHORT. The tag is not checked here (trl_auth.h).
+ *   TRL_E_BAD_ID, TRL_E_BAD_L4. The tag is not checked here (trl_auth.h).
  */
 enum trl_status trl_decode(const uint8_t *ip, size_t len, struct trl_info *t);
 
@@ -87,7 +88,8 @@ enum trl_status trl_strip(uint8_t *ip, size_t len, const struct trl_info *t);
  * undoes. t->len is set; the other fields of 't' are only read.
  * @param cap  bytes writable at 'ip' (the packet plus the room after it).
  * @return TRL_OK; TRL_E_BAD_IP; TRL_E_FRAGMENT; TRL_E_BAD_FLAGS (reserved bits);
- *   TRL_E_BAD_ID (an ID of 0); TRL_E_SHORT (TCP/UDP/ICMP header cut short);
+ *   TRL_E_BAD_ID (an ID of 0); TRL_E_BAD_L4 (TCP/UDP/ICMP header cut short, UDP length
+ *   not the IP payload's);
  *   TRL_E_TOO_BIG (no room for t->len more bytes in 'cap' or in 65535). On any
  *   error the packet is unchanged.
  */
@@ -106,7 +108,7 @@ enum trl_status trl_auth_msg(const uint8_t *ip, size_t len, const struct trl_inf
 /**
  * Fill t->proto, t->sport and t->dport from the packet (for an encoder, before
  * trl_auth_msg() and trl_append()).
- * @return TRL_OK, TRL_E_BAD_IP, TRL_E_FRAGMENT or TRL_E_SHORT.
+ * @return TRL_OK, TRL_E_BAD_IP, TRL_E_FRAGMENT or TRL_E_BAD_L4.
  */
 enum trl_status trl_flow_of(const uint8_t *ip, size_t len, struct trl_info *t);
 

@@ -25,7 +25,7 @@ static const char *const status_names[TRL_STATUS_MAX] = {
 	[TRL_E_BAD_LENGTH] = "bad_length",
 	[TRL_E_BAD_FLAGS] = "bad_flags",
 	[TRL_E_BAD_ID] = "bad_id",
-	[TRL_E_SHORT] = "short",
+	[TRL_E_BAD_L4] = "bad_l4",
 	[TRL_E_BAD_TAG] = "bad_tag",
 	[TRL_E_TOO_BIG] = "too_big",
 };
@@ -155,7 +155,10 @@ flow(const uint8_t *ip, size_t hlen, size_t end, struct trl_info *t)
 	t->proto = ip[9];
 	t->sport = t->dport = 0;
 	if (end - hlen < l4_need(t->proto))
-		return TRL_E_SHORT;
+		return TRL_E_BAD_L4;
+	/* The trailer is inside the UDP datagram: its length is the whole IP payload. */
+	if (t->proto == PROTO_UDP && get16(ip + hlen + 4) != get16(ip + 2) - hlen)
+		return TRL_E_BAD_L4;
 	if (t->proto == PROTO_TCP || t->proto == PROTO_UDP) {
 		t->sport = get16(ip + hlen);
 		t->dport = get16(ip + hlen + 2);
@@ -227,17 +230,12 @@ lengths_and_sums(uint8_t *ip, size_t hlen, size_t old_tot, size_t new_tot, size_
 	put16(ip + 2, (uint16_t)new_tot);
 	csum_update(ip + 10, (uint32_t)new_tot, (uint32_t)old_tot, 0);
 	switch (ip[9]) {
-	case PROTO_UDP: {
-		/* Its own length field moves by n (it equals old_l4 in a well-formed packet);
-		 * it counts twice: in the UDP header and in the pseudo-header. */
-		uint32_t old_u = get16(l4 + 4);
-		uint32_t new_u = (grow ? old_u + n : old_u - n) & 0xffff;
-
-		put16(l4 + 4, (uint16_t)new_u);
-		csum_update(l4 + 6, fold(2 * new_u + (grow ? bytes : 0)),
-			    fold(2 * old_u + (grow ? 0 : bytes)), 1);
+	case PROTO_UDP:
+		/* the length counts twice: in the UDP header and in the pseudo-header */
+		put16(l4 + 4, (uint16_t)new_l4);
+		csum_update(l4 + 6, fold(2 * new_l4 + (grow ? bytes : 0)),
+			    fold(2 * old_l4 + (grow ? 0 : bytes)), 1);
 		break;
-	}
 	case PROTO_TCP:
 		csum_update(l4 + 16, fold(new_l4 + (grow ? bytes : 0)),
 			    fold(old_l4 + (grow ? 0 : bytes)), 0);
@@ -278,8 +276,9 @@ trl_append(uint8_t *ip, size_t cap, struct trl_info *t)
 		return TRL_E_BAD_FLAGS;
 	if (t->terminal_id == 0 || t->app_id == 0)
 		return TRL_E_BAD_ID;
-	if (tot - hlen < l4_need(ip[9]))
-		return TRL_E_SHORT;
+	if (tot - hlen < l4_need(ip[9]) ||
+	    (ip[9] == PROTO_UDP && get16(ip + hlen + 4) != tot - hlen))
+		return TRL_E_BAD_L4;
 	if (tot + n > cap || tot + n > 0xffff)
 		return TRL_E_TOO_BIG;
 	p = ip + tot;

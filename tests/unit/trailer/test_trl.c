@@ -144,7 +144,7 @@ test_validation(void)
 		b[20 + 8] = 0;
 		b[20 + 11] = 16;
 		b[9] = 17;
-		CU_ASSERT_EQUAL(trl_decode(b, 36, &d), TRL_E_SHORT);
+		CU_ASSERT_EQUAL(trl_decode(b, 36, &d), TRL_E_BAD_L4);
 	}
 
 	/* Strip refuses an info that does not belong to the packet. */
@@ -197,6 +197,17 @@ test_append_errors(void)
 		big[3] = 0xef;       /* 65519 + 16 = 65535: fits */
 		CU_ASSERT_EQUAL(trl_append(big, sizeof(big), &t), TRL_OK);
 	}
+	/* A UDP length that is not the IP payload's. */
+	{
+		struct trl_info t = { .terminal_id = 7, .app_id = 1 }, d;
+
+		memcpy(buf, tv_udp_doc_plain, n);
+		buf[25]--;
+		CU_ASSERT_EQUAL(trl_append(buf, sizeof(buf), &t), TRL_E_BAD_L4);
+		memcpy(buf, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged));
+		buf[25]++;
+		CU_ASSERT_EQUAL(trl_decode(buf, sizeof(tv_udp_doc_tagged), &d), TRL_E_BAD_L4);
+	}
 	/* An ICMP header cut short. */
 	{
 		struct trl_info t = { .terminal_id = 7, .app_id = 1 };
@@ -204,7 +215,7 @@ test_append_errors(void)
 		memcpy(buf, tv_icmp_odd_plain, 20);
 		buf[2] = 0;
 		buf[3] = 22;
-		CU_ASSERT_EQUAL(trl_append(buf, sizeof(buf), &t), TRL_E_SHORT);
+		CU_ASSERT_EQUAL(trl_append(buf, sizeof(buf), &t), TRL_E_BAD_L4);
 	}
 }
 

@@ -12,12 +12,13 @@ set -u
 CONF=$E2E_DIR/appliance.conf
 AGW=$BUILD/bin/agw
 
-# field NAME KEY: KEY of process NAME in 'agw status --json'
+# field NAME KEY[,KEY...]: those keys of process NAME in one 'agw status --json', comma-joined
 field() {
 	"$AGW" -c "$CONF" status --json 2>/dev/null | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print([p for p in d["processes"] if p["name"] == sys.argv[1]][0][sys.argv[2]])' "$1" "$2"
+p = [p for p in d["processes"] if p["name"] == sys.argv[1]][0]
+print(",".join(str(p[k]) for k in sys.argv[2].split(",")))' "$1" "$2"
 }
 
 # Processes of the AGW namespace that are ours (the SEP's gw-core lives elsewhere).
@@ -58,7 +59,13 @@ kill)
 	pid=$(field "$name" pid)
 	n=$(field "$name" restarts)
 	kill -9 "$pid"
-	back() { [ "$(field "$name" state)" = running ] && [ "$(field "$name" pid)" != "$pid" ]; }
+	# state and pid from one reading of the status file (two readings could straddle
+	# the launcher's update: "running" from before the death, pid 0 from after it)
+	back() {
+		local sp
+		sp=$(field "$name" state,pid)
+		[ "${sp%%,*}" = running ] && [ "$sp" != "running,$pid" ]
+	}
 	if wait_until 30 back && [ "$(field "$name" restarts)" -eq $((n + 1)) ]; then
 		echo "RESTARTED $name restarts=$((n + 1)) delay=$(field "$name" restart_delay_ms)ms" \
 			"last_exit=$(field "$name" last_exit | tr ' ' _)"

@@ -48,8 +48,8 @@ OBJS  :=
 CHECK_DEPS :=
 
 include ppm/module.mk
-include gw-core/module.mk
 include trailer/module.mk
+include gw-core/module.mk
 include manager/module.mk
 include nsliver/module.mk
 include agw/module.mk

@@ -150,7 +150,11 @@ enum gwc_ep_type {
 	GWC_EP_PORT = 0,  /**< a whole port, untagged frames */
 	GWC_EP_VLAN,      /**< 802.1Q (port, VID) */
 	GWC_EP_GRE,       /**< Ethernet over GRE (port, remote IPv4, key), RFC 2784/2890 */
+	GWC_EP_TRAILER,   /**< untagged IPv4 on a port whose trailer bytes (docs/trailer.md)
+	                       carry a matching (terminal ID, app ID); seed 003 Figure 3(B) */
 };
+
+#define GWC_MAX_TRL_RULES 64 /**< trailer endpoints on one port */
 
 /** What an endpoint is. The caller fills it; it is copied. */
 struct gwc_ep_conf {
@@ -163,6 +167,9 @@ struct gwc_ep_conf {
 	uint32_t remote;           /**< GRE: remote tunnel address, network order */
 	bool has_nh;               /**< GRE: 'nh_mac' is configured (no ARP) */
 	struct rte_ether_addr nh_mac; /**< GRE: outer next-hop MAC */
+	uint32_t trl_terminal;     /**< TRAILER: terminal ID matched; 0: any terminal */
+	uint32_t trl_app_lo;       /**< TRAILER: lowest app ID matched (>= 1) */
+	uint32_t trl_app_hi;       /**< TRAILER: highest app ID matched (>= trl_app_lo) */
 };
 
 /**
@@ -181,8 +188,11 @@ int gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc
 /**
  * Add endpoint 'c' to slice 'slice', owned by 'owner'. Validates everything first
  * (port exists, VID 1..4094 and free on that port, one untagged endpoint per port,
- * GRE needs an IPv4 address on its port and a free (remote, key), name unique in
- * the slice), then publishes the new tables to the workers.
+ * GRE needs an IPv4 address on its port and a free (remote, key), a trailer
+ * endpoint's app range must not overlap another's with the same terminal ID on that
+ * port (a terminal-specific endpoint wins over an any-terminal one), at most
+ * GWC_MAX_TRL_RULES trailer endpoints per port, name unique in the slice), then
+ * publishes the new tables to the workers.
  * @return the endpoint id (>= 0), or -EINVAL, -ENOENT, -EEXIST, -EADDRINUSE, -ENOSPC,
  *   -ENOMEM, with 'e' saying why. Nothing changes on failure.
  */

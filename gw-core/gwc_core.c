@@ -410,7 +410,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 static int
 ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, struct gwc_err *e)
 {
-	int i;
+	int i, n_trl;
 
 	if (!name_ok(c->name)) {
 		gwc_errf(e, "endpoint name '%s': 1 to %d printable characters, no spaces or quotes",
@@ -443,11 +443,18 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 		break;
 	case GWC_EP_PORT:
 		break;
+	case GWC_EP_TRAILER:
+		if (c->trl_app_lo == 0 || c->trl_app_hi < c->trl_app_lo) {
+			gwc_errf(e, "endpoint '%s': app ID range %u-%u: IDs from 1, low <= high",
+				 c->name, c->trl_app_lo, c->trl_app_hi);
+			return -EINVAL;
+		}
+		break;
 	default:
 		gwc_errf(e, "endpoint '%s': unknown type", c->name);
 		return -EINVAL;
 	}
-	for (i = 0; i < GWC_MAX_EPS; i++) {
+	for (i = 0, n_trl = 0; i < GWC_MAX_EPS; i++) {
 		const struct gwc_ep *o = &g->ep[i].ep;
 
 		if (!g->ep[i].used || o->port != port || o->type != c->type)
@@ -474,6 +481,24 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 				 c->has_key ? "" : "none ", c->has_key ? c->key : 0, c->port,
 				 o->conf.name, g->slice[o->slice].name);
 			return -EADDRINUSE;
+		}
+		if (c->type == GWC_EP_TRAILER) {
+			if (++n_trl >= GWC_MAX_TRL_RULES) {
+				gwc_errf(e, "endpoint '%s': port '%s' already has %d trailer "
+					    "endpoints", c->name, c->port, GWC_MAX_TRL_RULES);
+				return -ENOSPC;
+			}
+			if (o->conf.trl_terminal == c->trl_terminal &&
+			    o->conf.trl_app_lo <= c->trl_app_hi &&
+			    c->trl_app_lo <= o->conf.trl_app_hi) {
+				gwc_errf(e, "endpoint '%s': apps %u-%u of terminal %u%s on port "
+					    "'%s' overlap endpoint '%s' of slice '%s' (apps %u-%u)",
+					 c->name, c->trl_app_lo, c->trl_app_hi, c->trl_terminal,
+					 c->trl_terminal ? "" : " (any)", c->port, o->conf.name,
+					 g->slice[o->slice].name, o->conf.trl_app_lo,
+					 o->conf.trl_app_hi);
+				return -EADDRINUSE;
+			}
 		}
 	}
 	return 0;

@@ -80,6 +80,48 @@ bad:
 	return -EINVAL;
 }
 
+/* A trailer endpoint's "app": N or "N" or "LO-HI" (IDs 1..2^32-1). */
+static int
+app_range(struct json_object *args, const char *name, struct gwc_ep_conf *c, struct gwc_err *e)
+{
+	unsigned long long lo, hi;
+	struct json_object *v;
+	const char *s;
+	char *end;
+
+	if (args == NULL || !json_object_object_get_ex(args, "app", &v))
+		goto bad;
+	if (json_object_is_type(v, json_type_int)) {
+		lo = hi = (unsigned long long)json_object_get_int64(v);
+	} else if (json_object_is_type(v, json_type_string)) {
+		s = json_object_get_string(v);
+		errno = 0;
+		lo = strtoull(s, &end, 0);
+		if (errno != 0 || end == s || *s == '-')
+			goto bad;
+		hi = lo;
+		if (*end == '-') {
+			s = end + 1;
+			hi = strtoull(s, &end, 0);
+			if (errno != 0 || end == s || *s == '-')
+				goto bad;
+		}
+		if (*end != '\0')
+			goto bad;
+	} else {
+		goto bad;
+	}
+	if (lo == 0 || hi < lo || hi > UINT32_MAX)
+		goto bad;
+	c->trl_app_lo = (uint32_t)lo;
+	c->trl_app_hi = (uint32_t)hi;
+	return 0;
+bad:
+	gwc_errf(e, "endpoint '%s': a trailer endpoint needs 'app': an app ID or a range LO-HI "
+		    "of IDs from 1 to 4294967295", name);
+	return -EINVAL;
+}
+
 int
 gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gwc_err *e)
 {
@@ -132,8 +174,15 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 			}
 			c->has_nh = true;
 		}
+	} else if (strcmp(type, "trailer") == 0) {
+		c->type = GWC_EP_TRAILER;
+		if ((rc = app_range(args, name, c, e)) != 0 ||
+		    (rc = arg_uint(args, "terminal", UINT32_MAX, &v, &have, e)) != 0)
+			return rc;
+		c->trl_terminal = have ? (uint32_t)v : 0;
 	} else {
-		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan or gre)", name, type);
+		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan, gre or trailer)", name,
+			 type);
 		return -EINVAL;
 	}
 	return 0;
@@ -142,7 +191,8 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 static const char *
 ep_type_name(enum gwc_ep_type t)
 {
-	return t == GWC_EP_VLAN ? "vlan" : t == GWC_EP_GRE ? "gre" : "port";
+	return t == GWC_EP_VLAN ? "vlan" : t == GWC_EP_GRE ? "gre" : t == GWC_EP_TRAILER ? "trailer"
+									     : "port";
 }
 
 static void
@@ -226,6 +276,11 @@ ep_json(const struct gwc *g, int id, bool counters)
 	add_u64(o, "id", (uint64_t)id);
 	if (ep->conf.type == GWC_EP_VLAN)
 		add_u64(o, "vid", ep->conf.vid);
+	if (ep->conf.type == GWC_EP_TRAILER) {
+		add_u64(o, "terminal", ep->conf.trl_terminal);
+		add_u64(o, "app_lo", ep->conf.trl_app_lo);
+		add_u64(o, "app_hi", ep->conf.trl_app_hi);
+	}
 	if (ep->conf.type == GWC_EP_GRE) {
 		const struct gwc_tables *t = g->tables;
 		const struct gwc_ep *pub = t->ep[id];

@@ -73,13 +73,22 @@ struct gwc_ep {
 	char owner[GWC_NAME_MAX];
 };
 
+/* A trailer endpoint's match on its port: terminal (0: any) and app range. */
+struct gwc_trl_rule {
+	uint32_t terminal;
+	uint32_t app_lo, app_hi;
+	uint16_t ep;
+};
+
 struct gwc_port_tab {
 	uint16_t untagged_ep;     /* endpoint id or GWC_EP_NONE */
+	uint16_t n_trl;           /* trailer endpoints: rules in 'trl' */
 	uint8_t has_ip;
 	uint8_t tx_multiseg;      /* flood copies may chain a header mbuf */
 	rte_be32_t ip;            /* port address, network order */
 	uint16_t mtu;             /* L3 MTU, bytes */
 	uint16_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
+	struct gwc_trl_rule trl[GWC_MAX_TRL_RULES]; /* terminal-specific rules first */
 };
 
 struct gwc_slice_tab {

@@ -153,6 +153,26 @@ tables_build(struct gwc *g)
 			}
 			break;
 		}
+		case GWC_EP_TRAILER: {
+			struct gwc_port_tab *pt = &t->port[ep->port];
+			struct gwc_trl_rule r = {
+				.terminal = ep->conf.trl_terminal,
+				.app_lo = ep->conf.trl_app_lo,
+				.app_hi = ep->conf.trl_app_hi,
+				.ep = ep->id,
+			};
+			unsigned int at = pt->n_trl;
+
+			/* terminal-specific rules before any-terminal ones: the first match wins */
+			if (r.terminal != 0)
+				while (at > 0 && pt->trl[at - 1].terminal == 0) {
+					pt->trl[at] = pt->trl[at - 1];
+					at--;
+				}
+			pt->trl[at] = r;
+			pt->n_trl++;
+			break;
+		}
 		}
 		t->ep[i] = ep;
 	}

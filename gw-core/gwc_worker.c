@@ -26,6 +26,7 @@
 
 #include "gwc_mac.h"
 #include "gwc_priv.h"
+#include "trl.h"
 
 #define VLAN_HLEN 4
 #define GRE_F_CSUM 0x8000
@@ -336,6 +337,60 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	return LOCAL_DONE;
 }
 
+/* The drop of each trailer verdict that is an error. */
+static const uint8_t trl_drop[TRL_STATUS_MAX] = {
+	[TRL_E_BAD_VERSION] = GWC_DROP_TRAILER_BAD_VERSION,
+	[TRL_E_BAD_LENGTH] = GWC_DROP_TRAILER_BAD_LENGTH,
+	[TRL_E_BAD_FLAGS] = GWC_DROP_TRAILER_BAD_FLAGS,
+	[TRL_E_BAD_ID] = GWC_DROP_TRAILER_BAD_ID,
+	[TRL_E_BAD_L4] = GWC_DROP_TRAILER_BAD_L4,
+	[TRL_E_BAD_TAG] = GWC_DROP_TRAILER_BAD_TAG,
+};
+
+/*
+ * An untagged IPv4 frame on a port with trailer endpoints (seed 003 Figure 3(B)): a
+ * valid trailer picks the endpoint by (terminal ID, app ID) and is stripped, lengths
+ * and checksums fixed (docs/trailer.md). Only the first segment is read: a frame
+ * longer than it is treated as carrying no trailer.
+ * @return an endpoint id; LOCAL_NOT (no trailer: the port's untagged endpoint, if
+ *   any, takes it); LOCAL_DONE (dropped and counted).
+ */
+static inline int
+trailer_in(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf *m)
+{
+	const uint32_t eh = sizeof(struct rte_ether_hdr);
+	struct trl_info ti;
+	enum trl_status st;
+	uint8_t *ip;
+	unsigned int i;
+
+	if (m->nb_segs != 1 || m->data_len <= eh)
+		return LOCAL_NOT;
+	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, eh);
+	st = trl_decode(ip, m->data_len - eh, &ti);
+	if (st != TRL_OK) {
+		if (st == TRL_NONE || st == TRL_E_BAD_IP || st == TRL_E_FRAGMENT)
+			return LOCAL_NOT;
+		drop(lc, m, (enum gwc_drop)trl_drop[st]);
+		return LOCAL_DONE;
+	}
+	for (i = 0; i < pt->n_trl; i++) {
+		const struct gwc_trl_rule *r = &pt->trl[i];
+
+		if ((r->terminal == 0 || r->terminal == ti.terminal_id) &&
+		    ti.app_id >= r->app_lo && ti.app_id <= r->app_hi)
+			break;
+	}
+	if (i == pt->n_trl) {
+		drop(lc, m, GWC_DROP_TRAILER_NO_MATCH);
+		return LOCAL_DONE;
+	}
+	trl_strip(ip, m->data_len - eh, &ti);
+	/* the trailer, and any Ethernet padding after the packet */
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - (eh + ti.ip_len - ti.len)));
+	return pt->trl[i].ep;
+}
+
 static inline void
 process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
 	uint64_t now)
@@ -374,6 +429,8 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 
 		if (pt->has_ip && (et == RTE_ETHER_TYPE_IPV4 || et == RTE_ETHER_TYPE_ARP))
 			r = local_in(lc, t, port, m, et);
+		if (r == LOCAL_NOT && pt->n_trl != 0 && et == RTE_ETHER_TYPE_IPV4)
+			r = trailer_in(lc, pt, m);
 		if (r == LOCAL_DONE)
 			return;
 		if (r >= 0) {

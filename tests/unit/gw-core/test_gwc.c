@@ -21,6 +21,7 @@
 #include <rte_ring.h>
 
 #include "gwc.h"
+#include "trl_vectors.h"
 #include "vectors.h"
 
 #define PA 0
@@ -885,6 +886,141 @@ test_swap_under_traffic(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* ------------------------------------------------------------ trailer endpoints */
+
+/* A trailer endpoint on port c: terminal 'term' (0: any), apps lo..hi. @return rc. */
+static int
+trl_ep(const char *sl, const char *name, uint32_t term, uint32_t lo, uint32_t hi,
+       struct gwc_err *e)
+{
+	struct gwc_ep_conf c = { 0 };
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.type = GWC_EP_TRAILER;
+	snprintf(c.port, sizeof(c.port), "c");
+	c.trl_terminal = term;
+	c.trl_app_lo = lo;
+	c.trl_app_hi = hi;
+	return gwc_ep_add(g, OWNER, sl, &c, e);
+}
+
+/* Ethernet (dst, src, 'vid' or none) + the IPv4 packet 'ip' + 'pad' zero bytes into 'f'. */
+static size_t
+eth_ip(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src, int vid,
+       const uint8_t *ip, size_t len, size_t pad)
+{
+	size_t o = 12;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	if (vid >= 0) {
+		f[o++] = 0x81;
+		f[o++] = 0x00;
+		f[o++] = (uint8_t)(vid >> 8);
+		f[o++] = (uint8_t)vid;
+	}
+	f[o++] = 0x08;
+	f[o++] = 0x00;
+	memcpy(f + o, ip, len);
+	memset(f + o + len, 0, pad);
+	return o + len + pad;
+}
+
+static void
+test_trailer_endpoints(void)
+{
+	uint8_t f[256], x[256], ip[128];
+	struct gwc_ep_stats st;
+	struct gwc_err e;
+	size_t n, xn;
+	int id;
+
+	slice("ta");
+	CU_ASSERT_FATAL((id = trl_ep("ta", "trl", 7, 0x2a, 0x2a, &e)) >= 0);
+	ep("ta", "v", GWC_EP_VLAN, PA, 20);
+	slice("tb");
+	CU_ASSERT_FATAL(trl_ep("tb", "trl", 0, 0x2b, 0x2c, &e) >= 0);
+	ep("tb", "v", GWC_EP_VLAN, PA, 21);
+
+	/* Terminal 7, app 0x2a (the docs/trailer.md example, with 6 bytes of padding):
+	 * out on VID 20 without its trailer, scapy's plain packet byte for byte. */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged), 6);
+	xn = eth_ip(x, &mac_s, &mac_t, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+	gwc_ep_stats_get(g, id, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 1);
+	CU_ASSERT_EQUAL(st.rx_bytes, 14 + sizeof(tv_udp_doc_plain));
+
+	/* App 0x2b from terminal 7 falls to the any-terminal endpoint of slice tb. */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_tcp_syn_tagged, sizeof(tv_tcp_syn_tagged), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 21, tv_tcp_syn_plain, sizeof(tv_tcp_syn_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+
+	/* The reply from the slice to the terminal's MAC leaves port c untagged. */
+	n = eth_ip(f, &mac_t, &mac_s, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	xn = eth_ip(x, &mac_t, &mac_s, -1, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PA, f, n);
+	expect_one(PC, x, xn);
+
+	/* Terminal 8 with app 0x2a: only terminal 7 may use it. */
+	memcpy(ip, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged));
+	ip[sizeof(tv_udp_doc_tagged) - 9] = 8;
+	n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_doc_tagged), 0);
+	expect_drop(GWC_DROP_TRAILER_NO_MATCH, PC, f, n);
+
+	/* Bad trailers, each counted under its reason. */
+	{
+		static const struct {
+			int off_from_end;
+			uint8_t val;
+			enum gwc_drop r;
+		} bad[] = {
+			{ 7, 2, GWC_DROP_TRAILER_BAD_VERSION },
+			{ 5, 20, GWC_DROP_TRAILER_BAD_LENGTH },
+			{ 8, 0x40, GWC_DROP_TRAILER_BAD_FLAGS },
+			{ 9, 0, GWC_DROP_TRAILER_BAD_ID },      /* terminal 0 */
+		};
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(bad); i++) {
+			memcpy(ip, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged));
+			ip[sizeof(tv_udp_doc_tagged) - bad[i].off_from_end] = bad[i].val;
+			n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_doc_tagged), 0);
+			expect_drop(bad[i].r, PC, f, n);
+		}
+		memcpy(ip, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged));
+		ip[25]++;                                   /* UDP length */
+		n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_doc_tagged), 0);
+		expect_drop(GWC_DROP_TRAILER_BAD_L4, PC, f, n);
+	}
+
+	/* No trailer: dropped while port c has no untagged endpoint, then the default. */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	expect_drop(GWC_DROP_NO_SLICE, PC, f, n);
+	slice("dflt");
+	ep("dflt", "u", GWC_EP_PORT, PC, 0);
+	ep("dflt", "v", GWC_EP_VLAN, PA, 22);
+	xn = eth_ip(x, &mac_s, &mac_t, 22, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+
+	/* Validation: overlapping apps of the same terminal, app 0, bad range. */
+	CU_ASSERT_EQUAL(trl_ep("dflt", "x1", 7, 0x20, 0x2a, &e), -EADDRINUSE);
+	CU_ASSERT(strstr(e.msg, "overlap endpoint 'trl' of slice 'ta'") != NULL);
+	CU_ASSERT_EQUAL(trl_ep("dflt", "x2", 0, 0x2c, 0x2c, &e), -EADDRINUSE);
+	CU_ASSERT_EQUAL(trl_ep("dflt", "x3", 0, 0, 5, &e), -EINVAL);
+	CU_ASSERT_EQUAL(trl_ep("dflt", "x4", 0, 9, 5, &e), -EINVAL);
+	CU_ASSERT(trl_ep("dflt", "x5", 9, 0x2a, 0x2a, &e) >= 0);  /* another terminal */
+
+	unslice("dflt");
+	unslice("tb");
+	unslice("ta");
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int test_gwc_register(void);
 
 int
@@ -905,7 +1041,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "punt ring full, flood without mbufs", test_punt_full_and_no_mbuf) == NULL ||
 	    CU_add_test(s, "ARP reply resolves a GRE next hop", test_arp_resolves_gre_nexthop) == NULL ||
 	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
-	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL)
+	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL ||
+	    CU_add_test(s, "trailer endpoints: classify, strip, reply, drops", test_trailer_endpoints) == NULL)
 		return -1;
 	return 0;
 }

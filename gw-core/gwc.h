@@ -79,6 +79,8 @@ struct gwc_conf {
 	uint32_t idle_sleep_us;    /**< worker sleep when idle, us; 0: busy poll */
 	uint32_t mac_aging_ms;     /**< learned MAC lifetime, ms */
 	uint32_t mac_table_size;   /**< MAC entries per slice (rounded up to 4 x 2^k) */
+	uint32_t trailer_flows;    /**< trailer flow entries, all ports (rounded up to 4 x 2^k) */
+	uint32_t trailer_flow_aging_ms; /**< a trailer flow unseen this long is forgotten, ms */
 	uint32_t arp_retry_ms;     /**< ARP request period for an unresolved GRE next hop, ms */
 	uint32_t arp_refresh_s;    /**< ARP re-request period for a resolved next hop, s */
 	unsigned int pool_mbufs;   /**< mbufs in the pool */

@@ -27,6 +27,8 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->idle_sleep_us = 0;
 	c->mac_aging_ms = 300000;
 	c->mac_table_size = 4096;
+	c->trailer_flows = 65536;
+	c->trailer_flow_aging_ms = 120000;
 	c->arp_retry_ms = 1000;
 	c->arp_refresh_s = 60;
 	c->pool_mbufs = 16383;
@@ -143,6 +145,16 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 			U(c->mac_aging_ms, 1, 86400000);
 		if (strcmp(k, "mac_table_size") == 0)
 			U(c->mac_table_size, 4, 1u << 22);
+		if (strcmp(k, "trailer_flows") == 0)
+			U(c->trailer_flows, 4, 1u << 24);
+		if (strcmp(k, "trailer_flow_aging_s") == 0) {
+			if (parse_u64(v, 1, 86400, &x) != 0)
+				goto bad_range;
+			c->trailer_flow_aging_ms = (uint32_t)x * 1000;
+			return 0;
+		}
+		if (strcmp(k, "trailer_flow_aging_ms") == 0)
+			U(c->trailer_flow_aging_ms, 1, 86400000);
 		if (strcmp(k, "arp_retry_ms") == 0)
 			U(c->arp_retry_ms, 10, 600000);
 		if (strcmp(k, "arp_refresh_s") == 0)

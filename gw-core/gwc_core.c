@@ -128,6 +128,13 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		gwc_errf(e, "out of memory for rings");
 		goto fail;
 	}
+	g->flows = gwc_flow_create(c->trailer_flows,
+				   rte_get_tsc_hz() / 1000 * c->trailer_flow_aging_ms);
+	if (g->flows == NULL) {
+		gwc_errf(e, "out of memory for %u trailer flows (lower [gw-core] trailer_flows)",
+			 c->trailer_flows);
+		goto fail;
+	}
 
 	for (p = 0; p < c->n_ports; p++) {
 		const struct gwc_port_conf *pc = &c->port[p];
@@ -276,6 +283,7 @@ gwc_destroy(struct gwc *g)
 	gwc_tables_free(g->tables);
 	for (i = 0; i < GWC_MAX_SLICES; i++)
 		gwc_mac_destroy(g->slice[i].mac);
+	rte_free(g->flows);
 	rte_free(g->qsbr);
 	rte_mempool_free(g->pool);
 	rte_free(g);
@@ -547,6 +555,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
 	m->used = true;
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_flow_forget_ep(g->flows, (uint16_t)id);
 	gwc_neigh_sync(g);
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {
@@ -590,6 +599,7 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 		return rc;
 	}
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_flow_forget_ep(g->flows, (uint16_t)id);
 	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
 	return 0;
 }

@@ -501,7 +501,7 @@ static int
 op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
 	 struct gwc_err *e)
 {
-	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0;
+	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0, flows_learned = 0, flow_hits = 0;
 	struct json_object *x;
 	unsigned int w;
 	int rc;
@@ -515,7 +515,13 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 	for (w = 0; w < g->n_workers; w++) {
 		punted += g->lc[w]->punted;
 		injected += g->lc[w]->injected;
+		flows_learned += g->lc[w]->flows_learned;
+		flow_hits += g->lc[w]->flow_hits;
 	}
+	x = json_object_new_object();
+	add_u64(x, "flows_learned", flows_learned);
+	add_u64(x, "flow_hits", flow_hits);
+	json_object_object_add(*res, "trailer", x);
 	x = json_object_new_object();
 	add_u64(x, "punted", punted);
 	add_u64(x, "to_tap", g->exc_to_tap);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-slice MAC table, control-thread half: create, forget an endpoint, static entries, walk. */
 #include <errno.h>
+#include <stddef.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -8,20 +9,42 @@
 
 #include "gwc_mac.h"
 
+void *
+gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways, uint32_t entries,
+		 uint64_t age_tsc)
+{
+	uint32_t buckets = rte_align32pow2(RTE_MAX(entries / ways, 1u));
+	struct gwc_assoc *a = rte_zmalloc(name, head + (size_t)buckets * ways * slot,
+					  RTE_CACHE_LINE_SIZE);
+
+	if (a == NULL)
+		return NULL;
+	a->bucket_mask = buckets - 1;
+	a->age_tsc = age_tsc;
+	a->refresh_tsc = age_tsc / 8;
+	return a;
+}
+
+void
+gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, unsigned int ways,
+		    size_t off, uint16_t ep)
+{
+	uint64_t i, n = ((uint64_t)a->bucket_mask + 1) * ways;
+
+	for (i = 0; i < n; i++) {
+		uint64_t *w = (uint64_t *)((char *)slots + i * slot + off);
+		uint64_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+
+		if (v != 0 && (uint16_t)v == ep)
+			__atomic_store_n(w, 0, __ATOMIC_RELAXED);
+	}
+}
+
 struct gwc_mac_table *
 gwc_mac_create(uint32_t entries, uint64_t age_tsc)
 {
-	uint32_t buckets = rte_align32pow2(RTE_MAX(entries / GWC_MAC_WAYS, 1u));
-	struct gwc_mac_table *t;
-
-	t = rte_zmalloc("gwc_mac", sizeof(*t) + (size_t)buckets * GWC_MAC_WAYS *
-				   sizeof(struct gwc_mac_slot), RTE_CACHE_LINE_SIZE);
-	if (t == NULL)
-		return NULL;
-	t->bucket_mask = buckets - 1;
-	t->age_tsc = age_tsc;
-	t->refresh_tsc = age_tsc / 8;
-	return t;
+	return gwc_assoc_create("gwc_mac", sizeof(struct gwc_mac_table),
+				sizeof(struct gwc_mac_slot), GWC_MAC_WAYS, entries, age_tsc);
 }
 
 void
@@ -33,14 +56,8 @@ gwc_mac_destroy(struct gwc_mac_table *t)
 void
 gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep)
 {
-	uint64_t i, n = ((uint64_t)t->bucket_mask + 1) * GWC_MAC_WAYS;
-
-	for (i = 0; i < n; i++) {
-		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
-
-		if (k != 0 && (uint16_t)k == ep)
-			__atomic_store_n(&t->slot[i].key, 0, __ATOMIC_RELAXED);
-	}
+	gwc_assoc_forget_ep(&t->a, t->slot, sizeof(t->slot[0]), GWC_MAC_WAYS,
+			    offsetof(struct gwc_mac_slot, key), ep);
 }
 
 int
@@ -71,7 +88,7 @@ gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, ui
 void
 gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg)
 {
-	uint64_t i, n = ((uint64_t)t->bucket_mask + 1) * GWC_MAC_WAYS, hz = rte_get_tsc_hz();
+	uint64_t i, n = ((uint64_t)t->a.bucket_mask + 1) * GWC_MAC_WAYS, hz = rte_get_tsc_hz();
 
 	for (i = 0; i < n; i++) {
 		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
@@ -79,7 +96,7 @@ gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, vo
 		struct rte_ether_addr mac;
 		uint64_t m48 = k >> 16;
 
-		if (k == 0 || !gwc_mac_live(seen, now, t->age_tsc))
+		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
 			continue;
 		memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
 		fn(arg, &mac, (uint16_t)k, seen == GWC_MAC_STATIC,

@@ -28,7 +28,7 @@ gwc_mac_bucket(const struct gwc_mac_table *t, uint64_t m48)
 {
 	uint64_t h = m48 * 0x9e3779b97f4a7c15ull;
 
-	return (struct gwc_mac_slot *)&t->slot[((h >> 32) & t->bucket_mask) * GWC_MAC_WAYS];
+	return (struct gwc_mac_slot *)&t->slot[((h >> 32) & t->a.bucket_mask) * GWC_MAC_WAYS];
 }
 
 static inline bool
@@ -49,7 +49,7 @@ gwc_mac_lookup(const struct gwc_mac_table *t, const struct rte_ether_addr *mac, 
 		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
 
 		if (k != 0 && (k >> 16) == m48 &&
-		    gwc_mac_live(__atomic_load_n(&b[w].seen, __ATOMIC_RELAXED), now, t->age_tsc))
+		    gwc_mac_live(__atomic_load_n(&b[w].seen, __ATOMIC_RELAXED), now, t->a.age_tsc))
 			return (uint16_t)k;
 	}
 	return GWC_EP_NONE;
@@ -75,14 +75,14 @@ gwc_mac_learn(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_
 			if (seen == GWC_MAC_STATIC)
 				return false;               /* static wins over learning */
 			if (k == key) {
-				if (now - seen > t->refresh_tsc)
+				if (now - seen > t->a.refresh_tsc)
 					__atomic_store_n(&b[w].seen, now, __ATOMIC_RELAXED);
 				return false;
 			}
 			victim = &b[w];                     /* the MAC moved */
 			break;
 		}
-		if (k == 0 || !gwc_mac_live(seen, now, t->age_tsc)) {
+		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc)) {
 			if (victim == NULL || oldest != 0) {
 				victim = &b[w];
 				oldest = 0;

@@ -46,11 +46,29 @@ struct gwc_mac_slot {
 	uint64_t seen;  /* any lcore, atomic */
 };
 
-struct gwc_mac_table {
+/* The head of a set-associative aging table (the MAC and trailer flow tables). */
+struct gwc_assoc {
 	uint32_t bucket_mask;   /* control thread at creation, read-only after */
-	uint64_t age_tsc;       /* entries older than this are misses */
+	uint64_t age_tsc;       /* entries unseen this long are misses */
 	uint64_t refresh_tsc;   /* 'seen' is rewritten no more often than this */
-	struct gwc_mac_slot slot[]; /* (bucket_mask + 1) * GWC_MAC_WAYS */
+};
+
+struct gwc_mac_table {
+	struct gwc_assoc a;
+	struct gwc_mac_slot slot[]; /* (a.bucket_mask + 1) * GWC_MAC_WAYS */
+};
+
+#define GWC_FLOW_WAYS 4
+
+struct gwc_flow_slot {
+	uint64_t k0, k1;  /* the flow (gwc_flow_key); any lcore, atomic */
+	uint64_t val;     /* check word << 32 | endpoint id; 0: empty; any lcore, atomic */
+	uint64_t seen;    /* TSC when last used; any lcore, atomic */
+};
+
+struct gwc_flow_table {
+	struct gwc_assoc a;
+	struct gwc_flow_slot slot[]; /* (a.bucket_mask + 1) * GWC_FLOW_WAYS */
 };
 
 /* ------------------------------------------------------------ published tables */
@@ -127,6 +145,8 @@ struct __rte_cache_aligned gwc_lcore {
 	uint64_t drops[GWC_DROP_MAX];
 	uint64_t punted;
 	uint64_t injected;
+	uint64_t flows_learned;                  /* trailer flows (re)written */
+	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
 	struct gwc_slice_stats slice[GWC_MAX_SLICES];
 	struct gwc_ep_stats ep[GWC_MAX_EPS];
 };
@@ -176,6 +196,7 @@ struct gwc {
 	bool running;
 	struct rte_rcu_qsbr *qsbr;
 	struct gwc_tables *tables;               /* control writes (atomic), workers read */
+	struct gwc_flow_table *flows;            /* trailer flows; any lcore (gwc_flow.h) */
 	uint32_t version;
 	struct rte_ring *exc;                    /* workers -> control (MP/SC); m->hash.usr = port index */
 	/* model: control thread only */
@@ -194,6 +215,25 @@ struct gwc {
 };
 
 /* gwc_mac.c */
+/*
+ * A zeroed table of 'head' bytes then 'ways'-slot buckets of 'slot' bytes, for at
+ * least 'entries' entries (buckets a power of two), its struct gwc_assoc (first) set.
+ * Control thread. @return it (rte_free() it), or NULL.
+ */
+void *gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways,
+		       uint32_t entries, uint64_t age_tsc);
+/*
+ * Clear the 64-bit word at byte 'off' of every slot whose value there is non-zero with
+ * 'ep' in its low 16 bits. Control thread, with workers running.
+ */
+void gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, unsigned int ways,
+			 size_t off, uint16_t ep);
+
+/* Trailer flow table (fast path in gwc_flow.h). Control thread. */
+struct gwc_flow_table *gwc_flow_create(uint32_t entries, uint64_t age_tsc);
+/* Forget every flow classified to endpoint 'ep' (it is going, or its id is reused). */
+void gwc_flow_forget_ep(struct gwc_flow_table *t, uint16_t ep);
+
 struct gwc_mac_table *gwc_mac_create(uint32_t entries, uint64_t age_tsc);
 void gwc_mac_destroy(struct gwc_mac_table *t);
 void gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep);

@@ -24,6 +24,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "gwc_flow.h"
 #include "gwc_mac.h"
 #include "gwc_priv.h"
 #include "trl.h"
@@ -349,18 +350,23 @@ static const uint8_t trl_drop[TRL_STATUS_MAX] = {
 
 /*
  * An untagged IPv4 frame on a port with trailer endpoints (seed 003 Figure 3(B)): a
- * valid trailer picks the endpoint by (terminal ID, app ID) and is stripped, lengths
- * and checksums fixed (docs/trailer.md). Only the first segment is read: a frame
- * longer than it is treated as carrying no trailer.
- * @return an endpoint id; LOCAL_NOT (no trailer: the port's untagged endpoint, if
- *   any, takes it); LOCAL_DONE (dropped and counted).
+ * valid trailer picks the endpoint by (terminal ID, app ID), is stripped, lengths and
+ * checksums fixed (docs/trailer.md), and the flow is remembered; a frame without one
+ * goes where its flow went before. Only the first segment is read: a frame longer
+ * than it is treated as carrying no trailer.
+ * @return an endpoint id; LOCAL_NOT (no trailer, no known flow: the port's untagged
+ *   endpoint, if any, takes it); LOCAL_DONE (dropped and counted).
  */
 static inline int
-trailer_in(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf *m)
+trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
+	   uint64_t now)
 {
+	const struct gwc_port_tab *pt = &t->port[port];
 	const uint32_t eh = sizeof(struct rte_ether_hdr);
 	struct trl_info ti;
 	enum trl_status st;
+	uint64_t k0, k1;
+	uint16_t id;
 	uint8_t *ip;
 	unsigned int i;
 
@@ -368,8 +374,23 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf 
 		return LOCAL_NOT;
 	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, eh);
 	st = trl_decode(ip, m->data_len - eh, &ti);
+	if (st == TRL_NONE) {
+		uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4;
+
+		if ((ip[9] == IPPROTO_TCP || ip[9] == IPPROTO_UDP) &&
+		    rte_be_to_cpu_16(*(const rte_be16_t *)(ip + 2)) < ihl + 4)
+			return LOCAL_NOT;
+		gwc_flow_key(ip, port, &k0, &k1);
+		id = gwc_flow_lookup(lc->g->flows, k0, k1, now);
+		/* the entry may outlive its endpoint's move: trust it only as it is now */
+		if (id == GWC_EP_NONE || t->ep[id] == NULL || t->ep[id]->type != GWC_EP_TRAILER ||
+		    t->ep[id]->port != port)
+			return LOCAL_NOT;
+		lc->flow_hits++;
+		return id;
+	}
 	if (st != TRL_OK) {
-		if (st == TRL_NONE || st == TRL_E_BAD_IP || st == TRL_E_FRAGMENT)
+		if (st == TRL_E_BAD_IP || st == TRL_E_FRAGMENT)
 			return LOCAL_NOT;
 		drop(lc, m, (enum gwc_drop)trl_drop[st]);
 		return LOCAL_DONE;
@@ -385,10 +406,14 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf 
 		drop(lc, m, GWC_DROP_TRAILER_NO_MATCH);
 		return LOCAL_DONE;
 	}
+	id = pt->trl[i].ep;
+	gwc_flow_key(ip, port, &k0, &k1);
+	if (gwc_flow_learn(lc->g->flows, k0, k1, id, now))
+		lc->flows_learned++;
 	trl_strip(ip, m->data_len - eh, &ti);
 	/* the trailer, and any Ethernet padding after the packet */
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - (eh + ti.ip_len - ti.len)));
-	return pt->trl[i].ep;
+	return id;
 }
 
 static inline void
@@ -430,7 +455,7 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 		if (pt->has_ip && (et == RTE_ETHER_TYPE_IPV4 || et == RTE_ETHER_TYPE_ARP))
 			r = local_in(lc, t, port, m, et);
 		if (r == LOCAL_NOT && pt->n_trl != 0 && et == RTE_ETHER_TYPE_IPV4)
-			r = trailer_in(lc, pt, m);
+			r = trailer_in(lc, t, port, m, now);
 		if (r == LOCAL_DONE)
 			return;
 		if (r >= 0) {

@@ -241,6 +241,7 @@ suite_init(void)
 
 	gwc_conf_defaults(&c);
 	c.mac_aging_ms = 300;
+	c.trailer_flow_aging_ms = 300;
 	c.pool_mbufs = POOL_MBUFS;
 	c.pool_cache = 0;   /* so that rte_mempool_avail_count() is exact */
 	c.n_ports = NPORTS;
@@ -952,6 +953,11 @@ test_trailer_endpoints(void)
 	CU_ASSERT_EQUAL(st.rx_pkts, 1);
 	CU_ASSERT_EQUAL(st.rx_bytes, 14 + sizeof(tv_udp_doc_plain));
 
+	/* The same flow without a trailer follows the first packet (no padding now). */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+
 	/* App 0x2b from terminal 7 falls to the any-terminal endpoint of slice tb. */
 	n = eth_ip(f, &mac_s, &mac_t, -1, tv_tcp_syn_tagged, sizeof(tv_tcp_syn_tagged), 0);
 	xn = eth_ip(x, &mac_s, &mac_t, 21, tv_tcp_syn_plain, sizeof(tv_tcp_syn_plain), 0);
@@ -996,15 +1002,45 @@ test_trailer_endpoints(void)
 		expect_drop(GWC_DROP_TRAILER_BAD_L4, PC, f, n);
 	}
 
-	/* No trailer: dropped while port c has no untagged endpoint, then the default. */
-	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	/* No trailer, another flow (source port 4001): dropped while port c has no
+	 * untagged endpoint, then the default slice's. */
+	memcpy(ip, tv_udp_doc_plain, sizeof(tv_udp_doc_plain));
+	ip[21] ^= 1;
+	n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_doc_plain), 0);
 	expect_drop(GWC_DROP_NO_SLICE, PC, f, n);
 	slice("dflt");
 	ep("dflt", "u", GWC_EP_PORT, PC, 0);
 	ep("dflt", "v", GWC_EP_VLAN, PA, 22);
-	xn = eth_ip(x, &mac_s, &mac_t, 22, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 22, ip, sizeof(tv_udp_doc_plain), 0);
 	send1(PC, f, n);
 	expect_one(PA, x, xn);
+
+	/* The tagged flow ages out after trailer_flow_aging_ms (300) without traffic (a
+	 * packet would refresh it, so this waits instead of polling), and its untagged
+	 * packets then reach the default slice. */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);                                    /* still the flow's: VID 20 */
+	xn = eth_ip(x, &mac_s, &mac_t, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	expect_one(PA, x, xn);
+	rte_delay_ms(400);
+	send1(PC, f, n);
+	xn = eth_ip(x, &mac_s, &mac_t, 22, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	expect_one(PA, x, xn);
+
+	/* A flow follows its endpoint: removed, the flow goes to the default at once. */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_tcp_syn_tagged, sizeof(tv_tcp_syn_tagged), 0);
+	send1(PC, f, n);
+	drain();
+	{
+		struct gwc_err e2;
+
+		CU_ASSERT(gwc_ep_del(g, OWNER, "tb", "trl", &e2) == 0);
+	}
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_tcp_syn_plain, sizeof(tv_tcp_syn_plain), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 22, tv_tcp_syn_plain, sizeof(tv_tcp_syn_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+	CU_ASSERT_FATAL(trl_ep("tb", "trl", 0, 0x2b, 0x2c, &e) >= 0);
 
 	/* Validation: overlapping apps of the same terminal, app 0, bad range. */
 	CU_ASSERT_EQUAL(trl_ep("dflt", "x1", 7, 0x20, 0x2a, &e), -EADDRINUSE);

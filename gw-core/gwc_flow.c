@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Trailer flow table, control-thread half: create, forget an endpoint (gwc_flow.h). */
+#include <stddef.h>
+
+
+#include "gwc_flow.h"
+
+struct gwc_flow_table *
+gwc_flow_create(uint32_t entries, uint64_t age_tsc)
+{
+	return gwc_assoc_create("gwc_flows", sizeof(struct gwc_flow_table),
+				sizeof(struct gwc_flow_slot), GWC_FLOW_WAYS, entries, age_tsc);
+}
+
+void
+gwc_flow_forget_ep(struct gwc_flow_table *t, uint16_t ep)
+{
+	gwc_assoc_forget_ep(&t->a, t->slot, sizeof(t->slot[0]), GWC_FLOW_WAYS,
+			    offsetof(struct gwc_flow_slot, val), ep);
+}

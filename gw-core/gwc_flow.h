@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Trailer flow table (docs/trailer.md; seed 003 section 3.1: a terminal may tag only
+ * the first packet of a flow): which trailer endpoint a flow (port, IPv4 addresses,
+ * protocol, ports) was classified to, so that its later packets need no trailer.
+ * Fast-path half, inline; created by gwc_core.c.
+ *
+ * Set-associative like the MAC table: a flow hashes to one bucket of GWC_FLOW_WAYS
+ * slots; any lcore learns and looks up without locks. A slot is three words written
+ * one by one, so a reader may see a mix of two flows: each slot carries a 32-bit hash
+ * of its key and endpoint, checked on every hit, so a torn slot reads as a miss
+ * (the frame then goes to the port's default, as an unknown flow would). Aging is
+ * lazy: an entry unseen for age_tsc is a miss, and learning reuses its slot first.
+ */
+#ifndef GWC_FLOW_H
+#define GWC_FLOW_H
+
+#include <rte_hash_crc.h>
+
+#include "gwc_priv.h"
+
+/* The flow of the IPv4 packet 'ip' (its header and, for TCP/UDP, ports present). */
+static inline void
+gwc_flow_key(const uint8_t *ip, uint16_t port, uint64_t *k0, uint64_t *k1)
+{
+	uint32_t ihl = (uint32_t)(ip[0] & 0x0f) * 4, src, dst, ports = 0;
+	uint8_t proto = ip[9];
+
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP)
+		memcpy(&ports, ip + ihl, 4);
+	*k0 = (uint64_t)src << 32 | dst;
+	*k1 = (uint64_t)ports << 32 | (uint64_t)proto << 16 | port;
+}
+
+static inline uint32_t
+gwc_flow_hash(uint64_t k0, uint64_t k1)
+{
+	return rte_hash_crc_8byte(k1, rte_hash_crc_8byte(k0, 0x2545f491));
+}
+
+/* The check word of a slot: the key's hash mixed with the endpoint. */
+static inline uint64_t
+gwc_flow_val(uint32_t h, uint16_t ep)
+{
+	return (uint64_t)(h ^ (uint32_t)ep * 0x9e3779b1u) << 32 | ep;
+}
+
+static inline struct gwc_flow_slot *
+gwc_flow_bucket(const struct gwc_flow_table *t, uint32_t h)
+{
+	return (struct gwc_flow_slot *)&t->slot[(h & t->a.bucket_mask) * GWC_FLOW_WAYS];
+}
+
+/* @return the endpoint id flow (k0, k1) was classified to, or GWC_EP_NONE. Any lcore. */
+static inline uint16_t
+gwc_flow_lookup(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint64_t now)
+{
+	uint32_t h = gwc_flow_hash(k0, k1);
+	struct gwc_flow_slot *b = gwc_flow_bucket(t, h);
+	unsigned int w;
+
+	for (w = 0; w < GWC_FLOW_WAYS; w++) {
+		uint64_t v = __atomic_load_n(&b[w].val, __ATOMIC_RELAXED);
+		uint64_t seen;
+
+		if (v == 0 || __atomic_load_n(&b[w].k0, __ATOMIC_RELAXED) != k0 ||
+		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) != k1 ||
+		    gwc_flow_val(h, (uint16_t)v) != v)
+			continue;
+		seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
+		if (now - seen > t->a.age_tsc)
+			return GWC_EP_NONE;
+		if (now - seen > t->a.refresh_tsc)
+			__atomic_store_n(&b[w].seen, now, __ATOMIC_RELAXED);
+		return (uint16_t)v;
+	}
+	return GWC_EP_NONE;
+}
+
+/*
+ * Remember that flow (k0, k1) goes to endpoint 'ep' (a trailer just said so).
+ * @return true when a slot was (re)written. Any lcore.
+ */
+static inline bool
+gwc_flow_learn(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint16_t ep, uint64_t now)
+{
+	uint32_t h = gwc_flow_hash(k0, k1);
+	struct gwc_flow_slot *b = gwc_flow_bucket(t, h), *victim = &b[0];
+	uint64_t val = gwc_flow_val(h, ep), oldest = UINT64_MAX;
+	unsigned int w;
+
+	for (w = 0; w < GWC_FLOW_WAYS; w++) {
+		uint64_t seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
+
+		if (__atomic_load_n(&b[w].k0, __ATOMIC_RELAXED) == k0 &&
+		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) == k1) {
+			if (__atomic_load_n(&b[w].val, __ATOMIC_RELAXED) == val &&
+			    now - seen <= t->a.refresh_tsc)
+				return false;
+			victim = &b[w];
+			break;
+		}
+		/* an empty or expired slot first, else the least recently seen */
+		if (__atomic_load_n(&b[w].val, __ATOMIC_RELAXED) == 0 || now - seen > t->a.age_tsc)
+			seen = 0;
+		if (seen < oldest) {
+			oldest = seen;
+			victim = &b[w];
+		}
+	}
+	__atomic_store_n(&victim->val, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->k0, k0, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->k1, k1, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->seen, now, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->val, val, __ATOMIC_RELEASE);
+	return true;
+}
+
+#endif /* GWC_FLOW_H */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """gw-core data-plane benchmark (make bench). Not a test: it prints figures.
 
-For each case (VID rewrite, GRE encap, GRE decap) and frame size (64 B, 1372 B on
+For each case (VID rewrite, GRE encap, GRE decap, trailer classify + strip + VLAN push)
+and frame size (64 B, 1372 B on
 the wire, FCS included) it builds a pcap with scapy, replays it from memory with
 net_pcap (infinite_rx=1) into net_null with one worker lcore, and reads gw-core's
 counters over the control socket. In the same run, dpdk-testpmd --forward-mode=io
@@ -12,7 +13,7 @@ cycles per packet (worker TSC / packets) and the ratio to the ceiling.
 Usage: run_bench.py BUILD_DIR [SECONDS]
 Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset.
 """
-import json, os, re, signal, socket, subprocess, sys, tempfile, time
+import json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
 from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, wrpcap
 
@@ -23,6 +24,7 @@ CASES = [  # name, targets (64 B, 1372 B) as fractions of the ceiling
     ("vid-rewrite", 0.70, 0.90),
     ("gre-encap", 0.60, 0.90),
     ("gre-decap", 0.60, 0.90),
+    ("trailer", 0.60, 0.90),   # docs/trailer.md: classify + strip + VLAN push (no tag)
 ]
 SIZES = [64, 1372]
 FLOWS = 64
@@ -43,6 +45,11 @@ def frames(case, size):
         if case == "vid-rewrite":
             f = inner(size, i, 4)
             out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
+        elif case == "trailer":     # untagged IPv4 + a 16-byte trailer in (terminal 7, app 42)
+            f = inner(size, i, 16)
+            # the trailer ends the UDP payload; scapy computes the lengths and checksums
+            f[Raw].load = f[Raw].load + struct.pack(">IIBBHI", 42, 7, 0, 1, 16, 0x41475754)
+            out.append(f)
         elif case == "gre-encap":   # VLAN 10 in; the GRE frame out is 42 bytes longer
             f = inner(size, i, 4)
             out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
@@ -59,6 +66,8 @@ def conf(case, pcap, sock, prefix):
     in_ip = "ipv4 = 198.51.100.1/24\ntap = none\n" if case == "gre-decap" else ""
     if case == "vid-rewrite":
         eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20"]
+    elif case == "trailer":
+        eps = ["in = trailer port=in app=42 terminal=7", "out = vlan port=out vid=20"]
     elif case == "gre-encap":
         eps = ["in = vlan port=in vid=10",
                "out = gre port=out remote=198.51.100.2 key=7001 nexthop_mac=%s" % NH]

@@ -157,6 +157,7 @@ enum gwc_ep_type {
 };
 
 #define GWC_MAX_TRL_RULES 64 /**< trailer endpoints on one port */
+#define GWC_MAX_TRL_KEYS 1024 /**< terminals with a trailer key */
 
 /** What an endpoint is. The caller fills it; it is copied. */
 struct gwc_ep_conf {
@@ -208,6 +209,26 @@ int gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct
  */
 int gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name,
 	       struct gwc_err *e);
+
+/**
+ * Give terminal 'terminal' (1..2^32-1) the trailer key 'key' ('len' bytes,
+ * TRL_KEY_MIN..TRL_KEY_MAX; docs/trailer.md "Authentication tag"), owned by 'owner'.
+ * Its trailers with a tag are then checked (a failure is dropped as trailer_bad_tag);
+ * with 'required', its trailers without one are dropped too. Trailers with a tag from a
+ * terminal without a key are always dropped: a tag nobody can check is a failed tag.
+ * Replacing a key is atomic for the workers. The key is copied into per-worker HMAC
+ * contexts and never logged or reported.
+ * @return 0, or -EINVAL (terminal 0, key length), -EPERM (another owner's terminal),
+ *   -ENOSPC (GWC_MAX_TRL_KEYS), -ENOMEM, with 'e' saying why. Nothing changes on failure.
+ */
+int gwc_trl_key_set(struct gwc *g, const char *owner, uint32_t terminal, const uint8_t *key,
+		    size_t len, bool required, struct gwc_err *e);
+
+/**
+ * Remove terminal 'terminal''s trailer key. Only its owner may.
+ * @return 0, -ENOENT, -EPERM, with 'e' saying why.
+ */
+int gwc_trl_key_del(struct gwc *g, const char *owner, uint32_t terminal, struct gwc_err *e);
 
 /**
  * Add a static MAC entry (never ages, learning does not move it) in slice 'slice'

@@ -22,6 +22,7 @@
 #include <rte_ring.h>
 
 #include "gwc_priv.h"
+#include "trl_auth.h"
 
 RTE_LOG_REGISTER(gwc_logtype, agw.gwc, INFO);
 
@@ -268,8 +269,12 @@ gwc_destroy(struct gwc *g)
 	gwc_stop(g);
 	gwc_ctl_close(g);
 	for (i = 0; i < g->n_workers; i++) {
+		unsigned int k;
+
 		if (g->lc[i] == NULL)
 			continue;
+		for (k = 0; k < GWC_MAX_TRL_KEYS; k++)
+			trl_key_free(g->lc[i]->trl_key[k]);
 		free_ring_mbufs(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->inject);
 		rte_free(g->lc[i]);
@@ -604,6 +609,112 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 	return 0;
 }
 
+/* ------------------------------------------------------------ trailer keys */
+
+static int
+term_find(const struct gwc *g, uint32_t terminal)
+{
+	int i;
+
+	for (i = 0; i < GWC_MAX_TRL_KEYS; i++)
+		if (g->term[i].used && g->term[i].terminal == terminal)
+			return i;
+	return -ENOENT;
+}
+
+/* Free slot 'slot''s per-worker contexts (no published table names it any more). */
+static void
+term_free_keys(struct gwc *g, int slot)
+{
+	unsigned int w;
+
+	for (w = 0; w < g->n_workers; w++) {
+		trl_key_free(g->lc[w]->trl_key[slot]);
+		g->lc[w]->trl_key[slot] = NULL;
+	}
+}
+
+int
+gwc_trl_key_set(struct gwc *g, const char *owner, uint32_t terminal, const uint8_t *key,
+		size_t len, bool required, struct gwc_err *e)
+{
+	int old = term_find(g, terminal), slot = -1, i, rc;
+	unsigned int w;
+
+	if (terminal == 0 || len < TRL_KEY_MIN || len > TRL_KEY_MAX) {
+		gwc_errf(e, "trailer key of terminal %u: terminal IDs start at 1, keys are %d to "
+			    "%d bytes (got %zu)", terminal, TRL_KEY_MIN, TRL_KEY_MAX, len);
+		return -EINVAL;
+	}
+	if (old >= 0 && strcmp(g->term[old].owner, owner) != 0) {
+		gwc_errf(e, "terminal %u's trailer key belongs to '%s'", terminal,
+			 g->term[old].owner);
+		return -EPERM;
+	}
+	/* A new slot even when replacing: workers switch with the tables, atomically. */
+	for (i = 0; i < GWC_MAX_TRL_KEYS && slot < 0; i++)
+		if (!g->term[i].used)
+			slot = i;
+	if (slot < 0) {
+		gwc_errf(e, "trailer key of terminal %u: all %d key slots in use", terminal,
+			 GWC_MAX_TRL_KEYS);
+		return -ENOSPC;
+	}
+	for (w = 0; w < g->n_workers; w++) {
+		g->lc[w]->trl_key[slot] = trl_key_create(key, len);
+		if (g->lc[w]->trl_key[slot] == NULL) {
+			term_free_keys(g, slot);
+			gwc_errf(e, "trailer key of terminal %u: out of memory", terminal);
+			return -ENOMEM;
+		}
+	}
+	g->term[slot] = (struct gwc_term_m){ .used = true, .required = required,
+					     .terminal = terminal };
+	snprintf(g->term[slot].owner, sizeof(g->term[slot].owner), "%s", owner);
+	if (old >= 0)
+		g->term[old].used = false;
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		g->term[slot].used = false;
+		if (old >= 0)
+			g->term[old].used = true;
+		term_free_keys(g, slot);
+		gwc_errf(e, "trailer key of terminal %u: out of memory for tables", terminal);
+		return rc;
+	}
+	if (old >= 0)
+		term_free_keys(g, old);   /* the tables naming it are retired */
+	GWC_LOG(INFO, "trailer key of terminal %u %s by %s%s", terminal,
+		old >= 0 ? "replaced" : "set", owner, required ? " (tag required)" : "");
+	return 0;
+}
+
+int
+gwc_trl_key_del(struct gwc *g, const char *owner, uint32_t terminal, struct gwc_err *e)
+{
+	int slot = term_find(g, terminal), rc;
+
+	if (slot < 0) {
+		gwc_errf(e, "terminal %u has no trailer key", terminal);
+		return -ENOENT;
+	}
+	if (strcmp(g->term[slot].owner, owner) != 0) {
+		gwc_errf(e, "terminal %u's trailer key belongs to '%s'", terminal,
+			 g->term[slot].owner);
+		return -EPERM;
+	}
+	g->term[slot].used = false;
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		g->term[slot].used = true;
+		gwc_errf(e, "terminal %u: out of memory for tables", terminal);
+		return rc;
+	}
+	term_free_keys(g, slot);
+	GWC_LOG(INFO, "trailer key of terminal %u removed by %s", terminal, owner);
+	return 0;
+}
+
 int
 gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
 		   const struct rte_ether_addr *mac, const char *ep, struct gwc_err *e)
@@ -647,6 +758,10 @@ gwc_owner_flush(struct gwc *g, const char *owner)
 		if (g->ep[i].used && strcmp(g->ep[i].ep.owner, owner) == 0 &&
 		    gwc_ep_del(g, owner, g->slice[g->ep[i].ep.slice].name, g->ep[i].ep.conf.name,
 			       NULL) == 0)
+			n++;
+	for (i = 0; i < GWC_MAX_TRL_KEYS; i++)
+		if (g->term[i].used && strcmp(g->term[i].owner, owner) == 0 &&
+		    gwc_trl_key_del(g, owner, g->term[i].terminal, NULL) == 0)
 			n++;
 	return n;
 }

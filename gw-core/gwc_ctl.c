@@ -26,6 +26,7 @@
 #include <rte_malloc.h>
 
 #include "gwc_priv.h"
+#include "trl_auth.h"
 
 #define GWC_VERSION "0.1.0"
 
@@ -618,6 +619,126 @@ op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	return 0;
 }
 
+static int
+hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 'hex' (2 digits a byte) into 'out' (at most 'max' bytes). @return bytes, or -1. */
+static int
+unhex(const char *hex, uint8_t *out, size_t max)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2 != 0 || n / 2 > max)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (int)(n / 2);
+}
+
+static int
+op_trl_key_set(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	       struct json_object **res, struct gwc_err *e)
+{
+	uint8_t key[TRL_KEY_MAX];
+	struct json_object *req;
+	bool have, required = true;
+	const char *hex;
+	uint64_t term;
+	int rc, n;
+
+	if ((rc = arg_uint(args, "terminal", UINT32_MAX, &term, &have, e)) != 0)
+		return rc;
+	if (!have) {
+		gwc_errf(e, "argument 'terminal' (1..4294967295) is required");
+		return -EINVAL;
+	}
+	if ((rc = arg_str(args, "key", &hex, e)) != 0)
+		return rc;
+	n = unhex(hex, key, sizeof(key));
+	if (n < TRL_KEY_MIN) {
+		gwc_errf(e, "argument 'key': %d to %d bytes as hex digits (2 a byte)", TRL_KEY_MIN,
+			 TRL_KEY_MAX);
+		return -EINVAL;
+	}
+	if (json_object_object_get_ex(args, "required", &req)) {
+		const char *v = json_object_get_string(req);
+
+		if (json_object_is_type(req, json_type_boolean))
+			required = json_object_get_boolean(req);
+		else if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
+			required = strcmp(v, "yes") == 0;
+		else {
+			gwc_errf(e, "argument 'required': true/false or yes/no");
+			return -EINVAL;
+		}
+	}
+	rc = gwc_trl_key_set(g, c->owner, (uint32_t)term, key, (size_t)n, required, e);
+	memset(key, 0, sizeof(key));
+	if (rc == 0)
+		*res = json_object_new_object();
+	return rc;
+}
+
+static int
+op_trl_key_del(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	       struct json_object **res, struct gwc_err *e)
+{
+	uint64_t term;
+	bool have;
+	int rc;
+
+	if ((rc = arg_uint(args, "terminal", UINT32_MAX, &term, &have, e)) != 0)
+		return rc;
+	if (!have) {
+		gwc_errf(e, "argument 'terminal' is required");
+		return -EINVAL;
+	}
+	rc = gwc_trl_key_del(g, c->owner, (uint32_t)term, e);
+	if (rc == 0)
+		*res = json_object_new_object();
+	return rc;
+}
+
+static int
+op_trl_key_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
+		struct json_object **res, struct gwc_err *e)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	for (i = 0; i < GWC_MAX_TRL_KEYS; i++) {
+		struct json_object *o;
+
+		if (!g->term[i].used)
+			continue;
+		o = json_object_new_object();
+		add_u64(o, "terminal", g->term[i].terminal);
+		json_object_object_add(o, "required", json_object_new_boolean(g->term[i].required));
+		add_str(o, "owner", g->term[i].owner);
+		json_object_array_add(arr, o);
+	}
+	*res = json_object_new_object();
+	json_object_object_add(*res, "terminals", arr);
+	return 0;
+}
+
 static int op_help(struct gwc *g, struct gwc_client *c, struct json_object *args,
 		   struct json_object **res, struct gwc_err *e);
 
@@ -638,6 +759,10 @@ static const struct {
 	{ "mac.add", op_mac_add, "slice= mac= endpoint=: a static MAC entry" },
 	{ "mac.list", op_mac_list, "slice=: learned and static MACs" },
 	{ "stats", op_stats, "[slice=]: slice and endpoint counters, drops by reason" },
+	{ "trailer.key.set", op_trl_key_set,
+	  "terminal=, key=HEX (16..64 bytes), [required=yes]: a terminal's trailer key" },
+	{ "trailer.key.del", op_trl_key_del, "terminal=: remove a terminal's trailer key" },
+	{ "trailer.key.list", op_trl_key_list, "terminals with a trailer key (never the keys)" },
 	{ "owner.flush", op_owner_flush, "remove everything this client owns" },
 	{ "help", op_help, "this list" },
 };

@@ -122,6 +122,15 @@ struct gwc_gre_key {
 	uint16_t has_key;
 };
 
+struct trl_key;
+
+/* A terminal with a trailer key: its per-lcore HMAC contexts are lc->trl_key[slot]. */
+struct gwc_trl_term {
+	uint32_t terminal;
+	uint16_t slot;
+	uint8_t required;         /* its trailers must carry a tag */
+};
+
 /* Built by the control thread, published by atomic pointer swap, freed after a grace period. */
 struct gwc_tables {
 	uint32_t version;
@@ -130,6 +139,8 @@ struct gwc_tables {
 	const struct gwc_ep *ep[GWC_MAX_EPS];
 	struct gwc_slice_tab slice[GWC_MAX_SLICES];
 	struct gwc_port_tab port[GWC_MAX_PORTS];
+	uint16_t n_terms;
+	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
 	/* endpoint copies and flood lists follow in the same allocation */
 };
 
@@ -149,6 +160,9 @@ struct __rte_cache_aligned gwc_lcore {
 	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
 	struct gwc_slice_stats slice[GWC_MAX_SLICES];
 	struct gwc_ep_stats ep[GWC_MAX_EPS];
+	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
+	 * that name the slot are published, freed after the tables that did are retired. */
+	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];
 };
 
 /* ------------------------------------------------------------ control thread model */
@@ -165,6 +179,13 @@ struct gwc_ep_m {
 	bool used;
 	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
 	struct gwc_ep_stats base;
+};
+
+struct gwc_term_m {
+	bool used;
+	bool required;
+	uint32_t terminal;
+	char owner[GWC_NAME_MAX];
 };
 
 struct gwc_neigh {
@@ -203,6 +224,7 @@ struct gwc {
 	struct gwc_slice_m slice[GWC_MAX_SLICES];
 	struct gwc_ep_m ep[GWC_MAX_EPS];
 	uint16_t next_ep;                        /* round-robin id allocation */
+	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;
 	/* exception path counters (control thread) */

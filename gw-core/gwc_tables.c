@@ -177,6 +177,22 @@ tables_build(struct gwc *g)
 		t->ep[i] = ep;
 	}
 
+	/* Terminals with a trailer key, sorted by terminal ID for a binary search. */
+	for (i = 0; i < GWC_MAX_TRL_KEYS; i++) {
+		unsigned int at;
+
+		if (!g->term[i].used)
+			continue;
+		at = t->n_terms++;
+		while (at > 0 && t->term[at - 1].terminal > g->term[i].terminal) {
+			t->term[at] = t->term[at - 1];
+			at--;
+		}
+		t->term[at] = (struct gwc_trl_term){ .terminal = g->term[i].terminal,
+						     .slot = (uint16_t)i,
+						     .required = g->term[i].required };
+	}
+
 	/* Flood lists: count each slice's endpoints, give each slice its run, then fill. */
 	for (i = 0; i < GWC_MAX_EPS; i++)
 		if (g->ep[i].used)

@@ -28,6 +28,7 @@
 #include "gwc_mac.h"
 #include "gwc_priv.h"
 #include "trl.h"
+#include "trl_auth.h"
 
 #define VLAN_HLEN 4
 #define GRE_F_CSUM 0x8000
@@ -348,10 +349,30 @@ static const uint8_t trl_drop[TRL_STATUS_MAX] = {
 	[TRL_E_BAD_TAG] = GWC_DROP_TRAILER_BAD_TAG,
 };
 
+/* The key entry of 'terminal' in the published tables, or NULL (binary search). */
+static inline const struct gwc_trl_term *
+term_find(const struct gwc_tables *t, uint32_t terminal)
+{
+	unsigned int lo = 0, hi = t->n_terms;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (t->term[mid].terminal == terminal)
+			return &t->term[mid];
+		if (t->term[mid].terminal < terminal)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /*
  * An untagged IPv4 frame on a port with trailer endpoints (seed 003 Figure 3(B)): a
- * valid trailer picks the endpoint by (terminal ID, app ID), is stripped, lengths and
- * checksums fixed (docs/trailer.md), and the flow is remembered; a frame without one
+ * valid trailer (its tag checked with the terminal's key, if it has one) picks the
+ * endpoint by (terminal ID, app ID), is stripped, lengths and checksums fixed
+ * (docs/trailer.md), and the flow is remembered; a frame without one
  * goes where its flow went before. Only the first segment is read: a frame longer
  * than it is treated as carrying no trailer.
  * @return an endpoint id; LOCAL_NOT (no trailer, no known flow: the port's untagged
@@ -363,6 +384,7 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 {
 	const struct gwc_port_tab *pt = &t->port[port];
 	const uint32_t eh = sizeof(struct rte_ether_hdr);
+	const struct gwc_trl_term *te;
 	struct trl_info ti;
 	enum trl_status st;
 	uint64_t k0, k1;
@@ -393,6 +415,14 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 		if (st == TRL_E_BAD_IP || st == TRL_E_FRAGMENT)
 			return LOCAL_NOT;
 		drop(lc, m, (enum gwc_drop)trl_drop[st]);
+		return LOCAL_DONE;
+	}
+	/* The tag, before anything is believed: with the terminal's key, or no tag at all. */
+	te = term_find(t, ti.terminal_id);
+	if (te != NULL ? trl_verify(lc->trl_key[te->slot], ip, m->data_len - eh, &ti,
+				    te->required) != TRL_OK
+		       : (ti.flags & TRL_F_AUTH) != 0) {
+		drop(lc, m, GWC_DROP_TRAILER_BAD_TAG);
 		return LOCAL_DONE;
 	}
 	for (i = 0; i < pt->n_trl; i++) {

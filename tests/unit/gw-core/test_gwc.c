@@ -1050,6 +1050,39 @@ test_trailer_endpoints(void)
 	CU_ASSERT_EQUAL(trl_ep("dflt", "x4", 0, 9, 5, &e), -EINVAL);
 	CU_ASSERT(trl_ep("dflt", "x5", 9, 0x2a, 0x2a, &e) >= 0);  /* another terminal */
 
+	/* Terminal 7 gets a key, tag required. */
+	CU_ASSERT_EQUAL(gwc_trl_key_set(g, OWNER, 7, tv_key, sizeof(tv_key), true, &e), 0);
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_auth_tagged, sizeof(tv_udp_auth_tagged), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 20, tv_udp_auth_plain, sizeof(tv_udp_auth_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+	memcpy(ip, tv_udp_auth_tagged, sizeof(tv_udp_auth_tagged));
+	ip[sizeof(tv_udp_auth_tagged) - 24] ^= 0x01;          /* a tag bit */
+	n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_auth_tagged), 0);
+	expect_drop(GWC_DROP_TRAILER_BAD_TAG, PC, f, n);
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged), 0);
+	expect_drop(GWC_DROP_TRAILER_BAD_TAG, PC, f, n);      /* no tag: required */
+	/* Terminal 9 presents a tag nobody can check. */
+	memcpy(ip, tv_udp_auth_tagged, sizeof(tv_udp_auth_tagged));
+	ip[sizeof(tv_udp_auth_tagged) - 9] = 9;
+	n = eth_ip(f, &mac_s, &mac_t, -1, ip, sizeof(tv_udp_auth_tagged), 0);
+	expect_drop(GWC_DROP_TRAILER_BAD_TAG, PC, f, n);
+	/* Replaced with "not required": an untagged trailer of terminal 7 passes again. */
+	CU_ASSERT_EQUAL(gwc_trl_key_set(g, OWNER, 7, tv_key, sizeof(tv_key), false, &e), 0);
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+	/* Refusals change nothing; removal leaves terminal 7's tags uncheckable. */
+	CU_ASSERT_EQUAL(gwc_trl_key_set(g, "other", 7, tv_key, sizeof(tv_key), true, &e), -EPERM);
+	CU_ASSERT_EQUAL(gwc_trl_key_set(g, OWNER, 7, tv_key, 15, true, &e), -EINVAL);
+	CU_ASSERT_EQUAL(gwc_trl_key_set(g, OWNER, 0, tv_key, 16, true, &e), -EINVAL);
+	CU_ASSERT_EQUAL(gwc_trl_key_del(g, "other", 7, &e), -EPERM);
+	CU_ASSERT_EQUAL(gwc_trl_key_del(g, OWNER, 7, &e), 0);
+	CU_ASSERT_EQUAL(gwc_trl_key_del(g, OWNER, 7, &e), -ENOENT);
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_auth_tagged, sizeof(tv_udp_auth_tagged), 0);
+	expect_drop(GWC_DROP_TRAILER_BAD_TAG, PC, f, n);
+
 	unslice("dflt");
 	unslice("tb");
 	unslice("ta");
@@ -1078,7 +1111,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "ARP reply resolves a GRE next hop", test_arp_resolves_gre_nexthop) == NULL ||
 	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
 	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL ||
-	    CU_add_test(s, "trailer endpoints: classify, strip, reply, drops", test_trailer_endpoints) == NULL)
+	    CU_add_test(s, "trailer endpoints: classify, strip, flows, keys, drops",
+			test_trailer_endpoints) == NULL)
 		return -1;
 	return 0;
 }

@@ -13,7 +13,7 @@ cycles per packet (worker TSC / packets) and the ratio to the ceiling.
 Usage: run_bench.py BUILD_DIR [SECONDS]
 Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset.
 """
-import json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
+import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
 from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, wrpcap
 
@@ -25,7 +25,9 @@ CASES = [  # name, targets (64 B, 1372 B) as fractions of the ceiling
     ("gre-encap", 0.60, 0.90),
     ("gre-decap", 0.60, 0.90),
     ("trailer", 0.60, 0.90),   # docs/trailer.md: classify + strip + VLAN push (no tag)
+    ("trailer-auth", 0.0, 0.0),  # the same with an 8-byte tag checked (HMAC-SHA-256); no target
 ]
+TRL_KEY = bytes(range(1, 33))
 SIZES = [64, 1372]
 FLOWS = 64
 
@@ -50,6 +52,15 @@ def frames(case, size):
             # the trailer ends the UDP payload; scapy computes the lengths and checksums
             f[Raw].load = f[Raw].load + struct.pack(">IIBBHI", 42, 7, 0, 1, 16, 0x41475754)
             out.append(f)
+        elif case == "trailer-auth":  # the same with AUTH: a 24-byte trailer, tag by hmac
+            f = inner(size, i, 24)
+            body = struct.pack(">IIBBHI", 42, 7, 1, 1, 24, 0x41475754)
+            ip = f[IP]
+            msg = socket.inet_aton(ip.src) + socket.inet_aton(ip.dst) + \
+                struct.pack(">BBHHH", 17, 0, ip[UDP].sport, ip[UDP].dport, 0) + body
+            tag = hmac.new(TRL_KEY, msg, hashlib.sha256).digest()[:8]
+            f[Raw].load = f[Raw].load + tag + body
+            out.append(f)
         elif case == "gre-encap":   # VLAN 10 in; the GRE frame out is 42 bytes longer
             f = inner(size, i, 4)
             out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
@@ -66,7 +77,7 @@ def conf(case, pcap, sock, prefix):
     in_ip = "ipv4 = 198.51.100.1/24\ntap = none\n" if case == "gre-decap" else ""
     if case == "vid-rewrite":
         eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20"]
-    elif case == "trailer":
+    elif case.startswith("trailer"):
         eps = ["in = trailer port=in app=42 terminal=7", "out = vlan port=out vid=20"]
     elif case == "gre-encap":
         eps = ["in = vlan port=in vid=10",
@@ -104,10 +115,10 @@ def stop(p, sig):
         p.kill()
 
 
-def ctl(sock, op):
+def ctl(sock, op, args=None):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock)
-    s.sendall(json.dumps({"op": op}).encode() + b"\n")
+    s.sendall(json.dumps({"op": op, "args": args or {}}).encode() + b"\n")
     buf = b""
     while not buf.endswith(b"\n"):
         b = s.recv(1 << 20)
@@ -130,12 +141,15 @@ def run_gwcore(case, pcap, tmp):
             if p.poll() is not None or time.time() > deadline:
                 raise RuntimeError("gw-core did not start:\n" + p.stdout.read())
             time.sleep(0.1)
+        if case == "trailer-auth":   # keys exist only on the control socket
+            ctl(sock, "trailer.key.set", {"terminal": 7, "key": TRL_KEY.hex(), "required": "yes"})
         time.sleep(1.0)   # warm-up: learning, caches
+        d0 = ctl(sock, "stats")["drops"]
         s0, t0 = ctl(sock, "status"), time.time()
         time.sleep(SECS)
         s1, t1 = ctl(sock, "status"), time.time()
-        st = ctl(sock, "stats")
-        drops = {k: v for k, v in st["drops"].items() if v}
+        d1 = ctl(sock, "stats")["drops"]
+        drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] - d0.get(k, 0)}   # while measuring
         out0 = s0["ports"][1]["tx_pkts"]
         out1 = s1["ports"][1]["tx_pkts"]
         return (out1 - out0) / (t1 - t0), s1["tsc_hz"], drops
@@ -203,7 +217,7 @@ def main():
             100 * ratio, 100 * target, touch / 1e6, 100 * pps / touch if touch else 0,
             "" if ratio >= target else "  (below io target)"))
         if drops:
-            print("  drops: %s" % drops)
+            print("  drops while measuring: %s" % drops)
     print("Gbps counts the frame on the wire with FCS (the 'frame' column); gre-decap's frame is the outer one.")
     print("io never reads a packet byte; macswap reads and writes the Ethernet header, the cheapest")
     print("forwarding that touches the frame: the second ceiling for what a data plane must pay.")

@@ -87,6 +87,7 @@ enum mgr_ep_type {
 	MGR_EP_VLAN,       /**< gw-core: (port, VID) */
 	MGR_EP_GRE,        /**< gw-core: Ethernet over GRE (port, remote, key) */
 	MGR_EP_NSLIVER,    /**< to a node sliver: recorded, realized by the node-sliver work */
+	MGR_EP_TRAILER,    /**< gw-core: trailer bytes on a port, by (terminal ID, app IDs) */
 };
 
 /** A link vport's endpoint, decided (and VID / GRE key allocated) when the link is created. */
@@ -101,6 +102,8 @@ struct mgr_ep {
 	uint32_t key;                   /**< GRE key */
 	char remote[16];                /**< GRE: remote IPv4, dotted quad */
 	char nexthop_mac[18];           /**< GRE: configured next-hop MAC, or "" for ARP */
+	uint32_t trl_terminal;          /**< TRAILER: terminal ID, 0: any */
+	uint32_t trl_app_lo, trl_app_hi; /**< TRAILER: app IDs taken, inclusive */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 
@@ -252,7 +255,7 @@ const char *mgr_role_name(enum mgr_role r);        /**< "network", "terminal", "
 static inline bool
 mgr_ep_in_gwc(enum mgr_ep_type t)
 {
-	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE;
+	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE || t == MGR_EP_TRAILER;
 }
 
 /** A slice/sliver/vport name: 1-63 of [A-Za-z0-9_.-]. */

@@ -127,6 +127,14 @@ ep_args(const char *slice, const struct want_ep *w)
 			json_object_object_add(a, "nexthop_mac",
 					       json_object_new_string(ep->nexthop_mac));
 	}
+	if (ep->type == MGR_EP_TRAILER) {
+		char app[32];
+
+		snprintf(app, sizeof(app), "%u-%u", ep->trl_app_lo, ep->trl_app_hi);
+		json_object_object_add(a, "app", json_object_new_string(app));
+		if (ep->trl_terminal != 0)
+			json_object_object_add(a, "terminal", json_object_new_int64(ep->trl_terminal));
+	}
 	return a;
 }
 
@@ -144,6 +152,10 @@ ep_matches(struct json_object *o, const struct want_ep *w)
 	if (ep->type == MGR_EP_GRE)
 		return strcmp(jstr(o, "remote"), ep->remote) == 0 &&
 		       jint(o, "key", -1, NULL) == (ep->has_key ? (int64_t)ep->key : -1);
+	if (ep->type == MGR_EP_TRAILER)
+		return jint(o, "terminal", -1, NULL) == ep->trl_terminal &&
+		       jint(o, "app_lo", -1, NULL) == ep->trl_app_lo &&
+		       jint(o, "app_hi", -1, NULL) == ep->trl_app_hi;
 	return true;
 }
 

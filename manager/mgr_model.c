@@ -64,9 +64,9 @@ mgr_state_name(enum mgr_state s)
 const char *
 mgr_ep_type_name(enum mgr_ep_type t)
 {
-	static const char *const n[] = { "none", "port", "vlan", "gre", "nsliver" };
+	static const char *const n[] = { "none", "port", "vlan", "gre", "nsliver", "trailer" };
 
-	return (unsigned int)t < 5 ? n[t] : "none";
+	return (unsigned int)t < 6 ? n[t] : "none";
 }
 
 const char *
@@ -536,7 +536,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	     const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
 {
 	static const char *const keys[] = { "type", "port", "vid", "key", "remote", "nexthop_mac",
-					    NULL };
+					    "app", "terminal", NULL };
 	struct mgr_ep *ep = &vp->ep;
 	const struct mgr_sliver *node;
 	const char *type, *port;
@@ -551,7 +551,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 		if (*k == NULL)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': unknown param '%.40s' (type, port, "
-					"vid, key, remote, nexthop_mac)", link->name, vp->name,
+					"vid, key, remote, nexthop_mac, app, terminal)", link->name, vp->name,
 					vp->params.v[i].key);
 	}
 	b = find_bind(sl, link->name, vp->name, &end);
@@ -588,14 +588,16 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 		ep->type = MGR_EP_GRE;
 	else if (strcmp(type, "port") == 0)
 		ep->type = MGR_EP_PORT;
-	else if (strcmp(type, "ipsec") == 0 || strcmp(type, "trailer") == 0)
+	else if (strcmp(type, "trailer") == 0)
+		ep->type = MGR_EP_TRAILER;
+	else if (strcmp(type, "ipsec") == 0)
 		return mgr_fail(e, MGR_UNSUPPORTED,
 				"linkSliver '%s' vport '%s': %s terminal attachments are not "
 				"available yet", link->name, vp->name, type);
 	else
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': type '%.20s' is not one of vlan, gre, "
-				"port", link->name, vp->name, type);
+				"port, trailer", link->name, vp->name, type);
 	if (ep->type == MGR_EP_GRE && !(link->protocols & MGR_PROTO_GRE))
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': type gre, but the link's protocol has no "
@@ -622,6 +624,43 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	return 0;
 }
 
+/* A trailer vport's 'app' (ID or LO-HI) and 'terminal' (ID; absent: any). */
+static int
+plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
+{
+	const char *app = mgr_kv_get(&vp->params, "app"), *term = mgr_kv_get(&vp->params, "terminal");
+	struct mgr_ep *ep = &vp->ep;
+	const char *dash;
+	char lo[16];
+
+	if (ep->type != MGR_EP_TRAILER) {
+		if (app != NULL || term != NULL)
+			return mgr_fail(e, MGR_BADARGS,
+					"linkSliver '%s' vport '%s': app/terminal on a %s endpoint",
+					link->name, vp->name, mgr_ep_type_name(ep->type));
+		return 0;
+	}
+	if (app == NULL)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': a trailer vport needs param 'app' (an "
+				"app ID or a range LO-HI, docs/trailer.md)", link->name, vp->name);
+	dash = strchr(app, '-');
+	snprintf(lo, sizeof(lo), "%.*s", dash != NULL ? (int)(dash - app) : (int)strlen(app), app);
+	if (parse_u32(lo, UINT32_MAX, &ep->trl_app_lo) != 0 ||
+	    parse_u32(dash != NULL ? dash + 1 : lo, UINT32_MAX, &ep->trl_app_hi) != 0 ||
+	    ep->trl_app_lo == 0 || ep->trl_app_hi < ep->trl_app_lo)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': app '%.30s' is not an app ID or a range "
+				"LO-HI of IDs from 1 to 4294967295", link->name, vp->name, app);
+	ep->trl_terminal = 0;
+	if (term != NULL && (parse_u32(term, UINT32_MAX, &ep->trl_terminal) != 0 ||
+			     ep->trl_terminal == 0))
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': terminal '%.20s' is not an ID from 1 "
+				"to 4294967295", link->name, vp->name, term);
+	return 0;
+}
+
 /* Explicit VID / GRE values of a new endpoint (allocation comes later). */
 static int
 plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct mgr_vport *vp,
@@ -635,6 +674,8 @@ plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, str
 	uint32_t v;
 
 	*need_vid = *need_key = false;
+	if (plan_trailer(link, vp, e) != 0)
+		return -1;
 	if (ep->type == MGR_EP_VLAN) {
 		if (vid == NULL)
 			*need_vid = true;
@@ -706,8 +747,8 @@ struct holder {
 struct used {
 	struct used_port *ports;
 	unsigned int n_ports;
-	struct holder *gre, *vlan;
-	unsigned int n_gre, n_vlan;
+	struct holder *gre, *vlan, *trl;
+	unsigned int n_gre, n_vlan, n_trl;
 };
 
 static int
@@ -752,6 +793,7 @@ used_free(struct used *u)
 	free(u->ports);
 	free(u->gre);
 	free(u->vlan);
+	free(u->trl);
 }
 
 static bool
@@ -803,6 +845,21 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 						ep->has_key ? "" : "(none) ", ep->key,
 						u->gre[i].slice, u->gre[i].link, u->gre[i].vport);
 		return holder_add(&u->gre, &u->n_gre, slice, link, vp, e);
+	} else if (ep->type == MGR_EP_TRAILER) {
+		for (i = 0; i < u->n_trl; i++) {
+			const struct mgr_ep *o = u->trl[i].ep;
+
+			if (strcmp(o->port, ep->port) == 0 && o->trl_terminal == ep->trl_terminal &&
+			    o->trl_app_lo <= ep->trl_app_hi && ep->trl_app_lo <= o->trl_app_hi)
+				return mgr_fail(e, MGR_ALREADYEXISTS,
+						"linkSliver '%s' vport '%s': apps %u-%u of terminal "
+						"%u%s on port '%s' overlap slice '%s' link '%s' vport "
+						"'%s'", link->name, vp->name, ep->trl_app_lo,
+						ep->trl_app_hi, ep->trl_terminal,
+						ep->trl_terminal ? "" : " (any)", ep->port,
+						u->trl[i].slice, u->trl[i].link, u->trl[i].vport);
+		}
+		return holder_add(&u->trl, &u->n_trl, slice, link, vp, e);
 	} else {
 		if (p->untagged != NULL)
 			return mgr_fail(e, MGR_ALREADYEXISTS,

@@ -133,6 +133,11 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 		if (ep->nexthop_mac[0] != '\0')
 			add_str(v, "nexthop_mac", ep->nexthop_mac);
 	}
+	if (ep->type == MGR_EP_TRAILER) {
+		add_int(v, "terminal", ep->trl_terminal);
+		add_int(v, "app_lo", ep->trl_app_lo);
+		add_int(v, "app_hi", ep->trl_app_hi);
+	}
 }
 
 struct json_object *
@@ -218,7 +223,7 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 			return -1;
 		if (s->kind != MGR_LINK)
 			continue;
-		t = enum_of(jstr(v, "type"), ep_name, 5);
+		t = enum_of(jstr(v, "type"), ep_name, 6);
 		if (t <= 0)
 			return -1;
 		ep->type = (enum mgr_ep_type)t;
@@ -231,6 +236,9 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		snprintf(ep->remote, sizeof(ep->remote), "%s", jstr(v, "remote"));
 		ep->key = (uint32_t)jint(v, "key", 0, &ep->has_key);
 		snprintf(ep->nexthop_mac, sizeof(ep->nexthop_mac), "%s", jstr(v, "nexthop_mac"));
+		ep->trl_terminal = (uint32_t)jint(v, "terminal", 0, &have);
+		ep->trl_app_lo = (uint32_t)jint(v, "app_lo", 0, &have);
+		ep->trl_app_hi = (uint32_t)jint(v, "app_hi", 0, &have);
 	}
 	return 0;
 }

@@ -119,6 +119,11 @@ print_slice(struct json_object *sl)
 					 s(v, "key"), s(v, "port"));
 			else if (strcmp(t, "port") == 0)
 				snprintf(what, sizeof(what), "port %s (untagged)", s(v, "port"));
+			else if (strcmp(t, "trailer") == 0)
+				snprintf(what, sizeof(what), "trailer apps %s-%s of terminal %s on %s",
+					 s(v, "app_lo"), s(v, "app_hi"),
+					 strcmp(s(v, "terminal"), "0") == 0 ? "any" : s(v, "terminal"),
+					 s(v, "port"));
 			else
 				snprintf(what, sizeof(what), "%s", t);
 			printf("    %-14s -> %s.%s: %s [%s]\n", s(v, "name"), s(v, "bound_to"),

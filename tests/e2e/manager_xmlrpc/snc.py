@@ -7,6 +7,8 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
   snc.py stats N           N pings terminal -> server; Statistics deltas must match
   snc.py drops N           N frames with a multicast source MAC from the terminal: each is
                            a bad_src_mac drop of VL1.term and of the slice in Statistics
+  snc.py trailer           CreateSlice+Run 'tr' whose terminal vport is a trailer endpoint
+                           (app 42-43 of terminal 7): gw-core has it; DeleteSlice removes it
   snc.py faults            documented fault codes; bad credentials refused; no change
   snc.py status            s1 and its slivers are executed
   snc.py concurrent K R    K clients, R create/run/delete rounds each, on their own slices
@@ -132,6 +134,27 @@ def drops(n):
     return "DROPS OK bad_src_mac %d" % n
 
 
+def trailer():
+    p = proxy()
+    spec = SPEC.replace('<param key="type" value="vlan"/>', '<param key="type" value="trailer"/>') \
+               .replace('<param key="vid" value="10"/>',
+                        '<param key="app" value="42-43"/><param key="terminal" value="7"/>') \
+               .replace('value="7001"', 'value="7777"')
+    p.CreateSlice("tr", spec)
+    p.Run("tr")
+    eps = {e["name"]: e for e in gwc_slices()["tr"]["endpoints"]}
+    t = eps.get("VL1.term", {})
+    got = (t.get("type"), t.get("port"), t.get("terminal"), t.get("app_lo"), t.get("app_hi"))
+    st = p.Status("tr")
+    vp = [v for s in st["slivers"] if s["name"] == "VL1" for v in s["vports"]
+          if v["name"] == "term"][0]
+    p.DeleteSlice("tr")
+    gone = "tr" not in gwc_slices()
+    if got != ("trailer", "access", 7, 42, 43) or vp.get("app_lo") != 42 or not gone:
+        return "TRAILER BAD: gw-core %s, Status %s, removed %s" % (got, vp, gone)
+    return "TRAILER OK %s" % (got,)
+
+
 def faults():
     p = proxy()
     before = p.Status("all")
@@ -233,6 +256,8 @@ def main():
         print(stats(int(sys.argv[2])))
     elif cmd == "drops":
         print(drops(int(sys.argv[2])))
+    elif cmd == "trailer":
+        print(trailer())
     elif cmd == "faults":
         print(faults())
     elif cmd == "status":

@@ -268,6 +268,19 @@ test_malformed(void)
 		  MGR_BADARGS, "no port 'eth9'" },
 		{ "ipsec attachment", NULL, P("type", "ipsec"), P("key", "1"), RES_OK,
 		  MGR_UNSUPPORTED, "ipsec" },
+		{ "trailer without app", NULL, P("type", "trailer"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "needs param 'app'" },
+		{ "trailer app range backwards", NULL, P("type", "trailer") P("app", "9-5"),
+		  P("key", "1"), RES_OK, MGR_BADARGS, "app '9-5' is not an app ID" },
+		{ "trailer app 0", NULL, P("type", "trailer") P("app", "0"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "app '0'" },
+		{ "trailer terminal 0", NULL, P("type", "trailer") P("app", "5") P("terminal", "0"),
+		  P("key", "1"), RES_OK, MGR_BADARGS, "terminal '0'" },
+		{ "app on a vlan vport", NULL, P("vid", "11") P("app", "5"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "app/terminal on a vlan endpoint" },
+		{ "trailer apps twice in the spec", NULL, P("type", "trailer") P("app", "5-9"),
+		  P("type", "trailer") P("port", "access") P("app", "9"), RES_OK, MGR_ALREADYEXISTS,
+		  "apps 9-9 of terminal 0 (any) on port 'access' overlap slice 'new'" },
 		{ "bad remote", NULL, P("vid", "11"), P("remote", "10.0.0.300"), RES_OK,
 		  MGR_BADARGS, "'remote'" },
 		{ "same VID twice in the spec", NULL, P("vid", "12"),
@@ -490,6 +503,9 @@ test_store_roundtrip(void)
 	if (create(&reg, "s2", agw_spec(P("vid", "42"), "", RES_OK), &e) != 0)
 		fprintf(stderr, "\n  s2: %s\n", e.msg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mgr_reg_find(&reg, "s2"));
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s4", agw_spec(P("type", "trailer") P("app", "100-199")
+							   P("terminal", "7"), P("key", "2"),
+							   RES_OK), &e), 0);
 	for (i = 0; i < reg.n; i++)
 		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
 	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
@@ -498,7 +514,7 @@ test_store_roundtrip(void)
 	st = mgr_store_open(db, &e);
 	CU_ASSERT_FATAL(st != NULL);
 	CU_ASSERT_EQUAL_FATAL(mgr_store_load(st, &back, &e), 0);
-	CU_ASSERT_EQUAL_FATAL(back.n, 2);
+	CU_ASSERT_EQUAL_FATAL(back.n, 3);
 	for (i = 0; i < reg.n; i++) {
 		unsigned int k;
 
@@ -521,6 +537,10 @@ test_store_roundtrip(void)
 		}
 	}
 	CU_ASSERT_EQUAL(ep_of(&back, "s2", "VL1", "term")->vid, 42);
+	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->type, MGR_EP_TRAILER);
+	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_terminal, 7);
+	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_app_lo, 100);
+	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_app_hi, 199);
 	CU_ASSERT_EQUAL(ep_of(&back, "fig4", "VL5", "e2")->key, 5000);
 	/* a planned Add on the reloaded registry sees the reloaded allocations */
 	CU_ASSERT_EQUAL(create(&back, "s3", agw_spec(P("vid", "42"), "", RES_OK), &e),
@@ -528,7 +548,7 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL(mgr_store_del(st, "fig4", &e), 0);
 	mgr_reg_clear(&back);
 	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
-	CU_ASSERT_EQUAL(back.n, 1);
+	CU_ASSERT_EQUAL(back.n, 2);
 	CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "fig4"));
 	mgr_store_close(st);
 	/* a path that cannot be opened is a DBERROR naming it */
@@ -546,6 +566,40 @@ test_store_roundtrip(void)
 	unlink(db);
 }
 
+/* Trailer vports: what a spec names, and which (terminal, apps) may coexist on a port. */
+static void
+test_trailer_vports(void)
+{
+	struct mgr_reg reg = { 0 };
+	const struct mgr_ep *ep;
+	struct mgr_err e;
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "t1", agw_spec(P("type", "trailer") P("app", "100-199")
+							   P("terminal", "7"), P("key", "1"),
+							   RES_OK), &e), 0);
+	ep = ep_of(&reg, "t1", "VL1", "term");
+	CU_ASSERT_FATAL(ep != NULL);
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_TRAILER);
+	CU_ASSERT_STRING_EQUAL(ep->port, "access");
+	CU_ASSERT_EQUAL(ep->trl_terminal, 7);
+	CU_ASSERT_EQUAL(ep->trl_app_lo, 100);
+	CU_ASSERT_EQUAL(ep->trl_app_hi, 199);
+	/* the same terminal's apps again: refused, nothing changes */
+	CU_ASSERT_EQUAL(create(&reg, "t2", agw_spec(P("type", "trailer") P("app", "150")
+						    P("terminal", "7"), P("key", "2"), RES_OK), &e),
+			MGR_ALREADYEXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "overlap slice 't1' link 'VL1' vport 'term'"));
+	CU_ASSERT_EQUAL(reg.n, 1);
+	/* any terminal, or another terminal, may take the same apps */
+	CU_ASSERT_EQUAL(create(&reg, "t3", agw_spec(P("type", "trailer") P("app", "150"),
+						    P("key", "3"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(create(&reg, "t4", agw_spec(P("type", "trailer") P("app", "150")
+						    P("terminal", "8"), P("key", "4"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "t3", "VL1", "term")->trl_terminal, 0);
+	CU_ASSERT_EQUAL(reg.n, 3);
+	mgr_reg_clear(&reg);
+}
+
 int
 test_mgr_model_register(void)
 {
@@ -558,6 +612,7 @@ test_mgr_model_register(void)
 	CU_add_test(s, "the AGW example spec", test_agw_example);
 	CU_add_test(s, "every malformed case: its fault, no change", test_malformed);
 	CU_add_test(s, "VID and GRE key allocation", test_allocation);
+	CU_add_test(s, "trailer vports: params, overlap", test_trailer_vports);
 	CU_add_test(s, "seed 000 state transitions", test_states);
 	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
 	return 0;

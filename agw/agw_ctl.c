@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "agw.h"
+#include "mgr_json.h"
 
 /*
  * @return the launcher's pid when one holds RUN_DIR/agw.pid's lock, else 0.
@@ -38,22 +39,6 @@ launcher_pid(const struct agw_conf *c)
 	}
 	close(fd);
 	return pid;
-}
-
-static const char *
-jstr(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
-}
-
-static int64_t
-jint(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
 }
 
 static void
@@ -102,7 +87,7 @@ agw_status(const struct agw_conf *c, bool json)
 		if (strcmp(jstr(json_object_array_get_idx(procs, i), "state"), "running") != 0)
 			all_running = false;
 	if (!json) {
-		since = (time_t)jint(o, "since");
+		since = (time_t)jint(o, "since", 0, NULL);
 		strftime(when, sizeof(when), "%F %T", localtime(&since));
 		if (pid != 0)
 			printf("agw: %s (pid %d) since %s, config %s\n", jstr(o, "state"), (int)pid,
@@ -117,11 +102,11 @@ agw_status(const struct agw_conf *c, bool json)
 			const char *st = jstr(p, "state");
 			char pidbuf[16];
 
-			age((time_t)jint(p, "since"), up, sizeof(up));
-			snprintf(pidbuf, sizeof(pidbuf), "%lld", (long long)jint(p, "pid"));
+			age((time_t)jint(p, "since", 0, NULL), up, sizeof(up));
+			snprintf(pidbuf, sizeof(pidbuf), "%lld", (long long)jint(p, "pid", 0, NULL));
 			printf("  %-9s %-9s %8s %8s %8lld  %-22s %s\n", jstr(p, "name"), st,
-			       jint(p, "pid") > 0 ? pidbuf : "-",
-			       strcmp(st, "running") == 0 ? up : "-", (long long)jint(p, "restarts"),
+			       jint(p, "pid", 0, NULL) > 0 ? pidbuf : "-",
+			       strcmp(st, "running") == 0 ? up : "-", (long long)jint(p, "restarts", 0, NULL),
 			       jstr(p, "last_exit")[0] ? jstr(p, "last_exit") : "-", jstr(p, "status"));
 		}
 	}

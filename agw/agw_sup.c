@@ -26,6 +26,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "agw.h"
+#include "mgr_json.h"
 
 struct proc {
 	char name[AGW_NAME_MAX];
@@ -131,25 +132,24 @@ write_status(const struct sup *s, const char *state)
 	size_t used = 0;
 	unsigned int i, a;
 
-	json_object_object_add(o, "launcher_pid", json_object_new_int64(getpid()));
-	json_object_object_add(o, "state", json_object_new_string(state));
-	json_object_object_add(o, "since", json_object_new_int64(s->since));
-	json_object_object_add(o, "config", json_object_new_string(s->c->conf_path));
+	add_int(o, "launcher_pid", getpid());
+	add_str(o, "state", state);
+	add_int(o, "since", s->since);
+	add_str(o, "config", s->c->conf_path);
 	summary[0] = '\0';
 	for (i = 0; i < s->n; i++) {
 		const struct proc *p = &s->p[i];
 		struct json_object *po = json_object_new_object(), *av = json_object_new_array();
 		int k;
 
-		json_object_object_add(po, "name", json_object_new_string(p->name));
-		json_object_object_add(po, "state",
-				       json_object_new_string(agw_proc_state_name(p->state)));
-		json_object_object_add(po, "pid", json_object_new_int64(p->pid));
-		json_object_object_add(po, "since", json_object_new_int64(p->since));
-		json_object_object_add(po, "restarts", json_object_new_int64(p->restarts));
-		json_object_object_add(po, "restart_delay_ms", json_object_new_int64(p->delay_ms));
-		json_object_object_add(po, "last_exit", json_object_new_string(p->last_exit));
-		json_object_object_add(po, "status", json_object_new_string(p->status));
+		add_str(po, "name", p->name);
+		add_str(po, "state", agw_proc_state_name(p->state));
+		add_int(po, "pid", p->pid);
+		add_int(po, "since", p->since);
+		add_int(po, "restarts", p->restarts);
+		add_int(po, "restart_delay_ms", p->delay_ms);
+		add_str(po, "last_exit", p->last_exit);
+		add_str(po, "status", p->status);
 		for (a = 0; p->argv[a] != NULL; a++)
 			json_object_array_add(av, json_object_new_string(p->argv[a]));
 		json_object_object_add(po, "argv", av);
@@ -310,10 +310,9 @@ stop_next(struct sup *s)
 static void
 start_next(struct sup *s)
 {
-	while (s->next < s->n) {
-		if (spawn(s, &s->p[s->next]) == 0)
-			return;
-		begin_stop(s, 1, "a process could not be started");
+	if (s->next < s->n) {
+		if (spawn(s, &s->p[s->next]) != 0)
+			begin_stop(s, 1, "a process could not be started");
 		return;
 	}
 	s->state = SUP_RUNNING;
@@ -347,6 +346,7 @@ notify_read(struct sup *s, struct proc *p)
 			     .msg_controllen = sizeof(ctl) };
 	const struct ucred *cred = NULL;
 	struct cmsghdr *cm;
+	bool is_ready = false;
 	char *line, *save;
 	ssize_t n;
 
@@ -364,12 +364,13 @@ notify_read(struct sup *s, struct proc *p)
 			snprintf(p->status, sizeof(p->status), "%s", line + 7);
 			if (p->state == AGW_PROC_RUNNING)
 				status_changed(s);
+		} else if (strcmp(line, "READY=1") == 0) {
+			is_ready = true;
 		}
 	}
 	/* READY after STATUS: the message usually carries both. */
-	for (line = buf; line < buf + n; line += strlen(line) + 1)
-		if (strcmp(line, "READY=1") == 0)
-			ready(s, p);
+	if (is_ready)
+		ready(s, p);
 }
 
 static void

@@ -9,7 +9,7 @@ LIBS += $(AGW_LIB)
 BINS += $(AGW_BIN)
 
 # Paths are checked for length where it matters (run_dir); the rest may truncate.
-$(AGW_OBJS) $(BUILD)/obj/agw/main.o: ALL_CFLAGS += -Wno-format-truncation
+$(AGW_OBJS) $(BUILD)/obj/agw/main.o: ALL_CFLAGS += -Wno-format-truncation -Imanager
 
 $(AGW_LIB): $(AGW_OBJS)
 	@mkdir -p $(@D)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Small json-c helpers shared by the manager's modules. */
+/* Small json-c helpers shared by the manager's modules and the agw launcher. */
 #ifndef AGW_MGR_JSON_H
 #define AGW_MGR_JSON_H
 

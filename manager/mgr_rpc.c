@@ -654,8 +654,9 @@ mgr_rpc_register(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 		  "Status(slice_id | \"all\"): state of a slice and its slivers (with the "
 		  "endpoints chosen for link vports), or of every slice." },
 		{ "Statistics", m_statistics, m, 0, "S:s,S:sA",
-		  "Statistics(slice_id[, sliver_names]): packets and bytes per slice and per "
-		  "link-sliver endpoint, read from gw-core; gw-core's drops by reason." },
+		  "Statistics(slice_id[, sliver_names]): packets, bytes and drops by reason per "
+		  "slice and per link-sliver endpoint, read from gw-core; gw-core's drops by "
+		  "reason (all slices)." },
 	};
 	size_t i;
 

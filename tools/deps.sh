@@ -15,6 +15,7 @@ PKGS=(
 	python3 python3-scapy              # independent test vectors and bench pcaps
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
+	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)
 	libxmlrpc-core-c3-dev              # manager: XML-RPC server (Abyss) and agwctl's client
 	libxml2-dev                        # manager: slice-spec parser

@@ -12,6 +12,7 @@
 
 #include "trl.h"
 #include "trl_auth.h"
+#include "trl_sha256.h"
 #include "trl_vectors.h"
 
 #define NCASES (sizeof(tv_cases) / sizeof(tv_cases[0]))
@@ -267,6 +268,44 @@ test_names(void)
 	CU_ASSERT(trl_app_id_hash("") & TRL_APP_HASHED);
 }
 
+/* The terminal's BPF HMAC (trl_sha256.h, from pad states) against OpenSSL's (trl_tag)
+ * for keys of 16 to 64 bytes and varied messages; and its refusals. */
+static void
+test_bpf_hmac(void)
+{
+	unsigned int klen, m, i;
+
+	for (klen = TRL_KEY_MIN; klen <= TRL_KEY_MAX; klen += 8) {
+		uint8_t key[TRL_KEY_MAX], msg[TRL_AUTH_MSG_LEN], want[TRL_TAG_LEN], got[TRL_TAG_LEN];
+		uint8_t blk[64];
+		uint32_t w[64];
+		struct trl_hmac_pads p;
+		struct trl_key *k;
+
+		for (i = 0; i < klen; i++)
+			key[i] = (uint8_t)(i * 37 + klen);
+		k = trl_key_create(key, klen);
+		CU_ASSERT_FATAL(k != NULL);
+		CU_ASSERT_EQUAL_FATAL(trl_hmac_pads_init(&p, key, klen), 0);
+		for (m = 0; m < 16; m++) {
+			for (i = 0; i < sizeof(msg); i++)
+				msg[i] = (uint8_t)(m * 251 + i * 13 + (m & 1 ? 0x80 : 0));
+			CU_ASSERT_EQUAL_FATAL(trl_tag(k, msg, want), 0);
+			memset(got, 0, sizeof(got));
+			trl_hmac32(&p, msg, got, blk, w);
+			CU_ASSERT(memcmp(got, want, sizeof(got)) == 0);
+		}
+		trl_key_free(k);
+	}
+	{
+		struct trl_hmac_pads p;
+		uint8_t key[65] = { 0 };
+
+		CU_ASSERT_EQUAL(trl_hmac_pads_init(&p, key, 0), -1);
+		CU_ASSERT_EQUAL(trl_hmac_pads_init(&p, key, 65), -1);
+	}
+}
+
 int test_trl_register(void);
 
 int
@@ -279,7 +318,8 @@ test_trl_register(void)
 	    CU_add_test(s, "every validation failure", test_validation) == NULL ||
 	    CU_add_test(s, "append refusals leave the packet", test_append_errors) == NULL ||
 	    CU_add_test(s, "tags: keys, bits, forged IDs, other flows", test_auth) == NULL ||
-	    CU_add_test(s, "names and hashed app IDs", test_names) == NULL)
+	    CU_add_test(s, "names and hashed app IDs", test_names) == NULL ||
+	    CU_add_test(s, "BPF HMAC from pad states vs OpenSSL", test_bpf_hmac) == NULL)
 		return -1;
 	return 0;
 }

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Bounded TCP transfer for end-to-end tests.
   tcp_xfer.py recv PORT OUTFILE TIMEOUT   accept one connection, write sha256 and byte count
-  tcp_xfer.py send HOST PORT BYTES TIMEOUT  send BYTES pseudo-random bytes, print their sha256
+                                          to OUTFILE and send the same line back
+  tcp_xfer.py send HOST PORT BYTES TIMEOUT  send BYTES pseudo-random bytes, print their sha256;
+                                          exit 1 unless the receiver's line matches (the
+                                          replies reached this application)
 """
 import hashlib, random, socket, sys, time
 
@@ -22,8 +25,11 @@ def recv(port, out, timeout):
             break
         h.update(b)
         n += len(b)
+    line = "%s %d\n" % (h.hexdigest(), n)
     with open(out, "w") as f:
-        f.write("%s %d\n" % (h.hexdigest(), n))
+        f.write(line)
+    c.sendall(line.encode())
+    c.close()
 
 
 def send(host, port, size, timeout):
@@ -37,10 +43,19 @@ def send(host, port, size, timeout):
         h.update(b)
         left -= len(b)
     s.shutdown(socket.SHUT_WR)
-    s.recv(1)
+    reply = b""
+    while True:
+        b = s.recv(4096)
+        if not b:
+            break
+        reply += b
     s.close()
     dt = time.time() - t0
-    print("%s %d" % (h.hexdigest(), size))
+    mine = "%s %d" % (h.hexdigest(), size)
+    if reply.decode(errors="replace").strip() != mine:
+        print("the receiver's digest differs: %r" % reply, file=sys.stderr)
+        sys.exit(1)
+    print(mine)
     print("sent %d bytes in %.2f s (%.1f Mbit/s)" % (size, dt, size * 8 / dt / 1e6), file=sys.stderr)
 
 

@@ -13,10 +13,10 @@ inst() {
 		PREFIX="$d/usr" SYSCONFDIR="$d/etc" install >"$E2E_DIR/install.log" 2>&1
 }
 inst || bad+=("make install failed: $(tail -3 "$E2E_DIR/install.log")")
-for b in agw gw-core agw-manager agwctl gwcctl; do
+for b in agw gw-core agw-manager agwctl gwcctl agw-trailer; do
 	[ -x "$d/usr/bin/$b" ] || bad+=("no $b")
 done
-for f in agw.conf gw-core.conf sep-gw.conf specs/agw-vlan-gre.xml specs/seed001-fig4.xml; do
+for f in agw.conf gw-core.conf sep-gw.conf trailer.conf specs/agw-vlan-gre.xml specs/seed001-fig4.xml; do
 	[ -f "$d/etc/agw/$f" ] || bad+=("no etc/agw/$f")
 done
 for u in agw agw-gw-core agw-manager; do

@@ -104,6 +104,10 @@ struct mgr_ep {
 	char nexthop_mac[18];           /**< GRE: configured next-hop MAC, or "" for ARP */
 	uint32_t trl_terminal;          /**< TRAILER: terminal ID, 0: any */
 	uint32_t trl_app_lo, trl_app_hi; /**< TRAILER: app IDs taken, inclusive */
+	char trl_key[2 * 64 + 1];       /**< TRAILER: the terminal's key, lower-case hex (16-64
+	                                     bytes), "" for none. A secret: stored, sent to
+	                                     gw-core, never reported */
+	bool trl_key_required;          /**< TRAILER with a key: trailers without a tag refused */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 

@@ -234,9 +234,94 @@ out:
 	return rc;
 }
 
+/* The trailer keys slice 'sl' gives (running link vports), appended to *w (n, cap). */
+static int
+want_keys(const struct mgr_slice *sl, const struct mgr_ep ***w, unsigned int *n, unsigned int *cap)
+{
+	unsigned int i, j;
+
+	for (i = 0; sl != NULL && i < sl->n_slivers; i++) {
+		const struct mgr_sliver *s = &sl->slivers[i];
+
+		if (s->kind != MGR_LINK || s->state != MGR_EXECUTED)
+			continue;
+		for (j = 0; j < s->n_vports; j++) {
+			const struct mgr_ep *ep = &s->vports[j].ep;
+
+			if (ep->type != MGR_EP_TRAILER || ep->trl_key[0] == '\0')
+				continue;
+			if (*n == *cap) {
+				const struct mgr_ep **nw = realloc(*w, (*cap + 64) * sizeof(*nw));
+
+				if (nw == NULL)
+					return -1;
+				*w = nw;
+				*cap += 64;
+			}
+			(*w)[(*n)++] = ep;
+		}
+	}
+	return 0;
+}
+
 int
-mgr_gwc_apply(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
-	      const struct mgr_slice *want, struct mgr_err *e)
+mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
+	     const struct mgr_slice *want, struct mgr_err *e)
+{
+	const struct mgr_ep **w = NULL;
+	unsigned int n = 0, cap = 0, i;
+	struct json_object *res = NULL, *arr;
+	int rc = -1;
+	size_t k;
+
+	for (i = 0; i < reg->n; i++)
+		if ((id == NULL || strcmp(reg->slices[i]->id, id) != 0) &&
+		    want_keys(reg->slices[i], &w, &n, &cap) != 0)
+			goto oom;
+	if (id != NULL && want_keys(want, &w, &n, &cap) != 0)
+		goto oom;
+	if (call(g, "trailer.key.list", NULL, &res, e) != 0)
+		goto out;
+	/* ours, no longer given by any slice */
+	if (json_object_object_get_ex(res, "terminals", &arr))
+		for (k = 0; k < json_object_array_length(arr); k++) {
+			struct json_object *o = json_object_array_get_idx(arr, k), *a;
+			int64_t t = jint(o, "terminal", -1, NULL);
+
+			if (strcmp(jstr(o, "owner"), g->client) != 0)
+				continue;
+			for (i = 0; i < n && w[i]->trl_terminal != t; i++)
+				;
+			if (i < n)
+				continue;
+			a = json_object_new_object();
+			json_object_object_add(a, "terminal", json_object_new_int64(t));
+			if (call(g, "trailer.key.del", a, NULL, e) != 0)
+				goto out;
+		}
+	for (i = 0; i < n; i++) {
+		struct json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "terminal", json_object_new_int64(w[i]->trl_terminal));
+		json_object_object_add(a, "key", json_object_new_string(w[i]->trl_key));
+		json_object_object_add(a, "required",
+				       json_object_new_string(w[i]->trl_key_required ? "yes" : "no"));
+		if (call(g, "trailer.key.set", a, NULL, e) != 0)
+			goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	mgr_fail(e, MGR_SERVERERROR, "out of memory");
+out:
+	json_object_put(res);
+	free(w);
+	return rc;
+}
+
+int
+mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
+	      const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e)
 {
 	static struct want_ep a[MAX_WANT], b[MAX_WANT];
 	unsigned int na = want_eps(old, a), nb = want_eps(want, b), i;
@@ -250,10 +335,12 @@ mgr_gwc_apply(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
 		if (i == na)
 			return 0;
 	}
-	if (sync_slice(g, id, want, e) == 0)
+	if (sync_slice(g, id, want, e) == 0 && mgr_gwc_keys(g, reg, id, want, e) == 0)
 		return 0;
-	if (mgr_gwc_up(g))
-		sync_slice(g, id, old, NULL);   /* roll back; the fault is the first failure */
+	if (mgr_gwc_up(g)) {   /* roll back; the fault is the first failure */
+		sync_slice(g, id, old, NULL);
+		mgr_gwc_keys(g, reg, id, old, NULL);
+	}
 	return -1;
 }
 
@@ -307,6 +394,10 @@ reconcile(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 			if (!mgr_gwc_up(g))
 				break;
 		}
+	if (mgr_gwc_up(g) && mgr_gwc_keys(g, reg, NULL, NULL, e) != 0) {
+		fprintf(stderr, "manager: reconcile trailer keys: %s\n", e != NULL ? e->msg : "failed");
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -50,13 +50,27 @@ mgr_gwc_up(const struct mgr_gwc *g)
 int mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e);
 
 /**
- * Move slice 'id' in gw-core from 'old' to 'want' (either may be NULL: absent). On
- * failure gw-core is put back to 'old' (best effort) and 'e' says what failed:
- * UNAVAILABLE (gw-core down), ALREADYEXISTS (name, VID or key held by another gw-core
- * client), BADARGS (gw-core refused a value), SERVERERROR.
+ * Move slice 'id' in gw-core from 'old' to 'want' (either may be NULL: absent), and
+ * the terminals' trailer keys with it (mgr_gwc_keys, 'reg' being the slices before the
+ * change). On failure gw-core is put back to 'old' (best effort) and 'e' says what
+ * failed: UNAVAILABLE (gw-core down), ALREADYEXISTS (name, VID, GRE key or a terminal's
+ * trailer key held by another gw-core client), BADARGS (gw-core refused a value),
+ * SERVERERROR.
  */
-int mgr_gwc_apply(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
-		  const struct mgr_slice *want, struct mgr_err *e);
+int mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
+		  const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e);
+
+/**
+ * Make the trailer keys this manager owns in gw-core (trailer.key.*) those the running
+ * trailer link vports give (terminal_key, docs/slice-spec.md): the slices of 'reg', with
+ * slice 'id' taken as 'want' instead ('id' NULL: 'reg' as it is). Every wanted key is set
+ * (a set is atomic for the workers, so setting an unchanged key is harmless); keys of
+ * ours that no slice gives are deleted. Keys are never logged.
+ * @return 0; -1 with 'e': UNAVAILABLE, ALREADYEXISTS (another client, e.g. gw-core's
+ *   config or gwcctl, holds that terminal's key), BADARGS, SERVERERROR.
+ */
+int mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
+		 const struct mgr_slice *want, struct mgr_err *e);
 
 /**
  * Counters of slice 'id' from gw-core's "stats" (the slice object: rx/tx per endpoint,

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "mgr.h"
+#include "trailer/trl_auth.h"
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -536,7 +537,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	     const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
 {
 	static const char *const keys[] = { "type", "port", "vid", "key", "remote", "nexthop_mac",
-					    "app", "terminal", NULL };
+					    "app", "terminal", "terminal_key", "auth", NULL };
 	struct mgr_ep *ep = &vp->ep;
 	const struct mgr_sliver *node;
 	const char *type, *port;
@@ -624,7 +625,46 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	return 0;
 }
 
-/* A trailer vport's 'app' (ID or LO-HI) and 'terminal' (ID; absent: any). */
+/* A trailer vport's 'terminal_key' (hex) and 'auth' (required | optional). */
+static int
+plan_trailer_key(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
+{
+	const char *key = mgr_kv_get(&vp->params, "terminal_key"), *auth = mgr_kv_get(&vp->params, "auth");
+	struct mgr_ep *ep = &vp->ep;
+	size_t i, n = key != NULL ? strlen(key) : 0;
+
+	ep->trl_key[0] = '\0';
+	ep->trl_key_required = false;
+	if (key == NULL) {
+		if (auth != NULL)
+			return mgr_fail(e, MGR_BADARGS,
+					"linkSliver '%s' vport '%s': auth without terminal_key",
+					link->name, vp->name);
+		return 0;
+	}
+	if (ep->trl_terminal == 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': terminal_key needs param 'terminal': a "
+				"key belongs to one terminal", link->name, vp->name);
+	for (i = 0; i < n && isxdigit((unsigned char)key[i]); i++)
+		;
+	if (i != n || n % 2 != 0 || n < 2 * TRL_KEY_MIN || n > 2 * TRL_KEY_MAX)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': terminal_key is not %d to %d bytes as "
+				"hex digits", link->name, vp->name, TRL_KEY_MIN, TRL_KEY_MAX);
+	for (i = 0; i < n; i++)
+		ep->trl_key[i] = (char)tolower((unsigned char)key[i]);
+	ep->trl_key[n] = '\0';
+	if (auth == NULL || strcmp(auth, "required") == 0)
+		ep->trl_key_required = true;
+	else if (strcmp(auth, "optional") != 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': auth '%.20s' is not required or "
+				"optional", link->name, vp->name, auth);
+	return 0;
+}
+
+/* A trailer vport's 'app' (ID or LO-HI), 'terminal' (ID; absent: any) and key. */
 static int
 plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
 {
@@ -634,9 +674,11 @@ plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err
 	char lo[16];
 
 	if (ep->type != MGR_EP_TRAILER) {
-		if (app != NULL || term != NULL)
+		if (app != NULL || term != NULL || mgr_kv_get(&vp->params, "terminal_key") != NULL ||
+		    mgr_kv_get(&vp->params, "auth") != NULL)
 			return mgr_fail(e, MGR_BADARGS,
-					"linkSliver '%s' vport '%s': app/terminal on a %s endpoint",
+					"linkSliver '%s' vport '%s': app/terminal/terminal_key/auth "
+					"on a %s endpoint",
 					link->name, vp->name, mgr_ep_type_name(ep->type));
 		return 0;
 	}
@@ -658,7 +700,7 @@ plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': terminal '%.20s' is not an ID from 1 "
 				"to 4294967295", link->name, vp->name, term);
-	return 0;
+	return plan_trailer_key(link, vp, e);
 }
 
 /* Explicit VID / GRE values of a new endpoint (allocation comes later). */
@@ -857,6 +899,17 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 						"'%s'", link->name, vp->name, ep->trl_app_lo,
 						ep->trl_app_hi, ep->trl_terminal,
 						ep->trl_terminal ? "" : " (any)", ep->port,
+						u->trl[i].slice, u->trl[i].link, u->trl[i].vport);
+			/* gw-core holds one key per terminal: every vport that gives one agrees */
+			if (o->trl_terminal == ep->trl_terminal && o->trl_key[0] != '\0' &&
+			    ep->trl_key[0] != '\0' &&
+			    (strcmp(o->trl_key, ep->trl_key) != 0 ||
+			     o->trl_key_required != ep->trl_key_required))
+				return mgr_fail(e, MGR_ALREADYEXISTS,
+						"linkSliver '%s' vport '%s': terminal %u already has "
+						"another key or auth setting (slice '%s' link '%s' "
+						"vport '%s'); a terminal has one key",
+						link->name, vp->name, ep->trl_terminal,
 						u->trl[i].slice, u->trl[i].link, u->trl[i].vport);
 		}
 		return holder_add(&u->trl, &u->n_trl, slice, link, vp, e);

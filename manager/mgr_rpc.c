@@ -315,7 +315,7 @@ mutate(xmlrpc_env *env, struct mgr *m, enum op op, xmlrpc_value *params)
 	if (rc != 0)
 		goto unlock;
 	old = mgr_reg_find(&m->reg, id);
-	if (mgr_gwc_apply(&m->gwc, id, old, want, &e) != 0) {
+	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, &e) != 0) {
 		/* Taking things away with gw-core down is fine: a reconnect reconciles. */
 		bool shrink = op == OP_STOP || op == OP_DELETE || op == OP_DELETE_SLICE;
 
@@ -324,7 +324,7 @@ mutate(xmlrpc_env *env, struct mgr *m, enum op op, xmlrpc_value *params)
 	}
 	rc = want != NULL ? mgr_store_put(m->st, want, &e) : mgr_store_del(m->st, id, &e);
 	if (rc != 0) {
-		mgr_gwc_apply(&m->gwc, id, want, old, NULL);
+		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
 		goto unlock;
 	}
 	if (want != NULL) {

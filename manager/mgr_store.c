@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The manager's desired state in SQLite: see mgr_store.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -53,6 +55,10 @@ mgr_store_open(const char *path, struct mgr_err *e)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
+	/* It holds terminal keys: the owner only (SQLite gives -wal and -shm the same mode). */
+	if (path[0] != ':' && path[0] != '\0' && chmod(path, 0600) != 0)
+		fprintf(stderr, "manager: state database %s: chmod 0600: %s\n", path,
+			strerror(errno));
 	if (sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) {
 		mgr_fail(e, MGR_DBERROR, "state database %s: schema: %s", path,
 			 err != NULL ? err : "?");
@@ -137,6 +143,9 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 		add_int(v, "terminal", ep->trl_terminal);
 		add_int(v, "app_lo", ep->trl_app_lo);
 		add_int(v, "app_hi", ep->trl_app_hi);
+		if (ep->trl_key[0] != '\0')   /* reported as set, never shown */
+			add_str(v, "terminal_key", ep->trl_key_required ? "set (tag required)"
+									 : "set (tag optional)");
 	}
 }
 
@@ -167,6 +176,12 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 		json_object_object_add(v, "params", kvs_to_json(&vp->params));
 		if (s->kind == MGR_LINK)
 			mgr_ep_to_json(v, &vp->ep);
+		if (s->kind == MGR_LINK && vp->ep.trl_key[0] != '\0') {
+			/* the store keeps the secret itself (the database file is 0600) */
+			add_str(v, "trl_key", vp->ep.trl_key);
+			json_object_object_add(v, "trl_key_required",
+					       json_object_new_boolean(vp->ep.trl_key_required));
+		}
 		json_object_array_add(vps, v);
 	}
 	json_object_object_add(o, "vports", vps);
@@ -239,6 +254,13 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		ep->trl_terminal = (uint32_t)jint(v, "terminal", 0, &have);
 		ep->trl_app_lo = (uint32_t)jint(v, "app_lo", 0, &have);
 		ep->trl_app_hi = (uint32_t)jint(v, "app_hi", 0, &have);
+		snprintf(ep->trl_key, sizeof(ep->trl_key), "%s", jstr(v, "trl_key"));
+		{
+			struct json_object *r;
+
+			ep->trl_key_required = json_object_object_get_ex(v, "trl_key_required", &r) &&
+					       json_object_get_boolean(r);
+		}
 	}
 	return 0;
 }

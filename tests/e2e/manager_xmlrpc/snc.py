@@ -134,25 +134,50 @@ def drops(n):
     return "DROPS OK bad_src_mac %d" % n
 
 
+TRL_KEY = "5a" * 32
+
+
+def gwc_keys():
+    import json
+    out = subprocess.run([GWCCTL, "-s", SOCK, "trailer.key.list"], capture_output=True,
+                         text=True, check=True).stdout
+    return {t["terminal"]: (t["owner"], t["required"]) for t in json.loads(out)["terminals"]}
+
+
 def trailer():
+    """A trailer terminal vport with the terminal's key: programmed (endpoint and key),
+    the key never in Status or Statistics, both gone with the slice."""
     p = proxy()
     spec = SPEC.replace('<param key="type" value="vlan"/>', '<param key="type" value="trailer"/>') \
                .replace('<param key="vid" value="10"/>',
-                        '<param key="app" value="42-43"/><param key="terminal" value="7"/>') \
+                        '<param key="app" value="42-43"/><param key="terminal" value="7"/>'
+                        '<param key="terminal_key" value="%s"/>' % TRL_KEY) \
                .replace('value="7001"', 'value="7777"')
     p.CreateSlice("tr", spec)
+    keys_created = gwc_keys()
     p.Run("tr")
     eps = {e["name"]: e for e in gwc_slices()["tr"]["endpoints"]}
+    keys_run = gwc_keys()
     t = eps.get("VL1.term", {})
     got = (t.get("type"), t.get("port"), t.get("terminal"), t.get("app_lo"), t.get("app_hi"))
     st = p.Status("tr")
+    leak = TRL_KEY in repr(st) or TRL_KEY in repr(p.Statistics("tr")) or \
+        TRL_KEY in repr(p.Status("all"))
     vp = [v for s in st["slivers"] if s["name"] == "VL1" for v in s["vports"]
           if v["name"] == "term"][0]
     p.DeleteSlice("tr")
     gone = "tr" not in gwc_slices()
+    keys_gone = gwc_keys()
+    bad = []
     if got != ("trailer", "access", 7, 42, 43) or vp.get("app_lo") != 42 or not gone:
-        return "TRAILER BAD: gw-core %s, Status %s, removed %s" % (got, vp, gone)
-    return "TRAILER OK %s" % (got,)
+        bad.append("gw-core %s, Status %s, removed %s" % (got, vp, gone))
+    if 7 in keys_created or keys_run.get(7) != ("manager", True) or 7 in keys_gone:
+        bad.append("keys: created %s, running %s, deleted %s" % (keys_created, keys_run, keys_gone))
+    if leak or vp.get("terminal_key") != "set (tag required)":
+        bad.append("the key is shown (%s) or not reported as set (%s)" % (leak, vp))
+    if bad:
+        return "TRAILER BAD: " + "; ".join(bad)
+    return "TRAILER OK %s key %s" % (got, keys_run.get(7))
 
 
 def faults():

@@ -11,10 +11,13 @@
 
 #include <CUnit/CUnit.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mgr.h"
 #include "mgr_store.h"
+
+#define KEY16 "000102030405060708090a0b0c0d0e0f"
 
 #ifndef AGW_SRCDIR
 #define AGW_SRCDIR "."
@@ -277,7 +280,22 @@ test_malformed(void)
 		{ "trailer terminal 0", NULL, P("type", "trailer") P("app", "5") P("terminal", "0"),
 		  P("key", "1"), RES_OK, MGR_BADARGS, "terminal '0'" },
 		{ "app on a vlan vport", NULL, P("vid", "11") P("app", "5"), P("key", "1"), RES_OK,
-		  MGR_BADARGS, "app/terminal on a vlan endpoint" },
+		  MGR_BADARGS, "app/terminal/terminal_key/auth on a vlan endpoint" },
+		{ "terminal_key without terminal", NULL, P("type", "trailer") P("app", "5")
+		  P("terminal_key", KEY16), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "terminal_key needs param 'terminal'" },
+		{ "terminal_key too short", NULL, P("type", "trailer") P("app", "5")
+		  P("terminal", "3") P("terminal_key", "00112233"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "terminal_key is not 16 to 64 bytes" },
+		{ "terminal_key not hex", NULL, P("type", "trailer") P("app", "5")
+		  P("terminal", "3") P("terminal_key", "zz0102030405060708090a0b0c0d0e0f"),
+		  P("key", "1"), RES_OK, MGR_BADARGS, "terminal_key is not 16 to 64 bytes" },
+		{ "auth without key", NULL, P("type", "trailer") P("app", "5") P("terminal", "3")
+		  P("auth", "required"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "auth without terminal_key" },
+		{ "auth neither required nor optional", NULL, P("type", "trailer") P("app", "5")
+		  P("terminal", "3") P("terminal_key", KEY16) P("auth", "maybe"), P("key", "1"),
+		  RES_OK, MGR_BADARGS, "auth 'maybe' is not required or optional" },
 		{ "trailer apps twice in the spec", NULL, P("type", "trailer") P("app", "5-9"),
 		  P("type", "trailer") P("port", "access") P("app", "9"), RES_OK, MGR_ALREADYEXISTS,
 		  "apps 9-9 of terminal 0 (any) on port 'access' overlap slice 'new'" },
@@ -504,8 +522,8 @@ test_store_roundtrip(void)
 		fprintf(stderr, "\n  s2: %s\n", e.msg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mgr_reg_find(&reg, "s2"));
 	CU_ASSERT_EQUAL_FATAL(create(&reg, "s4", agw_spec(P("type", "trailer") P("app", "100-199")
-							   P("terminal", "7"), P("key", "2"),
-							   RES_OK), &e), 0);
+							   P("terminal", "7") P("terminal_key", KEY16),
+							   P("key", "2"), RES_OK), &e), 0);
 	for (i = 0; i < reg.n; i++)
 		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
 	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
@@ -538,6 +556,13 @@ test_store_roundtrip(void)
 	}
 	CU_ASSERT_EQUAL(ep_of(&back, "s2", "VL1", "term")->vid, 42);
 	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->type, MGR_EP_TRAILER);
+	CU_ASSERT_STRING_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_key, KEY16);
+	CU_ASSERT_TRUE(ep_of(&back, "s4", "VL1", "term")->trl_key_required);
+	{
+		struct stat sb;
+
+		CU_ASSERT(stat(db, &sb) == 0 && (sb.st_mode & 077) == 0);   /* it holds keys */
+	}
 	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_terminal, 7);
 	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_app_lo, 100);
 	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_app_hi, 199);
@@ -566,7 +591,8 @@ test_store_roundtrip(void)
 	unlink(db);
 }
 
-/* Trailer vports: what a spec names, and which (terminal, apps) may coexist on a port. */
+/* Trailer vports: what a spec names, and which (terminal, apps) may coexist on a port;
+ * terminal keys: one per terminal, kept by the store, never in the status JSON. */
 static void
 test_trailer_vports(void)
 {
@@ -597,6 +623,40 @@ test_trailer_vports(void)
 						    P("terminal", "8"), P("key", "4"), RES_OK), &e), 0);
 	CU_ASSERT_EQUAL(ep_of(&reg, "t3", "VL1", "term")->trl_terminal, 0);
 	CU_ASSERT_EQUAL(reg.n, 3);
+
+	/* terminal 9 with a key (upper-case hex is stored lower-case), optional tag */
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "k1", agw_spec(P("type", "trailer") P("app", "300")
+							   P("terminal", "9")
+							   P("terminal_key", "000102030405060708090A0B0C0D0E0F")
+							   P("auth", "optional"), P("key", "5"), RES_OK),
+				     &e), 0);
+	ep = ep_of(&reg, "k1", "VL1", "term");
+	CU_ASSERT_STRING_EQUAL(ep->trl_key, KEY16);
+	CU_ASSERT_FALSE(ep->trl_key_required);
+	{
+		struct json_object *j = json_object_new_object();
+		const char *txt;
+
+		mgr_ep_to_json(j, ep);
+		txt = json_object_to_json_string(j);
+		CU_ASSERT_PTR_NULL(strstr(txt, "0102030405"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(txt, "set (tag optional)"));
+		json_object_put(j);
+	}
+	/* another slice giving terminal 9 another key, or the same key required: refused */
+	CU_ASSERT_EQUAL(create(&reg, "k2", agw_spec(P("type", "trailer") P("app", "301")
+						    P("terminal", "9")
+						    P("terminal_key", "ff0102030405060708090a0b0c0d0e0f"),
+						    P("key", "6"), RES_OK), &e), MGR_ALREADYEXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "terminal 9 already has another key"));
+	CU_ASSERT_EQUAL(create(&reg, "k2", agw_spec(P("type", "trailer") P("app", "301")
+						    P("terminal", "9") P("terminal_key", KEY16),
+						    P("key", "6"), RES_OK), &e), MGR_ALREADYEXISTS);
+	/* the same key and setting: accepted (one key, two slices) */
+	CU_ASSERT_EQUAL(create(&reg, "k2", agw_spec(P("type", "trailer") P("app", "301")
+						    P("terminal", "9") P("terminal_key", KEY16)
+						    P("auth", "optional"), P("key", "6"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(reg.n, 5);
 	mgr_reg_clear(&reg);
 }
 

@@ -173,6 +173,9 @@ struct gwc_ep_conf {
 	uint32_t trl_terminal;     /**< TRAILER: terminal ID matched; 0: any terminal */
 	uint32_t trl_app_lo;       /**< TRAILER: lowest app ID matched (>= 1) */
 	uint32_t trl_app_hi;       /**< TRAILER: highest app ID matched (>= trl_app_lo) */
+	bool trl_reappend;         /**< TRAILER: frames leaving to the terminal get a trailer
+	                                (trl_terminal, trl_app_lo), 16 bytes, no tag; needs one
+	                                terminal and one app */
 };
 
 /**

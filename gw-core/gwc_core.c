@@ -462,6 +462,12 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 				 c->name, c->trl_app_lo, c->trl_app_hi);
 			return -EINVAL;
 		}
+		if (c->trl_reappend && (c->trl_terminal == 0 || c->trl_app_lo != c->trl_app_hi)) {
+			gwc_errf(e, "endpoint '%s': reappend needs one terminal and one app (the "
+				    "trailer written toward the terminal); got terminal %u, apps "
+				    "%u-%u", c->name, c->trl_terminal, c->trl_app_lo, c->trl_app_hi);
+			return -EINVAL;
+		}
 		break;
 	default:
 		gwc_errf(e, "endpoint '%s': unknown type", c->name);

@@ -82,6 +82,28 @@ bad:
 }
 
 /* A trailer endpoint's "app": N or "N" or "LO-HI" (IDs 1..2^32-1). */
+/* Optional boolean 'key': JSON true/false or "yes"/"no"; '*out' keeps its value when absent. */
+static int
+arg_bool(struct json_object *args, const char *key, bool *out, struct gwc_err *e)
+{
+	struct json_object *o;
+	const char *v;
+
+	if (!json_object_object_get_ex(args, key, &o))
+		return 0;
+	if (json_object_is_type(o, json_type_boolean)) {
+		*out = json_object_get_boolean(o);
+		return 0;
+	}
+	v = json_object_get_string(o);
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+		gwc_errf(e, "argument '%s': true/false or yes/no", key);
+		return -EINVAL;
+	}
+	*out = strcmp(v, "yes") == 0;
+	return 0;
+}
+
 static int
 app_range(struct json_object *args, const char *name, struct gwc_ep_conf *c, struct gwc_err *e)
 {
@@ -178,7 +200,8 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 	} else if (strcmp(type, "trailer") == 0) {
 		c->type = GWC_EP_TRAILER;
 		if ((rc = app_range(args, name, c, e)) != 0 ||
-		    (rc = arg_uint(args, "terminal", UINT32_MAX, &v, &have, e)) != 0)
+		    (rc = arg_uint(args, "terminal", UINT32_MAX, &v, &have, e)) != 0 ||
+		    (rc = arg_bool(args, "reappend", &c->trl_reappend, e)) != 0)
 			return rc;
 		c->trl_terminal = have ? (uint32_t)v : 0;
 	} else {
@@ -280,6 +303,7 @@ ep_json(const struct gwc *g, int id, bool counters)
 	if (ep->conf.type == GWC_EP_TRAILER) {
 		add_u64(o, "terminal", ep->conf.trl_terminal);
 		add_u64(o, "app_lo", ep->conf.trl_app_lo);
+		json_object_object_add(o, "reappend", json_object_new_boolean(ep->conf.trl_reappend));
 		add_u64(o, "app_hi", ep->conf.trl_app_hi);
 	}
 	if (ep->conf.type == GWC_EP_GRE) {
@@ -502,7 +526,8 @@ static int
 op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
 	 struct gwc_err *e)
 {
-	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0, flows_learned = 0, flow_hits = 0;
+	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0, flows_learned = 0, flow_hits = 0,
+		 reappended = 0;
 	struct json_object *x;
 	unsigned int w;
 	int rc;
@@ -518,10 +543,12 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 		injected += g->lc[w]->injected;
 		flows_learned += g->lc[w]->flows_learned;
 		flow_hits += g->lc[w]->flow_hits;
+		reappended += g->lc[w]->trl_reappended;
 	}
 	x = json_object_new_object();
 	add_u64(x, "flows_learned", flows_learned);
 	add_u64(x, "flow_hits", flow_hits);
+	add_u64(x, "reappended", reappended);
 	json_object_object_add(*res, "trailer", x);
 	x = json_object_new_object();
 	add_u64(x, "punted", punted);
@@ -654,7 +681,6 @@ op_trl_key_set(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	       struct json_object **res, struct gwc_err *e)
 {
 	uint8_t key[TRL_KEY_MAX];
-	struct json_object *req;
 	bool have, required = true;
 	const char *hex;
 	uint64_t term;
@@ -674,18 +700,8 @@ op_trl_key_set(struct gwc *g, struct gwc_client *c, struct json_object *args,
 			 TRL_KEY_MAX);
 		return -EINVAL;
 	}
-	if (json_object_object_get_ex(args, "required", &req)) {
-		const char *v = json_object_get_string(req);
-
-		if (json_object_is_type(req, json_type_boolean))
-			required = json_object_get_boolean(req);
-		else if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)
-			required = strcmp(v, "yes") == 0;
-		else {
-			gwc_errf(e, "argument 'required': true/false or yes/no");
-			return -EINVAL;
-		}
-	}
+	if ((rc = arg_bool(args, "required", &required, e)) != 0)
+		return rc;
 	rc = gwc_trl_key_set(g, c->owner, (uint32_t)term, key, (size_t)n, required, e);
 	memset(key, 0, sizeof(key));
 	if (rc == 0)

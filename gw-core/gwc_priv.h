@@ -79,6 +79,7 @@ struct gwc_ep {
 	uint16_t slice;           /* slice index */
 	uint8_t type;             /* enum gwc_ep_type */
 	uint8_t nh_ok;            /* GRE: next-hop MAC known, 'hdr' complete */
+	uint8_t reappend;         /* TRAILER: conf.trl_reappend */
 	uint16_t port;            /* port index */
 	rte_be16_t vid_be;        /* VLAN: VID, network order */
 	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
@@ -158,6 +159,7 @@ struct __rte_cache_aligned gwc_lcore {
 	uint64_t injected;
 	uint64_t flows_learned;                  /* trailer flows (re)written */
 	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
+	uint64_t trl_reappended;                 /* frames to a terminal given a trailer */
 	struct gwc_slice_stats slice[GWC_MAX_SLICES];
 	struct gwc_ep_stats ep[GWC_MAX_EPS];
 	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables

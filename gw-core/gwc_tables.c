@@ -163,6 +163,7 @@ tables_build(struct gwc *g)
 			};
 			unsigned int at = pt->n_trl;
 
+			ep->reappend = ep->conf.trl_reappend;
 			/* terminal-specific rules before any-terminal ones: the first match wins */
 			if (r.terminal != 0)
 				while (at > 0 && pt->trl[at - 1].terminal == 0) {

@@ -124,6 +124,51 @@ gre_encap(struct rte_mbuf *m, const struct gwc_ep *ep)
 }
 
 /*
+ * A frame leaving through a trailer endpoint with 'reappend' (toward terminals that
+ * want the trailer back, docs/trailer.md): an untagged IPv4 frame gets the trailer
+ * (terminal, app) of the endpoint, 16 bytes, lengths and checksums fixed; Ethernet
+ * padding goes first. Other frames (ARP, fragments, IPv4 the codec refuses) leave as
+ * they are. A shared or chained mbuf (a flood copy) is copied first, since its bytes
+ * are not only ours. @return 'm', or its replacement; NULL when out of mbufs ('m' freed).
+ */
+static struct rte_mbuf *
+trl_reappend(struct gwc_lcore *lc, const struct gwc_ep *ep, struct rte_mbuf *m)
+{
+	const uint32_t l2 = sizeof(struct rte_ether_hdr);
+	struct trl_info ti = { .terminal_id = ep->conf.trl_terminal, .app_id = ep->conf.trl_app_lo };
+	uint8_t *ip;
+	uint32_t tot;
+
+	if (m->pkt_len < l2 + 20 ||
+	    *rte_pktmbuf_mtod_offset(m, rte_be16_t *, 12) != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return m;
+	if (m->nb_segs > 1 || RTE_MBUF_CLONED(m) || rte_mbuf_refcnt_read(m) > 1) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
+
+		rte_pktmbuf_free(m);
+		if (c == NULL || c->nb_segs > 1) {
+			rte_pktmbuf_free(c);
+			return NULL;
+		}
+		m = c;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, l2);
+	if (trl_flow_of(ip, m->pkt_len - l2, &ti) != TRL_OK)
+		return m;
+	tot = (uint32_t)ip[2] << 8 | ip[3];
+	if (m->pkt_len > l2 + tot)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l2 - tot));
+	if (rte_pktmbuf_append(m, TRL_LEN) == NULL)
+		return m;
+	if (trl_append(ip, tot + TRL_LEN, &ti) != TRL_OK) {
+		rte_pktmbuf_trim(m, TRL_LEN);
+		return m;
+	}
+	lc->trl_reappended++;
+	return m;
+}
+
+/*
  * Encapsulate 'm' for 'ep' and queue it on its port. 'tagged': the frame still
  * carries the ingress 802.1Q tag at offset 12. Takes ownership of 'm'.
  */
@@ -153,6 +198,14 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 	default:
 		if (tagged)
 			vlan_pop(m);
+		if (ep->reappend) {
+			m = trl_reappend(lc, ep, m);
+			if (unlikely(m == NULL)) {
+				lc->drops[GWC_DROP_NO_MBUF]++;
+				lc->ep[ep->id].drops[GWC_DROP_NO_MBUF]++;
+				return;
+			}
+		}
 		break;
 	}
 	if (unlikely(m->pkt_len - l2 > pt->mtu))

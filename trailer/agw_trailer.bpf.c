@@ -285,4 +285,94 @@ int atr_egress(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* Take 'n' trailer bytes 'trl' (their partial sum 'wsum') off the end of the IPv4 packet
+ * at ETH_HLEN: the reverse of the fix-ups in atr_egress. */
+static __always_inline int
+strip(struct __sk_buff *skb, const struct iphdr *ip, __u32 ihl, __u32 tot, __u32 n, __u32 wsum)
+{
+	__u32 l4len = tot - ihl, csum_off, mangle = 0;
+	__be16 be_old, be_new;
+
+	if (ip->protocol == IPPROTO_UDP) {
+		csum_off = ETH_HLEN + ihl + 6;
+		mangle = BPF_F_MARK_MANGLED_0;
+	} else {
+		csum_off = ETH_HLEN + ihl + 16;
+	}
+	if ((l4len - n) & 1)
+		wsum = (wsum >> 8) | (wsum << 24);
+	be_old = bpf_htons(l4len);
+	be_new = bpf_htons(l4len - n);
+	/* the diff removing the bytes: their sum, complemented */
+	if (bpf_l4_csum_replace(skb, csum_off, 0, ~wsum, mangle) ||
+	    bpf_l4_csum_replace(skb, csum_off, be_old, be_new, BPF_F_PSEUDO_HDR | mangle | 2))
+		return -1;
+	if (ip->protocol == IPPROTO_UDP &&
+	    (bpf_l4_csum_replace(skb, csum_off, be_old, be_new, mangle | 2) ||
+	     bpf_skb_store_bytes(skb, ETH_HLEN + ihl + 4, &be_new, 2, 0)))
+		return -1;
+	be_old = ip->tot_len;
+	be_new = bpf_htons(tot - n);
+	if (bpf_l3_csum_replace(skb, ETH_HLEN + offsetof(struct iphdr, check), be_old, be_new, 2) ||
+	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, tot_len), &be_new, 2, 0))
+		return -1;
+	/* also drops any Ethernet padding after the packet */
+	return bpf_skb_change_tail(skb, ETH_HLEN + tot - n, 0) ? -1 : 0;
+}
+
+/*
+ * Ingress: an IPv4 TCP/UDP packet ending in a valid version-1 trailer that carries this
+ * terminal's ID (an AGW endpoint with reappend wrote it) loses it, so the application
+ * gets its bytes as sent. Anything else passes untouched.
+ */
+SEC("tc")
+int atr_ingress(struct __sk_buff *skb)
+{
+	__u32 zero = 0, ihl, tot, n, wsum;
+	struct atr_scratch *s;
+	struct atr_cfg *cfg;
+	struct iphdr ip;
+	__be16 ulen;
+	__u8 *t;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP) ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN, &ip, sizeof(ip)) != 0 || ip.version != 4 ||
+	    ip.ihl < 5 || (ip.frag_off & bpf_htons(0x3fff)) != 0 ||
+	    (ip.protocol != IPPROTO_TCP && ip.protocol != IPPROTO_UDP))
+		return TC_ACT_OK;
+	cfg = bpf_map_lookup_elem(&atr_cfg, &zero);
+	s = bpf_map_lookup_elem(&atr_scratch, &zero);
+	if (!cfg || !s)
+		return TC_ACT_OK;
+	ihl = ip.ihl * 4;
+	tot = bpf_ntohs(ip.tot_len);
+	if (tot < ihl + 20 + 16 || skb->len < ETH_HLEN + tot ||
+	    bpf_skb_load_bytes(skb, ETH_HLEN + tot - 16, &s->trl[8], 16) != 0)
+		return TC_ACT_OK;
+	t = &s->trl[8];
+	if (t[12] != 0x41 || t[13] != 0x47 || t[14] != 0x57 || t[15] != 0x54 || t[9] != 1 ||
+	    (t[8] & 0xfc) != 0 || t[10] != 0 ||
+	    t[11] != ((t[8] & TRL_F_AUTH) ? 24 : 16) ||
+	    ((__u32)t[4] << 24 | (__u32)t[5] << 16 | (__u32)t[6] << 8 | t[7]) != cfg->terminal_id ||
+	    cfg->terminal_id == 0)
+		return TC_ACT_OK;
+	n = t[11];
+	if (tot < ihl + (ip.protocol == IPPROTO_TCP ? 20 : 8) + n)
+		return TC_ACT_OK;
+	if (ip.protocol == IPPROTO_UDP &&
+	    (bpf_skb_load_bytes(skb, ETH_HLEN + ihl + 4, &ulen, 2) != 0 ||
+	     bpf_ntohs(ulen) != tot - ihl))
+		return TC_ACT_OK;
+	if (n == 24) {
+		if (bpf_skb_load_bytes(skb, ETH_HLEN + tot - 24, &s->trl[0], 8) != 0)
+			return TC_ACT_OK;
+		wsum = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)&s->trl[0], 24, 0);
+	} else {
+		wsum = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)&s->trl[8], 16, 0);
+	}
+	if (strip(skb, &ip, ihl, tot, n, wsum) != 0)
+		return count(ATR_STRIP_ERR);
+	return count(ATR_STRIPPED);
+}
+
 char _license[] SEC("license") = "Dual BSD/GPL";

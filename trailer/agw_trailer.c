@@ -77,6 +77,7 @@ struct app {
 struct conf {
 	char *path;
 	char *ifname;
+	bool strip_ingress;      /* also attach atr_ingress */
 	struct atr_cfg cfg;
 	bool has_key;
 	GPtrArray *apps;         /* struct app * */
@@ -100,6 +101,23 @@ conf_uint(GKeyFile *kf, const char *path, const char *sec, const char *key, uint
 		die("%s: [%s] %s = '%s': expected a number from %llu to %llu", path, sec, key, s,
 		    (unsigned long long)lo, (unsigned long long)hi);
 	return v;
+}
+
+/* A key file yes/no (or true/false), or 'def' when absent. */
+static bool
+conf_bool(GKeyFile *kf, const char *path, const char *sec, const char *key, bool def)
+{
+	g_autofree char *s = g_key_file_get_value(kf, sec, key, NULL);
+
+	if (s == NULL)
+		return def;
+	g_strstrip(s);
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0)
+		return true;
+	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
+		return false;
+	die("%s: [%s] %s = '%s': expected yes or no", path, sec, key, s);
+	return def;
 }
 
 /* "tcp/5001", "udp/53" or "5001" (both protocols) into 'a->ports'. */
@@ -228,6 +246,7 @@ conf_load(struct conf *c, const char *path, bool resolve)
 		die("%s: [trailer] terminal is missing: this terminal's ID, from the operator", path);
 	c->cfg.path_mtu = (uint32_t)conf_uint(kf, path, "trailer", "path_mtu", 1500, 68, 65535);
 	c->cfg.refresh_ns = conf_uint(kf, path, "trailer", "refresh_s", 30, 1, 86400) * 1000000000ull;
+	c->strip_ingress = conf_bool(kf, path, "trailer", "strip_ingress", true);
 	mode = g_key_file_get_value(kf, "trailer", "mode", NULL);
 	if (mode == NULL || strcmp(g_strstrip(mode), "every") == 0)
 		c->cfg.mode = ATR_MODE_EVERY;
@@ -328,12 +347,45 @@ map_put(struct bpf_object *obj, const char *name, const void *k, const void *v)
 		    strerror(errno), ATR_MAX_APPS);
 }
 
+/* Attach 'prog_fd' to the hook, replacing our filter there if any. */
+static void
+tc_attach(const char *ifname, int ifindex, enum bpf_tc_attach_point at, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = TC_HANDLE, .priority = TC_PRIO, .prog_fd = prog_fd,
+		    .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	libbpf_quiet = true;
+	err = bpf_tc_hook_create(&hook);   /* the clsact qdisc; it may exist */
+	libbpf_quiet = false;
+	if (err != 0 && err != -EEXIST)
+		die("%s: cannot add the clsact qdisc: %s", ifname, strerror(-err));
+	err = bpf_tc_attach(&hook, &to);
+	if (err != 0)
+		die("%s: cannot attach to %s: %s", ifname, at == BPF_TC_EGRESS ? "egress" : "ingress",
+		    strerror(-err));
+}
+
+/* Remove our filter from the hook. @return 0, or -ENOENT when there was none. */
+static int
+tc_detach(int ifindex, enum bpf_tc_attach_point at)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, to, .handle = TC_HANDLE, .priority = TC_PRIO);
+	int err;
+
+	libbpf_quiet = true;
+	err = bpf_tc_detach(&hook, &to);
+	libbpf_quiet = false;
+	return err == -EINVAL ? -ENOENT : err;
+}
+
 static int
 cmd_attach(struct conf *c)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "agw_trailer");
 	struct bpf_object *obj;
-	struct bpf_program *prog;
 	int ifindex = ifindex_of(c->ifname), err, mtu, n = c->cfg.auth ? TRL_LEN_AUTH : TRL_LEN;
 	uint32_t zero = 0;
 	unsigned int i, j;
@@ -354,26 +406,18 @@ cmd_attach(struct conf *c)
 		for (j = 0; j < a->ports->len; j++)
 			map_put(obj, "atr_port", &g_array_index(a->ports, struct atr_port_key, j), &a->id);
 	}
-	prog = bpf_object__find_program_by_name(obj, "atr_egress");
-	{
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
-		LIBBPF_OPTS(bpf_tc_opts, to, .handle = TC_HANDLE, .priority = TC_PRIO,
-			    .prog_fd = bpf_program__fd(prog), .flags = BPF_TC_F_REPLACE);
-
-		libbpf_quiet = true;
-		err = bpf_tc_hook_create(&hook);
-		libbpf_quiet = false;
-		if (err != 0 && err != -EEXIST)
-			die("%s: cannot add the clsact qdisc: %s", c->ifname, strerror(-err));
-		err = bpf_tc_attach(&hook, &to);
-		if (err != 0)
-			die("%s: cannot attach to egress: %s", c->ifname, strerror(-err));
-	}
-	printf("agw-trailer: %s: terminal %u, %s, %s, path MTU %u\n", c->ifname,
+	tc_attach(c->ifname, ifindex, BPF_TC_EGRESS,
+		  bpf_program__fd(bpf_object__find_program_by_name(obj, "atr_egress")));
+	if (c->strip_ingress)
+		tc_attach(c->ifname, ifindex, BPF_TC_INGRESS,
+			  bpf_program__fd(bpf_object__find_program_by_name(obj, "atr_ingress")));
+	else
+		tc_detach(ifindex, BPF_TC_INGRESS);
+	printf("agw-trailer: %s: terminal %u, %s, %s, path MTU %u%s\n", c->ifname,
 	       c->cfg.terminal_id,
 	       c->cfg.mode == ATR_MODE_EVERY ? "every packet tagged" : "flow-opening packets tagged",
 	       c->cfg.auth ? "authenticated (24-byte trailer)" : "no tag (16-byte trailer)",
-	       c->cfg.path_mtu);
+	       c->cfg.path_mtu, c->strip_ingress ? ", re-appended trailers stripped on ingress" : "");
 	for (i = 0; i < c->apps->len; i++) {
 		struct app *a = g_ptr_array_index(c->apps, i);
 
@@ -401,21 +445,14 @@ cmd_attach(struct conf *c)
 static int
 cmd_detach(const char *ifname)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex_of(ifname), .attach_point = BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, to, .handle = TC_HANDLE, .priority = TC_PRIO);
-	int err;
+	int ifindex = ifindex_of(ifname);
+	int eg = tc_detach(ifindex, BPF_TC_EGRESS), in = tc_detach(ifindex, BPF_TC_INGRESS);
 
-	libbpf_quiet = true;
-	err = bpf_tc_detach(&hook, &to);
-	libbpf_quiet = false;
-
-	if (err == -ENOENT || err == -EINVAL) {
-		printf("agw-trailer: %s: not attached\n", ifname);
-		return 0;
-	}
-	if (err != 0)
-		die("%s: cannot detach: %s", ifname, strerror(-err));
-	printf("agw-trailer: %s: detached\n", ifname);
+	if (eg != 0 && eg != -ENOENT)
+		die("%s: cannot detach from egress: %s", ifname, strerror(-eg));
+	if (in != 0 && in != -ENOENT)
+		die("%s: cannot detach from ingress: %s", ifname, strerror(-in));
+	printf("agw-trailer: %s: %s\n", ifname, eg == 0 || in == 0 ? "detached" : "not attached");
 	return 0;
 }
 

@@ -5,7 +5,9 @@
  * counters. Seed 003 section 3.1, Figure 3(B): the terminal writes the application's ID
  * and its own terminal ID into bytes appended to its packets (docs/trailer.md).
  *
- * Maps (all created by the program's object, filled by the loader before attach):
+ * Programs: atr_egress (tc egress: append) and atr_ingress (tc ingress: take off the
+ * trailers an AGW re-appended toward this terminal). Maps (all created by the object,
+ * shared by both programs, filled by the loader before attach):
  *   atr_cfg      array[1] of struct atr_cfg: terminal ID, mode, pads of the key.
  *   atr_cgroup   hash: cgroup v2 ID (u64) -> app ID (u32). A packet's socket's cgroup or
  *                any ancestor up to ATR_MAX_CGROUP_DEPTH levels below the root matches.
@@ -63,10 +65,13 @@ enum atr_stat {
 	ATR_GSO,              /**< selected but a GSO packet (several segments): sent as is */
 	ATR_TOO_BIG,          /**< selected but over path_mtu or 65535 with the trailer: sent as is */
 	ATR_ERR,              /**< selected, a helper failed (packet shape, memory): sent as is */
+	ATR_STRIPPED,         /**< ingress: a trailer with this terminal's ID taken off (an AGW
+	                           endpoint with reappend) */
+	ATR_STRIP_ERR,        /**< ingress: such a trailer, but a helper failed: passed as is */
 	ATR_STAT_MAX
 };
 
 #define ATR_STAT_NAMES { "tagged", "tagged_auth", "flow_known", "not_selected", \
-			 "not_tcp_udp", "gso", "too_big", "error" }
+			 "not_tcp_udp", "gso", "too_big", "error", "stripped", "strip_error" }
 
 #endif /* AGW_TRAILER_H */

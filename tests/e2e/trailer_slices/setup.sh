@@ -35,10 +35,11 @@ veth_pair sep s2 srvb vb0
 nsx agw ip link set a1 mtu 1600
 nsx sep ip link set s1 mtu 1600
 
-# The terminals: room for the 24-byte trailer under the path's 1500 bytes.
+# The terminals: room for the 24-byte trailer under the path's 1500 bytes; the MSS the
+# terminal advertises leaves room for the 16 bytes apps-a's endpoint re-appends toward it.
 nsx term ip addr add 10.1.0.1/24 dev t0
 nsx term ip link set t0 mtu 1476
-nsx term ip route add default via 10.1.0.254
+nsx term ip route add default via 10.1.0.254 advmss 1420
 kernel_host term t0
 nsx mal ip addr add 10.3.0.1/24 dev m0
 nsx mal ip link set m0 mtu 1476
@@ -91,7 +92,7 @@ ipv4 = 198.51.100.1/24
 tap = gwc-core
 mtu = 1600
 [slice apps-a]
-endpoint term = trailer port=access app=1001 terminal=7
+endpoint term = trailer port=access app=1001 terminal=7 reappend=yes
 endpoint net = vlan port=vlana vid=100
 [slice apps-b]
 endpoint term = trailer port=access app=1002 terminal=7

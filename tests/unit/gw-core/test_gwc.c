@@ -1090,6 +1090,57 @@ test_trailer_endpoints(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* A trailer endpoint with reappend: frames to the terminal get the endpoint's trailer
+ * (scapy's tagged packet byte for byte, Ethernet padding dropped first). */
+static void
+test_trailer_reappend(void)
+{
+	struct gwc_ep_conf c = { 0 };
+	uint8_t f[256], x[256];
+	struct gwc_err e;
+	size_t n, xn;
+
+	slice("ra");
+	snprintf(c.name, sizeof(c.name), "trl");
+	c.type = GWC_EP_TRAILER;
+	snprintf(c.port, sizeof(c.port), "c");
+	c.trl_app_lo = c.trl_app_hi = 0x2a;
+	c.trl_reappend = true;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "ra", &c, &e), -EINVAL);   /* any terminal */
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "reappend needs one terminal and one app"));
+	c.trl_terminal = 7;
+	c.trl_app_hi = 0x2b;
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "ra", &c, &e), -EINVAL);   /* an app range */
+	c.trl_app_hi = 0x2a;
+	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "ra", &c, &e) >= 0);
+	ep("ra", "v", GWC_EP_VLAN, PA, 20);
+
+	/* The terminal's tagged packet in (its MAC learned on the trailer endpoint) ... */
+	n = eth_ip(f, &mac_s, &mac_t, -1, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged), 0);
+	xn = eth_ip(x, &mac_s, &mac_t, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 0);
+	send1(PC, f, n);
+	expect_one(PA, x, xn);
+	/* ... and a plain packet back, padded to 60 bytes, leaves with the trailer. */
+	n = eth_ip(f, &mac_t, &mac_s, 20, tv_udp_doc_plain, sizeof(tv_udp_doc_plain), 12);
+	xn = eth_ip(x, &mac_t, &mac_s, -1, tv_udp_doc_tagged, sizeof(tv_udp_doc_tagged), 0);
+	send1(PA, f, n);
+	expect_one(PC, x, xn);
+	/* A non-IPv4 frame leaves as it came (untagged). */
+	memcpy(f, &mac_t, 6);
+	memcpy(f + 6, &mac_s, 6);
+	f[12] = 0x81; f[13] = 0x00; f[14] = 0x00; f[15] = 20;
+	f[16] = 0x08; f[17] = 0x06;
+	memset(f + 18, 0x11, 46);
+	memcpy(x, f, 12);
+	memcpy(x + 12, f + 16, 48);
+	send1(PA, f, 64);
+	expect_one(PC, x, 60);
+
+	unslice("ra");
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int test_gwc_register(void);
 
 int
@@ -1112,7 +1163,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
 	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL ||
 	    CU_add_test(s, "trailer endpoints: classify, strip, flows, keys, drops",
-			test_trailer_endpoints) == NULL)
+			test_trailer_endpoints) == NULL ||
+	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
+			test_trailer_reappend) == NULL)
 		return -1;
 	return 0;
 }

@@ -108,6 +108,8 @@ struct mgr_ep {
 	                                     bytes), "" for none. A secret: stored, sent to
 	                                     gw-core, never reported */
 	bool trl_key_required;          /**< TRAILER with a key: trailers without a tag refused */
+	bool trl_reappend;              /**< TRAILER: frames to the terminal get the trailer back
+	                                     (one terminal, one app) */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 

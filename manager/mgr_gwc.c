@@ -134,6 +134,8 @@ ep_args(const char *slice, const struct want_ep *w)
 		json_object_object_add(a, "app", json_object_new_string(app));
 		if (ep->trl_terminal != 0)
 			json_object_object_add(a, "terminal", json_object_new_int64(ep->trl_terminal));
+		if (ep->trl_reappend)
+			json_object_object_add(a, "reappend", json_object_new_boolean(true));
 	}
 	return a;
 }
@@ -155,7 +157,8 @@ ep_matches(struct json_object *o, const struct want_ep *w)
 	if (ep->type == MGR_EP_TRAILER)
 		return jint(o, "terminal", -1, NULL) == ep->trl_terminal &&
 		       jint(o, "app_lo", -1, NULL) == ep->trl_app_lo &&
-		       jint(o, "app_hi", -1, NULL) == ep->trl_app_hi;
+		       jint(o, "app_hi", -1, NULL) == ep->trl_app_hi &&
+		       jbool(o, "reappend") == ep->trl_reappend;
 	return true;
 }
 

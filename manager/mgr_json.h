@@ -43,4 +43,13 @@ jint(struct json_object *o, const char *k, int64_t dflt, bool *have)
 	return h ? json_object_get_int64(v) : dflt;
 }
 
+/** o[k] as a boolean (JSON true/false), false when absent. */
+static inline bool
+jbool(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) && json_object_get_boolean(v);
+}
+
 #endif

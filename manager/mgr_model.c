@@ -537,7 +537,8 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	     const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
 {
 	static const char *const keys[] = { "type", "port", "vid", "key", "remote", "nexthop_mac",
-					    "app", "terminal", "terminal_key", "auth", NULL };
+					    "app", "terminal", "terminal_key", "auth",
+					    "reappend", NULL };
 	struct mgr_ep *ep = &vp->ep;
 	const struct mgr_sliver *node;
 	const char *type, *port;
@@ -670,15 +671,15 @@ plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err
 {
 	const char *app = mgr_kv_get(&vp->params, "app"), *term = mgr_kv_get(&vp->params, "terminal");
 	struct mgr_ep *ep = &vp->ep;
-	const char *dash;
+	const char *dash, *ra;
 	char lo[16];
 
 	if (ep->type != MGR_EP_TRAILER) {
 		if (app != NULL || term != NULL || mgr_kv_get(&vp->params, "terminal_key") != NULL ||
-		    mgr_kv_get(&vp->params, "auth") != NULL)
+		    mgr_kv_get(&vp->params, "auth") != NULL || mgr_kv_get(&vp->params, "reappend") != NULL)
 			return mgr_fail(e, MGR_BADARGS,
-					"linkSliver '%s' vport '%s': app/terminal/terminal_key/auth "
-					"on a %s endpoint",
+					"linkSliver '%s' vport '%s': app/terminal/terminal_key/auth/"
+					"reappend on a %s endpoint",
 					link->name, vp->name, mgr_ep_type_name(ep->type));
 		return 0;
 	}
@@ -700,6 +701,15 @@ plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': terminal '%.20s' is not an ID from 1 "
 				"to 4294967295", link->name, vp->name, term);
+	ra = mgr_kv_get(&vp->params, "reappend");
+	ep->trl_reappend = ra != NULL && strcmp(ra, "yes") == 0;
+	if (ra != NULL && strcmp(ra, "yes") != 0 && strcmp(ra, "no") != 0)
+		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s' vport '%s': reappend '%.20s' is "
+				"not yes or no", link->name, vp->name, ra);
+	if (ep->trl_reappend && (ep->trl_terminal == 0 || ep->trl_app_lo != ep->trl_app_hi))
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': reappend needs one terminal and one "
+				"app (the trailer written toward the terminal)", link->name, vp->name);
 	return plan_trailer_key(link, vp, e);
 }
 

@@ -143,6 +143,8 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 		add_int(v, "terminal", ep->trl_terminal);
 		add_int(v, "app_lo", ep->trl_app_lo);
 		add_int(v, "app_hi", ep->trl_app_hi);
+		if (ep->trl_reappend)
+			json_object_object_add(v, "reappend", json_object_new_boolean(true));
 		if (ep->trl_key[0] != '\0')   /* reported as set, never shown */
 			add_str(v, "terminal_key", ep->trl_key_required ? "set (tag required)"
 									 : "set (tag optional)");
@@ -255,12 +257,8 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		ep->trl_app_lo = (uint32_t)jint(v, "app_lo", 0, &have);
 		ep->trl_app_hi = (uint32_t)jint(v, "app_hi", 0, &have);
 		snprintf(ep->trl_key, sizeof(ep->trl_key), "%s", jstr(v, "trl_key"));
-		{
-			struct json_object *r;
-
-			ep->trl_key_required = json_object_object_get_ex(v, "trl_key_required", &r) &&
-					       json_object_get_boolean(r);
-		}
+		ep->trl_reappend = jbool(v, "reappend");
+		ep->trl_key_required = jbool(v, "trl_key_required");
 	}
 	return 0;
 }

@@ -145,13 +145,14 @@ def gwc_keys():
 
 
 def trailer():
-    """A trailer terminal vport with the terminal's key: programmed (endpoint and key),
+    """A trailer terminal vport with the terminal's key and reappend: programmed (endpoint and key),
     the key never in Status or Statistics, both gone with the slice."""
     p = proxy()
     spec = SPEC.replace('<param key="type" value="vlan"/>', '<param key="type" value="trailer"/>') \
                .replace('<param key="vid" value="10"/>',
-                        '<param key="app" value="42-43"/><param key="terminal" value="7"/>'
-                        '<param key="terminal_key" value="%s"/>' % TRL_KEY) \
+                        '<param key="app" value="42"/><param key="terminal" value="7"/>'
+                        '<param key="terminal_key" value="%s"/>'
+                        '<param key="reappend" value="yes"/>' % TRL_KEY) \
                .replace('value="7001"', 'value="7777"')
     p.CreateSlice("tr", spec)
     keys_created = gwc_keys()
@@ -159,7 +160,8 @@ def trailer():
     eps = {e["name"]: e for e in gwc_slices()["tr"]["endpoints"]}
     keys_run = gwc_keys()
     t = eps.get("VL1.term", {})
-    got = (t.get("type"), t.get("port"), t.get("terminal"), t.get("app_lo"), t.get("app_hi"))
+    got = (t.get("type"), t.get("port"), t.get("terminal"), t.get("app_lo"), t.get("app_hi"),
+           t.get("reappend"))
     st = p.Status("tr")
     leak = TRL_KEY in repr(st) or TRL_KEY in repr(p.Statistics("tr")) or \
         TRL_KEY in repr(p.Status("all"))
@@ -169,7 +171,8 @@ def trailer():
     gone = "tr" not in gwc_slices()
     keys_gone = gwc_keys()
     bad = []
-    if got != ("trailer", "access", 7, 42, 43) or vp.get("app_lo") != 42 or not gone:
+    if got != ("trailer", "access", 7, 42, 42, True) or vp.get("app_lo") != 42 or \
+            vp.get("reappend") is not True or not gone:
         bad.append("gw-core %s, Status %s, removed %s" % (got, vp, gone))
     if 7 in keys_created or keys_run.get(7) != ("manager", True) or 7 in keys_gone:
         bad.append("keys: created %s, running %s, deleted %s" % (keys_created, keys_run, keys_gone))

@@ -280,7 +280,16 @@ test_malformed(void)
 		{ "trailer terminal 0", NULL, P("type", "trailer") P("app", "5") P("terminal", "0"),
 		  P("key", "1"), RES_OK, MGR_BADARGS, "terminal '0'" },
 		{ "app on a vlan vport", NULL, P("vid", "11") P("app", "5"), P("key", "1"), RES_OK,
-		  MGR_BADARGS, "app/terminal/terminal_key/auth on a vlan endpoint" },
+		  MGR_BADARGS, "app/terminal/terminal_key/auth/reappend on a vlan endpoint" },
+		{ "reappend for any terminal", NULL, P("type", "trailer") P("app", "5")
+		  P("reappend", "yes"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "reappend needs one terminal and one app" },
+		{ "reappend for an app range", NULL, P("type", "trailer") P("app", "5-6")
+		  P("terminal", "3") P("reappend", "yes"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "reappend needs one terminal and one app" },
+		{ "reappend neither yes nor no", NULL, P("type", "trailer") P("app", "5")
+		  P("terminal", "3") P("reappend", "sure"), P("key", "1"), RES_OK, MGR_BADARGS,
+		  "reappend 'sure' is not yes or no" },
 		{ "terminal_key without terminal", NULL, P("type", "trailer") P("app", "5")
 		  P("terminal_key", KEY16), P("key", "1"), RES_OK, MGR_BADARGS,
 		  "terminal_key needs param 'terminal'" },
@@ -524,6 +533,9 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL_FATAL(create(&reg, "s4", agw_spec(P("type", "trailer") P("app", "100-199")
 							   P("terminal", "7") P("terminal_key", KEY16),
 							   P("key", "2"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s5", agw_spec(P("type", "trailer") P("app", "200")
+							   P("terminal", "7") P("reappend", "yes"),
+							   P("key", "3"), RES_OK), &e), 0);
 	for (i = 0; i < reg.n; i++)
 		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
 	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
@@ -532,7 +544,7 @@ test_store_roundtrip(void)
 	st = mgr_store_open(db, &e);
 	CU_ASSERT_FATAL(st != NULL);
 	CU_ASSERT_EQUAL_FATAL(mgr_store_load(st, &back, &e), 0);
-	CU_ASSERT_EQUAL_FATAL(back.n, 3);
+	CU_ASSERT_EQUAL_FATAL(back.n, 4);
 	for (i = 0; i < reg.n; i++) {
 		unsigned int k;
 
@@ -558,6 +570,8 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL(ep_of(&back, "s4", "VL1", "term")->type, MGR_EP_TRAILER);
 	CU_ASSERT_STRING_EQUAL(ep_of(&back, "s4", "VL1", "term")->trl_key, KEY16);
 	CU_ASSERT_TRUE(ep_of(&back, "s4", "VL1", "term")->trl_key_required);
+	CU_ASSERT_FALSE(ep_of(&back, "s4", "VL1", "term")->trl_reappend);
+	CU_ASSERT_TRUE(ep_of(&back, "s5", "VL1", "term")->trl_reappend);
 	{
 		struct stat sb;
 
@@ -573,7 +587,7 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL(mgr_store_del(st, "fig4", &e), 0);
 	mgr_reg_clear(&back);
 	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
-	CU_ASSERT_EQUAL(back.n, 2);
+	CU_ASSERT_EQUAL(back.n, 3);
 	CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "fig4"));
 	mgr_store_close(st);
 	/* a path that cannot be opened is a DBERROR naming it */

@@ -14,13 +14,21 @@
 
 #include "gwc_priv.h"
 
+/*
+ * The 6 bytes of 'a' as the low 48 bits of a word (the layout of a 6-byte memcpy into a
+ * zeroed word on little-endian hosts). Two loads combined in registers: a 6-byte memcpy
+ * into a stack word followed by an 8-byte load stalls on store forwarding, and this runs
+ * twice per frame (perf: about a third of the worker's cycles at 64 B).
+ */
 static inline uint64_t
 gwc_mac48(const struct rte_ether_addr *a)
 {
-	uint64_t v = 0;
+	uint32_t lo;
+	uint16_t hi;
 
-	memcpy(&v, a->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return v;
+	memcpy(&lo, a->addr_bytes, 4);
+	memcpy(&hi, a->addr_bytes + 4, 2);
+	return (uint64_t)hi << 32 | lo;
 }
 
 static inline struct gwc_mac_slot *

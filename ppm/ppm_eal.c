@@ -89,7 +89,7 @@ push(char **argv, int *argc, const char *s)
 int
 ppm_eal_init(const struct ppm_eal_conf *c)
 {
-	char *argv[EAL_MAX_ARGS] = { 0 };
+	char *argv[EAL_MAX_ARGS] = { 0 }, *own[EAL_MAX_ARGS];
 	char buf[64];
 	bool any_pci = false;
 	int argc = 0, rc = 0, i;
@@ -146,11 +146,17 @@ ppm_eal_init(const struct ppm_eal_conf *c)
 		goto out;
 	}
 
-	/* EAL permutes argv; it keeps pointers into it, so the strings are not freed on success. */
+	/* EAL permutes argv and writes into it (argv[0] again, where the options ended), and
+	 * keeps pointers into the strings: on success they are kept; on failure they are
+	 * freed from our own copy of the pointers. */
+	memcpy(own, argv, sizeof(own));
 	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "ppm: EAL init failed: %s\n", rte_strerror(rte_errno));
-		rc = -EINVAL;
-		goto out;
+		fprintf(stderr, "ppm: EAL init failed%s%s: its messages above say why (a second "
+			"DPDK process on this host needs its own file_prefix)\n",
+			rte_errno != 0 ? ": " : "", rte_errno != 0 ? rte_strerror(rte_errno) : "");
+		for (i = 0; i < argc; i++)
+			free(own[i]);
+		return -EINVAL;
 	}
 	eal_done = true;
 	PPM_LOG(INFO, "EAL up: %s, lcores %s", eal_huge ? "hugepages" : "no hugepages",

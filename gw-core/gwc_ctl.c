@@ -647,36 +647,6 @@ op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
 }
 
 static int
-hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* 'hex' (2 digits a byte) into 'out' (at most 'max' bytes). @return bytes, or -1. */
-static int
-unhex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = strlen(hex), i;
-
-	if (n % 2 != 0 || n / 2 > max)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (int)(n / 2);
-}
-
-static int
 op_trl_key_set(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	       struct json_object **res, struct gwc_err *e)
 {
@@ -694,7 +664,7 @@ op_trl_key_set(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	}
 	if ((rc = arg_str(args, "key", &hex, e)) != 0)
 		return rc;
-	n = unhex(hex, key, sizeof(key));
+	n = trl_key_from_hex(hex, key);
 	if (n < TRL_KEY_MIN) {
 		gwc_errf(e, "argument 'key': %d to %d bytes as hex digits (2 a byte)", TRL_KEY_MIN,
 			 TRL_KEY_MAX);

@@ -173,15 +173,6 @@ cgroup_id(const char *conf, const char *app, const char *dir)
 	return h.id;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The terminal's key: 'key' (hex) or 'key_file' (a file holding the hex). */
 static void
 conf_key(GKeyFile *kf, struct conf *c)
@@ -189,7 +180,7 @@ conf_key(GKeyFile *kf, struct conf *c)
 	g_autofree char *hex = g_key_file_get_value(kf, "trailer", "key", NULL);
 	g_autofree char *file = g_key_file_get_value(kf, "trailer", "key_file", NULL);
 	uint8_t key[TRL_KEY_MAX];
-	size_t n = 0, i;
+	int n;
 
 	if (hex && file)
 		die("%s: [trailer] has both key and key_file: keep one", c->path);
@@ -203,17 +194,13 @@ conf_key(GKeyFile *kf, struct conf *c)
 	if (hex == NULL)
 		return;
 	g_strstrip(hex);
-	for (i = 0; hex[i] != '\0'; i += 2) {
-		int hi = hexval(hex[i]), lo = hex[i + 1] ? hexval(hex[i + 1]) : -1;
-
-		if (hi < 0 || lo < 0 || n == sizeof(key))
-			die("%s: [trailer] key: expected %d to %d bytes as hex digits (the key "
-			    "the operator set for this terminal in the slice spec)", c->path,
-			    TRL_KEY_MIN, TRL_KEY_MAX);
-		key[n++] = (uint8_t)(hi << 4 | lo);
-	}
+	n = trl_key_from_hex(hex, key);
+	if (n < 0)
+		die("%s: [trailer] key: expected %d to %d bytes as hex digits (the key "
+		    "the operator set for this terminal in the slice spec)", c->path,
+		    TRL_KEY_MIN, TRL_KEY_MAX);
 	if (n < TRL_KEY_MIN)
-		die("%s: [trailer] key: %zu bytes; at least %d are needed", c->path, n, TRL_KEY_MIN);
+		die("%s: [trailer] key: %d bytes; at least %d are needed", c->path, n, TRL_KEY_MIN);
 	if (trl_hmac_pads_init(&c->cfg.pads, key, (unsigned int)n) != 0)
 		die("%s: [trailer] key: not usable", c->path);
 	memset(key, 0, sizeof(key));

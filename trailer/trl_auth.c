@@ -5,6 +5,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "trl_auth.h"
@@ -102,4 +103,16 @@ trl_app_id_hash(const char *name)
 		return TRL_APP_HASHED;   /* cannot happen with a working libcrypto */
 	v = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
 	return TRL_APP_HASHED | (v & 0x7fffffff);
+}
+
+int
+trl_key_from_hex(const char *hex, uint8_t key[TRL_KEY_MAX])
+{
+	size_t n = 0;
+
+	if (hex == NULL || OPENSSL_hexstr2buf_ex(key, TRL_KEY_MAX, &n, hex, '\0') != 1) {
+		ERR_clear_error();   /* the verdict is ours to report */
+		return -1;
+	}
+	return (int)n;
 }

@@ -57,6 +57,15 @@ enum trl_status trl_verify(struct trl_key *k, const uint8_t *ip, size_t len,
 enum trl_status trl_sign(struct trl_key *k, const uint8_t *ip, size_t len, struct trl_info *t);
 
 /**
+ * A terminal key written as hex digits (2 a byte, either case, nothing else) into 'key',
+ * with OpenSSL's OPENSSL_hexstr2buf_ex. The caller checks the length against
+ * TRL_KEY_MIN, and clears 'key' after use.
+ * @return the number of bytes (0..TRL_KEY_MAX), or -1 when 'hex' is not hex digits in
+ *   pairs or holds more than TRL_KEY_MAX bytes ('key' may be partly written then).
+ */
+int trl_key_from_hex(const char *hex, uint8_t key[TRL_KEY_MAX]);
+
+/**
  * The hashed application ID of 'name' (UTF-8): TRL_APP_HASHED | the first 4 bytes of
  * SHA-256(name), big-endian, & 0x7fffffff (docs/trailer.md, "Application IDs").
  * @return the ID (never 0).

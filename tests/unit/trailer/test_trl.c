@@ -298,6 +298,22 @@ test_bpf_hmac(void)
 		trl_key_free(k);
 	}
 	{
+		uint8_t key[TRL_KEY_MAX];
+		char hex[2 * TRL_KEY_MAX + 3];
+
+		CU_ASSERT_EQUAL(trl_key_from_hex("000102030405060708090a0B0c0D0e0F", key), 16);
+		CU_ASSERT(key[0] == 0 && key[11] == 0x0b && key[15] == 0x0f);
+		CU_ASSERT_EQUAL(trl_key_from_hex("0001020", key), -1);     /* odd */
+		CU_ASSERT_EQUAL(trl_key_from_hex("zz01", key), -1);        /* not hex */
+		CU_ASSERT_EQUAL(trl_key_from_hex("00:01", key), -1);       /* separators */
+		CU_ASSERT_EQUAL(trl_key_from_hex("0a0b", key), 2);         /* short: caller's call */
+		memset(hex, 'a', 2 * TRL_KEY_MAX);
+		hex[2 * TRL_KEY_MAX] = '\0';
+		CU_ASSERT_EQUAL(trl_key_from_hex(hex, key), TRL_KEY_MAX);
+		strcpy(hex + 2 * TRL_KEY_MAX, "aa");                       /* 65 bytes */
+		CU_ASSERT_EQUAL(trl_key_from_hex(hex, key), -1);
+	}
+	{
 		struct trl_hmac_pads p;
 		uint8_t key[65] = { 0 };
 
@@ -319,7 +335,7 @@ test_trl_register(void)
 	    CU_add_test(s, "append refusals leave the packet", test_append_errors) == NULL ||
 	    CU_add_test(s, "tags: keys, bits, forged IDs, other flows", test_auth) == NULL ||
 	    CU_add_test(s, "names and hashed app IDs", test_names) == NULL ||
-	    CU_add_test(s, "BPF HMAC from pad states vs OpenSSL", test_bpf_hmac) == NULL)
+	    CU_add_test(s, "BPF HMAC from pad states vs OpenSSL; keys from hex", test_bpf_hmac) == NULL)
 		return -1;
 	return 0;
 }

@@ -90,15 +90,6 @@ count(__u32 stat)
 	return TC_ACT_OK;
 }
 
-static __always_inline void
-put32(__u8 *p, __u32 v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
 /* The app ID of the packet's socket's cgroup, or of its nearest configured ancestor. */
 static __always_inline __u32
 app_of_cgroup(struct __sk_buff *skb)
@@ -217,13 +208,13 @@ int atr_egress(struct __sk_buff *skb)
 	/* The trailer, in wire order after the tag's 8 bytes (docs/trailer.md, Layout). */
 	if (auth)
 		flags |= TRL_F_AUTH;
-	put32(&s->trl[8], app);
-	put32(&s->trl[12], cfg->terminal_id);
+	trl_put_be32(&s->trl[8], app);
+	trl_put_be32(&s->trl[12], cfg->terminal_id);
 	s->trl[16] = flags;
 	s->trl[17] = TRL_VERSION;
 	s->trl[18] = 0;
 	s->trl[19] = n;
-	put32(&s->trl[20], TRL_MAGIC);
+	trl_put_be32(&s->trl[20], TRL_MAGIC);
 	if (auth) {
 		int i;
 
@@ -353,7 +344,7 @@ int atr_ingress(struct __sk_buff *skb)
 	if (t[12] != 0x41 || t[13] != 0x47 || t[14] != 0x57 || t[15] != 0x54 || t[9] != 1 ||
 	    (t[8] & 0xfc) != 0 || t[10] != 0 ||
 	    t[11] != ((t[8] & TRL_F_AUTH) ? 24 : 16) ||
-	    ((__u32)t[4] << 24 | (__u32)t[5] << 16 | (__u32)t[6] << 8 | t[7]) != cfg->terminal_id ||
+	    trl_get_be32(&t[4]) != cfg->terminal_id ||
 	    cfg->terminal_id == 0)
 		return TC_ACT_OK;
 	n = t[11];

@@ -45,6 +45,21 @@ struct trl_hmac_pads {
 
 #define TRL_ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
+/** trl_get_be32 - the big-endian word at @p (4 bytes, any alignment). */
+TRL_INLINE __u32 trl_get_be32(const __u8 *p)
+{
+	return (__u32)p[0] << 24 | (__u32)p[1] << 16 | (__u32)p[2] << 8 | p[3];
+}
+
+/** trl_put_be32 - store @v at @p big-endian (4 bytes, any alignment). */
+TRL_INLINE void trl_put_be32(__u8 *p, __u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
 /**
  * trl_sha256_block - compress one 64-byte block into @st (FIPS 180-4 6.2.2).
  * @st: 8 words of state, updated in place.
@@ -72,8 +87,7 @@ TRL_INLINE void trl_sha256_block(__u32 st[8], const __u8 blk[64], __u32 w[64])
 
 TRL_UNROLL
 	for (i = 0; i < 16; i++)
-		w[i] = (__u32)blk[4 * i] << 24 | (__u32)blk[4 * i + 1] << 16 |
-		       (__u32)blk[4 * i + 2] << 8 | blk[4 * i + 3];
+		w[i] = trl_get_be32(&blk[4 * i]);
 TRL_UNROLL
 	for (i = 16; i < 64; i++) {
 		__u32 s0 = TRL_ROR(w[i - 15], 7) ^ TRL_ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -137,21 +151,14 @@ TRL_UNROLL
 	trl_sha256_block(st, blk, w);
 TRL_UNROLL
 	for (i = 0; i < 8; i++) {
-		dig[4 * i] = st[i] >> 24;
-		dig[4 * i + 1] = st[i] >> 16;
-		dig[4 * i + 2] = st[i] >> 8;
-		dig[4 * i + 3] = st[i];
+		trl_put_be32(&dig[4 * i], st[i]);
 		st[i] = p->outer[i];
 	}
 	trl_sha256_pad32(blk, dig);
 	trl_sha256_block(st, blk, w);
 TRL_UNROLL
-	for (i = 0; i < 2; i++) {
-		tag[4 * i] = st[i] >> 24;
-		tag[4 * i + 1] = st[i] >> 16;
-		tag[4 * i + 2] = st[i] >> 8;
-		tag[4 * i + 3] = st[i];
-	}
+	for (i = 0; i < 2; i++)
+		trl_put_be32(&tag[4 * i], st[i]);
 }
 
 /**

@@ -146,17 +146,55 @@ put_trailer(struct __sk_buff *skb, __u32 off, __u8 *trl, __u32 len)
 	return (__u32)bpf_csum_diff(NULL, 0, (__be32 *)trl, len, 0);
 }
 
+/*
+ * The IPv4 packet at ETH_HLEN goes from total length 'old_tot' to 'new_tot' because
+ * trailer bytes join or leave at its end (offset min(old_tot, new_tot)); 'diff' is
+ * their partial sum when they join, its complement when they leave. Fixes the IPv4
+ * total length and header checksum, and the TCP/UDP checksum: the bytes (swapped when
+ * they start at an odd offset of the segment), the pseudo-header's length and UDP's own
+ * length field. With CHECKSUM_PARTIAL the helpers change only the pseudo-header part:
+ * the stack sums the data later. A UDP checksum of 0 (none) stays 0.
+ * @return 0, or -1 when a helper failed.
+ */
+static __always_inline int
+fix_lengths(struct __sk_buff *skb, const struct iphdr *ip, __u32 ihl, __u32 old_tot,
+	    __u32 new_tot, __u32 diff)
+{
+	__u32 csum_off = ETH_HLEN + ihl + 16, mangle = 0;
+	__be16 be_old = ip->tot_len, be_new = bpf_htons(new_tot);
+
+	if (bpf_l3_csum_replace(skb, ETH_HLEN + offsetof(struct iphdr, check), be_old, be_new, 2) ||
+	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, tot_len), &be_new, 2, 0))
+		return -1;
+	if (ip->protocol == IPPROTO_UDP) {
+		csum_off = ETH_HLEN + ihl + 6;
+		mangle = BPF_F_MARK_MANGLED_0;
+	}
+	if (((old_tot < new_tot ? old_tot : new_tot) - ihl) & 1)
+		diff = (diff >> 8) | (diff << 24);
+	be_old = bpf_htons(old_tot - ihl);
+	be_new = bpf_htons(new_tot - ihl);
+	if (bpf_l4_csum_replace(skb, csum_off, 0, diff, mangle) ||
+	    bpf_l4_csum_replace(skb, csum_off, be_old, be_new, BPF_F_PSEUDO_HDR | mangle | 2))
+		return -1;
+	if (ip->protocol == IPPROTO_UDP &&
+	    (bpf_l4_csum_replace(skb, csum_off, be_old, be_new, mangle | 2) ||
+	     bpf_skb_store_bytes(skb, ETH_HLEN + ihl + 4, &be_new, 2, 0)))
+		return -1;
+	return 0;
+}
+
 SEC("tc")
 int atr_egress(struct __sk_buff *skb)
 {
-	__u32 zero = 0, app = 0, n, tot, ihl, l4len, wsum, csum_off, mangle = 0;
+	__u32 zero = 0, app = 0, n, tot, ihl, wsum;
 	struct atr_port_key pk = { 0 };
 	struct atr_scratch *s;
 	struct atr_cfg *cfg;
 	__u16 ports[2];
 	struct iphdr ip;
 	__u8 flags = 0, tcpflags = 0, auth;
-	__be16 be_old, be_new;
+	__be16 ulen;
 
 	if (skb->protocol != bpf_htons(ETH_P_IP) ||
 	    bpf_skb_load_bytes(skb, ETH_HLEN, &ip, sizeof(ip)) != 0 || ip.version != 4 ||
@@ -176,8 +214,8 @@ int atr_egress(struct __sk_buff *skb)
 	    (tot < ihl + 20 || bpf_skb_load_bytes(skb, ETH_HLEN + ihl + 13, &tcpflags, 1) != 0))
 		return count(ATR_ERR);
 	if (ip.protocol == IPPROTO_UDP &&
-	    (bpf_skb_load_bytes(skb, ETH_HLEN + ihl + 4, &be_old, 2) != 0 ||
-	     bpf_ntohs(be_old) != tot - ihl))
+	    (bpf_skb_load_bytes(skb, ETH_HLEN + ihl + 4, &ulen, 2) != 0 ||
+	     bpf_ntohs(ulen) != tot - ihl))
 		return count(ATR_ERR); /* a UDP length the gateway would refuse (TRL_E_BAD_L4) */
 
 	app = app_of_cgroup(skb);
@@ -241,74 +279,12 @@ int atr_egress(struct __sk_buff *skb)
 	if (wsum == 0)
 		return count(ATR_ERR);
 
-	/* IPv4 total length and header checksum */
-	be_old = ip.tot_len;
-	be_new = bpf_htons(tot + n);
-	if (bpf_l3_csum_replace(skb, ETH_HLEN + offsetof(struct iphdr, check), be_old, be_new, 2) ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, tot_len), &be_new, 2, 0))
-		return count(ATR_ERR);
-
-	/* TCP/UDP checksum: the trailer's bytes (swapped when they start at an odd offset of
-	 * the segment), the pseudo-header's length and UDP's own length field. With
-	 * CHECKSUM_PARTIAL the helpers change only the pseudo-header part: the stack sums
-	 * the data, trailer included, later. A UDP checksum of 0 (none) stays 0. */
-	l4len = tot - ihl;
-	if (ip.protocol == IPPROTO_UDP) {
-		csum_off = ETH_HLEN + ihl + 6;
-		mangle = BPF_F_MARK_MANGLED_0;
-	} else {
-		csum_off = ETH_HLEN + ihl + 16;
-	}
-	if (l4len & 1)
-		wsum = (wsum >> 8) | (wsum << 24);
-	be_old = bpf_htons(l4len);
-	be_new = bpf_htons(l4len + n);
-	if (bpf_l4_csum_replace(skb, csum_off, 0, wsum, mangle) ||
-	    bpf_l4_csum_replace(skb, csum_off, be_old, be_new, BPF_F_PSEUDO_HDR | mangle | 2))
-		return count(ATR_ERR);
-	if (ip.protocol == IPPROTO_UDP &&
-	    (bpf_l4_csum_replace(skb, csum_off, be_old, be_new, mangle | 2) ||
-	     bpf_skb_store_bytes(skb, ETH_HLEN + ihl + 4, &be_new, 2, 0)))
+	if (fix_lengths(skb, &ip, ihl, tot, tot + n, wsum) != 0)
 		return count(ATR_ERR);
 	count(ATR_TAGGED);
 	if (auth)
 		count(ATR_TAGGED_AUTH);
 	return TC_ACT_OK;
-}
-
-/* Take 'n' trailer bytes 'trl' (their partial sum 'wsum') off the end of the IPv4 packet
- * at ETH_HLEN: the reverse of the fix-ups in atr_egress. */
-static __always_inline int
-strip(struct __sk_buff *skb, const struct iphdr *ip, __u32 ihl, __u32 tot, __u32 n, __u32 wsum)
-{
-	__u32 l4len = tot - ihl, csum_off, mangle = 0;
-	__be16 be_old, be_new;
-
-	if (ip->protocol == IPPROTO_UDP) {
-		csum_off = ETH_HLEN + ihl + 6;
-		mangle = BPF_F_MARK_MANGLED_0;
-	} else {
-		csum_off = ETH_HLEN + ihl + 16;
-	}
-	if ((l4len - n) & 1)
-		wsum = (wsum >> 8) | (wsum << 24);
-	be_old = bpf_htons(l4len);
-	be_new = bpf_htons(l4len - n);
-	/* the diff removing the bytes: their sum, complemented */
-	if (bpf_l4_csum_replace(skb, csum_off, 0, ~wsum, mangle) ||
-	    bpf_l4_csum_replace(skb, csum_off, be_old, be_new, BPF_F_PSEUDO_HDR | mangle | 2))
-		return -1;
-	if (ip->protocol == IPPROTO_UDP &&
-	    (bpf_l4_csum_replace(skb, csum_off, be_old, be_new, mangle | 2) ||
-	     bpf_skb_store_bytes(skb, ETH_HLEN + ihl + 4, &be_new, 2, 0)))
-		return -1;
-	be_old = ip->tot_len;
-	be_new = bpf_htons(tot - n);
-	if (bpf_l3_csum_replace(skb, ETH_HLEN + offsetof(struct iphdr, check), be_old, be_new, 2) ||
-	    bpf_skb_store_bytes(skb, ETH_HLEN + offsetof(struct iphdr, tot_len), &be_new, 2, 0))
-		return -1;
-	/* also drops any Ethernet padding after the packet */
-	return bpf_skb_change_tail(skb, ETH_HLEN + tot - n, 0) ? -1 : 0;
 }
 
 /*
@@ -361,7 +337,9 @@ int atr_ingress(struct __sk_buff *skb)
 	} else {
 		wsum = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)&s->trl[8], 16, 0);
 	}
-	if (strip(skb, &ip, ihl, tot, n, wsum) != 0)
+	/* lengths first, then the bytes go (and any Ethernet padding after the packet) */
+	if (fix_lengths(skb, &ip, ihl, tot, tot - n, ~wsum) != 0 ||
+	    bpf_skb_change_tail(skb, ETH_HLEN + tot - n, 0) != 0)
 		return count(ATR_STRIP_ERR);
 	return count(ATR_STRIPPED);
 }

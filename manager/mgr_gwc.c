@@ -267,12 +267,30 @@ want_keys(const struct mgr_slice *sl, const struct mgr_ep ***w, unsigned int *n,
 	return 0;
 }
 
-int
-mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
-	     const struct mgr_slice *want, struct mgr_err *e)
+/* Does slice 'sl' give terminal ep->trl_terminal the same key and setting as 'ep'? */
+static bool
+gives_key(const struct mgr_slice *sl, const struct mgr_ep *ep)
 {
 	const struct mgr_ep **w = NULL;
 	unsigned int n = 0, cap = 0, i;
+	bool same = false;
+
+	if (want_keys(sl, &w, &n, &cap) != 0)
+		return false;   /* then the key is set again: harmless */
+	for (i = 0; i < n && !same; i++)
+		same = w[i]->trl_terminal == ep->trl_terminal &&
+		       strcmp(w[i]->trl_key, ep->trl_key) == 0 &&
+		       w[i]->trl_key_required == ep->trl_key_required;
+	free(w);
+	return same;
+}
+
+int
+mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
+	     const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e)
+{
+	const struct mgr_ep **w = NULL;
+	unsigned int n = 0, cap = 0, n_reg, i;
 	struct json_object *res = NULL, *arr;
 	int rc = -1;
 	size_t k;
@@ -281,6 +299,7 @@ mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 		if ((id == NULL || strcmp(reg->slices[i]->id, id) != 0) &&
 		    want_keys(reg->slices[i], &w, &n, &cap) != 0)
 			goto oom;
+	n_reg = n;   /* w[0, n_reg): other slices' keys, in gw-core already (but after a connect) */
 	if (id != NULL && want_keys(want, &w, &n, &cap) != 0)
 		goto oom;
 	if (call(g, "trailer.key.list", NULL, &res, e) != 0)
@@ -302,9 +321,12 @@ mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 			if (call(g, "trailer.key.del", a, NULL, e) != 0)
 				goto out;
 		}
-	for (i = 0; i < n; i++) {
-		struct json_object *a = json_object_new_object();
+	for (i = id != NULL ? n_reg : 0; i < n; i++) {
+		struct json_object *a;
 
+		if (id != NULL && gives_key(old, w[i]))
+			continue;
+		a = json_object_new_object();
 		json_object_object_add(a, "terminal", json_object_new_int64(w[i]->trl_terminal));
 		json_object_object_add(a, "key", json_object_new_string(w[i]->trl_key));
 		json_object_object_add(a, "required",
@@ -338,11 +360,11 @@ mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 		if (i == na)
 			return 0;
 	}
-	if (sync_slice(g, id, want, e) == 0 && mgr_gwc_keys(g, reg, id, want, e) == 0)
+	if (sync_slice(g, id, want, e) == 0 && mgr_gwc_keys(g, reg, id, old, want, e) == 0)
 		return 0;
 	if (mgr_gwc_up(g)) {   /* roll back; the fault is the first failure */
 		sync_slice(g, id, old, NULL);
-		mgr_gwc_keys(g, reg, id, old, NULL);
+		mgr_gwc_keys(g, reg, id, want, old, NULL);
 	}
 	return -1;
 }
@@ -397,7 +419,7 @@ reconcile(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 			if (!mgr_gwc_up(g))
 				break;
 		}
-	if (mgr_gwc_up(g) && mgr_gwc_keys(g, reg, NULL, NULL, e) != 0) {
+	if (mgr_gwc_up(g) && mgr_gwc_keys(g, reg, NULL, NULL, NULL, e) != 0) {
 		fprintf(stderr, "manager: reconcile trailer keys: %s\n", e != NULL ? e->msg : "failed");
 		rc = -1;
 	}

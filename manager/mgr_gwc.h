@@ -63,14 +63,15 @@ int mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 /**
  * Make the trailer keys this manager owns in gw-core (trailer.key.*) those the running
  * trailer link vports give (terminal_key, docs/slice-spec.md): the slices of 'reg', with
- * slice 'id' taken as 'want' instead ('id' NULL: 'reg' as it is). Every wanted key is set
- * (a set is atomic for the workers, so setting an unchanged key is harmless); keys of
- * ours that no slice gives are deleted. Keys are never logged.
+ * slice 'id' taken as 'want' instead of 'old' ('id' NULL: 'reg' as it is, every key set,
+ * as after a connect). With 'id', only the keys 'want' gives and 'old' did not give the
+ * same way are set (each set rebuilds gw-core's tables); keys of ours that no slice
+ * gives are deleted. Keys are never logged.
  * @return 0; -1 with 'e': UNAVAILABLE, ALREADYEXISTS (another client, e.g. gw-core's
  *   config or gwcctl, holds that terminal's key), BADARGS, SERVERERROR.
  */
 int mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
-		 const struct mgr_slice *want, struct mgr_err *e);
+		 const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e);
 
 /**
  * Counters of slice 'id' from gw-core's "stats" (the slice object: rx/tx per endpoint,

@@ -154,11 +154,23 @@ def trailer():
                         '<param key="terminal_key" value="%s"/>'
                         '<param key="reappend" value="yes"/>' % TRL_KEY) \
                .replace('value="7001"', 'value="7777"')
+    log = os.path.join(os.environ.get("E2E_DIR", "/tmp"), "agw.log")
+
+    def key_sets():
+        with open(log) as f:
+            return f.read().count("trailer key of terminal 7 ")
     p.CreateSlice("tr", spec)
     keys_created = gwc_keys()
     p.Run("tr")
     eps = {e["name"]: e for e in gwc_slices()["tr"]["endpoints"]}
     keys_run = gwc_keys()
+    # another slice changing leaves terminal 7's key alone (no second set)
+    sets = key_sets()
+    p.CreateSlice("tr2", SPEC.replace('value="7001"', 'value="7778"')
+                  .replace('<param key="vid" value="10"/>', '<param key="vid" value="11"/>'))
+    p.Run("tr2")
+    p.DeleteSlice("tr2")
+    resets = key_sets() - sets
     t = eps.get("VL1.term", {})
     got = (t.get("type"), t.get("port"), t.get("terminal"), t.get("app_lo"), t.get("app_hi"),
            t.get("reappend"))
@@ -174,8 +186,9 @@ def trailer():
     if got != ("trailer", "access", 7, 42, 42, True) or vp.get("app_lo") != 42 or \
             vp.get("reappend") is not True or not gone:
         bad.append("gw-core %s, Status %s, removed %s" % (got, vp, gone))
-    if 7 in keys_created or keys_run.get(7) != ("manager", True) or 7 in keys_gone:
-        bad.append("keys: created %s, running %s, deleted %s" % (keys_created, keys_run, keys_gone))
+    if 7 in keys_created or keys_run.get(7) != ("manager", True) or 7 in keys_gone or resets:
+        bad.append("keys: created %s, running %s, deleted %s, set again %d times by "
+                   "another slice" % (keys_created, keys_run, keys_gone, resets))
     if leak or vp.get("terminal_key") != "set (tag required)":
         bad.append("the key is shown (%s) or not reported as set (%s)" % (leak, vp))
     if bad:

@@ -21,6 +21,27 @@ wait_until() {
 ns() { echo "${E2E_PREFIX}-$1"; }
 nsx() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
 
+# add_namespaces NAME...: a namespace each, loopback up, IPv6 off.
+add_namespaces() {
+	local n
+	for n in "$@"; do
+		ip netns add "$(ns "$n")"
+		nsx "$n" ip link set lo up
+		nsx "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+}
+
+# vlan_objs VID...: $E2E_DIR/vlanVID.o, bpf/vlan_tag.bpf.c built for each VID (vlan_host).
+vlan_objs() {
+	local arch vid
+	arch=$(gcc -print-multiarch)
+	for vid in "$@"; do
+		clang -O2 -g -target bpf -I"/usr/include/$arch" -DVLAN_ID="$vid" \
+			-c "$SRC/bpf/vlan_tag.bpf.c" -o "$E2E_DIR/vlan$vid.o" || return 1
+	done
+}
+
 # veth_pair NS1 IF1 NS2 IF2: a veth pair between two namespaces, both up.
 veth_pair() {
 	ip link add "$2" netns "$(ns "$1")" type veth peer name "$4" netns "$(ns "$3")"
@@ -53,6 +74,25 @@ vlan_host() {
 	nsx "$1" tc qdisc add dev "$2" clsact
 	nsx "$1" tc filter add dev "$2" egress bpf da obj "$3" sec tc_egress
 	nsx "$1" tc filter add dev "$2" ingress bpf da obj "$3" sec tc_ingress
+}
+
+# gwcore_conf_head NAME ROLE: the [eal], [gw-core] and [pool] sections of an e2e gw-core
+# (EAL file prefix and control socket $E2E_DIR/NAME.sock of its own, small pool,
+# quick ARP retries, idle sleep so that two gw-cores share two vCPUs).
+gwcore_conf_head() {
+	cat <<CONF
+[eal]
+lcores = 0-1
+file_prefix = ${E2E_PREFIX}-$1
+memory_mb = 256
+[gw-core]
+role = $2
+control_socket = $E2E_DIR/$1.sock
+idle_sleep_us = 20
+arp_retry_ms = 200
+[pool]
+mbufs = 8191
+CONF
 }
 
 # start_gwcore NAME NS CONF: start gw-core in NS, log to $E2E_DIR/NAME.log, wait for it.

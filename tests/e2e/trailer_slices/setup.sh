@@ -15,17 +15,8 @@ cg="$cg_root/${E2E_PREFIX}-app-a"
 mkdir -p "$cg"
 echo "$cg" >"$E2E_DIR/cgroup"
 
-arch=$(gcc -print-multiarch)
-for vid in 100 200; do
-	clang -O2 -g -target bpf -I"/usr/include/$arch" -DVLAN_ID=$vid \
-		-c "$SRC/bpf/vlan_tag.bpf.c" -o "$E2E_DIR/vlan$vid.o"
-done
-
-for n in term mal rtr agw sep srva srvb; do
-	ip netns add "$(ns $n)"
-	nsx $n ip link set lo up
-	nsx $n sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
+vlan_objs 100 200
+add_namespaces term mal rtr agw sep srva srvb
 veth_pair term t0 rtr r0
 veth_pair mal m0 rtr r2
 veth_pair rtr r1 agw a0
@@ -70,18 +61,7 @@ done
 gwcore_ports agw a0 a1 a2
 gwcore_ports sep s1 s2
 
-cat >"$E2E_DIR/agw.conf" <<CONF
-[eal]
-lcores = 0-1
-file_prefix = ${E2E_PREFIX}-agw
-memory_mb = 256
-[gw-core]
-role = agw
-control_socket = $E2E_DIR/agw.sock
-idle_sleep_us = 20
-arp_retry_ms = 200
-[pool]
-mbufs = 8191
+{ gwcore_conf_head agw agw; cat <<CONF; } >"$E2E_DIR/agw.conf"
 [port access]
 dev = net_af_packet0,iface=a0
 [port vlana]
@@ -99,18 +79,7 @@ endpoint term = trailer port=access app=1002 terminal=7
 endpoint net = gre port=core remote=198.51.100.2 key=9002
 CONF
 
-cat >"$E2E_DIR/sep.conf" <<CONF
-[eal]
-lcores = 0-1
-file_prefix = ${E2E_PREFIX}-sep
-memory_mb = 256
-[gw-core]
-role = sep-gw
-control_socket = $E2E_DIR/sep.sock
-idle_sleep_us = 20
-arp_retry_ms = 200
-[pool]
-mbufs = 8191
+{ gwcore_conf_head sep sep-gw; cat <<CONF; } >"$E2E_DIR/sep.conf"
 [port domain-a]
 dev = net_af_packet0,iface=s1
 ipv4 = 198.51.100.2/24

@@ -4,17 +4,8 @@
 set -euo pipefail
 . "$SRC/lib.sh"
 
-arch=$(gcc -print-multiarch)
-for vid in 10 200; do
-	clang -O2 -g -target bpf -I"/usr/include/$arch" -DVLAN_ID=$vid \
-		-c "$SRC/bpf/vlan_tag.bpf.c" -o "$E2E_DIR/vlan$vid.o"
-done
-
-for n in term agw sep srv; do
-	ip netns add "$(ns $n)"
-	nsx $n ip link set lo up
-	nsx $n sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
+vlan_objs 10 200
+add_namespaces term agw sep srv
 veth_pair term t0 agw a0
 veth_pair agw a1 sep s1
 veth_pair sep s2 srv v0
@@ -31,18 +22,7 @@ vlan_host srv v0 "$E2E_DIR/vlan200.o"
 gwcore_ports agw a0 a1
 gwcore_ports sep s1 s2
 
-cat >"$E2E_DIR/agw.conf" <<CONF
-[eal]
-lcores = 0-1
-file_prefix = ${E2E_PREFIX}-agw
-memory_mb = 256
-[gw-core]
-role = agw
-control_socket = $E2E_DIR/agw.sock
-idle_sleep_us = 20
-arp_retry_ms = 200
-[pool]
-mbufs = 8191
+{ gwcore_conf_head agw agw; cat <<CONF; } >"$E2E_DIR/agw.conf"
 [port access]
 dev = net_af_packet0,iface=a0
 [port core]
@@ -60,18 +40,7 @@ endpoint network = gre port=core remote=198.51.100.2 key=7001
 CONF
 fi
 
-cat >"$E2E_DIR/sep.conf" <<CONF
-[eal]
-lcores = 0-1
-file_prefix = ${E2E_PREFIX}-sep
-memory_mb = 256
-[gw-core]
-role = sep-gw
-control_socket = $E2E_DIR/sep.sock
-idle_sleep_us = 20
-arp_retry_ms = 200
-[pool]
-mbufs = 8191
+{ gwcore_conf_head sep sep-gw; cat <<CONF; } >"$E2E_DIR/sep.conf"
 [port domain-a]
 dev = net_af_packet0,iface=s1
 ipv4 = 198.51.100.2/24

@@ -633,6 +633,8 @@ plan_trailer_key(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr
 	const char *key = mgr_kv_get(&vp->params, "terminal_key"), *auth = mgr_kv_get(&vp->params, "auth");
 	struct mgr_ep *ep = &vp->ep;
 	size_t i, n = key != NULL ? strlen(key) : 0;
+	uint8_t bytes[TRL_KEY_MAX];
+	int kn;
 
 	ep->trl_key[0] = '\0';
 	ep->trl_key_required = false;
@@ -647,9 +649,10 @@ plan_trailer_key(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': terminal_key needs param 'terminal': a "
 				"key belongs to one terminal", link->name, vp->name);
-	for (i = 0; i < n && isxdigit((unsigned char)key[i]); i++)
-		;
-	if (i != n || n % 2 != 0 || n < 2 * TRL_KEY_MIN || n > 2 * TRL_KEY_MAX)
+	/* the grammar gw-core and agw-trailer read (trl_key_from_hex) */
+	kn = trl_key_from_hex(key, bytes);
+	memset(bytes, 0, sizeof(bytes));
+	if (kn < TRL_KEY_MIN)
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': terminal_key is not %d to %d bytes as "
 				"hex digits", link->name, vp->name, TRL_KEY_MIN, TRL_KEY_MAX);

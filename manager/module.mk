@@ -24,7 +24,7 @@ OBJS += $(MGR_OBJS)
 BINS += $(MGR_BIN)
 $(MGR_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
 
-$(MGR_BIN): $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB)
+$(MGR_BIN): $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB) $(MGR_LIBS) \
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MGR_OBJS) $(MGR_LIB) $(GWCCLIENT_LIB) $(TRL_LIB) $(MGR_LIBS) \
 		$(JSON_LIBS) $(SYSTEMD_LIBS) -lpthread

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
 	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c \
-	tests/unit/trailer/test_trl.c
+	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(BUILD)/bin/unit-tests
 VECTORS_H := $(BUILD)/gen/vectors.h
 TRL_VECTORS_H := $(BUILD)/gen/trl_vectors.h
+ESP_VECTORS_H := $(BUILD)/gen/esp_vectors.h
 OBJS += $(UNIT_OBJS)
 
 $(VECTORS_H): tests/unit/vectors/gen_vectors.py | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) $< $@
+
+$(ESP_VECTORS_H): tests/unit/vectors/gen_esp_vectors.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) $< $@
 
@@ -19,6 +24,7 @@ $(TRL_VECTORS_H): tests/unit/vectors/gen_trailer_vectors.py | $(DEPS_STAMP)
 $(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
 $(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H) $(TRL_VECTORS_H)
 $(BUILD)/obj/tests/unit/trailer/test_trl.o: $(TRL_VECTORS_H)
+$(BUILD)/obj/tests/unit/gw-core/test_gwc_sa.o: $(ESP_VECTORS_H)
 
 $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)

@@ -13,6 +13,9 @@ PKGS=(
 	libcunit1-dev                      # unit tests
 	libpcap-dev                        # net_pcap benchmarks
 	python3 python3-scapy              # independent test vectors and bench pcaps
+	python3-cryptography               # independent ESP test vectors (AES-GCM, AES-CBC)
+	librte-crypto-ipsec-mb23           # ESP: crypto_aesni_mb (intel-ipsec-mb), CPU crypto
+	librte-crypto-openssl23            # ESP: crypto_openssl, the lookaside fallback
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)

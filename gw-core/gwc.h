@@ -86,6 +86,8 @@ struct gwc_conf {
 	unsigned int pool_mbufs;   /**< mbufs in the pool */
 	unsigned int pool_cache;   /**< per-lcore mbuf cache */
 	uint16_t data_room;        /**< bytes per mbuf, headroom included */
+	char crypto_pmd[32];       /**< [ipsec] crypto: "aesni_mb", "aesni_gcm", "openssl", "none";
+	                                "": aesni_mb, else openssl, else IPsec off */
 	/* EAL */
 	char lcores[64];           /**< EAL -l; the first is the control lcore, the rest workers */
 	enum ppm_huge huge;
@@ -154,6 +156,18 @@ enum gwc_ep_type {
 	GWC_EP_GRE,       /**< Ethernet over GRE (port, remote IPv4, key), RFC 2784/2890 */
 	GWC_EP_TRAILER,   /**< untagged IPv4 on a port whose trailer bytes (docs/trailer.md)
 	                       carry a matching (terminal ID, app ID); seed 003 Figure 3(B) */
+	GWC_EP_IPSEC,     /**< an IPsec terminal (seed 003 Figure 3(A)): the inner IPv4 traffic
+	                       of its SAs (gwc_ipsec_sa_add()) on a port with an address, routed
+	                       into the slice: the AGW answers ARP for the terminal's addresses
+	                       with GWC's router MAC and resolves slice-side next hops by ARP */
+};
+
+#define GWC_MAX_TS 4         /**< traffic-selector prefixes per side of an IPsec endpoint */
+
+/** An IPv4 prefix. */
+struct gwc_prefix {
+	uint32_t addr;             /**< network order, host bits zero */
+	uint8_t len;               /**< 0..32 */
 };
 
 #define GWC_MAX_TRL_RULES 64 /**< trailer endpoints on one port */
@@ -176,6 +190,16 @@ struct gwc_ep_conf {
 	bool trl_reappend;         /**< TRAILER: frames leaving to the terminal get a trailer
 	                                (trl_terminal, trl_app_lo), 16 bytes, no tag; needs one
 	                                terminal and one app */
+	uint8_t n_ts_remote;       /**< IPSEC: prefixes in 'ts_remote' (1..GWC_MAX_TS) */
+	struct gwc_prefix ts_remote[GWC_MAX_TS]; /**< IPSEC: the terminal's inner addresses (its
+	                                virtual IP, /32): inbound sources allowed, and what the
+	                                slice routes to it (RFC 7296 TSi) */
+	uint8_t n_ts_local;        /**< IPSEC: prefixes in 'ts_local'; 0: any destination */
+	struct gwc_prefix ts_local[GWC_MAX_TS]; /**< IPSEC: inbound destinations allowed (TSr) */
+	uint32_t l3_addr;          /**< IPSEC: the AGW's address in the slice, the sender of its
+	                                ARP requests there; 0: 0.0.0.0 (RFC 5227 probe form) */
+	uint32_t l3_gateway;       /**< IPSEC: slice-side next hop for every destination,
+	                                network order; 0: each destination is resolved by ARP */
 };
 
 /**
@@ -232,6 +256,61 @@ int gwc_trl_key_set(struct gwc *g, const char *owner, uint32_t terminal, const u
  * @return 0, -ENOENT, -EPERM, with 'e' saying why.
  */
 int gwc_trl_key_del(struct gwc *g, const char *owner, uint32_t terminal, struct gwc_err *e);
+
+/* -------------------------------------------------------- IPsec SAs */
+
+#define GWC_MAX_SAS 4096     /**< IPsec SAs at once, both directions */
+#define GWC_SA_NONE 0xffff   /**< "no SA" */
+
+struct gwc_sa_conf;          /* gwc_sa.h */
+
+/** Lifetime limits of an SA (RFC 4301 section 4.4.2.1); 0: none. */
+struct gwc_sa_life {
+	uint64_t soft_bytes, hard_bytes;     /**< bytes of inner packets */
+	uint64_t soft_packets, hard_packets; /**< packets */
+};
+
+/**
+ * Add SA 'c' (gwc_sa.h) to IPsec endpoint 'ep' of slice 'slice', owned by 'owner'.
+ * An inbound SA is found by its SPI, which must be unique among inbound SAs; its
+ * packets reach us on the endpoint's port, as ESP or UDP-encapsulated on port 4500.
+ * An outbound SA becomes the endpoint's SA for traffic to the terminal at once, so a
+ * rekeyed CHILD_SA switches atomically; the older one stays until deleted. The keys
+ * are copied into the crypto session and into the model (for gwc_ipsec_sa_update())
+ * and are never logged or reported.
+ * @return the SA's index (>= 0), or -EINVAL (parameters, 'ep' not IPsec), -ENOENT,
+ *   -EPERM (another owner's endpoint), -EEXIST (SPI in use), -ENOSPC, -ENOTSUP (no
+ *   crypto device), -ENOMEM, with 'e' saying why. Nothing changes on failure.
+ */
+int gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char *ep,
+		     const struct gwc_sa_conf *c, const struct gwc_sa_life *life,
+		     struct gwc_err *e);
+
+/**
+ * Remove the SA with SPI 'spi' (host order) in direction 'inbound' and, for an
+ * outbound SA, destination 'dst' (network order; 0: any). Only its owner may. When it
+ * was its endpoint's outbound SA, the newest other outbound SA of that endpoint
+ * takes over.
+ * @return 0, -ENOENT, -EPERM, with 'e' saying why.
+ */
+int gwc_ipsec_sa_del(struct gwc *g, const char *owner, bool inbound, uint32_t spi, uint32_t dst,
+		     struct gwc_err *e);
+
+/** @return the index of that SA (as gwc_ipsec_sa_del() finds it), or -ENOENT. */
+int gwc_ipsec_sa_find(const struct gwc *g, bool inbound, uint32_t spi, uint32_t dst);
+
+/** SA counters, summed over the lcores (only uint64_t members). */
+struct gwc_sa_stats {
+	uint64_t pkts, bytes;        /**< inner packets and their bytes, decrypted or encrypted */
+	uint64_t last_tsc;           /**< TSC of the last packet; 0: none yet */
+	uint64_t replay, auth, malformed, trailer, selector; /**< inbound refusals by reason */
+};
+
+/** Sum SA 'idx''s counters into 'out'. */
+void gwc_ipsec_sa_stats_get(const struct gwc *g, int idx, struct gwc_sa_stats *out);
+
+/** @return the router MAC gw-core uses inside slices with IPsec endpoints (borrowed). */
+const struct rte_ether_addr *gwc_l3_mac(const struct gwc *g);
 
 /**
  * Add a static MAC entry (never ages, learning does not move it) in slice 'slice'

@@ -159,6 +159,12 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 			U(c->arp_retry_ms, 10, 600000);
 		if (strcmp(k, "arp_refresh_s") == 0)
 			U(c->arp_refresh_s, 1, 86400);
+	} else if (strcmp(sec, "ipsec") == 0) {
+		if (strcmp(k, "crypto") == 0) {
+			if (strcmp(v, "auto") == 0)
+				v = "";
+			S(c->crypto_pmd);
+		}
 	} else if (strcmp(sec, "pool") == 0) {
 		if (strcmp(k, "mbufs") == 0)
 			U(c->pool_mbufs, 1023, 1u << 24);
@@ -260,8 +266,8 @@ gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e)
 			pc = &c->port[c->n_ports++];
 			snprintf(pc->name, sizeof(pc->name), "%s", pname);
 		} else if (strcmp(sec, "eal") != 0 && strcmp(sec, "gw-core") != 0 &&
-			   strcmp(sec, "pool") != 0) {
-			gwc_errf(e, "%s: unknown section [%s] (eal, gw-core, pool, port NAME, "
+			   strcmp(sec, "pool") != 0 && strcmp(sec, "ipsec") != 0) {
+			gwc_errf(e, "%s: unknown section [%s] (eal, gw-core, pool, ipsec, port NAME, "
 				    "slice NAME)", path, sec);
 			rc = -EINVAL;
 			break;

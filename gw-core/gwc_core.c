@@ -211,6 +211,8 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		wk->ctx = lc;
 	}
 
+	if (gwc_ipsec_init(g, e) != 0)
+		goto fail;
 	if (gwc_tables_publish(g) != 0) {
 		gwc_errf(e, "out of memory for tables");
 		goto fail;
@@ -286,6 +288,7 @@ gwc_destroy(struct gwc *g)
 		ppm_port_close(&g->tap[i]);
 	}
 	gwc_tables_free(g->tables);
+	gwc_ipsec_fini(g);
 	for (i = 0; i < GWC_MAX_SLICES; i++)
 		gwc_mac_destroy(g->slice[i].mac);
 	rte_free(g->flows);
@@ -455,6 +458,32 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 		}
 		break;
 	case GWC_EP_PORT:
+		break;
+	case GWC_EP_IPSEC:
+		if (!g->conf.port[port].has_ip) {
+			gwc_errf(e, "endpoint '%s': port '%s' has no IPv4 address; IPsec terminals "
+				    "reach the AGW at it (set ipv4 = in its [port] section)", c->name,
+				 c->port);
+			return -EINVAL;
+		}
+		if (c->n_ts_remote == 0 || c->n_ts_remote > GWC_MAX_TS ||
+		    c->n_ts_local > GWC_MAX_TS) {
+			gwc_errf(e, "endpoint '%s': an ipsec endpoint needs 1 to %d remote traffic "
+				    "selectors (the terminal's addresses) and at most %d local ones",
+				 c->name, GWC_MAX_TS, GWC_MAX_TS);
+			return -EINVAL;
+		}
+		for (i = 0; i < c->n_ts_remote + c->n_ts_local; i++) {
+			const struct gwc_prefix *p = i < c->n_ts_remote
+				? &c->ts_remote[i] : &c->ts_local[i - c->n_ts_remote];
+			uint32_t m = p->len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - p->len));
+
+			if (p->len > 32 || (p->addr & ~m) != 0) {
+				gwc_errf(e, "endpoint '%s': traffic selector prefix /%u has host bits "
+					    "set or a bad length", c->name, p->len);
+				return -EINVAL;
+			}
+		}
 		break;
 	case GWC_EP_TRAILER:
 		if (c->trl_app_lo == 0 || c->trl_app_hi < c->trl_app_lo) {

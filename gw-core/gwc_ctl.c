@@ -145,6 +145,78 @@ bad:
 	return -EINVAL;
 }
 
+/* Optional IPv4 address argument 'key' into '*out' (network order; absent: unchanged). */
+static int
+arg_ipv4(struct json_object *args, const char *key, uint32_t *out, struct gwc_err *e)
+{
+	const char *v;
+	int rc;
+
+	if (args == NULL || !json_object_object_get_ex(args, key, NULL))
+		return 0;
+	if ((rc = arg_str(args, key, &v, e)) != 0)
+		return rc;
+	if (inet_pton(AF_INET, v, out) != 1) {
+		gwc_errf(e, "argument '%s': '%s' is not an IPv4 address", key, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "A.B.C.D/LEN" (or an address alone: /32) into 'p'. @return 0 or -1. */
+static int
+prefix_parse(const char *s, struct gwc_prefix *p)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
+	unsigned long len = 32;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (errno != 0 || end == slash + 1 || *end != '\0' || len > 32)
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, &p->addr) != 1)
+		return -1;
+	p->len = (uint8_t)len;
+	return 0;
+}
+
+/* Optional traffic selectors 'key': a prefix string, or an array of up to GWC_MAX_TS. */
+static int
+arg_prefixes(struct json_object *args, const char *key, struct gwc_prefix *p, uint8_t *n,
+	     struct gwc_err *e)
+{
+	struct json_object *v;
+	size_t i, cnt;
+
+	*n = 0;
+	if (args == NULL || !json_object_object_get_ex(args, key, &v))
+		return 0;
+	cnt = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 1;
+	if (cnt > GWC_MAX_TS)
+		goto bad;
+	for (i = 0; i < cnt; i++) {
+		struct json_object *x = json_object_is_type(v, json_type_array)
+			? json_object_array_get_idx(v, i) : v;
+
+		if (!json_object_is_type(x, json_type_string) ||
+		    prefix_parse(json_object_get_string(x), &p[i]) != 0)
+			goto bad;
+	}
+	*n = (uint8_t)cnt;
+	return 0;
+bad:
+	gwc_errf(e, "argument '%s': an IPv4 prefix (\"10.1.0.200/32\") or a list of at most %d",
+		 key, GWC_MAX_TS);
+	return -EINVAL;
+}
+
 int
 gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gwc_err *e)
 {
@@ -204,9 +276,16 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 		    (rc = arg_bool(args, "reappend", &c->trl_reappend, e)) != 0)
 			return rc;
 		c->trl_terminal = have ? (uint32_t)v : 0;
+	} else if (strcmp(type, "ipsec") == 0) {
+		c->type = GWC_EP_IPSEC;
+		if ((rc = arg_prefixes(args, "ts_remote", c->ts_remote, &c->n_ts_remote, e)) != 0 ||
+		    (rc = arg_prefixes(args, "ts_local", c->ts_local, &c->n_ts_local, e)) != 0 ||
+		    (rc = arg_ipv4(args, "l3_addr", &c->l3_addr, e)) != 0 ||
+		    (rc = arg_ipv4(args, "gateway", &c->l3_gateway, e)) != 0)
+			return rc;
 	} else {
-		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan, gre or trailer)", name,
-			 type);
+		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan, gre, trailer or ipsec)",
+			 name, type);
 		return -EINVAL;
 	}
 	return 0;
@@ -215,8 +294,11 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 static const char *
 ep_type_name(enum gwc_ep_type t)
 {
-	return t == GWC_EP_VLAN ? "vlan" : t == GWC_EP_GRE ? "gre" : t == GWC_EP_TRAILER ? "trailer"
-									     : "port";
+	return t == GWC_EP_VLAN	     ? "vlan"
+	       : t == GWC_EP_GRE     ? "gre"
+	       : t == GWC_EP_IPSEC   ? "ipsec"
+	       : t == GWC_EP_TRAILER ? "trailer"
+				     : "port";
 }
 
 static void
@@ -305,6 +387,39 @@ ep_json(const struct gwc *g, int id, bool counters)
 		add_u64(o, "app_lo", ep->conf.trl_app_lo);
 		json_object_object_add(o, "reappend", json_object_new_boolean(ep->conf.trl_reappend));
 		add_u64(o, "app_hi", ep->conf.trl_app_hi);
+	}
+	if (ep->conf.type == GWC_EP_IPSEC) {
+		const struct gwc_ep *pub = g->tables->ep[id];
+		struct json_object *a;
+		unsigned int k;
+		char pfx[INET_ADDRSTRLEN + 4];
+
+		a = json_object_new_array();
+		for (k = 0; k < ep->conf.n_ts_remote; k++) {
+			snprintf(pfx, sizeof(pfx), "%s/%u", ip_str(ep->conf.ts_remote[k].addr, ip),
+				 ep->conf.ts_remote[k].len);
+			json_object_array_add(a, json_object_new_string(pfx));
+		}
+		json_object_object_add(o, "ts_remote", a);
+		a = json_object_new_array();
+		for (k = 0; k < ep->conf.n_ts_local; k++) {
+			snprintf(pfx, sizeof(pfx), "%s/%u", ip_str(ep->conf.ts_local[k].addr, ip),
+				 ep->conf.ts_local[k].len);
+			json_object_array_add(a, json_object_new_string(pfx));
+		}
+		json_object_object_add(o, "ts_local", a);
+		if (ep->conf.l3_addr != 0)
+			add_str(o, "l3_addr", ip_str(ep->conf.l3_addr, ip));
+		if (ep->conf.l3_gateway != 0)
+			add_str(o, "gateway", ip_str(ep->conf.l3_gateway, ip));
+		if (pub != NULL && pub->out_sa != GWC_SA_NONE) {
+			char spi[16];
+
+			snprintf(spi, sizeof(spi), "0x%08x", g->sa[pub->out_sa].conf.spi);
+			add_str(o, "out_spi", spi);
+			json_object_object_add(o, "nexthop_resolved",
+					       json_object_new_boolean(pub->nh_ok));
+		}
 	}
 	if (ep->conf.type == GWC_EP_GRE) {
 		const struct gwc_tables *t = g->tables;
@@ -725,6 +840,232 @@ op_trl_key_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	return 0;
 }
 
+/* ------------------------------------------------------------ IPsec SAs */
+
+static const struct {
+	const char *name;
+	enum gwc_sa_alg alg;
+} sa_algs[] = {
+	{ "aes-gcm-16", GWC_SA_AES_GCM_16 },
+	{ "aes-cbc-hmac-sha256", GWC_SA_AES_CBC_SHA256_128 },
+};
+
+static int
+arg_dir(struct json_object *args, bool *inbound, struct gwc_err *e)
+{
+	const char *d;
+	int rc;
+
+	if ((rc = arg_str(args, "dir", &d, e)) != 0)
+		return rc;
+	if (strcmp(d, "in") != 0 && strcmp(d, "out") != 0) {
+		gwc_errf(e, "argument 'dir': in or out");
+		return -EINVAL;
+	}
+	*inbound = strcmp(d, "in") == 0;
+	return 0;
+}
+
+static int
+arg_spi(struct json_object *args, uint32_t *spi, struct gwc_err *e)
+{
+	uint64_t v;
+	bool have;
+	int rc;
+
+	if ((rc = arg_uint(args, "spi", UINT32_MAX, &v, &have, e)) != 0)
+		return rc;
+	if (!have || v == 0) {
+		gwc_errf(e, "argument 'spi' (1..4294967295, host order; \"0x...\" works) is required");
+		return -EINVAL;
+	}
+	*spi = (uint32_t)v;
+	return 0;
+}
+
+/* sa.add: the SA from the arguments; the keys are wiped from every buffer we filled. */
+static int
+op_sa_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	  struct json_object **res, struct gwc_err *e)
+{
+	struct gwc_sa_conf sc;
+	struct gwc_sa_life life = { 0 };
+	const char *slice, *ep, *alg = "aes-gcm-16", *hex;
+	uint8_t buf[TRL_KEY_MAX];
+	uint64_t v;
+	bool have;
+	unsigned int i;
+	int rc, n;
+
+	memset(&sc, 0, sizeof(sc));
+	if ((rc = arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = arg_str(args, "endpoint", &ep, e)) != 0 || (rc = arg_spi(args, &sc.spi, e)) != 0 ||
+	    (rc = arg_dir(args, &sc.inbound, e)) != 0)
+		return rc;
+	if (!json_object_object_get_ex(args, "src", NULL) ||
+	    !json_object_object_get_ex(args, "dst", NULL)) {
+		gwc_errf(e, "arguments 'src' and 'dst' (the outer IPv4 addresses) are required");
+		return -EINVAL;
+	}
+	if ((rc = arg_ipv4(args, "src", &sc.src, e)) != 0 ||
+	    (rc = arg_ipv4(args, "dst", &sc.dst, e)) != 0)
+		return rc;
+	if ((rc = arg_uint(args, "sport", 65535, &v, &have, e)) != 0)
+		return rc;
+	sc.sport = (uint16_t)v;
+	if ((rc = arg_uint(args, "dport", 65535, &v, &have, e)) != 0)
+		return rc;
+	sc.dport = (uint16_t)(have ? v : 0);
+	if (!have)
+		sc.sport = 0;
+	if (json_object_object_get_ex(args, "alg", NULL) && (rc = arg_str(args, "alg", &alg, e)) != 0)
+		return rc;
+	for (i = 0; i < RTE_DIM(sa_algs) && strcmp(sa_algs[i].name, alg) != 0; i++)
+		;
+	if (i == RTE_DIM(sa_algs)) {
+		gwc_errf(e, "argument 'alg': aes-gcm-16 or aes-cbc-hmac-sha256");
+		return -EINVAL;
+	}
+	sc.alg = sa_algs[i].alg;
+	if ((rc = arg_str(args, "key", &hex, e)) != 0)
+		return rc;
+	n = trl_key_from_hex(hex, buf);
+	if (n <= 0 || n > GWC_SA_KEY_MAX) {
+		memset(buf, 0, sizeof(buf));
+		gwc_errf(e, "argument 'key': hex digits, at most %d bytes (GCM: key + 4-byte salt)",
+			 GWC_SA_KEY_MAX);
+		return -EINVAL;
+	}
+	memcpy(sc.key, buf, (size_t)n);
+	sc.key_len = (uint8_t)n;
+	if (json_object_object_get_ex(args, "integ_key", NULL)) {
+		if ((rc = arg_str(args, "integ_key", &hex, e)) != 0)
+			goto out;
+		n = trl_key_from_hex(hex, buf);
+		if (n <= 0 || n > GWC_SA_INTEG_KEY_MAX) {
+			gwc_errf(e, "argument 'integ_key': hex digits, at most %d bytes",
+				 GWC_SA_INTEG_KEY_MAX);
+			rc = -EINVAL;
+			goto out;
+		}
+		memcpy(sc.integ_key, buf, (size_t)n);
+		sc.integ_key_len = (uint8_t)n;
+	}
+	if ((rc = arg_bool(args, "esn", &sc.esn, e)) != 0 ||
+	    (rc = arg_uint(args, "replay_window", 4096, &v, &have, e)) != 0)
+		goto out;
+	sc.replay_window = have ? (uint32_t)v : 64;
+	if ((rc = arg_uint(args, "sqn", UINT64_MAX >> 1, &v, &have, e)) != 0)
+		goto out;
+	sc.sqn = have ? v : 0;
+	if ((rc = arg_uint(args, "soft_bytes", INT64_MAX, &life.soft_bytes, &have, e)) != 0 ||
+	    (rc = arg_uint(args, "hard_bytes", INT64_MAX, &life.hard_bytes, &have, e)) != 0 ||
+	    (rc = arg_uint(args, "soft_packets", INT64_MAX, &life.soft_packets, &have, e)) != 0 ||
+	    (rc = arg_uint(args, "hard_packets", INT64_MAX, &life.hard_packets, &have, e)) != 0)
+		goto out;
+	rc = gwc_ipsec_sa_add(g, c->owner, slice, ep, &sc, &life, e);
+	if (rc >= 0) {
+		*res = json_object_new_object();
+		add_u64(*res, "index", (uint64_t)rc);
+		rc = 0;
+	}
+out:
+	memset(buf, 0, sizeof(buf));
+	memset(&sc, 0, sizeof(sc));
+	return rc;
+}
+
+static int
+op_sa_del(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	  struct json_object **res, struct gwc_err *e)
+{
+	uint32_t spi, dst = 0;
+	bool inbound;
+	int rc;
+
+	if ((rc = arg_spi(args, &spi, e)) != 0 || (rc = arg_dir(args, &inbound, e)) != 0 ||
+	    (rc = arg_ipv4(args, "dst", &dst, e)) != 0)
+		return rc;
+	rc = gwc_ipsec_sa_del(g, c->owner, inbound, spi, dst, e);
+	if (rc == 0)
+		*res = json_object_new_object();
+	return rc;
+}
+
+static struct json_object *
+sa_json(const struct gwc *g, int i)
+{
+	const struct gwc_sa_m *s = &g->sa[i];
+	struct json_object *o = json_object_new_object();
+	const struct gwc_ep *ep = &g->ep[s->ep].ep;
+	struct gwc_sa_stats st;
+	char buf[INET_ADDRSTRLEN];
+	uint64_t now = rte_rdtsc();
+
+	snprintf(buf, sizeof(buf), "0x%08x", s->conf.spi);
+	add_str(o, "spi", buf);
+	add_u64(o, "index", (uint64_t)i);
+	add_str(o, "dir", s->conf.inbound ? "in" : "out");
+	add_str(o, "slice", g->slice[ep->slice].name);
+	add_str(o, "endpoint", ep->conf.name);
+	add_str(o, "owner", s->owner);
+	add_str(o, "src", ip_str(s->conf.src, buf));
+	add_str(o, "dst", ip_str(s->conf.dst, buf));
+	if (s->conf.sport != 0) {
+		add_u64(o, "sport", s->conf.sport);
+		add_u64(o, "dport", s->conf.dport);
+	}
+	add_str(o, "alg", s->conf.alg == GWC_SA_AES_GCM_16 ? "aes-gcm-16" : "aes-cbc-hmac-sha256");
+	json_object_object_add(o, "esn", json_object_new_boolean(s->conf.esn));
+	if (s->conf.inbound)
+		add_u64(o, "replay_window", s->conf.replay_window);
+	add_str(o, "state", s->hard_expired ? "hard_expired" : s->soft_expired ? "soft_expired"
+									 : "live");
+	gwc_ipsec_sa_stats_get(g, i, &st);
+	add_u64(o, "packets", st.pkts);
+	add_u64(o, "bytes", st.bytes);
+	if (st.last_tsc != 0 && now > st.last_tsc)
+		add_u64(o, "idle_ms", (now - st.last_tsc) * 1000 / rte_get_tsc_hz());
+	if (s->conf.inbound) {
+		add_u64(o, "replay", st.replay);
+		add_u64(o, "auth", st.auth);
+		add_u64(o, "malformed", st.malformed);
+		add_u64(o, "trailer", st.trailer);
+		add_u64(o, "selector", st.selector);
+	}
+	return o;
+}
+
+static int
+op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	   struct json_object **res, struct gwc_err *e)
+{
+	struct json_object *a = json_object_new_array();
+	const char *slice = NULL;
+	int i, s = -1, rc;
+
+	RTE_SET_USED(c);
+	if (args != NULL && json_object_object_get_ex(args, "slice", NULL)) {
+		if ((rc = arg_str(args, "slice", &slice, e)) != 0) {
+			json_object_put(a);
+			return rc;
+		}
+		s = gwc_slice_find(g, slice);
+		if (s < 0) {
+			json_object_put(a);
+			gwc_errf(e, "no slice '%s'", slice);
+			return -ENOENT;
+		}
+	}
+	for (i = 0; i < GWC_MAX_SAS; i++)
+		if (g->sa[i].used && (s < 0 || g->ep[g->sa[i].ep].ep.slice == s))
+			json_object_array_add(a, sa_json(g, i));
+	*res = json_object_new_object();
+	json_object_object_add(*res, "sas", a);
+	add_str(*res, "crypto", g->crypto.ready ? g->crypto.driver : "none");
+	return 0;
+}
+
 static int op_help(struct gwc *g, struct gwc_client *c, struct json_object *args,
 		   struct json_object **res, struct gwc_err *e);
 
@@ -749,6 +1090,12 @@ static const struct {
 	  "terminal=, key=HEX (16..64 bytes), [required=yes]: a terminal's trailer key" },
 	{ "trailer.key.del", op_trl_key_del, "terminal=: remove a terminal's trailer key" },
 	{ "trailer.key.list", op_trl_key_list, "terminals with a trailer key (never the keys)" },
+	{ "sa.add", op_sa_add,
+	  "slice= endpoint= spi= dir=in|out src= dst= [sport= dport=] [alg=aes-gcm-16|"
+	  "aes-cbc-hmac-sha256] key=HEX [integ_key=HEX] [esn=] [replay_window=64] [sqn=] "
+	  "[soft_bytes= hard_bytes= soft_packets= hard_packets=]: an IPsec SA (keys never shown)" },
+	{ "sa.del", op_sa_del, "spi= dir=in|out [dst=]" },
+	{ "sa.list", op_sa_list, "[slice=]: SAs with counters and lifetime state" },
 	{ "owner.flush", op_owner_flush, "remove everything this client owns" },
 	{ "help", op_help, "this list" },
 };

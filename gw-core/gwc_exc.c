@@ -37,86 +37,126 @@ gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip)
 	return NULL;
 }
 
-/* Keep one neighbor per (port, next hop) that a GRE endpoint without a static MAC needs. */
+/*
+ * The (port, remote) at index 'i' of the things whose outer next hop gw-core resolves
+ * by ARP: GRE endpoints without a static MAC (i < GWC_MAX_EPS), then outbound IPsec
+ * SAs (toward their terminal). @return false when index 'i' is none of them.
+ */
+static bool
+nh_user(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
+{
+	if (i < GWC_MAX_EPS) {
+		const struct gwc_ep *ep = &g->ep[i].ep;
+
+		if (!g->ep[i].used || ep->type != GWC_EP_GRE || ep->conf.has_nh)
+			return false;
+		*port = ep->port;
+		*remote = ep->conf.remote;
+		return true;
+	}
+	i -= GWC_MAX_EPS;
+	if (!g->sa[i].used || g->sa[i].conf.inbound || !g->ep[g->sa[i].ep].used)
+		return false;
+	*port = g->ep[g->sa[i].ep].ep.port;
+	*remote = g->sa[i].conf.dst;
+	return true;
+}
+
+#define NH_USERS (GWC_MAX_EPS + GWC_MAX_SAS)
+
+/* Keep one neighbor per (port, next hop) that a GRE endpoint or an outbound SA needs. */
 void
 gwc_neigh_sync(struct gwc *g)
 {
 	unsigned int i, j;
+	rte_be32_t remote;
+	uint16_t port;
 
 	for (i = 0; i < GWC_MAX_NEIGH; i++) {
 		bool needed = false;
 
 		if (!g->neigh[i].used)
 			continue;
-		for (j = 0; j < GWC_MAX_EPS && !needed; j++) {
-			const struct gwc_ep *ep = &g->ep[j].ep;
-
-			needed = g->ep[j].used && ep->type == GWC_EP_GRE && !ep->conf.has_nh &&
-				 ep->port == g->neigh[i].port &&
-				 gwc_nexthop_ip(g, ep->port, ep->conf.remote) == g->neigh[i].ip;
-		}
+		for (j = 0; j < NH_USERS && !needed; j++)
+			needed = nh_user(g, j, &port, &remote) && port == g->neigh[i].port &&
+				 gwc_nexthop_ip(g, port, remote) == g->neigh[i].ip;
 		if (!needed)
 			memset(&g->neigh[i], 0, sizeof(g->neigh[i]));
 	}
-	for (j = 0; j < GWC_MAX_EPS; j++) {
-		const struct gwc_ep *ep = &g->ep[j].ep;
+	for (j = 0; j < NH_USERS; j++) {
 		rte_be32_t nh;
 
-		if (!g->ep[j].used || ep->type != GWC_EP_GRE || ep->conf.has_nh)
+		if (!nh_user(g, j, &port, &remote))
 			continue;
-		nh = gwc_nexthop_ip(g, ep->port, ep->conf.remote);
-		if (gwc_neigh_find(g, ep->port, nh) != NULL)
+		nh = gwc_nexthop_ip(g, port, remote);
+		if (gwc_neigh_find(g, port, nh) != NULL)
 			continue;
 		for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
 			;
 		if (i == GWC_MAX_NEIGH) {
-			GWC_LOG(WARNING, "neighbor table full (%d): next hop of endpoint %s not "
-					 "resolved", GWC_MAX_NEIGH, ep->conf.name);
+			GWC_LOG(WARNING, "neighbor table full (%d): a next hop on port %s not "
+					 "resolved", GWC_MAX_NEIGH, g->conf.port[port].name);
 			continue;
 		}
 		g->neigh[i].used = true;
-		g->neigh[i].port = ep->port;
+		g->neigh[i].port = port;
 		g->neigh[i].ip = nh;
 		g->neigh[i].last_req_tsc = 0;  /* ask at once */
 	}
 }
 
-static void
-inject(struct gwc *g, uint16_t port, struct rte_mbuf *m)
+void
+gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m)
 {
-	m->hash.usr = port;
+	m->hash.usr = usr;
 	if (rte_ring_sp_enqueue(g->lc[0]->inject, m) != 0) {
 		g->inject_full++;
 		rte_pktmbuf_free(m);
 	}
 }
 
-static void
-arp_request(struct gwc *g, struct gwc_neigh *n)
+struct rte_mbuf *
+gwc_arp_build(struct gwc *g, uint16_t op, const struct rte_ether_addr *dst,
+	      const struct rte_ether_addr *sha, rte_be32_t sip, const struct rte_ether_addr *tha,
+	      rte_be32_t tip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *a;
 
 	if (m == NULL)
-		return;
+		return NULL;
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
 	a = (struct rte_arp_hdr *)(eth + 1);
-	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
-	rte_ether_addr_copy(&g->port[n->port].mac, &eth->src_addr);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(sha, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	a->arp_hlen = RTE_ETHER_ADDR_LEN;
 	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
-	rte_ether_addr_copy(&g->port[n->port].mac, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = g->conf.port[n->port].ip;
-	memset(&a->arp_data.arp_tha, 0, RTE_ETHER_ADDR_LEN);
-	a->arp_data.arp_tip = n->ip;
-	inject(g, n->port, m);
-	n->requests++;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	rte_ether_addr_copy(sha, &a->arp_data.arp_sha);
+	a->arp_data.arp_sip = sip;
+	rte_ether_addr_copy(tha, &a->arp_data.arp_tha);
+	a->arp_data.arp_tip = tip;
 	g->arp_sent++;
+	return m;
+}
+
+static void
+arp_request(struct gwc *g, struct gwc_neigh *n)
+{
+	static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff,
+								     0xff, 0xff } };
+	static const struct rte_ether_addr zero;
+	struct rte_mbuf *m = gwc_arp_build(g, RTE_ARP_OP_REQUEST, &bcast, &g->port[n->port].mac,
+					   g->conf.port[n->port].ip, &zero, n->ip);
+
+	if (m == NULL)
+		return;
+	gwc_inject(g, n->port, m);
+	n->requests++;
 }
 
 /* Learn a next hop's MAC from any ARP it sends us. @return true if a MAC changed. */
@@ -164,6 +204,10 @@ gwc_exc_poll(struct gwc *g)
 		struct rte_mbuf *m = pkts[i];
 		uint32_t port = m->hash.usr;   /* set by the worker that punted it */
 
+		if (port & GWC_EXC_TAG) {
+			gwc_ipsec_exc(g, m);
+			continue;
+		}
 		if (port >= g->n_ports) {
 			rte_pktmbuf_free(m);
 			continue;
@@ -188,7 +232,7 @@ gwc_exc_poll(struct gwc *g)
 		n = rte_eth_rx_burst(g->tap[p].port_id, 0, pkts, RTE_DIM(pkts));
 		for (i = 0; i < n; i++) {
 			g->exc_from_tap++;
-			inject(g, p, pkts[i]);
+			gwc_inject(g, p, pkts[i]);
 		}
 	}
 
@@ -209,4 +253,5 @@ gwc_exc_poll(struct gwc *g)
 	}
 	if (changed && gwc_tables_publish(g) != 0)
 		GWC_LOG(ERR, "tables: could not publish a resolved next hop (out of memory)");
+	gwc_ipsec_poll(g);
 }

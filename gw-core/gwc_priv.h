@@ -15,6 +15,7 @@
 #include <rte_log.h>
 
 #include "gwc.h"
+#include "gwc_sa.h"
 #include "ppm.h"
 
 struct rte_hash;
@@ -29,6 +30,17 @@ extern int gwc_logtype;
 #define GWC_GRE_HDR_MAX 50   /* outer Ethernet 14 + IPv4 20 + GRE 4 + key 4, rounded */
 #define GWC_MAX_NEIGH 256
 #define GWC_MAX_CLIENTS 32
+#define GWC_MAX_L3_RULES 256   /* IPsec traffic selectors shorter than /32, all slices */
+#define GWC_MAX_L3N 1024       /* slice-side neighbours of IPsec endpoints, all slices */
+#define GWC_ESP_BATCH 64       /* ESP packets a worker collects per rx burst, each way */
+
+/* Exception ring (m->hash.usr): bit 31 clear: a port index (frames for the AGW itself);
+ * set: GWC_EXC_* << 16 | endpoint id. The inject rings use GWC_INJ_* the same way. */
+#define GWC_EXC_TAG (1u << 31)
+#define GWC_EXC_ARP 1       /* a copy of an ARP frame seen in a slice with IPsec endpoints */
+#define GWC_EXC_RESOLVE 2   /* a packet whose slice-side next hop needs ARP */
+#define GWC_INJ_EP 1        /* send through this endpoint */
+#define GWC_INJ_FLOOD 2     /* flood into this endpoint's slice, as if it came from it */
 
 /* ------------------------------------------------------------ MAC table */
 
@@ -80,6 +92,8 @@ struct gwc_ep {
 	uint8_t type;             /* enum gwc_ep_type */
 	uint8_t nh_ok;            /* GRE: next-hop MAC known, 'hdr' complete */
 	uint8_t reappend;         /* TRAILER: conf.trl_reappend */
+	uint16_t out_sa;          /* IPSEC: index of the SA toward the terminal, or GWC_SA_NONE;
+	                             'hdr' holds the outer next hop's MAC then the port's */
 	uint16_t port;            /* port index */
 	rte_be16_t vid_be;        /* VLAN: VID, network order */
 	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
@@ -88,7 +102,7 @@ struct gwc_ep {
 	/* Cold: configuration, kept for the control thread and the stats reply. */
 	struct gwc_ep_conf conf;
 	rte_be32_t local;         /* GRE: source address (the port's) */
-	rte_be32_t nh_ip;         /* GRE: next hop resolved by ARP */
+	rte_be32_t nh_ip;         /* GRE, IPSEC: next hop resolved by ARP */
 	char owner[GWC_NAME_MAX];
 };
 
@@ -112,6 +126,7 @@ struct gwc_port_tab {
 
 struct gwc_slice_tab {
 	struct gwc_mac_table *mac; /* borrowed from the model; NULL: no slice */
+	uint8_t l3;               /* has IPsec endpoints: the router MAC and ARP matter */
 	uint16_t n_flood;         /* endpoints in 'flood' */
 	const uint16_t *flood;    /* endpoint ids of the slice */
 };
@@ -124,6 +139,18 @@ struct gwc_gre_key {
 };
 
 struct trl_key;
+
+/* An SA as workers see it. */
+struct gwc_sa_tab {
+	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
+	uint16_t ep;              /* its IPsec endpoint */
+};
+
+/* A traffic selector shorter than /32: slice-side destinations routed to 'ep'. */
+struct gwc_l3_rule {
+	uint16_t slice, ep;
+	uint32_t addr, mask;      /* network order */
+};
 
 /* A terminal with a trailer key: its per-lcore HMAC contexts are lc->trl_key[slot]. */
 struct gwc_trl_term {
@@ -142,10 +169,27 @@ struct gwc_tables {
 	struct gwc_port_tab port[GWC_MAX_PORTS];
 	uint16_t n_terms;
 	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
+	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index; NULL: none */
+	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id */
+	struct rte_hash *l3_neigh; /* slice << 32 | IPv4 -> MAC (gwc_mac48 form) + 1 */
+	uint16_t n_l3_rules;
+	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
+	struct gwc_sa_tab sa[GWC_MAX_SAS];
 	/* endpoint copies and flood lists follow in the same allocation */
 };
 
 /* ------------------------------------------------------------ per lcore */
+
+/* An SA's counters on one lcore (owner lcore writes; only uint64_t: summed as an array). */
+struct gwc_sa_lstats {
+	uint64_t pkts, bytes, last_tsc;
+	uint64_t replay, auth, malformed, trailer, selector;
+};
+
+struct gwc_esp_job {
+	struct rte_mbuf *m;
+	uint16_t sa, ep;
+};
 
 struct __rte_cache_aligned gwc_lcore {
 	struct gwc *g;                           /* read-only */
@@ -165,6 +209,10 @@ struct __rte_cache_aligned gwc_lcore {
 	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
 	 * that name the slot are published, freed after the tables that did are retired. */
 	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];
+	/* ESP collected during a burst, processed at its end grouped by SA */
+	uint16_t n_esp_in, n_esp_out;
+	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
+	struct gwc_sa_lstats sa[GWC_MAX_SAS];
 };
 
 /* ------------------------------------------------------------ control thread model */
@@ -200,6 +248,29 @@ struct gwc_neigh {
 	uint32_t requests;
 };
 
+struct gwc_sa_m {
+	bool used;
+	bool soft_expired, hard_expired;
+	uint16_t ep;
+	uint32_t serial;             /* order of addition: the newest outbound SA wins */
+	struct gwc_sa_conf conf;     /* keys included: for gwc_ipsec_sa_update(); never shown */
+	struct gwc_sa_life life;
+	struct gwc_sa *sa;
+	char owner[GWC_NAME_MAX];
+	struct gwc_sa_stats base;    /* counters when the index was taken */
+};
+
+/* A slice-side neighbour of the IPsec router (control thread). */
+struct gwc_l3n {
+	bool used;
+	bool resolved;
+	uint16_t slice;
+	uint16_t ep;                 /* the IPsec endpoint whose packet asked (ARP goes from it) */
+	rte_be32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t last_req_tsc, last_seen_tsc;
+};
+
 struct gwc_client {
 	int fd;                      /* -1: free */
 	char owner[GWC_NAME_MAX];
@@ -229,6 +300,13 @@ struct gwc {
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;
+	/* IPsec */
+	struct gwc_crypto crypto;
+	struct gwc_sa_m sa[GWC_MAX_SAS];
+	uint32_t sa_serial;
+	uint64_t last_life_tsc;
+	struct rte_ether_addr l3_mac;            /* router MAC inside slices */
+	struct gwc_l3n l3n[GWC_MAX_L3N];
 	/* exception path counters (control thread) */
 	uint64_t exc_to_tap, exc_from_tap, exc_no_tap, inject_full, arp_sent;
 	/* control socket */
@@ -275,10 +353,31 @@ void gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts
 void gwc_worker_drain(void *ctx);
 
 /* gwc_exc.c */
+/* Queue 'm' on worker 0's inject ring with m->hash.usr = 'usr' (a port index, or
+ * GWC_EXC_TAG | GWC_INJ_* << 16 | endpoint id). Consumes 'm'. */
+void gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m);
+/* An Ethernet + ARP frame (RFC 826) from 'sha'. @return it, or NULL (no mbuf). */
+struct rte_mbuf *gwc_arp_build(struct gwc *g, uint16_t op, const struct rte_ether_addr *dst,
+			       const struct rte_ether_addr *sha, rte_be32_t sip,
+			       const struct rte_ether_addr *tha, rte_be32_t tip);
 void gwc_exc_poll(struct gwc *g);
 void gwc_neigh_sync(struct gwc *g);
 const struct gwc_neigh *gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip);
 rte_be32_t gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote);
+
+/* gwc_ipsec.c */
+int gwc_ipsec_init(struct gwc *g, struct gwc_err *e);
+void gwc_ipsec_fini(struct gwc *g);
+/* Free the SAs whose endpoint is gone. The tables skip such SAs, so this is safe
+ * right after a publication (gwc_tables_publish() calls it). */
+void gwc_ipsec_gc(struct gwc *g);
+/* Control thread: an exception-ring frame tagged GWC_EXC_TAG. Consumes 'm'. */
+void gwc_ipsec_exc(struct gwc *g, struct rte_mbuf *m);
+/* Control thread, each pass: lifetimes, neighbour requests. */
+void gwc_ipsec_poll(struct gwc *g);
+/* Tables: fill t->spi, t->sa, t->l3_* from the model. @return 0 or -ENOMEM. */
+int gwc_ipsec_tables(struct gwc *g, struct gwc_tables *t);
+void gwc_ipsec_tables_free(struct gwc_tables *t);
 
 /* gwc_ctl.c */
 void gwc_ctl_close(struct gwc *g);

@@ -60,6 +60,7 @@ gwc_tables_free(struct gwc_tables *t)
 	if (t == NULL)
 		return;
 	rte_hash_free(t->gre);
+	gwc_ipsec_tables_free(t);
 	rte_free(t);
 }
 
@@ -123,6 +124,7 @@ tables_build(struct gwc *g)
 		ep = store++;
 		*ep = g->ep[i].ep;
 		ep->id = (uint16_t)i;
+		ep->out_sa = GWC_SA_NONE;
 		switch (ep->type) {
 		case GWC_EP_PORT:
 			t->port[ep->port].untagged_ep = ep->id;
@@ -178,6 +180,11 @@ tables_build(struct gwc *g)
 		t->ep[i] = ep;
 	}
 
+	if (gwc_ipsec_tables(g, t) != 0) {
+		gwc_tables_free(t);
+		return NULL;
+	}
+
 	/* Terminals with a trailer key, sorted by terminal ID for a binary search. */
 	for (i = 0; i < GWC_MAX_TRL_KEYS; i++) {
 		unsigned int at;
@@ -194,9 +201,10 @@ tables_build(struct gwc *g)
 						     .required = g->term[i].required };
 	}
 
-	/* Flood lists: count each slice's endpoints, give each slice its run, then fill. */
+	/* Flood lists: count each slice's endpoints, give each slice its run, then fill.
+	 * IPsec endpoints are routed (L3): they take only frames to the router MAC. */
 	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used)
+		if (g->ep[i].used && g->ep[i].ep.type != GWC_EP_IPSEC)
 			t->slice[g->ep[i].ep.slice].n_flood++;
 	for (s = 0; s < GWC_MAX_SLICES; s++) {
 		if (!g->slice[s].used)
@@ -207,7 +215,7 @@ tables_build(struct gwc *g)
 		t->slice[s].n_flood = 0;
 	}
 	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used) {
+		if (g->ep[i].used && g->ep[i].ep.type != GWC_EP_IPSEC) {
 			struct gwc_slice_tab *st = &t->slice[g->ep[i].ep.slice];
 
 			/* ours until published: const only for the workers */
@@ -228,5 +236,6 @@ gwc_tables_publish(struct gwc *g)
 	old = ppm_rcu_publish(g->qsbr, (void **)&g->tables, t);
 	g->version = t->version;
 	gwc_tables_free(old);
+	gwc_ipsec_gc(g);
 	return 0;
 }

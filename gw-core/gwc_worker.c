@@ -284,6 +284,318 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
 	ep_output(lc, t, t->ep[st->flood[last]], m, tagged);
 }
 
+/* ------------------------------------------------------------ IPsec (gwc_sa.h) */
+
+#define NATT_PORT 4500
+
+static void slice_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id,
+		     struct rte_mbuf *m, bool tagged, uint64_t now);
+
+/*
+ * Is the UDP datagram at 'off' ESP in UDP (RFC 3948 section 2.2): to port 4500, at
+ * least an SPI and a sequence number long, not starting with the four-zero non-ESP
+ * marker (IKE) and not a one-byte NAT-keepalive? Everything else on 4500 is charon's.
+ */
+static inline bool
+natt_esp(const struct rte_mbuf *m, uint32_t off)
+{
+	const uint8_t *u;
+	uint32_t spi;
+
+	if (m->data_len < off + 8 + 8)
+		return false;
+	u = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+	if (u[2] != NATT_PORT >> 8 || u[3] != (NATT_PORT & 0xff))
+		return false;
+	memcpy(&spi, u + 8, 4);
+	return spi != 0;
+}
+
+/* Count and drop 'm' of SA 'sa' for reason 'err' (GWC_SA_ERR_*). */
+static inline void
+sa_drop(struct gwc_lcore *lc, uint16_t sa, struct rte_mbuf *m, uint8_t err)
+{
+	struct gwc_sa_lstats *st = &lc->sa[sa];
+
+	switch (err) {
+	case GWC_SA_ERR_REPLAY:
+		st->replay++;
+		return drop(lc, m, GWC_DROP_ESP_REPLAY);
+	case GWC_SA_ERR_AUTH:
+		st->auth++;
+		return drop(lc, m, GWC_DROP_ESP_AUTH);
+	case GWC_SA_ERR_TRAILER:
+		st->trailer++;
+		return drop(lc, m, GWC_DROP_ESP_TRAILER);
+	default:
+		st->malformed++;
+		return drop(lc, m, GWC_DROP_ESP_MALFORMED);
+	}
+}
+
+/*
+ * An ESP packet to us (validated outer IPv4, padding trimmed): find its SA by SPI and
+ * queue it for decryption at the end of the burst. 'hl': outer IPv4 header length,
+ * plus 8 when UDP-encapsulated. @return LOCAL_DONE.
+ */
+static inline int
+esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint32_t hl,
+       uint64_t now);
+
+/* Is 'a' inside one of the 'n' prefixes 'p'? n == 0: anything is. */
+static inline bool
+ts_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
+{
+	unsigned int i;
+
+	if (n == 0)
+		return true;
+	for (i = 0; i < n; i++) {
+		uint32_t mask = p[i].len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - p[i].len));
+
+		if (((a ^ p[i].addr) & mask) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The IPsec endpoint that slice 's' routes IPv4 'dst' to, or GWC_EP_NONE. */
+static inline uint16_t
+l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
+{
+	uint64_t key = (uint64_t)s << 32 | dst;
+	unsigned int i;
+	void *d;
+
+	if (t->l3_route != NULL && rte_hash_lookup_data(t->l3_route, &key, &d) >= 0)
+		return (uint16_t)(uintptr_t)d;
+	for (i = 0; i < t->n_l3_rules; i++)
+		if (t->l3_rule[i].slice == s && (dst & t->l3_rule[i].mask) == t->l3_rule[i].addr)
+			return t->l3_rule[i].ep;
+	return GWC_EP_NONE;
+}
+
+static void esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t);
+
+/* Queue 'm' (Ethernet header of m->l2_len bytes, then IPv4) for terminal 'ep'. */
+static inline void
+esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
+	struct rte_mbuf *m)
+{
+	if (unlikely(ep->out_sa == GWC_SA_NONE))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NO_SA);
+	if (unlikely(!ep->nh_ok))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NO_NEXTHOP);
+	if (lc->n_esp_out == GWC_ESP_BATCH)
+		esp_flush_out(lc, t);
+	lc->esp_out[lc->n_esp_out++] = (struct gwc_esp_job){ .m = m, .sa = ep->out_sa,
+							      .ep = ep->id };
+}
+
+/*
+ * A decrypted packet (inner IPv4 at the mbuf's start) of SA 'sa' of terminal 'ep':
+ * check it against the SA's traffic selectors (RFC 4301 section 5.2), then route it:
+ * to another terminal of the slice, or onto the slice link with the router MAC as
+ * source and the next hop's MAC (ARP, via the control thread) as destination.
+ */
+static void
+l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struct gwc_ep *ep,
+      struct rte_mbuf *m, uint64_t now)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	struct rte_ether_hdr *eth;
+	uint64_t key;
+	uint32_t nh;
+	uint16_t rt;
+	void *d;
+
+	if (unlikely(m->data_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NOT_IPV4);
+	if (unlikely(!ts_match(ep->conf.ts_remote, ep->conf.n_ts_remote, ip->src_addr) ||
+		     !ts_match(ep->conf.ts_local, ep->conf.n_ts_local, ip->dst_addr))) {
+		lc->sa[sa].selector++;
+		return ep_drop(lc, m, ep->id, GWC_DROP_ESP_SELECTOR);
+	}
+	rt = l3_route(t, ep->slice, ip->dst_addr);
+	if (rt != GWC_EP_NONE && t->ep[rt] != NULL) {
+		/* terminal to terminal inside the slice */
+		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+		if (unlikely(eth == NULL))
+			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
+		m->l2_len = sizeof(*eth);
+		lc->ep[ep->id].rx_pkts++;
+		lc->ep[ep->id].rx_bytes += m->pkt_len;
+		return esp_out(lc, t, t->ep[rt], m);
+	}
+	nh = ep->conf.l3_gateway != 0 ? ep->conf.l3_gateway : ip->dst_addr;
+	key = (uint64_t)ep->slice << 32 | nh;
+	if (unlikely(t->l3_neigh == NULL || rte_hash_lookup_data(t->l3_neigh, &key, &d) < 0)) {
+		/* the control thread sends the ARP request; this packet is lost */
+		lc->drops[GWC_DROP_NO_NEIGHBOUR]++;
+		lc->ep[ep->id].drops[GWC_DROP_NO_NEIGHBOUR]++;
+		m->hash.usr = GWC_EXC_TAG | GWC_EXC_RESOLVE << 16 | ep->id;
+		if (rte_ring_mp_enqueue(lc->g->exc, m) != 0)
+			rte_pktmbuf_free(m);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+	if (unlikely(eth == NULL))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
+	key = (uint64_t)(uintptr_t)d - 1;
+	memcpy(&eth->dst_addr, &key, RTE_ETHER_ADDR_LEN);   /* gwc_mac48's layout */
+	rte_ether_addr_copy(&lc->g->l3_mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	slice_in(lc, t, ep->id, m, false, now);
+}
+
+/* Decrypt what esp_in() queued, SA by SA, and route it into the slices. */
+static void
+esp_flush_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
+{
+	struct rte_mbuf *pkts[GWC_ESP_BATCH];
+	uint8_t err[GWC_ESP_BATCH];
+	unsigned int i = 0, j, n = lc->n_esp_in;
+
+	lc->n_esp_in = 0;
+	while (i < n) {
+		uint16_t sa = lc->esp_in[i].sa, k, c = 0, x;
+		const struct gwc_ep *ep = t->ep[lc->esp_in[i].ep];
+		struct gwc_sa_lstats *st = &lc->sa[sa];
+
+		for (j = i; j < n && lc->esp_in[j].sa == sa; j++)
+			pkts[c++] = lc->esp_in[j].m;
+		i = j;
+		k = gwc_sa_inbound(&lc->g->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c, err);
+		for (x = 0; x < k; x++) {
+			st->pkts++;
+			st->bytes += pkts[x]->pkt_len;
+			l3_in(lc, t, sa, ep, pkts[x], now);
+		}
+		if (k != 0)
+			st->last_tsc = now;
+		for (x = k; x < c; x++)
+			sa_drop(lc, sa, pkts[x], err[x - k]);
+	}
+}
+
+static inline int
+esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint32_t hl,
+       uint64_t now)
+{
+	const uint32_t eh = sizeof(struct rte_ether_hdr);
+	uint32_t spi;
+	void *d;
+
+	if (unlikely(m->data_len < eh + hl + 8)) {
+		drop(lc, m, GWC_DROP_ESP_MALFORMED);
+		return LOCAL_DONE;
+	}
+	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, eh + hl), 4);
+	spi = rte_be_to_cpu_32(spi);
+	if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0 ||
+	    t->sa[(uintptr_t)d].sa == NULL || t->ep[t->sa[(uintptr_t)d].ep] == NULL) {
+		drop(lc, m, GWC_DROP_NO_SA);
+		return LOCAL_DONE;
+	}
+	m->l2_len = eh;
+	m->l3_len = hl;
+	if (lc->n_esp_in == GWC_ESP_BATCH)
+		esp_flush_in(lc, t, now);
+	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){
+		.m = m, .sa = (uint16_t)(uintptr_t)d, .ep = t->sa[(uintptr_t)d].ep };
+	return LOCAL_DONE;
+}
+
+/* Encrypt what esp_out() queued, SA by SA, and send it to the terminals. */
+static void
+esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
+{
+	struct rte_mbuf *pkts[GWC_ESP_BATCH];
+	uint32_t len[GWC_ESP_BATCH];
+	unsigned int i = 0, j, n = lc->n_esp_out;
+	uint64_t now = rte_rdtsc();
+
+	lc->n_esp_out = 0;
+	while (i < n) {
+		uint16_t sa = lc->esp_out[i].sa, k, c = 0, x;
+		const struct gwc_ep *ep = t->ep[lc->esp_out[i].ep];
+		const struct gwc_port_tab *pt = &t->port[ep->port];
+		struct gwc_sa_lstats *st = &lc->sa[sa];
+
+		for (j = i; j < n && lc->esp_out[j].sa == sa; j++) {
+			len[c] = lc->esp_out[j].m->pkt_len - lc->esp_out[j].m->l2_len;
+			pkts[c++] = lc->esp_out[j].m;
+		}
+		i = j;
+		k = gwc_sa_outbound(&lc->g->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c);
+		for (x = k; x < c; x++)
+			ep_drop(lc, pkts[x], ep->id, GWC_DROP_ESP_ENCRYPT);
+		for (x = 0; x < k; x++) {
+			struct rte_mbuf *m = pkts[x];
+
+			rte_memcpy(rte_pktmbuf_mtod(m, void *), ep->hdr, 2 * RTE_ETHER_ADDR_LEN);
+			if (unlikely(m->pkt_len - sizeof(struct rte_ether_hdr) > pt->mtu)) {
+				ep_drop(lc, m, ep->id, GWC_DROP_TOO_BIG);
+				continue;
+			}
+			st->pkts++;
+			st->bytes += len[x];
+			st->last_tsc = now;
+			lc->ep[ep->id].tx_pkts++;
+			lc->ep[ep->id].tx_bytes += m->pkt_len;
+			ppm_txbuf_put(&lc->tx[ep->port], m);
+		}
+	}
+}
+
+/*
+ * A frame in a slice with IPsec endpoints, from endpoint 'in': ARP goes (as a copy)
+ * to the control thread, which answers for the terminals and learns next hops; a
+ * frame to the router MAC is routed to its terminal. @return true when 'm' is taken.
+ */
+static inline bool
+l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *in,
+	 struct rte_mbuf *m, bool tagged)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	uint32_t l2 = sizeof(*eth) + (tagged ? VLAN_HLEN : 0);
+	const struct rte_ipv4_hdr *ip;
+	rte_be16_t et;
+	uint16_t rt;
+
+	if (unlikely(m->data_len < l2))
+		return false;
+	et = *rte_pktmbuf_mtod_offset(m, const rte_be16_t *, l2 - 2);
+	if (et == RTE_BE16(RTE_ETHER_TYPE_ARP)) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
+
+		if (c != NULL) {
+			c->hash.usr = GWC_EXC_TAG | GWC_EXC_ARP << 16 | in->id;
+			if (rte_ring_mp_enqueue(lc->g->exc, c) != 0) {
+				lc->drops[GWC_DROP_PUNT_FULL]++;
+				rte_pktmbuf_free(c);
+			}
+		}
+		return false;
+	}
+	if (!rte_is_same_ether_addr(&eth->dst_addr, &lc->g->l3_mac))
+		return false;
+	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+		     m->data_len < l2 + sizeof(struct rte_ipv4_hdr))) {
+		ep_drop(lc, m, in->id, GWC_DROP_NOT_IPV4);
+		return true;
+	}
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
+	rt = l3_route(t, in->slice, ip->dst_addr);
+	if (unlikely(rt == GWC_EP_NONE || t->ep[rt] == NULL)) {
+		ep_drop(lc, m, in->id, GWC_DROP_NO_ROUTE);
+		return true;
+	}
+	m->l2_len = l2;
+	esp_out(lc, t, t->ep[rt], m);
+	return true;
+}
+
 /*
  * An untagged IPv4 or ARP frame on a port that has an address: is it for us?
  * @return an endpoint id (a GRE packet, now decapsulated), LOCAL_NOT (slice traffic),
@@ -291,7 +603,7 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
  */
 static inline int
 local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
-	 uint16_t ether_type)
+	 uint16_t ether_type, uint64_t now)
 {
 	const struct gwc_port_tab *pt = &t->port[port];
 	const uint32_t eh = sizeof(struct rte_ether_hdr);
@@ -319,11 +631,12 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, eh);
 	if (ip->dst_addr != pt->ip)
 		return LOCAL_NOT;
-	if (ip->next_proto_id != IPPROTO_GRE) {
-		punt(lc, m, port);
+	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	if (ip->next_proto_id != IPPROTO_GRE && ip->next_proto_id != IPPROTO_ESP &&
+	    (ip->next_proto_id != IPPROTO_UDP || !natt_esp(m, eh + ihl))) {
+		punt(lc, m, port);   /* ICMP, IKE (UDP 500, 4500 with the non-ESP marker), ... */
 		return LOCAL_DONE;
 	}
-	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) || tot < ihl ||
 		     eh + tot > m->pkt_len || m->data_len < eh + ihl)) {
@@ -342,6 +655,8 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	if (m->pkt_len > eh + tot)
 		rte_pktmbuf_trim(m, m->pkt_len - (eh + tot));
 
+	if (ip->next_proto_id != IPPROTO_GRE)
+		return esp_in(lc, t, m, ihl + (ip->next_proto_id == IPPROTO_UDP ? 8 : 0), now);
 	off = eh + ihl;
 	if (unlikely(m->data_len < off + 4)) {
 		drop(lc, m, GWC_DROP_TRUNCATED);
@@ -504,12 +819,9 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 	uint64_t now)
 {
 	const struct gwc_port_tab *pt = &t->port[port];
-	const struct gwc_slice_tab *st;
 	struct rte_ether_hdr *eth;
-	const struct gwc_ep *in;
-	uint16_t et, id, out;
+	uint16_t et, id;
 	bool tagged = false;
-	uint32_t len;
 
 	if (unlikely(m->data_len < sizeof(*eth)))
 		return drop(lc, m, GWC_DROP_RUNT);
@@ -536,7 +848,7 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 		int r = LOCAL_NOT;
 
 		if (pt->has_ip && (et == RTE_ETHER_TYPE_IPV4 || et == RTE_ETHER_TYPE_ARP))
-			r = local_in(lc, t, port, m, et);
+			r = local_in(lc, t, port, m, et, now);
 		if (r == LOCAL_NOT && pt->n_trl != 0 && et == RTE_ETHER_TYPE_IPV4)
 			r = trailer_in(lc, t, port, m, now);
 		if (r == LOCAL_DONE)
@@ -551,19 +863,39 @@ process(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct 
 		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	}
 
-	in = t->ep[id];
-	st = &t->slice[in->slice];
-	len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
+	slice_in(lc, t, id, m, tagged, now);
+}
+
+/*
+ * Frame 'm' entering its slice from endpoint 'id' (decapsulated; 'tagged': it still
+ * carries the ingress tag): count it, learn its source MAC (not from IPsec endpoints,
+ * whose frames carry the router MAC), route it if it is for the slice's router, else
+ * forward it by destination MAC or flood it inside the slice.
+ */
+static void
+slice_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct rte_mbuf *m,
+	 bool tagged, uint64_t now)
+{
+	const struct gwc_ep *in = t->ep[id];
+	const struct gwc_slice_tab *st = &t->slice[in->slice];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
+	uint16_t out;
+
 	lc->ep[id].rx_pkts++;
 	lc->ep[id].rx_bytes += len;
 	lc->slice[in->slice].rx_pkts++;
 	lc->slice[in->slice].rx_bytes += len;
 
-	if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
-		     rte_is_zero_ether_addr(&eth->src_addr)))
-		return ep_drop(lc, m, id, GWC_DROP_BAD_SRC_MAC);
-	if (unlikely(gwc_mac_learn(st->mac, &eth->src_addr, id, now)))
-		lc->slice[in->slice].learned++;
+	if (likely(in->type != GWC_EP_IPSEC)) {
+		if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
+			     rte_is_zero_ether_addr(&eth->src_addr)))
+			return ep_drop(lc, m, id, GWC_DROP_BAD_SRC_MAC);
+		if (unlikely(gwc_mac_learn(st->mac, &eth->src_addr, id, now)))
+			lc->slice[in->slice].learned++;
+		if (unlikely(st->l3) && l3_frame(lc, t, in, m, tagged))
+			return;
+	}
 
 	if (likely(rte_is_unicast_ether_addr(&eth->dst_addr))) {
 		out = gwc_mac_lookup(st->mac, &eth->dst_addr, now);
@@ -591,6 +923,32 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 
 	for (i = 0; i < n; i++)
 		process(lc, t, q->port_idx, pkts[i], now);
+	if (lc->n_esp_in != 0)
+		esp_flush_in(lc, t, now);
+	if (lc->n_esp_out != 0)
+		esp_flush_out(lc, t);
+}
+
+/* A frame from the control thread for an endpoint (GWC_INJ_EP) or a slice (GWC_INJ_FLOOD). */
+static void
+inject_ep(struct gwc_lcore *lc, struct rte_mbuf *m)
+{
+	const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+	uint32_t usr = m->hash.usr, kind = (usr >> 16) & 0x7fff;
+	uint16_t id = (uint16_t)(usr & 0xffff);
+	const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
+
+	if (ep == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	lc->injected++;
+	if (kind == GWC_INJ_FLOOD)
+		flood(lc, t, &t->slice[ep->slice], id, m, false);
+	else
+		ep_output(lc, t, ep, m, false);
+	if (lc->n_esp_out != 0)
+		esp_flush_out(lc, t);
 }
 
 void
@@ -606,6 +964,10 @@ gwc_worker_drain(void *ctx)
 	for (i = 0; i < n; i++) {
 		uint32_t port = pkts[i]->hash.usr;
 
+		if (port & GWC_EXC_TAG) {
+			inject_ep(lc, pkts[i]);
+			continue;
+		}
 		if (unlikely(port >= lc->g->n_ports)) {
 			rte_pktmbuf_free(pkts[i]);
 			continue;

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 GWC_SRCS := gw-core/gwc_core.c gw-core/gwc_tables.c gw-core/gwc_worker.c gw-core/gwc_mac.c \
-	gw-core/gwc_exc.c gw-core/gwc_ctl.c gw-core/gwc_config.c gw-core/gwc_flow.c gw-core/gwc_sa.c
+	gw-core/gwc_exc.c gw-core/gwc_ctl.c gw-core/gwc_config.c gw-core/gwc_flow.c gw-core/gwc_sa.c gw-core/gwc_ipsec.c
 GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
 $(GWC_OBJS): ALL_CFLAGS += -Itrailer
 GWC_LIB  := $(BUILD)/libgwc.a

@@ -20,7 +20,9 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "esp_vectors.h"
 #include "gwc.h"
+#include "gwc_sa.h"
 #include "trl_vectors.h"
 #include "vectors.h"
 
@@ -1143,6 +1145,230 @@ test_trailer_reappend(void)
 
 int test_gwc_register(void);
 
+/* ------------------------------------------------------------ IPsec terminals */
+
+#define IPS_VID 300
+
+/* An ARP frame on VLAN IPS_VID into 'b' (60 bytes, padded). @return its length. */
+static size_t
+arp_vlan(uint8_t *b, uint16_t op, const struct rte_ether_addr *dst,
+	 const struct rte_ether_addr *sha, const char *sip, const struct rte_ether_addr *tha,
+	 const char *tip)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)b;
+	struct rte_vlan_hdr *v = (struct rte_vlan_hdr *)(eth + 1);
+	struct rte_arp_hdr *a = (struct rte_arp_hdr *)(v + 1);
+
+	memset(b, 0, 64);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(sha, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	v->vlan_tci = rte_cpu_to_be_16(IPS_VID);
+	v->eth_proto = RTE_BE16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	rte_ether_addr_copy(sha, &a->arp_data.arp_sha);
+	inet_pton(AF_INET, sip, &a->arp_data.arp_sip);
+	rte_ether_addr_copy(tha, &a->arp_data.arp_tha);
+	inet_pton(AF_INET, tip, &a->arp_data.arp_tip);
+	return 64;
+}
+
+/* Run the control thread once and worker 0's drain (what it injected goes out). */
+static void
+control_pass(void)
+{
+	gwc_control_poll(g, 0);
+	gwc_worker_poll_once(g, 0);
+}
+
+static int
+sa_add(const char *epn, bool inbound, uint32_t spi, const uint8_t *key, uint8_t key_len,
+       const char *ts_ok_src)
+{
+	struct gwc_sa_conf c = { .spi = spi, .inbound = inbound, .alg = GWC_SA_AES_GCM_16,
+				 .key_len = key_len, .replay_window = 64 };
+	struct gwc_err e = { "" };
+	int rc;
+
+	RTE_SET_USED(ts_ok_src);
+	inet_pton(AF_INET, inbound ? "198.51.100.2" : "198.51.100.1", &c.src);
+	inet_pton(AF_INET, inbound ? "198.51.100.1" : "198.51.100.2", &c.dst);
+	c.sport = inbound ? 40001 : 4500;
+	c.dport = inbound ? 4500 : 40001;
+	memcpy(c.key, key, key_len);
+	rc = gwc_ipsec_sa_add(g, OWNER, "ips", epn, &c, NULL, &e);
+	if (rc < 0)
+		printf("\n    SA 0x%x: %s\n", spi, e.msg);
+	return rc;
+}
+
+static int
+ipsec_ep(const char *name, const char *ts_remote)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e = { "" };
+	int rc;
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.type = GWC_EP_IPSEC;
+	snprintf(c.port, sizeof(c.port), "b");
+	c.n_ts_remote = 1;
+	inet_pton(AF_INET, ts_remote, &c.ts_remote[0].addr);
+	c.ts_remote[0].len = 32;
+	inet_pton(AF_INET, "10.1.0.1", &c.l3_addr);
+	rc = gwc_ep_add(g, OWNER, "ips", &c, &e);
+	if (rc < 0)
+		printf("\n    endpoint %s: %s\n", name, e.msg);
+	return rc;
+}
+
+/*
+ * A terminal at 198.51.100.2 (NAT-T port 40001) with virtual IP 10.1.0.200 in slice
+ * "ips", whose server 10.1.0.10 (mac_s) is on VLAN 300 of port a. ESP in: decrypted,
+ * routed onto the VLAN once ARP resolves the server; ESP out: a server's frame to
+ * the router MAC leaves as the expected ESP packet; proxy ARP for the terminal; the
+ * selector check, replay, unknown SPI; SAs go with their endpoint; no mbuf leaks.
+ */
+static void
+test_ipsec_terminal(void)
+{
+	static const struct rte_ether_addr bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct rte_ether_addr zero = { { 0 } };
+	static const struct rte_ether_addr nh = { { 2, 0, 0, 0, 0, 0x99 } };
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	uint8_t buf[512], exp[512];
+	struct rte_mbuf *out[8];
+	const struct rte_arp_hdr *a;
+	struct gwc_sa_stats st;
+	size_t len;
+	unsigned int n;
+	int term, in_sa, out_sa;
+	rte_be32_t ip;
+	uint64_t d0[GWC_DROP_MAX];
+
+	gwc_drops_get(g, d0);
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	term = ipsec_ep("term", "10.1.0.200");
+	CU_ASSERT_FATAL(term >= 0);
+	in_sa = sa_add("term", true, 0x2001, key_gcm256, 36, NULL);
+	out_sa = sa_add("term", false, 0x1002, key_gcm128, 20, NULL);
+	CU_ASSERT_FATAL(in_sa >= 0 && out_sa >= 0);
+	CU_ASSERT_EQUAL(sa_add("term", true, 0x2001, key_gcm256, 36, NULL), -EEXIST);
+	control_pass();
+	drain();
+
+	/* 1. ESP in before the server is known: dropped, and an ARP request goes out */
+	send1(PB, esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_NEIGHBOUR) - d0[GWC_DROP_NO_NEIGHBOUR], 1);
+	control_pass();
+	n = recv_all(PA, out, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	a = rte_pktmbuf_mtod_offset(out[0], const struct rte_arp_hdr *, 18);
+	inet_pton(AF_INET, "10.1.0.10", &ip);
+	CU_ASSERT(rte_is_broadcast_ether_addr(rte_pktmbuf_mtod(out[0], struct rte_ether_addr *)));
+	CU_ASSERT(rte_is_same_ether_addr(&a->arp_data.arp_sha, rmac));
+	CU_ASSERT_EQUAL(a->arp_opcode, RTE_BE16(RTE_ARP_OP_REQUEST));
+	CU_ASSERT_EQUAL(a->arp_data.arp_tip, ip);
+	inet_pton(AF_INET, "10.1.0.1", &ip);
+	CU_ASSERT_EQUAL(a->arp_data.arp_sip, ip);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(*rte_pktmbuf_mtod_offset(out[0], rte_be16_t *, 14)) &
+			0xfff, IPS_VID);
+	free_all(out, n);
+
+	/* 2. the server answers; the next ESP packet (seq 3) reaches it on VLAN 300 */
+	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_s, "10.1.0.10", rmac, "10.1.0.1");
+	send1(PA, buf, len);
+	control_pass();
+	drain();
+	send1(PB, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
+	memset(exp, 0, 18);
+	memcpy(exp, &mac_s, 6);
+	memcpy(exp + 6, rmac, 6);
+	exp[12] = 0x81;
+	exp[14] = IPS_VID >> 8;
+	exp[15] = IPS_VID & 0xff;
+	exp[16] = 0x08;
+	memcpy(exp + 18, esp_inner_in, sizeof(esp_inner_in));
+	expect_one(PA, exp, 18 + sizeof(esp_inner_in));
+	gwc_ipsec_sa_stats_get(g, in_sa, &st);
+	CU_ASSERT_EQUAL(st.pkts, 2);
+	CU_ASSERT_EQUAL(st.bytes, 2 * sizeof(esp_inner_in));
+
+	/* 3. replay of seq 3, an unknown SPI */
+	send1(PB, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_ESP_REPLAY) - d0[GWC_DROP_ESP_REPLAY], 1);
+	gwc_ipsec_sa_stats_get(g, in_sa, &st);
+	CU_ASSERT_EQUAL(st.replay, 1);
+	memcpy(buf, esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	buf[14 + 20 + 8 + 3] ^= 0x40;    /* SPI */
+	send1(PB, buf, sizeof(esp_gcm256_natt_in));
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_SA) - d0[GWC_DROP_NO_SA], 1);
+
+	/* 4. proxy ARP: the server asks for the terminal's address */
+	len = arp_vlan(buf, RTE_ARP_OP_REQUEST, &bcast, &mac_s, "10.1.0.10", &zero, "10.1.0.200");
+	send1(PA, buf, len);
+	drain();                         /* the flooded request itself */
+	control_pass();
+	n = recv_all(PA, out, 8);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	a = rte_pktmbuf_mtod_offset(out[0], const struct rte_arp_hdr *, 18);
+	inet_pton(AF_INET, "10.1.0.200", &ip);
+	CU_ASSERT_EQUAL(a->arp_opcode, RTE_BE16(RTE_ARP_OP_REPLY));
+	CU_ASSERT(rte_is_same_ether_addr(&a->arp_data.arp_sha, rmac));
+	CU_ASSERT_EQUAL(a->arp_data.arp_sip, ip);
+	CU_ASSERT(rte_is_same_ether_addr(rte_pktmbuf_mtod(out[0], struct rte_ether_addr *),
+					 &mac_s));
+	free_all(out, n);
+
+	/* 5. toward the terminal: its outer next hop resolves, then ESP leaves port b */
+	len = arp_vlan(buf, RTE_ARP_OP_REPLY, &gwc_port(g, PB)->mac, &nh, "198.51.100.2",
+		       &gwc_port(g, PB)->mac, "198.51.100.1");
+	memmove(buf + 12, buf + 16, len - 16);   /* untagged */
+	send1(PB, buf, len - 4);
+	control_pass();
+	drain();
+	memset(buf, 0, 18);
+	memcpy(buf, rmac, 6);
+	memcpy(buf + 6, &mac_s, 6);
+	buf[12] = 0x81;
+	buf[14] = IPS_VID >> 8;
+	buf[15] = IPS_VID & 0xff;
+	buf[16] = 0x08;
+	memcpy(buf + 18, esp_inner_srv, sizeof(esp_inner_srv));
+	send1(PA, buf, 18 + sizeof(esp_inner_srv));
+	memcpy(exp, esp_gcm128_natt_to_term, sizeof(esp_gcm128_natt_to_term));
+	memcpy(exp, &nh, 6);
+	memcpy(exp + 6, &gwc_port(g, PB)->mac, 6);
+	expect_one(PB, exp, sizeof(esp_gcm128_natt_to_term));
+	gwc_ipsec_sa_stats_get(g, out_sa, &st);
+	CU_ASSERT_EQUAL(st.pkts, 1);
+	CU_ASSERT_EQUAL(st.bytes, sizeof(esp_inner_srv));
+	/* to an address no terminal has */
+	buf[18 + 19] ^= 1;
+	send1(PA, buf, 18 + sizeof(esp_inner_srv));
+	CU_ASSERT_EQUAL(ep_drop_count("ips", "srv", GWC_DROP_NO_ROUTE), 1);
+
+	/* 6. SAs go with their endpoint; the selector check with another terminal address */
+	CU_ASSERT_EQUAL(gwc_ep_del(g, OWNER, "ips", "term", &(struct gwc_err){ "" }), 0);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, true, 0x2001, 0), -ENOENT);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, false, 0x1002, 0), -ENOENT);
+	CU_ASSERT_FATAL(ipsec_ep("term2", "10.1.0.201") >= 0);
+	CU_ASSERT_FATAL(sa_add("term2", true, 0x2001, key_gcm256, 36, NULL) >= 0);
+	send1(PB, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200));
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_ESP_SELECTOR) - d0[GWC_DROP_ESP_SELECTOR], 1);
+	CU_ASSERT_EQUAL(ep_drop_count("ips", "term2", GWC_DROP_ESP_SELECTOR), 1);
+	unslice("ips");
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, true, 0x2001, 0), -ENOENT);
+	control_pass();
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int
 test_gwc_register(void)
 {
@@ -1164,6 +1390,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL ||
 	    CU_add_test(s, "trailer endpoints: classify, strip, flows, keys, drops",
 			test_trailer_endpoints) == NULL ||
+	    CU_add_test(s, "IPsec terminal: ESP in and out, proxy ARP, selectors, replay",
+			test_ipsec_terminal) == NULL ||
 	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
 			test_trailer_reappend) == NULL)
 		return -1;

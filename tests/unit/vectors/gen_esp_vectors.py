@@ -78,15 +78,20 @@ def outer(esp, src, dst, ident, dmac, smac, natt=None):
 
 v = {}
 p_out = inner()
-p_in = inner(200, src="10.1.0.10", dst="10.1.0.200", ident=9)
+p_in = inner(200, src="10.1.0.200", dst="10.1.0.10", ident=9)   # terminal -> server
+p_srv = inner(100, src="10.1.0.10", dst="10.1.0.200", ident=11)  # server -> terminal
 v["inner_out"] = p_out
 v["inner_in"] = p_in
+v["inner_srv"] = p_srv
 
 # Outbound, first packet (sequence number 1) of each SA: byte-exact with rte_ipsec.
 v["gcm128_out"] = outer(esp_gcm(KEY_GCM128, 0x1001, 1, struct.pack("!Q", 1), p_out),
                         AGW, TERM, 1, ZERO_MAC, ZERO_MAC)
 v["gcm128_natt_out"] = outer(esp_gcm(KEY_GCM128, 0x1002, 1, struct.pack("!Q", 1), p_out),
                              AGW, TERM, 1, ZERO_MAC, ZERO_MAC, natt=(4500, 40001))
+# A server's packet to the terminal as gw-core's first NAT-T packet of SA 0x1002.
+v["gcm128_natt_to_term"] = outer(esp_gcm(KEY_GCM128, 0x1002, 1, struct.pack("!Q", 1), p_srv),
+                                 AGW, TERM, 1, ZERO_MAC, ZERO_MAC, natt=(4500, 40001))
 # CBC: gw-core sends IV = E(k, sequence number || 0^64) (NIST SP 800-38A Appendix C).
 ecb = Cipher(algorithms.AES(KEY_CBC), modes.ECB()).encryptor()
 v["cbc_out"] = outer(esp_cbc(KEY_CBC, KEY_HMAC, 0x1003, 1,

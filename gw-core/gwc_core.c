@@ -476,9 +476,7 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 		for (i = 0; i < c->n_ts_remote + c->n_ts_local; i++) {
 			const struct gwc_prefix *p = i < c->n_ts_remote
 				? &c->ts_remote[i] : &c->ts_local[i - c->n_ts_remote];
-			uint32_t m = p->len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - p->len));
-
-			if (p->len > 32 || (p->addr & ~m) != 0) {
+			if (p->len > 32 || (p->addr & ~gwc_prefix_mask(p->len)) != 0) {
 				gwc_errf(e, "endpoint '%s': traffic selector prefix /%u has host bits "
 					    "set or a bad length", c->name, p->len);
 				return -EINVAL;

@@ -19,9 +19,7 @@ rte_be32_t
 gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote)
 {
 	const struct gwc_port_conf *pc = &g->conf.port[port];
-	uint32_t mask = pc->prefix == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - pc->prefix));
-
-	if (((remote ^ pc->ip) & mask) == 0 || !pc->has_gw)
+	if (((remote ^ pc->ip) & gwc_prefix_mask(pc->prefix)) == 0 || !pc->has_gw)
 		return remote;
 	return pc->gateway;
 }

@@ -283,12 +283,6 @@ gwc_ipsec_tables_free(struct gwc_tables *t)
 	rte_hash_free(t->l3_neigh);
 }
 
-static inline uint32_t
-prefix_mask(uint8_t len)
-{
-	return len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - len));
-}
-
 int
 gwc_ipsec_tables(struct gwc *g, struct gwc_tables *t)
 {
@@ -349,7 +343,7 @@ gwc_ipsec_tables(struct gwc *g, struct gwc_tables *t)
 					return -ENOMEM;
 			} else if (t->n_l3_rules < GWC_MAX_L3_RULES) {
 				unsigned int at = t->n_l3_rules++;
-				uint32_t mask = prefix_mask(p->len);
+				uint32_t mask = gwc_prefix_mask(p->len);
 
 				while (at > 0 && t->l3_rule[at - 1].mask != 0 &&
 				       rte_be_to_cpu_32(t->l3_rule[at - 1].mask) <
@@ -451,24 +445,21 @@ l3n_new(struct gwc *g, uint16_t slice, uint16_t ep, rte_be32_t ip)
 	return &g->l3n[i];
 }
 
-/* The IPsec endpoint of slice 's' a terminal address 'ip' (or the router's) belongs to. */
+/* The IPsec endpoint of slice 's' that terminal address 'ip' (or the router's
+ * l3_addr) belongs to, or -ENOENT. */
 static int
-l3_owner(const struct gwc *g, uint16_t s, rte_be32_t ip, bool *is_router)
+l3_owner(const struct gwc *g, uint16_t s, rte_be32_t ip)
 {
-	unsigned int i, k;
+	unsigned int i;
 
 	for (i = 0; i < GWC_MAX_EPS; i++) {
 		const struct gwc_ep *ep = &g->ep[i].ep;
 
 		if (!g->ep[i].used || ep->type != GWC_EP_IPSEC || ep->slice != s)
 			continue;
-		*is_router = ep->conf.l3_addr != 0 && ep->conf.l3_addr == ip;
-		if (*is_router)
+		if ((ep->conf.l3_addr != 0 && ep->conf.l3_addr == ip) ||
+		    gwc_prefix_match(ep->conf.ts_remote, ep->conf.n_ts_remote, ip))
 			return (int)i;
-		for (k = 0; k < ep->conf.n_ts_remote; k++)
-			if (((ip ^ ep->conf.ts_remote[k].addr) &
-			     prefix_mask(ep->conf.ts_remote[k].len)) == 0)
-				return (int)i;
 	}
 	return -ENOENT;
 }
@@ -481,7 +472,7 @@ l3_arp(struct gwc *g, uint16_t in, struct rte_mbuf *m)
 	uint32_t off = sizeof(struct rte_ether_hdr);
 	const struct rte_arp_hdr *a;
 	struct gwc_l3n *n;
-	bool changed = false, router;
+	bool changed = false;
 	uint16_t s;
 
 	if (!g->ep[in].used)
@@ -497,7 +488,7 @@ l3_arp(struct gwc *g, uint16_t in, struct rte_mbuf *m)
 	    a->arp_plen != 4 || !rte_is_unicast_ether_addr(&a->arp_data.arp_sha))
 		return false;
 	/* learn the sender (RFC 826's merge step), if we keep it or have room */
-	if (a->arp_data.arp_sip != 0 && l3_owner(g, s, a->arp_data.arp_sip, &router) < 0) {
+	if (a->arp_data.arp_sip != 0 && l3_owner(g, s, a->arp_data.arp_sip) < 0) {
 		n = l3n_find(g, s, a->arp_data.arp_sip);
 		if (n == NULL)
 			n = l3n_new(g, s, GWC_EP_NONE, a->arp_data.arp_sip);
@@ -511,7 +502,7 @@ l3_arp(struct gwc *g, uint16_t in, struct rte_mbuf *m)
 	}
 	/* proxy ARP for the terminals (and the router's own address) */
 	if (a->arp_opcode == RTE_BE16(RTE_ARP_OP_REQUEST) &&
-	    l3_owner(g, s, a->arp_data.arp_tip, &router) >= 0 &&
+	    l3_owner(g, s, a->arp_data.arp_tip) >= 0 &&
 	    a->arp_data.arp_tip != a->arp_data.arp_sip)
 		arp_send(g, GWC_INJ_EP, in, RTE_ARP_OP_REPLY, &a->arp_data.arp_sha,
 			 a->arp_data.arp_tip, &a->arp_data.arp_sha, a->arp_data.arp_sip);
@@ -626,7 +617,7 @@ gwc_ipsec_poll(struct gwc *g)
 				l3n_request(g, n);
 			}
 		} else if (now - n->last_req_tsc >= retry) {
-			if (++n->last_seen_tsc > L3N_MAX_REQUESTS)   /* counts requests while pending */
+			if (++n->requests > L3N_MAX_REQUESTS)
 				memset(n, 0, sizeof(*n));
 			else
 				l3n_request(g, n);

@@ -42,6 +42,29 @@ extern int gwc_logtype;
 #define GWC_INJ_EP 1        /* send through this endpoint */
 #define GWC_INJ_FLOOD 2     /* flood into this endpoint's slice, as if it came from it */
 
+/* ------------------------------------------------------------ IPv4 prefixes */
+
+/* The netmask of a /'len' prefix (0..32), network order. */
+static inline uint32_t
+gwc_prefix_mask(unsigned int len)
+{
+	return len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - len));
+}
+
+/* Is 'a' (network order) inside one of the 'n' prefixes 'p'? n == 0: anything is. Any thread. */
+static inline bool
+gwc_prefix_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
+{
+	unsigned int i;
+
+	if (n == 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (((a ^ p[i].addr) & gwc_prefix_mask(p[i].len)) == 0)
+			return true;
+	return false;
+}
+
 /* ------------------------------------------------------------ MAC table */
 
 /*
@@ -269,6 +292,7 @@ struct gwc_l3n {
 	rte_be32_t ip;
 	struct rte_ether_addr mac;
 	uint64_t last_req_tsc, last_seen_tsc;
+	unsigned int requests;       /* ARP requests unanswered while pending */
 };
 
 struct gwc_client {

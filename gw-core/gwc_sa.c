@@ -34,7 +34,6 @@ struct gwc_sa {
 	uint64_t userdata;
 	void *ses;                /* crypto session */
 	uint16_t overhead;        /* outbound: bytes added in front of the inner packet */
-	uint8_t l3_off;           /* outer IPv4 offset in the template: 14 */
 	uint8_t iv_len, icv_len, block;
 	uint8_t esn;
 	uint8_t cpu;              /* synchronous CPU crypto, else a lookaside queue pair */
@@ -329,7 +328,6 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	*s = tmp;
 	s->sa = (struct rte_ipsec_sa *)((uint8_t *)s + head);
 	s->userdata = userdata;
-	s->l3_off = sizeof(struct rte_ether_hdr);
 	s->esn = conf->esn;
 	s->overhead = (uint16_t)(sizeof(struct rte_ipv4_hdr) + (conf->sport != 0 ? 8 : 0) + 8 +
 				 s->iv_len);
@@ -487,7 +485,7 @@ gwc_sa_outbound(const struct gwc_crypto *c, struct gwc_sa *s, uint16_t qp,
 	d = rte_ipsec_pkt_process(&s->ss, pkts, k);
 	for (i = 0; i < d; i++) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *,
-								  s->l3_off);
+								  RTE_ETHER_HDR_LEN);
 
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);

@@ -333,32 +333,6 @@ sa_drop(struct gwc_lcore *lc, uint16_t sa, struct rte_mbuf *m, uint8_t err)
 	}
 }
 
-/*
- * An ESP packet to us (validated outer IPv4, padding trimmed): find its SA by SPI and
- * queue it for decryption at the end of the burst. 'hl': outer IPv4 header length,
- * plus 8 when UDP-encapsulated. @return LOCAL_DONE.
- */
-static inline int
-esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint32_t hl,
-       uint64_t now);
-
-/* Is 'a' inside one of the 'n' prefixes 'p'? n == 0: anything is. */
-static inline bool
-ts_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
-{
-	unsigned int i;
-
-	if (n == 0)
-		return true;
-	for (i = 0; i < n; i++) {
-		uint32_t mask = p[i].len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - p[i].len));
-
-		if (((a ^ p[i].addr) & mask) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* The IPsec endpoint that slice 's' routes IPv4 'dst' to, or GWC_EP_NONE. */
 static inline uint16_t
 l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
@@ -411,8 +385,8 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 
 	if (unlikely(m->data_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4))
 		return ep_drop(lc, m, ep->id, GWC_DROP_NOT_IPV4);
-	if (unlikely(!ts_match(ep->conf.ts_remote, ep->conf.n_ts_remote, ip->src_addr) ||
-		     !ts_match(ep->conf.ts_local, ep->conf.n_ts_local, ip->dst_addr))) {
+	if (unlikely(!gwc_prefix_match(ep->conf.ts_remote, ep->conf.n_ts_remote, ip->src_addr) ||
+		     !gwc_prefix_match(ep->conf.ts_local, ep->conf.n_ts_local, ip->dst_addr))) {
 		lc->sa[sa].selector++;
 		return ep_drop(lc, m, ep->id, GWC_DROP_ESP_SELECTOR);
 	}
@@ -478,6 +452,11 @@ esp_flush_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
 	}
 }
 
+/*
+ * An ESP packet to us (validated outer IPv4, padding trimmed): find its SA by SPI and
+ * queue it for decryption at the end of the burst. 'hl': outer IPv4 header length,
+ * plus 8 when UDP-encapsulated. @return LOCAL_DONE.
+ */
 static inline int
 esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint32_t hl,
        uint64_t now)

@@ -1186,15 +1186,13 @@ control_pass(void)
 }
 
 static int
-sa_add(const char *epn, bool inbound, uint32_t spi, const uint8_t *key, uint8_t key_len,
-       const char *ts_ok_src)
+sa_add(const char *epn, bool inbound, uint32_t spi, const uint8_t *key, uint8_t key_len)
 {
 	struct gwc_sa_conf c = { .spi = spi, .inbound = inbound, .alg = GWC_SA_AES_GCM_16,
 				 .key_len = key_len, .replay_window = 64 };
 	struct gwc_err e = { "" };
 	int rc;
 
-	RTE_SET_USED(ts_ok_src);
 	inet_pton(AF_INET, inbound ? "198.51.100.2" : "198.51.100.1", &c.src);
 	inet_pton(AF_INET, inbound ? "198.51.100.1" : "198.51.100.2", &c.dst);
 	c.sport = inbound ? 40001 : 4500;
@@ -1255,10 +1253,10 @@ test_ipsec_terminal(void)
 	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
 	term = ipsec_ep("term", "10.1.0.200");
 	CU_ASSERT_FATAL(term >= 0);
-	in_sa = sa_add("term", true, 0x2001, key_gcm256, 36, NULL);
-	out_sa = sa_add("term", false, 0x1002, key_gcm128, 20, NULL);
+	in_sa = sa_add("term", true, 0x2001, key_gcm256, 36);
+	out_sa = sa_add("term", false, 0x1002, key_gcm128, 20);
 	CU_ASSERT_FATAL(in_sa >= 0 && out_sa >= 0);
-	CU_ASSERT_EQUAL(sa_add("term", true, 0x2001, key_gcm256, 36, NULL), -EEXIST);
+	CU_ASSERT_EQUAL(sa_add("term", true, 0x2001, key_gcm256, 36), -EEXIST);
 	control_pass();
 	drain();
 
@@ -1358,7 +1356,7 @@ test_ipsec_terminal(void)
 	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, true, 0x2001, 0), -ENOENT);
 	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, false, 0x1002, 0), -ENOENT);
 	CU_ASSERT_FATAL(ipsec_ep("term2", "10.1.0.201") >= 0);
-	CU_ASSERT_FATAL(sa_add("term2", true, 0x2001, key_gcm256, 36, NULL) >= 0);
+	CU_ASSERT_FATAL(sa_add("term2", true, 0x2001, key_gcm256, 36) >= 0);
 	send1(PB, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200));
 	CU_ASSERT_EQUAL(drop_count(GWC_DROP_ESP_SELECTOR) - d0[GWC_DROP_ESP_SELECTOR], 1);
 	CU_ASSERT_EQUAL(ep_drop_count("ips", "term2", GWC_DROP_ESP_SELECTOR), 1);

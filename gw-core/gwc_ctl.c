@@ -910,14 +910,13 @@ op_sa_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	if ((rc = arg_ipv4(args, "src", &sc.src, e)) != 0 ||
 	    (rc = arg_ipv4(args, "dst", &sc.dst, e)) != 0)
 		return rc;
+	/* NAT-T: both ports or neither (gwc_sa_create refuses one alone) */
 	if ((rc = arg_uint(args, "sport", 65535, &v, &have, e)) != 0)
 		return rc;
-	sc.sport = (uint16_t)v;
+	sc.sport = (uint16_t)(have ? v : 0);
 	if ((rc = arg_uint(args, "dport", 65535, &v, &have, e)) != 0)
 		return rc;
 	sc.dport = (uint16_t)(have ? v : 0);
-	if (!have)
-		sc.sport = 0;
 	if (json_object_object_get_ex(args, "alg", NULL) && (rc = arg_str(args, "alg", &alg, e)) != 0)
 		return rc;
 	for (i = 0; i < RTE_DIM(sa_algs) && strcmp(sa_algs[i].name, alg) != 0; i++)

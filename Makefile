@@ -53,6 +53,7 @@ include gw-core/module.mk
 include manager/module.mk
 include nsliver/module.mk
 include agw/module.mk
+include agw/ike/module.mk
 include tools/module.mk
 include tests/module.mk
 
@@ -64,7 +65,7 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-all: $(BINS)
+all: $(BINS) $(PLUGINS)
 
 clean:
 	rm -rf $(BUILD)
@@ -85,7 +86,7 @@ CONFS      := agw.conf gw-core.conf sep-gw.conf trailer.conf
 # Configs an operator has edited are never overwritten: a new example goes beside
 # them as NAME.example.
 # The units name the install paths: written at every install, never cached.
-install: $(BINS)
+install: $(BINS) $(PLUGINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CONFDIR)/specs $(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)

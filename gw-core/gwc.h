@@ -200,6 +200,11 @@ struct gwc_ep_conf {
 	                                ARP requests there; 0: 0.0.0.0 (RFC 5227 probe form) */
 	uint32_t l3_gateway;       /**< IPSEC: slice-side next hop for every destination,
 	                                network order; 0: each destination is resolved by ARP */
+	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
+	                                joins through (its IPsec link sliver): 'port',
+	                                'l3_addr', 'gateway' and, when none are given,
+	                                'ts_local' come from it; every 'ts_remote' prefix must
+	                                lie inside one of the link's (its address pool) */
 };
 
 /**

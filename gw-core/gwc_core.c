@@ -482,6 +482,29 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 				return -EINVAL;
 			}
 		}
+		/* The slice routes each address to one terminal. */
+		for (i = 0; i < GWC_MAX_EPS; i++) {
+			const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
+			int a, b;
+
+			if (!g->ep[i].used || g->ep[i].ep.slice != s || o->type != GWC_EP_IPSEC)
+				continue;
+			for (a = 0; a < c->n_ts_remote; a++)
+				for (b = 0; b < o->n_ts_remote; b++)
+					if (c->ts_remote[a].len == o->ts_remote[b].len &&
+					    c->ts_remote[a].addr == o->ts_remote[b].addr) {
+						char t[INET_ADDRSTRLEN];
+
+						gwc_errf(e, "endpoint '%s': %s/%u is already routed "
+							    "to endpoint '%s' of slice '%s'",
+							 c->name,
+							 inet_ntop(AF_INET, &c->ts_remote[a].addr,
+								   t, sizeof(t)),
+							 c->ts_remote[a].len, o->name,
+							 g->slice[s].name);
+						return -EADDRINUSE;
+					}
+		}
 		break;
 	case GWC_EP_TRAILER:
 		if (c->trl_app_lo == 0 || c->trl_app_hi < c->trl_app_lo) {
@@ -550,17 +573,70 @@ ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c, s
 	return 0;
 }
 
+/*
+ * An IPsec terminal joining through the slice's link sliver 'c->link': take the link's
+ * port, slice-side addresses and (when 'c' has none) local selectors; its addresses
+ * must come from the link's (the slice's address pool).
+ */
+static int
+ep_from_link(const struct gwc *g, int s, struct gwc_ep_conf *c, struct gwc_err *e)
+{
+	const struct gwc_ep_conf *l;
+	int id = gwc_ep_find(g, s, c->link), i, k;
+
+	if (id < 0 || g->ep[id].ep.conf.type != GWC_EP_IPSEC) {
+		gwc_errf(e, "endpoint '%s': link '%s' is not an ipsec endpoint of slice '%s'",
+			 c->name, c->link, g->slice[s].name);
+		return -ENOENT;
+	}
+	l = &g->ep[id].ep.conf;
+	if (c->port[0] != '\0' && strcmp(c->port, l->port) != 0) {
+		gwc_errf(e, "endpoint '%s': port '%s' differs from its link's port '%s'",
+			 c->name, c->port, l->port);
+		return -EINVAL;
+	}
+	snprintf(c->port, sizeof(c->port), "%s", l->port);
+	c->l3_addr = l->l3_addr;
+	c->l3_gateway = l->l3_gateway;
+	if (c->n_ts_local == 0) {
+		c->n_ts_local = l->n_ts_local;
+		memcpy(c->ts_local, l->ts_local, sizeof(c->ts_local));
+	}
+	for (i = 0; i < c->n_ts_remote; i++) {
+		const struct gwc_prefix *p = &c->ts_remote[i];
+
+		for (k = 0; k < l->n_ts_remote; k++)
+			if (p->len >= l->ts_remote[k].len && p->len <= 32 &&
+			    gwc_prefix_match(&l->ts_remote[k], 1, p->addr))
+				break;
+		if (k == l->n_ts_remote) {
+			char a[INET_ADDRSTRLEN];
+
+			gwc_errf(e, "endpoint '%s': traffic selector %s/%u is outside the "
+				    "addresses of its link '%s'", c->name,
+				 inet_ntop(AF_INET, &p->addr, a, sizeof(a)), p->len, c->link);
+			return -EACCES;
+		}
+	}
+	return 0;
+}
+
 int
-gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc_ep_conf *c,
+gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc_ep_conf *conf,
 	   struct gwc_err *e)
 {
 	int s = gwc_slice_find(g, slice), port, id, i, rc;
+	struct gwc_ep_conf lc = *conf;
+	const struct gwc_ep_conf *c = &lc;
 	struct gwc_ep_m *m;
 
 	if (s < 0) {
 		gwc_errf(e, "no slice '%s'", slice);
 		return -ENOENT;
 	}
+	if (lc.type == GWC_EP_IPSEC && lc.link[0] != '\0' &&
+	    (rc = ep_from_link(g, s, &lc, e)) != 0)
+		return rc;
 	port = port_find(g, c->port);
 	if (port < 0) {
 		gwc_errf(e, "endpoint '%s': no port '%s' (ports come from the [port NAME] sections "

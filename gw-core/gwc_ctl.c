@@ -227,7 +227,12 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 
 	memset(c, 0, sizeof(*c));
 	if ((rc = arg_str(args, "name", &name, e)) != 0 ||
-	    (rc = arg_str(args, "type", &type, e)) != 0 ||
+	    (rc = arg_str(args, "type", &type, e)) != 0)
+		return rc;
+	/* An ipsec endpoint with a 'link' takes its port from the link. */
+	port = "";
+	if ((strcmp(type, "ipsec") != 0 || !json_object_object_get_ex(args, "link", NULL) ||
+	     json_object_object_get_ex(args, "port", NULL)) &&
 	    (rc = arg_str(args, "port", &port, e)) != 0)
 		return rc;
 	if (strlen(name) >= sizeof(c->name) || strlen(port) >= sizeof(c->port)) {
@@ -278,6 +283,15 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 		c->trl_terminal = have ? (uint32_t)v : 0;
 	} else if (strcmp(type, "ipsec") == 0) {
 		c->type = GWC_EP_IPSEC;
+		if (json_object_object_get_ex(args, "link", NULL)) {
+			if ((rc = arg_str(args, "link", &s, e)) != 0)
+				return rc;
+			if (strlen(s) >= sizeof(c->link)) {
+				gwc_errf(e, "endpoint '%s': link name too long", name);
+				return -EINVAL;
+			}
+			snprintf(c->link, sizeof(c->link), "%s", s);
+		}
 		if ((rc = arg_prefixes(args, "ts_remote", c->ts_remote, &c->n_ts_remote, e)) != 0 ||
 		    (rc = arg_prefixes(args, "ts_local", c->ts_local, &c->n_ts_local, e)) != 0 ||
 		    (rc = arg_ipv4(args, "l3_addr", &c->l3_addr, e)) != 0 ||
@@ -1021,6 +1035,8 @@ sa_json(const struct gwc *g, int i)
 	add_str(o, "state", s->hard_expired ? "hard_expired" : s->soft_expired ? "soft_expired"
 									 : "live");
 	gwc_ipsec_sa_stats_get(g, i, &st);
+	if (!s->conf.inbound)
+		add_u64(o, "sqn", s->conf.sqn + st.pkts);
 	add_u64(o, "packets", st.pkts);
 	add_u64(o, "bytes", st.bytes);
 	if (st.last_tsc != 0 && now > st.last_tsc)
@@ -1040,10 +1056,24 @@ op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	   struct json_object **res, struct gwc_err *e)
 {
 	struct json_object *a = json_object_new_array();
-	const char *slice = NULL;
+	const char *slice = NULL, *dir = NULL;
+	uint64_t spi = 0;
+	bool have_spi = false;
 	int i, s = -1, rc;
 
 	RTE_SET_USED(c);
+	if (args != NULL &&
+	    ((rc = arg_uint(args, "spi", UINT32_MAX, &spi, &have_spi, e)) != 0 ||
+	     (json_object_object_get_ex(args, "dir", NULL) &&
+	      (rc = arg_str(args, "dir", &dir, e)) != 0))) {
+		json_object_put(a);
+		return rc;
+	}
+	if (dir != NULL && strcmp(dir, "in") != 0 && strcmp(dir, "out") != 0) {
+		json_object_put(a);
+		gwc_errf(e, "dir '%s': 'in' or 'out'", dir);
+		return -EINVAL;
+	}
 	if (args != NULL && json_object_object_get_ex(args, "slice", NULL)) {
 		if ((rc = arg_str(args, "slice", &slice, e)) != 0) {
 			json_object_put(a);
@@ -1057,7 +1087,9 @@ op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 		}
 	}
 	for (i = 0; i < GWC_MAX_SAS; i++)
-		if (g->sa[i].used && (s < 0 || g->ep[g->sa[i].ep].ep.slice == s))
+		if (g->sa[i].used && (s < 0 || g->ep[g->sa[i].ep].ep.slice == s) &&
+		    (!have_spi || g->sa[i].conf.spi == spi) &&
+		    (dir == NULL || g->sa[i].conf.inbound == (dir[0] == 'i')))
 			json_object_array_add(a, sa_json(g, i));
 	*res = json_object_new_object();
 	json_object_object_add(*res, "sas", a);

@@ -25,7 +25,22 @@ PKGS=(
 	libsqlite3-dev sqlite3             # manager: desired state (sqlite3: operators' inspection)
 	libcrypt-dev libssl-dev            # manager: password hashes (crypt), Base64 (OpenSSL)
 	libsystemd-dev                     # sd_notify readiness (agw launcher, systemd units)
+	charon-systemd strongswan-swanctl  # IKEv2: Debian's charon (our kernel-ipsec plugin loads into it)
+	libstrongswan-standard-plugins     # charon: openssl crypto
+	libcharon-extra-plugins            # kernel-libipsec: the terminals' charon in end-to-end tests
+	dpkg-dev                           # apt-get source strongswan (the plugin's headers)
+	# strongSwan's ./configure with Debian's flags (tools/strongswan-src.sh) checks for these:
+	bison flex gperf libcap-dev libcurl4-openssl-dev libgcrypt20-dev libgmp-dev libldap2-dev
+	libnm-dev libpam0g-dev libtss2-dev libiptc-dev
 )
+
+# strongSwan's headers come from Debian's source package (Debian ships none): the
+# archive's deb-src entries must be enabled. Added once, in a file of our own.
+SRC_LIST=/etc/apt/sources.list.d/agw-src.sources
+need_src=0
+if ! apt-cache showsrc strongswan 2>/dev/null | grep -q '^Version:'; then
+	need_src=1
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -39,14 +54,39 @@ if [ "${1:-}" = "--check" ]; then
 		echo "deps: missing Debian packages: ${missing[*]} (run tools/deps.sh as root)" >&2
 		exit 1
 	fi
+	if [ $need_src -eq 1 ]; then
+		echo "deps: no deb-src entry gives strongSwan's source (run tools/deps.sh as root)" >&2
+		exit 1
+	fi
 	exit 0
 fi
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ $need_src -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing Debian packages: ${missing[*]}; run 'sudo tools/deps.sh'" >&2
+	echo "deps: missing Debian packages: ${missing[*]:-none}; deb-src entries needed: $need_src; run 'sudo tools/deps.sh'" >&2
 	exit 1
+fi
+
+if [ $need_src -eq 1 ]; then
+	echo "deps: enabling Debian's deb-src entries in $SRC_LIST (strongSwan headers)" >&2
+	cat >"$SRC_LIST" <<'SRC'
+# Added by AGW's tools/deps.sh: 'apt-get source strongswan' gives the headers the
+# kernel-ipsec plugin compiles against (Debian ships no strongSwan -dev package).
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	apt-get update -q >/dev/null
+	[ ${#missing[@]} -eq 0 ] && { echo "deps: done" >&2; exit 0; }
 fi
 
 echo "deps: installing ${missing[*]}" >&2

@@ -81,7 +81,7 @@ CONFDIR    ?= $(SYSCONFDIR)/agw
 DOCDIR     ?= $(PREFIX)/share/doc/agw
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 UNITS      := agw.service agw-gw-core.service agw-manager.service
-CONFS      := agw.conf gw-core.conf sep-gw.conf trailer.conf
+CONFS      := agw.conf gw-core.conf sep-gw.conf trailer.conf strongswan-agw.conf
 
 # Configs an operator has edited are never overwritten: a new example goes beside
 # them as NAME.example.

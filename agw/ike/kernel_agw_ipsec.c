@@ -84,6 +84,8 @@ typedef struct {
  * A policy charon installed, reference counted.
  */
 typedef struct {
+	/** slice of the IKE_SA that installed it ("" if none) */
+	char slice[NAME_MAX_LEN];
 	policy_dir_t dir;
 	traffic_selector_t *src_ts, *dst_ts;
 	mark_t mark;
@@ -249,12 +251,11 @@ static int ts_to_prefixes(linked_list_t *list, char out[][24])
 			n = -1;
 			break;
 		}
+		/* borrowed: the selector's own bytes */
 		from = ts->get_from_address(ts);
 		to = ts->get_to_address(ts);
 		k = range_to_prefixes(untoh32(from.ptr), untoh32(to.ptr), out + n,
 							  MAX_PREFIXES - n);
-		chunk_free(&from);
-		chunk_free(&to);
 		if (k < 0)
 		{
 			DBG1(DBG_KNL, "kernel-agw: traffic selectors need more than %d "
@@ -815,7 +816,12 @@ static bool current_slice(char *slice, size_t len)
 	return slice[0] != '\0';
 }
 
-static tunnel_t *find_tunnel(private_kernel_agw_ipsec_t *this, uint32_t reqid)
+/**
+ * charon allocates reqids by traffic selectors: two slices with the same addresses
+ * share one, so a tunnel is found by slice and reqid.
+ */
+static tunnel_t *find_tunnel(private_kernel_agw_ipsec_t *this, const char *slice,
+							 uint32_t reqid)
 {
 	enumerator_t *enumerator;
 	tunnel_t *t, *found = NULL;
@@ -823,7 +829,7 @@ static tunnel_t *find_tunnel(private_kernel_agw_ipsec_t *this, uint32_t reqid)
 	enumerator = this->tunnels->create_enumerator(this->tunnels);
 	while (enumerator->enumerate(enumerator, &t))
 	{
-		if (t->reqid == reqid)
+		if (t->reqid == reqid && strcmp(t->slice, slice) == 0)
 		{
 			found = t;
 			break;
@@ -871,14 +877,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t,
 	}
 
 	this->mutex->lock(this->mutex);
-	t = find_tunnel(this, data->reqid);
-	if (t && strcmp(t->slice, slice) != 0)
-	{
-		DBG1(DBG_KNL, "kernel-agw: reqid %u is in slice %s, not %s", data->reqid,
-			 t->slice, slice);
-		this->mutex->unlock(this->mutex);
-		return FAILED;
-	}
+	t = find_tunnel(this, slice, data->reqid);
 	if (!t)
 	{
 		INIT(t,
@@ -1104,11 +1103,15 @@ static policy_entry_t *find_policy(private_kernel_agw_ipsec_t *this,
 {
 	enumerator_t *enumerator;
 	policy_entry_t *p, *found = NULL;
+	char slice[NAME_MAX_LEN] = "";
 
+	/* slices may repeat selectors: theirs are different policies */
+	current_slice(slice, sizeof(slice));
 	enumerator = this->policies->create_enumerator(this->policies);
 	while (enumerator->enumerate(enumerator, &p))
 	{
-		if (p->dir == id->dir && p->mark.value == id->mark.value &&
+		if (p->dir == id->dir && strcmp(p->slice, slice) == 0 &&
+			p->mark.value == id->mark.value &&
 			p->mark.mask == id->mark.mask && p->if_id == id->if_id &&
 			p->src_ts->equals(p->src_ts, id->src_ts) &&
 			p->dst_ts->equals(p->dst_ts, id->dst_ts))
@@ -1148,6 +1151,7 @@ METHOD(kernel_ipsec_t, add_policy, status_t,
 			.reqid = data->sa && data->type == POLICY_IPSEC ? data->sa->reqid : 0,
 			.refs = 1,
 		);
+		current_slice(p->slice, sizeof(p->slice));
 		this->policies->insert_last(this->policies, p);
 	}
 	DBG2(DBG_KNL, "kernel-agw: policy %R === %R %N (reqid %u): %u references",
@@ -1178,7 +1182,8 @@ METHOD(kernel_ipsec_t, query_policy, status_t,
 	enumerator = this->sas->create_enumerator(this->sas);
 	while (enumerator->enumerate(enumerator, &sa))
 	{
-		if (sa->tunnel->reqid == p->reqid && sa->inbound == in && sa->use_time > last)
+		if (sa->tunnel->reqid == p->reqid && strcmp(sa->tunnel->slice, p->slice) == 0 &&
+			sa->inbound == in && sa->use_time > last)
 		{
 			last = sa->use_time;
 		}

@@ -99,9 +99,14 @@ CONF
 start_gwcore() {
 	local name=$1 n=$2 conf=$3 sock
 	sock=$(sed -n 's/^control_socket *= *//p' "$conf")
-	nsx "$n" "$BUILD/bin/gw-core" -c "$conf" >"$E2E_DIR/$name.log" 2>&1 &
+	# not through the nsx function: bash would keep a saved copy of the caller's stdout
+	# open in the background child (a check's $(...) would then never see EOF); and so
+	# $! is gw-core itself
+	ip netns exec "$(ns "$n")" "$BUILD/bin/gw-core" -c "$conf" >"$E2E_DIR/$name.log" 2>&1 </dev/null &
 	echo $! >"$E2E_DIR/$name.pid"
-	if ! wait_until 30 "$BUILD/bin/gwcctl" -s "$sock" ping; then
+	# up, or gone (a failed start says why in its log at once)
+	wait_until 30 sh -c "'$BUILD/bin/gwcctl' -s '$sock' ping || ! kill -0 $! 2>/dev/null" || true
+	if ! "$BUILD/bin/gwcctl" -s "$sock" ping >/dev/null 2>&1; then
 		echo "gw-core $name did not come up; its log:" >&2
 		cat "$E2E_DIR/$name.log" >&2
 		return 1

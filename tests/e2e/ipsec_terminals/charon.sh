@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# charon.sh NAME: start Debian's charon-systemd in namespace NAME with a config of its
+# own ($E2E_DIR/NAME-strongswan.conf, swanctl config $E2E_DIR/NAME-swanctl.conf, VICI
+# socket $E2E_DIR/NAME.vici, log $E2E_DIR/NAME-charon.log) and load it with swanctl.
+#   agw          our kernel-agw plugin (from the build tree, by LD_PRELOAD: charon only
+#                searches its own plugin directory) hands the SAs to gw-core
+#   termN        the stock kernel-libipsec plugin (ESP in userspace, UDP-encapsulated)
+# Env: PSK_term1 / PSK_term2 override a terminal's pre-shared key (default: the AGW's).
+set -euo pipefail
+. "$SRC/lib.sh"
+name=$1
+conf=$E2E_DIR/$name-strongswan.conf
+sw=$E2E_DIR/$name-swanctl.conf
+: "${IKE_LIFETIMES:=}"   # extra proposal lines (rekey scenario)
+
+psk() { echo "0x6167772d65326527732d7368617265642d6b6579"; }
+
+if [ "$name" = agw ]; then
+	plugins="kernel-agw {
+			load = 10
+			socket = $E2E_DIR/agw.sock
+			poll_interval = 200
+		}"
+else
+	plugins="kernel-libipsec {
+			load = 10
+		}"
+fi
+cat >"$conf" <<CONF
+charon-systemd {
+	journal {
+		default = -1
+	}
+}
+charon {
+	load_modular = yes
+	retransmit_tries = 3
+	retransmit_timeout = 1
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+		$plugins
+		vici {
+			socket = unix://$E2E_DIR/$name.vici
+		}
+		stroke {
+			load = no
+		}
+		bypass-lan {
+			load = no
+		}
+		resolve {
+			load = no
+		}
+	}
+	filelog {
+		$name {
+			path = $E2E_DIR/$name-charon.log
+			default = 1
+			knl = 2
+			ike = 1
+			time_format = %T
+			flush_line = yes
+		}
+	}
+}
+CONF
+
+if [ "$name" = agw ]; then
+	cat >"$sw" <<CONF
+connections {
+	s1 {
+		version = 2
+		local_addrs = 192.0.2.1
+		pools = pool-s1
+		dpd_delay = 2s
+		local {
+			auth = psk
+			id = agw.example
+		}
+		remote {
+			auth = psk
+			id = term1@s1
+		}
+		children {
+			s1 {
+				local_ts = 0.0.0.0/0
+				esp_proposals = aes128gcm16-esn-noesn
+				dpd_action = clear
+				$IKE_LIFETIMES
+			}
+		}
+	}
+	s2 {
+		version = 2
+		local_addrs = 192.0.3.1
+		pools = pool-s2
+		dpd_delay = 2s
+		local {
+			auth = psk
+			id = agw.example
+		}
+		remote {
+			auth = psk
+			id = term2@s2
+		}
+		children {
+			s2 {
+				local_ts = 0.0.0.0/0
+				esp_proposals = aes256gcm16,aes256-sha256
+				dpd_action = clear
+			}
+		}
+	}
+}
+pools {
+	pool-s1 {
+		addrs = 10.1.0.200-10.1.0.209
+	}
+	pool-s2 {
+		addrs = 10.1.0.200-10.1.0.209
+	}
+}
+secrets {
+	ike-t1 {
+		id-a = agw.example
+		id-t = term1@s1
+		secret = $(psk)
+	}
+	ike-t2 {
+		id-a = agw.example
+		id-t = term2@s2
+		secret = $(psk)
+	}
+}
+CONF
+else
+	n=${name#term}
+	local_ip=$([ "$n" = 1 ] && echo 192.0.2.11 || echo 192.0.3.12)
+	remote_ip=$([ "$n" = 1 ] && echo 192.0.2.1 || echo 192.0.3.1)
+	slice=s$n
+	key_var=PSK_$name
+	cat >"$sw" <<CONF
+connections {
+	agw {
+		version = 2
+		local_addrs = $local_ip
+		remote_addrs = $remote_ip
+		vips = 0.0.0.0
+		local {
+			auth = psk
+			id = $name@$slice
+		}
+		remote {
+			auth = psk
+			id = agw.example
+		}
+		children {
+			agw {
+				remote_ts = 10.1.0.0/24
+				esp_proposals = $([ "$n" = 1 ] && echo aes128gcm16 || echo aes256gcm16)
+				$IKE_LIFETIMES
+			}
+		}
+	}
+}
+secrets {
+	ike-agw {
+		id-a = agw.example
+		id-t = $name@$slice
+		secret = ${!key_var:-$(psk)}
+	}
+}
+CONF
+fi
+
+preload=()
+[ "$name" = agw ] && preload=(env "LD_PRELOAD=$BUILD/lib/libstrongswan-kernel-agw.so")
+# not through nsx (see start_gwcore in lib.sh): $! is charon itself
+ip netns exec "$(ns "$name")" env STRONGSWAN_CONF="$conf" "${preload[@]}" \
+	/usr/sbin/charon-systemd >"$E2E_DIR/$name-charon.out" 2>&1 </dev/null &
+echo $! >"$E2E_DIR/charon-$name.pid"
+uri=unix://$E2E_DIR/$name.vici
+if ! wait_until 20 nsx "$name" swanctl --stats --uri "$uri"; then
+	echo "charon $name did not come up:" >&2
+	tail -20 "$E2E_DIR/$name-charon.out" "$E2E_DIR/$name-charon.log" >&2 || true
+	exit 1
+fi
+nsx "$name" swanctl --load-all --noprompt --file "$sw" --uri "$uri" >"$E2E_DIR/$name-load.log" 2>&1 || {
+	cat "$E2E_DIR/$name-load.log" >&2
+	exit 1
+}

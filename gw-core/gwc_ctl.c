@@ -229,10 +229,10 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 	if ((rc = arg_str(args, "name", &name, e)) != 0 ||
 	    (rc = arg_str(args, "type", &type, e)) != 0)
 		return rc;
-	/* An ipsec endpoint with a 'link' takes its port from the link. */
+	/* 'port' is required, except of an ipsec endpoint with a 'link' (it has the link's). */
 	port = "";
-	if ((strcmp(type, "ipsec") != 0 || !json_object_object_get_ex(args, "link", NULL) ||
-	     json_object_object_get_ex(args, "port", NULL)) &&
+	if ((json_object_object_get_ex(args, "port", NULL) || strcmp(type, "ipsec") != 0 ||
+	     !json_object_object_get_ex(args, "link", NULL)) &&
 	    (rc = arg_str(args, "port", &port, e)) != 0)
 		return rc;
 	if (strlen(name) >= sizeof(c->name) || strlen(port) >= sizeof(c->port)) {

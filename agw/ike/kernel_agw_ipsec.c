@@ -523,19 +523,26 @@ static void sa_update_from(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 }
 
 /**
- * Read every SA of ours from gw-core. Returns how many of ours it lists, or -1.
- * Mutex held.
+ * Read gw-core's counters and state of our SAs into them: of every one, or only of
+ * 'one' when given (sa.list filtered by its SPI and direction). Returns how many of
+ * ours gw-core listed, or -1 if it could not be asked. Mutex held.
  */
-static int poll_sas(private_kernel_agw_ipsec_t *this)
+static int read_sas(private_kernel_agw_ipsec_t *this, sa_entry_t *one)
 {
 	struct gwc_conn_err e;
-	json_object *res = NULL, *list, *o;
+	json_object *args = NULL, *res = NULL, *list, *o;
 	enumerator_t *enumerator;
 	sa_entry_t *sa;
 	size_t i, n;
 	int found = 0;
 
-	if (call(this, "sa.list", NULL, &res, &e) != 0)
+	if (one)
+	{
+		args = json_object_new_object();
+		add_u64(args, "spi", ntohl(one->spi));
+		add_str(args, "dir", one->inbound ? "in" : "out");
+	}
+	if (call(this, "sa.list", args, &res, &e) != 0)
 	{
 		return -1;
 	}
@@ -550,6 +557,15 @@ static int poll_sas(private_kernel_agw_ipsec_t *this)
 		o = json_object_array_get_idx(list, i);
 		if (strcmp(get_str(o, "owner"), this->client) != 0)
 		{
+			continue;
+		}
+		if (one)
+		{
+			if (sa_matches(one, o))
+			{
+				sa_update_from(this, one, o);
+				found++;
+			}
 			continue;
 		}
 		enumerator = this->sas->create_enumerator(this->sas);
@@ -582,7 +598,7 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	json_object *res = NULL;
 	int found, total = this->sas->get_count(this->sas), ok = 0;
 
-	found = poll_sas(this);
+	found = read_sas(this, NULL);
 	if (found < 0 || !this->connected)
 	{
 		return;
@@ -693,7 +709,7 @@ static job_requeue_t poll_job(private_kernel_agw_ipsec_t *this)
 	}
 	else if (this->sas->get_count(this->sas) > 0)
 	{
-		poll_sas(this);
+		read_sas(this, NULL);
 	}
 	else
 	{
@@ -962,7 +978,7 @@ METHOD(kernel_ipsec_t, update_sa, status_t,
 	}
 	/* gw-core changes an SA's addresses by replacing it: read the sequence number
 	 * first, so the outbound one continues where it was */
-	poll_sas(this);
+	read_sas(this, sa);
 	sa_uninstall(this, sa);
 	src = sa->src;
 	dst = sa->dst;
@@ -996,11 +1012,8 @@ METHOD(kernel_ipsec_t, query_sa, status_t,
 	kernel_ipsec_query_sa_t *data, uint64_t *bytes, uint64_t *packets,
 	time_t *time)
 {
-	struct gwc_conn_err e;
-	json_object *args, *res = NULL, *list;
 	sa_entry_t *sa;
-	status_t status = FAILED;
-	size_t i;
+	status_t status;
 
 	this->mutex->lock(this->mutex);
 	sa = find_sa(this, id->spi, id->dst);
@@ -1009,27 +1022,7 @@ METHOD(kernel_ipsec_t, query_sa, status_t,
 		this->mutex->unlock(this->mutex);
 		return NOT_FOUND;
 	}
-	args = json_object_new_object();
-	add_u64(args, "spi", ntohl(sa->spi));
-	add_str(args, "dir", sa->inbound ? "in" : "out");
-	if (call(this, "sa.list", args, &res, &e) == 0 &&
-		json_object_object_get_ex(res, "sas", &list))
-	{
-		for (i = 0; i < json_object_array_length(list); i++)
-		{
-			json_object *o = json_object_array_get_idx(list, i);
-
-			if (sa_matches(sa, o))
-			{
-				sa_update_from(this, sa, o);
-				status = SUCCESS;
-			}
-		}
-	}
-	if (res)
-	{
-		json_object_put(res);
-	}
+	status = read_sas(this, sa) > 0 ? SUCCESS : FAILED;
 	if (bytes)
 	{
 		*bytes = sa->bytes;

@@ -12,7 +12,6 @@ set -euo pipefail
 name=$1
 conf=$E2E_DIR/$name-strongswan.conf
 sw=$E2E_DIR/$name-swanctl.conf
-: "${IKE_LIFETIMES:=}"   # extra proposal lines (rekey scenario)
 
 psk() { echo "0x6167772d65326527732d7368617265642d6b6579"; }
 
@@ -66,13 +65,15 @@ charon {
 }
 CONF
 
-if [ "$name" = agw ]; then
-	cat >"$sw" <<CONF
+# agw_slice N ADDR ESP: the AGW's connection "sN" (slice sN) for terminal termN, which
+# reaches it at ADDR, with its pool and pre-shared key.
+agw_slice() {
+	cat <<CONF
 connections {
-	s1 {
+	s$1 {
 		version = 2
-		local_addrs = 192.0.2.1
-		pools = pool-s1
+		local_addrs = $2
+		pools = pool-s$1
 		dpd_delay = 2s
 		local {
 			auth = psk
@@ -80,60 +81,36 @@ connections {
 		}
 		remote {
 			auth = psk
-			id = term1@s1
+			id = term$1@s$1
 		}
 		children {
-			s1 {
+			s$1 {
 				local_ts = 0.0.0.0/0
-				esp_proposals = aes128gcm16-esn-noesn
-				dpd_action = clear
-				$IKE_LIFETIMES
-			}
-		}
-	}
-	s2 {
-		version = 2
-		local_addrs = 192.0.3.1
-		pools = pool-s2
-		dpd_delay = 2s
-		local {
-			auth = psk
-			id = agw.example
-		}
-		remote {
-			auth = psk
-			id = term2@s2
-		}
-		children {
-			s2 {
-				local_ts = 0.0.0.0/0
-				esp_proposals = aes256gcm16,aes256-sha256
+				esp_proposals = $3
 				dpd_action = clear
 			}
 		}
 	}
 }
 pools {
-	pool-s1 {
-		addrs = 10.1.0.200-10.1.0.209
-	}
-	pool-s2 {
+	pool-s$1 {
 		addrs = 10.1.0.200-10.1.0.209
 	}
 }
 secrets {
-	ike-t1 {
+	ike-t$1 {
 		id-a = agw.example
-		id-t = term1@s1
-		secret = $(psk)
-	}
-	ike-t2 {
-		id-a = agw.example
-		id-t = term2@s2
+		id-t = term$1@s$1
 		secret = $(psk)
 	}
 }
 CONF
+}
+
+if [ "$name" = agw ]; then
+	# both slices hand out the same addresses
+	{ agw_slice 1 192.0.2.1 aes128gcm16-esn-noesn
+	  agw_slice 2 192.0.3.1 aes256gcm16,aes256-sha256; } >"$sw"
 else
 	n=${name#term}
 	local_ip=$([ "$n" = 1 ] && echo 192.0.2.11 || echo 192.0.3.12)
@@ -159,7 +136,6 @@ connections {
 			agw {
 				remote_ts = 10.1.0.0/24
 				esp_proposals = $([ "$n" = 1 ] && echo aes128gcm16 || echo aes256gcm16)
-				$IKE_LIFETIMES
 			}
 		}
 	}

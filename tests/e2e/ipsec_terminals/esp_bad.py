@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""esp_bad.py IFACE PEER PING-COMMAND...: capture one ESP-in-UDP packet term1 sends to PEER (to UDP 4500, not starting with the
-non-ESP marker), then send it again unchanged (a replay) and once with a sequence
-number far ahead (its ICV no longer matches: the sequence number is authenticated).
-Run inside term1's namespace while it sends traffic. Prints what it sent."""
+"""esp_bad.py IFACE PEER PING-COMMAND...: capture the ESP-in-UDP packets term1 sends
+to PEER (to UDP 4500, not starting with the non-ESP marker) while PING-COMMAND runs,
+then send the last one again unchanged (a replay: by then the AGW has accepted the
+original) and once with a sequence number far ahead (its ICV no longer matches: the
+sequence number is authenticated). Run inside term1's namespace. Prints what it sent."""
 import sys
+import threading
 from scapy.all import AsyncSniffer, Ether, IP, UDP, Raw, sendp
 from scapy.config import conf
 
@@ -18,14 +20,20 @@ def is_esp(p):
 
 
 import subprocess
-sn = AsyncSniffer(iface=iface, lfilter=is_esp, count=1, timeout=10)
+# capture from before the first packet is sent: AsyncSniffer.start() returns before
+# its socket is open, and a packet sent before then would be missed
+ready = threading.Event()
+sn = AsyncSniffer(iface=iface, lfilter=is_esp, timeout=30, started_callback=ready.set)
 sn.start()
+if not ready.wait(10):
+    print("the capture did not start")
+    sys.exit(1)
 subprocess.run(ping_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
-sn.join()
+sn.stop()
 if not sn.results:
     print("no ESP packet captured")
     sys.exit(1)
-p = sn.results[0]
+p = sn.results[-1]
 sendp(p, iface=iface)                     # replay
 esp = bytearray(bytes(p[UDP].payload))
 seq = int.from_bytes(esp[4:8], "big") + 1000

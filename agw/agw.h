@@ -2,8 +2,8 @@
 /**
  * @file
  * The agw launcher: one supervisor for the appliance's processes (gw-core, then
- * agw-manager; charon after the IPsec issue), started in that order, each awaited
- * until it says it is ready, restarted with exponential back-off when it dies, and
+ * strongSwan's charon-systemd with the kernel-agw plugin when [agw] ike = yes, then
+ * agw-manager), started in that order, each awaited until it says it is ready, restarted with exponential back-off when it dies, and
  * stopped in reverse order on SIGTERM or SIGINT.
  *
  * Readiness is systemd's notification protocol (sd_notify(3)): every child gets
@@ -38,6 +38,10 @@ struct agw_conf {
 	char gw_core_conf[PATH_MAX];   /**< gw-core's config, absolute */
 	char run_dir[PATH_MAX];        /**< pid, status and notification sockets */
 	bool manager;                  /**< start agw-manager (no: gw-core alone, e.g. a SEP GW) */
+	bool ike;                      /**< start charon (IPsec terminals, docs/ike.md) */
+	char charon[PATH_MAX];         /**< charon-systemd's executable */
+	char strongswan_conf[PATH_MAX]; /**< charon's strongswan.conf (STRONGSWAN_CONF), absolute */
+	char ike_plugin[PATH_MAX];     /**< kernel-agw plugin to preload, "" = the installed one */
 	unsigned int start_timeout_ms; /**< from exec to READY=1 */
 	unsigned int stop_timeout_ms;  /**< from SIGTERM to exit, then SIGKILL */
 	unsigned int restart_delay_ms;     /**< first back-off */
@@ -53,6 +57,38 @@ struct agw_conf {
  *   value and what was expected.
  */
 int agw_conf_load(struct agw_conf *c, const char *path);
+
+/** What agw_ike_version_check() concluded. */
+enum agw_ike_version {
+	AGW_IKE_VERSION_OK = 0,      /**< installed = the strongSwan the plugin was built against */
+	AGW_IKE_VERSION_REVISION,    /**< same upstream version, another Debian revision: runs,
+	                                  with a warning */
+	AGW_IKE_VERSION_MISMATCH,    /**< another upstream version (or none installed): the
+	                                  plugin's view of charon's structures may be wrong;
+	                                  the launcher refuses to start */
+};
+
+/**
+ * Compare the installed strongswan-libcharon package version 'installed' (dpkg's
+ * "[epoch:]upstream[-revision]", e.g. "5.9.8-5+deb12u6"; NULL or "" when not installed)
+ * with what the kernel-agw plugin was built against: upstream 'built_upstream'
+ * ("5.9.8") from the Debian binary package version 'built_binary'. Writes a message for
+ * the operator into 'msg' (both versions and what to do; "" when OK). Pure.
+ * docs/ike.md, "Version check".
+ */
+enum agw_ike_version agw_ike_version_check(const char *installed, const char *built_upstream,
+					   const char *built_binary, char *msg, size_t len);
+
+/**
+ * Can charon be started with the kernel-agw plugin: agw_ike_version_check() against
+ * this machine (the installed version asked of dpkg-query, package
+ * strongswan-libcharon; the built one compiled into the launcher from the build's
+ * strongSwan source, build/strongswan/version.h), the plugin (c->ike_plugin, or the
+ * installed one in the plugin directory make install used) and c->strongswan_conf
+ * readable. Prints to stderr what is wrong or worth a warning, and what to do.
+ * @return 0 (OK, or only the Debian revision differs), -1 do not start charon.
+ */
+int agw_ike_ready(const struct agw_conf *c);
 
 /** A process's state as 'agw status' shows it. */
 enum agw_proc_state {

@@ -85,6 +85,9 @@ agw_conf_load(struct agw_conf *c, const char *path)
 	snprintf(c->gw_core_conf, sizeof(c->gw_core_conf), "%s", "/etc/agw/gw-core.conf");
 	snprintf(c->run_dir, sizeof(c->run_dir), "%s", "/run/agw");
 	c->manager = true;
+	c->ike = false;
+	snprintf(c->charon, sizeof(c->charon), "%s", "/usr/sbin/charon-systemd");
+	snprintf(c->strongswan_conf, sizeof(c->strongswan_conf), "%s/strongswan-agw.conf", dir);
 	c->start_timeout_ms = 60000;
 	c->stop_timeout_ms = 10000;
 	c->restart_delay_ms = 500;
@@ -118,13 +121,22 @@ agw_conf_load(struct agw_conf *c, const char *path)
 			    strlen(c->run_dir) > 80)
 				rc = bad(c->conf_path, key, val,
 					 "too long for a UNIX socket path (80 bytes at most)");
-		} else if (strcmp(key, "manager") == 0) {
+		} else if (strcmp(key, "manager") == 0 || strcmp(key, "ike") == 0) {
+			bool *b = key[0] == 'm' ? &c->manager : &c->ike;
+
 			if (strcasecmp(val, "yes") == 0)
-				c->manager = true;
+				*b = true;
 			else if (strcasecmp(val, "no") == 0)
-				c->manager = false;
+				*b = false;
 			else
 				rc = bad(c->conf_path, key, val, "expected yes or no");
+		} else if (strcmp(key, "charon") == 0 || strcmp(key, "strongswan_conf") == 0 ||
+			   strcmp(key, "ike_plugin") == 0) {
+			char *out = key[0] == 'c' ? c->charon
+				    : key[0] == 's' ? c->strongswan_conf : c->ike_plugin;
+
+			if (path_in(out, PATH_MAX, dir, val) != 0)
+				rc = bad(c->conf_path, key, val, "path too long");
 		} else {
 			for (k = 0; k < (int)RTE_DIM(ms_keys); k++)
 				if (strcmp(key, ms_keys[k].key) == 0)

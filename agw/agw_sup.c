@@ -32,6 +32,7 @@ struct proc {
 	char name[AGW_NAME_MAX];
 	char args[AGW_MAX_ARGS][PATH_MAX];
 	char *argv[AGW_MAX_ARGS + 1];
+	char env[2][PATH_MAX + 32];  /* "NAME=value" set in the child; "" for none */
 	enum agw_proc_state state;
 	pid_t pid;                   /* 0 when no process runs */
 	int notify_fd;
@@ -245,6 +246,9 @@ spawn(struct sup *s, struct proc *p)
 		setenv("NOTIFY_SOCKET", p->notify_path, 1);
 		unsetenv("WATCHDOG_USEC");
 		unsetenv("WATCHDOG_PID");
+		for (unsigned int e = 0; e < sizeof(p->env) / sizeof(p->env[0]); e++)
+			if (p->env[e][0] != '\0')
+				putenv(p->env[e]);
 		execv(p->argv[0], p->argv);
 		dprintf(2, "cannot execute %s: %s\n", p->argv[0], strerror(errno));
 		_exit(127);
@@ -569,7 +573,7 @@ all_down(const struct sup *s)
 /* ------------------------------------------------------------ run */
 
 static int
-add_proc(struct sup *s, const char *name, const char *const *args)
+add_proc(struct sup *s, const char *name, const char *const *args, const char *const *env)
 {
 	struct proc *p = &s->p[s->n];
 	unsigned int a;
@@ -581,6 +585,8 @@ add_proc(struct sup *s, const char *name, const char *const *args)
 		p->argv[a] = p->args[a];
 	}
 	p->argv[a] = NULL;
+	for (a = 0; env != NULL && env[a] != NULL && a < sizeof(p->env) / sizeof(p->env[0]); a++)
+		snprintf(p->env[a], sizeof(p->env[a]), "%s", env[a]);
 	p->out_fd = -1;
 	p->notify_fd = -1;
 	p->since = time(NULL);
@@ -681,9 +687,16 @@ agw_run(const struct agw_conf *c)
 	{
 		const char *gw_args[] = { gw, "-c", c->gw_core_conf, NULL };
 		const char *mgr_args[] = { mgr, "-c", c->conf_path, NULL };
+		const char *ike_args[] = { c->charon, NULL };
+		char ss_env[PATH_MAX + 32], pre_env[PATH_MAX + 32];
+		const char *ike_env[] = { ss_env, c->ike_plugin[0] ? pre_env : NULL, NULL };
 
-		if (s->sfd < 0 || add_proc(s, "gw-core", gw_args) != 0 ||
-		    (c->manager && add_proc(s, "manager", mgr_args) != 0))
+		snprintf(ss_env, sizeof(ss_env), "STRONGSWAN_CONF=%s", c->strongswan_conf);
+		snprintf(pre_env, sizeof(pre_env), "LD_PRELOAD=%s", c->ike_plugin);
+		if (s->sfd < 0 || add_proc(s, "gw-core", gw_args, NULL) != 0 ||
+		    (c->ike && (agw_ike_ready(c) != 0 ||
+				add_proc(s, "charon", ike_args, ike_env) != 0)) ||
+		    (c->manager && add_proc(s, "manager", mgr_args, NULL) != 0))
 			goto out;
 	}
 

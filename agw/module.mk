@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # agw/: the appliance launcher (supervises gw-core and agw-manager; see agw/agw.h).
-AGW_SRCS := agw/agw_conf.c agw/agw_sup.c agw/agw_ctl.c
+AGW_SRCS := agw/agw_conf.c agw/agw_sup.c agw/agw_ctl.c agw/agw_ike.c
 AGW_OBJS := $(AGW_SRCS:%.c=$(BUILD)/obj/%.o)
 AGW_LIB  := $(BUILD)/libagw.a
 AGW_BIN  := $(BUILD)/bin/agw
@@ -18,3 +18,9 @@ $(AGW_LIB): $(AGW_OBJS)
 $(AGW_BIN): $(BUILD)/obj/agw/main.o $(AGW_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lrte_cfgfile $(JSON_LIBS) $(SYSTEMD_LIBS)
+
+# The strongSwan version the kernel-agw plugin is built against (agw/ike/module.mk)
+# and where make install puts the plugin, compiled in for the launcher's check.
+$(BUILD)/obj/agw/agw_ike.o: ALL_CFLAGS += -I$(BUILD)/strongswan \
+	-DAGW_IKE_PLUGIN_INSTALLED='"$(IKE_PLUGINDIR)/libstrongswan-kernel-agw.so"'
+$(BUILD)/obj/agw/agw_ike.o: $(BUILD)/strongswan/stamp

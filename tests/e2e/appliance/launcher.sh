@@ -7,6 +7,8 @@
 #   launcher.sh kill NAME      kill -9 NAME; it must come back with a new pid, restarts+1
 #   launcher.sh stop           'agw stop': manager stopped before gw-core, nothing left
 #   launcher.sh badstart       a broken gw-core config: agw exits 1 naming the key
+#   launcher.sh ikeversion     ike = yes while dpkg reports another strongSwan than the
+#                              plugin was built against: agw refuses to start anything
 set -u
 . "$SRC/lib.sh"
 CONF=$E2E_DIR/appliance.conf
@@ -100,6 +102,24 @@ badstart)
 		echo "BADSTART OK rc=1"
 	else
 		echo "BADSTART BAD rc=$rc: $out"
+	fi
+	;;
+ikeversion)
+	# a dpkg-query that reports strongswan-libcharon 5.9.13-1 installed
+	mkdir -p "$E2E_DIR/fakebin"
+	printf '#!/bin/sh\necho "ii  5.9.13-1"\n' >"$E2E_DIR/fakebin/dpkg-query"
+	chmod +x "$E2E_DIR/fakebin/dpkg-query"
+	sed -e 's/^run_dir = .*/run_dir = run-ike/' "$CONF" >"$E2E_DIR/ike.conf"
+	printf 'ike = yes\nike_plugin = %s\n' "$BUILD/lib/libstrongswan-kernel-agw.so" |
+		sed -i '/^\[agw\]$/r /dev/stdin' "$E2E_DIR/ike.conf"
+	out=$(PATH=$E2E_DIR/fakebin:$PATH timeout 60 ip netns exec "$(ns agw)" "$AGW" \
+		-c "$E2E_DIR/ike.conf" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && echo "$out" | grep -q "the installed strongSwan is 5.9.13 .*built against" &&
+		! echo "$out" | grep -q "starting" && [ -z "$(left)" ]; then
+		echo "IKEVERSION OK rc=1"
+	else
+		echo "IKEVERSION BAD rc=$rc: $out"
 	fi
 	;;
 esac

@@ -47,6 +47,10 @@ test_conf(void)
 	CU_ASSERT_STRING_EQUAL(c.gw_core_conf, "/etc/agw/gw-core.conf");
 	CU_ASSERT_STRING_EQUAL(c.run_dir, "/run/agw");
 	CU_ASSERT(c.manager);
+	CU_ASSERT(!c.ike);
+	CU_ASSERT_STRING_EQUAL(c.charon, "/usr/sbin/charon-systemd");
+	CU_ASSERT_STRING_EQUAL(c.strongswan_conf, "/tmp/strongswan-agw.conf");
+	CU_ASSERT_STRING_EQUAL(c.ike_plugin, "");
 	CU_ASSERT_EQUAL(c.start_timeout_ms, 60000);
 	CU_ASSERT_EQUAL(c.restart_delay_ms, 500);
 	CU_ASSERT_EQUAL(c.restart_delay_max_ms, 30000);
@@ -55,8 +59,14 @@ test_conf(void)
 	/* Relative paths are taken from the config's directory. */
 	CU_ASSERT_EQUAL_FATAL(load("[agw]\ngw_core_conf = gw.conf\nrun_dir = /x/run\n"
 				   "bin_dir = bin\nmanager = no\nstable_ms = 0\n"
-				   "restart_delay_ms = 20\nrestart_delay_max_ms = 20\n",
+				   "restart_delay_ms = 20\nrestart_delay_max_ms = 20\n"
+				   "ike = yes\nstrongswan_conf = ss/a.conf\ncharon = /opt/charon\n"
+				   "ike_plugin = lib/k.so\n",
 				   &c, err, sizeof(err)), 0);
+	CU_ASSERT(c.ike);
+	CU_ASSERT_STRING_EQUAL(c.strongswan_conf, "/tmp/ss/a.conf");
+	CU_ASSERT_STRING_EQUAL(c.charon, "/opt/charon");
+	CU_ASSERT_STRING_EQUAL(c.ike_plugin, "/tmp/lib/k.so");
 	CU_ASSERT_STRING_EQUAL(c.gw_core_conf, "/tmp/gw.conf");
 	CU_ASSERT_STRING_EQUAL(c.bin_dir, "/tmp/bin");
 	CU_ASSERT_STRING_EQUAL(c.run_dir, "/x/run");
@@ -70,6 +80,8 @@ test_conf(void)
 	CU_ASSERT(strstr(err, "stop_timeout_ms = '5s': expected milliseconds") != NULL);
 	CU_ASSERT_EQUAL(load("[agw]\nmanager = maybe\n", &c, err, sizeof(err)), -1);
 	CU_ASSERT(strstr(err, "manager = 'maybe': expected yes or no") != NULL);
+	CU_ASSERT_EQUAL(load("[agw]\nike = 1\n", &c, err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, "ike = '1': expected yes or no") != NULL);
 	CU_ASSERT_EQUAL(load("[agw]\nrestart_delay_ms = 900\nrestart_delay_max_ms = 800\n", &c,
 			     err, sizeof(err)), -1);
 	CU_ASSERT(strstr(err, "restart_delay_max_ms = '800'") != NULL);
@@ -101,6 +113,39 @@ test_backoff(void)
 	CU_ASSERT_STRING_EQUAL(agw_proc_state_name((enum agw_proc_state)99), "?");
 }
 
+static void
+test_ike_version(void)
+{
+	char msg[512];
+
+	/* what the plugin was built against, exactly */
+	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.8-5+deb12u6", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_IKE_VERSION_OK);
+	CU_ASSERT_STRING_EQUAL(msg, "");
+	/* a Debian security update of the same upstream: runs, with a warning naming both */
+	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.8-5+deb12u7", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_IKE_VERSION_REVISION);
+	CU_ASSERT(strstr(msg, "warning") != NULL && strstr(msg, "5.9.8-5+deb12u7") != NULL &&
+		  strstr(msg, "5.9.8-5+deb12u6") != NULL);
+	/* an epoch is not part of the upstream version */
+	CU_ASSERT_EQUAL(agw_ike_version_check("1:5.9.8-5", "5.9.8", "1:5.9.8-5", msg,
+					      sizeof(msg)), AGW_IKE_VERSION_OK);
+	/* another upstream: refused, saying both versions and what to do */
+	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.13-2", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT(strstr(msg, "5.9.13") != NULL && strstr(msg, "built against 5.9.8") != NULL &&
+		  strstr(msg, "make install") != NULL);
+	/* a longer version with the same prefix is another version */
+	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.80-1", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_IKE_VERSION_MISMATCH);
+	/* not installed */
+	CU_ASSERT_EQUAL(agw_ike_version_check("", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT(strstr(msg, "not installed") != NULL);
+	CU_ASSERT_EQUAL(agw_ike_version_check(NULL, "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_IKE_VERSION_MISMATCH);
+}
+
 int test_agw_register(void);
 
 int
@@ -109,7 +154,8 @@ test_agw_register(void)
 	CU_pSuite s = CU_add_suite("agw_launcher", NULL, NULL);
 
 	if (s == NULL || CU_add_test(s, "[agw] config: defaults, paths, errors", test_conf) == NULL ||
-	    CU_add_test(s, "restart back-off", test_backoff) == NULL)
+	    CU_add_test(s, "restart back-off", test_backoff) == NULL ||
+	    CU_add_test(s, "strongSwan version check", test_ike_version) == NULL)
 		return -1;
 	return 0;
 }

@@ -41,6 +41,8 @@ typedef struct {
 	uint32_t reqid;
 	/** gw-core slice */
 	char slice[NAME_MAX_LEN];
+	/** the slice's ipsec link endpoint this tunnel joins */
+	char link[NAME_MAX_LEN];
 	/** gw-core endpoint name, "ike-REQID" */
 	char name[NAME_MAX_LEN];
 	/** "a.b.c.d/len" of the terminal's side (remote) and ours (local) */
@@ -78,6 +80,8 @@ typedef struct {
 	int expired;
 	/** exists in the gw-core we are connected to */
 	bool installed;
+	/** lost by a gw-core restart and not re-installed yet: retried by the poller */
+	bool pending;
 } sa_entry_t;
 
 /**
@@ -298,7 +302,7 @@ static status_t tunnel_install(private_kernel_agw_ipsec_t *this, tunnel_t *t)
 	add_str(args, "slice", t->slice);
 	add_str(args, "name", t->name);
 	add_str(args, "type", "ipsec");
-	add_str(args, "link", this->link);
+	add_str(args, "link", t->link);
 	json_object_object_add(args, "ts_remote", prefix_array(t->remote, t->n_remote));
 	if (t->n_local > 0)
 	{
@@ -631,17 +635,47 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	while (enumerator->enumerate(enumerator, &sa))
 	{
 		sa->installed = FALSE;
-		if (sa->expired < 2 && this->connected &&
+		sa->pending = sa->expired < 2;
+		if (sa->pending && this->connected &&
 			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
 		{
+			sa->pending = FALSE;
 			ok++;
 		}
 	}
 	enumerator->destroy(enumerator);
 	if (total > 0)
 	{
-		DBG1(DBG_KNL, "kernel-agw: gw-core had lost our SAs; re-installed %d of %d",
-			 ok, total);
+		DBG1(DBG_KNL, "kernel-agw: gw-core had lost our SAs; re-installed %d of %d%s",
+			 ok, total, ok < total ? " (retrying the others: their slice's link "
+			 "endpoint may not be back yet)" : "");
+	}
+}
+
+/**
+ * Install the SAs a resync could not (e.g. the manager had not re-created their
+ * slice's link endpoint in the restarted gw-core yet). Mutex held.
+ */
+static void retry_pending(private_kernel_agw_ipsec_t *this)
+{
+	enumerator_t *enumerator;
+	sa_entry_t *sa;
+	int ok = 0;
+
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (this->connected && enumerator->enumerate(enumerator, &sa))
+	{
+		if (sa->pending && sa->expired < 2 &&
+			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
+		{
+			sa->pending = FALSE;
+			ok++;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (ok > 0)
+	{
+		DBG1(DBG_KNL, "kernel-agw: re-installed %d more SAs in gw-core", ok);
 	}
 }
 
@@ -709,6 +743,7 @@ static job_requeue_t poll_job(private_kernel_agw_ipsec_t *this)
 	}
 	else if (this->sas->get_count(this->sas) > 0)
 	{
+		retry_pending(this);
 		read_sas(this, NULL);
 	}
 	else
@@ -816,9 +851,12 @@ METHOD(kernel_ipsec_t, get_cpi, status_t,
 }
 
 /**
- * The slice of the IKE_SA being handled: its connection name up to a '/'.
+ * The slice of the IKE_SA being handled: its connection name up to a '/'. If 'link'
+ * is given, it receives the slice's link endpoint: the name after the '/', or the
+ * option 'link' when there is none.
  */
-static bool current_slice(char *slice, size_t len)
+static bool current_slice(private_kernel_agw_ipsec_t *this, char *slice, size_t len,
+						  char *link, size_t link_len)
 {
 	ike_sa_t *ike_sa = charon->bus->get_sa(charon->bus);
 	const char *name, *slash;
@@ -829,6 +867,11 @@ static bool current_slice(char *slice, size_t len)
 	}
 	slash = strchr(name, '/');
 	snprintf(slice, len, "%.*s", slash ? (int)(slash - name) : (int)strlen(name), name);
+	if (link)
+	{
+		snprintf(link, link_len, "%s",
+				 slash && slash[1] != '\0' ? slash + 1 : this->link);
+	}
 	return slice[0] != '\0';
 }
 
@@ -859,7 +902,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t,
 	private_kernel_agw_ipsec_t *this, kernel_ipsec_sa_id_t *id,
 	kernel_ipsec_add_sa_t *data)
 {
-	char slice[NAME_MAX_LEN];
+	char slice[NAME_MAX_LEN], link[NAME_MAX_LEN];
 	tunnel_t *t;
 	sa_entry_t *sa;
 	bool new_tunnel = FALSE;
@@ -885,7 +928,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t,
 			 data->enc_alg, integrity_algorithm_names, data->int_alg);
 		return NOT_SUPPORTED;
 	}
-	if (!current_slice(slice, sizeof(slice)))
+	if (!current_slice(this, slice, sizeof(slice), link, sizeof(link)))
 	{
 		DBG1(DBG_KNL, "kernel-agw: SA %.8x has no IKE_SA to name its slice",
 			 ntohl(id->spi));
@@ -900,6 +943,7 @@ METHOD(kernel_ipsec_t, add_sa, status_t,
 			.reqid = data->reqid,
 		);
 		snprintf(t->slice, sizeof(t->slice), "%s", slice);
+		snprintf(t->link, sizeof(t->link), "%s", link);
 		snprintf(t->name, sizeof(t->name), "ike-%u", data->reqid);
 		t->n_remote = ts_to_prefixes(data->inbound ? data->src_ts : data->dst_ts,
 									 t->remote);
@@ -1099,7 +1143,7 @@ static policy_entry_t *find_policy(private_kernel_agw_ipsec_t *this,
 	char slice[NAME_MAX_LEN] = "";
 
 	/* slices may repeat selectors: theirs are different policies */
-	current_slice(slice, sizeof(slice));
+	current_slice(this, slice, sizeof(slice), NULL, 0);
 	enumerator = this->policies->create_enumerator(this->policies);
 	while (enumerator->enumerate(enumerator, &p))
 	{
@@ -1144,7 +1188,7 @@ METHOD(kernel_ipsec_t, add_policy, status_t,
 			.reqid = data->sa && data->type == POLICY_IPSEC ? data->sa->reqid : 0,
 			.refs = 1,
 		);
-		current_slice(p->slice, sizeof(p->slice));
+		current_slice(this, p->slice, sizeof(p->slice), NULL, 0);
 		this->policies->insert_last(this->policies, p);
 	}
 	DBG2(DBG_KNL, "kernel-agw: policy %R === %R %N (reqid %u): %u references",

@@ -88,7 +88,12 @@ enum mgr_ep_type {
 	MGR_EP_GRE,        /**< gw-core: Ethernet over GRE (port, remote, key) */
 	MGR_EP_NSLIVER,    /**< to a node sliver: recorded, realized by the node-sliver work */
 	MGR_EP_TRAILER,    /**< gw-core: trailer bytes on a port, by (terminal ID, app IDs) */
+	MGR_EP_IPSEC,      /**< gw-core: the slice's IPsec link (an ipsec endpoint whose
+	                        terminals charon admits; docs/ike.md) */
 };
+
+#define MGR_TERMINAL_PREFIX "terminal:"  /**< ipsec vport param "terminal:ID" = "psk:SECRET" */
+#define MGR_IKE_ID_MAX 128              /**< bytes, with the NUL, of a terminal's IKE identity */
 
 /** A link vport's endpoint, decided (and VID / GRE key allocated) when the link is created. */
 struct mgr_ep {
@@ -110,6 +115,11 @@ struct mgr_ep {
 	bool trl_key_required;          /**< TRAILER with a key: trailers without a tag refused */
 	bool trl_reappend;              /**< TRAILER: frames to the terminal get the trailer back
 	                                     (one terminal, one app) */
+	char ipsec_pool[19];            /**< IPSEC: the terminals' virtual IPs, "a.b.c.d/len"
+	                                     (charon's pool, gw-core's ts_remote) */
+	char ipsec_addr[16];            /**< IPSEC: the AGW's IPv4 address in the slice */
+	char ipsec_gateway[16];         /**< IPSEC: slice-side next hop, "" = ARP per destination */
+	unsigned int ipsec_terminals;   /**< IPSEC: "terminal:ID" params (their secrets stay there) */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 
@@ -261,8 +271,13 @@ const char *mgr_role_name(enum mgr_role r);        /**< "network", "terminal", "
 static inline bool
 mgr_ep_in_gwc(enum mgr_ep_type t)
 {
-	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE || t == MGR_EP_TRAILER;
+	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE || t == MGR_EP_TRAILER ||
+	       t == MGR_EP_IPSEC;
 }
+
+/** A terminal's IKE identity as the manager accepts it: 1-127 printable ASCII, no
+ *  space, quote or backslash (it is written into charon's config through VICI). */
+bool mgr_ike_id_ok(const char *id);
 
 /** A slice/sliver/vport name: 1-63 of [A-Za-z0-9_.-]. */
 bool mgr_name_ok(const char *s);

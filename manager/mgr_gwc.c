@@ -137,6 +137,13 @@ ep_args(const char *slice, const struct want_ep *w)
 		if (ep->trl_reappend)
 			json_object_object_add(a, "reappend", json_object_new_boolean(true));
 	}
+	if (ep->type == MGR_EP_IPSEC) {
+		json_object_object_add(a, "ts_remote", json_object_new_string(ep->ipsec_pool));
+		json_object_object_add(a, "l3_addr", json_object_new_string(ep->ipsec_addr));
+		if (ep->ipsec_gateway[0] != '\0')
+			json_object_object_add(a, "gateway",
+					       json_object_new_string(ep->ipsec_gateway));
+	}
 	return a;
 }
 
@@ -159,6 +166,16 @@ ep_matches(struct json_object *o, const struct want_ep *w)
 		       jint(o, "app_lo", -1, NULL) == ep->trl_app_lo &&
 		       jint(o, "app_hi", -1, NULL) == ep->trl_app_hi &&
 		       jbool(o, "reappend") == ep->trl_reappend;
+	if (ep->type == MGR_EP_IPSEC) {
+		struct json_object *ts;
+
+		return json_object_object_get_ex(o, "ts_remote", &ts) &&
+		       json_object_array_length(ts) == 1 &&
+		       strcmp(json_object_get_string(json_object_array_get_idx(ts, 0)),
+			      ep->ipsec_pool) == 0 &&
+		       strcmp(jstr(o, "l3_addr"), ep->ipsec_addr) == 0 &&
+		       strcmp(jstr(o, "gateway"), ep->ipsec_gateway) == 0;
+	}
 	return true;
 }
 
@@ -215,6 +232,10 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 	for (k = 0; eps != NULL && k < json_object_array_length(eps); k++) {
 		struct json_object *o = json_object_array_get_idx(eps, k);
 		const char *name = jstr(o, "name");
+
+		/* the IKE plugin's terminal endpoints (ike-REQID) in our slice are its own */
+		if (strcmp(jstr(o, "owner"), g->client) != 0)
+			continue;
 
 		for (i = 0; i < n && strcmp(w[i].name, name) != 0; i++)
 			;

@@ -65,9 +65,10 @@ mgr_state_name(enum mgr_state s)
 const char *
 mgr_ep_type_name(enum mgr_ep_type t)
 {
-	static const char *const n[] = { "none", "port", "vlan", "gre", "nsliver", "trailer" };
+	static const char *const n[] = { "none", "port", "vlan", "gre", "nsliver", "trailer",
+					 "ipsec" };
 
-	return (unsigned int)t < 6 ? n[t] : "none";
+	return (unsigned int)t < 7 ? n[t] : "none";
 }
 
 const char *
@@ -538,7 +539,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 {
 	static const char *const keys[] = { "type", "port", "vid", "key", "remote", "nexthop_mac",
 					    "app", "terminal", "terminal_key", "auth",
-					    "reappend", NULL };
+					    "reappend", "pool", "address", "gateway", NULL };
 	struct mgr_ep *ep = &vp->ep;
 	const struct mgr_sliver *node;
 	const char *type, *port;
@@ -550,10 +551,12 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 
 		for (k = keys; *k != NULL && strcmp(*k, vp->params.v[i].key) != 0; k++)
 			;
-		if (*k == NULL)
+		if (*k == NULL && strncmp(vp->params.v[i].key, MGR_TERMINAL_PREFIX,
+					  strlen(MGR_TERMINAL_PREFIX)) != 0)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': unknown param '%.40s' (type, port, "
-					"vid, key, remote, nexthop_mac, app, terminal)", link->name, vp->name,
+					"vid, key, remote, nexthop_mac, app, terminal, pool, address, "
+					"gateway, terminal:ID)", link->name, vp->name,
 					vp->params.v[i].key);
 	}
 	b = find_bind(sl, link->name, vp->name, &end);
@@ -593,13 +596,16 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 	else if (strcmp(type, "trailer") == 0)
 		ep->type = MGR_EP_TRAILER;
 	else if (strcmp(type, "ipsec") == 0)
-		return mgr_fail(e, MGR_UNSUPPORTED,
-				"linkSliver '%s' vport '%s': %s terminal attachments are not "
-				"available yet", link->name, vp->name, type);
+		ep->type = MGR_EP_IPSEC;
 	else
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': type '%.20s' is not one of vlan, gre, "
-				"port, trailer", link->name, vp->name, type);
+				"port, trailer, ipsec", link->name, vp->name, type);
+	if (ep->type == MGR_EP_IPSEC && ep->role != MGR_ROLE_TERMINAL)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': type ipsec must be bound to the "
+				"terminals' node sliver (instance type=\"Terminal\"), not '%s'",
+				link->name, vp->name, node->name);
 	if (ep->type == MGR_EP_GRE && !(link->protocols & MGR_PROTO_GRE))
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': type gre, but the link's protocol has no "
@@ -716,6 +722,117 @@ plan_trailer(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err
 	return plan_trailer_key(link, vp, e);
 }
 
+/* "a.b.c.d" into out (16 bytes). @return 0, -1 if not an IPv4 address. */
+static int
+ipv4_norm(const char *s, char *out, uint32_t *host)
+{
+	struct in_addr a;
+
+	if (s == NULL || inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	inet_ntop(AF_INET, &a, out, 16);
+	if (host != NULL)
+		*host = ntohl(a.s_addr);
+	return 0;
+}
+
+bool
+mgr_ike_id_ok(const char *id)
+{
+	size_t n = strlen(id), i;
+
+	if (n == 0 || n >= MGR_IKE_ID_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)id[i] <= ' ' || (unsigned char)id[i] >= 0x7f || id[i] == '"' ||
+		    id[i] == '\'' || id[i] == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * An ipsec vport: 'pool' (the terminals' virtual IPs, a prefix), 'address' (the
+ * AGW's address in the slice, outside the pool), optional 'gateway', and its
+ * terminals, each a param "terminal:ID" = "psk:SECRET" (docs/slice-spec.md).
+ */
+static int
+plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
+{
+	const char *pool = mgr_kv_get(&vp->params, "pool"), *addr = mgr_kv_get(&vp->params, "address");
+	const char *gw = mgr_kv_get(&vp->params, "gateway");
+	const size_t pl = strlen(MGR_TERMINAL_PREFIX);
+	struct mgr_ep *ep = &vp->ep;
+	char net[16], ip[INET_ADDRSTRLEN];
+	uint32_t base, a, mask;
+	unsigned int len, i;
+	char tail;
+
+	if (ep->type != MGR_EP_IPSEC) {
+		bool terms = false;
+
+		for (i = 0; i < vp->params.n; i++)
+			terms |= strncmp(vp->params.v[i].key, MGR_TERMINAL_PREFIX, pl) == 0;
+		if (pool != NULL || addr != NULL || gw != NULL || terms)
+			return mgr_fail(e, MGR_BADARGS,
+					"linkSliver '%s' vport '%s': pool/address/gateway/terminal:ID "
+					"on a %s endpoint", link->name, vp->name,
+					mgr_ep_type_name(ep->type));
+		return 0;
+	}
+	if (pool == NULL || sscanf(pool, "%15[0-9.]/%u%c", net, &len, &tail) != 2 || len < 8 ||
+	    len > 32 || ipv4_norm(net, ip, &base) != 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': an ipsec vport needs param 'pool', the "
+				"terminals' virtual IPs as a prefix a.b.c.d/8-32 (got '%.30s')",
+				link->name, vp->name, pool != NULL ? pool : "");
+	mask = len == 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+	if ((base & ~mask) != 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': pool '%.30s' has host bits set (the "
+				"prefix starts at %u.%u.%u.%u)", link->name, vp->name, pool,
+				(base & mask) >> 24, (base & mask) >> 16 & 0xff,
+				(base & mask) >> 8 & 0xff, base & mask & 0xff);
+	snprintf(ep->ipsec_pool, sizeof(ep->ipsec_pool), "%s/%u", ip, len);
+	if (ipv4_norm(addr, ep->ipsec_addr, &a) != 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': an ipsec vport needs param 'address', "
+				"the AGW's IPv4 address in the slice (got '%.30s')", link->name,
+				vp->name, addr != NULL ? addr : "");
+	if ((a & mask) == base)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': address %s lies inside the terminals' "
+				"pool %s", link->name, vp->name, ep->ipsec_addr, ep->ipsec_pool);
+	ep->ipsec_gateway[0] = '\0';
+	if (gw != NULL && ipv4_norm(gw, ep->ipsec_gateway, NULL) != 0)
+		return mgr_fail(e, MGR_BADARGS,
+				"linkSliver '%s' vport '%s': gateway '%.30s' is not an IPv4 address",
+				link->name, vp->name, gw);
+	ep->ipsec_terminals = 0;
+	for (i = 0; i < vp->params.n; i++) {
+		const char *k = vp->params.v[i].key, *v = vp->params.v[i].value;
+
+		if (strncmp(k, MGR_TERMINAL_PREFIX, pl) != 0)
+			continue;
+		if (!mgr_ike_id_ok(k + pl))
+			return mgr_fail(e, MGR_BADARGS,
+					"linkSliver '%s' vport '%s': terminal '%.40s': an IKE identity "
+					"is 1-127 printable characters without spaces or quotes",
+					link->name, vp->name, k + pl);
+		if (strncmp(v, "psk:", 4) != 0)
+			return mgr_fail(e, strcmp(v, "pubkey") == 0 ? MGR_UNSUPPORTED : MGR_BADARGS,
+					"linkSliver '%s' vport '%s': terminal '%.40s': authentication "
+					"must be psk:SECRET (X.509 certificates are not available yet)",
+					link->name, vp->name, k + pl);
+		if (strlen(v + 4) < 16 || strlen(v + 4) > 256)
+			return mgr_fail(e, MGR_BADARGS,
+					"linkSliver '%s' vport '%s': terminal '%.40s': the pre-shared key "
+					"must be 16 to 256 characters (a short PSK can be guessed offline "
+					"from one IKE exchange)", link->name, vp->name, k + pl);
+		ep->ipsec_terminals++;
+	}
+	return 0;
+}
+
 /* Explicit VID / GRE values of a new endpoint (allocation comes later). */
 static int
 plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct mgr_vport *vp,
@@ -729,7 +846,7 @@ plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, str
 	uint32_t v;
 
 	*need_vid = *need_key = false;
-	if (plan_trailer(link, vp, e) != 0)
+	if (plan_trailer(link, vp, e) != 0 || plan_ipsec(link, vp, e) != 0)
 		return -1;
 	if (ep->type == MGR_EP_VLAN) {
 		if (vid == NULL)
@@ -926,6 +1043,9 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 						u->trl[i].slice, u->trl[i].link, u->trl[i].vport);
 		}
 		return holder_add(&u->trl, &u->n_trl, slice, link, vp, e);
+	} else if (ep->type == MGR_EP_IPSEC) {
+		/* shares the port: its terminals are told apart by SA, not by the port */
+		return 0;
 	} else {
 		if (p->untagged != NULL)
 			return mgr_fail(e, MGR_ALREADYEXISTS,
@@ -1149,11 +1269,71 @@ existing(const struct mgr_reg *reg, const char *id, struct mgr_err *e)
 }
 
 /* Plan 'sl' (owned); on success hand it over in *out. */
+/* The ipsec vport of 'sl' (other than 'skip') that admits terminal 'key' ("terminal:ID"). */
+static const struct mgr_vport *
+terminal_holder(const struct mgr_slice *sl, const char *key, const struct mgr_vport *skip,
+		const struct mgr_sliver **link)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sl->n_slivers; i++)
+		for (j = 0; j < sl->slivers[i].n_vports; j++) {
+			const struct mgr_vport *vp = &sl->slivers[i].vports[j];
+
+			if (vp != skip && vp->ep.type == MGR_EP_IPSEC &&
+			    mgr_kv_get(&vp->params, key) != NULL) {
+				*link = &sl->slivers[i];
+				return vp;
+			}
+		}
+	return NULL;
+}
+
+/*
+ * A terminal's IKE identity picks its connection in charon, so it belongs to one
+ * ipsec vport on this AGW: refuse one that another vport (of any slice) admits.
+ */
+static int
+check_terminals(const struct mgr_reg *reg, const struct mgr_slice *sl, struct mgr_err *e)
+{
+	unsigned int i, j, k, r;
+
+	for (i = 0; i < sl->n_slivers; i++)
+		for (j = 0; j < sl->slivers[i].n_vports; j++) {
+			const struct mgr_vport *vp = &sl->slivers[i].vports[j];
+
+			if (vp->ep.type != MGR_EP_IPSEC)
+				continue;
+			for (k = 0; k < vp->params.n; k++) {
+				const char *key = vp->params.v[k].key;
+				const struct mgr_sliver *ol;
+				const struct mgr_vport *o;
+				const char *in = sl->id;
+
+				if (strncmp(key, MGR_TERMINAL_PREFIX, strlen(MGR_TERMINAL_PREFIX)) != 0)
+					continue;
+				o = terminal_holder(sl, key, vp, &ol);
+				for (r = 0; o == NULL && r < reg->n; r++)
+					if (strcmp(reg->slices[r]->id, sl->id) != 0) {
+						o = terminal_holder(reg->slices[r], key, NULL, &ol);
+						in = reg->slices[r]->id;
+					}
+				if (o != NULL)
+					return mgr_fail(e, MGR_ALREADYEXISTS,
+							"terminal '%.60s' is already admitted by slice '%s' "
+							"linkSliver '%s' vport '%s': one IKE identity "
+							"belongs to one IPsec link", key +
+							strlen(MGR_TERMINAL_PREFIX), in, ol->name, o->name);
+			}
+		}
+	return 0;
+}
+
 static int
 finish(const struct mgr_reg *reg, const struct mgr_plan_conf *c, struct mgr_slice *sl,
        struct mgr_slice **out, struct mgr_err *e)
 {
-	if (plan_slice(reg, c, sl, e) != 0) {
+	if (plan_slice(reg, c, sl, e) != 0 || check_terminals(reg, sl, e) != 0) {
 		mgr_slice_free(sl);
 		return -1;
 	}

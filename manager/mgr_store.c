@@ -149,6 +149,13 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 			add_str(v, "terminal_key", ep->trl_key_required ? "set (tag required)"
 									 : "set (tag optional)");
 	}
+	if (ep->type == MGR_EP_IPSEC) {
+		add_str(v, "pool", ep->ipsec_pool);
+		add_str(v, "address", ep->ipsec_addr);
+		if (ep->ipsec_gateway[0] != '\0')
+			add_str(v, "gateway", ep->ipsec_gateway);
+		add_int(v, "terminals", ep->ipsec_terminals);
+	}
 }
 
 struct json_object *
@@ -240,7 +247,7 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 			return -1;
 		if (s->kind != MGR_LINK)
 			continue;
-		t = enum_of(jstr(v, "type"), ep_name, 6);
+		t = enum_of(jstr(v, "type"), ep_name, 7);
 		if (t <= 0)
 			return -1;
 		ep->type = (enum mgr_ep_type)t;
@@ -259,6 +266,10 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		snprintf(ep->trl_key, sizeof(ep->trl_key), "%s", jstr(v, "trl_key"));
 		ep->trl_reappend = jbool(v, "reappend");
 		ep->trl_key_required = jbool(v, "trl_key_required");
+		snprintf(ep->ipsec_pool, sizeof(ep->ipsec_pool), "%s", jstr(v, "pool"));
+		snprintf(ep->ipsec_addr, sizeof(ep->ipsec_addr), "%s", jstr(v, "address"));
+		snprintf(ep->ipsec_gateway, sizeof(ep->ipsec_gateway), "%s", jstr(v, "gateway"));
+		ep->ipsec_terminals = (unsigned int)jint(v, "terminals", 0, &have);
 	}
 	return 0;
 }

@@ -269,8 +269,8 @@ test_malformed(void)
 		  "the link's protocol has no GRE" },
 		{ "unknown port", NULL, P("vid", "11") P("port", "eth9"), P("key", "1"), RES_OK,
 		  MGR_BADARGS, "no port 'eth9'" },
-		{ "ipsec attachment", NULL, P("type", "ipsec"), P("key", "1"), RES_OK,
-		  MGR_UNSUPPORTED, "ipsec" },
+		{ "ipsec without pool", NULL, P("type", "ipsec"), P("key", "1"), RES_OK,
+		  MGR_BADARGS, "needs param 'pool'" },
 		{ "trailer without app", NULL, P("type", "trailer"), P("key", "1"), RES_OK,
 		  MGR_BADARGS, "needs param 'app'" },
 		{ "trailer app range backwards", NULL, P("type", "trailer") P("app", "9-5"),
@@ -605,6 +605,19 @@ test_store_roundtrip(void)
 	unlink(db);
 }
 
+/* Does the status JSON of 'ep' (what Status shows) contain 'needle'? */
+static bool
+ep_json_has(const struct mgr_ep *ep, const char *needle)
+{
+	struct json_object *j = json_object_new_object();
+	bool has;
+
+	mgr_ep_to_json(j, ep);
+	has = strstr(json_object_to_json_string(j), needle) != NULL;
+	json_object_put(j);
+	return has;
+}
+
 /* Trailer vports: what a spec names, and which (terminal, apps) may coexist on a port;
  * terminal keys: one per terminal, kept by the store, never in the status JSON. */
 static void
@@ -647,16 +660,8 @@ test_trailer_vports(void)
 	ep = ep_of(&reg, "k1", "VL1", "term");
 	CU_ASSERT_STRING_EQUAL(ep->trl_key, KEY16);
 	CU_ASSERT_FALSE(ep->trl_key_required);
-	{
-		struct json_object *j = json_object_new_object();
-		const char *txt;
-
-		mgr_ep_to_json(j, ep);
-		txt = json_object_to_json_string(j);
-		CU_ASSERT_PTR_NULL(strstr(txt, "0102030405"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(txt, "set (tag optional)"));
-		json_object_put(j);
-	}
+	CU_ASSERT_FALSE(ep_json_has(ep, "0102030405"));
+	CU_ASSERT(ep_json_has(ep, "set (tag optional)"));
 	/* another slice giving terminal 9 another key, or the same key required: refused */
 	CU_ASSERT_EQUAL(create(&reg, "k2", agw_spec(P("type", "trailer") P("app", "301")
 						    P("terminal", "9")
@@ -674,6 +679,94 @@ test_trailer_vports(void)
 	mgr_reg_clear(&reg);
 }
 
+/* IPsec vports: pool/address/gateway, terminals with PSKs (never in the status JSON),
+ * one IKE identity per IPsec link on the AGW, and every refusal leaving nothing. */
+#define PSK1 "psk:a-long-enough-secret-1"
+static void
+test_ipsec_vports(void)
+{
+	struct mgr_reg reg = { 0 };
+	const struct mgr_ep *ep;
+	struct mgr_err e;
+	static const struct {
+		const char *term;
+		int code;
+		const char *msg;
+	} bad[] = {
+		{ P("type", "ipsec") P("address", "10.1.0.1"), MGR_BADARGS, "needs param 'pool'" },
+		{ P("type", "ipsec") P("pool", "10.1.0.200/26") P("address", "10.1.0.1"),
+		  MGR_BADARGS, "host bits set (the prefix starts at 10.1.0.192)" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/33") P("address", "10.1.0.1"),
+		  MGR_BADARGS, "a.b.c.d/8-32" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26"), MGR_BADARGS,
+		  "needs param 'address'" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.200"),
+		  MGR_BADARGS, "inside the terminals' pool" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
+		  P("gateway", "10.1.0"), MGR_BADARGS, "gateway '10.1.0'" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
+		  P("terminal:alice@s1", "psk:short"), MGR_BADARGS, "16 to 256 characters" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
+		  P("terminal:alice@s1", "pubkey"), MGR_UNSUPPORTED, "X.509" },
+		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
+		  P("terminal:al ice", PSK1), MGR_BADARGS, "an IKE identity" },
+		{ P("type", "vlan") P("pool", "10.1.0.192/26"), MGR_BADARGS,
+		  "pool/address/gateway/terminal:ID on a vlan endpoint" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = create(&reg, "i0", agw_spec(bad[i].term, P("key", "1"), RES_OK), &e);
+
+		CU_ASSERT_EQUAL(rc, bad[i].code);
+		if (strstr(e.msg, bad[i].msg) == NULL)
+			fprintf(stderr, "case %u: '%s' lacks '%s'\n", i, e.msg, bad[i].msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, bad[i].msg));
+		CU_ASSERT_EQUAL(reg.n, 0);
+	}
+	/* ipsec on the network side: refused */
+	CU_ASSERT_EQUAL(create(&reg, "i0", agw_spec(P("type", "vlan"), P("type", "ipsec")
+						    P("pool", "10.1.0.192/26") P("address", "10.1.0.1"),
+						    RES_OK), &e), MGR_BADARGS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "bound to the terminals' node sliver"));
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "i1", agw_spec(P("type", "ipsec")
+							   P("pool", "10.1.0.192/26")
+							   P("address", "10.1.0.1")
+							   P("gateway", "10.1.0.254")
+							   P("terminal:alice@s1", PSK1)
+							   P("terminal:bob@s1", "psk:another-long-secret"),
+							   P("key", "1"), RES_OK), &e), 0);
+	ep = ep_of(&reg, "i1", "VL1", "term");
+	CU_ASSERT_FATAL(ep != NULL);
+	CU_ASSERT_EQUAL(ep->type, MGR_EP_IPSEC);
+	CU_ASSERT_EQUAL(ep->role, MGR_ROLE_TERMINAL);
+	CU_ASSERT_STRING_EQUAL(ep->port, "access");
+	CU_ASSERT_STRING_EQUAL(ep->ipsec_pool, "10.1.0.192/26");
+	CU_ASSERT_STRING_EQUAL(ep->ipsec_addr, "10.1.0.1");
+	CU_ASSERT_STRING_EQUAL(ep->ipsec_gateway, "10.1.0.254");
+	CU_ASSERT_EQUAL(ep->ipsec_terminals, 2);
+	CU_ASSERT(mgr_ep_in_gwc(ep->type));
+	CU_ASSERT_STRING_EQUAL(mgr_ep_type_name(ep->type), "ipsec");
+	CU_ASSERT_FALSE(ep_json_has(ep, "secret"));
+	CU_ASSERT(ep_json_has(ep, "\"terminals\": 2"));
+	CU_ASSERT(ep_json_has(ep, "\"pool\": \"10.1.0.192\\/26\""));
+	/* the same pool in another slice is fine; the same terminal is not */
+	CU_ASSERT_EQUAL(create(&reg, "i2", agw_spec(P("type", "ipsec") P("pool", "10.1.0.192/26")
+						    P("address", "10.1.0.1")
+						    P("terminal:bob@s1", "psk:bobs-other-long-secret"),
+						    P("key", "2"), RES_OK), &e), MGR_ALREADYEXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'bob@s1' is already admitted by slice 'i1' "
+					     "linkSliver 'VL1' vport 'term'"));
+	CU_ASSERT_EQUAL(reg.n, 1);
+	CU_ASSERT_EQUAL(create(&reg, "i2", agw_spec(P("type", "ipsec") P("pool", "10.1.0.192/26")
+						    P("address", "10.1.0.1")
+						    P("terminal:carol@s2", "psk:carols-long-secret"),
+						    P("key", "2"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL(reg.n, 2);
+	mgr_reg_clear(&reg);
+}
+
 int
 test_mgr_model_register(void)
 {
@@ -687,6 +780,7 @@ test_mgr_model_register(void)
 	CU_add_test(s, "every malformed case: its fault, no change", test_malformed);
 	CU_add_test(s, "VID and GRE key allocation", test_allocation);
 	CU_add_test(s, "trailer vports: params, overlap", test_trailer_vports);
+	CU_add_test(s, "ipsec vports: pool, address, terminals", test_ipsec_vports);
 	CU_add_test(s, "seed 000 state transitions", test_states);
 	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
 	return 0;

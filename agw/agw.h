@@ -3,8 +3,9 @@
  * @file
  * The agw launcher: one supervisor for the appliance's processes (gw-core, then
  * strongSwan's charon-systemd with the kernel-agw plugin when [agw] ike = yes, then
- * agw-manager), started in that order, each awaited until it says it is ready, restarted with exponential back-off when it dies, and
- * stopped in reverse order on SIGTERM or SIGINT.
+ * agw-manager), started in that order, each awaited until it says it is ready,
+ * restarted with exponential back-off when it dies, and stopped in reverse order on
+ * SIGTERM or SIGINT.
  *
  * Readiness is systemd's notification protocol (sd_notify(3)): every child gets
  * NOTIFY_SOCKET naming a datagram socket of its own in the run directory and sends

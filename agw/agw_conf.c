@@ -61,11 +61,25 @@ agw_conf_load(struct agw_conf *c, const char *path)
 		{ "restart_delay_max_ms", offsetof(struct agw_conf, restart_delay_max_ms), 10 },
 		{ "stable_ms", offsetof(struct agw_conf, stable_ms), 0 },
 	};
+	/* paths (PATH_MAX bytes each) taken from the file's directory when relative */
+	static const struct {
+		const char *key;
+		size_t off;
+	} path_keys[] = {
+		{ "bin_dir", offsetof(struct agw_conf, bin_dir) },
+		{ "gw_core_conf", offsetof(struct agw_conf, gw_core_conf) },
+		{ "charon", offsetof(struct agw_conf, charon) },
+		{ "strongswan_conf", offsetof(struct agw_conf, strongswan_conf) },
+		{ "ike_plugin", offsetof(struct agw_conf, ike_plugin) },
+	}, bool_keys[] = {
+		{ "manager", offsetof(struct agw_conf, manager) },
+		{ "ike", offsetof(struct agw_conf, ike) },
+	};
 	struct rte_cfgfile_entry ent[32];
 	char dir[PATH_MAX], exe[PATH_MAX], tmp[PATH_MAX];
 	struct rte_cfgfile *f;
 	ssize_t n;
-	int i, k, n_ent;
+	int i, j, k, n_ent;
 
 	memset(c, 0, sizeof(*c));
 	if (realpath(path, c->conf_path) == NULL) {
@@ -109,20 +123,15 @@ agw_conf_load(struct agw_conf *c, const char *path)
 		const char *key = ent[i].name, *val = ent[i].value;
 		int rc = 0;
 
-		if (strcmp(key, "bin_dir") == 0) {
-			if (path_in(c->bin_dir, sizeof(c->bin_dir), dir, val) != 0)
+		for (k = 0; k < (int)RTE_DIM(path_keys) && strcmp(key, path_keys[k].key) != 0; k++)
+			;
+		for (j = 0; j < (int)RTE_DIM(bool_keys) && strcmp(key, bool_keys[j].key) != 0; j++)
+			;
+		if (k < (int)RTE_DIM(path_keys)) {
+			if (path_in((char *)c + path_keys[k].off, PATH_MAX, dir, val) != 0)
 				rc = bad(c->conf_path, key, val, "path too long");
-		} else if (strcmp(key, "gw_core_conf") == 0) {
-			if (path_in(c->gw_core_conf, sizeof(c->gw_core_conf), dir, val) != 0)
-				rc = bad(c->conf_path, key, val, "path too long");
-		} else if (strcmp(key, "run_dir") == 0) {
-			/* room for "/agw.status.tmp" and a notification socket's name */
-			if (path_in(c->run_dir, sizeof(c->run_dir), dir, val) != 0 ||
-			    strlen(c->run_dir) > 80)
-				rc = bad(c->conf_path, key, val,
-					 "too long for a UNIX socket path (80 bytes at most)");
-		} else if (strcmp(key, "manager") == 0 || strcmp(key, "ike") == 0) {
-			bool *b = key[0] == 'm' ? &c->manager : &c->ike;
+		} else if (j < (int)RTE_DIM(bool_keys)) {
+			bool *b = (bool *)((char *)c + bool_keys[j].off);
 
 			if (strcasecmp(val, "yes") == 0)
 				*b = true;
@@ -130,13 +139,12 @@ agw_conf_load(struct agw_conf *c, const char *path)
 				*b = false;
 			else
 				rc = bad(c->conf_path, key, val, "expected yes or no");
-		} else if (strcmp(key, "charon") == 0 || strcmp(key, "strongswan_conf") == 0 ||
-			   strcmp(key, "ike_plugin") == 0) {
-			char *out = key[0] == 'c' ? c->charon
-				    : key[0] == 's' ? c->strongswan_conf : c->ike_plugin;
-
-			if (path_in(out, PATH_MAX, dir, val) != 0)
-				rc = bad(c->conf_path, key, val, "path too long");
+		} else if (strcmp(key, "run_dir") == 0) {
+			/* room for "/agw.status.tmp" and a notification socket's name */
+			if (path_in(c->run_dir, sizeof(c->run_dir), dir, val) != 0 ||
+			    strlen(c->run_dir) > 80)
+				rc = bad(c->conf_path, key, val,
+					 "too long for a UNIX socket path (80 bytes at most)");
 		} else {
 			for (k = 0; k < (int)RTE_DIM(ms_keys); k++)
 				if (strcmp(key, ms_keys[k].key) == 0)

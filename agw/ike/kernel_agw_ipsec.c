@@ -589,6 +589,33 @@ static int read_sas(private_kernel_agw_ipsec_t *this, sa_entry_t *one)
 }
 
 /**
+ * Install the SAs a gw-core restart lost (pending), outbound ones past their last
+ * known sequence number plus sqn_margin. Called by resync and, for those it could
+ * not install (e.g. the manager had not re-created their slice's link endpoint in the
+ * restarted gw-core yet), at every poll. Mutex held.
+ * @return how many were installed
+ */
+static int install_pending(private_kernel_agw_ipsec_t *this)
+{
+	enumerator_t *enumerator;
+	sa_entry_t *sa;
+	int ok = 0;
+
+	enumerator = this->sas->create_enumerator(this->sas);
+	while (this->connected && enumerator->enumerate(enumerator, &sa))
+	{
+		if (sa->pending && sa->expired < 2 &&
+			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
+		{
+			sa->pending = FALSE;
+			ok++;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return ok;
+}
+
+/**
  * After a (re)connect: if gw-core lost our SAs (it restarted), clear whatever of
  * ours it has and install every SA again, outbound ones past their last known
  * sequence number plus sqn_margin. Mutex held.
@@ -636,14 +663,9 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	{
 		sa->installed = FALSE;
 		sa->pending = sa->expired < 2;
-		if (sa->pending && this->connected &&
-			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
-		{
-			sa->pending = FALSE;
-			ok++;
-		}
 	}
 	enumerator->destroy(enumerator);
+	ok = install_pending(this);
 	if (total > 0)
 	{
 		DBG1(DBG_KNL, "kernel-agw: gw-core had lost our SAs; re-installed %d of %d%s",
@@ -652,32 +674,6 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	}
 }
 
-/**
- * Install the SAs a resync could not (e.g. the manager had not re-created their
- * slice's link endpoint in the restarted gw-core yet). Mutex held.
- */
-static void retry_pending(private_kernel_agw_ipsec_t *this)
-{
-	enumerator_t *enumerator;
-	sa_entry_t *sa;
-	int ok = 0;
-
-	enumerator = this->sas->create_enumerator(this->sas);
-	while (this->connected && enumerator->enumerate(enumerator, &sa))
-	{
-		if (sa->pending && sa->expired < 2 &&
-			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
-		{
-			sa->pending = FALSE;
-			ok++;
-		}
-	}
-	enumerator->destroy(enumerator);
-	if (ok > 0)
-	{
-		DBG1(DBG_KNL, "kernel-agw: re-installed %d more SAs in gw-core", ok);
-	}
-}
 
 static int connect_gwc(private_kernel_agw_ipsec_t *this)
 {
@@ -743,7 +739,12 @@ static job_requeue_t poll_job(private_kernel_agw_ipsec_t *this)
 	}
 	else if (this->sas->get_count(this->sas) > 0)
 	{
-		retry_pending(this);
+		int ok = install_pending(this);
+
+		if (ok > 0)
+		{
+			DBG1(DBG_KNL, "kernel-agw: re-installed %d more SAs in gw-core", ok);
+		}
 		read_sas(this, NULL);
 	}
 	else

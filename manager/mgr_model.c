@@ -532,6 +532,15 @@ check_binds(const struct mgr_slice *sl, struct mgr_err *e)
 	return 0;
 }
 
+/* The IKE identity a param key "terminal:ID" admits, or NULL for another key. */
+static const char *
+terminal_of(const char *key)
+{
+	const size_t n = strlen(MGR_TERMINAL_PREFIX);
+
+	return strncmp(key, MGR_TERMINAL_PREFIX, n) == 0 ? key + n : NULL;
+}
+
 /* Decide type, role and port of a new link vport's endpoint from its bind and params. */
 static int
 plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
@@ -551,8 +560,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 
 		for (k = keys; *k != NULL && strcmp(*k, vp->params.v[i].key) != 0; k++)
 			;
-		if (*k == NULL && strncmp(vp->params.v[i].key, MGR_TERMINAL_PREFIX,
-					  strlen(MGR_TERMINAL_PREFIX)) != 0)
+		if (*k == NULL && terminal_of(vp->params.v[i].key) == NULL)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': unknown param '%.40s' (type, port, "
 					"vid, key, remote, nexthop_mac, app, terminal, pool, address, "
@@ -760,7 +768,6 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 {
 	const char *pool = mgr_kv_get(&vp->params, "pool"), *addr = mgr_kv_get(&vp->params, "address");
 	const char *gw = mgr_kv_get(&vp->params, "gateway");
-	const size_t pl = strlen(MGR_TERMINAL_PREFIX);
 	struct mgr_ep *ep = &vp->ep;
 	char net[16], ip[INET_ADDRSTRLEN];
 	uint32_t base, a, mask;
@@ -771,7 +778,7 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 		bool terms = false;
 
 		for (i = 0; i < vp->params.n; i++)
-			terms |= strncmp(vp->params.v[i].key, MGR_TERMINAL_PREFIX, pl) == 0;
+			terms |= terminal_of(vp->params.v[i].key) != NULL;
 		if (pool != NULL || addr != NULL || gw != NULL || terms)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': pool/address/gateway/terminal:ID "
@@ -809,25 +816,25 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 				link->name, vp->name, gw);
 	ep->ipsec_terminals = 0;
 	for (i = 0; i < vp->params.n; i++) {
-		const char *k = vp->params.v[i].key, *v = vp->params.v[i].value;
+		const char *id = terminal_of(vp->params.v[i].key), *v = vp->params.v[i].value;
 
-		if (strncmp(k, MGR_TERMINAL_PREFIX, pl) != 0)
+		if (id == NULL)
 			continue;
-		if (!mgr_ike_id_ok(k + pl))
+		if (!mgr_ike_id_ok(id))
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': terminal '%.40s': an IKE identity "
 					"is 1-127 printable characters without spaces or quotes",
-					link->name, vp->name, k + pl);
+					link->name, vp->name, id);
 		if (strncmp(v, "psk:", 4) != 0)
 			return mgr_fail(e, strcmp(v, "pubkey") == 0 ? MGR_UNSUPPORTED : MGR_BADARGS,
 					"linkSliver '%s' vport '%s': terminal '%.40s': authentication "
 					"must be psk:SECRET (X.509 certificates are not available yet)",
-					link->name, vp->name, k + pl);
+					link->name, vp->name, id);
 		if (strlen(v + 4) < 16 || strlen(v + 4) > 256)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': terminal '%.40s': the pre-shared key "
 					"must be 16 to 256 characters (a short PSK can be guessed offline "
-					"from one IKE exchange)", link->name, vp->name, k + pl);
+					"from one IKE exchange)", link->name, vp->name, id);
 		ep->ipsec_terminals++;
 	}
 	return 0;
@@ -842,7 +849,6 @@ plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, str
 	const char *vid = mgr_kv_get(&vp->params, "vid"), *key = mgr_kv_get(&vp->params, "key");
 	const char *remote = mgr_kv_get(&vp->params, "remote");
 	const char *nh = mgr_kv_get(&vp->params, "nexthop_mac");
-	struct in_addr a;
 	uint32_t v;
 
 	*need_vid = *need_key = false;
@@ -870,12 +876,11 @@ plan_ep_values(const struct mgr_plan_conf *c, const struct mgr_sliver *link, str
 	}
 	if (remote == NULL)
 		remote = c->gre_remote;
-	if (remote[0] == '\0' || inet_pton(AF_INET, remote, &a) != 1)
+	if (remote[0] == '\0' || ipv4_norm(remote, ep->remote, NULL) != 0)
 		return mgr_fail(e, MGR_BADARGS,
 				"linkSliver '%s' vport '%s': GRE needs param 'remote' (an IPv4 "
 				"address)%s", link->name, vp->name,
 				remote[0] == '\0' ? " or the manager's gre_remote" : "");
-	inet_ntop(AF_INET, &a, ep->remote, sizeof(ep->remote));
 	if (key == NULL) {
 		*need_key = true;
 	} else if (strcmp(key, "none") == 0) {
@@ -1305,12 +1310,12 @@ check_terminals(const struct mgr_reg *reg, const struct mgr_slice *sl, struct mg
 			if (vp->ep.type != MGR_EP_IPSEC)
 				continue;
 			for (k = 0; k < vp->params.n; k++) {
-				const char *key = vp->params.v[k].key;
+				const char *key = vp->params.v[k].key, *id = terminal_of(key);
 				const struct mgr_sliver *ol;
 				const struct mgr_vport *o;
 				const char *in = sl->id;
 
-				if (strncmp(key, MGR_TERMINAL_PREFIX, strlen(MGR_TERMINAL_PREFIX)) != 0)
+				if (id == NULL)
 					continue;
 				o = terminal_holder(sl, key, vp, &ol);
 				for (r = 0; o == NULL && r < reg->n; r++)
@@ -1322,8 +1327,8 @@ check_terminals(const struct mgr_reg *reg, const struct mgr_slice *sl, struct mg
 					return mgr_fail(e, MGR_ALREADYEXISTS,
 							"terminal '%.60s' is already admitted by slice '%s' "
 							"linkSliver '%s' vport '%s': one IKE identity "
-							"belongs to one IPsec link", key +
-							strlen(MGR_TERMINAL_PREFIX), in, ol->name, o->name);
+							"belongs to one IPsec link", id, in,
+							ol->name, o->name);
 			}
 		}
 	return 0;

@@ -95,6 +95,32 @@ mbufs = 8191
 CONF
 }
 
+# sep_conf SLICE:KEY:VID...: a whole SEP gateway config (role sep-gw): port domain-a
+# toward the AGW (veth s1, 198.51.100.2, GRE), one VLAN port per slice (veths s2, s3, ...
+# as domain-b, domain-c, ...), and for each slice GRE key KEY from the AGW
+# (198.51.100.1) joined to VID on that slice's port.
+sep_conf() {
+	local i=0 spec name key vid ports="" slices="" port letters=bcdefghij
+	gwcore_conf_head sep sep-gw
+	for spec in "$@"; do
+		IFS=: read -r name key vid <<<"$spec"
+		port=domain-${letters:i:1}
+		ports+="[port $port]"$'\n'"dev = net_af_packet$((i + 1)),iface=s$((i + 2))"$'\n'
+		slices+="[slice $name]"$'\n'
+		slices+="endpoint gre = gre port=domain-a remote=198.51.100.1 key=$key"$'\n'
+		slices+="endpoint vlan = vlan port=$port vid=$vid"$'\n'
+		i=$((i + 1))
+	done
+	cat <<CONF
+[port domain-a]
+dev = net_af_packet0,iface=s1
+ipv4 = 198.51.100.2/24
+tap = gwc-doma
+mtu = 1600
+CONF
+	printf '%s%s' "$ports" "$slices"
+}
+
 # start_gwcore NAME NS CONF: start gw-core in NS, log to $E2E_DIR/NAME.log, wait for it.
 start_gwcore() {
 	local name=$1 n=$2 conf=$3 sock

@@ -54,23 +54,7 @@ endpoint network = gre port=core remote=198.51.100.2 key=7002
 endpoint ipsec = ipsec port=acc2 ts_remote=10.1.0.192/26 l3_addr=10.1.0.1
 CONF
 
-{ gwcore_conf_head sep sep-gw; cat <<CONF; } >"$E2E_DIR/sep.conf"
-[port domain-a]
-dev = net_af_packet0,iface=s1
-ipv4 = 198.51.100.2/24
-tap = gwc-doma
-mtu = 1600
-[port domain-b]
-dev = net_af_packet1,iface=s2
-[port domain-c]
-dev = net_af_packet2,iface=s3
-[slice s1]
-endpoint gre = gre port=domain-a remote=198.51.100.1 key=7001
-endpoint vlan = vlan port=domain-b vid=200
-[slice s2]
-endpoint gre = gre port=domain-a remote=198.51.100.1 key=7002
-endpoint vlan = vlan port=domain-c vid=300
-CONF
+sep_conf s1:7001:200 s2:7002:300 >"$E2E_DIR/sep.conf"
 
 start_gwcore agw agw "$E2E_DIR/agw.conf"
 start_gwcore sep sep "$E2E_DIR/sep.conf"

@@ -79,18 +79,7 @@ endpoint term = trailer port=access app=1002 terminal=7
 endpoint net = gre port=core remote=198.51.100.2 key=9002
 CONF
 
-{ gwcore_conf_head sep sep-gw; cat <<CONF; } >"$E2E_DIR/sep.conf"
-[port domain-a]
-dev = net_af_packet0,iface=s1
-ipv4 = 198.51.100.2/24
-tap = gwc-doma
-mtu = 1600
-[port domain-b]
-dev = net_af_packet1,iface=s2
-[slice apps-b]
-endpoint gre = gre port=domain-a remote=198.51.100.1 key=9002
-endpoint vlan = vlan port=domain-b vid=200
-CONF
+sep_conf apps-b:9002:200 >"$E2E_DIR/sep.conf"
 
 start_gwcore agw agw "$E2E_DIR/agw.conf"
 start_gwcore sep sep "$E2E_DIR/sep.conf"

@@ -40,18 +40,7 @@ endpoint network = gre port=core remote=198.51.100.2 key=7001
 CONF
 fi
 
-{ gwcore_conf_head sep sep-gw; cat <<CONF; } >"$E2E_DIR/sep.conf"
-[port domain-a]
-dev = net_af_packet0,iface=s1
-ipv4 = 198.51.100.2/24
-tap = gwc-doma
-mtu = 1600
-[port domain-b]
-dev = net_af_packet1,iface=s2
-[slice s1]
-endpoint gre = gre port=domain-a remote=198.51.100.1 key=7001
-endpoint vlan = vlan port=domain-b vid=200
-CONF
+sep_conf s1:7001:200 >"$E2E_DIR/sep.conf"
 
 # AGW_START=no: the AGW's gw-core is left to the caller (the appliance scenario's launcher).
 [ "${AGW_START:-yes}" = no ] || start_gwcore agw agw "$E2E_DIR/agw.conf"

@@ -261,6 +261,19 @@ int mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *c
 int mgr_plan_delete_slice(const struct mgr_reg *reg, const char *id, struct mgr_slice **out,
 			  struct mgr_err *e);
 
+/**
+ * AddTerminal (auth "psk:SECRET") or RemoveTerminal (auth NULL): terminal 'terminal'
+ * (an IKE identity) joins or leaves the ipsec vport 'vport' of link sliver 'link' of
+ * slice 'id'; its param "terminal:ID" is added or removed, checked as in a spec.
+ * Faults: SEARCHFAILED (no such slice, link sliver or vport; removing a terminal the
+ * vport does not admit), BADARGS (not an ipsec vport, bad identity or key),
+ * UNSUPPORTED (auth "pubkey"), ALREADYEXISTS (the identity is admitted already, by
+ * this vport or any other IPsec link).
+ */
+int mgr_plan_terminal(const struct mgr_reg *reg, const struct mgr_plan_conf *c, const char *id,
+		      const char *link, const char *vport, const char *terminal, const char *auth,
+		      struct mgr_slice **out, struct mgr_err *e);
+
 /* ---------------------------------------------------------------- names */
 
 const char *mgr_state_name(enum mgr_state s);      /**< "created", "executed" */

@@ -60,8 +60,10 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 	static const char *const keys[] = {
 		"listen", "user", "password_hash", "db", "gw_core_socket", "client_name",
 		"max_request_bytes", "gw_core_check_ms", "gw_core_timeout_ms", "uplink_port",
-		"access_port", "vid_range", "gre_key_range", "gre_remote", "port_capacity", NULL,
+		"access_port", "vid_range", "gre_key_range", "gre_remote", "port_capacity",
+		"vici_socket", "ike_id", "ike_dpd_delay_s", NULL,
 	};
+	const char *ike;
 	struct rte_cfgfile *f;
 	struct rte_cfgfile_entry ent[64];
 	int n, i;
@@ -83,6 +85,8 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 	c->plan.key_min = 1;
 	c->plan.key_max = 65535;
 	c->plan.port_capacity_bps = 10000000000ull;
+	snprintf(c->ike.uri, sizeof(c->ike.uri), "unix:///run/agw/charon.vici");
+	c->ike.dpd_delay_s = 30;
 
 	f = rte_cfgfile_load(path, 0);
 	if (f == NULL) {
@@ -144,6 +148,20 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 			}
 			c->plan.key_min = (uint32_t)lo;
 			c->plan.key_max = (uint32_t)hi;
+		} else if (strcmp(k, "vici_socket") == 0) {
+			snprintf(c->ike.uri, sizeof(c->ike.uri), "%s%s",
+				 strncmp(v, "unix://", 7) == 0 ? "" : "unix://", v);
+		} else if (strcmp(k, "ike_id") == 0) {
+			if (!mgr_ike_id_ok(v)) {
+				bad(path, k, v, "an IKE identity: 1-127 printable characters "
+						"without spaces or quotes");
+				goto fail;
+			}
+			snprintf(c->ike.local_id, sizeof(c->ike.local_id), "%s", v);
+		} else if (strcmp(k, "ike_dpd_delay_s") == 0) {
+			if (mgr_parse_si(v, &x) != 0 || x > 86400)
+				goto bad_val;
+			c->ike.dpd_delay_s = (unsigned int)x;
 		} else if (strcmp(k, "port_capacity") == 0) {
 			if (mgr_parse_si(v, &x) != 0)
 				goto bad_val;
@@ -163,6 +181,11 @@ bad_val:
 		bad(path, k, v, "not a valid value (README: configuration)");
 		goto fail;
 	}
+	/* the launcher's key: charon runs beside us, and IPsec link vports are ours to
+	 * configure in it */
+	ike = rte_cfgfile_get_entry(f, "agw", "ike");
+	c->ike.enabled = ike != NULL && (strcmp(ike, "yes") == 0 || strcmp(ike, "true") == 0 ||
+					 strcmp(ike, "1") == 0);
 	rte_cfgfile_close(f);
 	if (c->password_hash[0] == '\0' || c->password_hash[0] != '$') {
 		fprintf(stderr, "agw-manager: %s: [manager] password_hash is required: put the "
@@ -291,7 +314,8 @@ static void *
 monitor(void *arg)
 {
 	struct mgr *m = arg;
-	bool was_up = false;
+	bool was_up = false, ike_was_up = false;
+	char ike_said[MGR_MSG_MAX] = "";
 
 	while (!stopping) {
 		struct mgr_err e = { 0 };
@@ -304,6 +328,18 @@ monitor(void *arg)
 		if (was_up && !mgr_gwc_up(&m->gwc))
 			fprintf(stderr, "manager: lost gw-core; will re-program it when it is back\n");
 		was_up = mgr_gwc_up(&m->gwc);
+		e.msg[0] = '\0';
+		if (mgr_ike_check(&m->ike, &m->reg, &e) != 0 && (ike_was_up || mgr_ike_up(&m->ike)) &&
+		    strcmp(e.msg, ike_said) != 0) {
+			fprintf(stderr, "manager: charon: %s\n", e.msg);   /* once, not per check */
+			snprintf(ike_said, sizeof(ike_said), "%s", e.msg);
+		}
+		if (mgr_ike_up(&m->ike) && m->ike.synced)
+			ike_said[0] = '\0';
+		if (ike_was_up && !mgr_ike_up(&m->ike))
+			fprintf(stderr, "manager: lost charon; will re-load its connections when it "
+					"is back\n");
+		ike_was_up = mgr_ike_up(&m->ike);
 		pthread_mutex_unlock(&m->lock);
 		nanosleep(&ts, NULL);
 	}
@@ -448,6 +484,10 @@ main(int argc, char **argv)
 	if (mgr_gwc_check(&m.gwc, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: gw-core: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);
+	mgr_ike_init(&m.ike, &m.conf.ike);
+	if (mgr_ike_check(&m.ike, &m.reg, &e) != 0)
+		fprintf(stderr, "manager: charon: %s (retrying every %u ms)\n", e.msg,
+			m.conf.gwc_check_ms);
 
 	xmlrpc_env_init(&env);
 	xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, m.conf.max_request_bytes);
@@ -488,8 +528,9 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	pthread_create(&mon, NULL, monitor, &m);
-	printf("agw-manager: ready on http://%s/RPC2 (%u slices from %s; gw-core %s)\n",
-	       m.conf.listen, m.reg.n, m.conf.db, mgr_gwc_up(&m.gwc) ? "connected" : "not reachable");
+	printf("agw-manager: ready on http://%s/RPC2 (%u slices from %s; gw-core %s; charon %s)\n",
+	       m.conf.listen, m.reg.n, m.conf.db, mgr_gwc_up(&m.gwc) ? "connected" : "not reachable",
+	       !m.conf.ike.enabled ? "not used" : mgr_ike_up(&m.ike) ? "connected" : "not reachable");
 	fflush(stdout);
 	/* systemd (Type=notify) or the agw launcher; a no-op without NOTIFY_SOCKET. */
 	sd_notifyf(0, "READY=1\nSTATUS=listening on http://%s/RPC2\nMAINPID=%d", m.conf.listen,
@@ -503,6 +544,7 @@ main(int argc, char **argv)
 	xmlrpc_registry_free(registry);
 	xmlrpc_env_clean(&env);
 	mgr_gwc_fini(&m.gwc);
+	mgr_ike_fini(&m.ike);
 	mgr_store_close(m.st);
 	mgr_reg_clear(&m.reg);
 	AbyssTerm();

@@ -1535,3 +1535,83 @@ mgr_plan_delete_slice(const struct mgr_reg *reg, const char *id, struct mgr_slic
 	*out = NULL;
 	return existing(reg, id, e) == NULL ? -1 : 0;
 }
+
+/* Add "terminal:ID" = auth to 'kv', or (auth NULL) remove it. @return 0; -1 no memory. */
+static int
+kvs_set_terminal(struct mgr_kvs *kv, const char *key, const char *auth)
+{
+	struct mgr_kv *nv;
+	unsigned int i;
+
+	for (i = 0; i < kv->n; i++)
+		if (strcmp(kv->v[i].key, key) == 0)
+			break;
+	if (auth == NULL) {
+		free(kv->v[i].key);
+		free(kv->v[i].value);
+		memmove(&kv->v[i], &kv->v[i + 1], (kv->n - i - 1) * sizeof(*kv->v));
+		kv->n--;
+		return 0;
+	}
+	nv = realloc(kv->v, (kv->n + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return -1;
+	kv->v = nv;
+	nv[kv->n].key = strdup(key);
+	nv[kv->n].value = strdup(auth);
+	kv->n++;
+	return nv[kv->n - 1].key != NULL && nv[kv->n - 1].value != NULL ? 0 : -1;
+}
+
+int
+mgr_plan_terminal(const struct mgr_reg *reg, const struct mgr_plan_conf *c, const char *id,
+		  const char *link, const char *vport, const char *terminal, const char *auth,
+		  struct mgr_slice **out, struct mgr_err *e)
+{
+	const struct mgr_slice *cur = existing(reg, id, e);
+	const struct mgr_sliver *s;
+	struct mgr_slice *sl;
+	struct mgr_sliver *ls;
+	struct mgr_vport *vp;
+	char key[sizeof(MGR_TERMINAL_PREFIX) + MGR_IKE_ID_MAX];
+
+	*out = NULL;
+	if (cur == NULL)
+		return -1;
+	s = mgr_slice_sliver(cur, link);
+	if (s == NULL || s->kind != MGR_LINK)
+		return mgr_fail(e, MGR_SEARCHFAILED, "slice '%s' has no linkSliver '%s'", id, link);
+	vp = sliver_vport(s, vport);
+	if (vp == NULL)
+		return mgr_fail(e, MGR_SEARCHFAILED, "slice '%s' linkSliver '%s' has no vport '%s'",
+				id, link, vport);
+	if (vp->ep.type != MGR_EP_IPSEC)
+		return mgr_fail(e, MGR_BADARGS, "slice '%s' linkSliver '%s' vport '%s' is a %s "
+				"endpoint: terminals join ipsec vports", id, link, vport,
+				mgr_ep_type_name(vp->ep.type));
+	if (!mgr_ike_id_ok(terminal))
+		return mgr_fail(e, MGR_BADARGS, "terminal '%.40s': an IKE identity is 1-127 "
+				"printable characters without spaces or quotes", terminal);
+	snprintf(key, sizeof(key), "%s%s", MGR_TERMINAL_PREFIX, terminal);
+	if (auth != NULL && mgr_kv_get(&vp->params, key) != NULL)
+		return mgr_fail(e, MGR_ALREADYEXISTS, "slice '%s' linkSliver '%s' vport '%s' admits "
+				"terminal '%s' already (RemoveTerminal first to change its key)",
+				id, link, vport, terminal);
+	if (auth == NULL && mgr_kv_get(&vp->params, key) == NULL)
+		return mgr_fail(e, MGR_SEARCHFAILED, "slice '%s' linkSliver '%s' vport '%s' admits "
+				"no terminal '%s'", id, link, vport, terminal);
+	sl = mgr_slice_dup(cur);
+	if (sl == NULL)
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	ls = mgr_slice_sliver(sl, link);
+	vp = sliver_vport(ls, vport);
+	if (kvs_set_terminal(&vp->params, key, auth) != 0) {
+		mgr_slice_free(sl);
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	}
+	if (plan_ipsec(ls, vp, e) != 0) {
+		mgr_slice_free(sl);
+		return -1;
+	}
+	return finish(reg, c, sl, out, e);
+}

@@ -178,8 +178,9 @@ kv_struct(const struct mgr_kvs *kv)
 }
 
 static struct json_object *
-sliver_status(const struct mgr_sliver *s, bool gwc_up)
+sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 {
+	bool gwc_up = mgr_gwc_up(&m->gwc), ike_up = mgr_ike_up(&m->ike);
 	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
 	unsigned int i;
 
@@ -217,6 +218,21 @@ sliver_status(const struct mgr_sliver *s, bool gwc_up)
 					s->state != MGR_EXECUTED ? "not programmed (created)"
 					: gwc_up ? "programmed" : "pending (gw-core unreachable)");
 			}
+			if (ep->type == MGR_EP_IPSEC) {
+				struct json_object *ids = json_object_new_array();
+				unsigned int k;
+
+				/* identities only: the keys stay in the store and charon */
+				for (k = 0; k < vp->params.n; k++)
+					if (strncmp(vp->params.v[k].key, MGR_TERMINAL_PREFIX,
+						    strlen(MGR_TERMINAL_PREFIX)) == 0)
+						json_object_array_add(ids, json_object_new_string(
+							vp->params.v[k].key + strlen(MGR_TERMINAL_PREFIX)));
+				json_object_object_add(v, "terminal_ids", ids);
+				add_str(v, "charon",
+					s->state != MGR_EXECUTED ? "not loaded (created)"
+					: ike_up ? "loaded" : "pending (charon unreachable)");
+			}
 		}
 		json_object_array_add(vps, v);
 	}
@@ -236,7 +252,7 @@ slice_status(const struct mgr *m, const struct mgr_slice *sl)
 	add_int(o, "created", sl->created);
 	for (i = 0; i < sl->n_slivers; i++) {
 		executed += sl->slivers[i].state == MGR_EXECUTED;
-		json_object_array_add(a, sliver_status(&sl->slivers[i], mgr_gwc_up(&m->gwc)));
+		json_object_array_add(a, sliver_status(m, &sl->slivers[i]));
 	}
 	add_int(o, "slivers_executed", executed);
 	add_int(o, "slivers_created", sl->n_slivers - executed);
@@ -255,27 +271,67 @@ reply(xmlrpc_env *env, struct json_object *j)
 
 /* ---------------------------------------------------------------- mutations */
 
-enum op { OP_CREATE, OP_ADD, OP_DELETE, OP_RUN, OP_STOP, OP_DELETE_SLICE };
+enum op { OP_CREATE, OP_ADD, OP_DELETE, OP_RUN, OP_STOP, OP_DELETE_SLICE, OP_ADD_TERMINAL,
+	  OP_REMOVE_TERMINAL };
 
 static const char *const op_names[] = { "CreateSlice", "Add", "Delete", "Run", "Stop",
-					"DeleteSlice" };
+					"DeleteSlice", "AddTerminal", "RemoveTerminal" };
+
+/*
+ * Make gw-core and charon go from 'old' to 'want' for slice 'id'. What takes things
+ * away goes to charon first (its IKE_SAs close, and with them the plugin's SAs in
+ * gw-core) and may proceed while a daemon is down (its reconnect reconciles); what adds
+ * goes to gw-core first, so the link endpoint is there before a terminal's SA. A
+ * failure undoes the other daemon's part.
+ */
+static int
+apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct mgr_slice *want,
+      bool shrink, struct mgr_err *e)
+{
+	if (shrink) {
+		if (mgr_ike_apply(&m->ike, id, old, want, e) != 0 && e->code != MGR_UNAVAILABLE)
+			return -1;
+		if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0 &&
+		    e->code != MGR_UNAVAILABLE) {
+			mgr_ike_apply(&m->ike, id, want, old, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0)
+		return -1;
+	if (mgr_ike_apply(&m->ike, id, old, want, e) != 0) {
+		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
+		return -1;
+	}
+	return 0;
+}
 
 static xmlrpc_value *
 mutate(xmlrpc_env *env, struct mgr *m, enum op op, xmlrpc_value *params)
 {
 	const char *method = op_names[op];
-	char *id = NULL, *spec_xml = NULL, *names[MAX_NAMES];
-	unsigned int n_names = 0;
+	char *id = NULL, *spec_xml = NULL, *names[MAX_NAMES], *term[4] = { NULL };
+	unsigned int n_names = 0, i;
+	bool shrink = op == OP_STOP || op == OP_DELETE || op == OP_DELETE_SLICE ||
+		      op == OP_REMOVE_TERMINAL;
 	struct mgr_slice spec = { 0 }, *want = NULL;
 	const struct mgr_slice *old;
 	struct mgr_err e = { 0 };
 	xmlrpc_value *res = NULL;
 	int rc;
 
-	if (max_args(env, params, op == OP_DELETE_SLICE ? 1 : 2, method, &e) != 0 ||
+	if (max_args(env, params, op == OP_DELETE_SLICE ? 1 : op == OP_ADD_TERMINAL ? 5 :
+				  op == OP_REMOVE_TERMINAL ? 4 : 2, method, &e) != 0 ||
 	    arg_str(env, params, 0, method, "slice_id", &id, &e) != 0)
 		goto out;
-	if (op == OP_CREATE || op == OP_ADD) {
+	if (op == OP_ADD_TERMINAL || op == OP_REMOVE_TERMINAL) {
+		static const char *const what[] = { "link_sliver", "vport", "terminal", "auth" };
+
+		for (i = 0; i < (op == OP_ADD_TERMINAL ? 4u : 3u); i++)
+			if (arg_str(env, params, (int)i + 1, method, what[i], &term[i], &e) != 0)
+				goto out;
+	} else if (op == OP_CREATE || op == OP_ADD) {
 		if (arg_str(env, params, 1, method, "spec", &spec_xml, &e) != 0 ||
 		    mgr_spec_parse(spec_xml, strlen(spec_xml), &spec, &e) != 0)
 			goto out;
@@ -308,6 +364,11 @@ mutate(xmlrpc_env *env, struct mgr *m, enum op op, xmlrpc_value *params)
 		rc = mgr_plan_transition(&m->reg, id, (const char *const *)names, n_names,
 					 op == OP_RUN ? MGR_EXECUTED : MGR_CREATED, &want, &e);
 		break;
+	case OP_ADD_TERMINAL:
+	case OP_REMOVE_TERMINAL:
+		rc = mgr_plan_terminal(&m->reg, &m->conf.plan, id, term[0], term[1], term[2],
+				       term[3], &want, &e);
+		break;
 	default:
 		rc = mgr_plan_delete_slice(&m->reg, id, &want, &e);
 		break;
@@ -315,16 +376,13 @@ mutate(xmlrpc_env *env, struct mgr *m, enum op op, xmlrpc_value *params)
 	if (rc != 0)
 		goto unlock;
 	old = mgr_reg_find(&m->reg, id);
-	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, &e) != 0) {
-		/* Taking things away with gw-core down is fine: a reconnect reconciles. */
-		bool shrink = op == OP_STOP || op == OP_DELETE || op == OP_DELETE_SLICE;
-
-		if (!(shrink && e.code == MGR_UNAVAILABLE))
-			goto unlock;
-	}
+	if (apply(m, id, old, want, shrink, &e) != 0)
+		goto unlock;
 	rc = want != NULL ? mgr_store_put(m->st, want, &e) : mgr_store_del(m->st, id, &e);
 	if (rc != 0) {
-		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
+		struct mgr_err ue;
+
+		apply(m, id, want, old, !shrink, &ue);
 		goto unlock;
 	}
 	if (want != NULL) {
@@ -353,6 +411,11 @@ out:
 	free(id);
 	free(spec_xml);
 	free_names(names, n_names);
+	for (i = 0; i < 4; i++) {
+		if (term[i] != NULL && i == 3)
+			explicit_bzero(term[i], strlen(term[i]));   /* the terminal's key */
+		free(term[i]);
+	}
 	if (res == NULL && !env->fault_occurred) {
 		if (e.code == MGR_OK)
 			mgr_fail(&e, MGR_SERVERERROR, "%s failed", method);
@@ -373,6 +436,8 @@ MUTATOR(m_delete, OP_DELETE)
 MUTATOR(m_run, OP_RUN)
 MUTATOR(m_stop, OP_STOP)
 MUTATOR(m_delete_slice, OP_DELETE_SLICE)
+MUTATOR(m_add_terminal, OP_ADD_TERMINAL)
+MUTATOR(m_remove_terminal, OP_REMOVE_TERMINAL)
 
 /* ---------------------------------------------------------------- queries */
 
@@ -571,6 +636,14 @@ m_resource_info(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	add_int(g, "connects", (int64_t)m->gwc.connects);
 	add_str(g, "last_error", m->gwc.last_error);
 	json_object_object_add(o, "gw_core", g);
+	g = json_object_new_object();
+	json_object_object_add(g, "enabled", json_object_new_boolean(m->ike.conf.enabled));
+	json_object_object_add(g, "connected", json_object_new_boolean(mgr_ike_up(&m->ike)));
+	add_str(g, "vici_socket", m->ike.conf.uri);
+	add_str(g, "ike_id", m->ike.conf.local_id);
+	add_int(g, "connects", (int64_t)m->ike.connects);
+	add_str(g, "last_error", m->ike.last_error);
+	json_object_object_add(o, "charon", g);
 	for (i = 0; m->gwc.ports != NULL && m->gwc.ports[i] != NULL; i++) {
 		struct json_object *p = json_object_new_object(), *vids = json_object_new_array();
 		uint64_t bw = 0;
@@ -647,6 +720,13 @@ mgr_rpc_register(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 		  "gw-core. Without names, every executed sliver." },
 		{ "DeleteSlice", m_delete_slice, m, 0, "S:s",
 		  "DeleteSlice(slice_id): remove the slice and all its slivers." },
+		{ "AddTerminal", m_add_terminal, m, 0, "S:sssss",
+		  "AddTerminal(slice_id, link_sliver, vport, terminal, auth): the IPsec vport "
+		  "admits terminal (its IKE identity) with auth \"psk:SECRET\"; running, "
+		  "charon gets its connection at once. Returns the slice's status." },
+		{ "RemoveTerminal", m_remove_terminal, m, 0, "S:ssss",
+		  "RemoveTerminal(slice_id, link_sliver, vport, terminal): the IPsec vport no "
+		  "longer admits terminal; its tunnel is closed." },
 		{ "ResourceInfo", m_resource_info, m, 0, "S:",
 		  "ResourceInfo(): gw-core connection, ports with reserved bandwidth and VIDs in "
 		  "use, allocation ranges, counts." },

@@ -17,6 +17,7 @@
 
 #include "mgr.h"
 #include "mgr_gwc.h"
+#include "mgr_ike.h"
 #include "mgr_store.h"
 
 /** [manager] of agw.conf (README lists every key and its default). */
@@ -31,6 +32,7 @@ struct mgr_conf {
 	unsigned int gwc_check_ms;  /**< how often the gw-core connection is checked */
 	unsigned int gwc_timeout_ms;
 	struct mgr_plan_conf plan;  /**< ports, ranges, capacity */
+	struct mgr_ike_conf ike;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
 };
 
 struct mgr {
@@ -39,6 +41,7 @@ struct mgr {
 	struct mgr_reg reg;
 	struct mgr_store *st;
 	struct mgr_gwc gwc;
+	struct mgr_ike ike;
 	int64_t started;            /**< s since the epoch */
 	unsigned long calls;        /**< methods run */
 };

@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # manager/: the XML-RPC control API (xmlrpc-c Abyss), slice specs (libxml2), desired
 # state (SQLite), gw-core programming (gwc_client).
-MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3) $(shell xmlrpc-c-config abyss-server --cflags)
+# charon (VICI): Debian installs libvici in /usr/lib/ipsec (package strongswan-swanctl),
+# its header comes with the strongSwan source (tools/strongswan-src.sh).
+MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3) $(shell xmlrpc-c-config abyss-server --cflags) \
+	-I$(BUILD)/strongswan/src/src/libcharon/plugins/vici
 MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) \
-	$(shell xmlrpc-c-config abyss-server --libs) -lcrypt -lcrypto -lrte_cfgfile
+	$(shell xmlrpc-c-config abyss-server --libs) -lcrypt -lcrypto -lrte_cfgfile \
+	-Wl,-rpath,/usr/lib/ipsec -L/usr/lib/ipsec -lvici
 
-MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_store.c manager/mgr_gwc.c
+MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_store.c manager/mgr_gwc.c \
+	manager/mgr_ike.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)
@@ -13,6 +18,7 @@ LIBS += $(MGR_LIB)
 
 # Fault and log messages are truncated on purpose when a name is very long.
 $(MGR_LIB_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
+$(BUILD)/obj/manager/mgr_ike.o: $(BUILD)/strongswan/stamp
 
 $(MGR_LIB): $(MGR_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -11,6 +11,9 @@
  *     status [SLICE]              Status (all slices without SLICE)
  *     stats SLICE [SLIVER...]     Statistics
  *     resources                   ResourceInfo
+ *     add-terminal SLICE LINK VPORT ID     AddTerminal, PSK from $AGW_TERMINAL_PSK or
+ *                                          the first line of stdin (not argv: ps shows it)
+ *     remove-terminal SLICE LINK VPORT ID  RemoveTerminal
  *
  * URL: -u, $AGW_URL, or http://127.0.0.1:8740/RPC2. User: -U, $AGW_USER, or "snc".
  * Password: $AGW_PASSWORD, or the first line of the file $AGW_PASSWORD_FILE.
@@ -24,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 #include <xmlrpc-c/base.h>
@@ -42,7 +46,13 @@ usage(FILE *f, int rc)
 		"  delete SLICE [SLIVER...]  delete slivers, or the whole slice\n"
 		"  status [SLICE]            state of one slice, or of all\n"
 		"  stats SLICE [SLIVER...]   packet and byte counters\n"
-		"  resources                 ports, ranges, gw-core connection\n"
+		"  resources                 ports, ranges, gw-core and charon connections\n"
+		"  add-terminal SLICE LINK VPORT ID\n"
+		"                            admit IPsec terminal ID (its IKE identity) on an ipsec\n"
+		"                            vport; its pre-shared key is read from $AGW_TERMINAL_PSK\n"
+		"                            or the first line of stdin\n"
+		"  remove-terminal SLICE LINK VPORT ID\n"
+		"                            no longer admit it (its tunnel is closed)\n"
 		"URL: -u, $AGW_URL or http://127.0.0.1:8740/RPC2; user: -U, $AGW_USER or snc;\n"
 		"password: $AGW_PASSWORD or the file named by $AGW_PASSWORD_FILE\n");
 	return rc;
@@ -124,11 +134,23 @@ print_slice(struct json_object *sl)
 					 s(v, "app_lo"), s(v, "app_hi"),
 					 strcmp(s(v, "terminal"), "0") == 0 ? "any" : s(v, "terminal"),
 					 s(v, "port"));
+			else if (strcmp(t, "ipsec") == 0)
+				snprintf(what, sizeof(what), "ipsec pool %s address %s on %s, %s "
+					 "terminals (charon: %s)", s(v, "pool"), s(v, "address"),
+					 s(v, "port"), s(v, "terminals"), s(v, "charon"));
 			else
 				snprintf(what, sizeof(what), "%s", t);
 			printf("    %-14s -> %s.%s: %s [%s]\n", s(v, "name"), s(v, "bound_to"),
 			       s(v, "bound_vport"), what,
 			       strcmp(s(v, "gw_core"), "-") == 0 ? "not in gw-core" : s(v, "gw_core"));
+			if (arr(v, "terminal_ids") != NULL) {
+				struct json_object *ids = arr(v, "terminal_ids");
+				size_t k;
+
+				for (k = 0; k < json_object_array_length(ids); k++)
+					printf("      terminal %s\n", json_object_get_string(
+						json_object_array_get_idx(ids, k)));
+			}
 		}
 	}
 }
@@ -219,6 +241,17 @@ print_resources(struct json_object *o)
 										: "NOT REACHABLE",
 	       s(g, "version"), s(g, "role"), s(g, "connects"),
 	       *s(g, "last_error") != '\0' ? "; last error: " : "", s(g, "last_error"));
+	if (json_object_object_get_ex(o, "charon", &g)) {
+		if (!json_object_get_boolean(json_object_object_get(g, "enabled")))
+			printf("charon: not used ([agw] ike = no)\n");
+		else
+			printf("charon: %s at %s, connects %s%s%s\n",
+			       json_object_get_boolean(json_object_object_get(g, "connected"))
+				       ? "connected" : "NOT REACHABLE",
+			       s(g, "vici_socket"), s(g, "connects"),
+			       *s(g, "last_error") != '\0' ? "; last error: " : "",
+			       s(g, "last_error"));
+	}
 	printf("slices %s, slivers %s; VIDs %s, GRE keys %s; uplink %s, access %s\n",
 	       s(o, "slices"), s(o, "slivers"), s(o, "vid_range"), s(o, "gre_key_range"),
 	       s(o, "uplink_port"), s(o, "access_port"));
@@ -244,7 +277,7 @@ main(int argc, char **argv)
 	xmlrpc_env env;
 	xmlrpc_client *client;
 	xmlrpc_server_info *srv;
-	xmlrpc_value *params, *names = NULL, *res = NULL;
+	xmlrpc_value *params, *extra, *names = NULL, *res = NULL;
 	int i, rc = 0, first_name = 2;
 
 	if (url == NULL)
@@ -280,6 +313,7 @@ main(int argc, char **argv)
 
 	xmlrpc_env_init(&env);
 	params = xmlrpc_array_new(&env);
+	extra = xmlrpc_array_new(&env);
 	if (strcmp(cmd, "create") == 0 && (argc == 2 || argc == 3)) {
 		method = "CreateSlice";
 		if (argc == 3) {
@@ -313,6 +347,32 @@ main(int argc, char **argv)
 		method = "Status";
 		snprintf(slice, sizeof(slice), "%s", argc == 2 ? argv[1] : "all");
 		first_name = argc;
+	} else if ((strcmp(cmd, "add-terminal") == 0 || strcmp(cmd, "remove-terminal") == 0) &&
+		   argc == 5) {
+		method = cmd[0] == 'a' ? "AddTerminal" : "RemoveTerminal";
+		snprintf(slice, sizeof(slice), "%s", argv[1]);
+		first_name = argc;
+		for (i = 2; i < 5; i++)
+			xmlrpc_array_append_item(&env, extra, xmlrpc_string_new(&env, argv[i]));
+		if (cmd[0] == 'a') {
+			const char *env_psk = getenv("AGW_TERMINAL_PSK");
+			char psk[300];
+
+			if (env_psk != NULL) {
+				snprintf(psk, sizeof(psk), "psk:%s", env_psk);
+			} else {
+				if (isatty(0))
+					fprintf(stderr, "pre-shared key for %s: ", argv[4]);
+				if (fgets(psk + 4, (int)sizeof(psk) - 4, stdin) == NULL) {
+					fprintf(stderr, "agwctl: no pre-shared key on stdin\n");
+					return 2;
+				}
+				memcpy(psk, "psk:", 4);
+				psk[strcspn(psk, "\r\n")] = '\0';
+			}
+			xmlrpc_array_append_item(&env, extra, xmlrpc_string_new(&env, psk));
+			explicit_bzero(psk, sizeof(psk));
+		}
 	} else if (strcmp(cmd, "resources") == 0 && argc == 1) {
 		method = "ResourceInfo";
 		slice[0] = '\0';
@@ -327,6 +387,13 @@ main(int argc, char **argv)
 	}
 	if (slice[0] != '\0')
 		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, slice));
+	for (i = 0; i < xmlrpc_array_size(&env, extra); i++) {
+		xmlrpc_value *v;
+
+		xmlrpc_array_read_item(&env, extra, i, &v);
+		xmlrpc_array_append_item(&env, params, v);
+		xmlrpc_DECREF(v);
+	}
 	if (spec != NULL)
 		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, spec));
 	if (first_name < argc) {

@@ -853,14 +853,15 @@ METHOD(kernel_ipsec_t, get_cpi, status_t,
 
 /**
  * The slice of the IKE_SA being handled: its connection name up to a '/'. If 'link'
- * is given, it receives the slice's link endpoint: the name after the '/', or the
- * option 'link' when there is none.
+ * is given, it receives the slice's link endpoint: the name after the '/' up to a
+ * second '/' (what follows, e.g. the manager's terminal identity, only tells
+ * connections apart), or the option 'link' when there is none.
  */
 static bool current_slice(private_kernel_agw_ipsec_t *this, char *slice, size_t len,
 						  char *link, size_t link_len)
 {
 	ike_sa_t *ike_sa = charon->bus->get_sa(charon->bus);
-	const char *name, *slash;
+	const char *name, *slash, *end;
 
 	if (!ike_sa || !(name = ike_sa->get_name(ike_sa)))
 	{
@@ -870,8 +871,16 @@ static bool current_slice(private_kernel_agw_ipsec_t *this, char *slice, size_t 
 	snprintf(slice, len, "%.*s", slash ? (int)(slash - name) : (int)strlen(name), name);
 	if (link)
 	{
-		snprintf(link, link_len, "%s",
-				 slash && slash[1] != '\0' ? slash + 1 : this->link);
+		if (slash && slash[1] != '\0' && slash[1] != '/')
+		{
+			end = strchr(slash + 1, '/');
+			snprintf(link, link_len, "%.*s", end ? (int)(end - slash - 1)
+											 : (int)strlen(slash + 1), slash + 1);
+		}
+		else
+		{
+			snprintf(link, link_len, "%s", this->link);
+		}
 	}
 	return slice[0] != '\0';
 }

@@ -108,9 +108,8 @@ CONF
 }
 
 if [ "$name" = agw ]; then
-	# both slices hand out the same addresses
-	{ agw_slice 1 192.0.2.1 aes128gcm16-esn-noesn
-	  agw_slice 2 192.0.3.1 aes256gcm16,aes256-sha256; } >"$sw"
+	# slice s1 by hand; s2 is the manager's (setup.sh)
+	agw_slice 1 192.0.2.1 aes128gcm16-esn-noesn >"$sw"
 else
 	n=${name#term}
 	local_ip=$([ "$n" = 1 ] && echo 192.0.2.11 || echo 192.0.3.12)

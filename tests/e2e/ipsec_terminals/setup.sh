@@ -49,9 +49,6 @@ crypto = ${AGW_CRYPTO:-auto}
 [slice s1]
 endpoint network = gre port=core remote=198.51.100.2 key=7001
 endpoint ipsec = ipsec port=acc1 ts_remote=10.1.0.192/26 l3_addr=10.1.0.1
-[slice s2]
-endpoint network = gre port=core remote=198.51.100.2 key=7002
-endpoint ipsec = ipsec port=acc2 ts_remote=10.1.0.192/26 l3_addr=10.1.0.1
 CONF
 
 sep_conf s1:7001:200 s2:7002:300 >"$E2E_DIR/sep.conf"
@@ -59,8 +56,20 @@ sep_conf s1:7001:200 s2:7002:300 >"$E2E_DIR/sep.conf"
 start_gwcore agw agw "$E2E_DIR/agw.conf"
 start_gwcore sep sep "$E2E_DIR/sep.conf"
 
-# The AGW's charon: IKE reaches it on gw-core's TAPs; its SAs go to gw-core.
+# The AGW's charon: IKE reaches it on gw-core's TAPs; its SAs go to gw-core. Slice s1's
+# connection comes from a swanctl file; slice s2 is the manager's, created over XML-RPC
+# (its charon connection, key and pool go through VICI).
 "$SCEN/charon.sh" agw
+{ manager_section 18741; cat <<CONF; } >"$E2E_DIR/manager.conf"
+access_port = acc2
+vici_socket = $E2E_DIR/agw.vici
+ike_id = agw.example
+ike_dpd_delay_s = 2
+[agw]
+ike = yes
+CONF
+start_manager "$E2E_DIR/manager.conf"
+"$SCEN/snc_ike.py" create-run
 for t in 1 2; do
 	"$SCEN/charon.sh" "term$t"
 done

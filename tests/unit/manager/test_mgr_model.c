@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mgr.h"
+#include "mgr_ike.h"
 #include "mgr_store.h"
 
 #define KEY16 "000102030405060708090a0b0c0d0e0f"
@@ -767,6 +768,100 @@ test_ipsec_vports(void)
 	mgr_reg_clear(&reg);
 }
 
+/* Plan AddTerminal (auth) / RemoveTerminal (NULL) and commit it. @return fault code. */
+static int
+terminal(struct mgr_reg *reg, const char *id, const char *link, const char *vport,
+	 const char *t, const char *auth, struct mgr_err *e)
+{
+	struct mgr_slice *sl;
+
+	memset(e, 0, sizeof(*e));
+	if (mgr_plan_terminal(reg, &conf, id, link, vport, t, auth, &sl, e) != 0)
+		return e->code;
+	commit(reg, id, sl);
+	return 0;
+}
+
+/* AddTerminal / RemoveTerminal, and what charon gets (mgr_ike_items). */
+static void
+test_ipsec_terminals(void)
+{
+	struct mgr_reg reg = { 0 };
+	struct mgr_slice *sl;
+	struct mgr_ike_item *it;
+	struct mgr_err e;
+	int n, rc;
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s1", agw_spec(P("type", "ipsec")
+							   P("pool", "10.1.0.192/26")
+							   P("address", "10.1.0.1")
+							   P("terminal:alice@s1", PSK1),
+							   P("key", "1"), RES_OK), &e), 0);
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "s2", agw_spec(P("type", "ipsec")
+							   P("pool", "10.1.0.192/26")
+							   P("address", "10.1.0.1"),
+							   P("key", "2"), RES_OK), &e), 0);
+	/* created: nothing for charon yet */
+	CU_ASSERT_EQUAL(mgr_ike_items(mgr_reg_find(&reg, "s1"), &it), 0);
+	CU_ASSERT_PTR_NULL(it);
+	rc = mgr_plan_transition(&reg, "s1", NULL, 0, MGR_EXECUTED, &sl, &e);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	commit(&reg, "s1", sl);
+
+	/* refusals change nothing */
+#define ADD(id, link, vp, t, a) terminal(&reg, id, link, vp, t, a, &e)
+	CU_ASSERT_EQUAL(ADD("s9", "VL1", "term", "bob@s1", PSK1), MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(ADD("s1", "VL9", "term", "bob@s1", PSK1), MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(ADD("s1", "terminals", "p0", "bob@s1", PSK1), MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "nope", "bob@s1", PSK1), MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "net", "bob@s1", PSK1), MGR_BADARGS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "is a gre endpoint"));
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob s1", PSK1), MGR_BADARGS);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "psk:short"), MGR_BADARGS);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "pubkey"), MGR_UNSUPPORTED);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "alice@s1", PSK1), MGR_ALREADYEXISTS);
+	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "alice@s1", PSK1), MGR_ALREADYEXISTS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "already admitted by slice 's1'"));
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", NULL), MGR_SEARCHFAILED);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 1);
+
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "psk:bobs-long-secret"), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 2);
+	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "carol@s2", "psk:carols-long-secret"), 0);
+
+	/* running s1: its pool, then per terminal a key and a connection */
+	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
+	CU_ASSERT_EQUAL_FATAL(n, 5);
+	CU_ASSERT_EQUAL(it[0].kind, MGR_IKE_POOL);
+	CU_ASSERT_STRING_EQUAL(it[0].name, "s1/VL1.term");
+	CU_ASSERT_STRING_EQUAL(it[0].pool, "10.1.0.192/26");
+	CU_ASSERT_EQUAL(it[1].kind, MGR_IKE_SECRET);
+	CU_ASSERT_STRING_EQUAL(it[1].name, "s1/VL1.term/alice@s1");
+	CU_ASSERT_STRING_EQUAL(it[1].id, "alice@s1");
+	CU_ASSERT_STRING_EQUAL(it[1].psk, PSK1 + 4);
+	CU_ASSERT_EQUAL(it[2].kind, MGR_IKE_SECRET);
+	CU_ASSERT_STRING_EQUAL(it[2].psk, "bobs-long-secret");
+	CU_ASSERT_EQUAL(it[3].kind, MGR_IKE_CONN);
+	CU_ASSERT_STRING_EQUAL(it[3].name, "s1/VL1.term/alice@s1");
+	CU_ASSERT_STRING_EQUAL(it[3].pool, "s1/VL1.term");
+	CU_ASSERT_STRING_EQUAL(it[3].id, "alice@s1");
+	CU_ASSERT_STRING_EQUAL(it[4].name, "s1/VL1.term/bob@s1");
+	free(it);
+	/* s2 is not running: no items */
+	CU_ASSERT_EQUAL(mgr_ike_items(mgr_reg_find(&reg, "s2"), &it), 0);
+
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "alice@s1", NULL), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 1);
+	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_STRING_EQUAL(it[2].name, "s1/VL1.term/bob@s1");
+	free(it);
+	/* the identity is free again */
+	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "alice@s1", PSK1), 0);
+#undef ADD
+	mgr_reg_clear(&reg);
+}
+
 int
 test_mgr_model_register(void)
 {
@@ -781,6 +876,7 @@ test_mgr_model_register(void)
 	CU_add_test(s, "VID and GRE key allocation", test_allocation);
 	CU_add_test(s, "trailer vports: params, overlap", test_trailer_vports);
 	CU_add_test(s, "ipsec vports: pool, address, terminals", test_ipsec_vports);
+	CU_add_test(s, "ipsec terminals: add, remove, charon's items", test_ipsec_terminals);
 	CU_add_test(s, "seed 000 state transitions", test_states);
 	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
 	return 0;

@@ -3,8 +3,10 @@
 # charon.sh NAME: start Debian's charon-systemd in namespace NAME with a config of its
 # own ($E2E_DIR/NAME-strongswan.conf, swanctl config $E2E_DIR/NAME-swanctl.conf, VICI
 # socket $E2E_DIR/NAME.vici, log $E2E_DIR/NAME-charon.log) and load it with swanctl.
-#   agw          our kernel-agw plugin (from the build tree, by LD_PRELOAD: charon only
-#                searches its own plugin directory) hands the SAs to gw-core
+#   agw          only writes the two files: the agw launcher starts this charon, with
+#                our kernel-agw plugin (from the build tree, by LD_PRELOAD) handing the
+#                SAs to gw-core
+#   agw load     loads the swanctl file (slice s1's connection) into the running charon
 #   termN        the stock kernel-libipsec plugin (ESP in userspace, UDP-encapsulated)
 # Env: PSK_term1 / PSK_term2 override a terminal's pre-shared key (default: the AGW's).
 set -euo pipefail
@@ -12,6 +14,17 @@ set -euo pipefail
 name=$1
 conf=$E2E_DIR/$name-strongswan.conf
 sw=$E2E_DIR/$name-swanctl.conf
+uri=unix://$E2E_DIR/$name.vici
+load() {
+	nsx "$name" swanctl --load-all --noprompt --file "$sw" --uri "$uri" >"$E2E_DIR/$name-load.log" 2>&1 || {
+		cat "$E2E_DIR/$name-load.log" >&2
+		exit 1
+	}
+}
+if [ "${2:-}" = load ]; then
+	load
+	exit 0
+fi
 
 psk() { echo "0x6167772d65326527732d7368617265642d6b6579"; }
 
@@ -149,19 +162,14 @@ secrets {
 CONF
 fi
 
-preload=()
-[ "$name" = agw ] && preload=(env "LD_PRELOAD=$BUILD/lib/libstrongswan-kernel-agw.so")
+[ "$name" = agw ] && exit 0
 # not through nsx (see start_gwcore in lib.sh): $! is charon itself
-ip netns exec "$(ns "$name")" env STRONGSWAN_CONF="$conf" "${preload[@]}" \
+ip netns exec "$(ns "$name")" env STRONGSWAN_CONF="$conf" \
 	/usr/sbin/charon-systemd >"$E2E_DIR/$name-charon.out" 2>&1 </dev/null &
 echo $! >"$E2E_DIR/charon-$name.pid"
-uri=unix://$E2E_DIR/$name.vici
 if ! wait_until 20 nsx "$name" swanctl --stats --uri "$uri"; then
 	echo "charon $name did not come up:" >&2
 	tail -20 "$E2E_DIR/$name-charon.out" "$E2E_DIR/$name-charon.log" >&2 || true
 	exit 1
 fi
-nsx "$name" swanctl --load-all --noprompt --file "$sw" --uri "$uri" >"$E2E_DIR/$name-load.log" 2>&1 || {
-	cat "$E2E_DIR/$name-load.log" >&2
-	exit 1
-}
+load

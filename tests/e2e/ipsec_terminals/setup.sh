@@ -53,23 +53,43 @@ CONF
 
 sep_conf s1:7001:200 s2:7002:300 >"$E2E_DIR/sep.conf"
 
-start_gwcore agw agw "$E2E_DIR/agw.conf"
 start_gwcore sep sep "$E2E_DIR/sep.conf"
 
-# The AGW's charon: IKE reaches it on gw-core's TAPs; its SAs go to gw-core. Slice s1's
-# connection comes from a swanctl file; slice s2 is the manager's, created over XML-RPC
-# (its charon connection, key and pool go through VICI).
+# The AGW is the appliance: the agw launcher runs gw-core, then charon (IKE reaches it
+# on gw-core's TAPs; kernel-agw hands its SAs to gw-core), then agw-manager (XML-RPC on
+# 127.0.0.1:18741 inside the AGW namespace). Slice s1 is configured by hand (gw-core's
+# config file, a swanctl file); slice s2 is the manager's, created over XML-RPC (its
+# gw-core endpoints, and its charon connection, key and pool through VICI).
 "$SCEN/charon.sh" agw
-{ manager_section 18741; cat <<CONF; } >"$E2E_DIR/manager.conf"
-access_port = acc2
+{ cat <<CONF; manager_section 18741 | sed 's/^access_port = .*/access_port = acc2/'
+[agw]
+gw_core_conf = agw.conf
+bin_dir = $BUILD/bin
+run_dir = run
+ike = yes
+strongswan_conf = agw-strongswan.conf
+ike_plugin = $BUILD/lib/libstrongswan-kernel-agw.so
+start_timeout_ms = 30000
+stop_timeout_ms = 5000
+restart_delay_ms = 200
+restart_delay_max_ms = 2000
+CONF
+cat <<CONF; } >"$E2E_DIR/appliance.conf"
 vici_socket = $E2E_DIR/agw.vici
 ike_id = agw.example
 ike_dpd_delay_s = 2
-[agw]
-ike = yes
 CONF
-start_manager "$E2E_DIR/manager.conf"
-"$SCEN/snc_ike.py" create-run
+# ip netns exec execs agw: $! is the launcher (stop_gwcores signals it, it stops the rest)
+ip netns exec "$(ns agw)" "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" \
+	>>"$E2E_DIR/launcher.log" 2>&1 </dev/null &
+echo $! >"$E2E_DIR/launcher.pid"
+if ! wait_until 60 "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" status; then
+	echo "agw did not bring the appliance up; its log:" >&2
+	cat "$E2E_DIR/launcher.log" >&2
+	exit 1
+fi
+"$SCEN/charon.sh" agw load
+nsx agw "$SCEN/snc_ike.py" create-run
 for t in 1 2; do
 	"$SCEN/charon.sh" "term$t"
 done

@@ -10,9 +10,11 @@ create-run, which setup.sh needs: it exits 1 on failure.
   snc_ike.py terminals     RemoveTerminal closes term2's tunnel and unloads its connection;
                            bad AddTerminal calls are refused and change nothing; AddTerminal
                            (agwctl add-terminal, key on stdin) lets term2 in again
-  snc_ike.py charon        the AGW's charon is killed and started again (with only its
-                           swanctl file): the manager loads s2's connection, key and pool
-                           again; both terminals reconnect and reach their servers
+  snc_ike.py charon        kill -9 of the AGW's charon: the launcher starts it again, the
+                           manager loads s2's connection, key and pool again (and again
+                           after 'swanctl --load-all' of s1's file unloads them); both
+                           terminals reconnect and reach their servers
+Runs in the AGW's namespace (the manager listens on its loopback).
 """
 import json
 import os
@@ -151,16 +153,32 @@ def terminals():
     return "TERMINALS OK"
 
 
+def launcher(name):
+    out = sh(os.path.join(BUILD, "bin", "agw"), "-c", os.path.join(E2E_DIR, "appliance.conf"),
+             "status", "--json").stdout
+    try:
+        return [p for p in json.loads(out)["processes"] if p["name"] == name][0]
+    except (ValueError, IndexError):
+        return {}
+
+
 def charon():
-    pid = int(open(os.path.join(E2E_DIR, "charon-agw.pid")).read())
+    pid = launcher("charon").get("pid", 0)
+    if pid <= 0:
+        return "CHARON BAD: the launcher runs no charon"
     os.kill(pid, 9)
-    if not wait(lambda: not os.path.exists("/proc/%d" % pid), 10):
-        return "CHARON BAD: charon did not die"
-    r = sh(os.path.join(SCEN, "charon.sh"), "agw")
-    if r.returncode != 0:
-        return "CHARON BAD: charon did not start again: " + r.stderr[-300:]
+    if not wait(lambda: launcher("charon").get("state") == "running" and
+                launcher("charon").get("pid") != pid, 30):
+        return "CHARON BAD: the launcher did not restart charon: %s" % launcher("charon")
     if not wait(lambda: CONN in conns(), 15):
         return "CHARON BAD: the manager did not load s2 again: %s" % conns()
+    # slice s1 is configured by hand: load its file again (swanctl unloads the manager's
+    # connection meanwhile, as it unloads whatever its files lack; the manager repairs it)
+    r = sh(os.path.join(SCEN, "charon.sh"), "agw", "load")
+    if r.returncode != 0:
+        return "CHARON BAD: swanctl --load-all: " + r.stderr[-300:]
+    if not wait(lambda: CONN in conns() and "s1" in conns(), 15):
+        return "CHARON BAD: after swanctl --load-all charon has %s" % conns()
     for term in ("term1", "term2"):
         # the terminal still holds its IKE_SA with the dead charon (it would find out by
         # DPD): drop it, or swanctl --initiate would reuse it

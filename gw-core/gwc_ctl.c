@@ -422,6 +422,8 @@ ep_json(const struct gwc *g, int id, bool counters)
 			json_object_array_add(a, json_object_new_string(pfx));
 		}
 		json_object_object_add(o, "ts_local", a);
+		if (ep->conf.link[0] != '\0')
+			add_str(o, "link", ep->conf.link);
 		if (ep->conf.l3_addr != 0)
 			add_str(o, "l3_addr", ip_str(ep->conf.l3_addr, ip));
 		if (ep->conf.l3_gateway != 0)

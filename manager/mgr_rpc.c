@@ -491,25 +491,66 @@ pick(struct json_object *o, const char *const *keys)
 	return r;
 }
 
+/* Add the numbers of object 'from' to those of the same keys in 'to' ('keys' NULL: all). */
+static void
+numbers_add(struct json_object *to, struct json_object *from, const char *const *keys)
+{
+	struct json_object *cur;
+
+	json_object_object_foreach(from, k, n) {
+		const char *const *kk;
+		int64_t v;
+
+		for (kk = keys; kk != NULL && *kk != NULL && strcmp(*kk, k) != 0; kk++)
+			;
+		if ((kk != NULL && *kk == NULL) || !json_object_is_type(n, json_type_int))
+			continue;
+		v = json_object_get_int64(n);
+		if (json_object_object_get_ex(to, k, &cur))
+			v += json_object_get_int64(cur);
+		add_int(to, k, v);
+	}
+}
+
 /* The slice's drops by reason: the sum of its gw-core endpoints' "drops" objects. */
 static struct json_object *
 drops_sum(struct json_object *eps)
 {
-	struct json_object *sum = json_object_new_object(), *d, *cur;
+	struct json_object *sum = json_object_new_object(), *d;
+	size_t x;
+
+	for (x = 0; eps != NULL && x < json_object_array_length(eps); x++)
+		if (json_object_object_get_ex(json_object_array_get_idx(eps, x), "drops", &d))
+			numbers_add(sum, d, NULL);
+	return sum;
+}
+
+/*
+ * An ipsec link vport's traffic flows through its terminals' endpoints (ike-REQID,
+ * added by kernel-agw with link = the vport's endpoint): add theirs to 'eo' and count
+ * them as "terminal_tunnels".
+ */
+static void
+ipsec_terminals_add(struct json_object *eo, struct json_object *eps, const char *name)
+{
+	static const char *const nums[] = { "rx_pkts", "rx_bytes", "tx_pkts", "tx_bytes", NULL };
+	struct json_object *lv, *d, *ed;
+	int64_t n = 0;
 	size_t x;
 
 	for (x = 0; eps != NULL && x < json_object_array_length(eps); x++) {
-		if (!json_object_object_get_ex(json_object_array_get_idx(eps, x), "drops", &d))
-			continue;
-		json_object_object_foreach(d, reason, n) {
-			int64_t v = json_object_get_int64(n);
+		struct json_object *c = json_object_array_get_idx(eps, x);
 
-			if (json_object_object_get_ex(sum, reason, &cur))
-				v += json_object_get_int64(cur);
-			add_int(sum, reason, v);
-		}
+		if (!json_object_object_get_ex(c, "link", &lv) ||
+		    strcmp(json_object_get_string(lv), name) != 0)
+			continue;
+		numbers_add(eo, c, nums);
+		if (json_object_object_get_ex(c, "drops", &d) &&
+		    json_object_object_get_ex(eo, "drops", &ed))
+			numbers_add(ed, d, NULL);
+		n++;
 	}
-	return sum;
+	add_int(eo, "terminal_tunnels", n);
 }
 
 static xmlrpc_value *
@@ -589,6 +630,8 @@ m_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 				add_int(eo, "tx_bytes", 0);
 				json_object_object_add(eo, "drops", json_object_new_object());
 			}
+			if (s->vports[j].ep.type == MGR_EP_IPSEC)
+				ipsec_terminals_add(eo, eps, name);
 			add_str(eo, "vport", s->vports[j].name);
 			add_str(eo, "gw_core_endpoint", name);
 			json_object_array_add(ea, eo);

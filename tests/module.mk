@@ -47,11 +47,11 @@ fuzz: $(FUZZ_TRAILER)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
-check: $(UNIT_BIN) $(BINS) $(FUZZ_TRAILER)
+check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_TRAILER)
 	tests/check.sh $(BUILD)
 
-demo: $(BINS)
-	tests/e2e/run.sh --demo appliance
+demo: $(BINS) $(PLUGINS)
+	tests/e2e/run.sh --demo appliance ipsec_terminals
 
-e2e: $(BINS)
+e2e: $(BINS) $(PLUGINS)
 	tests/e2e/run.sh

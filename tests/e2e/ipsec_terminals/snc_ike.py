@@ -7,6 +7,8 @@ create-run, which setup.sh needs: it exits 1 on failure.
 
   snc_ike.py create-run    CreateSlice s2 from etc/specs/agw-ipsec.xml (port acc2, GRE key
                            7002, terminal term2@s2) and Run it; charon has its connection
+  snc_ike.py stats         Statistics of s2 after the 10 MiB transfer: the ipsec vport VL1.term
+                           counts its terminal's tunnel (kernel-agw's endpoint) and packets
   snc_ike.py terminals     RemoveTerminal closes term2's tunnel and unloads its connection;
                            bad AddTerminal calls are refused and change nothing; AddTerminal
                            (agwctl add-terminal, key on stdin) lets term2 in again
@@ -110,6 +112,19 @@ def create_run():
     return "CREATE OK"
 
 
+def stats():
+    st = xmlrpc.client.ServerProxy(URL).Statistics("s2", ["VL1"])
+    eps = {e["vport"]: e for s in st["slivers"] for e in s["endpoints"]}
+    term = eps.get("term", {})
+    if term.get("terminal_tunnels") != 1:
+        return "STATS BAD: VL1.term: %s" % term
+    # 10 MiB from term2 in ~1400-byte packets: over 7000 in, and the ACKs out
+    if term.get("rx_pkts", 0) < 7000 or term.get("tx_pkts", 0) < 100 or \
+            eps.get("net", {}).get("tx_pkts", 0) < 7000:
+        return "STATS BAD: %s" % eps
+    return "STATS OK rx %d tx %d" % (term["rx_pkts"], term["tx_pkts"])
+
+
 def terminals():
     p = xmlrpc.client.ServerProxy(URL)
     if s2_sas() < 2:
@@ -190,6 +205,7 @@ def charon():
 
 
 if __name__ == "__main__":
-    verdict = {"create-run": create_run, "terminals": terminals, "charon": charon}[sys.argv[1]]()
+    verdict = {"create-run": create_run, "stats": stats, "terminals": terminals,
+               "charon": charon}[sys.argv[1]]()
     print(verdict)
     sys.exit(1 if sys.argv[1] == "create-run" and not verdict.endswith(" OK") else 0)

@@ -184,8 +184,12 @@ bad_val:
 	/* the launcher's key: charon runs beside us, and IPsec link vports are ours to
 	 * configure in it */
 	ike = rte_cfgfile_get_entry(f, "agw", "ike");
-	c->ike.enabled = ike != NULL && (strcmp(ike, "yes") == 0 || strcmp(ike, "true") == 0 ||
-					 strcmp(ike, "1") == 0);
+	if (ike != NULL && strcasecmp(ike, "yes") != 0 && strcasecmp(ike, "no") != 0) {
+		fprintf(stderr, "agw-manager: %s: [agw] ike = '%s': expected yes or no\n", path,
+			ike);
+		goto fail;
+	}
+	c->ike.enabled = ike != NULL && strcasecmp(ike, "yes") == 0;
 	rte_cfgfile_close(f);
 	if (c->password_hash[0] == '\0' || c->password_hash[0] != '$') {
 		fprintf(stderr, "agw-manager: %s: [manager] password_hash is required: put the "

@@ -269,7 +269,8 @@ unload_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
 	add_kv(r, it->kind == MGR_IKE_SECRET ? "id" : "name", it->name);
 	if (command(k, r, cmds[it->kind], it->name, &ue) != 0) {
 		if (ue.code == MGR_UNAVAILABLE) {
-			*e = ue;
+			if (e != NULL)
+				*e = ue;
 			return -1;
 		}
 		fprintf(stderr, "manager: %s\n", ue.msg);

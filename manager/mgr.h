@@ -288,6 +288,10 @@ mgr_ep_in_gwc(enum mgr_ep_type t)
 	       t == MGR_EP_IPSEC;
 }
 
+/** The IKE identity an ipsec vport param key "terminal:ID" admits (a pointer into 'key'),
+ *  or NULL for another key. */
+const char *mgr_terminal_of(const char *key);
+
 /** A terminal's IKE identity as the manager accepts it: 1-127 printable ASCII, no
  *  space, quote or backslash (it is written into charon's config through VICI). */
 bool mgr_ike_id_ok(const char *id);

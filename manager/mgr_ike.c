@@ -63,10 +63,9 @@ mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out)
 				}
 				for (p = 0; p < vp->params.n; p++) {
 					const struct mgr_kv *kv = &vp->params.v[p];
-					const char *tid = kv->key + strlen(MGR_TERMINAL_PREFIX);
+					const char *tid = mgr_terminal_of(kv->key);
 
-					if (strncmp(kv->key, MGR_TERMINAL_PREFIX,
-						    strlen(MGR_TERMINAL_PREFIX)) != 0)
+					if (tid == NULL)
 						continue;
 					snprintf(it.name, sizeof(it.name), "%s/%s", pool, tid);
 					snprintf(it.id, sizeof(it.id), "%s", tid);

@@ -532,9 +532,8 @@ check_binds(const struct mgr_slice *sl, struct mgr_err *e)
 	return 0;
 }
 
-/* The IKE identity a param key "terminal:ID" admits, or NULL for another key. */
-static const char *
-terminal_of(const char *key)
+const char *
+mgr_terminal_of(const char *key)
 {
 	const size_t n = strlen(MGR_TERMINAL_PREFIX);
 
@@ -560,7 +559,7 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 
 		for (k = keys; *k != NULL && strcmp(*k, vp->params.v[i].key) != 0; k++)
 			;
-		if (*k == NULL && terminal_of(vp->params.v[i].key) == NULL)
+		if (*k == NULL && mgr_terminal_of(vp->params.v[i].key) == NULL)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': unknown param '%.40s' (type, port, "
 					"vid, key, remote, nexthop_mac, app, terminal, pool, address, "
@@ -778,7 +777,7 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 		bool terms = false;
 
 		for (i = 0; i < vp->params.n; i++)
-			terms |= terminal_of(vp->params.v[i].key) != NULL;
+			terms |= mgr_terminal_of(vp->params.v[i].key) != NULL;
 		if (pool != NULL || addr != NULL || gw != NULL || terms)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': pool/address/gateway/terminal:ID "
@@ -816,7 +815,7 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 				link->name, vp->name, gw);
 	ep->ipsec_terminals = 0;
 	for (i = 0; i < vp->params.n; i++) {
-		const char *id = terminal_of(vp->params.v[i].key), *v = vp->params.v[i].value;
+		const char *id = mgr_terminal_of(vp->params.v[i].key), *v = vp->params.v[i].value;
 
 		if (id == NULL)
 			continue;
@@ -1310,7 +1309,7 @@ check_terminals(const struct mgr_reg *reg, const struct mgr_slice *sl, struct mg
 			if (vp->ep.type != MGR_EP_IPSEC)
 				continue;
 			for (k = 0; k < vp->params.n; k++) {
-				const char *key = vp->params.v[k].key, *id = terminal_of(key);
+				const char *key = vp->params.v[k].key, *id = mgr_terminal_of(key);
 				const struct mgr_sliver *ol;
 				const struct mgr_vport *o;
 				const char *in = sl->id;

@@ -223,11 +223,12 @@ sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 				unsigned int k;
 
 				/* identities only: the keys stay in the store and charon */
-				for (k = 0; k < vp->params.n; k++)
-					if (strncmp(vp->params.v[k].key, MGR_TERMINAL_PREFIX,
-						    strlen(MGR_TERMINAL_PREFIX)) == 0)
-						json_object_array_add(ids, json_object_new_string(
-							vp->params.v[k].key + strlen(MGR_TERMINAL_PREFIX)));
+				for (k = 0; k < vp->params.n; k++) {
+					const char *tid = mgr_terminal_of(vp->params.v[k].key);
+
+					if (tid != NULL)
+						json_object_array_add(ids, json_object_new_string(tid));
+				}
 				json_object_object_add(v, "terminal_ids", ids);
 				add_str(v, "charon",
 					s->state != MGR_EXECUTED ? "not loaded (created)"

@@ -160,6 +160,32 @@ delete_namespaces() {
 	done
 }
 
+# start_launcher: the agw launcher of $E2E_DIR/appliance.conf in the AGW namespace (log
+# $E2E_DIR/launcher.log); waits until 'agw status' says every process runs.
+start_launcher() {
+	# not through nsx (see start_gwcore); ip netns exec execs agw: $! is the launcher
+	# itself (stop_gwcores signals it, it stops the rest)
+	ip netns exec "$(ns agw)" "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" \
+		>>"$E2E_DIR/launcher.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/launcher.pid"
+	if ! wait_until 60 "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" status; then
+		echo "agw did not bring the appliance up; its log:" >&2
+		cat "$E2E_DIR/launcher.log" >&2
+		return 1
+	fi
+}
+
+# agw_field NAME KEY[,KEY...]: those keys of process NAME in one 'agw status --json' of
+# the launcher of $E2E_DIR/appliance.conf, comma-joined (one reading: two could straddle
+# an update of the status file)
+agw_field() {
+	"$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" status --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = [p for p in d["processes"] if p["name"] == sys.argv[1]][0]
+print(",".join(str(p[k]) for k in sys.argv[2].split(",")))' "$1" "$2"
+}
+
 # start_manager CONF: agw-manager in the host namespace (pid file: stopped with the
 # gw-cores); waits until it answers on its port.
 start_manager() {

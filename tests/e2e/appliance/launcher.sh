@@ -14,35 +14,20 @@ set -u
 CONF=$E2E_DIR/appliance.conf
 AGW=$BUILD/bin/agw
 
-# field NAME KEY[,KEY...]: those keys of process NAME in one 'agw status --json', comma-joined
-field() {
-	"$AGW" -c "$CONF" status --json 2>/dev/null | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-p = [p for p in d["processes"] if p["name"] == sys.argv[1]][0]
-print(",".join(str(p[k]) for k in sys.argv[2].split(",")))' "$1" "$2"
-}
 
 # Processes of the AGW namespace that are ours (the SEP's gw-core lives elsewhere).
 left() { ip netns pids "$(ns agw)" 2>/dev/null | xargs -r ps -o comm= -p | grep -E '^(agw|gw-core|agw-manager)$'; }
 
 case "$1" in
 start)
-	# ip netns exec execs agw: $! is the launcher itself (teardown signals it).
-	ip netns exec "$(ns agw)" "$AGW" -c "$CONF" >>"$E2E_DIR/launcher.log" 2>&1 &
-	echo $! >"$E2E_DIR/launcher.pid"
-	if ! wait_until 60 "$AGW" -c "$CONF" status; then
-		echo "agw did not bring the appliance up; its log:" >&2
-		cat "$E2E_DIR/launcher.log" >&2
-		exit 1
-	fi
+	start_launcher || exit 1
 	;;
 status-ok)
 	out=$("$AGW" -c "$CONF" status)
 	rc=$?
 	if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^  gw-core +running +[0-9]+' &&
 		echo "$out" | grep -Eq '^  manager +running +[0-9]+ .*listening on http://127.0.0.1:18741/RPC2'; then
-		echo "STATUS OK gw-core=$(field gw-core pid) manager=$(field manager pid)"
+		echo "STATUS OK gw-core=$(agw_field gw-core pid) manager=$(agw_field manager pid)"
 	else
 		echo "STATUS BAD rc=$rc: $out"
 	fi
@@ -58,26 +43,26 @@ twice)
 	;;
 kill)
 	name=$2
-	pid=$(field "$name" pid)
-	n=$(field "$name" restarts)
+	pid=$(agw_field "$name" pid)
+	n=$(agw_field "$name" restarts)
 	kill -9 "$pid"
 	# state and pid from one reading of the status file (two readings could straddle
 	# the launcher's update: "running" from before the death, pid 0 from after it)
 	back() {
 		local sp
-		sp=$(field "$name" state,pid)
+		sp=$(agw_field "$name" state,pid)
 		[ "${sp%%,*}" = running ] && [ "$sp" != "running,$pid" ]
 	}
-	if wait_until 30 back && [ "$(field "$name" restarts)" -eq $((n + 1)) ]; then
-		echo "RESTARTED $name restarts=$((n + 1)) delay=$(field "$name" restart_delay_ms)ms" \
-			"last_exit=$(field "$name" last_exit | tr ' ' _)"
+	if wait_until 30 back && [ "$(agw_field "$name" restarts)" -eq $((n + 1)) ]; then
+		echo "RESTARTED $name restarts=$((n + 1)) delay=$(agw_field "$name" restart_delay_ms)ms" \
+			"last_exit=$(agw_field "$name" last_exit | tr ' ' _)"
 	else
 		echo "KILL BAD $name: $("$AGW" -c "$CONF" status)"
 	fi
 	;;
 stop)
-	gw=$(field gw-core pid)
-	mgr=$(field manager pid)
+	gw=$(agw_field gw-core pid)
+	mgr=$(agw_field manager pid)
 	out=$("$AGW" -c "$CONF" stop 2>&1)
 	rc=$?
 	"$AGW" -c "$CONF" status >/dev/null

@@ -11,10 +11,6 @@ gwc() { "$BUILD/bin/gwcctl" -s "$E2E_DIR/agw.sock" "$@"; }
 spis() { gwc sa.list "slice=$1" 2>/dev/null | python3 -c '
 import json, sys
 print(" ".join(sorted(s["spi"] + s["dir"] for s in json.load(sys.stdin)["sas"])))'; }
-# field NAME KEY: that key of process NAME in 'agw status --json'
-field() { "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" status --json 2>/dev/null | python3 -c '
-import json, sys
-print([p for p in json.load(sys.stdin)["processes"] if p["name"] == sys.argv[1]][0][sys.argv[2]])' "$1" "$2"; }
 log=$E2E_DIR/agw-charon.log
 established() { grep -c 'IKE_SA s[12][^[]*\[[0-9]*\] established' "$log"; }
 b1=$(spis s1)
@@ -24,9 +20,9 @@ ike0=$(established)
 for t in 1 2; do
 	nsx "term$t" ping -i 0.05 -c 100 -W 1 10.1.0.10 >"$E2E_DIR/ping-restart-$t.log" 2>&1 &
 done
-pid=$(field gw-core pid)
+pid=$(agw_field gw-core pid)
 kill -9 "$pid" || { echo "RESTART FAILED: no gw-core to kill"; exit 0; }
-back() { [ "$(field gw-core state)" = running ] && [ "$(field gw-core pid)" != "$pid" ]; }
+back() { local sp; sp=$(agw_field gw-core state,pid); [ "${sp%%,*}" = running ] && [ "$sp" != "running,$pid" ]; }
 wait_until 30 back || { echo "RESTART FAILED: the launcher did not restart gw-core"; exit 0; }
 same() { [ "$(spis s1)" = "$b1" ] && [ "$(spis s2)" = "$b2" ]; }
 wait_until 20 same ||

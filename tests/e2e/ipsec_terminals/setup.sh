@@ -79,15 +79,7 @@ vici_socket = $E2E_DIR/agw.vici
 ike_id = agw.example
 ike_dpd_delay_s = 2
 CONF
-# ip netns exec execs agw: $! is the launcher (stop_gwcores signals it, it stops the rest)
-ip netns exec "$(ns agw)" "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" \
-	>>"$E2E_DIR/launcher.log" 2>&1 </dev/null &
-echo $! >"$E2E_DIR/launcher.pid"
-if ! wait_until 60 "$BUILD/bin/agw" -c "$E2E_DIR/appliance.conf" status; then
-	echo "agw did not bring the appliance up; its log:" >&2
-	cat "$E2E_DIR/launcher.log" >&2
-	exit 1
-fi
+start_launcher
 "$SCEN/charon.sh" agw load
 nsx agw "$SCEN/snc_ike.py" create-run
 for t in 1 2; do

@@ -277,7 +277,10 @@ main(int argc, char **argv)
 	xmlrpc_env env;
 	xmlrpc_client *client;
 	xmlrpc_server_info *srv;
-	xmlrpc_value *params, *extra, *names = NULL, *res = NULL;
+	xmlrpc_value *params, *names = NULL, *res = NULL;
+	const char *targs[4];   /* add/remove-terminal: link, vport, identity[, "psk:KEY"] */
+	char psk[300];
+	int n_targs = 0;
 	int i, rc = 0, first_name = 2;
 
 	if (url == NULL)
@@ -313,7 +316,6 @@ main(int argc, char **argv)
 
 	xmlrpc_env_init(&env);
 	params = xmlrpc_array_new(&env);
-	extra = xmlrpc_array_new(&env);
 	if (strcmp(cmd, "create") == 0 && (argc == 2 || argc == 3)) {
 		method = "CreateSlice";
 		if (argc == 3) {
@@ -353,10 +355,9 @@ main(int argc, char **argv)
 		snprintf(slice, sizeof(slice), "%s", argv[1]);
 		first_name = argc;
 		for (i = 2; i < 5; i++)
-			xmlrpc_array_append_item(&env, extra, xmlrpc_string_new(&env, argv[i]));
+			targs[n_targs++] = argv[i];
 		if (cmd[0] == 'a') {
 			const char *env_psk = getenv("AGW_TERMINAL_PSK");
-			char psk[300];
 
 			if (env_psk != NULL) {
 				snprintf(psk, sizeof(psk), "psk:%s", env_psk);
@@ -370,8 +371,7 @@ main(int argc, char **argv)
 				memcpy(psk, "psk:", 4);
 				psk[strcspn(psk, "\r\n")] = '\0';
 			}
-			xmlrpc_array_append_item(&env, extra, xmlrpc_string_new(&env, psk));
-			explicit_bzero(psk, sizeof(psk));
+			targs[n_targs++] = psk;
 		}
 	} else if (strcmp(cmd, "resources") == 0 && argc == 1) {
 		method = "ResourceInfo";
@@ -387,13 +387,9 @@ main(int argc, char **argv)
 	}
 	if (slice[0] != '\0')
 		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, slice));
-	for (i = 0; i < xmlrpc_array_size(&env, extra); i++) {
-		xmlrpc_value *v;
-
-		xmlrpc_array_read_item(&env, extra, i, &v);
-		xmlrpc_array_append_item(&env, params, v);
-		xmlrpc_DECREF(v);
-	}
+	for (i = 0; i < n_targs; i++)
+		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, targs[i]));
+	explicit_bzero(psk, sizeof(psk));   /* the request holds its own copy */
 	if (spec != NULL)
 		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, spec));
 	if (first_name < argc) {

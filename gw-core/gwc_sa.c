@@ -287,7 +287,11 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 
 	memset(&prm, 0, sizeof(prm));
 	prm.userdata = userdata;
-	prm.flags = RTE_IPSEC_SAFLAG_SQN_ATOM;
+	/* Several lcores may use one SA: its sequence state is shared. An inbound SA with
+	 * no replay window (and no ESN, which keeps one anyway) has none: rte_ipsec 22.11
+	 * then allocates no window, and SQN_ATOM would lock the missing one. */
+	if (!conf->inbound || conf->replay_window != 0 || conf->esn)
+		prm.flags = RTE_IPSEC_SAFLAG_SQN_ATOM;
 	prm.ipsec_xform.spi = conf->spi;
 	prm.ipsec_xform.salt = salt;
 	prm.ipsec_xform.options.esn = conf->esn;

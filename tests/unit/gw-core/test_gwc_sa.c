@@ -66,19 +66,22 @@ mbuf_equals(const struct rte_mbuf *m, const uint8_t *b, size_t n)
 	return m->pkt_len == n && m->nb_segs == 1 && memcmp(rte_pktmbuf_mtod(m, void *), b, n) == 0;
 }
 
+static uint32_t next_window = 64;   /* the replay window of the next sa_new(); then 64 */
+
 static struct gwc_sa *
 sa_new(bool inbound, enum gwc_sa_alg alg, uint32_t spi, uint16_t sport, uint16_t dport, bool esn,
        uint64_t sqn, const uint8_t *key, uint8_t key_len)
 {
 	struct gwc_sa_conf c = {
 		.spi = spi, .inbound = inbound, .sport = sport, .dport = dport, .alg = alg,
-		.key_len = key_len, .esn = esn, .replay_window = 64, .sqn = sqn,
+		.key_len = key_len, .esn = esn, .replay_window = next_window, .sqn = sqn,
 	};
 	struct gwc_err e = { "" };
 	struct gwc_sa *sa;
 	const rte_be32_t agw = RTE_BE32(RTE_IPV4(198, 51, 100, 1));
 	const rte_be32_t term = RTE_BE32(RTE_IPV4(198, 51, 100, 2));
 
+	next_window = 64;
 	c.src = inbound ? term : agw;
 	c.dst = inbound ? agw : term;
 	memcpy(c.key, key, key_len);
@@ -217,6 +220,20 @@ test_replay_auth_malformed(void)
 	CU_ASSERT_EQUAL(try_in(sa, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3), 28,
 			       0), GWC_SA_ERR_REPLAY);
 	gwc_sa_destroy(cc, sa);
+	/* replay window 0 (charon's replay_window = 0): no replay check at all, so the
+	 * same packet twice and an older one all decrypt */
+	next_window = 0;
+	sa = sa_new(true, GWC_SA_AES_GCM_16, 0x2001, 40001, 4500, false, 0, key_gcm256, 36);
+	CU_ASSERT_EQUAL(try_in(sa, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200),
+			       28, 0), -1);
+	CU_ASSERT_EQUAL(try_in(sa, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200),
+			       28, 0), -1);
+	CU_ASSERT_EQUAL(try_in(sa, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3), 28,
+			       0), -1);
+	memcpy(bad, esp_gcm256_natt_in, sizeof(bad));   /* the ICV is still checked */
+	bad[sizeof(bad) - 1] ^= 0x01;
+	CU_ASSERT_EQUAL(try_in(sa, bad, sizeof(bad), 28, 0), GWC_SA_ERR_AUTH);
+	gwc_sa_destroy(cc, sa);
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(pool), before);
 }
 
@@ -349,7 +366,7 @@ test_gwc_sa_register(void)
 	if (CU_add_test(s, "outbound ESP byte-exact (GCM, NAT-T, CBC+HMAC, ESN)",
 			test_outbound_vectors) == NULL ||
 	    CU_add_test(s, "inbound ESP decrypts independent packets", test_inbound_vectors) == NULL ||
-	    CU_add_test(s, "replay window edges, bad ICV, malformed, next header",
+	    CU_add_test(s, "replay window edges (and window 0), bad ICV, malformed, next header",
 			test_replay_auth_malformed) == NULL ||
 	    CU_add_test(s, "a mixed burst sorted by reason", test_burst_sorting) == NULL ||
 	    CU_add_test(s, "round trip through our own SAs", test_round_trip) == NULL ||

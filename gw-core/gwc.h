@@ -23,6 +23,7 @@
 #include "ppm.h"
 
 #define GWC_MAX_PORTS 16     /**< physical ports */
+#define GWC_PORT_NEIGH_MAX 8 /**< static neighbours per port ("neighbour IP = MAC") */
 #define GWC_MAX_SLICES 1024  /**< slices at once */
 #define GWC_MAX_EPS 4096     /**< endpoints at once, all slices */
 #define GWC_MAX_WORKERS 16   /**< worker lcores */
@@ -63,6 +64,12 @@ struct gwc_port_conf {
 	uint8_t prefix;            /**< prefix length of 'ip' */
 	bool has_gw;               /**< 'gateway' is set */
 	uint32_t gateway;          /**< next hop for GRE remotes off-link, network order */
+	uint8_t n_neigh;           /**< static neighbours in 'neigh' */
+	struct {
+		uint32_t ip;       /**< network order */
+		struct rte_ether_addr mac;
+	} neigh[GWC_PORT_NEIGH_MAX]; /**< 'neighbour IP = MAC' keys: next hops never ARPed
+	                                (an outer next hop of GRE or an outbound SA) */
 	char tap[16];              /**< exception TAP name; empty: "gwc-<name>" when has_ip */
 	bool no_tap;               /**< tap = none: frames for the AGW itself are dropped */
 	uint16_t rxd;              /**< rx descriptors; 0: 1024 */
@@ -86,6 +93,8 @@ struct gwc_conf {
 	unsigned int pool_mbufs;   /**< mbufs in the pool */
 	unsigned int pool_cache;   /**< per-lcore mbuf cache */
 	uint16_t data_room;        /**< bytes per mbuf, headroom included */
+	bool has_router_mac;       /**< [ipsec] router_mac is set */
+	struct rte_ether_addr router_mac; /**< [ipsec] router_mac: the router's MAC in slices */
 	char crypto_pmd[32];       /**< [ipsec] crypto: "aesni_mb", "aesni_gcm", "openssl", "none";
 	                                "": aesni_mb, else openssl, else IPsec off */
 	/* EAL */
@@ -200,6 +209,9 @@ struct gwc_ep_conf {
 	                                ARP requests there; 0: 0.0.0.0 (RFC 5227 probe form) */
 	uint32_t l3_gateway;       /**< IPSEC: slice-side next hop for every destination,
 	                                network order; 0: each destination is resolved by ARP */
+	bool has_gw_mac;           /**< IPSEC: 'gw_mac' is set */
+	struct rte_ether_addr gw_mac; /**< IPSEC: the slice-side next hop's MAC for every
+	                                destination: no ARP in the slice at all */
 	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
 	                                joins through (its IPsec link sliver): 'port',
 	                                'l3_addr', 'gateway' and, when none are given,

@@ -165,6 +165,14 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 				v = "";
 			S(c->crypto_pmd);
 		}
+		if (strcmp(k, "router_mac") == 0) {
+			if (rte_ether_unformat_addr(v, &c->router_mac) != 0 ||
+			    !rte_is_unicast_ether_addr(&c->router_mac) ||
+			    rte_is_zero_ether_addr(&c->router_mac))
+				goto bad_value;
+			c->has_router_mac = true;
+			return 0;
+		}
 	} else if (strcmp(sec, "pool") == 0) {
 		if (strcmp(k, "mbufs") == 0)
 			U(c->pool_mbufs, 1023, 1u << 24);
@@ -185,6 +193,25 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 			if (inet_pton(AF_INET, v, &pc->gateway) != 1)
 				goto bad_value;
 			pc->has_gw = true;
+			return 0;
+		}
+		if (strncmp(k, "neighbour ", 10) == 0) {
+			unsigned int i = pc->n_neigh;
+
+			if (i == GWC_PORT_NEIGH_MAX) {
+				gwc_errf(e, "[%s]: more than %d static neighbours", sec,
+					 GWC_PORT_NEIGH_MAX);
+				return -EINVAL;
+			}
+			if (inet_pton(AF_INET, k + 10, &pc->neigh[i].ip) != 1) {
+				gwc_errf(e, "[%s] %s: '%s' is not an IPv4 address", sec, k, k + 10);
+				return -EINVAL;
+			}
+			if (rte_ether_unformat_addr(v, &pc->neigh[i].mac) != 0 ||
+			    !rte_is_unicast_ether_addr(&pc->neigh[i].mac) ||
+			    rte_is_zero_ether_addr(&pc->neigh[i].mac))
+				goto bad_value;
+			pc->n_neigh++;
 			return 0;
 		}
 		if (strcmp(k, "tap") == 0) {

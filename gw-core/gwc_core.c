@@ -419,6 +419,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 		return -ENOMEM;
 	}
 	gwc_mac_destroy(mac);   /* after the grace period of the publication */
+	gwc_ipsec_slice_gone(g, (uint16_t)s);
 	GWC_LOG(INFO, "slice %s: removed by %s", name, owner);
 	return 0;
 }
@@ -598,6 +599,8 @@ ep_from_link(const struct gwc *g, int s, struct gwc_ep_conf *c, struct gwc_err *
 	snprintf(c->port, sizeof(c->port), "%s", l->port);
 	c->l3_addr = l->l3_addr;
 	c->l3_gateway = l->l3_gateway;
+	c->has_gw_mac = l->has_gw_mac;
+	c->gw_mac = l->gw_mac;
 	if (c->n_ts_local == 0) {
 		c->n_ts_local = l->n_ts_local;
 		memcpy(c->ts_local, l->ts_local, sizeof(c->ts_local));

@@ -297,6 +297,18 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 		    (rc = arg_ipv4(args, "l3_addr", &c->l3_addr, e)) != 0 ||
 		    (rc = arg_ipv4(args, "gateway", &c->l3_gateway, e)) != 0)
 			return rc;
+		if (json_object_object_get_ex(args, "gateway_mac", NULL)) {
+			if ((rc = arg_str(args, "gateway_mac", &s, e)) != 0)
+				return rc;
+			if (rte_ether_unformat_addr(s, &c->gw_mac) != 0 ||
+			    !rte_is_unicast_ether_addr(&c->gw_mac) ||
+			    rte_is_zero_ether_addr(&c->gw_mac)) {
+				gwc_errf(e, "endpoint '%s': gateway_mac '%s' is not a unicast MAC "
+					    "address", name, s);
+				return -EINVAL;
+			}
+			c->has_gw_mac = true;
+		}
 	} else {
 		gwc_errf(e, "endpoint '%s': type '%s' unknown (port, vlan, gre, trailer or ipsec)",
 			 name, type);
@@ -428,6 +440,10 @@ ep_json(const struct gwc *g, int id, bool counters)
 			add_str(o, "l3_addr", ip_str(ep->conf.l3_addr, ip));
 		if (ep->conf.l3_gateway != 0)
 			add_str(o, "gateway", ip_str(ep->conf.l3_gateway, ip));
+		if (ep->conf.has_gw_mac) {
+			rte_ether_format_addr(mac, sizeof(mac), &ep->conf.gw_mac);
+			add_str(o, "gateway_mac", mac);
+		}
 		if (pub != NULL && pub->out_sa != GWC_SA_NONE) {
 			char spi[16];
 
@@ -724,6 +740,16 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 		}
 		if (g->tap[p].started)
 			add_str(o, "tap", g->tap[p].name);
+		if (pc->n_neigh > 0) {
+			struct json_object *nb = json_object_new_object();
+			char ip[INET_ADDRSTRLEN];
+
+			for (i = 0; i < pc->n_neigh; i++) {
+				rte_ether_format_addr(buf, sizeof(buf), &pc->neigh[i].mac);
+				add_str(nb, ip_str(pc->neigh[i].ip, ip), buf);
+			}
+			json_object_object_add(o, "static_neighbours", nb);
+		}
 		if (rte_eth_link_get_nowait(g->port[p].port_id, &link) == 0)
 			json_object_object_add(o, "link_up",
 					       json_object_new_boolean(link.link_status != 0));
@@ -761,6 +787,8 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 	add_u64(*res, "slices", n_sl);
 	add_u64(*res, "endpoints", n_ep);
 	add_u64(*res, "pool_free", rte_mempool_avail_count(g->pool));
+	rte_ether_format_addr(buf, sizeof(buf), gwc_l3_mac(g));
+	add_str(*res, "router_mac", buf);
 	json_object_object_add(*res, "ports", ports);
 	json_object_object_add(*res, "workers", wk);
 	return 0;

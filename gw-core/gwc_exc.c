@@ -62,6 +62,21 @@ nh_user(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
 
 #define NH_USERS (GWC_MAX_EPS + GWC_MAX_SAS)
 
+/* Resolve 'n' from its port's static neighbours ('neighbour IP = MAC'), if listed. */
+static void
+static_neigh(const struct gwc *g, struct gwc_neigh *n)
+{
+	const struct gwc_port_conf *pc = &g->conf.port[n->port];
+	unsigned int k;
+
+	for (k = 0; k < pc->n_neigh; k++)
+		if (pc->neigh[k].ip == n->ip) {
+			rte_ether_addr_copy(&pc->neigh[k].mac, &n->mac);
+			n->resolved = n->is_static = true;
+			return;
+		}
+}
+
 /* Keep one neighbor per (port, next hop) that a GRE endpoint or an outbound SA needs. */
 void
 gwc_neigh_sync(struct gwc *g)
@@ -100,6 +115,7 @@ gwc_neigh_sync(struct gwc *g)
 		g->neigh[i].port = port;
 		g->neigh[i].ip = nh;
 		g->neigh[i].last_req_tsc = 0;  /* ask at once */
+		static_neigh(g, &g->neigh[i]);
 	}
 }
 
@@ -174,7 +190,7 @@ arp_snoop(struct gwc *g, uint16_t port, const struct rte_mbuf *m)
 	for (i = 0; i < GWC_MAX_NEIGH; i++) {
 		struct gwc_neigh *n = &g->neigh[i];
 
-		if (!n->used || n->port != port || n->ip != a->arp_data.arp_sip)
+		if (!n->used || n->is_static || n->port != port || n->ip != a->arp_data.arp_sip)
 			continue;
 		if (n->resolved && rte_is_same_ether_addr(&n->mac, &a->arp_data.arp_sha))
 			return false;
@@ -243,7 +259,7 @@ gwc_exc_poll(struct gwc *g)
 			uint64_t period = nb->resolved ? hz * g->conf.arp_refresh_s
 						       : hz / 1000 * g->conf.arp_retry_ms;
 
-			if (nb->used && (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
+			if (nb->used && !nb->is_static && (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
 				nb->last_req_tsc = now;
 				arp_request(g, nb);
 			}

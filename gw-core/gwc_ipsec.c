@@ -30,12 +30,16 @@ gwc_ipsec_init(struct gwc *g, struct gwc_err *e)
 	struct gwc_err ce = { "" };
 	int rc;
 
-	/* The router MAC: the first port's, made locally administered and nudged, so it
-	 * differs from every port's own MAC. */
-	if (g->n_ports > 0)
-		rte_ether_addr_copy(&g->port[0].mac, &g->l3_mac);
-	g->l3_mac.addr_bytes[0] = (uint8_t)((g->l3_mac.addr_bytes[0] | 0x02) & ~0x01);
-	g->l3_mac.addr_bytes[5] ^= 0x5a;
+	/* The router MAC: [ipsec] router_mac, else the first port's, made locally
+	 * administered and nudged, so it differs from every port's own MAC. */
+	if (g->conf.has_router_mac) {
+		rte_ether_addr_copy(&g->conf.router_mac, &g->l3_mac);
+	} else {
+		if (g->n_ports > 0)
+			rte_ether_addr_copy(&g->port[0].mac, &g->l3_mac);
+		g->l3_mac.addr_bytes[0] = (uint8_t)((g->l3_mac.addr_bytes[0] | 0x02) & ~0x01);
+		g->l3_mac.addr_bytes[5] ^= 0x5a;
+	}
 	if (g->conf.crypto_pmd[0] != '\0' && strcmp(g->conf.crypto_pmd, "none") == 0)
 		return 0;
 	rc = gwc_crypto_init(&g->crypto, g->conf.crypto_pmd, (uint16_t)g->n_workers, GWC_MAX_SAS,
@@ -255,6 +259,16 @@ gwc_ipsec_gc(struct gwc *g)
 			sa_forget(s);
 		}
 	}
+}
+
+void
+gwc_ipsec_slice_gone(struct gwc *g, uint16_t s)
+{
+	unsigned int i;
+
+	for (i = 0; i < GWC_MAX_L3N; i++)
+		if (g->l3n[i].used && g->l3n[i].slice == s)
+			memset(&g->l3n[i], 0, sizeof(g->l3n[i]));
 }
 
 /* ------------------------------------------------------------ tables */

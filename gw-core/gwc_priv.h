@@ -264,6 +264,7 @@ struct gwc_term_m {
 struct gwc_neigh {
 	bool used;
 	bool resolved;
+	bool is_static;              /* from the port's 'neighbour IP = MAC': never ARPed */
 	uint16_t port;
 	rte_be32_t ip;
 	struct rte_ether_addr mac;
@@ -395,6 +396,8 @@ void gwc_ipsec_fini(struct gwc *g);
 /* Free the SAs whose endpoint is gone. The tables skip such SAs, so this is safe
  * right after a publication (gwc_tables_publish() calls it). */
 void gwc_ipsec_gc(struct gwc *g);
+/* Forget the slice-side neighbours learned in slice 's' (gone: its index may be reused). */
+void gwc_ipsec_slice_gone(struct gwc *g, uint16_t s);
 /* Control thread: an exception-ring frame tagged GWC_EXC_TAG. Consumes 'm'. */
 void gwc_ipsec_exc(struct gwc *g, struct rte_mbuf *m);
 /* Control thread, each pass: lifetimes, neighbour requests. */

@@ -401,6 +401,14 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		lc->ep[ep->id].rx_bytes += m->pkt_len;
 		return esp_out(lc, t, t->ep[rt], m);
 	}
+	if (ep->conf.has_gw_mac) {
+		/* a configured next hop: no ARP */
+		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+		if (unlikely(eth == NULL))
+			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
+		rte_ether_addr_copy(&ep->conf.gw_mac, &eth->dst_addr);
+		goto out;
+	}
 	nh = ep->conf.l3_gateway != 0 ? ep->conf.l3_gateway : ip->dst_addr;
 	key = (uint64_t)ep->slice << 32 | nh;
 	if (unlikely(t->l3_neigh == NULL || rte_hash_lookup_data(t->l3_neigh, &key, &d) < 0)) {
@@ -417,6 +425,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 	key = (uint64_t)(uintptr_t)d - 1;
 	memcpy(&eth->dst_addr, &key, RTE_ETHER_ADDR_LEN);   /* gwc_mac48's layout */
+out:
 	rte_ether_addr_copy(&lc->g->l3_mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	slice_in(lc, t, ep->id, m, false, now);

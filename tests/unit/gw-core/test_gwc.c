@@ -232,6 +232,9 @@ ep_drop_count(const char *sl, const char *epn, enum gwc_drop r)
 
 /* ------------------------------------------------------------ suite set-up */
 
+/* port b's static neighbour 198.51.100.88 */
+static const struct rte_ether_addr static_nh = { { 2, 0, 0, 0, 0, 0x88 } };
+
 static int
 suite_init(void)
 {
@@ -266,6 +269,9 @@ suite_init(void)
 	inet_pton(AF_INET, "198.51.100.1", &c.port[PB].ip);
 	c.port[PB].prefix = 24;
 	c.port[PB].no_tap = true;
+	c.port[PB].n_neigh = 1;          /* neighbour 198.51.100.88 = STATIC_NH */
+	inet_pton(AF_INET, "198.51.100.88", &c.port[PB].neigh[0].ip);
+	rte_ether_addr_copy(&static_nh, &c.port[PB].neigh[0].mac);
 	g = gwc_create(&c, &e);
 	if (g == NULL) {
 		fprintf(stderr, "gwc_create: %s\n", e.msg);
@@ -740,26 +746,54 @@ test_punt_full_and_no_mbuf(void)
 }
 
 /* An ARP reply from a GRE next hop resolves it; frames then leave with its MAC. */
+/* A broadcast from port a on VLAN 10 leaves port b once, GRE-encapsulated to 'nh'. */
+static void
+expect_gre_to(const struct rte_ether_addr *nh)
+{
+	struct rte_ether_addr bc;
+	struct rte_mbuf *m[8];
+	uint8_t f[128], buf[14];
+	const uint8_t *p;
+	unsigned int n;
+	size_t len;
+
+	memset(&bc, 0xff, sizeof(bc));
+	bcast_from(f, &bc, &mac_t, 10, &len);
+	send1(PA, f, len);
+	n = recv_all(PB, m, 8);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1) {
+		p = rte_pktmbuf_read(m[0], 0, 14, buf);
+		CU_ASSERT(memcmp(p, nh->addr_bytes, 6) == 0);
+	}
+	free_all(m, n);
+}
+
+/* A GRE endpoint to 'remote' on port b in slice 'sl' (VLAN 10 on port a beside it). */
+static void
+gre_slice(const char *sl, const char *remote)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e;
+
+	slice(sl);
+	ep(sl, "v", GWC_EP_VLAN, PA, 10);
+	snprintf(c.name, sizeof(c.name), "t");
+	c.type = GWC_EP_GRE;
+	snprintf(c.port, sizeof(c.port), "b");
+	inet_pton(AF_INET, remote, &c.remote);
+	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, sl, &c, &e) >= 0);
+}
+
 static void
 test_arp_resolves_gre_nexthop(void)
 {
 	static const struct rte_ether_addr nh = { { 2, 0, 0, 0, 0, 0x77 } };
-	struct gwc_ep_conf c = { 0 };
-	struct rte_ether_addr bc;
-	struct rte_mbuf *m[8];
-	struct gwc_err e;
-	uint8_t f[128], buf[256];
-	const uint8_t *p;
-	unsigned int i, n;
+	uint8_t f[128];
+	unsigned int i;
 	size_t len;
 
-	slice("arp");
-	ep("arp", "v", GWC_EP_VLAN, PA, 10);
-	snprintf(c.name, sizeof(c.name), "t");
-	c.type = GWC_EP_GRE;
-	snprintf(c.port, sizeof(c.port), "b");
-	inet_pton(AF_INET, "198.51.100.77", &c.remote);
-	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "arp", &c, &e) >= 0);
+	gre_slice("arp", "198.51.100.77");
 	gwc_control_poll(g, 0);          /* queues an ARP request for 198.51.100.77 */
 	drain();
 
@@ -769,18 +803,36 @@ test_arp_resolves_gre_nexthop(void)
 	send1(PB, f, len);
 	for (i = 0; i < 4; i++)
 		gwc_control_poll(g, 0);
-
-	memset(&bc, 0xff, sizeof(bc));
-	bcast_from(f, &bc, &mac_t, 10, &len);
-	send1(PA, f, len);
-	n = recv_all(PB, m, 8);
-	CU_ASSERT_EQUAL(n, 1);
-	if (n == 1) {
-		p = rte_pktmbuf_read(m[0], 0, 14, buf);
-		CU_ASSERT(memcmp(p, nh.addr_bytes, 6) == 0);
-	}
-	free_all(m, n);
+	expect_gre_to(&nh);
 	unslice("arp");
+}
+
+static void control_pass(void);
+
+/* A GRE remote that is a static neighbour of its port: no ARP, and ARP cannot move it. */
+static void
+test_static_neighbour(void)
+{
+	static const struct rte_ether_addr other = { { 2, 0, 0, 0, 0, 0x77 } };
+	struct rte_mbuf *m[8];
+	uint8_t f[128];
+	unsigned int i;
+	size_t len;
+
+	gre_slice("stn", "198.51.100.88");
+	for (i = 0; i < 4; i++)
+		control_pass();
+	CU_ASSERT_EQUAL(recv_all(PB, m, 8), 0);     /* no ARP request */
+	expect_gre_to(&static_nh);
+	/* someone else claims 198.51.100.88: ignored */
+	len = arp_frame(f, RTE_ARP_OP_REPLY, &gwc_port(g, PB)->mac, &other, "198.51.100.88",
+			"198.51.100.1");
+	send1(PB, f, len);
+	for (i = 0; i < 4; i++)
+		control_pass();
+	drain();
+	expect_gre_to(&static_nh);
+	unslice("stn");
 }
 
 /* ------------------------------------------------------------ control-side validation */
@@ -1177,6 +1229,30 @@ arp_vlan(uint8_t *b, uint16_t op, const struct rte_ether_addr *dst,
 	return 64;
 }
 
+/* An IPv4 frame's header on VLAN IPS_VID, 'src' to 'dst', into b[0..17]. */
+static void
+ips_vlan_hdr(uint8_t *b, const struct rte_ether_addr *dst, const struct rte_ether_addr *src)
+{
+	memset(b, 0, 18);
+	memcpy(b, dst, 6);
+	memcpy(b + 6, src, 6);
+	b[12] = 0x81;
+	b[14] = IPS_VID >> 8;
+	b[15] = IPS_VID & 0xff;
+	b[16] = 0x08;
+}
+
+/* Expect esp_inner_in on port a, VLAN IPS_VID, from the router MAC 'rmac' to mac_s. */
+static void
+expect_decrypted(const struct rte_ether_addr *rmac)
+{
+	uint8_t exp[18 + sizeof(esp_inner_in)];
+
+	ips_vlan_hdr(exp, &mac_s, rmac);
+	memcpy(exp + 18, esp_inner_in, sizeof(esp_inner_in));
+	expect_one(PA, exp, sizeof(exp));
+}
+
 /* Run the control thread once and worker 0's drain (what it injected goes out). */
 static void
 control_pass(void)
@@ -1205,7 +1281,7 @@ sa_add(const char *epn, bool inbound, uint32_t spi, const uint8_t *key, uint8_t 
 }
 
 static int
-ipsec_ep(const char *name, const char *ts_remote)
+ipsec_ep_gw(const char *name, const char *ts_remote, const struct rte_ether_addr *gw_mac)
 {
 	struct gwc_ep_conf c = { 0 };
 	struct gwc_err e = { "" };
@@ -1218,10 +1294,20 @@ ipsec_ep(const char *name, const char *ts_remote)
 	inet_pton(AF_INET, ts_remote, &c.ts_remote[0].addr);
 	c.ts_remote[0].len = 32;
 	inet_pton(AF_INET, "10.1.0.1", &c.l3_addr);
+	if (gw_mac != NULL) {
+		c.has_gw_mac = true;
+		rte_ether_addr_copy(gw_mac, &c.gw_mac);
+	}
 	rc = gwc_ep_add(g, OWNER, "ips", &c, &e);
 	if (rc < 0)
 		printf("\n    endpoint %s: %s\n", name, e.msg);
 	return rc;
+}
+
+static int
+ipsec_ep(const char *name, const char *ts_remote)
+{
+	return ipsec_ep_gw(name, ts_remote, NULL);
 }
 
 /*
@@ -1284,15 +1370,7 @@ test_ipsec_terminal(void)
 	control_pass();
 	drain();
 	send1(PB, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
-	memset(exp, 0, 18);
-	memcpy(exp, &mac_s, 6);
-	memcpy(exp + 6, rmac, 6);
-	exp[12] = 0x81;
-	exp[14] = IPS_VID >> 8;
-	exp[15] = IPS_VID & 0xff;
-	exp[16] = 0x08;
-	memcpy(exp + 18, esp_inner_in, sizeof(esp_inner_in));
-	expect_one(PA, exp, 18 + sizeof(esp_inner_in));
+	expect_decrypted(rmac);
 	gwc_ipsec_sa_stats_get(g, in_sa, &st);
 	CU_ASSERT_EQUAL(st.pkts, 2);
 	CU_ASSERT_EQUAL(st.bytes, 2 * sizeof(esp_inner_in));
@@ -1330,13 +1408,7 @@ test_ipsec_terminal(void)
 	send1(PB, buf, len - 4);
 	control_pass();
 	drain();
-	memset(buf, 0, 18);
-	memcpy(buf, rmac, 6);
-	memcpy(buf + 6, &mac_s, 6);
-	buf[12] = 0x81;
-	buf[14] = IPS_VID >> 8;
-	buf[15] = IPS_VID & 0xff;
-	buf[16] = 0x08;
+	ips_vlan_hdr(buf, rmac, &mac_s);
 	memcpy(buf + 18, esp_inner_srv, sizeof(esp_inner_srv));
 	send1(PA, buf, 18 + sizeof(esp_inner_srv));
 	memcpy(exp, esp_gcm128_natt_to_term, sizeof(esp_gcm128_natt_to_term));
@@ -1367,6 +1439,35 @@ test_ipsec_terminal(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* An IPsec endpoint whose slice-side next hop is configured (gateway_mac): a decrypted
+ * packet goes straight to that MAC, and no ARP request is made. */
+static void
+test_ipsec_gateway_mac(void)
+{
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	uint64_t d0[GWC_DROP_MAX];
+	struct rte_mbuf *out[8];
+	unsigned int i;
+
+	gwc_drops_get(g, d0);
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	CU_ASSERT_FATAL(ipsec_ep_gw("term", "10.1.0.200", &mac_s) >= 0);
+	CU_ASSERT_FATAL(sa_add("term", true, 0x2001, key_gcm256, 36) >= 0);
+	control_pass();
+	drain();
+	send1(PB, esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	expect_decrypted(rmac);
+	for (i = 0; i < 4; i++)
+		control_pass();
+	CU_ASSERT_EQUAL(recv_all(PA, out, 8), 0);   /* no ARP request into the slice */
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_NEIGHBOUR), d0[GWC_DROP_NO_NEIGHBOUR]);
+	unslice("ips");
+	control_pass();
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int
 test_gwc_register(void)
 {
@@ -1384,12 +1485,16 @@ test_gwc_register(void)
 	    CU_add_test(s, "tx full counted, mbufs freed", test_tx_full) == NULL ||
 	    CU_add_test(s, "punt ring full, flood without mbufs", test_punt_full_and_no_mbuf) == NULL ||
 	    CU_add_test(s, "ARP reply resolves a GRE next hop", test_arp_resolves_gre_nexthop) == NULL ||
+	    CU_add_test(s, "a static neighbour: no ARP, not moved by ARP",
+			test_static_neighbour) == NULL ||
 	    CU_add_test(s, "bad requests change nothing", test_validation_changes_nothing) == NULL ||
 	    CU_add_test(s, "table swap under traffic: no loss, no leak", test_swap_under_traffic) == NULL ||
 	    CU_add_test(s, "trailer endpoints: classify, strip, flows, keys, drops",
 			test_trailer_endpoints) == NULL ||
 	    CU_add_test(s, "IPsec terminal: ESP in and out, proxy ARP, selectors, replay",
 			test_ipsec_terminal) == NULL ||
+	    CU_add_test(s, "IPsec terminal with gateway_mac: no ARP in the slice",
+			test_ipsec_gateway_mac) == NULL ||
 	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
 			test_trailer_reappend) == NULL)
 		return -1;

@@ -66,7 +66,10 @@ test_values(void)
 
 	CU_ASSERT_EQUAL_FATAL(load("[gw-core]\nrole = sep-gw\nmac_aging_s = 10\nburst = 16\n"
 				   "[port up]\ndev = net_null0\nipv4 = 198.51.100.1/24 ; comment\n"
-				   "gateway = 198.51.100.254\nmtu = 1600\n", &c, &e), 0);
+				   "gateway = 198.51.100.254\nmtu = 1600\n"
+				   "neighbour 198.51.100.254 = 02:00:00:00:00:fe\n"
+				   "neighbour 198.51.100.7 = 02:00:00:00:00:07\n"
+				   "[ipsec]\nrouter_mac = 02:00:00:00:0a:0a\n", &c, &e), 0);
 	CU_ASSERT_EQUAL(c.role, GWC_ROLE_SEP_GW);
 	CU_ASSERT_EQUAL(c.mac_aging_ms, 10000);
 	CU_ASSERT_EQUAL(c.burst, 16);
@@ -76,6 +79,12 @@ test_values(void)
 	CU_ASSERT(c.port[0].has_ip && c.port[0].ip == ip && c.port[0].prefix == 24);
 	CU_ASSERT(c.port[0].has_gw);
 	CU_ASSERT_EQUAL(c.port[0].mtu, 1600);
+	CU_ASSERT_EQUAL_FATAL(c.port[0].n_neigh, 2);
+	inet_pton(AF_INET, "198.51.100.7", &ip);
+	CU_ASSERT_EQUAL(c.port[0].neigh[1].ip, ip);
+	CU_ASSERT_EQUAL(c.port[0].neigh[1].mac.addr_bytes[5], 0x07);
+	CU_ASSERT_EQUAL(c.port[0].neigh[0].mac.addr_bytes[5], 0xfe);
+	CU_ASSERT(c.has_router_mac && c.router_mac.addr_bytes[4] == 0x0a);
 	gwc_conf_free(&c);
 }
 
@@ -95,6 +104,14 @@ test_errors_name_the_key(void)
 	CU_ASSERT(strstr(e.msg, "dev") != NULL);
 	CU_ASSERT_EQUAL(load("[prot x]\ndev = a\n", &c, &e), -EINVAL);
 	CU_ASSERT(strstr(e.msg, "prot x") != NULL);
+	CU_ASSERT_EQUAL(load("[port x]\ndev = net_null0\nneighbour 10.0.0.300 = 02:00:00:00:00:01\n",
+			     &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "10.0.0.300") != NULL);
+	CU_ASSERT_EQUAL(load("[port x]\ndev = net_null0\nneighbour 10.0.0.1 = ff:ff:ff:ff:ff:ff\n",
+			     &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "neighbour 10.0.0.1") != NULL);
+	CU_ASSERT_EQUAL(load("[ipsec]\nrouter_mac = 00:00:00:00:00:00\n", &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "router_mac") != NULL);
 	CU_ASSERT_EQUAL(gwc_conf_load(&c, "/nonexistent/gw-core.conf", &e), -ENOENT);
 }
 

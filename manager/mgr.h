@@ -92,7 +92,11 @@ enum mgr_ep_type {
 	                        terminals charon admits; docs/ike.md) */
 };
 
-#define MGR_TERMINAL_PREFIX "terminal:"  /**< ipsec vport param "terminal:ID" = "psk:SECRET" */
+#define MGR_TERMINAL_PREFIX "terminal:"  /**< ipsec vport param "terminal:ID" = "psk:SECRET"
+                                            or MGR_AUTH_PUBKEY */
+#define MGR_AUTH_PUBKEY "pubkey"  /**< a terminal with an X.509 certificate (RFC 7296 section
+                                       2.15 signature auth) for its identity, issued by the
+                                       CA in [manager] ike_cacert */
 #define MGR_IKE_ID_MAX 128              /**< bytes, with the NUL, of a terminal's IKE identity */
 
 /** A link vport's endpoint, decided (and VID / GRE key allocated) when the link is created. */

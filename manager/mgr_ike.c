@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The manager's side of charon: see mgr_ike.h. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,9 @@ mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out)
 
 					if (tid == NULL)
 						continue;
+					it.pubkey = strcmp(kv->value, MGR_AUTH_PUBKEY) == 0;
+					if (order[o] == MGR_IKE_SECRET && it.pubkey)
+						continue;   /* certificates: no shared key */
 					snprintf(it.name, sizeof(it.name), "%s/%s", pool, tid);
 					snprintf(it.id, sizeof(it.id), "%s", tid);
 					if (order[o] == MGR_IKE_SECRET)
@@ -89,7 +93,7 @@ nomem:
 static bool
 item_eq(const struct mgr_ike_item *a, const struct mgr_ike_item *b)
 {
-	return a->kind == b->kind && strcmp(a->name, b->name) == 0 &&
+	return a->kind == b->kind && a->pubkey == b->pubkey && strcmp(a->name, b->name) == 0 &&
 	       strcmp(a->pool, b->pool) == 0 && strcmp(a->id, b->id) == 0 &&
 	       (a->psk == b->psk || (a->psk != NULL && b->psk != NULL && strcmp(a->psk, b->psk) == 0));
 }
@@ -110,15 +114,69 @@ item_find(const struct mgr_ike_item *v, int n, const struct mgr_ike_item *it)
 
 static bool vici_ready;
 
-void
-mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf)
+/* Read all of 'path' (at most 1 MiB) into *buf (malloc'd). @return 0; -1 with 'e'. */
+static int
+read_whole(const char *key, const char *path, void **buf, int *len, struct mgr_err *e)
 {
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	size_t n = 0;
+	int err;
+
+	if (f == NULL)
+		return mgr_fail(e, MGR_SERVERERROR, "[manager] %s = %s: %s", key, path,
+				strerror(errno));
+	b = malloc(1 << 20);
+	if (b != NULL)
+		n = fread(b, 1, 1 << 20, f);
+	err = b == NULL ? ENOMEM : ferror(f) ? EIO : !feof(f) ? EFBIG : n == 0 ? ENODATA : 0;
+	fclose(f);
+	if (err != 0) {
+		free(b);
+		return mgr_fail(e, MGR_SERVERERROR, "[manager] %s = %s: %s", key, path,
+				err == EFBIG ? "larger than 1 MiB" : err == ENODATA ? "empty"
+								     : strerror(err));
+	}
+	*buf = b;
+	*len = (int)n;
+	return 0;
+}
+
+static void
+wipe_free(void **p, int *len)
+{
+	if (*p != NULL)
+		memset(*p, 0, (size_t)*len);   /* the private key, too */
+	free(*p);
+	*p = NULL;
+	*len = 0;
+}
+
+int
+mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf, struct mgr_err *e)
+{
+	int named;
+
 	memset(k, 0, sizeof(*k));
 	k->conf = *conf;
 	if (conf->enabled && !vici_ready) {
 		vici_init();
 		vici_ready = true;
 	}
+	named = (conf->cert_file[0] != '\0') + (conf->key_file[0] != '\0') +
+		(conf->cacert_file[0] != '\0');
+	if (named == 0)
+		return 0;
+	if (named != 3)
+		return mgr_fail(e, MGR_BADARGS, "[manager] ike_cert, ike_key and ike_cacert go "
+						"together (certificate terminals need all three)");
+	if (read_whole("ike_cert", conf->cert_file, &k->cert, &k->cert_len, e) != 0 ||
+	    read_whole("ike_key", conf->key_file, &k->key, &k->key_len, e) != 0 ||
+	    read_whole("ike_cacert", conf->cacert_file, &k->cacert, &k->cacert_len, e) != 0) {
+		mgr_ike_fini(k);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -134,6 +192,10 @@ void
 mgr_ike_fini(struct mgr_ike *k)
 {
 	drop_conn(k, "stopped");
+	wipe_free(&k->cert, &k->cert_len);
+	wipe_free(&k->key, &k->key_len);
+	wipe_free(&k->cacert, &k->cacert_len);
+	k->key_id[0] = '\0';
 }
 
 static int
@@ -201,6 +263,31 @@ add_list1(vici_req_t *r, const char *key, const char *val)
 	vici_end_list(r);
 }
 
+static void
+add_blob1(vici_req_t *r, const char *key, void *blob, int len)
+{
+	vici_begin_list(r, (char *)key);
+	vici_add_list_item(r, blob, len);
+	vici_end_list(r);
+}
+
+/* One side of a connection: PSK, or our certificate / the terminal's CA. */
+static void
+add_auth(struct mgr_ike *k, vici_req_t *r, bool local, const struct mgr_ike_item *it)
+{
+	vici_begin_section(r, local ? "local" : "remote");
+	add_kv(r, "auth", it->pubkey ? "pubkey" : "psk");
+	if (local && k->conf.local_id[0] != '\0')
+		add_kv(r, "id", k->conf.local_id);
+	if (!local)
+		add_kv(r, "id", it->id);
+	if (it->pubkey && local)
+		add_blob1(r, "certs", k->cert, k->cert_len);
+	if (it->pubkey && !local)
+		add_blob1(r, "cacerts", k->cacert, k->cacert_len);
+	vici_end_section(r);
+}
+
 static int
 load_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
 {
@@ -229,15 +316,8 @@ load_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
 		add_kv(r, "unique", "replace");   /* a terminal that reconnects replaces itself */
 		if (k->conf.dpd_delay_s != 0)
 			vici_add_key_valuef(r, "dpd_delay", "%us", k->conf.dpd_delay_s);
-		vici_begin_section(r, "local");
-		add_kv(r, "auth", "psk");
-		if (k->conf.local_id[0] != '\0')
-			add_kv(r, "id", k->conf.local_id);
-		vici_end_section(r);
-		vici_begin_section(r, "remote");
-		add_kv(r, "auth", "psk");
-		add_kv(r, "id", it->id);
-		vici_end_section(r);
+		add_auth(k, r, true, it);
+		add_auth(k, r, false, it);
 		vici_begin_section(r, "children");
 		vici_begin_section(r, (char *)it->name);
 		add_list1(r, "local_ts", "0.0.0.0/0");   /* the slice, narrowed by the terminal */
@@ -287,6 +367,73 @@ unload_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
 	return 0;
 }
 
+struct key_seen {
+	const char *id;
+	bool seen;
+};
+
+static int
+keys_li(void *user, vici_res_t *res, char *name, void *value, int len)
+{
+	struct key_seen *ks = user;
+
+	(void)res;
+	(void)name;
+	if (len == (int)strlen(ks->id) && memcmp(value, ks->id, (size_t)len) == 0)
+		ks->seen = true;
+	return 0;
+}
+
+/*
+ * 'v' wants certificates: are they configured, and is the AGW's private key in charon
+ * (load-key after charon started, or after someone unloaded it)? @return 0; -1 with 'e'.
+ */
+static int
+ensure_key(struct mgr_ike *k, const struct mgr_ike_item *v, int n, struct mgr_err *e)
+{
+	vici_req_t *r;
+	vici_res_t *res;
+	int i;
+
+	for (i = 0; i < n && !(v[i].kind == MGR_IKE_CONN && v[i].pubkey); i++)
+		;
+	if (i == n)
+		return 0;
+	if (k->key == NULL)
+		return mgr_fail(e, MGR_UNSUPPORTED,
+				"terminal '%s' authenticates with a certificate, but this AGW has "
+				"none: set [manager] ike_cert, ike_key and ike_cacert (docs/ike.md)",
+				v[i].id);
+	if (k->key_id[0] != '\0') {
+		struct key_seen ks = { .id = k->key_id };
+
+		res = submit(k, vici_begin("get-keys"), "get-keys", e);
+		if (res == NULL)
+			return -1;
+		vici_parse_cb(res, NULL, NULL, keys_li, &ks);
+		vici_free_res(res);
+		if (ks.seen)
+			return 0;
+	}
+	r = vici_begin("load-key");
+	add_kv(r, "type", "any");
+	vici_add_key_value(r, "data", k->key, k->key_len);
+	res = submit(k, r, "load-key", e);
+	if (res == NULL)
+		return -1;
+	if (strcmp(vici_find_str(res, "no", "success"), "yes") != 0) {
+		mgr_fail(e, MGR_BADARGS, "charon refused the key of [manager] ike_key = %s: %s",
+			 k->conf.key_file, vici_find_str(res, "no reason given", "errmsg"));
+		vici_free_res(res);
+		return -1;
+	}
+	snprintf(k->key_id, sizeof(k->key_id), "%s", vici_find_str(res, "", "id"));
+	vici_free_res(res);
+	printf("manager: charon at %s: loaded the AGW's private key (%s)\n", k->conf.uri,
+	       k->conf.key_file);
+	return 0;
+}
+
 /*
  * Make charon go from 'old' to 'want': load the items of 'want' that 'old' lacks or has
  * otherwise, then unload (in reverse order) the items of 'old' that 'want' lacks.
@@ -298,6 +445,8 @@ push(struct mgr_ike *k, const struct mgr_ike_item *old, int n_old,
 	const struct mgr_ike_item *o;
 	int i;
 
+	if (ensure_key(k, want, n_want, e) != 0)
+		return -1;
 	for (i = 0; i < n_want; i++) {
 		o = item_find(old, n_old, &want[i]);
 		if ((o == NULL || !item_eq(o, &want[i])) && load_item(k, &want[i], e) != 0)

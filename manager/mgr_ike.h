@@ -8,13 +8,19 @@
  * For each executed link sliver's ipsec vport (an endpoint "LINK.VPORT" of slice SLICE,
  * docs/slice-spec.md) the manager loads:
  *   - a pool      "SLICE/LINK.VPORT"          addrs = the vport's 'pool' prefix;
- *   - per terminal (param "terminal:ID" = "psk:SECRET"):
- *     a connection "SLICE/LINK.VPORT/ID"       IKEv2, remote id ID, PSK both ways, the pool
- *                                              above, one CHILD_SA (local_ts 0.0.0.0/0,
- *                                              remote_ts dynamic, the ESP proposals gw-core
+ *   - per terminal (param "terminal:ID" = "psk:SECRET" or "pubkey"):
+ *     a connection "SLICE/LINK.VPORT/ID"       IKEv2, remote id ID, the pool above, one
+ *                                              CHILD_SA (local_ts 0.0.0.0/0, remote_ts
+ *                                              dynamic, the ESP proposals gw-core
  *                                              implements); kernel-agw reads SLICE and
- *                                              LINK.VPORT from this name (docs/ike.md);
- *     a shared key "SLICE/LINK.VPORT/ID"       type IKE, owner ID.
+ *                                              LINK.VPORT from this name (docs/ike.md).
+ *                                              PSK both ways, or for "pubkey" certificates
+ *                                              both ways: the AGW's ([manager] ike_cert)
+ *                                              and the terminal's, which must be issued by
+ *                                              the CA in [manager] ike_cacert and carry ID;
+ *     a shared key "SLICE/LINK.VPORT/ID"       PSK terminals: type IKE, owner ID.
+ * With certificates configured, the AGW's private key ([manager] ike_key) is loaded too
+ * (load-key), and again whenever charon no longer lists it (get-keys).
  * One connection per terminal because charon picks a connection by the peer's identity.
  * Everything named with a '/' that was loaded over VICI is the manager's: a reconcile
  * unloads such objects the registry does not want. Connections an operator loads by
@@ -48,6 +54,7 @@ struct mgr_ike_item {
 	char pool[MGR_IKE_NAME_MAX];   /**< POOL: "a.b.c.d/len"; CONN: its pool's name */
 	char id[MGR_IKE_ID_MAX];       /**< SECRET, CONN: the terminal's IKE identity */
 	const char *psk;               /**< SECRET: points into the slice's params (not owned) */
+	bool pubkey;                   /**< CONN: certificate authentication (MGR_AUTH_PUBKEY) */
 };
 
 /** Connection settings the manager applies to every terminal ([manager] in agw.conf). */
@@ -56,6 +63,9 @@ struct mgr_ike_conf {
 	char uri[128];                 /**< VICI socket, "unix:///run/agw/charon.vici" */
 	char local_id[MGR_IKE_ID_MAX]; /**< the AGW's IKE identity; "" = its IP address */
 	unsigned int dpd_delay_s;      /**< dead peer detection interval, s; 0 = off */
+	char cert_file[256];           /**< the AGW's X.509 certificate (PEM or DER); "" = none */
+	char key_file[256];            /**< its private key (PEM or DER: RSA, ECDSA, Ed25519) */
+	char cacert_file[256];         /**< the CA certificate terminals' certificates chain to */
 };
 
 struct mgr_ike {
@@ -65,6 +75,9 @@ struct mgr_ike {
 	bool synced;                   /**< the last reconcile succeeded (else the next check
 	                                    tries again) */
 	char last_error[MGR_MSG_MAX];
+	void *cert, *key, *cacert;     /**< the files' contents (malloc'd); NULL: not configured */
+	int cert_len, key_len, cacert_len;
+	char key_id[128];              /**< charon's hex SHA-1 id of the loaded key; "" = not yet */
 };
 
 /**
@@ -75,10 +88,15 @@ struct mgr_ike {
  */
 int mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out);
 
-/** Set up (not connected); initializes libvici once per process when conf->enabled. */
-void mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf);
+/**
+ * Set up (not connected); initializes libvici once per process when conf->enabled, and
+ * reads the certificate files named in 'conf' (all three or none).
+ * @return 0; -1 with 'e' (BADARGS: only some of the three files named; SERVERERROR: a
+ *   file cannot be read, naming it and why).
+ */
+int mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf, struct mgr_err *e);
 
-/** Disconnect. */
+/** Disconnect; wipe and free the key and certificates read by mgr_ike_init(). */
 void mgr_ike_fini(struct mgr_ike *k);
 
 /** Is the VICI connection up? */
@@ -103,7 +121,8 @@ int mgr_ike_check(struct mgr_ike *k, const struct mgr_reg *reg, struct mgr_err *
  * what is new or changed (pools, then shared keys, then connections), then unload what
  * went (connections, closing their IKE_SAs at once, then shared keys, then pools). On a
  * failed load charon is put back to 'old' (best effort).
- * @return 0; -1 with 'e': UNSUPPORTED ('want' has IPsec terminals but IKE is disabled),
+ * @return 0; -1 with 'e': UNSUPPORTED ('want' has IPsec terminals but IKE is disabled,
+ *   or a "pubkey" terminal but no certificates are configured),
  *   UNAVAILABLE (charon not reachable), BADARGS (charon refused a value; its message),
  *   SERVERERROR (out of memory).
  */

@@ -61,7 +61,8 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 		"listen", "user", "password_hash", "db", "gw_core_socket", "client_name",
 		"max_request_bytes", "gw_core_check_ms", "gw_core_timeout_ms", "uplink_port",
 		"access_port", "vid_range", "gre_key_range", "gre_remote", "port_capacity",
-		"vici_socket", "ike_id", "ike_dpd_delay_s", NULL,
+		"vici_socket", "ike_id", "ike_dpd_delay_s", "ike_cert", "ike_key", "ike_cacert",
+		NULL,
 	};
 	const char *ike;
 	struct rte_cfgfile *f;
@@ -158,6 +159,16 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 				goto fail;
 			}
 			snprintf(c->ike.local_id, sizeof(c->ike.local_id), "%s", v);
+		} else if (strcmp(k, "ike_cert") == 0 || strcmp(k, "ike_key") == 0 ||
+			   strcmp(k, "ike_cacert") == 0) {
+			char *dst = strcmp(k, "ike_cert") == 0  ? c->ike.cert_file :
+				    strcmp(k, "ike_key") == 0 ? c->ike.key_file : c->ike.cacert_file;
+
+			if (strlen(v) >= sizeof(c->ike.cert_file) || v[0] != '/') {
+				bad(path, k, v, "an absolute path of a PEM or DER file");
+				goto fail;
+			}
+			snprintf(dst, sizeof(c->ike.cert_file), "%s", v);
 		} else if (strcmp(k, "ike_dpd_delay_s") == 0) {
 			if (mgr_parse_si(v, &x) != 0 || x > 86400)
 				goto bad_val;
@@ -488,7 +499,10 @@ main(int argc, char **argv)
 	if (mgr_gwc_check(&m.gwc, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: gw-core: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);
-	mgr_ike_init(&m.ike, &m.conf.ike);
+	if (mgr_ike_init(&m.ike, &m.conf.ike, &e) != 0) {
+		fprintf(stderr, "agw-manager: %s: %s\n", conf, e.msg);
+		return 1;
+	}
 	if (mgr_ike_check(&m.ike, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: charon: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);

@@ -760,7 +760,7 @@ mgr_ike_id_ok(const char *id)
 /*
  * An ipsec vport: 'pool' (the terminals' virtual IPs, a prefix), 'address' (the
  * AGW's address in the slice, outside the pool), optional 'gateway', and its
- * terminals, each a param "terminal:ID" = "psk:SECRET" (docs/slice-spec.md).
+ * terminals, each a param "terminal:ID" = "psk:SECRET" or "pubkey" (docs/slice-spec.md).
  */
 static int
 plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
@@ -824,11 +824,15 @@ plan_ipsec(const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *
 					"linkSliver '%s' vport '%s': terminal '%.40s': an IKE identity "
 					"is 1-127 printable characters without spaces or quotes",
 					link->name, vp->name, id);
+		if (strcmp(v, MGR_AUTH_PUBKEY) == 0) {
+			ep->ipsec_terminals++;
+			continue;
+		}
 		if (strncmp(v, "psk:", 4) != 0)
-			return mgr_fail(e, strcmp(v, "pubkey") == 0 ? MGR_UNSUPPORTED : MGR_BADARGS,
+			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': terminal '%.40s': authentication "
-					"must be psk:SECRET (X.509 certificates are not available yet)",
-					link->name, vp->name, id);
+					"must be psk:SECRET or pubkey (an X.509 certificate for ID "
+					"from the CA in [manager] ike_cacert)", link->name, vp->name, id);
 		if (strlen(v + 4) < 16 || strlen(v + 4) > 256)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': terminal '%.40s': the pre-shared key "

@@ -685,6 +685,8 @@ m_resource_info(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	json_object_object_add(g, "connected", json_object_new_boolean(mgr_ike_up(&m->ike)));
 	add_str(g, "vici_socket", m->ike.conf.uri);
 	add_str(g, "ike_id", m->ike.conf.local_id);
+	add_str(g, "ike_cert", m->ike.conf.cert_file);   /* "": PSK terminals only */
+	add_str(g, "ike_cacert", m->ike.conf.cacert_file);
 	add_int(g, "connects", (int64_t)m->ike.connects);
 	add_str(g, "last_error", m->ike.last_error);
 	json_object_object_add(o, "charon", g);
@@ -766,7 +768,8 @@ mgr_rpc_register(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 		  "DeleteSlice(slice_id): remove the slice and all its slivers." },
 		{ "AddTerminal", m_add_terminal, m, 0, "S:sssss",
 		  "AddTerminal(slice_id, link_sliver, vport, terminal, auth): the IPsec vport "
-		  "admits terminal (its IKE identity) with auth \"psk:SECRET\"; running, "
+		  "admits terminal (its IKE identity) with auth \"psk:SECRET\" or \"pubkey\" (an X.509 "
+		  "certificate for that identity from the CA in [manager] ike_cacert); running, "
 		  "charon gets its connection at once. Returns the slice's status." },
 		{ "RemoveTerminal", m_remove_terminal, m, 0, "S:ssss",
 		  "RemoveTerminal(slice_id, link_sliver, vport, terminal): the IPsec vport no "

@@ -708,7 +708,7 @@ test_ipsec_vports(void)
 		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
 		  P("terminal:alice@s1", "psk:short"), MGR_BADARGS, "16 to 256 characters" },
 		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
-		  P("terminal:alice@s1", "pubkey"), MGR_UNSUPPORTED, "X.509" },
+		  P("terminal:alice@s1", "x509"), MGR_BADARGS, "psk:SECRET or pubkey" },
 		{ P("type", "ipsec") P("pool", "10.1.0.192/26") P("address", "10.1.0.1")
 		  P("terminal:al ice", PSK1), MGR_BADARGS, "an IKE identity" },
 		{ P("type", "vlan") P("pool", "10.1.0.192/26"), MGR_BADARGS,
@@ -818,7 +818,7 @@ test_ipsec_terminals(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "is a gre endpoint"));
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob s1", PSK1), MGR_BADARGS);
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "psk:short"), MGR_BADARGS);
-	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "pubkey"), MGR_UNSUPPORTED);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "cert"), MGR_BADARGS);
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "alice@s1", PSK1), MGR_ALREADYEXISTS);
 	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "alice@s1", PSK1), MGR_ALREADYEXISTS);
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "already admitted by slice 's1'"));
@@ -827,11 +827,13 @@ test_ipsec_terminals(void)
 
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "bob@s1", "psk:bobs-long-secret"), 0);
 	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 2);
+	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "dave@s1", "pubkey"), 0);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 3);
 	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "carol@s2", "psk:carols-long-secret"), 0);
 
-	/* running s1: its pool, then per terminal a key and a connection */
+	/* running s1: its pool, then per PSK terminal a key, then per terminal a connection */
 	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
-	CU_ASSERT_EQUAL_FATAL(n, 5);
+	CU_ASSERT_EQUAL_FATAL(n, 6);
 	CU_ASSERT_EQUAL(it[0].kind, MGR_IKE_POOL);
 	CU_ASSERT_STRING_EQUAL(it[0].name, "s1/VL1.term");
 	CU_ASSERT_STRING_EQUAL(it[0].pool, "10.1.0.192/26");
@@ -845,15 +847,20 @@ test_ipsec_terminals(void)
 	CU_ASSERT_STRING_EQUAL(it[3].name, "s1/VL1.term/alice@s1");
 	CU_ASSERT_STRING_EQUAL(it[3].pool, "s1/VL1.term");
 	CU_ASSERT_STRING_EQUAL(it[3].id, "alice@s1");
+	CU_ASSERT(!it[3].pubkey);
 	CU_ASSERT_STRING_EQUAL(it[4].name, "s1/VL1.term/bob@s1");
+	CU_ASSERT_EQUAL(it[5].kind, MGR_IKE_CONN);
+	CU_ASSERT_STRING_EQUAL(it[5].name, "s1/VL1.term/dave@s1");
+	CU_ASSERT_STRING_EQUAL(it[5].id, "dave@s1");
+	CU_ASSERT(it[5].pubkey && it[5].psk == NULL);
 	free(it);
 	/* s2 is not running: no items */
 	CU_ASSERT_EQUAL(mgr_ike_items(mgr_reg_find(&reg, "s2"), &it), 0);
 
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "alice@s1", NULL), 0);
-	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 1);
+	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 2);
 	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
-	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
 	CU_ASSERT_STRING_EQUAL(it[2].name, "s1/VL1.term/bob@s1");
 	free(it);
 	/* the identity is free again */

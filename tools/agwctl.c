@@ -11,8 +11,10 @@
  *     status [SLICE]              Status (all slices without SLICE)
  *     stats SLICE [SLIVER...]     Statistics
  *     resources                   ResourceInfo
- *     add-terminal SLICE LINK VPORT ID     AddTerminal, PSK from $AGW_TERMINAL_PSK or
- *                                          the first line of stdin (not argv: ps shows it)
+ *     add-terminal SLICE LINK VPORT ID [--cert]
+ *                                          AddTerminal, PSK from $AGW_TERMINAL_PSK or
+ *                                          the first line of stdin (not argv: ps shows it);
+ *                                          --cert: auth "pubkey" (an X.509 certificate)
  *     remove-terminal SLICE LINK VPORT ID  RemoveTerminal
  *
  * URL: -u, $AGW_URL, or http://127.0.0.1:8740/RPC2. User: -U, $AGW_USER, or "snc".
@@ -47,10 +49,11 @@ usage(FILE *f, int rc)
 		"  status [SLICE]            state of one slice, or of all\n"
 		"  stats SLICE [SLIVER...]   packet and byte counters\n"
 		"  resources                 ports, ranges, gw-core and charon connections\n"
-		"  add-terminal SLICE LINK VPORT ID\n"
+		"  add-terminal SLICE LINK VPORT ID [--cert]\n"
 		"                            admit IPsec terminal ID (its IKE identity) on an ipsec\n"
 		"                            vport; its pre-shared key is read from $AGW_TERMINAL_PSK\n"
-		"                            or the first line of stdin\n"
+		"                            or the first line of stdin; with --cert, ID authenticates\n"
+		"                            with an X.509 certificate from [manager] ike_cacert's CA\n"
 		"  remove-terminal SLICE LINK VPORT ID\n"
 		"                            no longer admit it (its tunnel is closed)\n"
 		"URL: -u, $AGW_URL or http://127.0.0.1:8740/RPC2; user: -U, $AGW_USER or snc;\n"
@@ -350,13 +353,16 @@ main(int argc, char **argv)
 		snprintf(slice, sizeof(slice), "%s", argc == 2 ? argv[1] : "all");
 		first_name = argc;
 	} else if ((strcmp(cmd, "add-terminal") == 0 || strcmp(cmd, "remove-terminal") == 0) &&
-		   argc == 5) {
+		   (argc == 5 || (argc == 6 && cmd[0] == 'a' && strcmp(argv[5], "--cert") == 0))) {
 		method = cmd[0] == 'a' ? "AddTerminal" : "RemoveTerminal";
 		snprintf(slice, sizeof(slice), "%s", argv[1]);
 		first_name = argc;
 		for (i = 2; i < 5; i++)
 			targs[n_targs++] = argv[i];
-		if (cmd[0] == 'a') {
+		if (argc == 6) {
+			snprintf(psk, sizeof(psk), "pubkey");   /* X.509: nothing secret */
+			targs[n_targs++] = psk;
+		} else if (cmd[0] == 'a') {
 			const char *env_psk = getenv("AGW_TERMINAL_PSK");
 
 			if (env_psk != NULL) {

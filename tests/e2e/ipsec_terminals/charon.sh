@@ -8,13 +8,18 @@
 #                SAs to gw-core
 #   agw load     loads the swanctl file (slice s1's connection) into the running charon
 #   termN        the stock kernel-libipsec plugin (ESP in userspace, UDP-encapsulated)
-# Env: PSK_term1 / PSK_term2 override a terminal's pre-shared key (default: the AGW's).
+# Env: PSK_term1 / PSK_term2 override a terminal's pre-shared key (default: the AGW's);
+#      CERT_term2=carol|rogue makes term2 terminal carol@s2 with that certificate of
+#      pki.sh instead (its swanctl.conf, certificates and key in $E2E_DIR/term2-swanctl,
+#      laid out as in /etc/swanctl).
 set -euo pipefail
 . "$SRC/lib.sh"
 name=$1
 conf=$E2E_DIR/$name-strongswan.conf
 sw=$E2E_DIR/$name-swanctl.conf
 uri=unix://$E2E_DIR/$name.vici
+cert_var=CERT_$name
+cert=${!cert_var:-}
 load() {
 	nsx "$name" swanctl --load-all --noprompt --file "$sw" --uri "$uri" >"$E2E_DIR/$name-load.log" 2>&1 || {
 		cat "$E2E_DIR/$name-load.log" >&2
@@ -129,6 +134,42 @@ else
 	remote_ip=$([ "$n" = 1 ] && echo 192.0.2.1 || echo 192.0.3.1)
 	slice=s$n
 	key_var=PSK_$name
+	if [ -n "$cert" ]; then
+		# swanctl finds certs, cacerts and keys beside the file it loads
+		swd=$E2E_DIR/$name-swanctl
+		sw=$swd/swanctl.conf
+		rm -rf "$swd"
+		mkdir -p "$swd/x509" "$swd/x509ca" "$swd/private"
+		cp "$E2E_DIR/pki/$cert.crt" "$swd/x509/"
+		cp "$E2E_DIR/pki/$cert.key" "$swd/private/"
+		cp "$E2E_DIR/pki/ca.crt" "$swd/x509ca/"
+		cat >"$sw" <<CONF
+connections {
+	agw {
+		version = 2
+		local_addrs = $local_ip
+		remote_addrs = $remote_ip
+		vips = 0.0.0.0
+		local {
+			auth = pubkey
+			certs = $cert.crt
+			id = carol@$slice
+		}
+		remote {
+			auth = pubkey
+			id = agw.example
+			cacerts = ca.crt
+		}
+		children {
+			agw {
+				remote_ts = 10.1.0.0/24
+				esp_proposals = aes128gcm16
+			}
+		}
+	}
+}
+CONF
+	else
 	cat >"$sw" <<CONF
 connections {
 	agw {
@@ -160,6 +201,7 @@ secrets {
 	}
 }
 CONF
+	fi
 fi
 
 [ "$name" = agw ] && exit 0

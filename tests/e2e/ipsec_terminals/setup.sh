@@ -61,6 +61,7 @@ start_gwcore sep sep "$E2E_DIR/sep.conf"
 # config file, a swanctl file); slice s2 is the manager's, created over XML-RPC (its
 # gw-core endpoints, and its charon connection, key and pool through VICI).
 "$SCEN/charon.sh" agw
+"$SCEN/pki.sh"
 { cat <<CONF; manager_section 18741 | sed 's/^access_port = .*/access_port = acc2/'
 [agw]
 gw_core_conf = agw.conf
@@ -78,6 +79,9 @@ cat <<CONF; } >"$E2E_DIR/appliance.conf"
 vici_socket = $E2E_DIR/agw.vici
 ike_id = agw.example
 ike_dpd_delay_s = 2
+ike_cert = $E2E_DIR/pki/agw.crt
+ike_key = $E2E_DIR/pki/agw.key
+ike_cacert = $E2E_DIR/pki/ca.crt
 CONF
 start_launcher
 "$SCEN/charon.sh" agw load

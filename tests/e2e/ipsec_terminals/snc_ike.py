@@ -134,7 +134,7 @@ def terminals():
         ("short key", fault(p.AddTerminal, "s2", "VL1", "term", "eve@s2", "psk:short"), 1),
         ("gre vport", fault(p.AddTerminal, "s2", "VL1", "net", "eve@s2", PSK), 1),
         ("twice", fault(p.AddTerminal, "s2", "VL1", "term", "term2@s2", PSK), 17),
-        ("x509", fault(p.AddTerminal, "s2", "VL1", "term", "eve@s2", "pubkey"), 13),
+        ("bad auth", fault(p.AddTerminal, "s2", "VL1", "term", "eve@s2", "x509"), 1),
         ("unknown", fault(p.RemoveTerminal, "s2", "VL1", "term", "eve@s2"), 12),
         ("no link", fault(p.RemoveTerminal, "s2", "VL9", "term", "term2@s2"), 12),
     ]

@@ -134,8 +134,11 @@ else
 	remote_ip=$([ "$n" = 1 ] && echo 192.0.2.1 || echo 192.0.3.1)
 	slice=s$n
 	key_var=PSK_$name
+	# PSK (default), or with CERT_termN a certificate: swanctl finds certs, cacerts and
+	# keys beside the file it loads
+	id=$name@$slice auth=psk local_extra="" remote_extra=""
+	proposal=$([ "$n" = 1 ] && echo aes128gcm16 || echo aes256gcm16)
 	if [ -n "$cert" ]; then
-		# swanctl finds certs, cacerts and keys beside the file it loads
 		swd=$E2E_DIR/$name-swanctl
 		sw=$swd/swanctl.conf
 		rm -rf "$swd"
@@ -143,33 +146,9 @@ else
 		cp "$E2E_DIR/pki/$cert.crt" "$swd/x509/"
 		cp "$E2E_DIR/pki/$cert.key" "$swd/private/"
 		cp "$E2E_DIR/pki/ca.crt" "$swd/x509ca/"
-		cat >"$sw" <<CONF
-connections {
-	agw {
-		version = 2
-		local_addrs = $local_ip
-		remote_addrs = $remote_ip
-		vips = 0.0.0.0
-		local {
-			auth = pubkey
-			certs = $cert.crt
-			id = carol@$slice
-		}
-		remote {
-			auth = pubkey
-			id = agw.example
-			cacerts = ca.crt
-		}
-		children {
-			agw {
-				remote_ts = 10.1.0.0/24
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-}
-CONF
-	else
+		id=carol@$slice auth=pubkey proposal=aes128gcm16
+		local_extra="certs = $cert.crt" remote_extra="cacerts = ca.crt"
+	fi
 	cat >"$sw" <<CONF
 connections {
 	agw {
@@ -178,30 +157,33 @@ connections {
 		remote_addrs = $remote_ip
 		vips = 0.0.0.0
 		local {
-			auth = psk
-			id = $name@$slice
+			auth = $auth
+			id = $id
+			$local_extra
 		}
 		remote {
-			auth = psk
+			auth = $auth
 			id = agw.example
+			$remote_extra
 		}
 		children {
 			agw {
 				remote_ts = 10.1.0.0/24
-				esp_proposals = $([ "$n" = 1 ] && echo aes128gcm16 || echo aes256gcm16)
+				esp_proposals = $proposal
 			}
 		}
 	}
 }
+CONF
+	[ -n "$cert" ] || cat >>"$sw" <<CONF
 secrets {
 	ike-agw {
 		id-a = agw.example
-		id-t = $name@$slice
+		id-t = $id
 		secret = ${!key_var:-$(psk)}
 	}
 }
 CONF
-	fi
 fi
 
 [ "$name" = agw ] && exit 0

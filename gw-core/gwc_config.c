@@ -166,9 +166,7 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 			S(c->crypto_pmd);
 		}
 		if (strcmp(k, "router_mac") == 0) {
-			if (rte_ether_unformat_addr(v, &c->router_mac) != 0 ||
-			    !rte_is_unicast_ether_addr(&c->router_mac) ||
-			    rte_is_zero_ether_addr(&c->router_mac))
+			if (!gwc_mac_parse_unicast(v, &c->router_mac))
 				goto bad_value;
 			c->has_router_mac = true;
 			return 0;
@@ -207,9 +205,7 @@ set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const cha
 				gwc_errf(e, "[%s] %s: '%s' is not an IPv4 address", sec, k, k + 10);
 				return -EINVAL;
 			}
-			if (rte_ether_unformat_addr(v, &pc->neigh[i].mac) != 0 ||
-			    !rte_is_unicast_ether_addr(&pc->neigh[i].mac) ||
-			    rte_is_zero_ether_addr(&pc->neigh[i].mac))
+			if (!gwc_mac_parse_unicast(v, &pc->neigh[i].mac))
 				goto bad_value;
 			pc->n_neigh++;
 			return 0;

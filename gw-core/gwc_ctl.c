@@ -300,9 +300,7 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 		if (json_object_object_get_ex(args, "gateway_mac", NULL)) {
 			if ((rc = arg_str(args, "gateway_mac", &s, e)) != 0)
 				return rc;
-			if (rte_ether_unformat_addr(s, &c->gw_mac) != 0 ||
-			    !rte_is_unicast_ether_addr(&c->gw_mac) ||
-			    rte_is_zero_ether_addr(&c->gw_mac)) {
+			if (!gwc_mac_parse_unicast(s, &c->gw_mac)) {
 				gwc_errf(e, "endpoint '%s': gateway_mac '%s' is not a unicast MAC "
 					    "address", name, s);
 				return -EINVAL;

@@ -259,7 +259,8 @@ gwc_exc_poll(struct gwc *g)
 			uint64_t period = nb->resolved ? hz * g->conf.arp_refresh_s
 						       : hz / 1000 * g->conf.arp_retry_ms;
 
-			if (nb->used && !nb->is_static && (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
+			if (nb->used && !nb->is_static &&
+			    (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
 				nb->last_req_tsc = now;
 				arp_request(g, nb);
 			}

@@ -615,11 +615,7 @@ gwc_ipsec_poll(struct gwc *g)
 		struct gwc_l3n *n = &g->l3n[i];
 
 		if (!n->used)
-			continue;
-		if (!g->slice[n->slice].used) {
-			memset(n, 0, sizeof(*n));
-			continue;
-		}
+			continue;   /* (a deleted slice's went with it: gwc_ipsec_slice_gone()) */
 		if (n->resolved) {
 			/* refresh what is in use; forget what nobody asked for in 4 periods */
 			if (now - n->last_seen_tsc >= 4 * refresh && now - n->last_req_tsc >= refresh) {

@@ -42,6 +42,15 @@ extern int gwc_logtype;
 #define GWC_INJ_EP 1        /* send through this endpoint */
 #define GWC_INJ_FLOOD 2     /* flood into this endpoint's slice, as if it came from it */
 
+/* Parse 'text' ("02:00:00:00:00:01") into 'a'. @return true when it is a MAC address
+ * a frame may be sent to: unicast and not all zero. Any thread. */
+static inline bool
+gwc_mac_parse_unicast(const char *text, struct rte_ether_addr *a)
+{
+	return rte_ether_unformat_addr(text, a) == 0 && rte_is_unicast_ether_addr(a) &&
+	       !rte_is_zero_ether_addr(a);
+}
+
 /* ------------------------------------------------------------ IPv4 prefixes */
 
 /* The netmask of a /'len' prefix (0..32), network order. */

@@ -378,6 +378,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	struct rte_ether_hdr *eth;
+	const void *dst;
 	uint64_t key;
 	uint32_t nh;
 	uint16_t rt;
@@ -402,30 +403,27 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		return esp_out(lc, t, t->ep[rt], m);
 	}
 	if (ep->conf.has_gw_mac) {
-		/* a configured next hop: no ARP */
-		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
-		if (unlikely(eth == NULL))
-			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
-		rte_ether_addr_copy(&ep->conf.gw_mac, &eth->dst_addr);
-		goto out;
-	}
-	nh = ep->conf.l3_gateway != 0 ? ep->conf.l3_gateway : ip->dst_addr;
-	key = (uint64_t)ep->slice << 32 | nh;
-	if (unlikely(t->l3_neigh == NULL || rte_hash_lookup_data(t->l3_neigh, &key, &d) < 0)) {
-		/* the control thread sends the ARP request; this packet is lost */
-		lc->drops[GWC_DROP_NO_NEIGHBOUR]++;
-		lc->ep[ep->id].drops[GWC_DROP_NO_NEIGHBOUR]++;
-		m->hash.usr = GWC_EXC_TAG | GWC_EXC_RESOLVE << 16 | ep->id;
-		if (rte_ring_mp_enqueue(lc->g->exc, m) != 0)
-			rte_pktmbuf_free(m);
-		return;
+		dst = &ep->conf.gw_mac;        /* a configured next hop: no ARP */
+	} else {
+		nh = ep->conf.l3_gateway != 0 ? ep->conf.l3_gateway : ip->dst_addr;
+		key = (uint64_t)ep->slice << 32 | nh;
+		if (unlikely(t->l3_neigh == NULL ||
+			     rte_hash_lookup_data(t->l3_neigh, &key, &d) < 0)) {
+			/* the control thread sends the ARP request; this packet is lost */
+			lc->drops[GWC_DROP_NO_NEIGHBOUR]++;
+			lc->ep[ep->id].drops[GWC_DROP_NO_NEIGHBOUR]++;
+			m->hash.usr = GWC_EXC_TAG | GWC_EXC_RESOLVE << 16 | ep->id;
+			if (rte_ring_mp_enqueue(lc->g->exc, m) != 0)
+				rte_pktmbuf_free(m);
+			return;
+		}
+		key = (uint64_t)(uintptr_t)d - 1;   /* gwc_mac48's layout */
+		dst = &key;
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 	if (unlikely(eth == NULL))
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
-	key = (uint64_t)(uintptr_t)d - 1;
-	memcpy(&eth->dst_addr, &key, RTE_ETHER_ADDR_LEN);   /* gwc_mac48's layout */
-out:
+	memcpy(&eth->dst_addr, dst, RTE_ETHER_ADDR_LEN);
 	rte_ether_addr_copy(&lc->g->l3_mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	slice_in(lc, t, ep->id, m, false, now);

@@ -137,7 +137,9 @@ read_whole(const char *key, const char *path, void **buf, int *len, struct mgr_e
 				err == EFBIG ? "larger than 1 MiB" : err == ENODATA ? "empty"
 								     : strerror(err));
 	}
-	*buf = b;
+	*buf = realloc(b, n);       /* keep what the file holds, not the 1 MiB */
+	if (*buf == NULL)
+		*buf = b;
 	*len = (int)n;
 	return 0;
 }
@@ -445,8 +447,6 @@ push(struct mgr_ike *k, const struct mgr_ike_item *old, int n_old,
 	const struct mgr_ike_item *o;
 	int i;
 
-	if (ensure_key(k, want, n_want, e) != 0)
-		return -1;
 	for (i = 0; i < n_want; i++) {
 		o = item_find(old, n_old, &want[i]);
 		if ((o == NULL || !item_eq(o, &want[i])) && load_item(k, &want[i], e) != 0)
@@ -489,6 +489,8 @@ mgr_ike_apply(struct mgr_ike *k, const char *id, const struct mgr_slice *old,
 		rc = 0;
 		goto out;
 	}
+	if (ensure_key(k, wv, nw, e) != 0)
+		goto out;   /* nothing changed yet */
 	rc = push(k, ov, no, wv, nw, e);
 	if (rc != 0 && e != NULL && e->code != MGR_UNAVAILABLE)
 		push(k, wv, nw, ov, no, NULL);   /* best effort back to 'old' */
@@ -588,6 +590,9 @@ reconcile(struct mgr_ike *k, const struct mgr_reg *reg, bool force, struct mgr_e
 			goto out;
 		}
 	}
+	/* every check: charon loses the key when it restarts or its credentials are cleared */
+	if (ensure_key(k, all, n, e) != 0)
+		goto out;
 	if (!force && have.n == n) {
 		for (j = 0; j < n && item_find(have.v, have.n, &all[j]) != NULL; j++)
 			;

@@ -233,6 +233,96 @@ def run_gwcore(case, pcap, tmp):
         stop(p, signal.SIGTERM)
 
 
+# DPDK's ipsec-secgw sample as the ESP peer (tools/bench/secgw-build.sh): the same SA, key
+# and selectors as gw-core's, port 0 the pcap, port 1 net_null; decrypt: port 0 is the
+# unprotected side; encrypt: port 1 is. Synchronous CPU crypto, as gw-core does it.
+SECGW_CFG = """sp ipv4 in esp protect 4097 pri 1 src {vip}/32 dst 203.0.113.0/24 sport 0:65535 dport 0:65535
+sp ipv4 out esp protect 8194 pri 1 src 203.0.113.0/24 dst {vip}/32 sport 0:65535 dport 0:65535
+sa in 4097 aead_algo aes-128-gcm aead_key {key} mode ipv4-tunnel src {term} dst {agw} type cpu-crypto
+sa out 8194 aead_algo aes-128-gcm aead_key {key} mode ipv4-tunnel src {agw} dst {term} type cpu-crypto
+rt ipv4 dst 203.0.113.0/24 port 1
+rt ipv4 dst {term}/32 port 1
+neigh port 1 {nh}
+"""
+
+
+def peer_frames(case, size):
+    """The peer's input: gw-core's, but untagged for encrypt (ipsec-secgw has no VLANs)."""
+    out = frames(case, size)
+    if case == "esp-encrypt":
+        out = [Ether(dst=f.dst, src=f.src) / f[Dot1Q].payload for f in out]
+    return out
+
+
+def secgw_build():
+    """The peer's binary and the DPDK source version it came from, or (None, reason)."""
+    out = os.path.join(BUILD, "secgw")
+    r = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "secgw-build.sh"),
+                        out], stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "build failed"
+    return os.path.join(out, "ipsec-secgw"), open(os.path.join(out, "version")).read().strip()
+
+
+class Telemetry:
+    """DPDK's telemetry socket of the process started with --file-prefix 'prefix'."""
+
+    def __init__(self, prefix, deadline):
+        path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
+        self.s.recv(1 << 16)   # the greeting: version, pid, max_output_len
+
+    def __call__(self, cmd):
+        self.s.send(cmd.encode())
+        return json.loads(self.s.recv(1 << 20))
+
+    def close(self):
+        self.s.close()
+
+
+def run_secgw(binary, case, pcap, tmp):
+    """ipsec-secgw on one lcore: its packets out of port 1 (net_null) per second."""
+    cfg = os.path.join(tmp, "secgw.cfg")
+    open(cfg, "w").write(SECGW_CFG.format(
+        vip=TERM_VIP, term=TERM_IP, agw=AGW_IP, nh=NH if case == "esp-encrypt" else DST,
+        key=":".join("%02x" % b for b in ESP_KEY)))
+    prefix = "agw-bench-sg"
+    cmd = [binary, "-l", "1", "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
+           "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", "net_null0,no-rx=1",
+           "--vdev", "crypto_aesni_mb0", "--", "-p", "0x3", "-P",
+           "-u", "0x1" if case == "esp-decrypt" else "0x2", "-l",
+           "--config", "(0,0,1),(1,0,1)", "-f", cfg]
+    log = open(os.path.join(tmp, "secgw.log"), "w+")
+    p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    tel = None
+    try:
+        try:
+            tel = Telemetry(prefix, time.time() + 30)
+        except OSError:
+            log.seek(0)
+            raise RuntimeError("ipsec-secgw did not start:\n" + log.read()[-2000:])
+        opk = lambda: tel("/ethdev/stats,1")["/ethdev/stats"]["opackets"]
+        time.sleep(1.0)
+        n0, t0 = opk(), time.time()
+        time.sleep(SECS)
+        n1, t1 = opk(), time.time()
+        return (n1 - n0) / (t1 - t0)
+    finally:
+        if tel is not None:
+            tel.close()
+        stop(p, signal.SIGTERM)
+        log.close()
+
+
 def run_testpmd(pcap, mode="io"):
     cmd = ["dpdk-testpmd", "-l", "0-1", "--no-huge", "-m", "1024", "--no-pci",
            "--file-prefix", "agw-bench-tp", "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1",
@@ -260,6 +350,25 @@ def run_testpmd(pcap, mode="io"):
     return rates[len(rates) // 2]
 
 
+PEER = {}
+
+
+def peer_note(case, size, pps, tmp):
+    """Runs the ipsec-secgw peer on the same SA and input; a line for under the row."""
+    if "bin" not in PEER:
+        PEER["bin"], PEER["version"] = secgw_build()
+    if PEER["bin"] is None:
+        return "\n  peer ipsec-secgw: NOT MEASURED: " + PEER["version"]
+    pcap = os.path.join(tmp, f"{case}-{size}-peer.pcap")
+    wrpcap(pcap, peer_frames(case, size))
+    print(f"bench: {case} {size} B: ipsec-secgw ...", file=sys.stderr, flush=True)
+    peer = run_secgw(PEER["bin"], case, pcap, tmp)
+    PEER.setdefault("rates", {})[(case, size)] = peer
+    return "\n  peer ipsec-secgw (DPDK %s, one lcore, cpu-crypto): %.2f Mpps; gw-core is %.0f %% of it%s" % (
+        PEER["version"], peer / 1e6, 100 * pps / peer if peer else 0,
+        "  (below the peer)" if pps < peer else "")
+
+
 def main():
     only = os.environ.get("BENCH_CASES", "").split(",") if os.environ.get("BENCH_CASES") else None
     sizes = [int(x) for x in os.environ["BENCH_SIZES"].split(",")] if os.environ.get("BENCH_SIZES") else SIZES
@@ -278,6 +387,8 @@ def main():
                 print(f"bench: {case} {size} B: testpmd macswap ...", file=sys.stderr, flush=True)
                 touch = run_testpmd(pcap, "macswap")
                 target = t64 if size == 64 else t1372
+                if case.startswith("esp"):
+                    note += peer_note(case, size, pps, tmp)
                 rows.append((case, size, pps, hz, ceil, touch, target, drops, note))
     print()
     print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceiling: dpdk-testpmd io, same pcap, same run")
@@ -305,7 +416,9 @@ def main():
     print("an ESP case's the clear frame on the slice's VLAN (the ESP frame is 50 to 53 bytes longer: outer")
     print("IPv4 20, ESP header 8, IV 8, padding 0-3, pad length and next header 2, ICV 16, less the VLAN tag 4).")
     print("ESP: AES-128-GCM-16 on the cryptodev gw-core picked (see its log), tunnel mode, no NAT-T; the")
-    print("target is the issue's 25 Gbps per lcore at 1372 B.")
+    print("target is the issue's 25 Gbps per lcore at 1372 B, and at least the rate of the peer, DPDK's")
+    print("ipsec-secgw sample built from Debian's source package (tools/bench/secgw-build.sh) on the same SA")
+    print("and input (untagged for encrypt: it has no VLANs), measured from its port counters (telemetry).")
     print("io never reads a packet byte; macswap reads and writes the Ethernet header, the cheapest")
     print("forwarding that touches the frame: the second ceiling for what a data plane must pay.")
 

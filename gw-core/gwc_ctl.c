@@ -1063,8 +1063,7 @@ sa_json(const struct gwc *g, int i)
 	add_str(o, "state", s->hard_expired ? "hard_expired" : s->soft_expired ? "soft_expired"
 									 : "live");
 	gwc_ipsec_sa_stats_get(g, i, &st);
-	if (!s->conf.inbound)
-		add_u64(o, "sqn", s->conf.sqn + st.pkts);
+	add_u64(o, "sqn", s->conf.inbound ? gwc_sa_highest(s->sa) : s->conf.sqn + st.pkts);
 	add_u64(o, "packets", st.pkts);
 	add_u64(o, "bytes", st.bytes);
 	if (st.last_tsc != 0 && now > st.last_tsc)

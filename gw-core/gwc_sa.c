@@ -16,9 +16,11 @@
 #include <rte_ipsec.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_spinlock.h>
 #include <rte_udp.h>
 
 #include "gwc_priv.h"
+#include "gwc_replay.h"
 #include "gwc_sa.h"
 
 /* Where rte_ipsec writes the IV in a lookaside crypto op (its private area). */
@@ -39,6 +41,10 @@ struct gwc_sa {
 	uint8_t cpu;              /* synchronous CPU crypto, else a lookaside queue pair */
 	uint8_t zero_iv;          /* CBC outbound: zero the op's IV (see gwc_sa_create) */
 	struct rte_ipsec_sa *sa;  /* in the same allocation, after this struct */
+	/* inbound: the anti-replay window (gwc_replay.h), in the same allocation after
+	 * the rte_ipsec SA; the lock serialises lcores that decrypt this SA at once */
+	rte_spinlock_t replay_lock;
+	struct gwc_replay *replay;
 };
 
 /* ------------------------------------------------------------ device */
@@ -266,7 +272,7 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	uint8_t hdr[TUN_HDR_MAX];
 	struct gwc_sa tmp, *s;
 	uint32_t salt;
-	size_t head = RTE_ALIGN_CEIL(sizeof(*s), RTE_CACHE_LINE_SIZE);
+	size_t head = RTE_ALIGN_CEIL(sizeof(*s), RTE_CACHE_LINE_SIZE), rsz;
 	int sz;
 
 	if (!c->ready) {
@@ -287,10 +293,12 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 
 	memset(&prm, 0, sizeof(prm));
 	prm.userdata = userdata;
-	/* Several lcores may use one SA: its sequence state is shared. An inbound SA with
-	 * no replay window (and no ESN, which keeps one anyway) has none: rte_ipsec 22.11
-	 * then allocates no window, and SQN_ATOM would lock the missing one. */
-	if (!conf->inbound || conf->replay_window != 0 || conf->esn)
+	/* Several lcores may use one SA: its sequence state is shared. Inbound, the replay
+	 * window is ours (gwc_replay.h: rte_ipsec 22.11's misses half the sequence
+	 * numbers), so rte_ipsec gets none, except with ESN, where it needs one to rebuild
+	 * the high half; without a window it has no sequence state to lock (and SQN_ATOM
+	 * would lock the window it did not allocate). */
+	if (!conf->inbound || conf->esn)
 		prm.flags = RTE_IPSEC_SAFLAG_SQN_ATOM;
 	prm.ipsec_xform.spi = conf->spi;
 	prm.ipsec_xform.salt = salt;
@@ -307,7 +315,7 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	memcpy(&prm.ipsec_xform.tunnel.ipv4.src_ip, &conf->src, 4);
 	memcpy(&prm.ipsec_xform.tunnel.ipv4.dst_ip, &conf->dst, 4);
 	prm.ipsec_xform.tunnel.ipv4.ttl = 64;
-	prm.ipsec_xform.replay_win_sz = conf->inbound ? conf->replay_window : 0;
+	prm.ipsec_xform.replay_win_sz = conf->inbound && conf->esn ? conf->replay_window : 0;
 	/* outbound: the first sequence number to send; inbound: the highest seen */
 	prm.ipsec_xform.esn.value = conf->inbound ? conf->sqn : conf->sqn + 1;
 	prm.ipsec_xform.udp.sport = conf->sport;
@@ -324,13 +332,20 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 			 conf->replay_window);
 		return NULL;
 	}
-	s = rte_zmalloc("gwc_sa", head + (size_t)sz, RTE_CACHE_LINE_SIZE);
+	rsz = RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE);
+	s = rte_zmalloc("gwc_sa", head + rsz + (conf->inbound ? gwc_replay_size(conf->replay_window)
+							   : 0), RTE_CACHE_LINE_SIZE);
 	if (s == NULL) {
 		gwc_errf(e, "out of memory for an SA");
 		return NULL;
 	}
 	*s = tmp;
 	s->sa = (struct rte_ipsec_sa *)((uint8_t *)s + head);
+	if (conf->inbound) {
+		s->replay = (struct gwc_replay *)((uint8_t *)s + head + rsz);
+		gwc_replay_init(s->replay, conf->replay_window, conf->esn, conf->sqn);
+		rte_spinlock_init(&s->replay_lock);
+	}
 	s->userdata = userdata;
 	s->esn = conf->esn;
 	s->overhead = (uint16_t)(sizeof(struct rte_ipv4_hdr) + (conf->sport != 0 ? 8 : 0) + 8 +
@@ -432,49 +447,106 @@ lookaside(const struct gwc_crypto *c, struct gwc_sa *s, uint16_t qp, struct rte_
 	return deq;
 }
 
+/* The low half of the sequence number of ESP packet 'm' (host order). */
+static inline uint32_t
+esp_seql(const struct rte_mbuf *m)
+{
+	rte_be32_t v;
+
+	memcpy(&v, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len + 4), 4);
+	return rte_be_to_cpu_32(v);
+}
+
+/*
+ * RFC 4303 section 3.4.3 in three passes over the burst: the window check before any
+ * crypto (a replay costs no decryption), rte_ipsec's decryption and ICV check, and
+ * the window update for what verified, which drops a second copy that got this far
+ * (two in one burst, or on two lcores at once). m->hash.usr carries a packet's index
+ * into seq[] meanwhile: rte_ipsec reorders the burst.
+ */
 uint16_t
 gwc_sa_inbound(const struct gwc_crypto *c, struct gwc_sa *s, uint16_t qp,
 	       struct rte_mbuf **pkts, uint16_t n, uint8_t *err)
 {
-	uint16_t k, d, i;
+	struct rte_mbuf *go[n], *bad[n];
+	uint8_t bad_err[n];
+	uint64_t seq[n];
+	uint16_t ng = 0, nb = 0, k, d, i, out = 0;
+	struct gwc_replay *r = s->replay;
 
+	if (r != NULL)
+		rte_spinlock_lock(&s->replay_lock);
 	for (i = 0; i < n; i++) {
-		pkts[i]->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
-		pkts[i]->packet_type = PTYPE_MARK;
+		struct rte_mbuf *m = pkts[i];
+
+		m->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED;
+		m->packet_type = PTYPE_MARK;
+		if (r != NULL) {
+			seq[i] = gwc_replay_seq(r, esp_seql(m));
+			if (!gwc_replay_check(r, seq[i])) {
+				bad[nb] = m;
+				bad_err[nb++] = GWC_SA_ERR_REPLAY;
+				continue;
+			}
+			m->hash.usr = i;
+		}
+		go[ng++] = m;
 	}
-	k = s->cpu ? rte_ipsec_pkt_cpu_prepare(&s->ss, pkts, n) : lookaside(c, s, qp, pkts, n);
-	/* refused before crypto: a length that cannot be ESP, or the replay check */
-	for (i = k; i < n; i++) {
-		const struct rte_mbuf *m = pkts[i];
+	if (r != NULL)
+		rte_spinlock_unlock(&s->replay_lock);
+
+	k = ng == 0 ? 0
+		    : s->cpu ? rte_ipsec_pkt_cpu_prepare(&s->ss, go, ng) : lookaside(c, s, qp, go, ng);
+	/* refused before crypto: a length that cannot be ESP, or (ESN) rte_ipsec's window */
+	for (i = k; i < ng; i++) {
+		const struct rte_mbuf *m = go[i];
 		int32_t clen = (int32_t)m->pkt_len - m->l2_len - m->l3_len - 8 - s->iv_len -
 			       s->icv_len;
 
-		err[i - k] = clen < 2 || clen % s->block != 0 ? GWC_SA_ERR_MALFORMED
-							      : GWC_SA_ERR_REPLAY;
+		bad[nb] = go[i];
+		bad_err[nb++] = clen < 2 || clen % s->block != 0 ? GWC_SA_ERR_MALFORMED
+								 : GWC_SA_ERR_REPLAY;
 	}
-	if (k == 0)
-		return 0;
-	/* keep the prepare failures' reasons after the process failures' */
-	d = rte_ipsec_pkt_process(&s->ss, pkts, k);
-	if (d < k) {
-		uint8_t tail[n];
+	d = k == 0 ? 0 : rte_ipsec_pkt_process(&s->ss, go, k);
+	for (i = d; i < k; i++) {
+		const struct rte_mbuf *m = go[i];
 
-		memcpy(tail, err, n - k);
-		for (i = d; i < k; i++) {
-			const struct rte_mbuf *m = pkts[i];
+		bad[nb] = go[i];
+		if (m->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
+			bad_err[nb++] = GWC_SA_ERR_AUTH;
+		else if (m->packet_type == PTYPE_MARK)
+			bad_err[nb++] = GWC_SA_ERR_TRAILER;
+		else
+			bad_err[nb++] = GWC_SA_ERR_REPLAY;   /* (ESN) rte_ipsec's window */
+	}
 
-			if (m->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
-				err[i - d] = GWC_SA_ERR_AUTH;
-			else if (m->packet_type == PTYPE_MARK)
-				err[i - d] = GWC_SA_ERR_TRAILER;
-			else
-				err[i - d] = GWC_SA_ERR_REPLAY;  /* a duplicate inside this burst */
+	if (r != NULL && d != 0)
+		rte_spinlock_lock(&s->replay_lock);
+	for (i = 0; i < d; i++) {
+		struct rte_mbuf *m = go[i];
+
+		if (r != NULL && !gwc_replay_update(r, seq[m->hash.usr])) {
+			bad[nb] = m;
+			bad_err[nb++] = GWC_SA_ERR_REPLAY;
+			continue;
 		}
-		memcpy(err + (k - d), tail, n - k);
+		m->packet_type = RTE_PTYPE_L3_IPV4;
+		pkts[out++] = m;
 	}
-	for (i = 0; i < d; i++)
-		pkts[i]->packet_type = RTE_PTYPE_L3_IPV4;
-	return d;
+	if (r != NULL && d != 0)
+		rte_spinlock_unlock(&s->replay_lock);
+
+	for (i = 0; i < nb; i++) {
+		pkts[out + i] = bad[i];
+		err[i] = bad_err[i];
+	}
+	return out;
+}
+
+uint64_t
+gwc_sa_highest(const struct gwc_sa *s)
+{
+	return s->replay != NULL ? __atomic_load_n(&s->replay->top, __ATOMIC_RELAXED) : 0;
 }
 
 uint16_t

@@ -6,15 +6,16 @@
  * (intel-ipsec-mb's crypto_aesni_mb by default, synchronous CPU crypto; any other
  * cryptodev in lookaside mode, e.g. crypto_openssl). Algorithms: AES-GCM with a
  * 16-byte ICV (RFC 4106; 128- or 256-bit keys) and AES-CBC (RFC 3602) with
- * HMAC-SHA-256-128 (RFC 4868). ESN and the anti-replay window are rte_ipsec's
- * (RFC 4303 section 3.4.3 and Appendix A). The keys come from charon through our
+ * HMAC-SHA-256-128 (RFC 4868). ESN is rte_ipsec's; the anti-replay window (RFC 4303
+ * section 3.4.3) is gw-core's own (gwc_replay.h says why). The keys come from charon through our
  * kernel-ipsec plugin (seed 003 section 3.6: IPsec access for terminals).
  *
  * Threads: gwc_crypto_* and gwc_sa_create()/gwc_sa_destroy() are control-thread only.
  * gwc_sa_inbound()/gwc_sa_outbound() run on workers: any number of lcores may encrypt
- * with one outbound SA at once; inbound processing of one SA is serialised by
- * rte_ipsec's sequence-number lock (RTE_IPSEC_SAFLAG_SQN_ATOM), so any lcore may
- * decrypt any SA, and lookaside mode takes the calling worker's queue pair.
+ * with one outbound SA at once (rte_ipsec's RTE_IPSEC_SAFLAG_SQN_ATOM); an inbound
+ * SA's replay window is updated under the SA's spinlock (held twice per burst, not
+ * per packet), so any lcore may decrypt any SA, and lookaside mode takes the calling
+ * worker's queue pair.
  */
 #ifndef GWC_SA_H
 #define GWC_SA_H
@@ -115,12 +116,21 @@ enum gwc_sa_err {
  * header; m->l2_len is that header's length and m->l3_len the outer IPv4 header's,
  * plus 8 for NAT-T (so that the ESP header is at l2_len + l3_len). On success the
  * packet is the inner IPv4 packet alone (outer headers, ESP header, IV, padding,
- * trailer and ICV removed). Worker lcore 'qp' (its lookaside queue pair).
- * @return k: pkts[0..k-1] are decrypted; pkts[k..n-1] failed, and err[i - k] says why
- *   for each; the caller still owns them all.
+ * trailer and ICV removed). A sequence number left of the replay window or seen
+ * before is refused before decryption; one seen twice in the burst, after it (the
+ * first copy passes). m->hash.usr is overwritten. Worker lcore 'qp' (its lookaside
+ * queue pair).
+ * @return k: pkts[0..k-1] are decrypted, in their order of arrival; pkts[k..n-1]
+ *   failed, and err[i - k] says why for each; the caller still owns them all.
  */
 uint16_t gwc_sa_inbound(const struct gwc_crypto *c, struct gwc_sa *sa, uint16_t qp,
 			struct rte_mbuf **pkts, uint16_t n, uint8_t *err);
+
+/**
+ * @return the highest sequence number an inbound SA has accepted (its configured
+ *   'sqn' until it accepts one); 0 for an outbound SA. Any thread (a relaxed read).
+ */
+uint64_t gwc_sa_highest(const struct gwc_sa *sa);
 
 /**
  * Encrypt 'n' inner packets with 'sa' in place. Each mbuf starts with an Ethernet

@@ -70,7 +70,7 @@ typedef struct {
 	bool esn;
 	uint32_t replay_window;
 	lifetime_cfg_t lifetime;
-	/** outbound: last sequence number known used (from gw-core) */
+	/** outbound: last sequence number known used; inbound: the highest accepted (from gw-core) */
 	uint64_t sqn;
 	/** last reading of gw-core's counters */
 	uint64_t bytes, packets;
@@ -319,7 +319,7 @@ static status_t tunnel_install(private_kernel_agw_ipsec_t *this, tunnel_t *t)
 }
 
 /**
- * Add the SA to gw-core; sqn_extra is added to its outbound sequence number.
+ * Add the SA to gw-core; sqn_extra is added to its (outbound) sequence number.
  * Mutex held.
  */
 static status_t sa_install(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
@@ -371,7 +371,9 @@ static status_t sa_install(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 	{
 		add_u64(args, "replay_window", sa->replay_window);
 	}
-	else if (sa->sqn + sqn_extra > 0)
+	/* inbound: the highest sequence number gw-core had accepted, so that an SA
+	 * installed again does not take back what came before it */
+	if (sa->sqn + sqn_extra > 0)
 	{
 		add_u64(args, "sqn", sa->sqn + sqn_extra);
 	}
@@ -506,7 +508,8 @@ static void sa_update_from(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 	}
 	sa->packets = packets;
 	sa->bytes = get_u64(o, "bytes");
-	if (!sa->inbound && get_u64(o, "sqn") > sa->sqn)
+	/* outbound: sequence numbers used; inbound: the highest accepted */
+	if (get_u64(o, "sqn") > sa->sqn)
 	{
 		sa->sqn = get_u64(o, "sqn");
 	}

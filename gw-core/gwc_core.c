@@ -181,7 +181,14 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		if (lc != NULL)
 			lc->inject = rte_ring_create(name, 512, (int)rte_socket_id(),
 						     RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (lc == NULL || lc->inject == NULL) {
+		/* ESP for the SAs this worker decrypts, from the others (gwc_worker.c) */
+		snprintf(name, sizeof(name), "gwc_ho%u", w);
+		if (lc != NULL && lc->inject != NULL && g->n_workers > 1)
+			lc->handoff = rte_ring_create(name, GWC_HANDOFF_RING, (int)rte_socket_id(),
+						      RING_F_SC_DEQ);
+		if (lc == NULL || lc->inject == NULL || (g->n_workers > 1 && lc->handoff == NULL)) {
+			if (lc != NULL)
+				rte_ring_free(lc->inject);
 			rte_free(lc);
 			gwc_errf(e, "out of memory for worker %u", w);
 			goto fail;
@@ -279,6 +286,7 @@ gwc_destroy(struct gwc *g)
 			trl_key_free(g->lc[i]->trl_key[k]);
 		free_ring_mbufs(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->inject);
+		rte_ring_free(g->lc[i]->handoff);
 		rte_free(g->lc[i]);
 	}
 	free_ring_mbufs(g->exc);

@@ -672,7 +672,7 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 	 struct gwc_err *e)
 {
 	uint64_t drops[GWC_DROP_MAX], punted = 0, injected = 0, flows_learned = 0, flow_hits = 0,
-		 reappended = 0;
+		 reappended = 0, handed_off = 0, handed_in = 0;
 	struct json_object *x;
 	unsigned int w;
 	int rc;
@@ -689,6 +689,8 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 		flows_learned += g->lc[w]->flows_learned;
 		flow_hits += g->lc[w]->flow_hits;
 		reappended += g->lc[w]->trl_reappended;
+		handed_off += g->lc[w]->handed_off;
+		handed_in += g->lc[w]->handed_in;
 	}
 	x = json_object_new_object();
 	add_u64(x, "flows_learned", flows_learned);
@@ -704,6 +706,10 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 	add_u64(x, "inject_full", g->inject_full);
 	add_u64(x, "arp_requests", g->arp_sent);
 	json_object_object_add(*res, "exception", x);
+	x = json_object_new_object();
+	add_u64(x, "handed_off", handed_off);
+	add_u64(x, "handed_in", handed_in);
+	json_object_object_add(*res, "esp", x);
 	return 0;
 }
 

@@ -125,6 +125,25 @@ gwc_ipsec_sa_stats_get(const struct gwc *g, int idx, struct gwc_sa_stats *out)
 	}
 }
 
+/*
+ * The worker with the fewest inbound SAs: it will decrypt the next one. Packets of
+ * an SA that RSS gives another worker are handed to it (gwc_worker.c), so that one
+ * lcore owns each SA's sequence state and keys in its cache.
+ */
+static uint16_t
+least_loaded_worker(const struct gwc *g)
+{
+	unsigned int n[GWC_MAX_WORKERS] = { 0 }, i, best = 0;
+
+	for (i = 0; i < GWC_MAX_SAS; i++)
+		if (g->sa[i].used && g->sa[i].conf.inbound && g->sa[i].lcore < g->n_workers)
+			n[g->sa[i].lcore]++;
+	for (i = 1; i < g->n_workers; i++)
+		if (n[i] < n[best])
+			best = i;
+	return (uint16_t)best;
+}
+
 int
 gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char *ep,
 		 const struct gwc_sa_conf *c, const struct gwc_sa_life *life, struct gwc_err *e)
@@ -186,6 +205,8 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 	m->life = life != NULL ? *life : (struct gwc_sa_life){ 0 };
 	m->ep = (uint16_t)id;
 	m->serial = ++g->sa_serial;
+	if (c->inbound)
+		m->lcore = least_loaded_worker(g);
 	snprintf(m->owner, sizeof(m->owner), "%s", owner);
 	gwc_ipsec_sa_stats_get(g, i, &m->base);    /* raw sums while unused */
 	m->used = true;
@@ -329,6 +350,7 @@ gwc_ipsec_tables(struct gwc *g, struct gwc_tables *t)
 			continue;
 		t->sa[i].sa = s->sa;
 		t->sa[i].ep = s->ep;
+		t->sa[i].lcore = s->lcore;
 		if (s->conf.inbound) {
 			uint32_t spi = s->conf.spi;
 

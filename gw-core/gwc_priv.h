@@ -33,6 +33,7 @@ extern int gwc_logtype;
 #define GWC_MAX_L3_RULES 256   /* IPsec traffic selectors shorter than /32, all slices */
 #define GWC_MAX_L3N 1024       /* slice-side neighbours of IPsec endpoints, all slices */
 #define GWC_ESP_BATCH 64       /* ESP packets a worker collects per rx burst, each way */
+#define GWC_HANDOFF_RING 1024  /* ESP waiting for the worker of its SA */
 
 /* Exception ring (m->hash.usr): bit 31 clear: a port index (frames for the AGW itself);
  * set: GWC_EXC_* << 16 | endpoint id. The inject rings use GWC_INJ_* the same way. */
@@ -176,6 +177,7 @@ struct trl_key;
 struct gwc_sa_tab {
 	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
 	uint16_t ep;              /* its IPsec endpoint */
+	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 };
 
 /* A traffic selector shorter than /32: slice-side destinations routed to 'ep'. */
@@ -227,12 +229,16 @@ struct __rte_cache_aligned gwc_lcore {
 	struct gwc *g;                           /* read-only */
 	unsigned int index;                      /* worker index */
 	struct rte_ring *inject;                 /* control -> this worker (SP/SC) */
+	struct rte_ring *handoff;                /* other workers -> this one: ESP of its SAs
+						    (MP/SC; NULL with one worker) */
 	struct rte_mempool *pool;
 	struct ppm_txbuf tx[GWC_MAX_PORTS];      /* owner lcore */
 	/* Counters: owner lcore writes, readers sum (torn reads are harmless). */
 	uint64_t drops[GWC_DROP_MAX];
 	uint64_t punted;
 	uint64_t injected;
+	uint64_t handed_off;                     /* ESP passed to the worker of its SA */
+	uint64_t handed_in;                      /* ESP taken from the hand-off ring */
 	uint64_t flows_learned;                  /* trailer flows (re)written */
 	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
 	uint64_t trl_reappended;                 /* frames to a terminal given a trailer */
@@ -244,6 +250,9 @@ struct __rte_cache_aligned gwc_lcore {
 	/* ESP collected during a burst, processed at its end grouped by SA */
 	uint16_t n_esp_in, n_esp_out;
 	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
+	/* ESP of other workers' SAs collected during a burst, by worker */
+	uint16_t n_ho[GWC_MAX_WORKERS];
+	struct rte_mbuf *ho[GWC_MAX_WORKERS][GWC_ESP_BATCH];
 	struct gwc_sa_lstats sa[GWC_MAX_SAS];
 };
 
@@ -286,6 +295,7 @@ struct gwc_sa_m {
 	bool soft_expired, hard_expired;
 	uint16_t ep;
 	uint32_t serial;             /* order of addition: the newest outbound SA wins */
+	uint16_t lcore;              /* inbound: the worker that decrypts it */
 	struct gwc_sa_conf conf;     /* keys included: for gwc_ipsec_sa_update(); never shown */
 	struct gwc_sa_life life;
 	struct gwc_sa *sa;

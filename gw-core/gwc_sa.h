@@ -14,7 +14,8 @@
  * gwc_sa_inbound()/gwc_sa_outbound() run on workers: any number of lcores may encrypt
  * with one outbound SA at once (rte_ipsec's RTE_IPSEC_SAFLAG_SQN_ATOM); an inbound
  * SA's replay window is updated under the SA's spinlock (held twice per burst, not
- * per packet), so any lcore may decrypt any SA, and lookaside mode takes the calling
+ * per packet), so any lcore may decrypt any SA (gw-core has each inbound SA decrypted
+ * by one worker, so the lock is not contended), and lookaside mode takes the calling
  * worker's queue pair.
  */
 #ifndef GWC_SA_H

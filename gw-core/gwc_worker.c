@@ -7,10 +7,17 @@
  * headroom and buffer it for tx. Frames for the AGW itself (ARP, and IPv4 to the
  * port's address that is not GRE) go to the control thread's exception ring.
  *
+ * ESP: each inbound SA is decrypted by one worker (its 'lcore', the least loaded when
+ * the SA was added: SA-to-lcore affinity, so one cache holds its window and keys);
+ * a packet that RSS put on another worker is passed to that one's hand-off ring
+ * (MP/SC, GWC_HANDOFF_RING) at the end of the burst, and taken from it at the end of
+ * that worker's next burst or drain. Outbound SAs are used by any worker.
+ *
  * Zero-copy: headers are pulled and pushed in place; payload bytes are never
  * copied (flood copies share the payload through rte_pktmbuf_clone() on ports that
  * transmit chained mbufs, and are copied only on ports that do not).
- * No locks, allocation (beyond flood clones), syscalls or logs here.
+ * No locks (but an inbound SA's uncontended window lock, gwc_sa.c), allocation (beyond
+ * flood clones), syscalls or logs here.
  */
 #include <string.h>
 
@@ -459,9 +466,73 @@ esp_flush_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
 	}
 }
 
+/* The inbound SA of ESP packet 'm' (m->l2_len, l3_len set) by its SPI; -1: dropped. */
+static inline int
+esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
+{
+	uint32_t spi;
+	void *d;
+
+	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len), 4);
+	spi = rte_be_to_cpu_32(spi);
+	if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0 ||
+	    t->sa[(uintptr_t)d].sa == NULL || t->ep[t->sa[(uintptr_t)d].ep] == NULL) {
+		drop(lc, m, GWC_DROP_NO_SA);
+		return -1;
+	}
+	return (int)(uintptr_t)d;
+}
+
+/* Queue 'm' of inbound SA 'sa' for decryption at the end of the burst. */
+static inline void
+esp_queue(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint16_t sa,
+	  uint64_t now)
+{
+	if (lc->n_esp_in == GWC_ESP_BATCH)
+		esp_flush_in(lc, t, now);
+	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){ .m = m, .sa = sa, .ep = t->sa[sa].ep };
+}
+
+/* Pass what this burst collected for other workers' SAs to their hand-off rings. */
+static void
+handoff_flush(struct gwc_lcore *lc)
+{
+	unsigned int w, k, n;
+
+	for (w = 0; w < lc->g->n_workers; w++) {
+		n = lc->n_ho[w];
+		if (n == 0)
+			continue;
+		lc->n_ho[w] = 0;
+		k = rte_ring_mp_enqueue_burst(lc->g->lc[w]->handoff, (void **)lc->ho[w], n, NULL);
+		lc->handed_off += k;
+		for (; k < n; k++)
+			drop(lc, lc->ho[w][k], GWC_DROP_HANDOFF_FULL);
+	}
+}
+
+/* ESP that RSS gave another worker, for the SAs this one decrypts: queue it here. */
+static void
+handoff_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int i, n;
+	int sa;
+
+	n = rte_ring_sc_dequeue_burst(lc->handoff, (void **)pkts, RTE_DIM(pkts), NULL);
+	lc->handed_in += n;
+	for (i = 0; i < n; i++) {
+		/* the tables may have changed since: look the SA up again; never pass it on */
+		sa = esp_sa(lc, t, pkts[i]);
+		if (sa >= 0)
+			esp_queue(lc, t, pkts[i], (uint16_t)sa, now);
+	}
+}
+
 /*
  * An ESP packet to us (validated outer IPv4, padding trimmed): find its SA by SPI and
- * queue it for decryption at the end of the burst. 'hl': outer IPv4 header length,
+ * queue it for decryption at the end of the burst, here or, when another worker
+ * decrypts that SA, on that worker's hand-off ring. 'hl': outer IPv4 header length,
  * plus 8 when UDP-encapsulated. @return LOCAL_DONE.
  */
 static inline int
@@ -469,26 +540,26 @@ esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uin
        uint64_t now)
 {
 	const uint32_t eh = sizeof(struct rte_ether_hdr);
-	uint32_t spi;
-	void *d;
+	uint16_t w;
+	int sa;
 
 	if (unlikely(m->data_len < eh + hl + 8)) {
 		drop(lc, m, GWC_DROP_ESP_MALFORMED);
 		return LOCAL_DONE;
 	}
-	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, eh + hl), 4);
-	spi = rte_be_to_cpu_32(spi);
-	if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0 ||
-	    t->sa[(uintptr_t)d].sa == NULL || t->ep[t->sa[(uintptr_t)d].ep] == NULL) {
-		drop(lc, m, GWC_DROP_NO_SA);
-		return LOCAL_DONE;
-	}
 	m->l2_len = eh;
 	m->l3_len = hl;
-	if (lc->n_esp_in == GWC_ESP_BATCH)
-		esp_flush_in(lc, t, now);
-	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){
-		.m = m, .sa = (uint16_t)(uintptr_t)d, .ep = t->sa[(uintptr_t)d].ep };
+	sa = esp_sa(lc, t, m);
+	if (sa < 0)
+		return LOCAL_DONE;
+	w = t->sa[sa].lcore;
+	if (lc->handoff != NULL && w != lc->index) {
+		if (lc->n_ho[w] == GWC_ESP_BATCH)
+			handoff_flush(lc);
+		lc->ho[w][lc->n_ho[w]++] = m;
+		return LOCAL_DONE;
+	}
+	esp_queue(lc, t, m, (uint16_t)sa, now);
 	return LOCAL_DONE;
 }
 
@@ -909,6 +980,10 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 
 	for (i = 0; i < n; i++)
 		process(lc, t, q->port_idx, pkts[i], now);
+	if (lc->handoff != NULL) {
+		handoff_flush(lc);
+		handoff_in(lc, t, now);
+	}
 	if (lc->n_esp_in != 0)
 		esp_flush_in(lc, t, now);
 	if (lc->n_esp_out != 0)
@@ -945,6 +1020,16 @@ gwc_worker_drain(void *ctx)
 	unsigned int i, n;
 	uint16_t p;
 
+	/* ESP from the other workers for this one's SAs, also while its own rx is idle */
+	if (lc->handoff != NULL) {
+		const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+
+		handoff_in(lc, t, rte_rdtsc());
+		if (lc->n_esp_in != 0)
+			esp_flush_in(lc, t, rte_rdtsc());
+		if (lc->n_esp_out != 0)
+			esp_flush_out(lc, t);
+	}
 	/* Frames from the control thread (TAP, ARP requests): m->hash.usr is the port index. */
 	n = rte_ring_sc_dequeue_burst(lc->inject, (void **)pkts, RTE_DIM(pkts), NULL);
 	for (i = 0; i < n; i++) {

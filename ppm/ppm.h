@@ -40,7 +40,7 @@ enum ppm_huge {
 /** What ppm_eal_init() turns into EAL arguments. The caller owns every string. */
 struct ppm_eal_conf {
 	const char *prog_name;   /**< argv[0] for EAL; NULL: "ppm" */
-	const char *lcores;      /**< EAL -l list, first = main (control) lcore; NULL: "0-1" */
+	const char *lcores;      /**< EAL -l list ("0-3"), or --lcores map when it has "@" or "(" ("(0-2)@(0-1)": three lcores on two CPUs); first = main (control) lcore; NULL: "0-1" */
 	enum ppm_huge huge;      /**< hugepage policy */
 	unsigned int memory_mb;  /**< -m with --no-huge, MiB; 0: 512 */
 	const char *file_prefix; /**< --file-prefix; NULL: EAL's default */

@@ -107,7 +107,9 @@ ppm_eal_init(const struct ppm_eal_conf *c)
 	}
 
 	rc |= push(argv, &argc, c->prog_name != NULL ? c->prog_name : "ppm");
-	rc |= push(argv, &argc, "-l");
+	/* a list of CPUs ("0-3", "0,2"), or lcores mapped onto CPUs ("(0-2)@(0-1)") */
+	rc |= push(argv, &argc, c->lcores != NULL && strpbrk(c->lcores, "@(") != NULL ? "--lcores"
+											: "-l");
 	rc |= push(argv, &argc, c->lcores != NULL ? c->lcores : "0-1");
 	if (!eal_huge) {
 		rc |= push(argv, &argc, "--no-huge");

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
 	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c \
-	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c
+	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c \
+	tests/unit/gw-core/test_gwc_handoff.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN  := $(BUILD)/bin/unit-tests
 VECTORS_H := $(BUILD)/gen/vectors.h
@@ -25,6 +26,7 @@ $(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -Itraile
 $(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H) $(TRL_VECTORS_H) $(ESP_VECTORS_H)
 $(BUILD)/obj/tests/unit/trailer/test_trl.o: $(TRL_VECTORS_H)
 $(BUILD)/obj/tests/unit/gw-core/test_gwc_sa.o: $(ESP_VECTORS_H)
+$(BUILD)/obj/tests/unit/gw-core/test_gwc_handoff.o: $(ESP_VECTORS_H)
 
 $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)
@@ -46,6 +48,7 @@ fuzz: $(FUZZ_TRAILER)
 
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+	$(UNIT_BIN) '(0-2)@(0-1)' gwc_handoff
 
 check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_TRAILER)
 	tests/check.sh $(BUILD)

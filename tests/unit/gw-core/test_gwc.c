@@ -23,6 +23,7 @@
 #include "esp_vectors.h"
 #include "gwc.h"
 #include "gwc_sa.h"
+#include "gwc_suite.h"
 #include "trl_vectors.h"
 #include "vectors.h"
 
@@ -240,7 +241,6 @@ suite_init(void)
 {
 	static const char *names[NPORTS] = { "a", "b", "c" };
 	struct gwc_conf c;
-	struct gwc_err e = { "" };
 	unsigned int i;
 	char n[32];
 
@@ -272,21 +272,13 @@ suite_init(void)
 	c.port[PB].n_neigh = 1;          /* neighbour 198.51.100.88 = STATIC_NH */
 	inet_pton(AF_INET, "198.51.100.88", &c.port[PB].neigh[0].ip);
 	rte_ether_addr_copy(&static_nh, &c.port[PB].neigh[0].mac);
-	g = gwc_create(&c, &e);
-	if (g == NULL) {
-		fprintf(stderr, "gwc_create: %s\n", e.msg);
-		return -1;
-	}
-	pool_full = rte_mempool_avail_count(gwc_pool(g));
-	return 0;
+	return gwc_suite_create(&c, &g, &pool_full);
 }
 
 static int
 suite_clean(void)
 {
-	gwc_destroy(g);
-	g = NULL;
-	return 0;
+	return gwc_suite_destroy(&g);
 }
 
 /* ------------------------------------------------------------ byte-exact forwarding */

@@ -493,6 +493,16 @@ esp_queue(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, 
 	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){ .m = m, .sa = sa, .ep = t->sa[sa].ep };
 }
 
+/* Decrypt and encrypt what the burst queued (esp_in(), esp_out()). */
+static inline void
+esp_flush(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
+{
+	if (lc->n_esp_in != 0)
+		esp_flush_in(lc, t, now);
+	if (lc->n_esp_out != 0)
+		esp_flush_out(lc, t);
+}
+
 /* Pass what this burst collected for other workers' SAs to their hand-off rings. */
 static void
 handoff_flush(struct gwc_lcore *lc)
@@ -984,10 +994,7 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 		handoff_flush(lc);
 		handoff_in(lc, t, now);
 	}
-	if (lc->n_esp_in != 0)
-		esp_flush_in(lc, t, now);
-	if (lc->n_esp_out != 0)
-		esp_flush_out(lc, t);
+	esp_flush(lc, t, now);
 }
 
 /* A frame from the control thread for an endpoint (GWC_INJ_EP) or a slice (GWC_INJ_FLOOD). */
@@ -1023,12 +1030,10 @@ gwc_worker_drain(void *ctx)
 	/* ESP from the other workers for this one's SAs, also while its own rx is idle */
 	if (lc->handoff != NULL) {
 		const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+		uint64_t now = rte_rdtsc();
 
-		handoff_in(lc, t, rte_rdtsc());
-		if (lc->n_esp_in != 0)
-			esp_flush_in(lc, t, rte_rdtsc());
-		if (lc->n_esp_out != 0)
-			esp_flush_out(lc, t);
+		handoff_in(lc, t, now);
+		esp_flush(lc, t, now);
 	}
 	/* Frames from the control thread (TAP, ARP requests): m->hash.usr is the port index. */
 	n = rte_ring_sc_dequeue_burst(lc->inject, (void **)pkts, RTE_DIM(pkts), NULL);

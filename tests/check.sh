@@ -8,20 +8,14 @@ BUILD=${1:-build}
 ulog=$(mktemp) elog=$(mktemp) flog=$(mktemp)
 trap 'rm -f "$ulog" "$elog" "$flog"' EXIT
 
-"$BUILD/bin/unit-tests" 2>&1 | tee "$ulog"
+tests/unit/run.sh "$BUILD" 2>&1 | tee "$ulog"
 urc=${PIPESTATUS[0]}
-# Suites that need other EAL lcores (more workers than CPUs) run alone, each with its own.
-while IFS='|' read -r name lcores; do
-	echo "unit-tests: suite $name with EAL lcores $lcores"
-	"$BUILD/bin/unit-tests" "$lcores" "$name" 2>&1 | tee -a "$ulog"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || urc=1
-done < <(sed -n 's/^SUITE_LCORES(\([a-z_]*\), [a-z_]*, "\(.*\)")$/\1|\2/p' tests/unit/suites.def)
 tests/fuzz/run.sh "$BUILD" "${CHECK_FUZZ_SECONDS:-20}" 2>&1 | tee "$flog"
 frc=${PIPESTATUS[0]}
 BUILD=$(cd "$BUILD" && pwd) tests/e2e/run.sh 2>&1 | tee "$elog"
 erc=${PIPESTATUS[0]}
 
-# CUnit's summary row: "tests  TOTAL  RAN  PASSED  FAILED  INACTIVE"
+# CUnit's summary row: "tests  TOTAL  RAN  PASSED  FAILED  INACTIVE", once per run
 read -r ut ur up uf < <(awk '$1 == "tests" && NF >= 5 {t += $2; r += $3; p += $4; f += $5}
 			      END {print t + 0, r + 0, p + 0, f + 0}' "$ulog")
 ep=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$elog")

@@ -47,8 +47,7 @@ fuzz: $(FUZZ_TRAILER)
 	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 unit: $(UNIT_BIN)
-	$(UNIT_BIN)
-	$(UNIT_BIN) '(0-2)@(0-1)' gwc_handoff
+	tests/unit/run.sh $(BUILD)
 
 check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_TRAILER)
 	tests/check.sh $(BUILD)

@@ -100,7 +100,8 @@ struct gwc_assoc {
 
 struct gwc_mac_table {
 	struct gwc_assoc a;
-	struct gwc_mac_slot slot[]; /* (a.bucket_mask + 1) * GWC_MAC_WAYS */
+	/* (a.bucket_mask + 1) * GWC_MAC_WAYS: a bucket is one cache line */
+	struct gwc_mac_slot slot[] __rte_cache_aligned;
 };
 
 #define GWC_FLOW_WAYS 4

@@ -11,7 +11,9 @@ on the same pcap gives the ceiling. Prints Mpps, Gbps (frame bytes incl. FCS),
 cycles per packet (worker TSC / packets) and the ratio to the ceiling.
 
 Usage: run_bench.py BUILD_DIR [SECONDS]
-Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset.
+Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset;
+BENCH_CEILINGS=0 skips the testpmd ceilings (gw-core's own figures only, for quick
+comparisons while tuning; no ratio is printed then).
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -37,6 +39,10 @@ AGW_IP, TERM_IP, TERM_VIP = "198.51.100.1", "198.51.100.2", "10.1.0.200"
 ROUTER = "02:00:00:00:0a:0a"     # [ipsec] router_mac: the AGW's MAC inside the slice
 TRL_KEY = bytes(range(1, 33))
 SIZES = [64, 1372]
+CEILINGS = os.environ.get("BENCH_CEILINGS", "1") != "0"
+HUGE = os.environ.get("BENCH_HUGE", "0") != "0"
+# every DPDK process of the run: hugepages (2 MiB pages, unlinked at exit) or 4 KiB pages
+MEM_ARGS = ["--huge-unlink"] if HUGE else ["--no-huge", "-m", "1024"]
 FLOWS = 64
 
 
@@ -113,7 +119,7 @@ def conf(case, pcap, sock, prefix):
     mac_line = f"mac {DST} = out\n" if any(x.startswith("out ") for x in eps) else ""
     return f"""[eal]
 lcores = 0-1
-huge = no
+huge = {"yes" if HUGE else "no"}
 memory_mb = 1024
 file_prefix = {prefix}
 [gw-core]
@@ -296,7 +302,7 @@ def run_secgw(binary, case, pcap, tmp):
         vip=TERM_VIP, term=TERM_IP, agw=AGW_IP, nh=NH if case == "esp-encrypt" else DST,
         key=":".join("%02x" % b for b in ESP_KEY)))
     prefix = "agw-bench-sg"
-    cmd = [binary, "-l", "1", "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
+    cmd = [binary, "-l", "1"] + MEM_ARGS + ["--no-pci", "--file-prefix", prefix,
            "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", "net_null0,no-rx=1",
            "--vdev", "crypto_aesni_mb0", "--", "-p", "0x3", "-P",
            "-u", "0x1" if case == "esp-decrypt" else "0x2", "-l",
@@ -324,7 +330,7 @@ def run_secgw(binary, case, pcap, tmp):
 
 
 def run_testpmd(pcap, mode="io"):
-    cmd = ["dpdk-testpmd", "-l", "0-1", "--no-huge", "-m", "1024", "--no-pci",
+    cmd = ["dpdk-testpmd", "-l", "0-1"] + MEM_ARGS + ["--no-pci",
            "--file-prefix", "agw-bench-tp", "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1",
            "--vdev", "net_null0,no-rx=1", "--", "--forward-mode=" + mode, "--nb-cores=1",
            "--total-num-mbufs=32768", "--stats-period", "1", "--auto-start"]
@@ -382,10 +388,12 @@ def main():
                 wrpcap(pcap, frames(case, size))
                 print(f"bench: {case} {size} B: gw-core ...", file=sys.stderr, flush=True)
                 pps, hz, drops, note = run_gwcore(case, pcap, tmp)
-                print(f"bench: {case} {size} B: testpmd io ...", file=sys.stderr, flush=True)
-                ceil = run_testpmd(pcap)
-                print(f"bench: {case} {size} B: testpmd macswap ...", file=sys.stderr, flush=True)
-                touch = run_testpmd(pcap, "macswap")
+                ceil = touch = 0
+                if CEILINGS:
+                    print(f"bench: {case} {size} B: testpmd io ...", file=sys.stderr, flush=True)
+                    ceil = run_testpmd(pcap)
+                    print(f"bench: {case} {size} B: testpmd macswap ...", file=sys.stderr, flush=True)
+                    touch = run_testpmd(pcap, "macswap")
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
                     note += peer_note(case, size, pps, tmp)
@@ -403,7 +411,7 @@ def main():
             tcol = "%4.0fG" % ESP_GBPS if size == 1372 else "-"
             miss = size == 1372 and gbps < ESP_GBPS
         else:
-            tcol, miss = "%4.0f%%" % (100 * target), ratio < target
+            tcol, miss = "%4.0f%%" % (100 * target), CEILINGS and ratio < target
         print("%-12s %5dB %8.2f %8.2f %8.0f %11.2f %6.0f%% %7s %12.2f %7.0f%%%s" % (
             case, size, pps / 1e6, gbps, hz / pps if pps else 0, ceil / 1e6,
             100 * ratio, tcol, touch / 1e6, 100 * pps / touch if touch else 0,

@@ -134,14 +134,11 @@ tables_build(struct gwc *g)
 			t->port[ep->port].vlan_ep[ep->conf.vid] = ep->id;
 			break;
 		case GWC_EP_GRE: {
-			struct gwc_gre_key k = {
-				.remote = ep->conf.remote,
-				.key = ep->conf.has_key ? ep->conf.key : 0,
-				.port = ep->port,
-				.has_key = ep->conf.has_key,
-			};
+			struct gwc_gre_key k;
 			const struct gwc_neigh *nb;
 
+			gwc_gre_key_set(&k, ep->conf.remote, ep->conf.has_key ? ep->conf.key : 0,
+					ep->port, ep->conf.has_key);
 			ep->local = g->conf.port[ep->port].ip;
 			ep->nh_ip = gwc_nexthop_ip(g, ep->port, ep->conf.remote);
 			nb = gwc_neigh_find(g, ep->port, ep->nh_ip);

@@ -375,7 +375,20 @@ def peer_note(case, size, pps, tmp):
         "  (below the peer)" if pps < peer else "")
 
 
+def hugepages_free():
+    """Free 2 MiB pages, 0 when hugetlbfs is not mounted (ppm's test, ppm_eal.c)."""
+    if not any(" hugetlbfs " in l for l in open("/proc/mounts")):
+        return 0
+    for l in open("/proc/meminfo"):
+        if l.startswith("HugePages_Free:"):
+            return int(l.split()[1])
+    return 0
+
+
 def main():
+    if HUGE and hugepages_free() < 512:
+        sys.exit("bench: BENCH_HUGE=1 needs 512 free hugepages (1 GiB) and hugetlbfs mounted: "
+                 "echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs nodev /dev/hugepages")
     only = os.environ.get("BENCH_CASES", "").split(",") if os.environ.get("BENCH_CASES") else None
     sizes = [int(x) for x in os.environ["BENCH_SIZES"].split(",")] if os.environ.get("BENCH_SIZES") else SIZES
     rows = []

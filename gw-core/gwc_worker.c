@@ -46,24 +46,29 @@
 
 enum { LOCAL_NOT = -1, LOCAL_DONE = -2 };
 
+/* A ones' complement sum (RFC 1071) of up to 2^32 16-bit words, folded to 16 bits. */
+static inline uint16_t
+csum_fold(uint64_t s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 /*
- * The ones' complement sum (RFC 1071) of the 20-byte IPv4 header at 'ip', folded to 16
- * bits, as rte_raw_cksum(ip, 20) returns it (0xffff: the header checks), from five
- * 32-bit words: GCC -O2 keeps rte_raw_cksum()'s loop of ten 16-bit additions even for a
+ * The ones' complement sum of the 20-byte IPv4 header at 'ip', folded, as
+ * rte_raw_cksum(ip, 20) returns it (0xffff: the header checks), from five 32-bit
+ * words: GCC -O2 keeps rte_raw_cksum()'s loop of ten 16-bit additions even for a
  * constant length, and this runs for every GRE and ESP packet.
  */
 static inline uint16_t
 ipv4_hdr_sum20(const void *ip)
 {
 	uint32_t w[5];
-	uint64_t s;
 
 	memcpy(w, ip, sizeof(w));
-	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	return csum_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 }
 
 static inline void
@@ -134,7 +139,7 @@ gre_encap(struct rte_mbuf *m, const struct gwc_ep *ep)
 {
 	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, ep->hdr_len);
 	struct rte_ipv4_hdr *ip;
-	uint32_t len, sum;
+	uint32_t len;
 
 	if (unlikely(p == NULL))
 		return -1;
@@ -143,10 +148,7 @@ gre_encap(struct rte_mbuf *m, const struct gwc_ep *ep)
 	len = m->pkt_len - sizeof(struct rte_ether_hdr);
 	ip->total_length = rte_cpu_to_be_16((uint16_t)len);
 	/* The template's raw sum plus the length word as it lies in memory, folded. */
-	sum = ep->ip_sum0 + ip->total_length;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip->hdr_checksum = (uint16_t)~sum;
+	ip->hdr_checksum = (uint16_t)~csum_fold((uint64_t)ep->ip_sum0 + ip->total_length);
 	return 0;
 }
 
@@ -954,7 +956,6 @@ classify(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 			if (id == GWC_EP_NONE)
 				return drop(lc, m, GWC_DROP_NO_SLICE), GWC_EP_NONE;
 		}
-		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	}
 
 	*tagged_out = tagged;

@@ -13,7 +13,8 @@ cycles per packet (worker TSC / packets) and the ratio to the ceiling.
 Usage: run_bench.py BUILD_DIR [SECONDS]
 Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset;
 BENCH_CEILINGS=0 skips the testpmd ceilings (gw-core's own figures only, for quick
-comparisons while tuning; no ratio is printed then).
+comparisons while tuning; no ratio is printed then); BENCH_HUGE=1 runs gw-core, testpmd
+and the ipsec-secgw peer on 2 MiB hugepages (512 must be free) instead of 4 KiB pages.
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -41,7 +42,8 @@ TRL_KEY = bytes(range(1, 33))
 SIZES = [64, 1372]
 CEILINGS = os.environ.get("BENCH_CEILINGS", "1") != "0"
 HUGE = os.environ.get("BENCH_HUGE", "0") != "0"
-# every DPDK process of the run: hugepages (2 MiB pages, unlinked at exit) or 4 KiB pages
+# the EAL memory of testpmd and the peer (gw-core's is its config's 'huge'): hugepages,
+# whose files are unlinked at exit, or 4 KiB pages
 MEM_ARGS = ["--huge-unlink"] if HUGE else ["--no-huge", "-m", "1024"]
 FLOWS = 64
 

@@ -71,18 +71,46 @@ fold(uint32_t s)
 	return (s & 0xffff) + (s >> 16);
 }
 
-/* One's complement sum of 'n' bytes at 'p', as if they started at an even offset. */
+/*
+ * One's complement sum of 'n' bytes at 'p', as if they started at an even offset. The
+ * sum is byte-order independent (RFC 1071 section 2(B)): the bytes are added as host-order
+ * 32-bit words, folded, and swapped to network order at the end on little-endian hosts;
+ * a last odd byte is the high byte of its network-order 16-bit word.
+ */
 static uint32_t
 sum_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t s = 0;
+	uint64_t s = 0;
 	size_t i;
+	uint32_t f;
 
-	for (i = 0; i + 1 < n; i += 2)
-		s += get16(p + i);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return fold(s);
+	for (i = 0; i + 4 <= n; i += 4) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		s += w;
+	}
+	if (i + 2 <= n) {
+		uint16_t w;
+
+		memcpy(&w, p + i, 2);
+		s += w;
+		i += 2;
+	}
+	if (i < n) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		s += p[i];
+#else
+		s += (uint32_t)p[i] << 8;
+#endif
+	}
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	f = fold((uint32_t)s);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	f = (f & 0xff) << 8 | f >> 8;
+#endif
+	return f;
 }
 
 /* The sum of 'n' bytes that sit at offset 'off' of the checksummed data. */

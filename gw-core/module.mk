@@ -3,6 +3,7 @@ GWC_SRCS := gw-core/gwc_core.c gw-core/gwc_tables.c gw-core/gwc_worker.c gw-core
 	gw-core/gwc_exc.c gw-core/gwc_ctl.c gw-core/gwc_config.c gw-core/gwc_flow.c gw-core/gwc_sa.c gw-core/gwc_ipsec.c
 GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
 $(GWC_OBJS): ALL_CFLAGS += -Itrailer
+$(BUILD)/obj/gw-core/gwc_worker.o: ALL_CFLAGS += $(FAST_CFLAGS)
 GWC_LIB  := $(BUILD)/libgwc.a
 GWC_BIN  := $(BUILD)/bin/gw-core
 OBJS += $(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o

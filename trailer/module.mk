@@ -6,6 +6,7 @@ TRL_OBJS := $(TRL_SRCS:%.c=$(BUILD)/obj/%.o)
 TRL_LIB  := $(BUILD)/libtrl.a
 TRL_LIBS  = -lcrypto
 OBJS += $(TRL_OBJS)
+$(BUILD)/obj/trailer/trl_codec.o: ALL_CFLAGS += $(FAST_CFLAGS)
 LIBS += $(TRL_LIB)
 
 $(TRL_LIB): $(TRL_OBJS)

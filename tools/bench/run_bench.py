@@ -12,7 +12,8 @@ cycles per packet (worker TSC / packets) and the ratio to the ceiling.
 
 Usage: run_bench.py BUILD_DIR [SECONDS]
 Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset;
-BENCH_CEILINGS=0 skips the testpmd ceilings (gw-core's own figures only, for quick
+BENCH_REPEAT=N (default 3) rounds of gw-core, io and macswap per row (medians; the VM's
+run-to-run noise is 10-20 %); BENCH_CEILINGS=0 skips the testpmd ceilings (gw-core's own figures only, for quick
 comparisons while tuning; no ratio is printed then); BENCH_HUGE=1 runs gw-core, testpmd
 and the ipsec-secgw peer on 2 MiB hugepages (512 must be free) instead of 4 KiB pages.
 """
@@ -46,6 +47,7 @@ HUGE = os.environ.get("BENCH_HUGE", "0") != "0"
 # whose files are unlinked at exit, or 4 KiB pages
 MEM_ARGS = ["--huge-unlink"] if HUGE else ["--no-huge", "-m", "1024"]
 FLOWS = 64
+REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 
 
 def inner(size, i, tagged_len):
@@ -387,6 +389,16 @@ def hugepages_free():
     return 0
 
 
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def spread(xs):
+    """'(lo-hi %)' of a row's per-round ratios, or '' with one round."""
+    return "" if len(xs) < 2 else "(%.0f-%.0f)" % (100 * min(xs), 100 * max(xs))
+
+
 def main():
     if HUGE and hugepages_free() < 512:
         sys.exit("bench: BENCH_HUGE=1 needs 512 free hugepages (1 GiB) and hugetlbfs mounted: "
@@ -401,40 +413,62 @@ def main():
             for size in sizes:
                 pcap = os.path.join(tmp, f"{case}-{size}.pcap")
                 wrpcap(pcap, frames(case, size))
-                print(f"bench: {case} {size} B: gw-core ...", file=sys.stderr, flush=True)
-                pps, hz, drops, note = run_gwcore(case, pcap, tmp)
-                ceil = touch = 0
-                if CEILINGS:
-                    print(f"bench: {case} {size} B: testpmd io ...", file=sys.stderr, flush=True)
-                    ceil = run_testpmd(pcap)
-                    print(f"bench: {case} {size} B: testpmd macswap ...", file=sys.stderr, flush=True)
-                    touch = run_testpmd(pcap, "macswap")
+                # Rounds of gw-core, io and macswap back to back: each ratio is taken
+                # within one round, so that the VM's drift between rounds cancels out.
+                gw, io, ms, drops, note, hz = [], [], [], {}, "", 0
+                for r in range(REPEAT):
+                    rn = " (round %d/%d)" % (r + 1, REPEAT) if REPEAT > 1 else ""
+                    print(f"bench: {case} {size} B{rn}: gw-core ...", file=sys.stderr, flush=True)
+                    pps, hz, d, note = run_gwcore(case, pcap, tmp)
+                    gw.append(pps)
+                    for k, v in d.items():
+                        drops[k] = drops.get(k, 0) + v
+                    if CEILINGS:
+                        print(f"bench: {case} {size} B{rn}: testpmd io ...", file=sys.stderr, flush=True)
+                        io.append(run_testpmd(pcap))
+                        print(f"bench: {case} {size} B{rn}: testpmd macswap ...", file=sys.stderr, flush=True)
+                        ms.append(run_testpmd(pcap, "macswap"))
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
-                    note += peer_note(case, size, pps, tmp)
-                rows.append((case, size, pps, hz, ceil, touch, target, drops, note))
+                    note += peer_note(case, size, median(gw), tmp)
+                rows.append((case, size, gw, hz, io, ms, target, drops, note))
     print()
-    print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceiling: dpdk-testpmd io, same pcap, same run")
-    hdr = "%-12s %6s %8s %8s %8s %11s %7s %7s %12s %8s" % (
+    print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceilings: dpdk-testpmd io and macswap,")
+    print("same pcap, same run. %d round(s) of the three per row: rates are medians, a ratio is the median" % REPEAT)
+    print("of the rounds' ratios (lowest-highest in brackets).")
+    hdr = "%-12s %6s %8s %8s %8s %11s %13s %7s %12s %6s" % (
         "case", "frame", "Mpps", "Gbps", "cyc/pkt", "io ceiling", "ratio", "target",
         "macswap Mpps", "ratio")
     print(hdr)
     print("-" * len(hdr))
-    for case, size, pps, hz, ceil, touch, target, drops, note in rows:
-        ratio, gbps = pps / ceil if ceil else 0, pps * size * 8 / 1e9
+    above = []
+    for case, size, gw, hz, io, ms, target, drops, note in rows:
+        pps = median(gw)
+        r_io = [g / c for g, c in zip(gw, io) if c]
+        r_ms = [g / c for g, c in zip(gw, ms) if c]
+        ratio, gbps = median(r_io) if r_io else 0, pps * size * 8 / 1e9
         if case.startswith("esp"):   # the target is a rate, not a share of the ceiling
             tcol = "%4.0fG" % ESP_GBPS if size == 1372 else "-"
             miss = size == 1372 and gbps < ESP_GBPS
         else:
             tcol, miss = "%4.0f%%" % (100 * target), CEILINGS and ratio < target
-        print("%-12s %5dB %8.2f %8.2f %8.0f %11.2f %6.0f%% %7s %12.2f %7.0f%%%s" % (
-            case, size, pps / 1e6, gbps, hz / pps if pps else 0, ceil / 1e6,
-            100 * ratio, tcol, touch / 1e6, 100 * pps / touch if touch else 0,
-            "  (below target)" if miss else ""))
+            # macswap as a share of io: what a forwarder that reads the frame can reach
+            touch = median([m / c for m, c in zip(ms, io) if c]) if io else 0
+            if CEILINGS and target and touch < target:
+                above.append("%s %d B: target %.0f %%, macswap %.0f %% of io" % (
+                    case, size, 100 * target, 100 * touch))
+        print("%-12s %5dB %8.2f %8.2f %8.0f %11.2f %5.0f%% %-7s %7s %12.2f %5.0f%%%s" % (
+            case, size, pps / 1e6, gbps, hz / pps if pps else 0, median(io) / 1e6 if io else 0,
+            100 * ratio, spread(r_io), tcol, median(ms) / 1e6 if ms else 0,
+            100 * median(r_ms) if r_ms else 0, "  (below target)" if miss else ""))
         if note:
             print("  " + note)
         if drops:
             print("  drops while measuring: %s" % drops)
+    if above:
+        print("Targets above the macswap ceiling (no forwarder that reads the frame reaches them on this input):")
+        for a in above:
+            print("  " + a)
     print("Gbps counts the frame on the wire with FCS (the 'frame' column); gre-decap's frame is the outer one,")
     print("an ESP case's the clear frame on the slice's VLAN (the ESP frame is 50 to 53 bytes longer: outer")
     print("IPv4 20, ESP header 8, IV 8, padding 0-3, pad length and next header 2, ICV 16, less the VLAN tag 4).")

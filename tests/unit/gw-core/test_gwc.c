@@ -561,6 +561,67 @@ gre_frame(uint8_t *f, uint16_t flags, uint16_t proto, uint32_t key, bool frag)
 	return len;
 }
 
+/*
+ * One burst of GRE frames with known and unknown keys, and a frame for no slice, on the
+ * GRE port (the worker takes a burst in two passes): the frames that pass come out in
+ * the order they came in, each decapsulated by its own header length; the others are
+ * dropped and counted, and no mbuf is lost.
+ */
+static void
+test_gre_decap_burst(void)
+{
+	uint8_t a[sizeof(v_gre_in)], b[sizeof(v_gre_in_csum)], c[sizeof(v_gre_in)], u[2048];
+	uint8_t ea[sizeof(v_gre_in_vid10)], ec[sizeof(v_gre_in_vid10)];
+	uint64_t unknown = drop_count(GWC_DROP_UNKNOWN_GRE_KEY);
+	uint64_t noslice = drop_count(GWC_DROP_NO_SLICE);
+	struct rte_mbuf *in[6], *m[8];
+	struct gwc_ep_stats st;
+	unsigned int n, i;
+	size_t ulen;
+	int t;
+
+	CU_ASSERT_EQUAL_FATAL(sizeof(v_gre_in_vid10), sizeof(v_gre_in) - 42 + 4);
+	slice("g3");
+	ep("g3", "v", GWC_EP_VLAN, PA, 10);
+	t = ep("g3", "t", GWC_EP_GRE, PB, 0);
+	static_mac("g3", &mac_t, "v");
+	/* a and c differ from v_gre_in in their last inner byte (no GRE checksum covers it) */
+	with_port_b_mac(v_gre_in, sizeof(v_gre_in), 0, a);
+	memcpy(c, a, sizeof(c));
+	a[sizeof(a) - 1] ^= 0x11;
+	c[sizeof(c) - 1] ^= 0x22;
+	memcpy(ea, v_gre_in_vid10, sizeof(ea));
+	memcpy(ec, v_gre_in_vid10, sizeof(ec));
+	ea[sizeof(ea) - 1] ^= 0x11;
+	ec[sizeof(ec) - 1] ^= 0x22;
+	with_port_b_mac(v_gre_in_csum, sizeof(v_gre_in_csum), 0, b);
+	ulen = gre_frame(u, 0x2000, 0x6558, 9999, false);        /* no endpoint has key 9999 */
+	in[0] = mk(a, sizeof(a));
+	in[1] = mk(u, ulen);
+	in[2] = mk(b, sizeof(b));
+	in[3] = mk(v_untagged, sizeof(v_untagged));              /* not for the AGW: no slice */
+	in[4] = mk(u, ulen);
+	in[5] = mk(c, sizeof(c));
+	for (i = 0; i < RTE_DIM(in); i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(in[i]);
+	gwc_worker_inject(g, 0, PB, in, RTE_DIM(in));
+	n = recv_all(PA, m, 8);
+	CU_ASSERT_EQUAL(n, 3);
+	if (n == 3) {
+		CU_ASSERT(frame_eq(m[0], ea, sizeof(ea)));
+		CU_ASSERT(frame_eq(m[1], v_gre_in_vid10, sizeof(v_gre_in_vid10)));
+		CU_ASSERT(frame_eq(m[2], ec, sizeof(ec)));
+	}
+	free_all(m, n);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_UNKNOWN_GRE_KEY), unknown + 2);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_SLICE), noslice + 1);
+	gwc_ep_stats_get(g, t, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 3);
+	unslice("g3");
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 static void
 test_drop_reasons(void)
 {
@@ -1473,6 +1534,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "GRE decapsulation (with and without checksum)", test_gre_decap) == NULL ||
 	    CU_add_test(s, "MAC learning and aging", test_learning_and_aging) == NULL ||
 	    CU_add_test(s, "flooding stays inside one slice", test_flood_stays_in_slice) == NULL ||
+	    CU_add_test(s, "GRE decapsulation: one burst, mixed keys, order kept",
+			test_gre_decap_burst) == NULL ||
 	    CU_add_test(s, "every drop reason counted", test_drop_reasons) == NULL ||
 	    CU_add_test(s, "tx full counted, mbufs freed", test_tx_full) == NULL ||
 	    CU_add_test(s, "punt ring full, flood without mbufs", test_punt_full_and_no_mbuf) == NULL ||

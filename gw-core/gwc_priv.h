@@ -14,6 +14,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 #include <rte_log.h>
 
 #include "gwc.h"
@@ -197,6 +198,19 @@ gwc_gre_key_set(struct gwc_gre_key *k, rte_be32_t remote, uint32_t key, uint16_t
 			 (uint64_t)port << 48 | (uint64_t)has_key << 32 };
 #endif
 	memcpy(k, &v, sizeof(v));
+}
+
+/*
+ * The hash of a GRE key: the t->gre table's hash function (rte_hash_crc, from
+ * GWC_GRE_HASH_INIT), which workers compute inline and hand to
+ * rte_hash_lookup_with_hash_data() instead of having rte_hash call it through a pointer.
+ */
+#define GWC_GRE_HASH_INIT 0u
+
+static inline uint32_t
+gwc_gre_hash(const struct gwc_gre_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), GWC_GRE_HASH_INIT);
 }
 
 struct trl_key;

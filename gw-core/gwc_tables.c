@@ -104,7 +104,8 @@ tables_build(struct gwc *g)
 			.name = name,
 			.entries = RTE_MAX(2 * n_gre, 16u),
 			.key_len = sizeof(struct gwc_gre_key),
-			.hash_func = rte_hash_crc,
+			.hash_func = rte_hash_crc,            /* gwc_gre_hash() */
+			.hash_func_init_val = GWC_GRE_HASH_INIT,
 			.socket_id = (int)rte_socket_id(),
 		};
 

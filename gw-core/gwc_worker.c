@@ -786,7 +786,7 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	if (t->gre != NULL) {
 		void *d;
 
-		if (rte_hash_lookup_data(t->gre, &k, &d) >= 0) {
+		if (rte_hash_lookup_with_hash_data(t->gre, &k, gwc_gre_hash(&k), &d) >= 0) {
 			rte_pktmbuf_adj(m, (uint16_t)(off + need));
 			return (int)(uintptr_t)d;
 		}

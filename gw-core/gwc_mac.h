@@ -67,6 +67,18 @@ gwc_eth_src48(const struct rte_ether_hdr *eth)
 #endif
 }
 
+/* A MAC in gwc_mac48()'s layout is a group (multicast, broadcast) address: the I/G bit,
+ * the low bit of its first byte (IEEE 802, rte_is_multicast_ether_addr()). */
+static inline bool
+gwc_mac48_group(uint64_t m48)
+{
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	return (m48 & 1) != 0;
+#else
+	return (m48 >> 24 & 1) != 0;   /* byte 0 is bits 31..24 of the 4-byte load */
+#endif
+}
+
 static inline struct gwc_mac_slot *
 gwc_mac_bucket(const struct gwc_mac_table *t, uint64_t m48)
 {

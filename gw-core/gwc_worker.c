@@ -976,6 +976,7 @@ slice_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct r
 	const struct gwc_slice_tab *st = &t->slice[in->slice];
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
+	uint64_t dst;
 	uint16_t out;
 
 	lc->ep[id].rx_pkts++;
@@ -984,17 +985,19 @@ slice_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct r
 	lc->slice[in->slice].rx_bytes += len;
 
 	if (likely(in->type != GWC_EP_IPSEC)) {
-		if (unlikely(!rte_is_unicast_ether_addr(&eth->src_addr) ||
-			     rte_is_zero_ether_addr(&eth->src_addr)))
+		uint64_t src = gwc_eth_src48(eth);
+
+		if (unlikely(gwc_mac48_group(src) || src == 0))
 			return ep_drop(lc, m, id, GWC_DROP_BAD_SRC_MAC);
-		if (unlikely(gwc_mac_learn(st->mac, gwc_eth_src48(eth), id, now)))
+		if (unlikely(gwc_mac_learn(st->mac, src, id, now)))
 			lc->slice[in->slice].learned++;
 		if (unlikely(st->l3) && l3_frame(lc, t, in, m, tagged))
 			return;
 	}
 
-	if (likely(rte_is_unicast_ether_addr(&eth->dst_addr))) {
-		out = gwc_mac_lookup(st->mac, gwc_eth_dst48(eth), now);
+	dst = gwc_eth_dst48(eth);
+	if (likely(!gwc_mac48_group(dst))) {
+		out = gwc_mac_lookup(st->mac, dst, now);
 		if (likely(out != GWC_EP_NONE)) {
 			const struct gwc_ep *oep = t->ep[out];
 

@@ -674,7 +674,9 @@ test_drop_reasons(void)
 
 	bcast_from(f, &bc, &mc, 10, &len);
 	expect_drop(GWC_DROP_BAD_SRC_MAC, PA, f, len);
-	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_BAD_SRC_MAC), 1);
+	bcast_from(f, &bc, &(struct rte_ether_addr){ { 0 } }, 10, &len);    /* all-zero source */
+	expect_drop(GWC_DROP_BAD_SRC_MAC, PA, f, len);
+	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_BAD_SRC_MAC), 2);
 	/* Drops before a frame has an endpoint belong to none. */
 	CU_ASSERT_EQUAL(ep_drop_count("d", "v", GWC_DROP_UNKNOWN_VID), 0);
 	CU_ASSERT_EQUAL(ep_drop_count("d", "t", GWC_DROP_UNKNOWN_GRE_KEY), 0);

@@ -98,13 +98,30 @@ punt(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t port)
 	lc->punted++;
 }
 
+/*
+ * Move the 12 bytes of an Ethernet header's two MAC addresses from 'src' to 'dst' (the
+ * two may overlap): both words are loaded before either is stored. GCC 12 made a memmove
+ * of 12 overlapping bytes a call into libc.
+ */
+static inline void
+macs_move(uint8_t *dst, const uint8_t *src)
+{
+	uint64_t a;
+	uint32_t b;
+
+	memcpy(&a, src, sizeof(a));
+	memcpy(&b, src + sizeof(a), sizeof(b));
+	memcpy(dst, &a, sizeof(a));
+	memcpy(dst + sizeof(a), &b, sizeof(b));
+}
+
 /* Remove the 802.1Q tag at offset 12 of the first segment. */
 static inline void
 vlan_pop(struct rte_mbuf *m)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 
-	memmove(p + VLAN_HLEN, p, 2 * RTE_ETHER_ADDR_LEN);
+	macs_move(p + VLAN_HLEN, p);
 	rte_pktmbuf_adj(m, VLAN_HLEN);
 }
 
@@ -117,7 +134,7 @@ vlan_push(struct rte_mbuf *m, rte_be16_t vid_be)
 
 	if (unlikely(p == NULL))
 		return -1;
-	memmove(p, p + VLAN_HLEN, 2 * RTE_ETHER_ADDR_LEN);
+	macs_move(p, p + VLAN_HLEN);
 	tag = (rte_be16_t *)(p + 2 * RTE_ETHER_ADDR_LEN);
 	tag[0] = RTE_BE16(RTE_ETHER_TYPE_VLAN);
 	tag[1] = vid_be;

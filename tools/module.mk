@@ -16,7 +16,7 @@ bench-manager: $(GWC_BIN) $(MGR_BIN)
 
 BENCH_SLICES ?= 1000
 
-BENCH_SECONDS ?= 5
+BENCH_SECONDS ?= 3
 
 # agwctl: the manager's CLI (xmlrpc-c client; its curl transport comes with the library).
 AGWCTL_BIN := $(BUILD)/bin/agwctl

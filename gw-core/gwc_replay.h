@@ -43,16 +43,27 @@ gwc_replay_blocks(uint32_t win)
 	return p;
 }
 
-/** @return bytes for a window of 'win' packets (0 allowed). */
-static inline size_t
-gwc_replay_size(uint32_t win)
+/**
+ * The window an SA asking for 'win' packets gets: 'win', but with 'esn' at least 64 (as
+ * rte_ipsec does, so that both rebuild the same high half).
+ */
+static inline uint32_t
+gwc_replay_win(uint32_t win, bool esn)
 {
-	return sizeof(struct gwc_replay) + (size_t)gwc_replay_blocks(win) * sizeof(uint64_t);
+	return esn && win < 64 ? 64 : win;
+}
+
+/** @return bytes gwc_replay_init(r, win, esn, ...) needs at 'r' ('win' 0 allowed). */
+static inline size_t
+gwc_replay_size(uint32_t win, bool esn)
+{
+	return sizeof(struct gwc_replay) +
+	       (size_t)gwc_replay_blocks(gwc_replay_win(win, esn)) * sizeof(uint64_t);
 }
 
 /**
- * Set up 'r' (gwc_replay_size(win) bytes) for a window of 'win' packets; with 'esn',
- * at least 64 (as rte_ipsec does, so that both rebuild the same high half). 'top':
+ * Set up 'r' (gwc_replay_size(win, esn) bytes) for a window of gwc_replay_win(win, esn)
+ * packets. 'top':
  * the highest sequence number already seen, 0 for a new SA; when it is not 0 (an SA
  * installed again, e.g. after a gw-core restart) everything in the window counts as
  * seen, since what was is not known: a late packet is lost rather than a replay let in.
@@ -62,8 +73,7 @@ gwc_replay_init(struct gwc_replay *r, uint32_t win, bool esn, uint64_t top)
 {
 	uint32_t i, n;
 
-	if (esn && win < 64)
-		win = 64;
+	win = gwc_replay_win(win, esn);
 	n = gwc_replay_blocks(win);
 	r->top = top;
 	r->win = win;

@@ -272,7 +272,7 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	uint8_t hdr[TUN_HDR_MAX];
 	struct gwc_sa tmp, *s;
 	uint32_t salt;
-	size_t head = RTE_ALIGN_CEIL(sizeof(*s), RTE_CACHE_LINE_SIZE), rsz;
+	size_t head = RTE_ALIGN_CEIL(sizeof(*s), RTE_CACHE_LINE_SIZE), rsz, wsz;
 	int sz;
 
 	if (!c->ready) {
@@ -333,8 +333,8 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 		return NULL;
 	}
 	rsz = RTE_ALIGN_CEIL((size_t)sz, RTE_CACHE_LINE_SIZE);
-	s = rte_zmalloc("gwc_sa", head + rsz + (conf->inbound ? gwc_replay_size(conf->replay_window)
-							   : 0), RTE_CACHE_LINE_SIZE);
+	wsz = conf->inbound ? gwc_replay_size(conf->replay_window, conf->esn) : 0;
+	s = rte_zmalloc("gwc_sa", head + rsz + wsz, RTE_CACHE_LINE_SIZE);
 	if (s == NULL) {
 		gwc_errf(e, "out of memory for an SA");
 		return NULL;

@@ -81,8 +81,9 @@ sa_new(bool inbound, enum gwc_sa_alg alg, uint32_t spi, uint16_t sport, uint16_t
 	};
 	struct gwc_err e = { "" };
 	struct gwc_sa *sa;
-	const rte_be32_t agw = RTE_BE32(RTE_IPV4(198, 51, 100, 1));
-	const rte_be32_t term = RTE_BE32(RTE_IPV4(198, 51, 100, 2));
+	/* 198u: DPDK 22.11's RTE_IPV4 shifts its first octet as an int (UB from 128 up) */
+	const rte_be32_t agw = RTE_BE32(RTE_IPV4(198u, 51, 100, 1));
+	const rte_be32_t term = RTE_BE32(RTE_IPV4(198u, 51, 100, 2));
 
 	next_window = 64;
 	c.src = inbound ? term : agw;
@@ -287,8 +288,8 @@ sa_pair(uint32_t spi, uint16_t port, struct gwc_sa **out, struct gwc_sa **in)
 	struct gwc_err e = { "" };
 
 	memcpy(c.key, key_gcm256, 36);
-	c.src = RTE_BE32(RTE_IPV4(198, 51, 100, 1));
-	c.dst = RTE_BE32(RTE_IPV4(198, 51, 100, 2));
+	c.src = RTE_BE32(RTE_IPV4(198u, 51, 100, 1));
+	c.dst = RTE_BE32(RTE_IPV4(198u, 51, 100, 2));
 	*out = gwc_sa_create(cc, &c, 1, &e);
 	c.inbound = true;
 	*in = gwc_sa_create(cc, &c, 2, &e);
@@ -384,7 +385,7 @@ test_replay_every_position(void)
 static struct gwc_replay *
 window_new(uint32_t win, bool esn, uint64_t top)
 {
-	struct gwc_replay *r = malloc(gwc_replay_size(win));
+	struct gwc_replay *r = malloc(gwc_replay_size(win, esn));
 
 	CU_ASSERT_FATAL(r != NULL);
 	gwc_replay_init(r, win, esn, top);
@@ -465,6 +466,10 @@ test_window_esn(void)
 	struct gwc_replay *r = window_new(0, true, G + 10);   /* ESN: window at least 64 */
 
 	CU_ASSERT_EQUAL(r->win, 64);
+	/* the room asked for is the room the widened window fills (it was one block short) */
+	CU_ASSERT_EQUAL(gwc_replay_size(0, true),
+			sizeof(*r) + (size_t)(r->mask + 1) * sizeof(r->bits[0]));
+	CU_ASSERT_EQUAL(gwc_replay_size(0, true), gwc_replay_size(64, false));
 	/* case B: the window [G - 53, G + 10] spans two subspaces */
 	CU_ASSERT_EQUAL(gwc_replay_seq(r, 5), G + 5);
 	CU_ASSERT_EQUAL(gwc_replay_seq(r, 0xfffffff0u), 0xfffffff0u);

@@ -145,6 +145,6 @@ main(int argc, char **argv)
 out:
 	gwc_destroy(g);
 	gwc_conf_free(&conf);
-	rte_eal_cleanup();
+	ppm_eal_cleanup();
 	return rc;
 }

@@ -59,6 +59,13 @@ struct ppm_eal_conf {
  */
 int ppm_eal_init(const struct ppm_eal_conf *conf);
 
+/**
+ * Stop what ppm_eal_init() started (rte_eal_cleanup(): every lcore must be back and
+ * every DPDK object freed) and free the EAL arguments it kept. Main lcore, once, at
+ * exit; nothing of DPDK may be used after it.
+ */
+void ppm_eal_cleanup(void);
+
 /** @return true when hugepages are free and a hugetlbfs is mounted. No side effects. */
 bool ppm_hugepages_available(void);
 

@@ -22,6 +22,9 @@ RTE_LOG_REGISTER(ppm_logtype, agw.ppm, INFO);
 
 static bool eal_done;
 static bool eal_huge;
+/* The EAL arguments of a successful start: EAL keeps pointers into them until
+ * rte_eal_cleanup(). */
+static char *eal_argv[EAL_MAX_ARGS];
 
 bool
 ppm_hugepages_available(void)
@@ -161,6 +164,7 @@ ppm_eal_init(const struct ppm_eal_conf *c)
 		return -EINVAL;
 	}
 	eal_done = true;
+	memcpy(eal_argv, own, sizeof(eal_argv));
 	PPM_LOG(INFO, "EAL up: %s, lcores %s", eal_huge ? "hugepages" : "no hugepages",
 		c->lcores != NULL ? c->lcores : "0-1");
 	return 0;
@@ -168,6 +172,21 @@ out:
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
 	return rc;
+}
+
+void
+ppm_eal_cleanup(void)
+{
+	unsigned int i;
+
+	if (!eal_done)
+		return;
+	rte_eal_cleanup();
+	for (i = 0; i < EAL_MAX_ARGS; i++) {
+		free(eal_argv[i]);
+		eal_argv[i] = NULL;
+	}
+	eal_done = false;
 }
 
 struct rte_mempool *

@@ -58,6 +58,6 @@ main(int argc, char **argv)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	rte_eal_cleanup();
+	ppm_eal_cleanup();
 	return failed == 0 ? 0 : 1;
 }

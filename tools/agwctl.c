@@ -269,6 +269,18 @@ print_resources(struct json_object *o)
 
 /* ---------------------------------------------------------------- main */
 
+/* Append the string 's' to the array 'a'; the array holds the only reference to it. */
+static void
+append_string(xmlrpc_env *env, xmlrpc_value *a, const char *s)
+{
+	xmlrpc_value *v = xmlrpc_string_new(env, s);
+
+	if (v == NULL)
+		return;
+	xmlrpc_array_append_item(env, a, v);
+	xmlrpc_DECREF(v);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -392,17 +404,18 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (slice[0] != '\0')
-		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, slice));
+		append_string(&env, params, slice);
 	for (i = 0; i < n_targs; i++)
-		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, targs[i]));
+		append_string(&env, params, targs[i]);
 	explicit_bzero(psk, sizeof(psk));   /* the request holds its own copy */
 	if (spec != NULL)
-		xmlrpc_array_append_item(&env, params, xmlrpc_string_new(&env, spec));
+		append_string(&env, params, spec);
 	if (first_name < argc) {
 		names = xmlrpc_array_new(&env);
 		for (i = first_name; i < argc; i++)
-			xmlrpc_array_append_item(&env, names, xmlrpc_string_new(&env, argv[i]));
+			append_string(&env, names, argv[i]);
 		xmlrpc_array_append_item(&env, params, names);
+		xmlrpc_DECREF(names);
 	}
 
 	xmlrpc_client_setup_global_const(&env);

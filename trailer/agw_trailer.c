@@ -83,6 +83,28 @@ struct conf {
 	GPtrArray *apps;         /* struct app * */
 };
 
+/* Free what conf_load() allocated in 'c' (the struct itself is the caller's). */
+static void
+conf_free(struct conf *c)
+{
+	guint i;
+
+	for (i = 0; c->apps != NULL && i < c->apps->len; i++) {
+		struct app *a = g_ptr_array_index(c->apps, i);
+
+		g_free(a->name);
+		g_ptr_array_free(a->cgroups, TRUE);
+		g_array_free(a->ports, TRUE);
+		g_array_free(a->cgroup_ids, TRUE);
+		g_free(a);
+	}
+	if (c->apps != NULL)
+		g_ptr_array_free(c->apps, TRUE);
+	g_free(c->path);
+	g_free(c->ifname);
+	memset(c, 0, sizeof(*c));
+}
+
 /* A key file integer in [lo, hi], or 'def' when absent. */
 static uint64_t
 conf_uint(GKeyFile *kf, const char *path, const char *sec, const char *key, uint64_t def,
@@ -545,7 +567,7 @@ main(int argc, char **argv)
 	const char *conf_path = DEFAULT_CONF, *ifname = NULL, *cmd;
 	bool json = false;
 	struct conf c;
-	int i;
+	int i, rc;
 
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
@@ -578,15 +600,20 @@ main(int argc, char **argv)
 		if (ifname)
 			die("attach takes the interface from the config ([trailer] interface), not -i");
 		conf_load(&c, conf_path, true);
-		return cmd_attach(&c);
+		rc = cmd_attach(&c);
+		conf_free(&c);
+		return rc;
 	}
 	if (strcmp(cmd, "detach") != 0 && strcmp(cmd, "status") != 0) {
 		usage(stderr);
 		return 2;
 	}
+	memset(&c, 0, sizeof(c));
 	if (ifname == NULL) {
 		conf_load(&c, conf_path, false);
 		ifname = c.ifname;
 	}
-	return strcmp(cmd, "detach") == 0 ? cmd_detach(ifname) : cmd_status(ifname, json);
+	rc = strcmp(cmd, "detach") == 0 ? cmd_detach(ifname) : cmd_status(ifname, json);
+	conf_free(&c);
+	return rc;
 }

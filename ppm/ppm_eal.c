@@ -26,6 +26,17 @@ static bool eal_huge;
  * rte_eal_cleanup(). */
 static char *eal_argv[EAL_MAX_ARGS];
 
+static void
+eal_argv_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < EAL_MAX_ARGS; i++) {
+		free(eal_argv[i]);
+		eal_argv[i] = NULL;
+	}
+}
+
 bool
 ppm_hugepages_available(void)
 {
@@ -92,7 +103,7 @@ push(char **argv, int *argc, const char *s)
 int
 ppm_eal_init(const struct ppm_eal_conf *c)
 {
-	char *argv[EAL_MAX_ARGS] = { 0 }, *own[EAL_MAX_ARGS];
+	char *argv[EAL_MAX_ARGS] = { 0 };
 	char buf[64];
 	bool any_pci = false;
 	int argc = 0, rc = 0, i;
@@ -152,19 +163,17 @@ ppm_eal_init(const struct ppm_eal_conf *c)
 	}
 
 	/* EAL permutes argv and writes into it (argv[0] again, where the options ended), and
-	 * keeps pointers into the strings: on success they are kept; on failure they are
-	 * freed from our own copy of the pointers. */
-	memcpy(own, argv, sizeof(own));
+	 * keeps pointers into the strings: eal_argv, our own copy of the pointers, keeps them
+	 * until ppm_eal_cleanup(), or frees them at once when EAL refuses. */
+	memcpy(eal_argv, argv, sizeof(eal_argv));
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "ppm: EAL init failed%s%s: its messages above say why (a second "
 			"DPDK process on this host needs its own file_prefix)\n",
 			rte_errno != 0 ? ": " : "", rte_errno != 0 ? rte_strerror(rte_errno) : "");
-		for (i = 0; i < argc; i++)
-			free(own[i]);
+		eal_argv_free();
 		return -EINVAL;
 	}
 	eal_done = true;
-	memcpy(eal_argv, own, sizeof(eal_argv));
 	PPM_LOG(INFO, "EAL up: %s, lcores %s", eal_huge ? "hugepages" : "no hugepages",
 		c->lcores != NULL ? c->lcores : "0-1");
 	return 0;
@@ -177,15 +186,10 @@ out:
 void
 ppm_eal_cleanup(void)
 {
-	unsigned int i;
-
 	if (!eal_done)
 		return;
 	rte_eal_cleanup();
-	for (i = 0; i < EAL_MAX_ARGS; i++) {
-		free(eal_argv[i]);
-		eal_argv[i] = NULL;
-	}
+	eal_argv_free();
 	eal_done = false;
 }
 

@@ -126,7 +126,7 @@ sum_bytes(const uint8_t *p, size_t n)
 	s = (s & 0xffffffff) + (s >> 32);
 	f = fold((uint32_t)s);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	f = (f & 0xff) << 8 | f >> 8;
+	f = __builtin_bswap16((uint16_t)f);
 #endif
 	return f;
 }
@@ -137,7 +137,7 @@ sum_at(const uint8_t *p, size_t n, size_t off)
 {
 	uint32_t s = sum_bytes(p, n);
 
-	return (off & 1) ? ((s & 0xff) << 8 | s >> 8) : s;
+	return (off & 1) ? __builtin_bswap16((uint16_t)s) : s;
 }
 
 /*

@@ -854,6 +854,12 @@ gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
 		gwc_errf(e, "slice '%s' has no endpoint '%s'", slice, ep);
 		return -ENOENT;
 	}
+	if (g->ep[id].ep.type == GWC_EP_IPSEC) {
+		gwc_errf(e, "endpoint '%s' of slice '%s' is an ipsec terminal: it takes only "
+			    "frames the slice routes to it, never bridged ones; point the MAC at "
+			    "a port, vlan, gre or trailer endpoint", ep, slice);
+		return -EINVAL;
+	}
 	if (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac)) {
 		gwc_errf(e, "a static MAC must be unicast and not zero");
 		return -EINVAL;

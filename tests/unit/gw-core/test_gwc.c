@@ -1523,6 +1523,37 @@ test_ipsec_gateway_mac(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/*
+ * A static MAC may only point at an endpoint a bridged frame can leave through. An IPsec
+ * terminal is routed (L3): the frames it takes are the slice router's, encrypted. A static
+ * MAC toward it is refused, and a frame to that MAC never leaves on the terminal's port
+ * in clear (before, it left on port b unencrypted).
+ */
+static void
+test_static_mac_not_to_ipsec(void)
+{
+	static const struct rte_ether_addr victim = { { 2, 0, 0, 0, 0, 0x77 } };
+	struct gwc_err e = { "" };
+	struct rte_mbuf *out[8];
+	uint8_t f[64];
+
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	CU_ASSERT_FATAL(ipsec_ep("term", "10.1.0.200") >= 0);
+	CU_ASSERT_EQUAL(gwc_mac_add_static(g, OWNER, "ips", &victim, "term", &e), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "ipsec"));
+	drain();
+	ips_vlan_hdr(f, &victim, &mac_s);
+	memset(f + 18, 0x5a, sizeof(f) - 18);
+	send1(PA, f, sizeof(f));
+	CU_ASSERT_EQUAL(recv_all(PB, out, 8), 0);
+	drain();
+	unslice("ips");
+	control_pass();
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int
 test_gwc_register(void)
 {
@@ -1553,7 +1584,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "IPsec terminal with gateway_mac: no ARP in the slice",
 			test_ipsec_gateway_mac) == NULL ||
 	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
-			test_trailer_reappend) == NULL)
+			test_trailer_reappend) == NULL ||
+	    CU_add_test(s, "a static MAC cannot point at an IPsec terminal",
+			test_static_mac_not_to_ipsec) == NULL)
 		return -1;
 	return 0;
 }

@@ -14,7 +14,8 @@
 #include <json-c/json.h>
 #include <rte_cfgfile.h>
 
-#include "gwc_priv.h"
+#include "gwc_ep_ops.h"
+#include "gwc_model.h"
 
 void
 gwc_conf_defaults(struct gwc_conf *c)

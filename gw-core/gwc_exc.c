@@ -1,232 +1,38 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The exception path, control thread side. Frames workers punted (ARP for a port's
- * address, IPv4 to it that is not GRE) go to that port's TAP, where the kernel
- * (and later charon) answers; frames the kernel sends on a TAP go out of its port
- * through worker 0's inject ring. On the way, ARP from a GRE next hop resolves
- * that next hop (RFC 826); unresolved next hops are asked for periodically.
+ * The exception path, control thread side: frames workers punted (ARP for a port's
+ * address, IPv4 to it that is neither GRE nor ESP) go to that port's TAP, where the
+ * kernel (and charon) answer; frames the kernel sends on a TAP go out of its port
+ * through worker 0's inject ring. ARP on the way is shown to the outer neighbours
+ * (gwc_neigh.c); frames tagged for the slice router go to it (gwc_l3.c).
  */
-#include <string.h>
-
-#include <rte_arp.h>
-#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 
-#include "gwc_priv.h"
-
-rte_be32_t
-gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote)
-{
-	const struct gwc_port_conf *pc = &g->conf.port[port];
-	if (((remote ^ pc->ip) & gwc_prefix_mask(pc->prefix)) == 0 || !pc->has_gw)
-		return remote;
-	return pc->gateway;
-}
-
-const struct gwc_neigh *
-gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip)
-{
-	unsigned int i;
-
-	for (i = 0; i < GWC_MAX_NEIGH; i++)
-		if (g->neigh[i].used && g->neigh[i].port == port && g->neigh[i].ip == ip)
-			return &g->neigh[i];
-	return NULL;
-}
-
-/*
- * The (port, remote) at index 'i' of the things whose outer next hop gw-core resolves
- * by ARP: GRE endpoints without a static MAC (i < GWC_MAX_EPS), then outbound IPsec
- * SAs (toward their terminal). @return false when index 'i' is none of them.
- */
-static bool
-nh_user(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
-{
-	if (i < GWC_MAX_EPS) {
-		const struct gwc_ep *ep = &g->ep[i].ep;
-
-		if (!g->ep[i].used || ep->type != GWC_EP_GRE || ep->conf.has_nh)
-			return false;
-		*port = ep->port;
-		*remote = ep->conf.remote;
-		return true;
-	}
-	i -= GWC_MAX_EPS;
-	if (!g->sa[i].used || g->sa[i].conf.inbound || !g->ep[g->sa[i].ep].used)
-		return false;
-	*port = g->ep[g->sa[i].ep].ep.port;
-	*remote = g->sa[i].conf.dst;
-	return true;
-}
-
-#define NH_USERS (GWC_MAX_EPS + GWC_MAX_SAS)
-
-/* Resolve 'n' from its port's static neighbours ('neighbour IP = MAC'), if listed. */
-static void
-static_neigh(const struct gwc *g, struct gwc_neigh *n)
-{
-	const struct gwc_port_conf *pc = &g->conf.port[n->port];
-	unsigned int k;
-
-	for (k = 0; k < pc->n_neigh; k++)
-		if (pc->neigh[k].ip == n->ip) {
-			rte_ether_addr_copy(&pc->neigh[k].mac, &n->mac);
-			n->resolved = n->is_static = true;
-			return;
-		}
-}
-
-/* Keep one neighbor per (port, next hop) that a GRE endpoint or an outbound SA needs. */
-void
-gwc_neigh_sync(struct gwc *g)
-{
-	unsigned int i, j;
-	rte_be32_t remote;
-	uint16_t port;
-
-	for (i = 0; i < GWC_MAX_NEIGH; i++) {
-		bool needed = false;
-
-		if (!g->neigh[i].used)
-			continue;
-		for (j = 0; j < NH_USERS && !needed; j++)
-			needed = nh_user(g, j, &port, &remote) && port == g->neigh[i].port &&
-				 gwc_nexthop_ip(g, port, remote) == g->neigh[i].ip;
-		if (!needed)
-			memset(&g->neigh[i], 0, sizeof(g->neigh[i]));
-	}
-	for (j = 0; j < NH_USERS; j++) {
-		rte_be32_t nh;
-
-		if (!nh_user(g, j, &port, &remote))
-			continue;
-		nh = gwc_nexthop_ip(g, port, remote);
-		if (gwc_neigh_find(g, port, nh) != NULL)
-			continue;
-		for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
-			;
-		if (i == GWC_MAX_NEIGH) {
-			GWC_LOG(WARNING, "neighbor table full (%d): a next hop on port %s not "
-					 "resolved", GWC_MAX_NEIGH, g->conf.port[port].name);
-			continue;
-		}
-		g->neigh[i].used = true;
-		g->neigh[i].port = port;
-		g->neigh[i].ip = nh;
-		g->neigh[i].last_req_tsc = 0;  /* ask at once */
-		static_neigh(g, &g->neigh[i]);
-	}
-}
-
-void
-gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m)
-{
-	m->hash.usr = usr;
-	if (rte_ring_sp_enqueue(g->lc[0]->inject, m) != 0) {
-		g->inject_full++;
-		rte_pktmbuf_free(m);
-	}
-}
-
-struct rte_mbuf *
-gwc_arp_build(struct gwc *g, uint16_t op, const struct rte_ether_addr *dst,
-	      const struct rte_ether_addr *sha, rte_be32_t sip, const struct rte_ether_addr *tha,
-	      rte_be32_t tip)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(g->pool);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
-
-	if (m == NULL)
-		return NULL;
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
-	a = (struct rte_arp_hdr *)(eth + 1);
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	rte_ether_addr_copy(sha, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = RTE_ETHER_ADDR_LEN;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	rte_ether_addr_copy(sha, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = sip;
-	rte_ether_addr_copy(tha, &a->arp_data.arp_tha);
-	a->arp_data.arp_tip = tip;
-	g->arp_sent++;
-	return m;
-}
-
-static void
-arp_request(struct gwc *g, struct gwc_neigh *n)
-{
-	static const struct rte_ether_addr bcast = { .addr_bytes = { 0xff, 0xff, 0xff, 0xff,
-								     0xff, 0xff } };
-	static const struct rte_ether_addr zero;
-	struct rte_mbuf *m = gwc_arp_build(g, RTE_ARP_OP_REQUEST, &bcast, &g->port[n->port].mac,
-					   g->conf.port[n->port].ip, &zero, n->ip);
-
-	if (m == NULL)
-		return;
-	gwc_inject(g, n->port, m);
-	n->requests++;
-}
-
-/* Learn a next hop's MAC from any ARP it sends us. @return true if a MAC changed. */
-static bool
-arp_snoop(struct gwc *g, uint16_t port, const struct rte_mbuf *m)
-{
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_arp_hdr *a = (const struct rte_arp_hdr *)(eth + 1);
-	unsigned int i;
-
-	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP) ||
-	    m->data_len < sizeof(*eth) + sizeof(*a) ||
-	    a->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
-	    a->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) || a->arp_hlen != 6 ||
-	    a->arp_plen != 4 || !rte_is_unicast_ether_addr(&a->arp_data.arp_sha))
-		return false;
-	for (i = 0; i < GWC_MAX_NEIGH; i++) {
-		struct gwc_neigh *n = &g->neigh[i];
-
-		if (!n->used || n->is_static || n->port != port || n->ip != a->arp_data.arp_sip)
-			continue;
-		if (n->resolved && rte_is_same_ether_addr(&n->mac, &a->arp_data.arp_sha))
-			return false;
-		rte_ether_addr_copy(&a->arp_data.arp_sha, &n->mac);
-		n->resolved = true;
-		n->last_req_tsc = rte_rdtsc();
-		GWC_LOG(INFO, "port %s: next hop " RTE_ETHER_ADDR_PRT_FMT " resolved",
-			g->conf.port[port].name, RTE_ETHER_ADDR_BYTES(&n->mac));
-		return true;
-	}
-	return false;
-}
+#include "gwc_model.h"
 
 void
 gwc_exc_poll(struct gwc *g)
 {
 	struct rte_mbuf *pkts[32];
 	bool changed = false;
-	uint64_t now, hz;
 	unsigned int i, n;
 	uint16_t p;
 
-	n = rte_ring_sc_dequeue_burst(g->exc, (void **)pkts, RTE_DIM(pkts), NULL);
+	n = rte_ring_sc_dequeue_burst(g->dp.exc, (void **)pkts, RTE_DIM(pkts), NULL);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t port = m->hash.usr;   /* set by the worker that punted it */
 
 		if (port & GWC_EXC_TAG) {
-			gwc_ipsec_exc(g, m);
+			gwc_l3_exc(g, m);
 			continue;
 		}
-		if (port >= g->n_ports) {
+		if (port >= g->dp.n_ports) {
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		changed |= arp_snoop(g, (uint16_t)port, m);
+		changed |= gwc_neigh_learn(g, (uint16_t)port, m);
 		if (!g->tap[port].started) {
 			g->exc_no_tap++;
 			rte_pktmbuf_free(m);
@@ -240,7 +46,7 @@ gwc_exc_poll(struct gwc *g)
 		}
 	}
 
-	for (p = 0; p < g->n_ports; p++) {
+	for (p = 0; p < g->dp.n_ports; p++) {
 		if (!g->tap[p].started)
 			continue;
 		n = rte_eth_rx_burst(g->tap[p].port_id, 0, pkts, RTE_DIM(pkts));
@@ -250,23 +56,6 @@ gwc_exc_poll(struct gwc *g)
 		}
 	}
 
-	now = rte_rdtsc();
-	hz = rte_get_tsc_hz();
-	if (now - g->last_arp_tsc >= hz / 20) {
-		g->last_arp_tsc = now;
-		for (i = 0; i < GWC_MAX_NEIGH; i++) {
-			struct gwc_neigh *nb = &g->neigh[i];
-			uint64_t period = nb->resolved ? hz * g->conf.arp_refresh_s
-						       : hz / 1000 * g->conf.arp_retry_ms;
-
-			if (nb->used && !nb->is_static &&
-			    (nb->last_req_tsc == 0 || now - nb->last_req_tsc >= period)) {
-				nb->last_req_tsc = now;
-				arp_request(g, nb);
-			}
-		}
-	}
 	if (changed && gwc_tables_publish(g) != 0)
 		GWC_LOG(ERR, "tables: could not publish a resolved next hop (out of memory)");
-	gwc_ipsec_poll(g);
 }

@@ -17,7 +17,8 @@
 
 #include <rte_hash_crc.h>
 
-#include "gwc_priv.h"
+#include "gwc_mac.h"
+#include "gwc_tables.h"
 
 /* The flow of the IPv4 packet 'ip' (its header and, for TCP/UDP, ports present). */
 static inline void
@@ -117,5 +118,11 @@ gwc_flow_learn(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint16_t ep, 
 	__atomic_store_n(&victim->val, val, __ATOMIC_RELEASE);
 	return true;
 }
+
+/* Trailer flow table of at least 'entries' flows, unseen ones forgotten after 'age_tsc'.
+ * @return it (rte_free() it), or NULL. Control thread. */
+struct gwc_flow_table *gwc_flow_create(uint32_t entries, uint64_t age_tsc);
+/* Forget every flow classified to endpoint 'ep' (it is going, or its id is reused). */
+void gwc_flow_forget_ep(struct gwc_flow_table *t, uint16_t ep);
 
 #endif /* GWC_FLOW_H */

@@ -15,7 +15,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 
-#include "gwc_priv.h"
+#include "gwc_tables.h"
 
 /*
  * The 6 bytes of 'a' as the low 48 bits of a word (the layout of a 6-byte memcpy into a
@@ -156,5 +156,36 @@ gwc_mac_learn(struct gwc_mac_table *t, uint64_t m48, uint16_t ep, uint64_t now)
 	__atomic_store_n(&victim->key, key, __ATOMIC_RELEASE);
 	return true;
 }
+
+/* ------------------------------------------------------------ control thread half */
+
+/*
+ * A zeroed table of 'head' bytes then 'ways'-slot buckets of 'slot' bytes, for at
+ * least 'entries' entries (buckets a power of two), its struct gwc_assoc (first) set.
+ * Control thread. @return it (rte_free() it), or NULL.
+ */
+void *gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways,
+		       uint32_t entries, uint64_t age_tsc);
+/*
+ * Clear the 64-bit word at byte 'off' of every slot whose value there is non-zero with
+ * 'ep' in its low 16 bits. Control thread, with workers running.
+ */
+void gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, unsigned int ways,
+			 size_t off, uint16_t ep);
+
+/* A MAC table of at least 'entries' entries whose learned entries live 'age_tsc'.
+ * @return it (gwc_mac_destroy() frees it), or NULL. Control thread. */
+struct gwc_mac_table *gwc_mac_create(uint32_t entries, uint64_t age_tsc);
+/* Free 't' (NULL: nothing), after the workers stopped reading it. */
+void gwc_mac_destroy(struct gwc_mac_table *t);
+/* Forget every entry pointing at endpoint 'ep' (it is going, or its id is reused). */
+void gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep);
+/* A static entry 'mac' -> 'ep': never ages, learning does not move it.
+ * @return 0, or -ENOSPC (its bucket is full of static entries). */
+int gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep);
+typedef void (*gwc_mac_walk_fn)(void *arg, const struct rte_ether_addr *mac, uint16_t ep,
+				bool is_static, uint64_t age_ms);
+/* Call 'fn' for every live entry of 't' ('now': the TSC the ages are counted to). */
+void gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg);
 
 #endif /* GWC_MAC_H */

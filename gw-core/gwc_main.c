@@ -17,7 +17,7 @@
 #include <rte_eal.h>
 #include <systemd/sd-daemon.h>
 
-#include "gwc_priv.h"
+#include "gwc_log.h"
 
 static volatile sig_atomic_t stop_requested;
 

@@ -19,7 +19,7 @@
 #include <rte_spinlock.h>
 #include <rte_udp.h>
 
-#include "gwc_priv.h"
+#include "gwc_log.h"
 #include "gwc_replay.h"
 #include "gwc_sa.h"
 

@@ -33,16 +33,11 @@
 
 #include "gwc_flow.h"
 #include "gwc_mac.h"
-#include "gwc_priv.h"
+#include "gwc_lcore.h"
 #include "trl.h"
 #include "trl_auth.h"
 
 #define VLAN_HLEN 4
-#define GRE_F_CSUM 0x8000
-#define GRE_F_KEY 0x2000
-#define GRE_F_SEQ 0x1000
-#define GRE_F_MBZ 0x4fff   /* routing, strict route, recursion, flags, version */
-#define GRE_PROTO_TEB 0x6558
 
 enum { LOCAL_NOT = -1, LOCAL_DONE = -2 };
 
@@ -91,7 +86,7 @@ static inline void
 punt(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t port)
 {
 	m->hash.usr = port;
-	if (unlikely(rte_ring_mp_enqueue(lc->g->exc, m) != 0)) {
+	if (unlikely(rte_ring_mp_enqueue(lc->dp->exc, m) != 0)) {
 		drop(lc, m, GWC_DROP_PUNT_FULL);
 		return;
 	}
@@ -459,7 +454,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 			lc->drops[GWC_DROP_NO_NEIGHBOUR]++;
 			lc->ep[ep->id].drops[GWC_DROP_NO_NEIGHBOUR]++;
 			m->hash.usr = GWC_EXC_TAG | GWC_EXC_RESOLVE << 16 | ep->id;
-			if (rte_ring_mp_enqueue(lc->g->exc, m) != 0)
+			if (rte_ring_mp_enqueue(lc->dp->exc, m) != 0)
 				rte_pktmbuf_free(m);
 			return;
 		}
@@ -470,7 +465,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 	if (unlikely(eth == NULL))
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 	memcpy(&eth->dst_addr, dst, RTE_ETHER_ADDR_LEN);
-	rte_ether_addr_copy(&lc->g->l3_mac, &eth->src_addr);
+	rte_ether_addr_copy(&lc->dp->l3_mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	slice_in(lc, t, ep->id, m, false, now);
 }
@@ -492,7 +487,7 @@ esp_flush_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
 		for (j = i; j < n && lc->esp_in[j].sa == sa; j++)
 			pkts[c++] = lc->esp_in[j].m;
 		i = j;
-		k = gwc_sa_inbound(&lc->g->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c, err);
+		k = gwc_sa_inbound(lc->dp->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c, err);
 		for (x = 0; x < k; x++) {
 			st->pkts++;
 			st->bytes += pkts[x]->pkt_len;
@@ -548,12 +543,12 @@ handoff_flush(struct gwc_lcore *lc)
 {
 	unsigned int w, k, n;
 
-	for (w = 0; w < lc->g->n_workers; w++) {
+	for (w = 0; w < lc->dp->n_workers; w++) {
 		n = lc->n_ho[w];
 		if (n == 0)
 			continue;
 		lc->n_ho[w] = 0;
-		k = rte_ring_mp_enqueue_burst(lc->g->lc[w]->handoff, (void **)lc->ho[w], n, NULL);
+		k = rte_ring_mp_enqueue_burst(lc->dp->handoff[w], (void **)lc->ho[w], n, NULL);
 		lc->handed_off += k;
 		for (; k < n; k++)
 			drop(lc, lc->ho[w][k], GWC_DROP_HANDOFF_FULL);
@@ -633,7 +628,7 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 			pkts[c++] = lc->esp_out[j].m;
 		}
 		i = j;
-		k = gwc_sa_outbound(&lc->g->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c);
+		k = gwc_sa_outbound(lc->dp->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c);
 		for (x = k; x < c; x++)
 			ep_drop(lc, pkts[x], ep->id, GWC_DROP_ESP_ENCRYPT);
 		for (x = 0; x < k; x++) {
@@ -677,14 +672,14 @@ l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *
 
 		if (c != NULL) {
 			c->hash.usr = GWC_EXC_TAG | GWC_EXC_ARP << 16 | in->id;
-			if (rte_ring_mp_enqueue(lc->g->exc, c) != 0) {
+			if (rte_ring_mp_enqueue(lc->dp->exc, c) != 0) {
 				lc->drops[GWC_DROP_PUNT_FULL]++;
 				rte_pktmbuf_free(c);
 			}
 		}
 		return false;
 	}
-	if (!rte_is_same_ether_addr(&eth->dst_addr, &lc->g->l3_mac))
+	if (!rte_is_same_ether_addr(&eth->dst_addr, &lc->dp->l3_mac))
 		return false;
 	if (unlikely(et != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
 		     m->data_len < l2 + sizeof(struct rte_ipv4_hdr))) {
@@ -773,17 +768,17 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	gre = (const uint8_t *)data + off;
 	flags = (uint16_t)(gre[0] << 8 | gre[1]);
 	proto = (uint16_t)(gre[2] << 8 | gre[3]);
-	if (unlikely((flags & GRE_F_MBZ) != 0 || proto != GRE_PROTO_TEB)) {
+	if (unlikely((flags & GWC_GRE_F_MBZ) != 0 || proto != GWC_GRE_PROTO_TEB)) {
 		drop(lc, m, GWC_DROP_BAD_GRE);
 		return LOCAL_DONE;
 	}
-	need = 4 + ((flags & GRE_F_CSUM) ? 4 : 0) + ((flags & GRE_F_KEY) ? 4 : 0) +
-	       ((flags & GRE_F_SEQ) ? 4 : 0);
+	need = 4 + ((flags & GWC_GRE_F_CSUM) ? 4 : 0) + ((flags & GWC_GRE_F_KEY) ? 4 : 0) +
+	       ((flags & GWC_GRE_F_SEQ) ? 4 : 0);
 	if (unlikely(m->data_len < off + need + sizeof(struct rte_ether_hdr))) {
 		drop(lc, m, GWC_DROP_TRUNCATED);
 		return LOCAL_DONE;
 	}
-	if (unlikely(flags & GRE_F_CSUM)) {
+	if (unlikely(flags & GWC_GRE_F_CSUM)) {
 		uint16_t ck;
 
 		/* RFC 2784: the checksum covers the GRE header and the payload. */
@@ -793,13 +788,13 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 		}
 	}
 	key = 0;
-	if (flags & GRE_F_KEY) {
+	if (flags & GWC_GRE_F_KEY) {
 		rte_be32_t kb;
 
-		memcpy(&kb, gre + 4 + ((flags & GRE_F_CSUM) ? 4 : 0), 4);
+		memcpy(&kb, gre + 4 + ((flags & GWC_GRE_F_CSUM) ? 4 : 0), 4);
 		key = rte_be_to_cpu_32(kb);
 	}
-	gwc_gre_key_set(&k, ip->src_addr, key, port, (flags & GRE_F_KEY) != 0);
+	gwc_gre_key_set(&k, ip->src_addr, key, port, (flags & GWC_GRE_F_KEY) != 0);
 	if (t->gre != NULL) {
 		void *d;
 
@@ -876,7 +871,7 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 		    rte_be_to_cpu_16(*(const rte_be16_t *)(ip + 2)) < ihl + 4)
 			return LOCAL_NOT;
 		gwc_flow_key(ip, port, &k0, &k1);
-		id = gwc_flow_lookup(lc->g->flows, k0, k1, now);
+		id = gwc_flow_lookup(lc->dp->flows, k0, k1, now);
 		/* the entry may outlive its endpoint's move: trust it only as it is now */
 		if (id == GWC_EP_NONE || t->ep[id] == NULL || t->ep[id]->type != GWC_EP_TRAILER ||
 		    t->ep[id]->port != port)
@@ -911,7 +906,7 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 	}
 	id = pt->trl[i].ep;
 	gwc_flow_key(ip, port, &k0, &k1);
-	if (gwc_flow_learn(lc->g->flows, k0, k1, id, now))
+	if (gwc_flow_learn(lc->dp->flows, k0, k1, id, now))
 		lc->flows_learned++;
 	trl_strip(ip, m->data_len - eh, &ti);
 	/* the trailer, and any Ethernet padding after the packet */
@@ -1063,7 +1058,7 @@ void
 gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct gwc_lcore *lc = ctx;
-	const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+	const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
 	uint64_t now = rte_rdtsc();
 	uint16_t i;
 
@@ -1081,7 +1076,7 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 static void
 inject_ep(struct gwc_lcore *lc, struct rte_mbuf *m)
 {
-	const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+	const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
 	uint32_t usr = m->hash.usr, kind = (usr >> 16) & 0x7fff;
 	uint16_t id = (uint16_t)(usr & 0xffff);
 	const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
@@ -1109,7 +1104,7 @@ gwc_worker_drain(void *ctx)
 
 	/* ESP from the other workers for this one's SAs, also while its own rx is idle */
 	if (lc->handoff != NULL) {
-		const struct gwc_tables *t = __atomic_load_n(&lc->g->tables, __ATOMIC_ACQUIRE);
+		const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
 		uint64_t now = rte_rdtsc();
 
 		handoff_in(lc, t, now);
@@ -1124,13 +1119,13 @@ gwc_worker_drain(void *ctx)
 			inject_ep(lc, pkts[i]);
 			continue;
 		}
-		if (unlikely(port >= lc->g->n_ports)) {
+		if (unlikely(port >= lc->dp->n_ports)) {
 			rte_pktmbuf_free(pkts[i]);
 			continue;
 		}
 		lc->injected++;
 		ppm_txbuf_put(&lc->tx[port], pkts[i]);
 	}
-	for (p = 0; p < lc->g->n_ports; p++)
+	for (p = 0; p < lc->dp->n_ports; p++)
 		ppm_txbuf_flush(&lc->tx[p]);
 }

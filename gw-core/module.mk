@@ -1,8 +1,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
-GWC_SRCS := gw-core/gwc_core.c gw-core/gwc_tables.c gw-core/gwc_worker.c gw-core/gwc_mac.c \
-	gw-core/gwc_exc.c gw-core/gwc_ctl.c gw-core/gwc_config.c gw-core/gwc_flow.c gw-core/gwc_sa.c gw-core/gwc_ipsec.c
+# gw-core: the control thread's files, one object each (gwc_model.h lists them), the
+# endpoint types (gwc_ep_*.c), the control socket (gwc_ctl*.c) and the worker
+# (gwc_worker.c with its gwc_dp_*.h stages, built with FAST_CFLAGS).
+GWC_SRCS := gw-core/gwc_err.c gw-core/gwc_core.c gw-core/gwc_model.c gw-core/gwc_slice.c \
+	gw-core/gwc_stats.c gw-core/gwc_trlkey.c gw-core/gwc_tables.c gw-core/gwc_ep.c \
+	gw-core/gwc_ep_port.c gw-core/gwc_ep_vlan.c gw-core/gwc_ep_gre.c gw-core/gwc_ep_trailer.c \
+	gw-core/gwc_ep_ipsec.c gw-core/gwc_neigh.c gw-core/gwc_inject.c gw-core/gwc_exc.c \
+	gw-core/gwc_ipsec.c gw-core/gwc_l3.c gw-core/gwc_json.c gw-core/gwc_ctl.c \
+	gw-core/gwc_ctl_sys.c gw-core/gwc_ctl_slice.c gw-core/gwc_ctl_trailer.c \
+	gw-core/gwc_ctl_ipsec.c gw-core/gwc_worker.c gw-core/gwc_mac.c gw-core/gwc_flow.c \
+	gw-core/gwc_sa.c gw-core/gwc_config.c
 GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
-$(GWC_OBJS): ALL_CFLAGS += -Itrailer
+$(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o: ALL_CFLAGS += -Igw-core -Itrailer
 $(BUILD)/obj/gw-core/gwc_worker.o: ALL_CFLAGS += $(FAST_CFLAGS)
 GWC_LIB  := $(BUILD)/libgwc.a
 GWC_BIN  := $(BUILD)/bin/gw-core
@@ -14,7 +23,8 @@ $(GWC_LIB): $(GWC_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-# Whole-archive: PMDs and our RTE_LOG_REGISTER constructors must be linked in.
+# Whole-archive: PMDs and our RTE_LOG_REGISTER and tables-builder constructors must be
+# linked in.
 $(GWC_BIN): $(BUILD)/obj/gw-core/gwc_main.o $(GWC_LIB) $(PPM_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control socket operations about the connection and gw-core as a whole: hello, ping,
+ * status, owner.flush (gwc_ctl.h). Control thread.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "gwc_ctl.h"
+#include "gwc_json.h"
+#include "gwc_model.h"
+
+static int
+op_hello(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	 struct gwc_err *e)
+{
+	const char *name;
+	int rc = gwc_arg_str(args, "client", &name, e);
+
+	if (rc != 0)
+		return rc;
+	if (name[0] == '\0' || strlen(name) >= sizeof(c->owner)) {
+		gwc_errf(e, "client name must be 1 to %d characters", GWC_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(c->owner, sizeof(c->owner), "%s", name);
+	*res = json_object_new_object();
+	agw_json_add_str(*res, "version", GWC_VERSION);
+	agw_json_add_str(*res, "role", g->conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw");
+	agw_json_add_str(*res, "client", c->owner);
+	return 0;
+}
+
+static int
+op_ping(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	struct gwc_err *e)
+{
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	*res = json_object_new_object();
+	agw_json_add_str(*res, "version", GWC_VERSION);
+	agw_json_add_u64(*res, "tables_version", g->version);
+	return 0;
+}
+
+static int
+op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
+	  struct gwc_err *e)
+{
+	struct json_object *ports = json_object_new_array(), *wk = json_object_new_array();
+	unsigned int p, w, n_sl = 0, n_ep = 0, i;
+	char buf[64];
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	for (p = 0; p < g->dp.n_ports; p++) {
+		const struct gwc_port_conf *pc = &g->conf.port[p];
+		struct json_object *o = json_object_new_object();
+		struct rte_eth_stats st;
+		struct rte_eth_link link;
+
+		agw_json_add_str(o, "name", pc->name);
+		agw_json_add_str(o, "dev", pc->dev);
+		agw_json_add_u64(o, "ethdev", g->port[p].port_id);
+		rte_ether_format_addr(buf, sizeof(buf), &g->port[p].mac);
+		agw_json_add_str(o, "mac", buf);
+		agw_json_add_u64(o, "mtu", g->port[p].mtu);
+		if (pc->has_ip) {
+			char ip[INET_ADDRSTRLEN];
+
+			snprintf(buf, sizeof(buf), "%s/%u", gwc_ip_str(pc->ip, ip), pc->prefix);
+			agw_json_add_str(o, "ipv4", buf);
+		}
+		if (g->tap[p].started)
+			agw_json_add_str(o, "tap", g->tap[p].name);
+		if (pc->n_neigh > 0) {
+			struct json_object *nb = json_object_new_object();
+			char ip[INET_ADDRSTRLEN];
+
+			for (i = 0; i < pc->n_neigh; i++) {
+				rte_ether_format_addr(buf, sizeof(buf), &pc->neigh[i].mac);
+				agw_json_add_str(nb, gwc_ip_str(pc->neigh[i].ip, ip), buf);
+			}
+			json_object_object_add(o, "static_neighbours", nb);
+		}
+		if (rte_eth_link_get_nowait(g->port[p].port_id, &link) == 0)
+			json_object_object_add(o, "link_up",
+					       json_object_new_boolean(link.link_status != 0));
+		if (rte_eth_stats_get(g->port[p].port_id, &st) == 0) {
+			agw_json_add_u64(o, "rx_pkts", st.ipackets);
+			agw_json_add_u64(o, "rx_bytes", st.ibytes);
+			agw_json_add_u64(o, "rx_missed", st.imissed);
+			agw_json_add_u64(o, "rx_errors", st.ierrors);
+			agw_json_add_u64(o, "rx_nombuf", st.rx_nombuf);
+			agw_json_add_u64(o, "tx_pkts", st.opackets);
+			agw_json_add_u64(o, "tx_bytes", st.obytes);
+			agw_json_add_u64(o, "tx_errors", st.oerrors);
+		}
+		json_object_array_add(ports, o);
+	}
+	for (w = 0; w < g->dp.n_workers; w++) {
+		struct json_object *o = json_object_new_object();
+
+		agw_json_add_u64(o, "lcore", g->worker[w].lcore_id);
+		agw_json_add_u64(o, "rx_queues", g->worker[w].nb_rxq);
+		agw_json_add_u64(o, "loops", g->worker[w].loops);
+		agw_json_add_u64(o, "busy_loops", g->worker[w].busy_loops);
+		json_object_array_add(wk, o);
+	}
+	for (i = 0; i < GWC_MAX_SLICES; i++)
+		n_sl += g->slice[i].used;
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		n_ep += g->ep[i].used;
+	*res = json_object_new_object();
+	agw_json_add_str(*res, "version", GWC_VERSION);
+	agw_json_add_str(*res, "role", g->conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw");
+	json_object_object_add(*res, "hugepages", json_object_new_boolean(ppm_eal_uses_hugepages()));
+	agw_json_add_u64(*res, "tsc_hz", rte_get_tsc_hz());
+	agw_json_add_u64(*res, "tables_version", g->version);
+	agw_json_add_u64(*res, "slices", n_sl);
+	agw_json_add_u64(*res, "endpoints", n_ep);
+	agw_json_add_u64(*res, "pool_free", rte_mempool_avail_count(g->pool));
+	rte_ether_format_addr(buf, sizeof(buf), gwc_l3_mac(g));
+	agw_json_add_str(*res, "router_mac", buf);
+	json_object_object_add(*res, "ports", ports);
+	json_object_object_add(*res, "workers", wk);
+	return 0;
+}
+
+static int
+op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	       struct json_object **res, struct gwc_err *e)
+{
+	RTE_SET_USED(args);
+	RTE_SET_USED(e);
+	*res = json_object_new_object();
+	agw_json_add_u64(*res, "removed", (uint64_t)gwc_owner_flush(g, c->owner));
+	return 0;
+}
+
+const struct gwc_ctl_op gwc_ctl_sys_ops[] = {
+	{ "hello", op_hello, "client=NAME: name this connection; it owns what it creates", false },
+	{ "ping", op_ping, "liveness and tables version", false },
+	{ "status", op_status, "role, ports with ethdev counters, workers", false },
+	{ "owner.flush", op_owner_flush, "remove everything this client owns", false },
+	{ NULL, NULL, NULL, false },
+};

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Endpoints, the part every type shares (gwc_ep_ops.h): the list of types, the
+ * generic fields of an endpoint's config (name, type, port) and of its JSON form, and
+ * the checks every endpoint passes before its type's own. Control thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gwc_ep_ops.h"
+#include "gwc_json.h"
+#include "gwc_model.h"
+
+/* Every endpoint type, in enum gwc_ep_type order: adding a type adds a line here. */
+static const struct gwc_ep_ops *const ep_types[] = {
+	[GWC_EP_PORT] = &gwc_ep_port_ops,
+	[GWC_EP_VLAN] = &gwc_ep_vlan_ops,
+	[GWC_EP_GRE] = &gwc_ep_gre_ops,
+	[GWC_EP_TRAILER] = &gwc_ep_trailer_ops,
+	[GWC_EP_IPSEC] = &gwc_ep_ipsec_ops,
+};
+
+const struct gwc_ep_ops *
+gwc_ep_ops_of(enum gwc_ep_type t)
+{
+	return (unsigned int)t < RTE_DIM(ep_types) ? ep_types[t] : NULL;
+}
+
+const struct gwc_ep_ops *
+gwc_ep_ops_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ep_types); i++)
+		if (strcmp(ep_types[i]->name, name) == 0 ||
+		    (ep_types[i]->alias != NULL && strcmp(ep_types[i]->alias, name) == 0))
+			return ep_types[i];
+	return NULL;
+}
+
+/* "port, vlan, gre, trailer or ipsec" into 'buf'. */
+static const char *
+type_names(char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(ep_types) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i == 0 ? "" : i + 1 == RTE_DIM(ep_types) ? " or " : ", ",
+					ep_types[i]->name);
+	return buf;
+}
+
+const char *
+gwc_ep_schema(char *buf, size_t len)
+{
+	size_t off;
+	unsigned int i;
+
+	off = (size_t)snprintf(buf, len, "type=");
+	for (i = 0; i < RTE_DIM(ep_types) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i == 0 ? "" : "|",
+					ep_types[i]->name);
+	for (i = 0; i < RTE_DIM(ep_types) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "; %s: %s", ep_types[i]->name,
+					ep_types[i]->schema);
+	return buf;
+}
+
+int
+gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gwc_err *e)
+{
+	const struct gwc_ep_ops *ops;
+	const char *name, *type, *port;
+	char names[64];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = gwc_arg_str(args, "name", &name, e)) != 0 ||
+	    (rc = gwc_arg_str(args, "type", &type, e)) != 0)
+		return rc;
+	ops = gwc_ep_ops_by_name(type);
+	/* 'port' is required, but of a type that takes it from its 'link' (its prepare). */
+	port = "";
+	if ((json_object_object_get_ex(args, "port", NULL) || ops == NULL ||
+	     ops->prepare == NULL || !json_object_object_get_ex(args, "link", NULL)) &&
+	    (rc = gwc_arg_str(args, "port", &port, e)) != 0)
+		return rc;
+	if (strlen(name) >= sizeof(c->name) || strlen(port) >= sizeof(c->port)) {
+		gwc_errf(e, "endpoint or port name too long");
+		return -EINVAL;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->port, sizeof(c->port), "%s", port);
+	if (ops == NULL) {
+		gwc_errf(e, "endpoint '%s': type '%s' unknown (%s)", name, type,
+			 type_names(names, sizeof(names)));
+		return -EINVAL;
+	}
+	c->type = ops->type;
+	return ops->parse != NULL ? ops->parse(c, args, e) : 0;
+}
+
+struct json_object *
+gwc_ep_json(const struct gwc *g, int id, bool counters)
+{
+	const struct gwc_ep *ep = &g->ep[id].ep;
+	const struct gwc_ep_ops *ops = gwc_ep_ops_of(ep->conf.type);
+	struct json_object *o = json_object_new_object();
+
+	agw_json_add_str(o, "name", ep->conf.name);
+	agw_json_add_str(o, "type", ops->name);
+	agw_json_add_str(o, "port", ep->conf.port);
+	agw_json_add_str(o, "owner", ep->owner);
+	agw_json_add_u64(o, "id", (uint64_t)id);
+	if (ops->to_json != NULL)
+		ops->to_json(g, id, o);
+	if (counters) {
+		struct gwc_ep_stats s;
+
+		gwc_ep_stats_get(g, id, &s);
+		agw_json_add_u64(o, "rx_pkts", s.rx_pkts);
+		agw_json_add_u64(o, "rx_bytes", s.rx_bytes);
+		agw_json_add_u64(o, "tx_pkts", s.tx_pkts);
+		agw_json_add_u64(o, "tx_bytes", s.tx_bytes);
+		json_object_object_add(o, "drops", gwc_drops_json(s.drops, true));
+	}
+	return o;
+}
+
+int
+gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
+		struct gwc_err *e)
+{
+	const struct gwc_ep_ops *ops = gwc_ep_ops_of(c->type);
+
+	if (!gwc_name_ok(c->name)) {
+		gwc_errf(e, "endpoint name '%s': 1 to %d printable characters, no spaces or quotes",
+			 c->name, GWC_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (gwc_ep_find(g, s, c->name) >= 0) {
+		gwc_errf(e, "slice '%s' already has an endpoint '%s'", g->slice[s].name, c->name);
+		return -EEXIST;
+	}
+	if (ops == NULL) {
+		gwc_errf(e, "endpoint '%s': unknown type", c->name);
+		return -EINVAL;
+	}
+	return ops->validate != NULL ? ops->validate(g, s, port, c, e) : 0;
+}
+
+const struct gwc_ep *
+gwc_ep_next_on_port(const struct gwc *g, int port, enum gwc_ep_type type, int *i)
+{
+	while (++*i < GWC_MAX_EPS)
+		if (g->ep[*i].used && g->ep[*i].ep.port == port && g->ep[*i].ep.type == type)
+			return &g->ep[*i].ep;
+	return NULL;
+}

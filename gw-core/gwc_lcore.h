@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a worker lcore may touch (not public): its own struct gwc_lcore, the read-mostly
+ * struct gwc_dp every worker shares (the published tables, the rings between threads,
+ * the trailer flow table, the crypto device), and the tables themselves (gwc_tables.h).
+ * Workers never see the control thread's model (struct gwc, gwc_model.h).
+ *
+ * Writers: a gwc_lcore's counters and buffers are written by its worker only and summed
+ * by the control thread (torn reads are harmless); its rings are SP/SC or MP/SC as noted;
+ * struct gwc_dp is set at creation and read-only after, but for 'tables' (the control
+ * thread's atomic release store, the workers' acquire load).
+ */
+#ifndef GWC_LCORE_H
+#define GWC_LCORE_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+
+#include "gwc.h"
+#include "gwc_sa.h"
+#include "gwc_tables.h"
+#include "ppm.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+struct rte_ring;
+struct trl_key;
+
+#define GWC_ESP_BATCH 64       /* ESP packets a worker collects per pass, each way */
+#define GWC_HANDOFF_RING 1024  /* ESP waiting for the worker of its SA */
+
+/* Exception ring (m->hash.usr): bit 31 clear: a port index (frames for the AGW itself);
+ * set: GWC_EXC_* << 16 | endpoint id. The inject rings use GWC_INJ_* the same way. */
+#define GWC_EXC_TAG (1u << 31)
+#define GWC_EXC_ARP 1       /* a copy of an ARP frame seen in a slice with IPsec endpoints */
+#define GWC_EXC_RESOLVE 2   /* a packet whose slice-side next hop needs ARP */
+#define GWC_INJ_EP 1        /* send through this endpoint */
+#define GWC_INJ_FLOOD 2     /* flood into this endpoint's slice, as if it came from it */
+
+/* What all workers share. Set by the control thread at creation; read-only after, but
+ * for 'tables'. */
+struct gwc_dp {
+	struct gwc_tables *tables;               /* control writes (atomic release), workers
+						    read (acquire) */
+	struct rte_ring *exc;                    /* workers -> control (MP/SC); m->hash.usr */
+	struct gwc_flow_table *flows;            /* trailer flows; any lcore (gwc_flow.h) */
+	const struct gwc_crypto *crypto;         /* the IPsec crypto device (gwc_sa.h) */
+	struct rte_ether_addr l3_mac;            /* the router MAC inside slices */
+	uint16_t n_ports;
+	unsigned int n_workers;
+	struct rte_ring *handoff[GWC_MAX_WORKERS]; /* each worker's hand-off ring (MP/SC) */
+};
+
+/* ------------------------------------------------------------ per lcore */
+
+/* An SA's counters on one lcore (owner lcore writes; only uint64_t: summed as an array). */
+struct gwc_sa_lstats {
+	uint64_t pkts, bytes, last_tsc;
+	uint64_t replay, auth, malformed, trailer, selector;
+};
+
+struct gwc_esp_job {
+	struct rte_mbuf *m;
+	uint16_t sa, ep;
+};
+
+struct __rte_cache_aligned gwc_lcore {
+	struct gwc_dp *dp;                       /* read-only */
+	unsigned int index;                      /* worker index */
+	struct rte_ring *inject;                 /* control -> this worker (SP/SC) */
+	struct rte_ring *handoff;                /* other workers -> this one: ESP of its SAs
+						    (MP/SC; NULL with one worker) */
+	struct rte_mempool *pool;
+	struct ppm_txbuf tx[GWC_MAX_PORTS];      /* owner lcore */
+	/* Counters: owner lcore writes, readers sum (torn reads are harmless). */
+	uint64_t drops[GWC_DROP_MAX];
+	uint64_t punted;
+	uint64_t injected;
+	uint64_t handed_off;                     /* ESP passed to the worker of its SA */
+	uint64_t handed_in;                      /* ESP taken from the hand-off ring */
+	uint64_t flows_learned;                  /* trailer flows (re)written */
+	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
+	uint64_t trl_reappended;                 /* frames to a terminal given a trailer */
+	struct gwc_slice_stats slice[GWC_MAX_SLICES];
+	struct gwc_ep_stats ep[GWC_MAX_EPS];
+	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
+	 * that name the slot are published, freed after the tables that did are retired. */
+	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];
+	/* ESP collected during a burst, processed at its end grouped by SA */
+	uint16_t n_esp_in, n_esp_out;
+	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
+	/* ESP of other workers' SAs collected during a burst, by worker */
+	uint16_t n_ho[GWC_MAX_WORKERS];
+	struct rte_mbuf *ho[GWC_MAX_WORKERS][GWC_ESP_BATCH];
+	struct gwc_sa_lstats sa[GWC_MAX_SAS];
+};
+
+
+/* gwc_worker.c: ppm's burst and drain callbacks; 'ctx' is the worker's gwc_lcore. */
+void gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uint16_t n);
+void gwc_worker_drain(void *ctx);
+
+#endif /* GWC_LCORE_H */

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread's model of gw-core (not public): struct gwc and the slices,
+ * endpoints, trailer keys, outer neighbours, SAs and slice-side neighbours it holds.
+ * Control thread ONLY: workers see the published tables (gwc_tables.h) and their own
+ * context (gwc_lcore.h), never this. Every change to the model is followed by
+ * gwc_tables_publish(), which makes it visible to the workers at once.
+ *
+ * The files that own each object (control thread):
+ *   gwc_core.c     life cycle: ports, TAPs, rings, workers
+ *   gwc_model.c    finding slices, endpoints and ports; names; owner checks
+ *   gwc_slice.c    slices, endpoints (through gwc_ep_ops.h), static MACs, owner flush
+ *   gwc_ep*.c      one endpoint type each (gwc_ep_ops.h)
+ *   gwc_trlkey.c   trailer keys
+ *   gwc_stats.c    counters summed over the lcores
+ *   gwc_neigh.c    outer next hops (GRE remotes, terminals) and their ARP
+ *   gwc_inject.c   frames from the control thread into a worker's inject ring
+ *   gwc_exc.c      the exception path: exception ring <-> TAP
+ *   gwc_ipsec.c    the IPsec SA model, lifetimes, the SA part of the tables
+ *   gwc_l3.c       the slice router's control half: proxy ARP, slice-side neighbours
+ *   gwc_tables.c   building and publishing the tables
+ *   gwc_ctl*.c     the control socket (gwc_ctl.h)
+ */
+#ifndef GWC_MODEL_H
+#define GWC_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "gwc.h"
+#include "gwc_lcore.h"
+#include "gwc_log.h"
+#include "gwc_sa.h"
+#include "gwc_tables.h"
+#include "ppm.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+struct rte_rcu_qsbr;
+struct gwc_ctl;
+
+#define GWC_MAX_NEIGH 256
+#define GWC_MAX_L3N 1024       /* slice-side neighbours of IPsec endpoints, all slices */
+
+/* Parse 'text' ("02:00:00:00:00:01") into 'a'. @return true when it is a MAC address
+ * a frame may be sent to: unicast and not all zero. Any thread. */
+static inline bool
+gwc_mac_parse_unicast(const char *text, struct rte_ether_addr *a)
+{
+	return rte_ether_unformat_addr(text, a) == 0 && rte_is_unicast_ether_addr(a) &&
+	       !rte_is_zero_ether_addr(a);
+}
+
+/* ------------------------------------------------------------ control thread model */
+
+struct gwc_slice_m {
+	bool used;
+	char name[GWC_NAME_MAX];
+	char owner[GWC_NAME_MAX];
+	struct gwc_mac_table *mac;
+	struct gwc_slice_stats base; /* counters at creation; reported values subtract it */
+};
+
+struct gwc_ep_m {
+	bool used;
+	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
+	struct gwc_ep_stats base;
+};
+
+struct gwc_term_m {
+	bool used;
+	bool required;
+	uint32_t terminal;
+	char owner[GWC_NAME_MAX];
+};
+
+struct gwc_neigh {
+	bool used;
+	bool resolved;
+	bool is_static;              /* from the port's 'neighbour IP = MAC': never ARPed */
+	uint16_t port;
+	rte_be32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t last_req_tsc;
+	uint32_t requests;
+};
+
+struct gwc_sa_m {
+	bool used;
+	bool soft_expired, hard_expired;
+	uint16_t ep;
+	uint32_t serial;             /* order of addition: the newest outbound SA wins */
+	uint16_t lcore;              /* inbound: the worker that decrypts it */
+	struct gwc_sa_conf conf;     /* keys included: for gwc_ipsec_sa_update(); never shown */
+	struct gwc_sa_life life;
+	struct gwc_sa *sa;
+	char owner[GWC_NAME_MAX];
+	struct gwc_sa_stats base;    /* counters when the index was taken */
+};
+
+/* A slice-side neighbour of the IPsec router (control thread). */
+struct gwc_l3n {
+	bool used;
+	bool resolved;
+	uint16_t slice;
+	uint16_t ep;                 /* the IPsec endpoint whose packet asked (ARP goes from it) */
+	rte_be32_t ip;
+	struct rte_ether_addr mac;
+	uint64_t last_req_tsc, last_seen_tsc;
+	unsigned int requests;       /* ARP requests unanswered while pending */
+};
+
+
+struct gwc {
+	struct gwc_conf conf;
+	struct rte_mempool *pool;
+	struct gwc_dp dp;                        /* what workers share (gwc_lcore.h) */
+	struct ppm_port port[GWC_MAX_PORTS];
+	struct ppm_port tap[GWC_MAX_PORTS];      /* started == false: no TAP */
+	struct ppm_worker worker[GWC_MAX_WORKERS];
+	struct gwc_lcore *lc[GWC_MAX_WORKERS];
+	bool running;
+	struct rte_rcu_qsbr *qsbr;
+	uint32_t version;                        /* of the tables last published */
+	/* model */
+	struct gwc_slice_m slice[GWC_MAX_SLICES];
+	struct gwc_ep_m ep[GWC_MAX_EPS];
+	uint16_t next_ep;                        /* round-robin id allocation */
+	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
+	struct gwc_neigh neigh[GWC_MAX_NEIGH];
+	uint64_t last_arp_tsc;
+	/* IPsec */
+	struct gwc_crypto crypto;
+	struct gwc_sa_m sa[GWC_MAX_SAS];
+	uint32_t sa_serial;
+	uint64_t last_life_tsc;
+	struct gwc_l3n l3n[GWC_MAX_L3N];
+	/* exception path counters */
+	uint64_t exc_to_tap, exc_from_tap, exc_no_tap, inject_full, arp_sent;
+	struct gwc_ctl *ctl;                     /* the control socket (gwc_ctl.c); NULL: none */
+};
+
+/* ------------------------------------------------------------ gwc_model.c */
+
+/* @return whether 's' is a valid slice or endpoint name: 1 to GWC_NAME_MAX - 1
+ * printable characters, no spaces, quotes or backslashes. */
+bool gwc_name_ok(const char *s);
+/* @return the index of port 'name', or -ENOENT. */
+int gwc_port_find(const struct gwc *g, const char *name);
+/*
+ * Slice 'slice', which 'owner' must own. @return its index, or -ENOENT (no such
+ * slice), -EPERM (another owner's), with 'e' saying why.
+ */
+int gwc_slice_owned(const struct gwc *g, const char *owner, const char *slice,
+		    struct gwc_err *e);
+/*
+ * Endpoint 'name' of slice 'slice', which 'owner' must own, or own the slice of
+ * ('slice_owner_ok'). @return the endpoint id, or -ENOENT, -EPERM, with 'e' saying why.
+ */
+int gwc_ep_owned(const struct gwc *g, const char *owner, const char *slice, const char *name,
+		 bool slice_owner_ok, struct gwc_err *e);
+
+/* ------------------------------------------------------------ gwc_neigh.c */
+
+/* The next hop toward 'remote' (network order) out of port 'port': 'remote' itself on
+ * the port's subnet or without a gateway, else the port's gateway. */
+rte_be32_t gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote);
+/* The neighbour entry of (port, ip), or NULL. */
+const struct gwc_neigh *gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip);
+/* Keep one neighbour per (port, next hop) a GRE endpoint or an outbound SA needs: after
+ * any change of those, before publishing. */
+void gwc_neigh_sync(struct gwc *g);
+/* Learn a next hop's MAC from an ARP frame 'm' that came in on 'port'.
+ * @return true when a MAC changed (the tables need publishing). */
+bool gwc_neigh_learn(struct gwc *g, uint16_t port, const struct rte_mbuf *m);
+/* Ask (again) for the next hops due for an ARP request. Each control pass. */
+void gwc_neigh_poll(struct gwc *g);
+
+/* ------------------------------------------------------------ gwc_inject.c */
+
+/* Queue 'm' on worker 0's inject ring with m->hash.usr = 'usr' (a port index, or
+ * GWC_EXC_TAG | GWC_INJ_* << 16 | endpoint id). Consumes 'm' (counted inject_full and
+ * freed when the ring is full). */
+void gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m);
+/* An Ethernet + ARP frame (RFC 826) from 'sha'. @return it (the caller owns it), or NULL
+ * (no mbuf). */
+struct rte_mbuf *gwc_arp_build(struct gwc *g, uint16_t op, const struct rte_ether_addr *dst,
+			       const struct rte_ether_addr *sha, rte_be32_t sip,
+			       const struct rte_ether_addr *tha, rte_be32_t tip);
+
+/* ------------------------------------------------------------ gwc_exc.c */
+
+/* The exception path, each control pass: the exception ring to the TAPs (and the
+ * tagged frames to the slice router), the TAPs to worker 0. */
+void gwc_exc_poll(struct gwc *g);
+
+/* ------------------------------------------------------------ gwc_ipsec.c */
+
+/* The router MAC and the crypto device ([ipsec] of the config). @return 0, or -errno
+ * with 'e' saying why (only when a named crypto device fails). */
+int gwc_ipsec_init(struct gwc *g, struct gwc_err *e);
+/* Free every SA and close the crypto device. */
+void gwc_ipsec_fini(struct gwc *g);
+/* Lifetimes, each control pass (a hard limit takes the SA out of the tables). */
+void gwc_ipsec_poll(struct gwc *g);
+
+/* ------------------------------------------------------------ gwc_l3.c */
+
+/* Forget the slice-side neighbours learned in slice 's' (gone: its index may be reused). */
+void gwc_l3_slice_gone(struct gwc *g, uint16_t s);
+/* An exception-ring frame tagged GWC_EXC_TAG (ARP in a slice, a packet to resolve).
+ * Consumes 'm'. */
+void gwc_l3_exc(struct gwc *g, struct rte_mbuf *m);
+/* Slice-side neighbours: refresh, retry, forget. Each control pass. */
+void gwc_l3_poll(struct gwc *g);
+
+/* ------------------------------------------------------------ gwc_ctl.c */
+
+/* Close the control socket and its clients. */
+void gwc_ctl_close(struct gwc *g);
+
+#endif /* GWC_MODEL_H */

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Slices and their endpoints, control thread side: each request is validated in full
+ * (the endpoint's type checks its own fields, gwc_ep_ops.h), the model changed, and the
+ * tables published at once; a failure anywhere changes nothing. Also static MACs and
+ * the flush of everything one owner made.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "gwc_ep_ops.h"
+#include "gwc_flow.h"
+#include "gwc_mac.h"
+#include "gwc_model.h"
+
+int
+gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err *e)
+{
+	struct gwc_slice_stats base;
+	int i, rc;
+
+	if (!gwc_name_ok(name)) {
+		gwc_errf(e, "slice name '%s': 1 to %d printable characters, no spaces or quotes",
+			 name, GWC_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (gwc_slice_find(g, name) >= 0) {
+		gwc_errf(e, "slice '%s' already exists", name);
+		return -EEXIST;
+	}
+	for (i = 0; i < GWC_MAX_SLICES && g->slice[i].used; i++)
+		;
+	if (i == GWC_MAX_SLICES) {
+		gwc_errf(e, "slice '%s': all %d slices in use", name, GWC_MAX_SLICES);
+		return -ENOSPC;
+	}
+	g->slice[i].mac = gwc_mac_create(g->conf.mac_table_size,
+					 rte_get_tsc_hz() / 1000 * g->conf.mac_aging_ms);
+	if (g->slice[i].mac == NULL) {
+		gwc_errf(e, "slice '%s': out of memory for its MAC table", name);
+		return -ENOMEM;
+	}
+	gwc_slice_stats_get(g, i, &base);   /* model entry unused: raw sums */
+	g->slice[i].base = base;
+	snprintf(g->slice[i].name, sizeof(g->slice[i].name), "%s", name);
+	snprintf(g->slice[i].owner, sizeof(g->slice[i].owner), "%s", owner);
+	g->slice[i].used = true;
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		g->slice[i].used = false;
+		gwc_mac_destroy(g->slice[i].mac);
+		g->slice[i].mac = NULL;
+		gwc_errf(e, "slice '%s': out of memory for tables", name);
+		return rc;
+	}
+	GWC_LOG(INFO, "slice %s: added by %s", name, owner);
+	return i;
+}
+
+int
+gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err *e)
+{
+	struct gwc_mac_table *mac;
+	int s = gwc_slice_owned(g, owner, name, e), i;
+
+	if (s < 0)
+		return s;
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (g->ep[i].used && g->ep[i].ep.slice == s)
+			g->ep[i].used = false;
+	g->slice[s].used = false;
+	mac = g->slice[s].mac;
+	g->slice[s].mac = NULL;
+	gwc_neigh_sync(g);
+	if (gwc_tables_publish(g) != 0) {
+		/* Cannot build the smaller table: keep the slice rather than lose its MACs. */
+		g->slice[s].used = true;
+		g->slice[s].mac = mac;
+		gwc_errf(e, "slice '%s': out of memory for tables", name);
+		return -ENOMEM;
+	}
+	gwc_mac_destroy(mac);   /* after the grace period of the publication */
+	gwc_l3_slice_gone(g, (uint16_t)s);
+	GWC_LOG(INFO, "slice %s: removed by %s", name, owner);
+	return 0;
+}
+
+int
+gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc_ep_conf *conf,
+	   struct gwc_err *e)
+{
+	int s = gwc_slice_find(g, slice), port, id, i, rc;
+	const struct gwc_ep_ops *ops = gwc_ep_ops_of(conf->type);
+	struct gwc_ep_conf lc = *conf;
+	const struct gwc_ep_conf *c = &lc;
+	struct gwc_ep_m *m;
+
+	if (s < 0) {
+		gwc_errf(e, "no slice '%s'", slice);
+		return -ENOENT;
+	}
+	if (ops == NULL) {
+		gwc_errf(e, "endpoint '%s': unknown type", c->name);
+		return -EINVAL;
+	}
+	if (ops->prepare != NULL && (rc = ops->prepare(g, s, &lc, e)) != 0)
+		return rc;
+	port = gwc_port_find(g, c->port);
+	if (port < 0) {
+		gwc_errf(e, "endpoint '%s': no port '%s' (ports come from the [port NAME] sections "
+			    "of the config)", c->name, c->port);
+		return -ENOENT;
+	}
+	rc = gwc_ep_validate(g, s, port, c, e);
+	if (rc != 0)
+		return rc;
+	/* Round-robin ids: a removed endpoint's id comes back as late as possible. */
+	for (i = 0, id = -1; i < GWC_MAX_EPS; i++) {
+		int cand = (g->next_ep + i) % GWC_MAX_EPS;
+
+		if (!g->ep[cand].used) {
+			id = cand;
+			break;
+		}
+	}
+	if (id < 0) {
+		gwc_errf(e, "endpoint '%s': all %d endpoints in use", c->name, GWC_MAX_EPS);
+		return -ENOSPC;
+	}
+	m = &g->ep[id];
+	memset(m, 0, sizeof(*m));
+	m->ep.conf = *c;
+	m->ep.slice = (uint16_t)s;
+	m->ep.port = (uint16_t)port;
+	m->ep.type = (uint8_t)c->type;
+	snprintf(m->ep.owner, sizeof(m->ep.owner), "%s", owner);
+	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
+	m->used = true;
+	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
+	gwc_neigh_sync(g);
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		m->used = false;
+		gwc_neigh_sync(g);
+		gwc_errf(e, "endpoint '%s': out of memory for tables", c->name);
+		return rc;
+	}
+	g->next_ep = (uint16_t)((id + 1) % GWC_MAX_EPS);
+	GWC_LOG(INFO, "slice %s: endpoint %s (id %d) added by %s", slice, c->name, id, owner);
+	return id;
+}
+
+int
+gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name,
+	   struct gwc_err *e)
+{
+	int id = gwc_ep_owned(g, owner, slice, name, true, e), s, rc;
+
+	if (id < 0)
+		return id;
+	s = g->ep[id].ep.slice;
+	g->ep[id].used = false;
+	gwc_neigh_sync(g);
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		g->ep[id].used = true;
+		gwc_neigh_sync(g);
+		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
+		return rc;
+	}
+	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
+	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
+	return 0;
+}
+
+int
+gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
+		   const struct rte_ether_addr *mac, const char *ep, struct gwc_err *e)
+{
+	const struct gwc_ep_ops *ops;
+	int s = gwc_slice_owned(g, owner, slice, e), id;
+
+	if (s < 0)
+		return s;
+	id = gwc_ep_find(g, s, ep);
+	if (id < 0) {
+		gwc_errf(e, "slice '%s' has no endpoint '%s'", slice, ep);
+		return -ENOENT;
+	}
+	/* Only a type with a bridged output stage can be a frame's destination by MAC. */
+	ops = gwc_ep_ops_of(g->ep[id].ep.conf.type);
+	if (!ops->bridged) {
+		gwc_errf(e, "endpoint '%s' of slice '%s' is an %s endpoint: it takes only frames "
+			    "the slice routes to it, never bridged ones; point the MAC at an "
+			    "endpoint of a bridged type", ep, slice, ops->name);
+		return -EINVAL;
+	}
+	if (!rte_is_unicast_ether_addr(mac) || rte_is_zero_ether_addr(mac)) {
+		gwc_errf(e, "a static MAC must be unicast and not zero");
+		return -EINVAL;
+	}
+	if (gwc_mac_set_static(g->slice[s].mac, mac, (uint16_t)id) != 0) {
+		gwc_errf(e, "slice '%s': MAC table bucket full of static entries", slice);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int
+gwc_owner_flush(struct gwc *g, const char *owner)
+{
+	int i, n = 0;
+
+	for (i = 0; i < GWC_MAX_SLICES; i++)
+		if (g->slice[i].used && strcmp(g->slice[i].owner, owner) == 0 &&
+		    gwc_slice_del(g, owner, g->slice[i].name, NULL) == 0)
+			n++;
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (g->ep[i].used && strcmp(g->ep[i].ep.owner, owner) == 0 &&
+		    gwc_ep_del(g, owner, g->slice[g->ep[i].ep.slice].name, g->ep[i].ep.conf.name,
+			       NULL) == 0)
+			n++;
+	for (i = 0; i < GWC_MAX_TRL_KEYS; i++)
+		if (g->term[i].used && strcmp(g->term[i].owner, owner) == 0 &&
+		    gwc_trl_key_del(g, owner, g->term[i].terminal, NULL) == 0)
+			n++;
+	return n;
+}

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The tables workers read (not public). The control thread builds a fresh struct
+ * gwc_tables from its model (gwc_model.h) on every change and publishes it with an atomic
+ * pointer store; from then on it is immutable, and it is freed after an rte_rcu_qsbr grace
+ * period (gwc_tables.c). The MAC and trailer flow tables are the exception: any worker
+ * writes their slots with relaxed atomic stores (gwc_mac.h, gwc_flow.h).
+ *
+ * Who builds what: gwc_tables.c the ports, the endpoint copies (through each endpoint
+ * type's build, gwc_ep_ops.h) and the flood lists; the features that own other fields
+ * (IPsec SAs, the slice router, trailer keys) register a struct gwc_tables_builder.
+ */
+#ifndef GWC_TABLES_H
+#define GWC_TABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+
+#include "gwc.h"
+
+struct rte_hash;
+struct gwc;
+struct gwc_sa;
+
+#define GWC_GRE_HDR_MAX 50     /* outer Ethernet 14 + IPv4 20 + GRE 4 + key 4, rounded */
+#define GWC_MAX_L3_RULES 256   /* IPsec traffic selectors shorter than /32, all slices */
+
+/* GRE (RFC 2784, key and sequence number from RFC 2890) as gw-core writes and reads it. */
+#define GWC_GRE_F_CSUM 0x8000
+#define GWC_GRE_F_KEY 0x2000
+#define GWC_GRE_F_SEQ 0x1000
+#define GWC_GRE_F_MBZ 0x4fff     /* routing, strict route, recursion, flags, version */
+#define GWC_GRE_PROTO_TEB 0x6558 /* transparent Ethernet bridging */
+
+/* ------------------------------------------------------------ IPv4 prefixes */
+
+/* The netmask of a /'len' prefix (0..32), network order. */
+static inline uint32_t
+gwc_prefix_mask(unsigned int len)
+{
+	return len == 0 ? 0 : rte_cpu_to_be_32(~0u << (32 - len));
+}
+
+/* Is 'a' (network order) inside one of the 'n' prefixes 'p'? n == 0: anything is. Any thread. */
+static inline bool
+gwc_prefix_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
+{
+	unsigned int i;
+
+	if (n == 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (((a ^ p[i].addr) & gwc_prefix_mask(p[i].len)) == 0)
+			return true;
+	return false;
+}
+
+
+/* ------------------------------------------------------------ MAC table */
+
+/*
+ * One slot: 'key' is (MAC as a 48-bit little-endian integer) << 16 | endpoint id,
+ * 0 when empty; 'seen' the TSC of the last frame from it, GWC_MAC_STATIC for a
+ * static entry. Any worker writes any slot with relaxed atomic stores: two workers
+ * learning at once may leave a duplicate, which lookups and aging tolerate.
+ */
+#define GWC_MAC_WAYS 4
+#define GWC_MAC_STATIC UINT64_MAX
+
+struct gwc_mac_slot {
+	uint64_t key;   /* any lcore, atomic */
+	uint64_t seen;  /* any lcore, atomic */
+};
+
+/* The head of a set-associative aging table (the MAC and trailer flow tables). */
+struct gwc_assoc {
+	uint32_t bucket_mask;   /* control thread at creation, read-only after */
+	uint64_t age_tsc;       /* entries unseen this long are misses */
+	uint64_t refresh_tsc;   /* 'seen' is rewritten no more often than this */
+};
+
+struct gwc_mac_table {
+	struct gwc_assoc a;
+	/* (a.bucket_mask + 1) * GWC_MAC_WAYS: a bucket is one cache line */
+	struct gwc_mac_slot slot[] __rte_cache_aligned;
+};
+
+#define GWC_FLOW_WAYS 4
+
+struct gwc_flow_slot {
+	uint64_t k0, k1;  /* the flow (gwc_flow_key); any lcore, atomic */
+	uint64_t val;     /* check word << 32 | endpoint id; 0: empty; any lcore, atomic */
+	uint64_t seen;    /* TSC when last used; any lcore, atomic */
+};
+
+struct gwc_flow_table {
+	struct gwc_assoc a;
+	/* (a.bucket_mask + 1) * GWC_FLOW_WAYS: a bucket is two cache lines */
+	struct gwc_flow_slot slot[] __rte_cache_aligned;
+};
+
+
+/* ------------------------------------------------------------ published tables */
+
+/* An endpoint as workers see it. Immutable once published. */
+struct gwc_ep {
+	uint16_t id;              /* endpoint id, index of gwc_tables.ep */
+	uint16_t slice;           /* slice index */
+	uint8_t type;             /* enum gwc_ep_type */
+	uint8_t nh_ok;            /* GRE: next-hop MAC known, 'hdr' complete */
+	uint8_t reappend;         /* TRAILER: conf.trl_reappend */
+	uint16_t out_sa;          /* IPSEC: index of the SA toward the terminal, or GWC_SA_NONE;
+	                             'hdr' holds the outer next hop's MAC then the port's */
+	uint16_t port;            /* port index */
+	rte_be16_t vid_be;        /* VLAN: VID, network order */
+	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
+	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
+	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
+	/* Cold: configuration, kept for the control thread and the stats reply. */
+	struct gwc_ep_conf conf;
+	rte_be32_t local;         /* GRE: source address (the port's) */
+	rte_be32_t nh_ip;         /* GRE, IPSEC: next hop resolved by ARP */
+	char owner[GWC_NAME_MAX];
+};
+
+/* A trailer endpoint's match on its port: terminal (0: any) and app range. */
+struct gwc_trl_rule {
+	uint32_t terminal;
+	uint32_t app_lo, app_hi;
+	uint16_t ep;
+};
+
+struct gwc_port_tab {
+	uint16_t untagged_ep;     /* endpoint id or GWC_EP_NONE */
+	uint16_t n_trl;           /* trailer endpoints: rules in 'trl' */
+	uint8_t has_ip;
+	uint8_t tx_multiseg;      /* flood copies may chain a header mbuf */
+	rte_be32_t ip;            /* port address, network order */
+	uint16_t mtu;             /* L3 MTU, bytes */
+	uint16_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
+	struct gwc_trl_rule trl[GWC_MAX_TRL_RULES]; /* terminal-specific rules first */
+};
+
+struct gwc_slice_tab {
+	struct gwc_mac_table *mac; /* borrowed from the model; NULL: no slice */
+	uint8_t l3;               /* has IPsec endpoints: the router MAC and ARP matter */
+	uint16_t n_flood;         /* endpoints in 'flood' */
+	const uint16_t *flood;    /* endpoint ids of the slice */
+};
+
+struct gwc_gre_key {
+	rte_be32_t remote;
+	uint32_t key;
+	uint16_t port;
+	uint16_t has_key;
+	uint32_t zero;      /* 16 bytes: rte_hash compares 16-byte keys with one vector compare */
+};
+
+/*
+ * Fill 'k' with one 16-byte store. rte_hash reads the key in 8-byte words (CRC) and as
+ * one 16-byte vector (compare); a load that spans several smaller stores is not
+ * forwarded from them and waits until they reach the cache (perf: most of
+ * rte_hash_crc's cycles when the fields were stored one by one).
+ */
+static inline void
+gwc_gre_key_set(struct gwc_gre_key *k, rte_be32_t remote, uint32_t key, uint16_t port,
+		bool has_key)
+{
+	typedef uint64_t gwc_v2u64 __attribute__((vector_size(16)));
+	gwc_v2u64 v;
+
+	RTE_BUILD_BUG_ON(sizeof(*k) != sizeof(v));
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	v = (gwc_v2u64){ (uint64_t)key << 32 | remote, (uint64_t)has_key << 16 | port };
+#else
+	v = (gwc_v2u64){ (uint64_t)remote << 32 | key,
+			 (uint64_t)port << 48 | (uint64_t)has_key << 32 };
+#endif
+	memcpy(k, &v, sizeof(v));
+}
+
+/*
+ * The hash of a GRE key: the t->gre table's hash function (rte_hash_crc, from
+ * GWC_GRE_HASH_INIT), which workers compute inline and hand to
+ * rte_hash_lookup_with_hash_data() instead of having rte_hash call it through a pointer.
+ */
+#define GWC_GRE_HASH_INIT 0u
+
+static inline uint32_t
+gwc_gre_hash(const struct gwc_gre_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), GWC_GRE_HASH_INIT);
+}
+
+struct trl_key;
+
+/* An SA as workers see it. */
+struct gwc_sa_tab {
+	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
+	uint16_t ep;              /* its IPsec endpoint */
+	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
+};
+
+/* A traffic selector shorter than /32: slice-side destinations routed to 'ep'. */
+struct gwc_l3_rule {
+	uint16_t slice, ep;
+	uint32_t addr, mask;      /* network order */
+};
+
+/* A terminal with a trailer key: its per-lcore HMAC contexts are lc->trl_key[slot]. */
+struct gwc_trl_term {
+	uint32_t terminal;
+	uint16_t slot;
+	uint8_t required;         /* its trailers must carry a tag */
+};
+
+/* Built by the control thread, published by atomic pointer swap, freed after a grace period. */
+struct gwc_tables {
+	uint32_t version;
+	uint16_t n_ports;
+	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id; NULL when there is no GRE endpoint */
+	const struct gwc_ep *ep[GWC_MAX_EPS];
+	struct gwc_slice_tab slice[GWC_MAX_SLICES];
+	struct gwc_port_tab port[GWC_MAX_PORTS];
+	uint16_t n_terms;
+	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
+	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index; NULL: none */
+	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id */
+	struct rte_hash *l3_neigh; /* slice << 32 | IPv4 -> MAC (gwc_mac48 form) + 1 */
+	uint16_t n_l3_rules;
+	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
+	struct gwc_sa_tab sa[GWC_MAX_SAS];
+	/* endpoint copies and flood lists follow in the same allocation */
+};
+
+
+/* ------------------------------------------------------------ building and publishing */
+
+/*
+ * A feature's part of the tables: 'build' fills the fields it owns in 't' from the
+ * control thread's model, after the ports, endpoint copies and flood lists are in
+ * ('t->ep[i]' may be written through a cast until 't' is published). @return 0 or
+ * -ENOMEM (the whole build is then dropped). 'free' releases what 'build' allocated in
+ * 't' (NULL: nothing); it may be called on a table 'build' never saw. 'published'
+ * (NULL: none) runs after every publication, once the tables before it are freed: what
+ * only they named may go then.
+ */
+struct gwc_tables_builder {
+	const char *name;
+	int (*build)(struct gwc *g, struct gwc_tables *t);
+	void (*free)(struct gwc_tables *t);
+	void (*published)(struct gwc *g);
+	struct gwc_tables_builder *next;   /* gwc_tables.c's list */
+};
+
+/* Add 'b' to the builders every publication runs. At start-up (a constructor). */
+void gwc_tables_register(struct gwc_tables_builder *b);
+
+/* Register builder 'nm' (its build, free and published functions) from a constructor. */
+#define GWC_TABLES_BUILDER(nm, build_fn, free_fn, published_fn)                            \
+	static struct gwc_tables_builder gwc_tables_builder_##nm = {                       \
+		.name = #nm, .build = build_fn, .free = free_fn, .published = published_fn }; \
+	RTE_INIT(gwc_tables_builder_init_##nm)                                             \
+	{                                                                                  \
+		gwc_tables_register(&gwc_tables_builder_##nm);                             \
+	}
+
+/*
+ * Build the tables from 'g''s model and publish them; the old ones are freed after
+ * the grace period. Control thread. @return 0, or -ENOMEM (nothing changed for the
+ * workers).
+ */
+int gwc_tables_publish(struct gwc *g);
+
+/* Free 't' and everything its builders allocated. gwc_tables_free(NULL) does nothing. */
+void gwc_tables_free(struct gwc_tables *t);
+
+/*
+ * An rte_hash for a table of version 'version': about 'n' keys (room for twice as
+ * many, at least 16) of 'key_len' bytes, hashed with rte_hash_crc from 0, named
+ * "gwc_<what>_<version>". @return it, or NULL. Control thread.
+ */
+struct rte_hash *gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len);
+
+#endif /* GWC_TABLES_H */

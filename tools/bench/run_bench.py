@@ -15,7 +15,11 @@ Environment: BENCH_CASES=vid-rewrite,gre-encap  BENCH_SIZES=64 to run a subset;
 BENCH_REPEAT=N (default 3) rounds of gw-core, io and macswap per row (medians; the VM's
 run-to-run noise is 10-20 %); BENCH_CEILINGS=0 skips the testpmd ceilings (gw-core's own figures only, for quick
 comparisons while tuning; no ratio is printed then); BENCH_HUGE=1 runs gw-core, testpmd
-and the ipsec-secgw peer on 2 MiB hugepages (512 must be free) instead of 4 KiB pages.
+and the ipsec-secgw peer on 2 MiB hugepages (512 must be free) instead of 4 KiB pages;
+BENCH_BASELINE=DIR (a build directory of another commit, e.g. from
+'git worktree add /tmp/base HEAD~1 && make -C /tmp/base') runs that build's gw-core right
+after ours in every round on the same pcap, and prints its rate and ours as a share of it
+(an A/B in one run, rounds interleaved).
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -48,6 +52,7 @@ HUGE = os.environ.get("BENCH_HUGE", "0") != "0"
 MEM_ARGS = ["--huge-unlink"] if HUGE else ["--no-huge", "-m", "1024"]
 FLOWS = 64
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
+BASELINE = os.path.abspath(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
 
 
 def inner(size, i, tagged_len):
@@ -203,11 +208,11 @@ def esp_setup(case, sock):
     return c
 
 
-def run_gwcore(case, pcap, tmp):
+def run_gwcore(case, pcap, tmp, build=BUILD):
     sock = os.path.join(tmp, "gwc.sock")
     cfg = os.path.join(tmp, "bench.conf")
     open(cfg, "w").write(conf(case, pcap, sock, "agw-bench"))
-    p = subprocess.Popen([os.path.join(BUILD, "bin", "gw-core"), "-c", cfg],
+    p = subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c", cfg],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ike = None
     try:
@@ -400,6 +405,9 @@ def spread(xs):
 
 
 def main():
+    if BASELINE and not os.access(os.path.join(BASELINE, "bin", "gw-core"), os.X_OK):
+        sys.exit("bench: BENCH_BASELINE=%s has no bin/gw-core: build that tree first "
+                 "(make -C its checkout)" % BASELINE)
     if HUGE and hugepages_free() < 512:
         sys.exit("bench: BENCH_HUGE=1 needs 512 free hugepages (1 GiB) and hugetlbfs mounted: "
                  "echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs nodev /dev/hugepages")
@@ -415,12 +423,16 @@ def main():
                 wrpcap(pcap, frames(case, size))
                 # Rounds of gw-core, io and macswap back to back: each ratio is taken
                 # within one round, so that the VM's drift between rounds cancels out.
-                gw, io, ms, drops, note, hz = [], [], [], {}, "", 0
+                gw, io, ms, base, drops, note, hz = [], [], [], [], {}, "", 0
                 for r in range(REPEAT):
                     rn = " (round %d/%d)" % (r + 1, REPEAT) if REPEAT > 1 else ""
                     print(f"bench: {case} {size} B{rn}: gw-core ...", file=sys.stderr, flush=True)
                     pps, hz, d, note = run_gwcore(case, pcap, tmp)
                     gw.append(pps)
+                    if BASELINE:
+                        print(f"bench: {case} {size} B{rn}: baseline gw-core ...", file=sys.stderr,
+                              flush=True)
+                        base.append(run_gwcore(case, pcap, tmp, BASELINE)[0])
                     for k, v in d.items():
                         drops[k] = drops.get(k, 0) + v
                     if CEILINGS:
@@ -431,7 +443,7 @@ def main():
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
                     note += peer_note(case, size, median(gw), tmp)
-                rows.append((case, size, gw, hz, io, ms, target, drops, note))
+                rows.append((case, size, gw, hz, io, ms, target, drops, note, base))
     print()
     print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceilings: dpdk-testpmd io and macswap,")
     print("same pcap, same run. %d round(s) of the three per row: rates are medians, a ratio is the median" % REPEAT)
@@ -442,7 +454,7 @@ def main():
     print(hdr)
     print("-" * len(hdr))
     above = []
-    for case, size, gw, hz, io, ms, target, drops, note in rows:
+    for case, size, gw, hz, io, ms, target, drops, note, base in rows:
         pps = median(gw)
         r_io = [g / c for g, c in zip(gw, io) if c]
         r_ms = [g / c for g, c in zip(gw, ms) if c]
@@ -461,6 +473,11 @@ def main():
             case, size, pps / 1e6, gbps, hz / pps if pps else 0, median(io) / 1e6 if io else 0,
             100 * ratio, spread(r_io), tcol, median(ms) / 1e6 if ms else 0,
             100 * median(r_ms) if r_ms else 0, "  (below target)" if miss else ""))
+        if base:
+            r_b = [g / b for g, b in zip(gw, base) if b]
+            print("  baseline %s: %.2f Mpps (%.0f cycles/pkt); this build %.1f %% of it %s" % (
+                BASELINE, median(base) / 1e6, hz / median(base) if median(base) else 0,
+                100 * median(r_b), spread(r_b)))
         if note:
             print("  " + note)
         if drops:

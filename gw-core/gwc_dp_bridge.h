@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fast-path stage: the bridge of a slice (its link sliver, seed 001): count a frame in,
+ * learn its source MAC, hand a frame for the slice router to it (gwc_dp_l3.h), else
+ * forward by destination MAC (gwc_mac.h) or flood inside the slice. It never looks at
+ * an encapsulation: the destination's output stage does that (gwc_dp_out.h; VPP's
+ * l2_output idea). Worker lcore (gwc_dp.h).
+ */
+#ifndef GWC_DP_BRIDGE_H
+#define GWC_DP_BRIDGE_H
+
+#include <rte_ether.h>
+
+#include "gwc_dp.h"
+#include "gwc_dp_l3.h"
+#include "gwc_dp_out.h"
+#include "gwc_mac.h"
+
+/*
+ * Frame 'm' entering its slice from endpoint 'id' (decapsulated; 'tagged': it still
+ * carries the ingress tag): count it, learn its source MAC (not from IPsec endpoints,
+ * whose frames carry the router MAC), route it if it is for the slice's router, else
+ * forward it by destination MAC or flood it inside the slice.
+ */
+static inline void
+bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct rte_mbuf *m,
+	 bool tagged, uint64_t now)
+{
+	const struct gwc_ep *in = t->ep[id];
+	const struct gwc_slice_tab *st = &t->slice[in->slice];
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
+	uint64_t dst;
+	uint16_t out;
+
+	lc->ep[id].rx_pkts++;
+	lc->ep[id].rx_bytes += len;
+	lc->slice[in->slice].rx_pkts++;
+	lc->slice[in->slice].rx_bytes += len;
+
+	if (likely(in->type != GWC_EP_IPSEC)) {
+		uint64_t src = gwc_eth_src48(eth);
+
+		if (unlikely(gwc_mac48_group(src) || src == 0))
+			return ep_drop(lc, m, id, GWC_DROP_BAD_SRC_MAC);
+		if (unlikely(gwc_mac_learn(st->mac, src, id, now)))
+			lc->slice[in->slice].learned++;
+		if (unlikely(st->l3) && l3_frame(lc, t, in, m, tagged))
+			return;
+	}
+
+	dst = gwc_eth_dst48(eth);
+	if (likely(!gwc_mac48_group(dst))) {
+		out = gwc_mac_lookup(st->mac, dst, now);
+		if (likely(out != GWC_EP_NONE)) {
+			const struct gwc_ep *oep = t->ep[out];
+
+			if (unlikely(out == id))
+				return ep_drop(lc, m, id, GWC_DROP_SAME_ENDPOINT);
+			/* An entry may outlive its endpoint: trust it only inside this slice. */
+			if (likely(oep != NULL && oep->slice == in->slice))
+				return ep_output(lc, t, oep, m, tagged);
+		}
+	}
+	lc->slice[in->slice].flooded++;
+	flood(lc, t, st, id, m, tagged);
+}
+
+#endif /* GWC_DP_BRIDGE_H */

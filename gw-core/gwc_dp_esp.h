@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fast-path stage: ESP (RFC 4303; UDP-encapsulated, RFC 3948) for IPsec terminals.
+ * Inbound: find the SA by SPI and queue the packet for its worker (SA-to-lcore
+ * affinity: one that RSS gave another worker goes to that worker's MP/SC hand-off ring,
+ * batched per burst), then decrypt the queue SA by SA after the pass. Outbound: queue
+ * per SA, encrypt SA by SA, send to the terminal's outer next hop. The crypto itself is
+ * gwc_sa.c. Worker lcore (gwc_dp.h).
+ */
+#ifndef GWC_DP_ESP_H
+#define GWC_DP_ESP_H
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+
+#include "gwc_dp.h"
+#include "gwc_sa.h"
+
+#define NATT_PORT 4500
+
+/*
+ * Is the UDP datagram at 'off' ESP in UDP (RFC 3948 section 2.2): to port 4500, at
+ * least an SPI and a sequence number long, not starting with the four-zero non-ESP
+ * marker (IKE) and not a one-byte NAT-keepalive? Everything else on 4500 is charon's.
+ */
+static inline bool
+natt_esp(const struct rte_mbuf *m, uint32_t off)
+{
+	const uint8_t *u;
+	uint32_t spi;
+
+	if (m->data_len < off + 8 + 8)
+		return false;
+	u = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+	if (u[2] != NATT_PORT >> 8 || u[3] != (NATT_PORT & 0xff))
+		return false;
+	memcpy(&spi, u + 8, 4);
+	return spi != 0;
+}
+
+/* Count and drop 'm' of SA 'sa' for reason 'err' (GWC_SA_ERR_*). */
+static inline void
+sa_drop(struct gwc_lcore *lc, uint16_t sa, struct rte_mbuf *m, uint8_t err)
+{
+	struct gwc_sa_lstats *st = &lc->sa[sa];
+
+	switch (err) {
+	case GWC_SA_ERR_REPLAY:
+		st->replay++;
+		return drop(lc, m, GWC_DROP_ESP_REPLAY);
+	case GWC_SA_ERR_AUTH:
+		st->auth++;
+		return drop(lc, m, GWC_DROP_ESP_AUTH);
+	case GWC_SA_ERR_TRAILER:
+		st->trailer++;
+		return drop(lc, m, GWC_DROP_ESP_TRAILER);
+	default:
+		st->malformed++;
+		return drop(lc, m, GWC_DROP_ESP_MALFORMED);
+	}
+}
+
+/* Encrypt what esp_out() queued, SA by SA, and send it to the terminals. */
+static void
+esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
+{
+	struct rte_mbuf *pkts[GWC_ESP_BATCH];
+	uint32_t len[GWC_ESP_BATCH];
+	unsigned int i = 0, j, n = lc->n_esp_out;
+	uint64_t now = rte_rdtsc();
+
+	lc->n_esp_out = 0;
+	while (i < n) {
+		uint16_t sa = lc->esp_out[i].sa, k, c = 0, x;
+		const struct gwc_ep *ep = t->ep[lc->esp_out[i].ep];
+		const struct gwc_port_tab *pt = &t->port[ep->port];
+		struct gwc_sa_lstats *st = &lc->sa[sa];
+
+		for (j = i; j < n && lc->esp_out[j].sa == sa; j++) {
+			len[c] = lc->esp_out[j].m->pkt_len - lc->esp_out[j].m->l2_len;
+			pkts[c++] = lc->esp_out[j].m;
+		}
+		i = j;
+		k = gwc_sa_outbound(lc->dp->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c);
+		for (x = k; x < c; x++)
+			ep_drop(lc, pkts[x], ep->id, GWC_DROP_ESP_ENCRYPT);
+		for (x = 0; x < k; x++) {
+			struct rte_mbuf *m = pkts[x];
+
+			rte_memcpy(rte_pktmbuf_mtod(m, void *), ep->hdr, 2 * RTE_ETHER_ADDR_LEN);
+			if (unlikely(m->pkt_len - sizeof(struct rte_ether_hdr) > pt->mtu)) {
+				ep_drop(lc, m, ep->id, GWC_DROP_TOO_BIG);
+				continue;
+			}
+			st->pkts++;
+			st->bytes += len[x];
+			st->last_tsc = now;
+			lc->ep[ep->id].tx_pkts++;
+			lc->ep[ep->id].tx_bytes += m->pkt_len;
+			ppm_txbuf_put(&lc->tx[ep->port], m);
+		}
+	}
+}
+
+/* Queue 'm' (Ethernet header of m->l2_len bytes, then IPv4) for terminal 'ep'. */
+static inline void
+esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
+	struct rte_mbuf *m)
+{
+	if (unlikely(ep->out_sa == GWC_SA_NONE))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NO_SA);
+	if (unlikely(!ep->nh_ok))
+		return ep_drop(lc, m, ep->id, GWC_DROP_NO_NEXTHOP);
+	if (lc->n_esp_out == GWC_ESP_BATCH)
+		esp_flush_out(lc, t);
+	lc->esp_out[lc->n_esp_out++] = (struct gwc_esp_job){ .m = m, .sa = ep->out_sa,
+							      .ep = ep->id };
+}
+
+/* The inbound SA of ESP packet 'm' (m->l2_len, l3_len set) by its SPI; -1: dropped. */
+static inline int
+esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
+{
+	uint32_t spi;
+	void *d;
+
+	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len), 4);
+	spi = rte_be_to_cpu_32(spi);
+	if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0 ||
+	    t->sa[(uintptr_t)d].sa == NULL || t->ep[t->sa[(uintptr_t)d].ep] == NULL) {
+		drop(lc, m, GWC_DROP_NO_SA);
+		return -1;
+	}
+	return (int)(uintptr_t)d;
+}
+
+/* Queue 'm' of inbound SA 'sa' for decryption at the end of the burst. */
+static inline void
+esp_queue(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint16_t sa)
+{
+	/* There is room: the worker decrypts after every pass of at most GWC_PASS frames,
+	 * and takes from its hand-off ring at most the room left. */
+	RTE_BUILD_BUG_ON(GWC_PASS > GWC_ESP_BATCH);
+	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){ .m = m, .sa = sa, .ep = t->sa[sa].ep };
+}
+
+/* Pass what this burst collected for other workers' SAs to their hand-off rings. */
+static void
+handoff_flush(struct gwc_lcore *lc)
+{
+	unsigned int w, k, n;
+
+	for (w = 0; w < lc->dp->n_workers; w++) {
+		n = lc->n_ho[w];
+		if (n == 0)
+			continue;
+		lc->n_ho[w] = 0;
+		k = rte_ring_mp_enqueue_burst(lc->dp->handoff[w], (void **)lc->ho[w], n, NULL);
+		lc->handed_off += k;
+		for (; k < n; k++)
+			drop(lc, lc->ho[w][k], GWC_DROP_HANDOFF_FULL);
+	}
+}
+
+/* ESP that RSS gave another worker, for the SAs this one decrypts: queue it here. */
+static void
+handoff_in(struct gwc_lcore *lc, const struct gwc_tables *t)
+{
+	struct rte_mbuf *pkts[32];
+	unsigned int i, n;
+	int sa;
+
+	n = rte_ring_sc_dequeue_burst(lc->handoff, (void **)pkts,
+				      RTE_MIN(RTE_DIM(pkts), (unsigned int)(GWC_ESP_BATCH - lc->n_esp_in)),
+				      NULL);
+	lc->handed_in += n;
+	for (i = 0; i < n; i++) {
+		/* the tables may have changed since: look the SA up again; never pass it on */
+		sa = esp_sa(lc, t, pkts[i]);
+		if (sa >= 0)
+			esp_queue(lc, t, pkts[i], (uint16_t)sa);
+	}
+}
+
+/*
+ * An ESP packet to us (validated outer IPv4, padding trimmed): find its SA by SPI and
+ * queue it for decryption at the end of the burst, here or, when another worker
+ * decrypts that SA, on that worker's hand-off ring. 'hl': outer IPv4 header length,
+ * plus 8 when UDP-encapsulated. @return LOCAL_DONE.
+ */
+static inline int
+esp_in(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, uint32_t hl)
+{
+	const uint32_t eh = sizeof(struct rte_ether_hdr);
+	uint16_t w;
+	int sa;
+
+	if (unlikely(m->data_len < eh + hl + 8)) {
+		drop(lc, m, GWC_DROP_ESP_MALFORMED);
+		return LOCAL_DONE;
+	}
+	m->l2_len = eh;
+	m->l3_len = hl;
+	sa = esp_sa(lc, t, m);
+	if (sa < 0)
+		return LOCAL_DONE;
+	w = t->sa[sa].lcore;
+	if (lc->handoff != NULL && w != lc->index) {
+		if (lc->n_ho[w] == GWC_ESP_BATCH)
+			handoff_flush(lc);
+		lc->ho[w][lc->n_ho[w]++] = m;
+		return LOCAL_DONE;
+	}
+	esp_queue(lc, t, m, (uint16_t)sa);
+	return LOCAL_DONE;
+}
+
+
+/*
+ * Decrypt what esp_in() queued, SA by SA, into 'dec' (GWC_ESP_BATCH jobs: each packet,
+ * now its inner IPv4, with its SA and endpoint) for the slice router (gwc_dp_l3.h);
+ * failures are counted by reason and freed. @return the jobs in 'dec'.
+ */
+static inline uint16_t
+esp_decrypt(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now,
+	    struct gwc_esp_job *dec)
+{
+	struct rte_mbuf *pkts[GWC_ESP_BATCH];
+	uint8_t err[GWC_ESP_BATCH];
+	unsigned int i = 0, j, n = lc->n_esp_in;
+	uint16_t nd = 0;
+
+	lc->n_esp_in = 0;
+	while (i < n) {
+		uint16_t sa = lc->esp_in[i].sa, k, c = 0, x;
+		uint16_t ep = lc->esp_in[i].ep;
+		struct gwc_sa_lstats *st = &lc->sa[sa];
+
+		for (j = i; j < n && lc->esp_in[j].sa == sa; j++)
+			pkts[c++] = lc->esp_in[j].m;
+		i = j;
+		k = gwc_sa_inbound(lc->dp->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c, err);
+		for (x = 0; x < k; x++) {
+			st->pkts++;
+			st->bytes += pkts[x]->pkt_len;
+			dec[nd++] = (struct gwc_esp_job){ .m = pkts[x], .sa = sa, .ep = ep };
+		}
+		if (k != 0)
+			st->last_tsc = now;
+		for (x = k; x < c; x++)
+			sa_drop(lc, sa, pkts[x], err[x - k]);
+	}
+	return nd;
+}
+
+#endif /* GWC_DP_ESP_H */

@@ -13,14 +13,14 @@
 #include <rte_common.h>
 
 #include "agw.h"
+#include "agw_cfg.h"
 
 #define SECTION "agw"
 
 static int
 bad(const char *path, const char *key, const char *val, const char *want)
 {
-	fprintf(stderr, "agw: %s: [" SECTION "] %s = '%s': %s\n", path, key, val, want);
-	return -1;
+	return agw_cfg_bad("agw", path, SECTION, key, val, want);
 }
 
 /* 'val' made absolute against directory 'dir' into 'out'. */

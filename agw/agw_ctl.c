@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "agw.h"
-#include "mgr_json.h"
+#include "agw_json.h"
 
 /*
  * @return the launcher's pid when one holds RUN_DIR/agw.pid's lock, else 0.
@@ -84,30 +84,30 @@ agw_status(const struct agw_conf *c, bool json)
 	}
 	procs = json_object_object_get_ex(o, "processes", &procs) ? procs : NULL;
 	for (i = 0; procs != NULL && i < json_object_array_length(procs); i++)
-		if (strcmp(jstr(json_object_array_get_idx(procs, i), "state"), "running") != 0)
+		if (strcmp(agw_json_str(json_object_array_get_idx(procs, i), "state"), "running") != 0)
 			all_running = false;
 	if (!json) {
-		since = (time_t)jint(o, "since", 0, NULL);
+		since = (time_t)agw_json_int(o, "since", 0, NULL);
 		strftime(when, sizeof(when), "%F %T", localtime(&since));
 		if (pid != 0)
-			printf("agw: %s (pid %d) since %s, config %s\n", jstr(o, "state"), (int)pid,
-			       when, jstr(o, "config"));
+			printf("agw: %s (pid %d) since %s, config %s\n", agw_json_str(o, "state"), (int)pid,
+			       when, agw_json_str(o, "config"));
 		else
-			printf("agw: not running; last state (%s, %s) below\n", jstr(o, "state"),
+			printf("agw: not running; last state (%s, %s) below\n", agw_json_str(o, "state"),
 			       when);
 		printf("  %-9s %-9s %8s %8s %8s  %-22s %s\n", "PROCESS", "STATE", "PID", "UPTIME",
 		       "RESTARTS", "LAST EXIT", "STATUS");
 		for (i = 0; procs != NULL && i < json_object_array_length(procs); i++) {
 			struct json_object *p = json_object_array_get_idx(procs, i);
-			const char *st = jstr(p, "state");
+			const char *st = agw_json_str(p, "state");
 			char pidbuf[16];
 
-			age((time_t)jint(p, "since", 0, NULL), up, sizeof(up));
-			snprintf(pidbuf, sizeof(pidbuf), "%lld", (long long)jint(p, "pid", 0, NULL));
-			printf("  %-9s %-9s %8s %8s %8lld  %-22s %s\n", jstr(p, "name"), st,
-			       jint(p, "pid", 0, NULL) > 0 ? pidbuf : "-",
-			       strcmp(st, "running") == 0 ? up : "-", (long long)jint(p, "restarts", 0, NULL),
-			       jstr(p, "last_exit")[0] ? jstr(p, "last_exit") : "-", jstr(p, "status"));
+			age((time_t)agw_json_int(p, "since", 0, NULL), up, sizeof(up));
+			snprintf(pidbuf, sizeof(pidbuf), "%lld", (long long)agw_json_int(p, "pid", 0, NULL));
+			printf("  %-9s %-9s %8s %8s %8lld  %-22s %s\n", agw_json_str(p, "name"), st,
+			       agw_json_int(p, "pid", 0, NULL) > 0 ? pidbuf : "-",
+			       strcmp(st, "running") == 0 ? up : "-", (long long)agw_json_int(p, "restarts", 0, NULL),
+			       agw_json_str(p, "last_exit")[0] ? agw_json_str(p, "last_exit") : "-", agw_json_str(p, "status"));
 		}
 	}
 	json_object_put(o);

@@ -26,7 +26,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "agw.h"
-#include "mgr_json.h"
+#include "agw_json.h"
 
 struct proc {
 	char name[AGW_NAME_MAX];
@@ -133,24 +133,24 @@ write_status(const struct sup *s, const char *state)
 	size_t used = 0;
 	unsigned int i, a;
 
-	add_int(o, "launcher_pid", getpid());
-	add_str(o, "state", state);
-	add_int(o, "since", s->since);
-	add_str(o, "config", s->c->conf_path);
+	agw_json_add_int(o, "launcher_pid", getpid());
+	agw_json_add_str(o, "state", state);
+	agw_json_add_int(o, "since", s->since);
+	agw_json_add_str(o, "config", s->c->conf_path);
 	summary[0] = '\0';
 	for (i = 0; i < s->n; i++) {
 		const struct proc *p = &s->p[i];
 		struct json_object *po = json_object_new_object(), *av = json_object_new_array();
 		int k;
 
-		add_str(po, "name", p->name);
-		add_str(po, "state", agw_proc_state_name(p->state));
-		add_int(po, "pid", p->pid);
-		add_int(po, "since", p->since);
-		add_int(po, "restarts", p->restarts);
-		add_int(po, "restart_delay_ms", p->delay_ms);
-		add_str(po, "last_exit", p->last_exit);
-		add_str(po, "status", p->status);
+		agw_json_add_str(po, "name", p->name);
+		agw_json_add_str(po, "state", agw_proc_state_name(p->state));
+		agw_json_add_int(po, "pid", p->pid);
+		agw_json_add_int(po, "since", p->since);
+		agw_json_add_int(po, "restarts", p->restarts);
+		agw_json_add_int(po, "restart_delay_ms", p->delay_ms);
+		agw_json_add_str(po, "last_exit", p->last_exit);
+		agw_json_add_str(po, "status", p->status);
 		for (a = 0; p->argv[a] != NULL; a++)
 			json_object_array_add(av, json_object_new_string(p->argv[a]));
 		json_object_object_add(po, "argv", av);

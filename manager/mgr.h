@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The manager's model: slices, node and link slivers, binds, and what the AGW makes of
- * them (gw-core endpoints). Pure in-memory logic, no I/O: the XML-RPC layer (mgr_rpc.c)
- * plans a change here, applies it to gw-core (mgr_gwc.c) and SQLite (mgr_store.c), and
- * only then commits it to the registry.
+ * them (gw-core endpoints). Pure in-memory logic, no I/O: the operations (mgr_ops.c)
+ * plan a change here (mgr_plan.c, each endpoint type through mgr_ep.h, resources in
+ * mgr_alloc.c), apply it to gw-core (mgr_gwc.c), charon (mgr_ike.c) and SQLite
+ * (mgr_store.c), and only then commit it to the registry (mgr_model.c).
  *
  * Sources: seed 001 Figure 4 (the VT-part slice spec), seed 000 (Common API commands and
  * the slice / sliver state transitions), GENI AM API v3 (fault codes). docs/slice-spec.md
@@ -80,16 +81,17 @@ enum mgr_role {
 	MGR_ROLE_NSLIVER,    /**< instance type="SlowPath_VM": a node sliver on this AGW */
 };
 
-/** How a link vport is realized. */
+/** How a link vport is realized: gw-core's endpoint types, in gw-core's order (enum
+ *  gwc_ep_type), then the manager's own. Each has a struct mgr_ep_ops (mgr_ep.h). */
 enum mgr_ep_type {
 	MGR_EP_NONE = 0,
 	MGR_EP_PORT,       /**< gw-core: a whole port, untagged */
 	MGR_EP_VLAN,       /**< gw-core: (port, VID) */
 	MGR_EP_GRE,        /**< gw-core: Ethernet over GRE (port, remote, key) */
-	MGR_EP_NSLIVER,    /**< to a node sliver: recorded, realized by the node-sliver work */
 	MGR_EP_TRAILER,    /**< gw-core: trailer bytes on a port, by (terminal ID, app IDs) */
 	MGR_EP_IPSEC,      /**< gw-core: the slice's IPsec link (an ipsec endpoint whose
 	                        terminals charon admits; docs/ike.md) */
+	MGR_EP_NSLIVER,    /**< to a node sliver: recorded, realized by the node-sliver work */
 };
 
 #define MGR_TERMINAL_PREFIX "terminal:"  /**< ipsec vport param "terminal:ID" = "psk:SECRET"
@@ -284,13 +286,8 @@ const char *mgr_state_name(enum mgr_state s);      /**< "created", "executed" */
 const char *mgr_ep_type_name(enum mgr_ep_type t);  /**< "vlan", "gre", "port", "nsliver", "none" */
 const char *mgr_role_name(enum mgr_role r);        /**< "network", "terminal", "nsliver" */
 
-/** Does endpoint type 't' live in gw-core? */
-static inline bool
-mgr_ep_in_gwc(enum mgr_ep_type t)
-{
-	return t == MGR_EP_PORT || t == MGR_EP_VLAN || t == MGR_EP_GRE || t == MGR_EP_TRAILER ||
-	       t == MGR_EP_IPSEC;
-}
+/** Does endpoint type 't' live in gw-core? (mgr_ep.c) */
+bool mgr_ep_in_gwc(enum mgr_ep_type t);
 
 /** The IKE identity an ipsec vport param key "terminal:ID" admits (a pointer into 'key'),
  *  or NULL for another key. */

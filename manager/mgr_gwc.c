@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mgr_ep.h"
 #include "mgr_gwc.h"
-#include "mgr_json.h"
+#include "agw_json.h"
 
 #define MAX_WANT 1024   /* endpoints of one slice */
 
@@ -108,76 +109,7 @@ want_eps(const struct mgr_slice *sl, struct want_ep *w)
 	return n;
 }
 
-static struct json_object *
-ep_args(const char *slice, const struct want_ep *w)
-{
-	struct json_object *a = args1("slice", slice);
-	const struct mgr_ep *ep = w->ep;
 
-	json_object_object_add(a, "name", json_object_new_string(w->name));
-	json_object_object_add(a, "type", json_object_new_string(mgr_ep_type_name(ep->type)));
-	json_object_object_add(a, "port", json_object_new_string(ep->port));
-	if (ep->type == MGR_EP_VLAN)
-		json_object_object_add(a, "vid", json_object_new_int(ep->vid));
-	if (ep->type == MGR_EP_GRE) {
-		json_object_object_add(a, "remote", json_object_new_string(ep->remote));
-		if (ep->has_key)
-			json_object_object_add(a, "key", json_object_new_int64(ep->key));
-		if (ep->nexthop_mac[0] != '\0')
-			json_object_object_add(a, "nexthop_mac",
-					       json_object_new_string(ep->nexthop_mac));
-	}
-	if (ep->type == MGR_EP_TRAILER) {
-		char app[32];
-
-		snprintf(app, sizeof(app), "%u-%u", ep->trl_app_lo, ep->trl_app_hi);
-		json_object_object_add(a, "app", json_object_new_string(app));
-		if (ep->trl_terminal != 0)
-			json_object_object_add(a, "terminal", json_object_new_int64(ep->trl_terminal));
-		if (ep->trl_reappend)
-			json_object_object_add(a, "reappend", json_object_new_boolean(true));
-	}
-	if (ep->type == MGR_EP_IPSEC) {
-		json_object_object_add(a, "ts_remote", json_object_new_string(ep->ipsec_pool));
-		json_object_object_add(a, "l3_addr", json_object_new_string(ep->ipsec_addr));
-		if (ep->ipsec_gateway[0] != '\0')
-			json_object_object_add(a, "gateway",
-					       json_object_new_string(ep->ipsec_gateway));
-	}
-	return a;
-}
-
-/* Does gw-core's endpoint object 'o' match what 'w' wants? */
-static bool
-ep_matches(struct json_object *o, const struct want_ep *w)
-{
-	const struct mgr_ep *ep = w->ep;
-
-	if (strcmp(jstr(o, "type"), mgr_ep_type_name(ep->type)) != 0 ||
-	    strcmp(jstr(o, "port"), ep->port) != 0)
-		return false;
-	if (ep->type == MGR_EP_VLAN)
-		return jint(o, "vid", -1, NULL) == ep->vid;
-	if (ep->type == MGR_EP_GRE)
-		return strcmp(jstr(o, "remote"), ep->remote) == 0 &&
-		       jint(o, "key", -1, NULL) == (ep->has_key ? (int64_t)ep->key : -1);
-	if (ep->type == MGR_EP_TRAILER)
-		return jint(o, "terminal", -1, NULL) == ep->trl_terminal &&
-		       jint(o, "app_lo", -1, NULL) == ep->trl_app_lo &&
-		       jint(o, "app_hi", -1, NULL) == ep->trl_app_hi &&
-		       jbool(o, "reappend") == ep->trl_reappend;
-	if (ep->type == MGR_EP_IPSEC) {
-		struct json_object *ts;
-
-		return json_object_object_get_ex(o, "ts_remote", &ts) &&
-		       json_object_array_length(ts) == 1 &&
-		       strcmp(json_object_get_string(json_object_array_get_idx(ts, 0)),
-			      ep->ipsec_pool) == 0 &&
-		       strcmp(jstr(o, "l3_addr"), ep->ipsec_addr) == 0 &&
-		       strcmp(jstr(o, "gateway"), ep->ipsec_gateway) == 0;
-	}
-	return true;
-}
 
 /* gw-core's view of slice 'id': *slice NULL when it has none. */
 static int
@@ -214,11 +146,11 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 
 	if (actual(g, id, &res, &sl, e) != 0)
 		return -1;
-	if (sl != NULL && strcmp(jstr(sl, "owner"), g->client) != 0) {
+	if (sl != NULL && strcmp(agw_json_str(sl, "owner"), g->client) != 0) {
 		mgr_fail(e, MGR_ALREADYEXISTS,
 			 "gw-core already holds a slice '%s' that belongs to '%s' (its config "
 			 "file, or another client); remove it there or pick another slice id", id,
-			 jstr(sl, "owner"));
+			 agw_json_str(sl, "owner"));
 		goto out;
 	}
 	if (n == 0) {
@@ -231,15 +163,15 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 		json_object_object_get_ex(sl, "endpoints", &eps);
 	for (k = 0; eps != NULL && k < json_object_array_length(eps); k++) {
 		struct json_object *o = json_object_array_get_idx(eps, k);
-		const char *name = jstr(o, "name");
+		const char *name = agw_json_str(o, "name");
 
 		/* the IKE plugin's terminal endpoints (ike-REQID) in our slice are its own */
-		if (strcmp(jstr(o, "owner"), g->client) != 0)
+		if (strcmp(agw_json_str(o, "owner"), g->client) != 0)
 			continue;
 
 		for (i = 0; i < n && strcmp(w[i].name, name) != 0; i++)
 			;
-		if (i < n && ep_matches(o, &w[i])) {
+		if (i < n && mgr_ep_gwc_matches(o, w[i].ep)) {
 			have[i] = true;
 			continue;
 		}
@@ -250,7 +182,7 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 			goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (!have[i] && call(g, "endpoint.add", ep_args(id, &w[i]), NULL, e) != 0)
+		if (!have[i] && call(g, "endpoint.add", mgr_ep_gwc_args(id, w[i].name, w[i].ep), NULL, e) != 0)
 			goto out;
 	rc = 0;
 out:
@@ -329,9 +261,9 @@ mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 	if (json_object_object_get_ex(res, "terminals", &arr))
 		for (k = 0; k < json_object_array_length(arr); k++) {
 			struct json_object *o = json_object_array_get_idx(arr, k), *a;
-			int64_t t = jint(o, "terminal", -1, NULL);
+			int64_t t = agw_json_int(o, "terminal", -1, NULL);
 
-			if (strcmp(jstr(o, "owner"), g->client) != 0)
+			if (strcmp(agw_json_str(o, "owner"), g->client) != 0)
 				continue;
 			for (i = 0; i < n && w[i]->trl_terminal != t; i++)
 				;
@@ -403,7 +335,7 @@ read_ports(struct mgr_gwc *g, struct mgr_err *e)
 		n = json_object_array_length(ports);
 		g->ports = calloc(n + 1, sizeof(*g->ports));
 		for (i = 0; g->ports != NULL && i < n; i++)
-			g->ports[i] = strdup(jstr(json_object_array_get_idx(ports, i), "name"));
+			g->ports[i] = strdup(agw_json_str(json_object_array_get_idx(ports, i), "name"));
 	}
 	json_object_put(res);
 	return 0;
@@ -423,9 +355,9 @@ reconcile(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 	if (json_object_object_get_ex(res, "slices", &arr))
 		for (k = 0; k < json_object_array_length(arr); k++) {
 			struct json_object *o = json_object_array_get_idx(arr, k);
-			const char *name = jstr(o, "name");
+			const char *name = agw_json_str(o, "name");
 
-			if (strcmp(jstr(o, "owner"), g->client) != 0)
+			if (strcmp(agw_json_str(o, "owner"), g->client) != 0)
 				continue;
 			if (mgr_reg_find(reg, name) == NULL &&
 			    call(g, "slice.del", args1("name", name), NULL, e) != 0)

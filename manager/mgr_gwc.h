@@ -9,7 +9,7 @@
  * connection drops, and reconciles on every (re)connect: slices gw-core holds under our
  * name but that are not desired go, desired ones are created or corrected.
  *
- * Thread context: the caller holds the manager's lock.
+ * Thread context: the caller holds the manager's m->io_lock (mgr_ops.h).
  */
 #ifndef AGW_MGR_GWC_H
 #define AGW_MGR_GWC_H
@@ -35,11 +35,12 @@ void mgr_gwc_init(struct mgr_gwc *g, const char *sock, const char *client, int t
 /** Disconnect and free. */
 void mgr_gwc_fini(struct mgr_gwc *g);
 
-/** Is the control connection up? */
+/** Is the control connection up? Any thread: Status reads it without m->io_lock
+ *  (mgr_ops.h), one atomic load. */
 static inline bool
 mgr_gwc_up(const struct mgr_gwc *g)
 {
-	return g->conn.fd >= 0;
+	return __atomic_load_n(&g->conn.fd, __ATOMIC_RELAXED) >= 0;
 }
 
 /**

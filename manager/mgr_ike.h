@@ -32,7 +32,7 @@
  *
  * Secrets go to charon only: never logged, never in a fault message.
  *
- * Thread context: the caller holds the manager's lock. libvici runs libstrongswan's
+ * Thread context: the caller holds the manager's m->io_lock (mgr_ops.h). libvici runs libstrongswan's
  * library in this process (vici_init(), once, by mgr_ike_init()).
  */
 #ifndef AGW_MGR_IKE_H
@@ -103,7 +103,8 @@ void mgr_ike_fini(struct mgr_ike *k);
 static inline bool
 mgr_ike_up(const struct mgr_ike *k)
 {
-	return k->conn != NULL;
+	/* read without m->io_lock by Status (mgr_ops.h): one atomic load */
+	return __atomic_load_n(&k->conn, __ATOMIC_RELAXED) != NULL;
 }
 
 /**

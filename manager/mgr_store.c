@@ -8,7 +8,8 @@
 
 #include <sqlite3.h>
 
-#include "mgr_json.h"
+#include "agw_json.h"
+#include "mgr_ep.h"
 #include "mgr_store.h"
 
 struct mgr_store {
@@ -121,42 +122,6 @@ kvs_from_json(struct json_object *a, struct mgr_kvs *kv)
 	return 0;
 }
 
-void
-mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
-{
-	add_str(v, "type", mgr_ep_type_name(ep->type));
-	add_str(v, "role", mgr_role_name(ep->role));
-	add_str(v, "bound_to", ep->node);
-	add_str(v, "bound_vport", ep->node_port);
-	if (mgr_ep_in_gwc(ep->type))
-		add_str(v, "port", ep->port);
-	if (ep->type == MGR_EP_VLAN)
-		add_int(v, "vid", ep->vid);
-	if (ep->type == MGR_EP_GRE) {
-		add_str(v, "remote", ep->remote);
-		if (ep->has_key)
-			add_int(v, "key", ep->key);
-		if (ep->nexthop_mac[0] != '\0')
-			add_str(v, "nexthop_mac", ep->nexthop_mac);
-	}
-	if (ep->type == MGR_EP_TRAILER) {
-		add_int(v, "terminal", ep->trl_terminal);
-		add_int(v, "app_lo", ep->trl_app_lo);
-		add_int(v, "app_hi", ep->trl_app_hi);
-		if (ep->trl_reappend)
-			json_object_object_add(v, "reappend", json_object_new_boolean(true));
-		if (ep->trl_key[0] != '\0')   /* reported as set, never shown */
-			add_str(v, "terminal_key", ep->trl_key_required ? "set (tag required)"
-									 : "set (tag optional)");
-	}
-	if (ep->type == MGR_EP_IPSEC) {
-		add_str(v, "pool", ep->ipsec_pool);
-		add_str(v, "address", ep->ipsec_addr);
-		if (ep->ipsec_gateway[0] != '\0')
-			add_str(v, "gateway", ep->ipsec_gateway);
-		add_int(v, "terminals", ep->ipsec_terminals);
-	}
-}
 
 struct json_object *
 mgr_sliver_to_json(const struct mgr_sliver *s)
@@ -164,16 +129,16 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
 	unsigned int i;
 
-	add_str(o, "name", s->name);
-	add_str(o, "kind", s->kind == MGR_LINK ? "link" : "node");
-	add_str(o, "state", mgr_state_name(s->state));
+	agw_json_add_str(o, "name", s->name);
+	agw_json_add_str(o, "kind", s->kind == MGR_LINK ? "link" : "node");
+	agw_json_add_str(o, "state", mgr_state_name(s->state));
 	if (s->kind == MGR_NODE) {
-		add_str(o, "type", s->type);
-		add_str(o, "instance", s->instance);
+		agw_json_add_str(o, "type", s->type);
+		agw_json_add_str(o, "instance", s->instance);
 	} else {
-		add_int(o, "bandwidth_bps", (int64_t)s->bandwidth_bps);
-		add_int(o, "burst_bytes", (int64_t)s->burst_bytes);
-		add_int(o, "protocols", s->protocols);
+		agw_json_add_int(o, "bandwidth_bps", (int64_t)s->bandwidth_bps);
+		agw_json_add_int(o, "burst_bytes", (int64_t)s->burst_bytes);
+		agw_json_add_int(o, "protocols", s->protocols);
 	}
 	json_object_object_add(o, "resources", kvs_to_json(&s->resources));
 	json_object_object_add(o, "params", kvs_to_json(&s->params));
@@ -181,13 +146,13 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 		const struct mgr_vport *vp = &s->vports[i];
 		struct json_object *v = json_object_new_object();
 
-		add_str(v, "name", vp->name);
+		agw_json_add_str(v, "name", vp->name);
 		json_object_object_add(v, "params", kvs_to_json(&vp->params));
 		if (s->kind == MGR_LINK)
 			mgr_ep_to_json(v, &vp->ep);
 		if (s->kind == MGR_LINK && vp->ep.trl_key[0] != '\0') {
 			/* the store keeps the secret itself (the database file is 0600) */
-			add_str(v, "trl_key", vp->ep.trl_key);
+			agw_json_add_str(v, "trl_key", vp->ep.trl_key);
 			json_object_object_add(v, "trl_key_required",
 					       json_object_new_boolean(vp->ep.trl_key_required));
 		}
@@ -197,19 +162,7 @@ mgr_sliver_to_json(const struct mgr_sliver *s)
 	return o;
 }
 
-static int
-enum_of(const char *s, const char *(*name)(int), int n)
-{
-	int i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(name(i), s) == 0)
-			return i;
-	return -1;
-}
-
-static const char *ep_name(int i) { return mgr_ep_type_name((enum mgr_ep_type)i); }
-static const char *role_name(int i) { return mgr_role_name((enum mgr_role)i); }
 
 int
 mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
@@ -219,14 +172,14 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 	bool have;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", jstr(o, "name"));
-	s->kind = strcmp(jstr(o, "kind"), "link") == 0 ? MGR_LINK : MGR_NODE;
-	s->state = strcmp(jstr(o, "state"), "executed") == 0 ? MGR_EXECUTED : MGR_CREATED;
-	snprintf(s->type, sizeof(s->type), "%s", jstr(o, "type"));
-	snprintf(s->instance, sizeof(s->instance), "%s", jstr(o, "instance"));
-	s->bandwidth_bps = (uint64_t)jint(o, "bandwidth_bps", 0, &have);
-	s->burst_bytes = (uint64_t)jint(o, "burst_bytes", 0, &have);
-	s->protocols = (unsigned int)jint(o, "protocols", 0, &have);
+	snprintf(s->name, sizeof(s->name), "%s", agw_json_str(o, "name"));
+	s->kind = strcmp(agw_json_str(o, "kind"), "link") == 0 ? MGR_LINK : MGR_NODE;
+	s->state = strcmp(agw_json_str(o, "state"), "executed") == 0 ? MGR_EXECUTED : MGR_CREATED;
+	snprintf(s->type, sizeof(s->type), "%s", agw_json_str(o, "type"));
+	snprintf(s->instance, sizeof(s->instance), "%s", agw_json_str(o, "instance"));
+	s->bandwidth_bps = (uint64_t)agw_json_int(o, "bandwidth_bps", 0, &have);
+	s->burst_bytes = (uint64_t)agw_json_int(o, "burst_bytes", 0, &have);
+	s->protocols = (unsigned int)agw_json_int(o, "protocols", 0, &have);
 	if (!json_object_object_get_ex(o, "resources", &a) || kvs_from_json(a, &s->resources) != 0 ||
 	    !json_object_object_get_ex(o, "params", &a) || kvs_from_json(a, &s->params) != 0 ||
 	    !json_object_object_get_ex(o, "vports", &vps) ||
@@ -239,37 +192,15 @@ mgr_sliver_from_json(struct json_object *o, struct mgr_sliver *s)
 		struct json_object *v = json_object_array_get_idx(vps, i);
 		struct mgr_vport *vp = &s->vports[i];
 		struct mgr_ep *ep = &vp->ep;
-		int t;
 
 		s->n_vports++;
-		snprintf(vp->name, sizeof(vp->name), "%s", jstr(v, "name"));
+		snprintf(vp->name, sizeof(vp->name), "%s", agw_json_str(v, "name"));
 		if (!json_object_object_get_ex(v, "params", &a) || kvs_from_json(a, &vp->params) != 0)
 			return -1;
 		if (s->kind != MGR_LINK)
 			continue;
-		t = enum_of(jstr(v, "type"), ep_name, 7);
-		if (t <= 0)
+		if (mgr_ep_from_json(v, ep) != 0)
 			return -1;
-		ep->type = (enum mgr_ep_type)t;
-		t = enum_of(jstr(v, "role"), role_name, 4);
-		ep->role = t < 0 ? MGR_ROLE_NONE : (enum mgr_role)t;
-		snprintf(ep->node, sizeof(ep->node), "%s", jstr(v, "bound_to"));
-		snprintf(ep->node_port, sizeof(ep->node_port), "%s", jstr(v, "bound_vport"));
-		snprintf(ep->port, sizeof(ep->port), "%s", jstr(v, "port"));
-		ep->vid = (uint16_t)jint(v, "vid", 0, &have);
-		snprintf(ep->remote, sizeof(ep->remote), "%s", jstr(v, "remote"));
-		ep->key = (uint32_t)jint(v, "key", 0, &ep->has_key);
-		snprintf(ep->nexthop_mac, sizeof(ep->nexthop_mac), "%s", jstr(v, "nexthop_mac"));
-		ep->trl_terminal = (uint32_t)jint(v, "terminal", 0, &have);
-		ep->trl_app_lo = (uint32_t)jint(v, "app_lo", 0, &have);
-		ep->trl_app_hi = (uint32_t)jint(v, "app_hi", 0, &have);
-		snprintf(ep->trl_key, sizeof(ep->trl_key), "%s", jstr(v, "trl_key"));
-		ep->trl_reappend = jbool(v, "reappend");
-		ep->trl_key_required = jbool(v, "trl_key_required");
-		snprintf(ep->ipsec_pool, sizeof(ep->ipsec_pool), "%s", jstr(v, "pool"));
-		snprintf(ep->ipsec_addr, sizeof(ep->ipsec_addr), "%s", jstr(v, "address"));
-		snprintf(ep->ipsec_gateway, sizeof(ep->ipsec_gateway), "%s", jstr(v, "gateway"));
-		ep->ipsec_terminals = (unsigned int)jint(v, "terminals", 0, &have);
 	}
 	return 0;
 }

@@ -5,7 +5,7 @@
  * column operators can query). Every put/del is one transaction, so a crash in the
  * middle of an operation leaves the previous state. Schema: docs/manager.md.
  *
- * Thread context: one thread at a time per store (the manager's RPC lock).
+ * Thread context: one thread at a time per store (the manager's m->lock, mgr_ops.h).
  */
 #ifndef AGW_MGR_STORE_H
 #define AGW_MGR_STORE_H
@@ -37,12 +37,6 @@ int mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_e
 /** Remove slice 'id' in one transaction. @return 0; -1 (DBERROR). */
 int mgr_store_del(struct mgr_store *st, const char *id, struct mgr_err *e);
 
-/**
- * Add the fields of a link vport's endpoint to object 'v': type, role, bound_to,
- * bound_vport, and as they apply port, vid, remote, key, nexthop_mac. The stored form,
- * and the endpoint part of Status.
- */
-void mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep);
 
 /** A sliver as JSON (name, kind, state, resources, params, vports with endpoints): new ref. */
 struct json_object *mgr_sliver_to_json(const struct mgr_sliver *s);

@@ -16,6 +16,7 @@
 
 #include "mgr.h"
 #include "mgr_ike.h"
+#include "mgr_ep.h"
 #include "mgr_store.h"
 
 #define KEY16 "000102030405060708090a0b0c0d0e0f"

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The manager's configuration: [manager] of agw.conf (and the launcher's [agw] ike),
+ * read with DPDK's rte_cfgfile. Every key is a line of one table (its name, where it
+ * goes and how its value is read); an unknown key or a bad value is refused naming the
+ * file, the key and what would do. docs/configuration.md lists the keys.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_cfgfile.h>
+
+#include "agw_cfg.h"
+#include "mgr_ops.h"
+
+#define PROG "agw-manager"
+
+struct conf_key;
+/* Store 'v' for key 'k' in 'c'. @return 0; -1 with '*want' saying what would do. */
+typedef int (*conf_set_fn)(struct mgr_conf *c, const struct conf_key *k, const char *v,
+			   const char **want);
+
+struct conf_key {
+	const char *name;
+	conf_set_fn set;
+	size_t off, size;      /* the field of struct mgr_conf ('set' may ignore them) */
+};
+
+#define FIELD(f) offsetof(struct mgr_conf, f), sizeof(((struct mgr_conf *)0)->f)
+
+static char *
+field(struct mgr_conf *c, const struct conf_key *k)
+{
+	return (char *)c + k->off;
+}
+
+static int
+set_str(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	if (strlen(v) >= k->size) {
+		*want = "too long";
+		return -1;
+	}
+	snprintf(field(c, k), k->size, "%s", v);
+	return 0;
+}
+
+/* "" or an IPv4 address */
+static int
+set_ipv4(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	struct in_addr a;
+
+	if (*v != '\0' && inet_pton(AF_INET, v, &a) != 1) {
+		*want = "not a valid value (docs/configuration.md)";
+		return -1;
+	}
+	return set_str(c, k, v, want);
+}
+
+/* "LOW-HIGH", both at most 'max' */
+static int
+range(const char *s, unsigned long max, unsigned long *lo, unsigned long *hi)
+{
+	char *end;
+
+	errno = 0;
+	*lo = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '-')
+		return -1;
+	*hi = strtoul(end + 1, &end, 10);
+	return errno == 0 && *end == '\0' && *lo <= *hi && *hi <= max ? 0 : -1;
+}
+
+static int
+set_vid_range(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	unsigned long lo, hi;
+
+	(void)k;
+	if (range(v, 4094, &lo, &hi) != 0 || lo == 0) {
+		*want = "want LOW-HIGH inside 1-4094";
+		return -1;
+	}
+	c->plan.vid_min = (uint16_t)lo;
+	c->plan.vid_max = (uint16_t)hi;
+	return 0;
+}
+
+static int
+set_key_range(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	unsigned long lo, hi;
+
+	(void)k;
+	if (range(v, UINT32_MAX, &lo, &hi) != 0) {
+		*want = "want LOW-HIGH inside 0-4294967295";
+		return -1;
+	}
+	c->plan.key_min = (uint32_t)lo;
+	c->plan.key_max = (uint32_t)hi;
+	return 0;
+}
+
+static int
+set_vici(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	(void)k;
+	(void)want;
+	snprintf(c->ike.uri, sizeof(c->ike.uri), "%s%s",
+		 strncmp(v, "unix://", 7) == 0 ? "" : "unix://", v);
+	return 0;
+}
+
+static int
+set_ike_id(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	if (!mgr_ike_id_ok(v)) {
+		*want = "an IKE identity: 1-127 printable characters without spaces or quotes";
+		return -1;
+	}
+	return set_str(c, k, v, want);
+}
+
+static int
+set_path(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	if (strlen(v) >= k->size || v[0] != '/') {
+		*want = "an absolute path of a PEM or DER file";
+		return -1;
+	}
+	return set_str(c, k, v, want);
+}
+
+/* An SI number ("1G", "30") for a field of type 'unsigned int' or 'size_t' or 'uint64_t'
+ * (by the field's size), at most 'max' and, for the _nz form, not 0. */
+static int
+si(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want, uint64_t max,
+   bool nonzero)
+{
+	uint64_t x;
+
+	if (mgr_parse_si(v, &x) != 0 || x > max || (nonzero && x == 0)) {
+		*want = "not a valid value (docs/configuration.md)";
+		return -1;
+	}
+	if (k->size == sizeof(uint64_t))
+		memcpy(field(c, k), &x, sizeof(x));
+	else {
+		unsigned int u = (unsigned int)x;
+
+		memcpy(field(c, k), &u, sizeof(u));
+	}
+	return 0;
+}
+
+static int
+set_u32_nz(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	return si(c, k, v, want, UINT32_MAX, true);
+}
+
+static int
+set_dpd(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	return si(c, k, v, want, 86400, false);
+}
+
+static int
+set_bps(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	return si(c, k, v, want, UINT64_MAX, false);
+}
+
+static const struct conf_key keys[] = {
+	{ "listen", set_str, FIELD(listen) },
+	{ "user", set_str, FIELD(user) },
+	{ "password_hash", set_str, FIELD(password_hash) },
+	{ "db", set_str, FIELD(db) },
+	{ "gw_core_socket", set_str, FIELD(gwc_socket) },
+	{ "client_name", set_str, FIELD(client) },
+	{ "max_request_bytes", set_u32_nz, FIELD(max_request_bytes) },
+	{ "gw_core_check_ms", set_u32_nz, FIELD(gwc_check_ms) },
+	{ "gw_core_timeout_ms", set_u32_nz, FIELD(gwc_timeout_ms) },
+	{ "uplink_port", set_str, FIELD(plan.uplink_port) },
+	{ "access_port", set_str, FIELD(plan.access_port) },
+	{ "vid_range", set_vid_range, 0, 0 },
+	{ "gre_key_range", set_key_range, 0, 0 },
+	{ "gre_remote", set_ipv4, FIELD(plan.gre_remote) },
+	{ "port_capacity", set_bps, FIELD(plan.port_capacity_bps) },
+	{ "vici_socket", set_vici, 0, 0 },
+	{ "ike_id", set_ike_id, FIELD(ike.local_id) },
+	{ "ike_dpd_delay_s", set_dpd, FIELD(ike.dpd_delay_s) },
+	{ "ike_cert", set_path, FIELD(ike.cert_file) },
+	{ "ike_key", set_path, FIELD(ike.key_file) },
+	{ "ike_cacert", set_path, FIELD(ike.cacert_file) },
+};
+
+static void
+defaults(struct mgr_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8740");
+	snprintf(c->user, sizeof(c->user), "snc");
+	snprintf(c->db, sizeof(c->db), "/var/lib/agw/agw.db");
+	snprintf(c->gwc_socket, sizeof(c->gwc_socket), "/run/agw/gw-core.sock");
+	snprintf(c->client, sizeof(c->client), "manager");
+	c->max_request_bytes = 1 << 20;
+	c->gwc_check_ms = 1000;
+	c->gwc_timeout_ms = 5000;
+	snprintf(c->plan.uplink_port, sizeof(c->plan.uplink_port), "uplink");
+	snprintf(c->plan.access_port, sizeof(c->plan.access_port), "access");
+	c->plan.vid_min = 100;
+	c->plan.vid_max = 4094;
+	c->plan.key_min = 1;
+	c->plan.key_max = 65535;
+	c->plan.port_capacity_bps = 10000000000ull;
+	snprintf(c->ike.uri, sizeof(c->ike.uri), "unix:///run/agw/charon.vici");
+	c->ike.dpd_delay_s = 30;
+}
+
+int
+mgr_conf_load(struct mgr_conf *c, const char *path)
+{
+	struct rte_cfgfile_entry ent[64];
+	struct rte_cfgfile *f;
+	const char *ike;
+	int n, i;
+
+	defaults(c);
+	f = rte_cfgfile_load(path, 0);
+	if (f == NULL) {
+		fprintf(stderr, PROG ": cannot read config %s (missing, unreadable, or not "
+				     "INI: an empty value must be left out)\n", path);
+		return -1;
+	}
+	if (!rte_cfgfile_has_section(f, "manager")) {
+		fprintf(stderr, PROG ": %s has no [manager] section\n", path);
+		goto fail;
+	}
+	n = rte_cfgfile_section_entries(f, "manager", ent, 64);
+	for (i = 0; i < n; i++) {
+		const char *want = NULL;
+		size_t k;
+
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (strcmp(keys[k].name, ent[i].name) == 0)
+				break;
+		if (k == sizeof(keys) / sizeof(keys[0])) {
+			fprintf(stderr, PROG ": %s: [manager] has no key '%s' (docs/configuration.md)\n",
+				path, ent[i].name);
+			goto fail;
+		}
+		if (keys[k].set(c, &keys[k], ent[i].value, &want) != 0) {
+			agw_cfg_bad(PROG, path, "manager", ent[i].name, ent[i].value, want);
+			goto fail;
+		}
+	}
+	/* the launcher's key: charon runs beside us, and IPsec link vports are ours to
+	 * configure in it */
+	ike = rte_cfgfile_get_entry(f, "agw", "ike");
+	if (ike != NULL && strcasecmp(ike, "yes") != 0 && strcasecmp(ike, "no") != 0) {
+		fprintf(stderr, PROG ": %s: [agw] ike = '%s': expected yes or no\n", path, ike);
+		goto fail;
+	}
+	c->ike.enabled = ike != NULL && strcasecmp(ike, "yes") == 0;
+	rte_cfgfile_close(f);
+	if (c->password_hash[0] == '\0' || c->password_hash[0] != '$') {
+		fprintf(stderr, PROG ": %s: [manager] password_hash is required: put the output of "
+				     "'agw-manager --hash-password' there\n", path);
+		return -1;
+	}
+	if (!mgr_name_ok(c->client)) {
+		fprintf(stderr, PROG ": %s: [manager] client_name '%s' is not a name\n", path,
+			c->client);
+		return -1;
+	}
+	return 0;
+fail:
+	rte_cfgfile_close(f);
+	return -1;
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Link-vport endpoint types, the part they share (mgr_ep.h): the list of types, and the
+ * generic fields of an endpoint's plan, JSON form and gw-core arguments.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "agw_json.h"
+#include "mgr_ep.h"
+
+/* Every type: adding one adds a line here. A plan checks them in this order, so a
+ * vport with params of two types is refused for the first one listed. */
+static const struct mgr_ep_ops *const ep_types[] = {
+	&mgr_ep_trailer_ops, &mgr_ep_ipsec_ops, &mgr_ep_vlan_ops, &mgr_ep_gre_ops,
+	&mgr_ep_port_ops, &mgr_ep_nsliver_ops,
+};
+
+#define N_TYPES (sizeof(ep_types) / sizeof(ep_types[0]))
+
+const struct mgr_ep_ops *
+mgr_ep_ops_of(enum mgr_ep_type t)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_TYPES; i++)
+		if (ep_types[i]->type == t)
+			return ep_types[i];
+	return NULL;
+}
+
+const struct mgr_ep_ops *
+mgr_ep_ops_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_TYPES; i++)
+		if (strcmp(ep_types[i]->name, name) == 0)
+			return ep_types[i];
+	return NULL;
+}
+
+const char *
+mgr_ep_type_name(enum mgr_ep_type t)
+{
+	const struct mgr_ep_ops *o = mgr_ep_ops_of(t);
+
+	return o != NULL ? o->name : "none";
+}
+
+bool
+mgr_ep_in_gwc(enum mgr_ep_type t)
+{
+	const struct mgr_ep_ops *o = mgr_ep_ops_of(t);
+
+	return o != NULL && o->in_gwc;
+}
+
+int
+mgr_ep_plan(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct mgr_vport *vp,
+	    unsigned int *alloc, struct mgr_err *e)
+{
+	unsigned int i;
+
+	*alloc = 0;
+	for (i = 0; i < N_TYPES; i++) {
+		const struct mgr_ep_ops *o = ep_types[i];
+
+		if (o->type == vp->ep.type) {
+			if (o->plan != NULL && o->plan(c, link, vp, alloc, e) != 0)
+				return -1;
+		} else if (o->has_params != NULL && o->has_params(&vp->params)) {
+			return mgr_fail(e, MGR_BADARGS, "linkSliver '%s' vport '%s': %s on a %s endpoint",
+					link->name, vp->name, o->params_text,
+					mgr_ep_type_name(vp->ep.type));
+		}
+	}
+	return 0;
+}
+
+void
+mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
+{
+	const struct mgr_ep_ops *o = mgr_ep_ops_of(ep->type);
+
+	agw_json_add_str(v, "type", mgr_ep_type_name(ep->type));
+	agw_json_add_str(v, "role", mgr_role_name(ep->role));
+	agw_json_add_str(v, "bound_to", ep->node);
+	agw_json_add_str(v, "bound_vport", ep->node_port);
+	if (o != NULL && o->in_gwc)
+		agw_json_add_str(v, "port", ep->port);
+	if (o != NULL && o->to_json != NULL)
+		o->to_json(v, ep);
+}
+
+int
+mgr_ep_from_json(struct json_object *v, struct mgr_ep *ep)
+{
+	const struct mgr_ep_ops *o = mgr_ep_ops_by_name(agw_json_str(v, "type"));
+	const char *role = agw_json_str(v, "role");
+	int r;
+
+	if (o == NULL)
+		return -1;
+	ep->type = o->type;
+	ep->role = MGR_ROLE_NONE;
+	for (r = MGR_ROLE_NETWORK; r <= MGR_ROLE_NSLIVER; r++)
+		if (strcmp(role, mgr_role_name((enum mgr_role)r)) == 0)
+			ep->role = (enum mgr_role)r;
+	snprintf(ep->node, sizeof(ep->node), "%s", agw_json_str(v, "bound_to"));
+	snprintf(ep->node_port, sizeof(ep->node_port), "%s", agw_json_str(v, "bound_vport"));
+	snprintf(ep->port, sizeof(ep->port), "%s", agw_json_str(v, "port"));
+	if (o->from_json != NULL)
+		o->from_json(v, ep);
+	return 0;
+}
+
+struct json_object *
+mgr_ep_gwc_args(const char *slice, const char *name, const struct mgr_ep *ep)
+{
+	const struct mgr_ep_ops *o = mgr_ep_ops_of(ep->type);
+	struct json_object *a = json_object_new_object();
+
+	agw_json_add_str(a, "slice", slice);
+	agw_json_add_str(a, "name", name);
+	agw_json_add_str(a, "type", mgr_ep_type_name(ep->type));
+	agw_json_add_str(a, "port", ep->port);
+	if (o != NULL && o->gwc_args != NULL)
+		o->gwc_args(a, ep);
+	return a;
+}
+
+bool
+mgr_ep_gwc_matches(struct json_object *o, const struct mgr_ep *ep)
+{
+	const struct mgr_ep_ops *t = mgr_ep_ops_of(ep->type);
+
+	if (strcmp(agw_json_str(o, "type"), mgr_ep_type_name(ep->type)) != 0 ||
+	    strcmp(agw_json_str(o, "port"), ep->port) != 0)
+		return false;
+	return t == NULL || t->gwc_matches == NULL || t->gwc_matches(o, ep);
+}
+
+/* ---------------------------------------------------------------- port, nsliver */
+
+const struct mgr_ep_ops mgr_ep_port_ops = {
+	.type = MGR_EP_PORT,
+	.name = "port",
+	.in_gwc = true,
+};
+
+/* Toward a node sliver on this AGW: recorded; realized by the node-sliver work. */
+const struct mgr_ep_ops mgr_ep_nsliver_ops = {
+	.type = MGR_EP_NSLIVER,
+	.name = "nsliver",
+	.in_gwc = false,
+};

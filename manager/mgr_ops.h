@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The manager's operations, without a transport: seed 000's Common API command set
+ * (CreateSlice, Add, Delete, Run, Stop, DeleteSlice, ResourceInfo, Status, Statistics)
+ * and the AGW's AddTerminal / RemoveTerminal, over plain C strings in and json-c values
+ * out. A front end (mgr_xmlrpc.c for the VNode XML-RPC API; later the Common API 2.0
+ * one) converts its wire format to a struct mgr_req and the result or struct mgr_err
+ * back, and does nothing else.
+ *
+ * A mutation: validate and plan (mgr_plan.c) -> apply to gw-core and charon, undoing
+ * one when the other fails (mgr_gwc.c, mgr_ike.c) -> SQLite (mgr_store.c), undoing the
+ * daemons when it fails -> commit to the registry. A fault changes nothing.
+ *
+ * Threads and locks: any number of front-end threads call these at once. m->lock
+ * guards the registry and the store; m->io_lock guards the connections to gw-core and
+ * charon. Taken in that order. A mutation holds both, so every commit happens under
+ * both. Status takes only m->lock and never waits for a daemon; ResourceInfo and
+ * Statistics take m->io_lock too. The monitor (mgr_sync.c) reconciles the daemons
+ * holding only m->io_lock, against a copy of the registry.
+ */
+#ifndef AGW_MGR_OPS_H
+#define AGW_MGR_OPS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "mgr.h"
+#include "mgr_gwc.h"
+#include "mgr_ike.h"
+#include "mgr_store.h"
+
+#define MGR_MAX_NAMES 256   /**< sliver names one request may list */
+
+/** [manager] of agw.conf (docs/configuration.md lists every key and its default). */
+struct mgr_conf {
+	char listen[128];           /**< "ADDRESS:PORT" of the XML-RPC server */
+	char user[MGR_NAME_MAX];    /**< HTTP Basic user name */
+	char password_hash[256];    /**< crypt(3) hash of its password */
+	char db[256];               /**< SQLite file */
+	char gwc_socket[108];       /**< gw-core's control socket */
+	char client[MGR_NAME_MAX];  /**< our client name at gw-core */
+	size_t max_request_bytes;   /**< larger request bodies are refused (HTTP 413) */
+	unsigned int gwc_check_ms;  /**< how often the gw-core connection is checked */
+	unsigned int gwc_timeout_ms;
+	struct mgr_plan_conf plan;  /**< ports, ranges, capacity */
+	struct mgr_ike_conf ike;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
+};
+
+/** The manager's state. */
+struct mgr {
+	pthread_mutex_t lock;       /**< guards reg, st, gen, calls */
+	pthread_mutex_t io_lock;    /**< guards gwc and ike (taken after 'lock') */
+	struct mgr_conf conf;       /**< read-only once running */
+	struct mgr_reg reg;
+	struct mgr_store *st;
+	uint64_t gen;               /**< registry generation: one more at every commit */
+	struct mgr_gwc gwc;
+	struct mgr_ike ike;
+	int64_t started;            /**< s since the epoch */
+	unsigned long calls;        /**< operations run */
+};
+
+/**
+ * Read [manager] (and [agw] ike) from the INI file 'path' into 'c' (defaults first).
+ * @return 0; -1 with a message on stderr naming the key and what is wrong.
+ */
+int mgr_conf_load(struct mgr_conf *c, const char *path);
+
+/** The mutations. */
+enum mgr_op {
+	MGR_OP_CREATE,          /**< id, spec */
+	MGR_OP_ADD,             /**< id, spec */
+	MGR_OP_DELETE,          /**< id, names (at least one) */
+	MGR_OP_RUN,             /**< id, names (none: every created sliver) */
+	MGR_OP_STOP,            /**< id, names (none: every executed sliver) */
+	MGR_OP_DELETE_SLICE,    /**< id */
+	MGR_OP_ADD_TERMINAL,    /**< id, link, vport, terminal, auth */
+	MGR_OP_REMOVE_TERMINAL, /**< id, link, vport, terminal */
+};
+
+/** @return the Common API name of 'op' ("CreateSlice"). */
+const char *mgr_op_name(enum mgr_op op);
+
+/** One mutation, as a front end decoded it. Every pointer is borrowed for the call. */
+struct mgr_req {
+	enum mgr_op op;
+	const char *id;                 /**< the slice */
+	const char *spec;               /**< CREATE, ADD: the slice spec (XML, seed 001) */
+	size_t spec_len;                /**< its bytes */
+	const char *const *names;       /**< DELETE, RUN, STOP: sliver names */
+	unsigned int n_names;           /**< 0..MGR_MAX_NAMES */
+	const char *link, *vport;       /**< terminals: the IPsec link sliver and its vport */
+	const char *terminal;           /**< terminals: the IKE identity */
+	const char *auth;               /**< ADD_TERMINAL: "psk:SECRET" or "pubkey" */
+};
+
+/**
+ * Run mutation 'r'. Any thread; takes m->lock and m->io_lock.
+ * @return 0 with '*res' the slice's status after it (mgr_op_status()'s form), or for
+ *   DeleteSlice {"slice_id", "state": "non-existing"}: a new object the caller puts;
+ *   -1 with 'e' (enum mgr_fault, docs/manager-api.md), nothing changed, '*res' NULL.
+ */
+int mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
+		  struct mgr_err *e);
+
+/**
+ * Status of slice 'id', or with 'id' NULL or "all" of every slice ({"slices": [...]}).
+ * Any thread; takes m->lock only (never waits for gw-core or charon).
+ * @return 0 with '*res' a new object; -1 with 'e' (SEARCHFAILED).
+ */
+int mgr_op_status(struct mgr *m, const char *id, struct json_object **res, struct mgr_err *e);
+
+/**
+ * Counters of slice 'id' (its slivers 'names', or all with n == 0) read from gw-core.
+ * Any thread; takes both locks.
+ * @return 0 with '*res' a new object; -1 with 'e' (SEARCHFAILED, UNAVAILABLE).
+ */
+int mgr_op_statistics(struct mgr *m, const char *id, const char *const *names, unsigned int n,
+		      struct json_object **res, struct mgr_err *e);
+
+/**
+ * The AGW's resources: the daemons' connections, ports with reserved bandwidth and VIDs
+ * in use, allocation ranges, counts. Any thread; takes both locks.
+ * @return 0 with '*res' a new object.
+ */
+int mgr_op_resource_info(struct mgr *m, struct json_object **res, struct mgr_err *e);
+
+/* ---------------------------------------------------------------- mgr_report.c
+ * The JSON forms of the above, built from the registry and the daemons' answers. The
+ * caller holds m->lock (and m->io_lock where noted). Each returns a new object. */
+
+/** Slice 'sl''s status: its slivers with states and the endpoints of link vports. */
+struct json_object *mgr_report_slice(const struct mgr *m, const struct mgr_slice *sl);
+
+/** Statistics of 'sl' from gw-core's slice object 'gs' (NULL: gw-core holds none) and its
+ *  drops 'drops' (taken over; NULL: none). */
+struct json_object *mgr_report_statistics(const struct mgr_slice *sl, const char *const *names,
+					  unsigned int n, struct json_object *gs,
+					  struct json_object *drops);
+
+/** ResourceInfo's object. The caller holds both locks. */
+struct json_object *mgr_report_resources(const struct mgr *m);
+
+/* ---------------------------------------------------------------- mgr_sync.c */
+
+/**
+ * The monitor thread's body: every conf.gwc_check_ms, check the connections to gw-core
+ * and charon and reconcile them with the registry after a (re)connect, until '*stop'.
+ * Holds m->io_lock (never m->lock) while it talks to a daemon.
+ * @param arg  a struct mgr_sync
+ */
+struct mgr_sync {
+	struct mgr *m;
+	int stop;                   /**< atomic: mgr_sync_stop() sets it */
+};
+void *mgr_sync_run(void *arg);
+
+/** Ask the monitor to stop after its current round. Async-signal-safe (one atomic store). */
+void mgr_sync_stop(struct mgr_sync *s);
+
+#endif /* AGW_MGR_OPS_H */

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The VNode front end: the manager's XML-RPC methods (docs/manager-api.md; seed 000's
+ * Common API command set in the VNode two-argument form, plus AddTerminal and
+ * RemoveTerminal). Each method decodes its xmlrpc_value arguments into a struct mgr_req
+ * or plain strings, calls the transport-neutral operation (mgr_ops.h), and encodes the
+ * json-c result, or the struct mgr_err as a fault, exactly once. The only file that
+ * touches xmlrpc_env. Runs on Abyss's connection threads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xmlrpc-c/base.h>
+#include <xmlrpc-c/server.h>
+#include <xmlrpc-c/server_abyss.h>
+
+#include "mgr_ops.h"
+#include "mgr_xmlrpc.h"
+
+/* ---------------------------------------------------------------- values */
+
+/* json-c value -> XML-RPC value (integers outside 32 bits become i8). */
+static xmlrpc_value *
+to_xmlrpc(xmlrpc_env *env, struct json_object *j)
+{
+	xmlrpc_value *v, *item;
+	size_t i;
+
+	switch (json_object_get_type(j)) {
+	case json_type_boolean:
+		return xmlrpc_bool_new(env, json_object_get_boolean(j));
+	case json_type_int: {
+		int64_t x = json_object_get_int64(j);
+
+		return x >= INT32_MIN && x <= INT32_MAX ? xmlrpc_int_new(env, (int)x)
+							: xmlrpc_i8_new(env, x);
+	}
+	case json_type_double:
+		return xmlrpc_double_new(env, json_object_get_double(j));
+	case json_type_string:
+		return xmlrpc_string_new(env, json_object_get_string(j));
+	case json_type_array:
+		v = xmlrpc_array_new(env);
+		for (i = 0; !env->fault_occurred && i < json_object_array_length(j); i++) {
+			item = to_xmlrpc(env, json_object_array_get_idx(j, i));
+			if (item != NULL) {
+				xmlrpc_array_append_item(env, v, item);
+				xmlrpc_DECREF(item);
+			}
+		}
+		return v;
+	case json_type_object: {
+		v = xmlrpc_struct_new(env);
+		json_object_object_foreach(j, k, jv) {
+			if (env->fault_occurred)
+				break;
+			item = to_xmlrpc(env, jv);
+			if (item != NULL) {
+				xmlrpc_struct_set_value(env, v, k, item);
+				xmlrpc_DECREF(item);
+			}
+		}
+		return v;
+	}
+	default:
+		return xmlrpc_string_new(env, "");
+	}
+}
+
+static void
+fault(xmlrpc_env *env, const struct mgr_err *e)
+{
+	xmlrpc_env_set_fault_formatted(env, e->code, "%s: %s", mgr_fault_name(e->code), e->msg);
+}
+
+/* Argument 'i' (0-based) of 'params' as a string (malloc'd into *out). */
+static int
+arg_str(xmlrpc_env *env, xmlrpc_value *params, int i, const char *method, const char *what,
+	char **out, struct mgr_err *e)
+{
+	xmlrpc_value *v;
+	const char *s;
+
+	*out = NULL;
+	xmlrpc_array_read_item(env, params, i, &v);
+	if (env->fault_occurred) {
+		xmlrpc_env_clean(env);
+		xmlrpc_env_init(env);
+		return mgr_fail(e, MGR_BADARGS, "%s: argument %d (%s) is missing", method, i + 1,
+				what);
+	}
+	xmlrpc_read_string(env, v, &s);
+	xmlrpc_DECREF(v);
+	if (env->fault_occurred) {
+		xmlrpc_env_clean(env);
+		xmlrpc_env_init(env);
+		return mgr_fail(e, MGR_BADARGS, "%s: argument %d (%s) must be a string", method,
+				i + 1, what);
+	}
+	*out = (char *)s;
+	return 0;
+}
+
+/* Optional argument 'i': a sliver name or an array of them. *n = 0 when absent. */
+static int
+arg_names(xmlrpc_env *env, xmlrpc_value *params, int i, const char *method, char **names,
+	  unsigned int *n, struct mgr_err *e)
+{
+	xmlrpc_value *v, *item;
+	const char *s;
+	int k, len;
+
+	*n = 0;
+	if (xmlrpc_array_size(env, params) <= i)
+		return 0;
+	xmlrpc_array_read_item(env, params, i, &v);
+	if (xmlrpc_value_type(v) == XMLRPC_TYPE_STRING) {
+		xmlrpc_read_string(env, v, &s);
+		names[(*n)++] = (char *)s;
+		xmlrpc_DECREF(v);
+		return 0;
+	}
+	if (xmlrpc_value_type(v) != XMLRPC_TYPE_ARRAY) {
+		xmlrpc_DECREF(v);
+		return mgr_fail(e, MGR_BADARGS,
+				"%s: argument %d (sliver names) must be an array of strings", method,
+				i + 1);
+	}
+	len = xmlrpc_array_size(env, v);
+	if (len > MGR_MAX_NAMES) {
+		xmlrpc_DECREF(v);
+		return mgr_fail(e, MGR_BADARGS, "%s: more than %d sliver names", method, MGR_MAX_NAMES);
+	}
+	for (k = 0; k < len; k++) {
+		xmlrpc_array_read_item(env, v, k, &item);
+		xmlrpc_read_string(env, item, &s);
+		xmlrpc_DECREF(item);
+		if (env->fault_occurred) {
+			xmlrpc_env_clean(env);
+			xmlrpc_env_init(env);
+			xmlrpc_DECREF(v);
+			return mgr_fail(e, MGR_BADARGS, "%s: sliver name %d is not a string", method,
+					k + 1);
+		}
+		names[(*n)++] = (char *)s;
+	}
+	xmlrpc_DECREF(v);
+	return 0;
+}
+
+static void
+free_names(char **names, unsigned int n)
+{
+	while (n > 0)
+		free(names[--n]);
+}
+
+static int
+max_args(xmlrpc_env *env, xmlrpc_value *params, int max, const char *method, struct mgr_err *e)
+{
+	int n = xmlrpc_array_size(env, params);
+
+	if (n > max)
+		return mgr_fail(e, MGR_BADARGS, "%s takes at most %d arguments (%d given)", method,
+				max, n);
+	return 0;
+}
+
+/* The operation's answer as the method's result ('j' put), or its fault. */
+static xmlrpc_value *
+answer(xmlrpc_env *env, int rc, struct json_object *j, const struct mgr_err *e)
+{
+	xmlrpc_value *v;
+
+	if (rc != 0) {
+		fault(env, e);
+		return NULL;
+	}
+	v = to_xmlrpc(env, j);
+	json_object_put(j);
+	return v;
+}
+
+/* ---------------------------------------------------------------- mutations */
+
+/* The arguments each mutation takes after slice_id (the VNode form). */
+static xmlrpc_value *
+mutate(xmlrpc_env *env, struct mgr *m, enum mgr_op op, xmlrpc_value *params)
+{
+	static const char *const what[] = { "link_sliver", "vport", "terminal", "auth" };
+	const char *method = mgr_op_name(op);
+	char *id = NULL, *spec = NULL, *names[MGR_MAX_NAMES], *term[4] = { NULL };
+	struct mgr_req r = { .op = op };
+	struct json_object *res = NULL;
+	struct mgr_err e = { 0 };
+	unsigned int n_names = 0, i;
+	int rc = -1;
+
+	if (max_args(env, params, op == MGR_OP_DELETE_SLICE ? 1 : op == MGR_OP_ADD_TERMINAL ? 5 :
+				  op == MGR_OP_REMOVE_TERMINAL ? 4 : 2, method, &e) != 0 ||
+	    arg_str(env, params, 0, method, "slice_id", &id, &e) != 0)
+		goto out;
+	if (op == MGR_OP_ADD_TERMINAL || op == MGR_OP_REMOVE_TERMINAL) {
+		for (i = 0; i < (op == MGR_OP_ADD_TERMINAL ? 4u : 3u); i++)
+			if (arg_str(env, params, (int)i + 1, method, what[i], &term[i], &e) != 0)
+				goto out;
+	} else if (op == MGR_OP_CREATE || op == MGR_OP_ADD) {
+		if (arg_str(env, params, 1, method, "spec", &spec, &e) != 0)
+			goto out;
+	} else if (op != MGR_OP_DELETE_SLICE) {
+		if (arg_names(env, params, 1, method, names, &n_names, &e) != 0)
+			goto out;
+	}
+	r.id = id;
+	r.spec = spec;
+	r.spec_len = spec != NULL ? strlen(spec) : 0;
+	r.names = (const char *const *)names;
+	r.n_names = n_names;
+	r.link = term[0];
+	r.vport = term[1];
+	r.terminal = term[2];
+	r.auth = term[3];
+	rc = mgr_op_mutate(m, &r, &res, &e);
+out:
+	free(id);
+	free(spec);
+	free_names(names, n_names);
+	for (i = 0; i < 4; i++) {
+		if (term[i] != NULL && i == 3)
+			explicit_bzero(term[i], strlen(term[i]));   /* the terminal's key */
+		free(term[i]);
+	}
+	if (env->fault_occurred)
+		return NULL;
+	return answer(env, rc, res, &e);
+}
+
+#define MUTATOR(fn, op)                                                                     \
+	static xmlrpc_value *fn(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call) \
+	{                                                                                   \
+		(void)call;                                                                 \
+		return mutate(env, srv, op, params);                                        \
+	}
+MUTATOR(xr_create, MGR_OP_CREATE)
+MUTATOR(xr_add, MGR_OP_ADD)
+MUTATOR(xr_delete, MGR_OP_DELETE)
+MUTATOR(xr_run, MGR_OP_RUN)
+MUTATOR(xr_stop, MGR_OP_STOP)
+MUTATOR(xr_delete_slice, MGR_OP_DELETE_SLICE)
+MUTATOR(xr_add_terminal, MGR_OP_ADD_TERMINAL)
+MUTATOR(xr_remove_terminal, MGR_OP_REMOVE_TERMINAL)
+
+/* ---------------------------------------------------------------- queries */
+
+static xmlrpc_value *
+xr_status(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
+{
+	struct json_object *res = NULL;
+	struct mgr_err e = { 0 };
+	char *id = NULL;
+	int rc = -1;
+
+	(void)call;
+	if (max_args(env, params, 1, "Status", &e) == 0 &&
+	    (xmlrpc_array_size(env, params) == 0 ||
+	     arg_str(env, params, 0, "Status", "slice_id or \"all\"", &id, &e) == 0))
+		rc = mgr_op_status(srv, id, &res, &e);
+	free(id);
+	return answer(env, rc, res, &e);
+}
+
+static xmlrpc_value *
+xr_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
+{
+	struct json_object *res = NULL;
+	struct mgr_err e = { 0 };
+	char *id = NULL, *names[MGR_MAX_NAMES];
+	unsigned int n_names = 0;
+	int rc = -1;
+
+	(void)call;
+	if (max_args(env, params, 2, "Statistics", &e) == 0 &&
+	    arg_str(env, params, 0, "Statistics", "slice_id", &id, &e) == 0 &&
+	    arg_names(env, params, 1, "Statistics", names, &n_names, &e) == 0)
+		rc = mgr_op_statistics(srv, id, (const char *const *)names, n_names, &res, &e);
+	free(id);
+	free_names(names, n_names);
+	if (env->fault_occurred)
+		return NULL;
+	return answer(env, rc, res, &e);
+}
+
+static xmlrpc_value *
+xr_resource_info(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
+{
+	struct json_object *res = NULL;
+	struct mgr_err e = { 0 };
+	int rc;
+
+	(void)call;
+	(void)params;
+	rc = mgr_op_resource_info(srv, &res, &e);
+	return answer(env, rc, res, &e);
+}
+
+/* ---------------------------------------------------------------- registration */
+
+static int
+register_methods(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
+{
+	const struct xmlrpc_method_info3 methods[] = {
+		{ "CreateSlice", xr_create, m, 0, "S:ss",
+		  "CreateSlice(slice_id, spec): create slice slice_id from a VNode slice spec "
+		  "(XML, docs/slice-spec.md); every sliver becomes 'created'. Returns the slice's "
+		  "status." },
+		{ "Add", xr_add, m, 0, "S:ss",
+		  "Add(slice_id, spec): add the slivers and binds of spec to an existing slice; "
+		  "binds may name its slivers. New slivers are 'created'." },
+		{ "Delete", xr_delete, m, 0, "S:sA",
+		  "Delete(slice_id, sliver_names): remove slivers (and their binds) from a slice; "
+		  "a link that stays may not lose its bind." },
+		{ "Run", xr_run, m, 0, "S:s,S:sA",
+		  "Run(slice_id[, sliver_names]): created -> executed; link slivers are "
+		  "programmed into gw-core. Without names, every created sliver." },
+		{ "Stop", xr_stop, m, 0, "S:s,S:sA",
+		  "Stop(slice_id[, sliver_names]): executed -> created; link slivers leave "
+		  "gw-core. Without names, every executed sliver." },
+		{ "DeleteSlice", xr_delete_slice, m, 0, "S:s",
+		  "DeleteSlice(slice_id): remove the slice and all its slivers." },
+		{ "AddTerminal", xr_add_terminal, m, 0, "S:sssss",
+		  "AddTerminal(slice_id, link_sliver, vport, terminal, auth): the IPsec vport "
+		  "admits terminal (its IKE identity) with auth \"psk:SECRET\" or \"pubkey\" (an X.509 "
+		  "certificate for that identity from the CA in [manager] ike_cacert); running, "
+		  "charon gets its connection at once. Returns the slice's status." },
+		{ "RemoveTerminal", xr_remove_terminal, m, 0, "S:ssss",
+		  "RemoveTerminal(slice_id, link_sliver, vport, terminal): the IPsec vport no "
+		  "longer admits terminal; its tunnel is closed." },
+		{ "ResourceInfo", xr_resource_info, m, 0, "S:",
+		  "ResourceInfo(): gw-core connection, ports with reserved bandwidth and VIDs in "
+		  "use, allocation ranges, counts." },
+		{ "Status", xr_status, m, 0, "S:,S:s",
+		  "Status(slice_id | \"all\"): state of a slice and its slivers (with the "
+		  "endpoints chosen for link vports), or of every slice." },
+		{ "Statistics", xr_statistics, m, 0, "S:s,S:sA",
+		  "Statistics(slice_id[, sliver_names]): packets, bytes and drops by reason per "
+		  "slice and per link-sliver endpoint, read from gw-core; gw-core's drops by "
+		  "reason (all slices)." },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		xmlrpc_registry_add_method3(env, reg, &methods[i]);
+		if (env->fault_occurred)
+			return -1;
+	}
+	return 0;
+}
+
+struct mgr_xmlrpc {
+	xmlrpc_env env;
+	xmlrpc_registry *registry;
+};
+
+struct mgr_xmlrpc *
+mgr_xmlrpc_install(struct mgr *m, TServer *srv, const char *path)
+{
+	struct mgr_xmlrpc *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	xmlrpc_env_init(&x->env);
+	xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, m->conf.max_request_bytes);
+	x->registry = xmlrpc_registry_new(&x->env);
+	if (x->env.fault_occurred || register_methods(&x->env, x->registry, m) != 0) {
+		fprintf(stderr, "agw-manager: XML-RPC registry: %s\n", x->env.fault_string);
+		mgr_xmlrpc_destroy(x);
+		return NULL;
+	}
+	xmlrpc_server_abyss_set_handler(&x->env, srv, path, x->registry);
+	if (x->env.fault_occurred) {
+		fprintf(stderr, "agw-manager: XML-RPC handler: %s\n", x->env.fault_string);
+		mgr_xmlrpc_destroy(x);
+		return NULL;
+	}
+	return x;
+}
+
+void
+mgr_xmlrpc_destroy(struct mgr_xmlrpc *x)
+{
+	if (x == NULL)
+		return;
+	if (x->registry != NULL)
+		xmlrpc_registry_free(x->registry);
+	xmlrpc_env_clean(&x->env);
+	free(x);
+}

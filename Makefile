@@ -34,7 +34,7 @@ SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
 CFLAGS   ?= -O2 -g
 # The per-frame code (gw-core's worker, the trailer codec) at DPDK's own release level.
 FAST_CFLAGS ?= -O3
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -MMD -MP -I. -Ilib -Ippm -Igw-core \
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WARN) $(SAN_FLAGS) -MMD -MP -I. -Ilib \
 	$(DPDK_CFLAGS) $(JSON_CFLAGS) -DALLOW_EXPERIMENTAL_API
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -49,13 +49,14 @@ LIBS  :=
 OBJS  :=
 CHECK_DEPS :=
 
+include lib/module.mk
 include ppm/module.mk
 include trailer/module.mk
 include gw-core/module.mk
 include manager/module.mk
 include nsliver/module.mk
 include agw/module.mk
-include agw/ike/module.mk
+include agw/kernel-agw/module.mk
 include tools/module.mk
 include tests/module.mk
 

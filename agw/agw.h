@@ -59,12 +59,12 @@ struct agw_conf {
  */
 int agw_conf_load(struct agw_conf *c, const char *path);
 
-/** What agw_ike_version_check() concluded. */
-enum agw_ike_version {
-	AGW_IKE_VERSION_OK = 0,      /**< installed = the strongSwan the plugin was built against */
-	AGW_IKE_VERSION_REVISION,    /**< same upstream version, another Debian revision: runs,
+/** What agw_charon_version_check() concluded. */
+enum agw_charon_version {
+	AGW_CHARON_VERSION_OK = 0,      /**< installed = the strongSwan the plugin was built against */
+	AGW_CHARON_VERSION_REVISION,    /**< same upstream version, another Debian revision: runs,
 	                                  with a warning */
-	AGW_IKE_VERSION_MISMATCH,    /**< another upstream version (or none installed): the
+	AGW_CHARON_VERSION_MISMATCH,    /**< another upstream version (or none installed): the
 	                                  plugin's view of charon's structures may be wrong;
 	                                  the launcher refuses to start */
 };
@@ -77,11 +77,11 @@ enum agw_ike_version {
  * the operator into 'msg' (both versions and what to do; "" when OK). Pure.
  * docs/ike.md, "Version check".
  */
-enum agw_ike_version agw_ike_version_check(const char *installed, const char *built_upstream,
+enum agw_charon_version agw_charon_version_check(const char *installed, const char *built_upstream,
 					   const char *built_binary, char *msg, size_t len);
 
 /**
- * Can charon be started with the kernel-agw plugin: agw_ike_version_check() against
+ * Can charon be started with the kernel-agw plugin: agw_charon_version_check() against
  * this machine (the installed version asked of dpkg-query, package
  * strongswan-libcharon; the built one compiled into the launcher from the build's
  * strongSwan source, build/strongswan/version.h), the plugin (c->ike_plugin, or the
@@ -89,7 +89,7 @@ enum agw_ike_version agw_ike_version_check(const char *installed, const char *bu
  * readable. Prints to stderr what is wrong or worth a warning, and what to do.
  * @return 0 (OK, or only the Debian revision differs), -1 do not start charon.
  */
-int agw_ike_ready(const struct agw_conf *c);
+int agw_charon_ready(const struct agw_conf *c);
 
 /** A process's state as 'agw status' shows it. */
 enum agw_proc_state {

@@ -694,7 +694,7 @@ agw_run(const struct agw_conf *c)
 		snprintf(ss_env, sizeof(ss_env), "STRONGSWAN_CONF=%s", c->strongswan_conf);
 		snprintf(pre_env, sizeof(pre_env), "LD_PRELOAD=%s", c->ike_plugin);
 		if (s->sfd < 0 || add_proc(s, "gw-core", gw_args, NULL) != 0 ||
-		    (c->ike && (agw_ike_ready(c) != 0 ||
+		    (c->ike && (agw_charon_ready(c) != 0 ||
 				add_proc(s, "charon", ike_args, ike_env) != 0)) ||
 		    (c->manager && add_proc(s, "manager", mgr_args, NULL) != 0))
 			goto out;

@@ -11,7 +11,7 @@ GWC_SRCS := gw-core/gwc_err.c gw-core/gwc_core.c gw-core/gwc_model.c gw-core/gwc
 	gw-core/gwc_ctl_ipsec.c gw-core/gwc_worker.c gw-core/gwc_mac.c gw-core/gwc_flow.c \
 	gw-core/gwc_sa.c gw-core/gwc_config.c
 GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
-$(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o: ALL_CFLAGS += -Igw-core -Itrailer
+$(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o: ALL_CFLAGS += -Igw-core -Ippm -Itrailer
 $(BUILD)/obj/gw-core/gwc_worker.o: ALL_CFLAGS += $(FAST_CFLAGS)
 GWC_LIB  := $(BUILD)/libgwc.a
 GWC_BIN  := $(BUILD)/bin/gw-core
@@ -30,11 +30,3 @@ $(GWC_BIN): $(BUILD)/obj/gw-core/gwc_main.o $(GWC_LIB) $(PPM_LIB) $(TRL_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
 		-Wl,--no-whole-archive $(TRL_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(SYSTEMD_LIBS) \
 		$(TRL_LIBS) -lpthread
-
-# The control-socket client: plain C + json-c, no DPDK (manager, gwcctl, IKE plugin).
-GWCCLIENT_LIB := $(BUILD)/libgwcclient.a
-OBJS += $(BUILD)/obj/gw-core/gwc_client.o
-LIBS += $(GWCCLIENT_LIB)
-$(GWCCLIENT_LIB): $(BUILD)/obj/gw-core/gwc_client.o
-	@mkdir -p $(@D)
-	$(AR) rcs $@ $^

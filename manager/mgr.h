@@ -3,7 +3,7 @@
  * The manager's model: slices, node and link slivers, binds, and what the AGW makes of
  * them (gw-core endpoints). Pure in-memory logic, no I/O: the operations (mgr_ops.c)
  * plan a change here (mgr_plan.c, each endpoint type through mgr_ep.h, resources in
- * mgr_alloc.c), apply it to gw-core (mgr_gwc.c), charon (mgr_ike.c) and SQLite
+ * mgr_alloc.c), apply it to gw-core (mgr_gwc.c), charon (mgr_charon.c) and SQLite
  * (mgr_store.c), and only then commit it to the registry (mgr_model.c).
  *
  * Sources: seed 001 Figure 4 (the VT-part slice spec), seed 000 (Common API commands and

@@ -112,7 +112,7 @@ set_vici(struct mgr_conf *c, const struct conf_key *k, const char *v, const char
 {
 	(void)k;
 	(void)want;
-	snprintf(c->ike.uri, sizeof(c->ike.uri), "%s%s",
+	snprintf(c->charon.uri, sizeof(c->charon.uri), "%s%s",
 		 strncmp(v, "unix://", 7) == 0 ? "" : "unix://", v);
 	return 0;
 }
@@ -194,11 +194,11 @@ static const struct conf_key keys[] = {
 	{ "gre_remote", set_ipv4, FIELD(plan.gre_remote) },
 	{ "port_capacity", set_bps, FIELD(plan.port_capacity_bps) },
 	{ "vici_socket", set_vici, 0, 0 },
-	{ "ike_id", set_ike_id, FIELD(ike.local_id) },
-	{ "ike_dpd_delay_s", set_dpd, FIELD(ike.dpd_delay_s) },
-	{ "ike_cert", set_path, FIELD(ike.cert_file) },
-	{ "ike_key", set_path, FIELD(ike.key_file) },
-	{ "ike_cacert", set_path, FIELD(ike.cacert_file) },
+	{ "ike_id", set_ike_id, FIELD(charon.local_id) },
+	{ "ike_dpd_delay_s", set_dpd, FIELD(charon.dpd_delay_s) },
+	{ "ike_cert", set_path, FIELD(charon.cert_file) },
+	{ "ike_key", set_path, FIELD(charon.key_file) },
+	{ "ike_cacert", set_path, FIELD(charon.cacert_file) },
 };
 
 static void
@@ -220,8 +220,8 @@ defaults(struct mgr_conf *c)
 	c->plan.key_min = 1;
 	c->plan.key_max = 65535;
 	c->plan.port_capacity_bps = 10000000000ull;
-	snprintf(c->ike.uri, sizeof(c->ike.uri), "unix:///run/agw/charon.vici");
-	c->ike.dpd_delay_s = 30;
+	snprintf(c->charon.uri, sizeof(c->charon.uri), "unix:///run/agw/charon.vici");
+	c->charon.dpd_delay_s = 30;
 }
 
 int
@@ -268,7 +268,7 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 		fprintf(stderr, PROG ": %s: [agw] ike = '%s': expected yes or no\n", path, ike);
 		goto fail;
 	}
-	c->ike.enabled = ike != NULL && strcasecmp(ike, "yes") == 0;
+	c->charon.enabled = ike != NULL && strcasecmp(ike, "yes") == 0;
 	rte_cfgfile_close(f);
 	if (c->password_hash[0] == '\0' || c->password_hash[0] != '$') {
 		fprintf(stderr, PROG ": %s: [manager] password_hash is required: put the output of "

@@ -3,7 +3,7 @@
  * Link-vport endpoint type "ipsec" (mgr_ep.h; docs/ike.md): the slice's IPsec link,
  * bound to its terminals' node: 'pool' (the terminals' virtual IPs), 'address' (the
  * AGW's in the slice), 'gateway', and a "terminal:ID" param per admitted terminal
- * ("psk:SECRET" or "pubkey"), which charon's connections are made of (mgr_ike.c).
+ * ("psk:SECRET" or "pubkey"), which charon's connections are made of (mgr_charon.c).
  */
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * HTTP 413. The XML-RPC endpoint is http://LISTEN/RPC2.
  *
  * The process: configuration (mgr_conf.c), the registry from SQLite (mgr_store.c), the
- * daemons (mgr_gwc.c, mgr_ike.c) kept by the monitor thread (mgr_sync.c), the
+ * daemons (mgr_gwc.c, mgr_charon.c) kept by the monitor thread (mgr_sync.c), the
  * operations (mgr_ops.c) behind the HTTP server and its front ends (mgr_http.c,
  * mgr_xmlrpc.c).
  */
@@ -47,7 +47,7 @@ ready(void *arg)
 	printf("agw-manager: ready on http://%s/RPC2 (%u slices from %s; gw-core %s; charon %s)\n",
 	       m->conf.listen, m->reg.n, m->conf.db,
 	       mgr_gwc_up(&m->gwc) ? "connected" : "not reachable",
-	       !m->conf.ike.enabled ? "not used" : mgr_ike_up(&m->ike) ? "connected" : "not reachable");
+	       !m->conf.charon.enabled ? "not used" : mgr_charon_up(&m->charon) ? "connected" : "not reachable");
 	fflush(stdout);
 	/* a no-op without NOTIFY_SOCKET */
 	sd_notifyf(0, "READY=1\nSTATUS=listening on http://%s/RPC2\nMAINPID=%d", m->conf.listen,
@@ -138,11 +138,11 @@ main(int argc, char **argv)
 	if (mgr_gwc_check(&m.gwc, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: gw-core: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);
-	if (mgr_ike_init(&m.ike, &m.conf.ike, &e) != 0) {
+	if (mgr_charon_init(&m.charon, &m.conf.charon, &e) != 0) {
 		fprintf(stderr, "agw-manager: %s: %s\n", conf, e.msg);
 		return 1;
 	}
-	if (mgr_ike_check(&m.ike, &m.reg, &e) != 0)
+	if (mgr_charon_check(&m.charon, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: charon: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);
 	running_sync = &sync;
@@ -155,7 +155,7 @@ main(int argc, char **argv)
 	mgr_sync_stop(&sync);
 	pthread_join(mon, NULL);
 	mgr_gwc_fini(&m.gwc);
-	mgr_ike_fini(&m.ike);
+	mgr_charon_fini(&m.charon);
 	mgr_store_close(m.st);
 	mgr_reg_clear(&m.reg);
 	if (rc != 0)

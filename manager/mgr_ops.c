@@ -35,18 +35,18 @@ apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct m
       bool shrink, struct mgr_err *e)
 {
 	if (shrink) {
-		if (mgr_ike_apply(&m->ike, id, old, want, e) != 0 && e->code != MGR_UNAVAILABLE)
+		if (mgr_charon_apply(&m->charon, id, old, want, e) != 0 && e->code != MGR_UNAVAILABLE)
 			return -1;
 		if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0 &&
 		    e->code != MGR_UNAVAILABLE) {
-			mgr_ike_apply(&m->ike, id, want, old, NULL);
+			mgr_charon_apply(&m->charon, id, want, old, NULL);
 			return -1;
 		}
 		return 0;
 	}
 	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0)
 		return -1;
-	if (mgr_ike_apply(&m->ike, id, old, want, e) != 0) {
+	if (mgr_charon_apply(&m->charon, id, old, want, e) != 0) {
 		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
 		return -1;
 	}

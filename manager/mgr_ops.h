@@ -8,7 +8,7 @@
  * back, and does nothing else.
  *
  * A mutation: validate and plan (mgr_plan.c) -> apply to gw-core and charon, undoing
- * one when the other fails (mgr_gwc.c, mgr_ike.c) -> SQLite (mgr_store.c), undoing the
+ * one when the other fails (mgr_gwc.c, mgr_charon.c) -> SQLite (mgr_store.c), undoing the
  * daemons when it fails -> commit to the registry. A fault changes nothing.
  *
  * Threads and locks: any number of front-end threads call these at once. m->lock
@@ -29,7 +29,7 @@
 
 #include "mgr.h"
 #include "mgr_gwc.h"
-#include "mgr_ike.h"
+#include "mgr_charon.h"
 #include "mgr_store.h"
 
 #define MGR_MAX_NAMES 256   /**< sliver names one request may list */
@@ -46,7 +46,7 @@ struct mgr_conf {
 	unsigned int gwc_check_ms;  /**< how often the gw-core connection is checked */
 	unsigned int gwc_timeout_ms;
 	struct mgr_plan_conf plan;  /**< ports, ranges, capacity */
-	struct mgr_ike_conf ike;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
+	struct mgr_charon_conf charon;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
 };
 
 /** The manager's state. */
@@ -58,7 +58,7 @@ struct mgr {
 	struct mgr_store *st;
 	uint64_t gen;               /**< registry generation: one more at every commit */
 	struct mgr_gwc gwc;
-	struct mgr_ike ike;
+	struct mgr_charon charon;
 	int64_t started;            /**< s since the epoch */
 	unsigned long calls;        /**< operations run */
 };

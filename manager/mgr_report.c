@@ -29,7 +29,7 @@ kv_struct(const struct mgr_kvs *kv)
 static struct json_object *
 sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 {
-	bool gwc_up = mgr_gwc_up(&m->gwc), ike_up = mgr_ike_up(&m->ike);
+	bool gwc_up = mgr_gwc_up(&m->gwc), ike_up = mgr_charon_up(&m->charon);
 	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
 	unsigned int i;
 
@@ -273,14 +273,14 @@ mgr_report_resources(const struct mgr *m)
 	agw_json_add_str(g, "last_error", m->gwc.last_error);
 	json_object_object_add(o, "gw_core", g);
 	g = json_object_new_object();
-	json_object_object_add(g, "enabled", json_object_new_boolean(m->ike.conf.enabled));
-	json_object_object_add(g, "connected", json_object_new_boolean(mgr_ike_up(&m->ike)));
-	agw_json_add_str(g, "vici_socket", m->ike.conf.uri);
-	agw_json_add_str(g, "ike_id", m->ike.conf.local_id);
-	agw_json_add_str(g, "ike_cert", m->ike.conf.cert_file);   /* "": PSK terminals only */
-	agw_json_add_str(g, "ike_cacert", m->ike.conf.cacert_file);
-	agw_json_add_int(g, "connects", (int64_t)m->ike.connects);
-	agw_json_add_str(g, "last_error", m->ike.last_error);
+	json_object_object_add(g, "enabled", json_object_new_boolean(m->charon.conf.enabled));
+	json_object_object_add(g, "connected", json_object_new_boolean(mgr_charon_up(&m->charon)));
+	agw_json_add_str(g, "vici_socket", m->charon.conf.uri);
+	agw_json_add_str(g, "ike_id", m->charon.conf.local_id);
+	agw_json_add_str(g, "ike_cert", m->charon.conf.cert_file);   /* "": PSK terminals only */
+	agw_json_add_str(g, "ike_cacert", m->charon.conf.cacert_file);
+	agw_json_add_int(g, "connects", (int64_t)m->charon.connects);
+	agw_json_add_str(g, "last_error", m->charon.last_error);
 	json_object_object_add(o, "charon", g);
 	for (i = 0; m->gwc.ports != NULL && m->gwc.ports[i] != NULL; i++) {
 		struct json_object *p = json_object_new_object(), *vids = json_object_new_array();

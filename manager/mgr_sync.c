@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The monitor: keeps the connections to gw-core and charon, and after each (re)connect
- * reconciles the daemon with the registry (mgr_gwc_check(), mgr_ike_check()). It works
+ * reconciles the daemon with the registry (mgr_gwc_check(), mgr_charon_check()). It works
  * on its own copy of the registry, refreshed whenever a commit changed it (m->gen), and
  * holds only m->io_lock while it talks to a daemon: Status never waits for it. The copy
  * is taken with m->lock held and m->io_lock then taken before m->lock is let go, so no
@@ -82,17 +82,17 @@ mgr_sync_run(void *arg)
 			fprintf(stderr, "manager: lost gw-core; will re-program it when it is back\n");
 		was_up = mgr_gwc_up(&m->gwc);
 		e.msg[0] = '\0';
-		if (mgr_ike_check(&m->ike, &s.reg, &e) != 0 && (ike_was_up || mgr_ike_up(&m->ike)) &&
+		if (mgr_charon_check(&m->charon, &s.reg, &e) != 0 && (ike_was_up || mgr_charon_up(&m->charon)) &&
 		    strcmp(e.msg, ike_said) != 0) {
 			fprintf(stderr, "manager: charon: %s\n", e.msg);   /* once, not per check */
 			snprintf(ike_said, sizeof(ike_said), "%s", e.msg);
 		}
-		if (mgr_ike_up(&m->ike) && m->ike.synced)
+		if (mgr_charon_up(&m->charon) && m->charon.synced)
 			ike_said[0] = '\0';
-		if (ike_was_up && !mgr_ike_up(&m->ike))
+		if (ike_was_up && !mgr_charon_up(&m->charon))
 			fprintf(stderr, "manager: lost charon; will re-load its connections when it "
 					"is back\n");
-		ike_was_up = mgr_ike_up(&m->ike);
+		ike_was_up = mgr_charon_up(&m->charon);
 		pthread_mutex_unlock(&m->io_lock);
 		nanosleep(&ts, NULL);
 	}

@@ -12,7 +12,7 @@ MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) \
 
 MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_plan.c manager/mgr_alloc.c \
 	manager/mgr_ep.c manager/mgr_ep_vlan.c manager/mgr_ep_gre.c manager/mgr_ep_trailer.c \
-	manager/mgr_ep_ipsec.c manager/mgr_store.c manager/mgr_gwc.c manager/mgr_ike.c \
+	manager/mgr_ep_ipsec.c manager/mgr_store.c manager/mgr_gwc.c manager/mgr_charon.c \
 	manager/mgr_ops.c manager/mgr_report.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
@@ -21,7 +21,7 @@ LIBS += $(MGR_LIB)
 
 # Fault and log messages are truncated on purpose when a name is very long.
 $(MGR_LIB_OBJS): ALL_CFLAGS += $(MGR_CFLAGS) -Wno-format-truncation
-$(BUILD)/obj/manager/mgr_ike.o: $(BUILD)/strongswan/stamp
+$(BUILD)/obj/manager/mgr_charon.o: $(BUILD)/strongswan/stamp
 
 $(MGR_LIB): $(MGR_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -22,7 +22,7 @@ $(TRL_VECTORS_H): tests/unit/vectors/gen_trailer_vectors.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) $< $@ $(BUILD)/gen/trl-corpus
 
-$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Imanager -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
+$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Igw-core -Ippm -Imanager -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
 $(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H) $(TRL_VECTORS_H) $(ESP_VECTORS_H)
 $(BUILD)/obj/tests/unit/trailer/test_trl.o: $(TRL_VECTORS_H)
 $(BUILD)/obj/tests/unit/gw-core/test_gwc_sa.o: $(ESP_VECTORS_H)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Prepare strongSwan's headers for the kernel-ipsec plugin (agw/ike/).
+# Prepare strongSwan's headers for the kernel-ipsec plugin (agw/kernel-agw/).
 #
 #   tools/strongswan-src.sh OUTDIR
 #

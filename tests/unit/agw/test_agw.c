@@ -119,31 +119,31 @@ test_ike_version(void)
 	char msg[512];
 
 	/* what the plugin was built against, exactly */
-	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.8-5+deb12u6", "5.9.8", "5.9.8-5+deb12u6", msg,
-					      sizeof(msg)), AGW_IKE_VERSION_OK);
+	CU_ASSERT_EQUAL(agw_charon_version_check("5.9.8-5+deb12u6", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_CHARON_VERSION_OK);
 	CU_ASSERT_STRING_EQUAL(msg, "");
 	/* a Debian security update of the same upstream: runs, with a warning naming both */
-	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.8-5+deb12u7", "5.9.8", "5.9.8-5+deb12u6", msg,
-					      sizeof(msg)), AGW_IKE_VERSION_REVISION);
+	CU_ASSERT_EQUAL(agw_charon_version_check("5.9.8-5+deb12u7", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_CHARON_VERSION_REVISION);
 	CU_ASSERT(strstr(msg, "warning") != NULL && strstr(msg, "5.9.8-5+deb12u7") != NULL &&
 		  strstr(msg, "5.9.8-5+deb12u6") != NULL);
 	/* an epoch is not part of the upstream version */
-	CU_ASSERT_EQUAL(agw_ike_version_check("1:5.9.8-5", "5.9.8", "1:5.9.8-5", msg,
-					      sizeof(msg)), AGW_IKE_VERSION_OK);
+	CU_ASSERT_EQUAL(agw_charon_version_check("1:5.9.8-5", "5.9.8", "1:5.9.8-5", msg,
+					      sizeof(msg)), AGW_CHARON_VERSION_OK);
 	/* another upstream: refused, saying both versions and what to do */
-	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.13-2", "5.9.8", "5.9.8-5+deb12u6", msg,
-					      sizeof(msg)), AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT_EQUAL(agw_charon_version_check("5.9.13-2", "5.9.8", "5.9.8-5+deb12u6", msg,
+					      sizeof(msg)), AGW_CHARON_VERSION_MISMATCH);
 	CU_ASSERT(strstr(msg, "5.9.13") != NULL && strstr(msg, "built against 5.9.8") != NULL &&
 		  strstr(msg, "make install") != NULL);
 	/* a longer version with the same prefix is another version */
-	CU_ASSERT_EQUAL(agw_ike_version_check("5.9.80-1", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
-			AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT_EQUAL(agw_charon_version_check("5.9.80-1", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_CHARON_VERSION_MISMATCH);
 	/* not installed */
-	CU_ASSERT_EQUAL(agw_ike_version_check("", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
-			AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT_EQUAL(agw_charon_version_check("", "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_CHARON_VERSION_MISMATCH);
 	CU_ASSERT(strstr(msg, "not installed") != NULL);
-	CU_ASSERT_EQUAL(agw_ike_version_check(NULL, "5.9.8", "5.9.8-5", msg, sizeof(msg)),
-			AGW_IKE_VERSION_MISMATCH);
+	CU_ASSERT_EQUAL(agw_charon_version_check(NULL, "5.9.8", "5.9.8-5", msg, sizeof(msg)),
+			AGW_CHARON_VERSION_MISMATCH);
 }
 
 int test_agw_register(void);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "mgr.h"
-#include "mgr_ike.h"
+#include "mgr_charon.h"
 #include "mgr_ep.h"
 #include "mgr_store.h"
 
@@ -794,13 +794,13 @@ terminal(struct mgr_reg *reg, const char *id, const char *link, const char *vpor
 	return 0;
 }
 
-/* AddTerminal / RemoveTerminal, and what charon gets (mgr_ike_items). */
+/* AddTerminal / RemoveTerminal, and what charon gets (mgr_charon_items). */
 static void
 test_ipsec_terminals(void)
 {
 	struct mgr_reg reg = { 0 };
 	struct mgr_slice *sl;
-	struct mgr_ike_item *it;
+	struct mgr_charon_item *it;
 	struct mgr_err e;
 	int n, rc;
 
@@ -814,7 +814,7 @@ test_ipsec_terminals(void)
 							   P("address", "10.1.0.1"),
 							   P("key", "2"), RES_OK), &e), 0);
 	/* created: nothing for charon yet */
-	CU_ASSERT_EQUAL(mgr_ike_items(mgr_reg_find(&reg, "s1"), &it), 0);
+	CU_ASSERT_EQUAL(mgr_charon_items(mgr_reg_find(&reg, "s1"), &it), 0);
 	CU_ASSERT_PTR_NULL(it);
 	rc = mgr_plan_transition(&reg, "s1", NULL, 0, MGR_EXECUTED, &sl, &e);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -844,7 +844,7 @@ test_ipsec_terminals(void)
 	CU_ASSERT_EQUAL(ADD("s2", "VL1", "term", "carol@s2", "psk:carols-long-secret"), 0);
 
 	/* running s1: its pool, then per PSK terminal a key, then per terminal a connection */
-	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
+	n = mgr_charon_items(mgr_reg_find(&reg, "s1"), &it);
 	CU_ASSERT_EQUAL_FATAL(n, 6);
 	CU_ASSERT_EQUAL(it[0].kind, MGR_IKE_POOL);
 	CU_ASSERT_STRING_EQUAL(it[0].name, "s1/VL1.term");
@@ -867,11 +867,11 @@ test_ipsec_terminals(void)
 	CU_ASSERT(it[5].pubkey && it[5].psk == NULL);
 	free(it);
 	/* s2 is not running: no items */
-	CU_ASSERT_EQUAL(mgr_ike_items(mgr_reg_find(&reg, "s2"), &it), 0);
+	CU_ASSERT_EQUAL(mgr_charon_items(mgr_reg_find(&reg, "s2"), &it), 0);
 
 	CU_ASSERT_EQUAL(ADD("s1", "VL1", "term", "alice@s1", NULL), 0);
 	CU_ASSERT_EQUAL(ep_of(&reg, "s1", "VL1", "term")->ipsec_terminals, 2);
-	n = mgr_ike_items(mgr_reg_find(&reg, "s1"), &it);
+	n = mgr_charon_items(mgr_reg_find(&reg, "s1"), &it);
 	CU_ASSERT_EQUAL_FATAL(n, 4);
 	CU_ASSERT_STRING_EQUAL(it[2].name, "s1/VL1.term/bob@s1");
 	free(it);

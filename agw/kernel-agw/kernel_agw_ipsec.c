@@ -20,7 +20,8 @@
 
 #include <json-c/json.h>
 
-#include "gwc_client.h"
+#include "agw_json.h"
+#include "kernel_agw_shared.h"
 
 /** Prefixes a side of a gw-core ipsec endpoint (GWC_MAX_TS) */
 #define MAX_PREFIXES 4
@@ -109,18 +110,11 @@ struct private_kernel_agw_ipsec_t {
 	/** Serialises every method and the poller */
 	mutex_t *mutex;
 
-	/** Control connection to gw-core */
-	struct gwc_conn conn;
-
-	/** conn is up */
-	bool connected;
-
-	/** a failed connect was logged (log once per outage) */
-	bool outage_logged;
+	/** The connection to gw-core, its resync and poller (kernel_agw_shared.c) */
+	kernel_agw_shared_t *gwc;
 
 	/** Options (charon.plugins.kernel-agw.*) */
-	char *socket, *client, *link;
-	u_int poll_ms, timeout_ms;
+	char *link;
 	uint64_t sqn_margin;
 
 	/** sa_entry_t, tunnel_t, policy_entry_t */
@@ -150,39 +144,13 @@ static void policy_entry_destroy(policy_entry_t *p)
 }
 
 /**
- * Send one request; reconnects (and re-synchronises) first when needed.
- * Returns 0, -1 (refused: e says why), -2 (gw-core unreachable).
+ * Send one request through the shared connection (kernel_agw_shared_t.call).
  * Mutex held.
  */
 static int call(private_kernel_agw_ipsec_t *this, const char *op, json_object *args,
-				json_object **res, struct gwc_conn_err *e);
-
-static void add_str(json_object *o, const char *k, const char *v)
+				json_object **res, struct gwc_conn_err *e)
 {
-	json_object_object_add(o, k, json_object_new_string(v));
-}
-
-static void add_u64(json_object *o, const char *k, uint64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
-}
-
-static uint64_t get_u64(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return 0;
-	return (uint64_t)json_object_get_int64(v);
-}
-
-static const char *get_str(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, k, &v))
-		return "";
-	return json_object_get_string(v);
+	return this->gwc->call(this->gwc, op, args, res, e);
 }
 
 static void ip_str(host_t *h, char *buf, size_t len)
@@ -299,10 +267,10 @@ static status_t tunnel_install(private_kernel_agw_ipsec_t *this, tunnel_t *t)
 	struct gwc_conn_err e;
 	json_object *args = json_object_new_object();
 
-	add_str(args, "slice", t->slice);
-	add_str(args, "name", t->name);
-	add_str(args, "type", "ipsec");
-	add_str(args, "link", t->link);
+	agw_json_add_str(args, "slice", t->slice);
+	agw_json_add_str(args, "name", t->name);
+	agw_json_add_str(args, "type", "ipsec");
+	agw_json_add_str(args, "link", t->link);
 	json_object_object_add(args, "ts_remote", prefix_array(t->remote, t->n_remote));
 	if (t->n_local > 0)
 	{
@@ -336,32 +304,32 @@ static status_t sa_install(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 		return FAILED;
 	}
 	args = json_object_new_object();
-	add_str(args, "slice", sa->tunnel->slice);
-	add_str(args, "endpoint", sa->tunnel->name);
-	add_u64(args, "spi", ntohl(sa->spi));
-	add_str(args, "dir", sa->inbound ? "in" : "out");
+	agw_json_add_str(args, "slice", sa->tunnel->slice);
+	agw_json_add_str(args, "endpoint", sa->tunnel->name);
+	agw_json_add_u64(args, "spi", ntohl(sa->spi));
+	agw_json_add_str(args, "dir", sa->inbound ? "in" : "out");
 	ip_str(sa->src, buf, sizeof(buf));
-	add_str(args, "src", buf);
+	agw_json_add_str(args, "src", buf);
 	ip_str(sa->dst, buf, sizeof(buf));
-	add_str(args, "dst", buf);
+	agw_json_add_str(args, "dst", buf);
 	if (sa->encap)
 	{
-		add_u64(args, "sport", sa->src->get_port(sa->src));
-		add_u64(args, "dport", sa->dst->get_port(sa->dst));
+		agw_json_add_u64(args, "sport", sa->src->get_port(sa->src));
+		agw_json_add_u64(args, "dport", sa->dst->get_port(sa->dst));
 	}
 	hex = chunk_to_hex(sa->enc_key, NULL, FALSE);
-	add_str(args, "key", (char*)hex.ptr);
+	agw_json_add_str(args, "key", (char*)hex.ptr);
 	chunk_clear(&hex);
 	if (sa->enc_alg == ENCR_AES_CBC)
 	{
-		add_str(args, "alg", "aes-cbc-hmac-sha256");
+		agw_json_add_str(args, "alg", "aes-cbc-hmac-sha256");
 		hex = chunk_to_hex(sa->int_key, NULL, FALSE);
-		add_str(args, "integ_key", (char*)hex.ptr);
+		agw_json_add_str(args, "integ_key", (char*)hex.ptr);
 		chunk_clear(&hex);
 	}
 	else
 	{
-		add_str(args, "alg", "aes-gcm-16");
+		agw_json_add_str(args, "alg", "aes-gcm-16");
 	}
 	if (sa->esn)
 	{
@@ -369,29 +337,29 @@ static status_t sa_install(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 	}
 	if (sa->inbound)
 	{
-		add_u64(args, "replay_window", sa->replay_window);
+		agw_json_add_u64(args, "replay_window", sa->replay_window);
 	}
 	/* inbound: the highest sequence number gw-core had accepted, so that an SA
 	 * installed again does not take back what came before it */
 	if (sa->sqn + sqn_extra > 0)
 	{
-		add_u64(args, "sqn", sa->sqn + sqn_extra);
+		agw_json_add_u64(args, "sqn", sa->sqn + sqn_extra);
 	}
 	if (sa->lifetime.bytes.rekey)
 	{
-		add_u64(args, "soft_bytes", sa->lifetime.bytes.rekey);
+		agw_json_add_u64(args, "soft_bytes", sa->lifetime.bytes.rekey);
 	}
 	if (sa->lifetime.bytes.life)
 	{
-		add_u64(args, "hard_bytes", sa->lifetime.bytes.life);
+		agw_json_add_u64(args, "hard_bytes", sa->lifetime.bytes.life);
 	}
 	if (sa->lifetime.packets.rekey)
 	{
-		add_u64(args, "soft_packets", sa->lifetime.packets.rekey);
+		agw_json_add_u64(args, "soft_packets", sa->lifetime.packets.rekey);
 	}
 	if (sa->lifetime.packets.life)
 	{
-		add_u64(args, "hard_packets", sa->lifetime.packets.life);
+		agw_json_add_u64(args, "hard_packets", sa->lifetime.packets.life);
 	}
 	rc = call(this, "sa.add", args, &res, &e);
 	if (res)
@@ -427,12 +395,12 @@ static void sa_uninstall(private_kernel_agw_ipsec_t *this, sa_entry_t *sa)
 		return;
 	}
 	args = json_object_new_object();
-	add_u64(args, "spi", ntohl(sa->spi));
-	add_str(args, "dir", sa->inbound ? "in" : "out");
+	agw_json_add_u64(args, "spi", ntohl(sa->spi));
+	agw_json_add_str(args, "dir", sa->inbound ? "in" : "out");
 	if (!sa->inbound)
 	{
 		ip_str(sa->dst, buf, sizeof(buf));
-		add_str(args, "dst", buf);
+		agw_json_add_str(args, "dst", buf);
 	}
 	if (call(this, "sa.del", args, NULL, &e) == -1)
 	{
@@ -457,8 +425,8 @@ static void tunnel_unref(private_kernel_agw_ipsec_t *this, tunnel_t *t)
 	if (t->installed)
 	{
 		args = json_object_new_object();
-		add_str(args, "slice", t->slice);
-		add_str(args, "name", t->name);
+		agw_json_add_str(args, "slice", t->slice);
+		agw_json_add_str(args, "name", t->name);
 		if (call(this, "endpoint.del", args, NULL, &e) == -1)
 		{
 			DBG1(DBG_KNL, "kernel-agw: gw-core refused to remove endpoint %s: %s: %s",
@@ -475,15 +443,15 @@ static void tunnel_unref(private_kernel_agw_ipsec_t *this, tunnel_t *t)
 static bool sa_matches(sa_entry_t *sa, json_object *o)
 {
 	char buf[INET6_ADDRSTRLEN];
-	const char *spi = get_str(o, "spi");
+	const char *spi = agw_json_str(o, "spi");
 
 	if (strtoul(spi, NULL, 0) != ntohl(sa->spi) ||
-		strcmp(get_str(o, "dir"), sa->inbound ? "in" : "out") != 0)
+		strcmp(agw_json_str(o, "dir"), sa->inbound ? "in" : "out") != 0)
 	{
 		return FALSE;
 	}
 	ip_str(sa->dst, buf, sizeof(buf));
-	return strcmp(get_str(o, "dst"), buf) == 0;
+	return strcmp(agw_json_str(o, "dst"), buf) == 0;
 }
 
 /**
@@ -494,8 +462,8 @@ static bool sa_matches(sa_entry_t *sa, json_object *o)
 static void sa_update_from(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 						   json_object *o)
 {
-	const char *state = get_str(o, "state");
-	uint64_t packets = get_u64(o, "packets");
+	const char *state = agw_json_str(o, "state");
+	uint64_t packets = (uint64_t)agw_json_int(o, "packets", 0, NULL);
 	json_object *v;
 
 	if (packets != sa->packets)
@@ -507,11 +475,11 @@ static void sa_update_from(private_kernel_agw_ipsec_t *this, sa_entry_t *sa,
 		}
 	}
 	sa->packets = packets;
-	sa->bytes = get_u64(o, "bytes");
+	sa->bytes = (uint64_t)agw_json_int(o, "bytes", 0, NULL);
 	/* outbound: sequence numbers used; inbound: the highest accepted */
-	if (get_u64(o, "sqn") > sa->sqn)
+	if ((uint64_t)agw_json_int(o, "sqn", 0, NULL) > sa->sqn)
 	{
-		sa->sqn = get_u64(o, "sqn");
+		sa->sqn = (uint64_t)agw_json_int(o, "sqn", 0, NULL);
 	}
 	if (strcmp(state, "hard_expired") == 0 && sa->expired < 2)
 	{
@@ -546,8 +514,8 @@ static int read_sas(private_kernel_agw_ipsec_t *this, sa_entry_t *one)
 	if (one)
 	{
 		args = json_object_new_object();
-		add_u64(args, "spi", ntohl(one->spi));
-		add_str(args, "dir", one->inbound ? "in" : "out");
+		agw_json_add_u64(args, "spi", ntohl(one->spi));
+		agw_json_add_str(args, "dir", one->inbound ? "in" : "out");
 	}
 	if (call(this, "sa.list", args, &res, &e) != 0)
 	{
@@ -562,7 +530,7 @@ static int read_sas(private_kernel_agw_ipsec_t *this, sa_entry_t *one)
 	for (i = 0; i < n; i++)
 	{
 		o = json_object_array_get_idx(list, i);
-		if (strcmp(get_str(o, "owner"), this->client) != 0)
+		if (strcmp(agw_json_str(o, "owner"), this->gwc->get_client(this->gwc)) != 0)
 		{
 			continue;
 		}
@@ -605,7 +573,7 @@ static int install_pending(private_kernel_agw_ipsec_t *this)
 	int ok = 0;
 
 	enumerator = this->sas->create_enumerator(this->sas);
-	while (this->connected && enumerator->enumerate(enumerator, &sa))
+	while (this->gwc->is_connected(this->gwc) && enumerator->enumerate(enumerator, &sa))
 	{
 		if (sa->pending && sa->expired < 2 &&
 			sa_install(this, sa, sa->inbound ? 0 : this->sqn_margin) == SUCCESS)
@@ -633,7 +601,7 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	int found, total = this->sas->get_count(this->sas), ok = 0;
 
 	found = read_sas(this, NULL);
-	if (found < 0 || !this->connected)
+	if (found < 0 || !this->gwc->is_connected(this->gwc))
 	{
 		return;
 	}
@@ -646,10 +614,10 @@ static void resync(private_kernel_agw_ipsec_t *this)
 	{
 		return;
 	}
-	if (res && get_u64(res, "removed") > 0)
+	if (res && (uint64_t)agw_json_int(res, "removed", 0, NULL) > 0)
 	{
 		DBG1(DBG_KNL, "kernel-agw: removed %llu stale objects of '%s' from gw-core",
-			 (unsigned long long)get_u64(res, "removed"), this->client);
+			 (unsigned long long)(uint64_t)agw_json_int(res, "removed", 0, NULL), this->gwc->get_client(this->gwc));
 	}
 	if (res)
 	{
@@ -678,91 +646,25 @@ static void resync(private_kernel_agw_ipsec_t *this)
 }
 
 
-static int connect_gwc(private_kernel_agw_ipsec_t *this)
-{
-	struct gwc_conn_err e;
-
-	if (this->connected)
-	{
-		return 0;
-	}
-	if (gwc_conn_open(&this->conn, this->socket, this->client, this->timeout_ms, &e) != 0)
-	{
-		if (!this->outage_logged)
-		{
-			DBG1(DBG_KNL, "kernel-agw: gw-core not reachable at %s: %s (retrying)",
-				 this->socket, e.message);
-			this->outage_logged = TRUE;
-		}
-		return -2;
-	}
-	DBG1(DBG_KNL, "kernel-agw: connected to gw-core %s (%s) at %s as '%s'",
-		 this->conn.version, this->conn.role, this->socket, this->client);
-	this->connected = TRUE;
-	this->outage_logged = FALSE;
-	resync(this);
-	return this->connected ? 0 : -2;
-}
-
-static int call(private_kernel_agw_ipsec_t *this, const char *op, json_object *args,
-				json_object **res, struct gwc_conn_err *e)
-{
-	int rc;
-
-	if (!this->connected && connect_gwc(this) != 0)
-	{
-		if (args)
-		{
-			json_object_put(args);
-		}
-		snprintf(e->code, sizeof(e->code), "ETRANSPORT");
-		snprintf(e->message, sizeof(e->message), "gw-core not reachable at %s",
-				 this->socket);
-		return -2;
-	}
-	rc = gwc_conn_call(&this->conn, op, args, res, e);
-	if (rc == -2)
-	{
-		DBG1(DBG_KNL, "kernel-agw: lost gw-core (%s: %s); reconnecting",
-			 op, e->message);
-		this->connected = FALSE;
-	}
-	return rc;
-}
-
 /**
- * Poller: counters, expiries, and reconnection (with re-installation).
+ * The poller's work while connected (kernel_agw_shared_cb_t.poll): SAs a gw-core
+ * restart lost, then counters and expiries. Mutex held.
  */
-static job_requeue_t poll_job(private_kernel_agw_ipsec_t *this)
+static bool poll_sas(private_kernel_agw_ipsec_t *this)
 {
-	this->mutex->lock(this->mutex);
-	if (!this->connected)
-	{
-		connect_gwc(this);
-	}
-	else if (this->sas->get_count(this->sas) > 0)
-	{
-		int ok = install_pending(this);
+	int ok;
 
-		if (ok > 0)
-		{
-			DBG1(DBG_KNL, "kernel-agw: re-installed %d more SAs in gw-core", ok);
-		}
-		read_sas(this, NULL);
-	}
-	else
+	if (this->sas->get_count(this->sas) == 0)
 	{
-		struct gwc_conn_err e;
-		json_object *res = NULL;
-
-		/* keep noticing restarts while idle */
-		if (call(this, "ping", NULL, &res, &e) == 0 && res)
-		{
-			json_object_put(res);
-		}
+		return FALSE;
 	}
-	this->mutex->unlock(this->mutex);
-	return JOB_RESCHEDULE_MS(this->poll_ms);
+	ok = install_pending(this);
+	if (ok > 0)
+	{
+		DBG1(DBG_KNL, "kernel-agw: re-installed %d more SAs in gw-core", ok);
+	}
+	read_sas(this, NULL);
+	return TRUE;
 }
 
 static sa_entry_t *find_sa(private_kernel_agw_ipsec_t *this, uint32_t spi, host_t *dst)
@@ -1301,18 +1203,12 @@ METHOD(kernel_ipsec_t, destroy, void,
 
 	/* charon deletes its CHILD_SAs before this; whatever is left goes too */
 	this->mutex->lock(this->mutex);
-	if (this->connected && this->sas->get_count(this->sas) > 0)
+	if (this->gwc && this->sas->get_count(this->sas) > 0)
 	{
-		struct gwc_conn_err e;
-		json_object *res = NULL;
-
-		if (gwc_conn_call(&this->conn, "owner.flush", NULL, &res, &e) == 0 && res)
-		{
-			json_object_put(res);
-		}
+		this->gwc->flush(this->gwc);
 	}
 	this->mutex->unlock(this->mutex);
-	gwc_conn_close(&this->conn);
+	DESTROY_IF(this->gwc);
 	while (this->sas->remove_first(this->sas, (void**)&sa) == SUCCESS)
 	{
 		sa_entry_destroy(sa);
@@ -1354,17 +1250,8 @@ kernel_agw_ipsec_t *kernel_agw_ipsec_create()
 			},
 		},
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-		.conn = { .fd = -1 },
-		.socket = lib->settings->get_str(lib->settings,
-						"%s.plugins.kernel-agw.socket", "/run/agw/gw-core.sock", lib->ns),
-		.client = lib->settings->get_str(lib->settings,
-						"%s.plugins.kernel-agw.client", "ike", lib->ns),
 		.link = lib->settings->get_str(lib->settings,
 						"%s.plugins.kernel-agw.link", "ipsec", lib->ns),
-		.poll_ms = lib->settings->get_int(lib->settings,
-						"%s.plugins.kernel-agw.poll_interval", 1000, lib->ns),
-		.timeout_ms = lib->settings->get_int(lib->settings,
-						"%s.plugins.kernel-agw.timeout", 2000, lib->ns),
 		.sqn_margin = lib->settings->get_int(lib->settings,
 						"%s.plugins.kernel-agw.sqn_margin", 1 << 26, lib->ns),
 		.sas = linked_list_create(),
@@ -1379,16 +1266,10 @@ kernel_agw_ipsec_t *kernel_agw_ipsec_create()
 		destroy(this);
 		return NULL;
 	}
-	if (this->poll_ms < 50)
-	{
-		this->poll_ms = 50;
-	}
-	this->mutex->lock(this->mutex);
-	connect_gwc(this);
-	this->mutex->unlock(this->mutex);
-	lib->scheduler->schedule_job_ms(lib->scheduler, (job_t*)
-			callback_job_create_with_prio((callback_job_cb_t)poll_job, this, NULL,
-				(callback_job_cancel_t)return_false, JOB_PRIO_CRITICAL),
-			this->poll_ms);
+	this->gwc = kernel_agw_shared_create(this->mutex, (kernel_agw_shared_cb_t){
+							.resync = (void*)resync,
+							.poll = (void*)poll_sas,
+						}, this);
+	this->gwc->start(this->gwc);
 	return &this->public;
 }

@@ -33,6 +33,10 @@ typedef struct kernel_agw_ipsec_t kernel_agw_ipsec_t;
  * counted here: gw-core routes by the endpoint's selectors, so a policy is the
  * bookkeeping charon expects (rekeys add a policy before deleting the old one).
  *
+ * The gw-core connection, its reconnect-and-resync and the poller live in
+ * kernel_agw_shared.c; this object holds the SA, tunnel and policy model and the
+ * kernel_ipsec_t methods.
+ *
  * Threads: every method may be called from any charon thread; one mutex serialises
  * them and the poller (a scheduled job every "poll_interval" ms) that reads gw-core's
  * counters, raises soft/hard byte/packet expiries through charon->kernel->expire()

@@ -33,10 +33,10 @@
  * Secrets go to charon only: never logged, never in a fault message.
  *
  * Thread context: the caller holds the manager's m->io_lock (mgr_ops.h). libvici runs libstrongswan's
- * library in this process (vici_init(), once, by mgr_ike_init()).
+ * library in this process (vici_init(), once, by mgr_charon_init()).
  */
-#ifndef AGW_MGR_IKE_H
-#define AGW_MGR_IKE_H
+#ifndef AGW_MGR_CHARON_H
+#define AGW_MGR_CHARON_H
 
 #include <stdbool.h>
 
@@ -45,11 +45,11 @@
 #define MGR_IKE_NAME_MAX (2 * MGR_NAME_MAX + MGR_IKE_ID_MAX + 2)  /**< "SLICE/LINK.VPORT/ID" */
 
 /** What the manager loads into charon (see the top of this file). */
-enum mgr_ike_kind { MGR_IKE_POOL = 1, MGR_IKE_SECRET = 2, MGR_IKE_CONN = 3 };
+enum mgr_charon_kind { MGR_IKE_POOL = 1, MGR_IKE_SECRET = 2, MGR_IKE_CONN = 3 };
 
 /** One object in charon, as a slice wants it. */
-struct mgr_ike_item {
-	enum mgr_ike_kind kind;
+struct mgr_charon_item {
+	enum mgr_charon_kind kind;
 	char name[MGR_IKE_NAME_MAX];   /**< pool name, shared key id or connection name */
 	char pool[MGR_IKE_NAME_MAX];   /**< POOL: "a.b.c.d/len"; CONN: its pool's name */
 	char id[MGR_IKE_ID_MAX];       /**< SECRET, CONN: the terminal's IKE identity */
@@ -58,7 +58,7 @@ struct mgr_ike_item {
 };
 
 /** Connection settings the manager applies to every terminal ([manager] in agw.conf). */
-struct mgr_ike_conf {
+struct mgr_charon_conf {
 	bool enabled;                  /**< [agw] ike = yes: charon runs and is ours to program */
 	char uri[128];                 /**< VICI socket, "unix:///run/agw/charon.vici" */
 	char local_id[MGR_IKE_ID_MAX]; /**< the AGW's IKE identity; "" = its IP address */
@@ -68,8 +68,8 @@ struct mgr_ike_conf {
 	char cacert_file[256];         /**< the CA certificate terminals' certificates chain to */
 };
 
-struct mgr_ike {
-	struct mgr_ike_conf conf;
+struct mgr_charon {
+	struct mgr_charon_conf conf;
 	void *conn;                    /**< vici_conn_t *, NULL while down */
 	unsigned long connects;        /**< successful (re)connects, each followed by a reconcile */
 	bool synced;                   /**< the last reconcile succeeded (else the next check
@@ -86,7 +86,7 @@ struct mgr_ike {
  * @param out  *out receives a malloc'd array (free()); its psk pointers live as long as 'sl'
  * @return the number of items (0: *out NULL); -1 out of memory.
  */
-int mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out);
+int mgr_charon_items(const struct mgr_slice *sl, struct mgr_charon_item **out);
 
 /**
  * Set up (not connected); initializes libvici once per process when conf->enabled, and
@@ -94,14 +94,14 @@ int mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out);
  * @return 0; -1 with 'e' (BADARGS: only some of the three files named; SERVERERROR: a
  *   file cannot be read, naming it and why).
  */
-int mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf, struct mgr_err *e);
+int mgr_charon_init(struct mgr_charon *k, const struct mgr_charon_conf *conf, struct mgr_err *e);
 
-/** Disconnect; wipe and free the key and certificates read by mgr_ike_init(). */
-void mgr_ike_fini(struct mgr_ike *k);
+/** Disconnect; wipe and free the key and certificates read by mgr_charon_init(). */
+void mgr_charon_fini(struct mgr_charon *k);
 
 /** Is the VICI connection up? */
 static inline bool
-mgr_ike_up(const struct mgr_ike *k)
+mgr_charon_up(const struct mgr_charon *k)
 {
 	/* read without m->io_lock by Status (mgr_ops.h): one atomic load */
 	return __atomic_load_n(&k->conn, __ATOMIC_RELAXED) != NULL;
@@ -115,7 +115,7 @@ mgr_ike_up(const struct mgr_ike *k)
  * disabled.
  * @return 0 connected and in sync; -1 with 'e' (UNAVAILABLE, or the reconcile's fault).
  */
-int mgr_ike_check(struct mgr_ike *k, const struct mgr_reg *reg, struct mgr_err *e);
+int mgr_charon_check(struct mgr_charon *k, const struct mgr_reg *reg, struct mgr_err *e);
 
 /**
  * Move slice 'id' in charon from 'old' to 'want' (either may be NULL: absent): load
@@ -127,7 +127,7 @@ int mgr_ike_check(struct mgr_ike *k, const struct mgr_reg *reg, struct mgr_err *
  *   UNAVAILABLE (charon not reachable), BADARGS (charon refused a value; its message),
  *   SERVERERROR (out of memory).
  */
-int mgr_ike_apply(struct mgr_ike *k, const char *id, const struct mgr_slice *old,
+int mgr_charon_apply(struct mgr_charon *k, const char *id, const struct mgr_slice *old,
 		  const struct mgr_slice *want, struct mgr_err *e);
 
 #endif

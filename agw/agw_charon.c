@@ -26,8 +26,8 @@ upstream_of(const char *deb, char *out, size_t len)
 	out[n] = '\0';
 }
 
-enum agw_ike_version
-agw_ike_version_check(const char *installed, const char *built_upstream,
+enum agw_charon_version
+agw_charon_version_check(const char *installed, const char *built_upstream,
 		      const char *built_binary, char *msg, size_t len)
 {
 	char up[64];
@@ -39,7 +39,7 @@ agw_ike_version_check(const char *installed, const char *built_upstream,
 			 "the kernel-agw plugin was built for %s (%s): install it "
 			 "(tools/deps.sh) or set ike = no in [agw]",
 			 built_upstream, built_binary);
-		return AGW_IKE_VERSION_MISMATCH;
+		return AGW_CHARON_VERSION_MISMATCH;
 	}
 	upstream_of(installed, up, sizeof(up));
 	if (strcmp(up, built_upstream) != 0) {
@@ -49,7 +49,7 @@ agw_ike_version_check(const char *installed, const char *built_upstream,
 			 "structures would be wrong. Rebuild and reinstall AGW (make && make "
 			 "install) against the installed strongSwan, then start again",
 			 up, installed, built_upstream, built_binary);
-		return AGW_IKE_VERSION_MISMATCH;
+		return AGW_CHARON_VERSION_MISMATCH;
 	}
 	if (strcmp(installed, built_binary) != 0) {
 		snprintf(msg, len,
@@ -57,18 +57,18 @@ agw_ike_version_check(const char *installed, const char *built_upstream,
 			 "when %s was installed; same upstream version %s, so it runs. Rebuild "
 			 "(make && make install) to clear this warning",
 			 installed, built_binary, up);
-		return AGW_IKE_VERSION_REVISION;
+		return AGW_CHARON_VERSION_REVISION;
 	}
-	return AGW_IKE_VERSION_OK;
+	return AGW_CHARON_VERSION_OK;
 }
 
 int
-agw_ike_ready(const struct agw_conf *c)
+agw_charon_ready(const struct agw_conf *c)
 {
-	const char *plugin = c->ike_plugin[0] ? c->ike_plugin : AGW_IKE_PLUGIN_INSTALLED;
+	const char *plugin = c->ike_plugin[0] ? c->ike_plugin : AGW_CHARON_PLUGIN_INSTALLED;
 	char ver[128] = "", msg[512];
 	FILE *f;
-	enum agw_ike_version v;
+	enum agw_charon_version v;
 
 	f = popen("dpkg-query -W -f '${db:Status-Abbrev} ${Version}' strongswan-libcharon "
 		  "2>/dev/null", "r");
@@ -80,10 +80,10 @@ agw_ike_ready(const struct agw_conf *c)
 			ver[0] = '\0';
 		pclose(f);
 	}
-	v = agw_ike_version_check(ver, AGW_SS_UPSTREAM, AGW_SS_BINARY, msg, sizeof(msg));
+	v = agw_charon_version_check(ver, AGW_SS_UPSTREAM, AGW_SS_BINARY, msg, sizeof(msg));
 	if (msg[0] != '\0')
 		fprintf(stderr, "agw: charon: %s\n", msg);
-	if (v == AGW_IKE_VERSION_MISMATCH)
+	if (v == AGW_CHARON_VERSION_MISMATCH)
 		return -1;
 	if (access(plugin, R_OK) != 0) {
 		fprintf(stderr, "agw: charon: the kernel-agw plugin %s: %s (make install puts it "

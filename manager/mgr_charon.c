@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The manager's side of charon: see mgr_ike.h. */
+/* The manager's side of charon: see mgr_charon.h. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include <libvici.h>
 
-#include "mgr_ike.h"
+#include "mgr_charon.h"
 
 /* ESP transforms gw-core implements (docs/ike.md), ESN optional. */
 static const char *const esp_proposals[] = { "aes128gcm16-aes256gcm16-esn-noesn",
@@ -17,11 +17,11 @@ static const char *const esp_proposals[] = { "aes128gcm16-aes256gcm16-esn-noesn"
 /* ---------------------------------------------------------------- items (pure) */
 
 static int
-push_item(struct mgr_ike_item **v, int *n, int *cap, const struct mgr_ike_item *it)
+push_item(struct mgr_charon_item **v, int *n, int *cap, const struct mgr_charon_item *it)
 {
 	if (*n == *cap) {
 		int c = *cap != 0 ? 2 * *cap : 16;
-		struct mgr_ike_item *nv = realloc(*v, (size_t)c * sizeof(*nv));
+		struct mgr_charon_item *nv = realloc(*v, (size_t)c * sizeof(*nv));
 
 		if (nv == NULL)
 			return -1;
@@ -33,10 +33,10 @@ push_item(struct mgr_ike_item **v, int *n, int *cap, const struct mgr_ike_item *
 }
 
 int
-mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out)
+mgr_charon_items(const struct mgr_slice *sl, struct mgr_charon_item **out)
 {
-	static const enum mgr_ike_kind order[] = { MGR_IKE_POOL, MGR_IKE_SECRET, MGR_IKE_CONN };
-	struct mgr_ike_item *v = NULL;
+	static const enum mgr_charon_kind order[] = { MGR_IKE_POOL, MGR_IKE_SECRET, MGR_IKE_CONN };
+	struct mgr_charon_item *v = NULL;
 	unsigned int o, i, j, p;
 	int n = 0, cap = 0;
 
@@ -49,7 +49,7 @@ mgr_ike_items(const struct mgr_slice *sl, struct mgr_ike_item **out)
 				continue;
 			for (j = 0; j < s->n_vports; j++) {
 				const struct mgr_vport *vp = &s->vports[j];
-				struct mgr_ike_item it = { .kind = order[o] };
+				struct mgr_charon_item it = { .kind = order[o] };
 				char pool[MGR_IKE_NAME_MAX];
 
 				if (vp->ep.type != MGR_EP_IPSEC)
@@ -91,7 +91,7 @@ nomem:
 }
 
 static bool
-item_eq(const struct mgr_ike_item *a, const struct mgr_ike_item *b)
+item_eq(const struct mgr_charon_item *a, const struct mgr_charon_item *b)
 {
 	return a->kind == b->kind && a->pubkey == b->pubkey && strcmp(a->name, b->name) == 0 &&
 	       strcmp(a->pool, b->pool) == 0 && strcmp(a->id, b->id) == 0 &&
@@ -99,8 +99,8 @@ item_eq(const struct mgr_ike_item *a, const struct mgr_ike_item *b)
 }
 
 /* The item of 'v' with the kind and name of 'it', or NULL. */
-static const struct mgr_ike_item *
-item_find(const struct mgr_ike_item *v, int n, const struct mgr_ike_item *it)
+static const struct mgr_charon_item *
+item_find(const struct mgr_charon_item *v, int n, const struct mgr_charon_item *it)
 {
 	int i;
 
@@ -155,7 +155,7 @@ wipe_free(void **p, int *len)
 }
 
 int
-mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf, struct mgr_err *e)
+mgr_charon_init(struct mgr_charon *k, const struct mgr_charon_conf *conf, struct mgr_err *e)
 {
 	int named;
 
@@ -175,14 +175,14 @@ mgr_ike_init(struct mgr_ike *k, const struct mgr_ike_conf *conf, struct mgr_err 
 	if (read_whole("ike_cert", conf->cert_file, &k->cert, &k->cert_len, e) != 0 ||
 	    read_whole("ike_key", conf->key_file, &k->key, &k->key_len, e) != 0 ||
 	    read_whole("ike_cacert", conf->cacert_file, &k->cacert, &k->cacert_len, e) != 0) {
-		mgr_ike_fini(k);
+		mgr_charon_fini(k);
 		return -1;
 	}
 	return 0;
 }
 
 static void
-drop_conn(struct mgr_ike *k, const char *why)
+drop_conn(struct mgr_charon *k, const char *why)
 {
 	if (k->conn != NULL)
 		vici_disconnect(k->conn);
@@ -191,7 +191,7 @@ drop_conn(struct mgr_ike *k, const char *why)
 }
 
 void
-mgr_ike_fini(struct mgr_ike *k)
+mgr_charon_fini(struct mgr_charon *k)
 {
 	drop_conn(k, "stopped");
 	wipe_free(&k->cert, &k->cert_len);
@@ -201,7 +201,7 @@ mgr_ike_fini(struct mgr_ike *k)
 }
 
 static int
-unavailable(struct mgr_ike *k, struct mgr_err *e)
+unavailable(struct mgr_charon *k, struct mgr_err *e)
 {
 	return mgr_fail(e, MGR_UNAVAILABLE, "charon is not reachable at %s (%s)", k->conf.uri,
 			k->last_error[0] != '\0' ? k->last_error : "not connected");
@@ -212,7 +212,7 @@ unavailable(struct mgr_ike *k, struct mgr_err *e)
  * UNAVAILABLE and the connection dropped.
  */
 static vici_res_t *
-submit(struct mgr_ike *k, vici_req_t *req, const char *cmd, struct mgr_err *e)
+submit(struct mgr_charon *k, vici_req_t *req, const char *cmd, struct mgr_err *e)
 {
 	vici_res_t *res;
 	char why[MGR_MSG_MAX];
@@ -236,7 +236,7 @@ submit(struct mgr_ike *k, vici_req_t *req, const char *cmd, struct mgr_err *e)
  * or BADARGS with charon's message about 'what'.
  */
 static int
-command(struct mgr_ike *k, vici_req_t *req, const char *cmd, const char *what,
+command(struct mgr_charon *k, vici_req_t *req, const char *cmd, const char *what,
 	struct mgr_err *e)
 {
 	vici_res_t *res = submit(k, req, cmd, e);
@@ -275,7 +275,7 @@ add_blob1(vici_req_t *r, const char *key, void *blob, int len)
 
 /* One side of a connection: PSK, or our certificate / the terminal's CA. */
 static void
-add_auth(struct mgr_ike *k, vici_req_t *r, bool local, const struct mgr_ike_item *it)
+add_auth(struct mgr_charon *k, vici_req_t *r, bool local, const struct mgr_charon_item *it)
 {
 	vici_begin_section(r, local ? "local" : "remote");
 	add_kv(r, "auth", it->pubkey ? "pubkey" : "psk");
@@ -291,7 +291,7 @@ add_auth(struct mgr_ike *k, vici_req_t *r, bool local, const struct mgr_ike_item
 }
 
 static int
-load_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
+load_item(struct mgr_charon *k, const struct mgr_charon_item *it, struct mgr_err *e)
 {
 	vici_req_t *r;
 	unsigned int i;
@@ -338,7 +338,7 @@ load_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
 
 /* Unload one item; a connection's IKE_SAs are closed at once. Only UNAVAILABLE fails. */
 static int
-unload_item(struct mgr_ike *k, const struct mgr_ike_item *it, struct mgr_err *e)
+unload_item(struct mgr_charon *k, const struct mgr_charon_item *it, struct mgr_err *e)
 {
 	static const char *const cmds[] = { [MGR_IKE_POOL] = "unload-pool",
 					    [MGR_IKE_SECRET] = "unload-shared",
@@ -391,7 +391,7 @@ keys_li(void *user, vici_res_t *res, char *name, void *value, int len)
  * (load-key after charon started, or after someone unloaded it)? @return 0; -1 with 'e'.
  */
 static int
-ensure_key(struct mgr_ike *k, const struct mgr_ike_item *v, int n, struct mgr_err *e)
+ensure_key(struct mgr_charon *k, const struct mgr_charon_item *v, int n, struct mgr_err *e)
 {
 	vici_req_t *r;
 	vici_res_t *res;
@@ -441,10 +441,10 @@ ensure_key(struct mgr_ike *k, const struct mgr_ike_item *v, int n, struct mgr_er
  * otherwise, then unload (in reverse order) the items of 'old' that 'want' lacks.
  */
 static int
-push(struct mgr_ike *k, const struct mgr_ike_item *old, int n_old,
-     const struct mgr_ike_item *want, int n_want, struct mgr_err *e)
+push(struct mgr_charon *k, const struct mgr_charon_item *old, int n_old,
+     const struct mgr_charon_item *want, int n_want, struct mgr_err *e)
 {
-	const struct mgr_ike_item *o;
+	const struct mgr_charon_item *o;
 	int i;
 
 	for (i = 0; i < n_want; i++) {
@@ -459,14 +459,14 @@ push(struct mgr_ike *k, const struct mgr_ike_item *old, int n_old,
 }
 
 int
-mgr_ike_apply(struct mgr_ike *k, const char *id, const struct mgr_slice *old,
+mgr_charon_apply(struct mgr_charon *k, const char *id, const struct mgr_slice *old,
 	      const struct mgr_slice *want, struct mgr_err *e)
 {
-	struct mgr_ike_item *ov = NULL, *wv = NULL;
+	struct mgr_charon_item *ov = NULL, *wv = NULL;
 	int no, nw, rc = -1;
 
-	no = mgr_ike_items(old, &ov);
-	nw = mgr_ike_items(want, &wv);
+	no = mgr_charon_items(old, &ov);
+	nw = mgr_charon_items(want, &wv);
 	if (no < 0 || nw < 0) {
 		mgr_fail(e, MGR_SERVERERROR, "out of memory");
 		goto out;
@@ -503,19 +503,19 @@ out:
 /* ---------------------------------------------------------------- reconcile */
 
 struct owned {
-	struct mgr_ike_item *v;
+	struct mgr_charon_item *v;
 	int n, cap;
-	enum mgr_ike_kind kind;
+	enum mgr_charon_kind kind;
 	bool nomem;
 };
 
 static void
 owned_add(struct owned *o, const char *name, int len)
 {
-	struct mgr_ike_item it = { .kind = o->kind };
+	struct mgr_charon_item it = { .kind = o->kind };
 
 	if (len <= 0 || len >= (int)sizeof(it.name) || memchr(name, '/', (size_t)len) == NULL)
-		return;    /* not the manager's (see mgr_ike.h) */
+		return;    /* not the manager's (see mgr_charon.h) */
 	memcpy(it.name, name, (size_t)len);
 	if (push_item(&o->v, &o->n, &o->cap, &it) != 0)
 		o->nomem = true;
@@ -540,10 +540,10 @@ owned_section(void *user, vici_res_t *res, char *name)
 
 /* What charon holds over VICI under a manager-style name. */
 static int
-list_owned(struct mgr_ike *k, struct owned *o, struct mgr_err *e)
+list_owned(struct mgr_charon *k, struct owned *o, struct mgr_err *e)
 {
 	static const struct {
-		enum mgr_ike_kind kind;
+		enum mgr_charon_kind kind;
 		const char *cmd;
 	} q[] = { { MGR_IKE_POOL, "get-pools" }, { MGR_IKE_SECRET, "get-shared" },
 		  { MGR_IKE_CONN, "get-conns" } };
@@ -568,19 +568,19 @@ list_owned(struct mgr_ike *k, struct owned *o, struct mgr_err *e)
  * lacks them).
  */
 static int
-reconcile(struct mgr_ike *k, const struct mgr_reg *reg, bool force, struct mgr_err *e)
+reconcile(struct mgr_charon *k, const struct mgr_reg *reg, bool force, struct mgr_err *e)
 {
 	struct owned have = { 0 };
-	struct mgr_ike_item *all = NULL;
+	struct mgr_charon_item *all = NULL;
 	int n = 0, cap = 0, rc = -1, m, j;
 	unsigned int i;
 
 	if (list_owned(k, &have, e) != 0)
 		goto out;
 	for (i = 0; i < reg->n; i++) {
-		struct mgr_ike_item *v;
+		struct mgr_charon_item *v;
 
-		m = mgr_ike_items(reg->slices[i], &v);
+		m = mgr_charon_items(reg->slices[i], &v);
 		for (j = 0; j < m; j++)
 			if (push_item(&all, &n, &cap, &v[j]) != 0)
 				m = -1;
@@ -613,7 +613,7 @@ out:
 }
 
 int
-mgr_ike_check(struct mgr_ike *k, const struct mgr_reg *reg, struct mgr_err *e)
+mgr_charon_check(struct mgr_charon *k, const struct mgr_reg *reg, struct mgr_err *e)
 {
 	char why[MGR_MSG_MAX];
 

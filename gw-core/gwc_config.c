@@ -76,168 +76,236 @@ parse_ipv4_prefix(const char *s, uint32_t *ip, uint8_t *prefix)
 	return 0;
 }
 
-/* One key of one section: set it in 'c' or fail with a message. */
+/* ------------------------------------------------------------ the keys */
+
+/* How a key's value is read. */
+enum kind {
+	K_STR,       /* a string into a char array */
+	K_UINT,      /* an integer min..max into an unsigned field of 1, 2, 4 or 8 bytes */
+	K_SEC_MS,    /* seconds min..max into a uint32_t field of milliseconds */
+	K_FN,        /* by the key's own function */
+};
+
+/* A key's own reader: 0, or -EINVAL when 'v' is not a valid value. */
+typedef int (*key_fn)(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v);
+
+static int
+set_huge(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(pc);
+	if (strcmp(v, "auto") == 0)
+		c->huge = PPM_HUGE_AUTO;
+	else if (strcmp(v, "yes") == 0)
+		c->huge = PPM_HUGE_YES;
+	else if (strcmp(v, "no") == 0)
+		c->huge = PPM_HUGE_NO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+set_role(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(pc);
+	if (strcmp(v, "agw") == 0)
+		c->role = GWC_ROLE_AGW;
+	else if (strcmp(v, "sep-gw") == 0)
+		c->role = GWC_ROLE_SEP_GW;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+set_crypto(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(pc);
+	if (strcmp(v, "auto") == 0)
+		v = "";
+	if (strlen(v) >= sizeof(c->crypto_pmd))
+		return -EINVAL;
+	snprintf(c->crypto_pmd, sizeof(c->crypto_pmd), "%s", v);
+	return 0;
+}
+
+static int
+set_router_mac(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(pc);
+	if (!gwc_mac_parse_unicast(v, &c->router_mac))
+		return -EINVAL;
+	c->has_router_mac = true;
+	return 0;
+}
+
+static int
+set_ipv4(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(c);
+	if (parse_ipv4_prefix(v, &pc->ip, &pc->prefix) != 0)
+		return -EINVAL;
+	pc->has_ip = true;
+	return 0;
+}
+
+static int
+set_gateway(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(c);
+	if (inet_pton(AF_INET, v, &pc->gateway) != 1)
+		return -EINVAL;
+	pc->has_gw = true;
+	return 0;
+}
+
+static int
+set_tap(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	RTE_SET_USED(c);
+	if (strcmp(v, "none") == 0) {
+		pc->no_tap = true;
+		return 0;
+	}
+	if (strlen(v) >= sizeof(pc->tap))
+		return -EINVAL;
+	snprintf(pc->tap, sizeof(pc->tap), "%s", v);
+	return 0;
+}
+
+/* One key: its section ("eal", "gw-core", "ipsec", "pool"; NULL: a [port NAME] section,
+ * whose fields are of struct gwc_port_conf), how it is read, and where it goes. */
+struct key {
+	const char *sec;
+	const char *name;
+	enum kind kind;
+	size_t off, size;          /* the field (K_STR, K_UINT, K_SEC_MS) */
+	uint64_t min, max;         /* K_UINT, K_SEC_MS */
+	key_fn fn;                 /* K_FN */
+};
+
+#define C(f) offsetof(struct gwc_conf, f), sizeof(((struct gwc_conf *)0)->f)
+#define P(f) offsetof(struct gwc_port_conf, f), sizeof(((struct gwc_port_conf *)0)->f)
+
+static const struct key keys[] = {
+	{ "eal", "lcores", K_STR, C(lcores), 0, 0, NULL },
+	{ "eal", "huge", K_FN, 0, 0, 0, 0, set_huge },
+	{ "eal", "memory_mb", K_UINT, C(memory_mb), 64, 1u << 20, NULL },
+	{ "eal", "file_prefix", K_STR, C(file_prefix), 0, 0, NULL },
+	{ "eal", "args", K_STR, C(eal_args), 0, 0, NULL },
+	{ "gw-core", "role", K_FN, 0, 0, 0, 0, set_role },
+	{ "gw-core", "control_socket", K_STR, C(control_socket), 0, 0, NULL },
+	{ "gw-core", "burst", K_UINT, C(burst), 1, PPM_TXBUF_MAX, NULL },
+	{ "gw-core", "drain_us", K_UINT, C(drain_us), 0, 1000000, NULL },
+	{ "gw-core", "idle_sleep_us", K_UINT, C(idle_sleep_us), 0, 100000, NULL },
+	{ "gw-core", "mac_aging_s", K_SEC_MS, C(mac_aging_ms), 1, 86400, NULL },
+	{ "gw-core", "mac_aging_ms", K_UINT, C(mac_aging_ms), 1, 86400000, NULL },
+	{ "gw-core", "mac_table_size", K_UINT, C(mac_table_size), 4, 1u << 22, NULL },
+	{ "gw-core", "trailer_flows", K_UINT, C(trailer_flows), 4, 1u << 24, NULL },
+	{ "gw-core", "trailer_flow_aging_s", K_SEC_MS, C(trailer_flow_aging_ms), 1, 86400, NULL },
+	{ "gw-core", "trailer_flow_aging_ms", K_UINT, C(trailer_flow_aging_ms), 1, 86400000, NULL },
+	{ "gw-core", "arp_retry_ms", K_UINT, C(arp_retry_ms), 10, 600000, NULL },
+	{ "gw-core", "arp_refresh_s", K_UINT, C(arp_refresh_s), 1, 86400, NULL },
+	{ "ipsec", "crypto", K_FN, 0, 0, 0, 0, set_crypto },
+	{ "ipsec", "router_mac", K_FN, 0, 0, 0, 0, set_router_mac },
+	{ "pool", "mbufs", K_UINT, C(pool_mbufs), 1023, 1u << 24, NULL },
+	{ "pool", "cache", K_UINT, C(pool_cache), 0, 512, NULL },
+	{ "pool", "data_room", K_UINT, C(data_room), RTE_PKTMBUF_HEADROOM + 256, 65535, NULL },
+	{ NULL, "dev", K_STR, P(dev), 0, 0, NULL },
+	{ NULL, "ipv4", K_FN, 0, 0, 0, 0, set_ipv4 },
+	{ NULL, "gateway", K_FN, 0, 0, 0, 0, set_gateway },
+	{ NULL, "tap", K_FN, 0, 0, 0, 0, set_tap },
+	{ NULL, "rxd", K_UINT, P(rxd), 64, 16384, NULL },
+	{ NULL, "txd", K_UINT, P(txd), 64, 16384, NULL },
+	{ NULL, "mtu", K_UINT, P(mtu), 68, 9600, NULL },
+};
+
+/* Store 'x' into the unsigned field of 'size' bytes at 'p'. */
+static void
+store_uint(void *p, size_t size, uint64_t x)
+{
+	uint8_t u8 = (uint8_t)x;
+	uint16_t u16 = (uint16_t)x;
+	uint32_t u32 = (uint32_t)x;
+
+	switch (size) {
+	case 1: memcpy(p, &u8, 1); break;
+	case 2: memcpy(p, &u16, 2); break;
+	case 4: memcpy(p, &u32, 4); break;
+	default: memcpy(p, &x, sizeof(x)); break;
+	}
+}
+
+/* "neighbour IP = MAC" of a [port NAME] section (a static outer neighbour). */
+static int
+set_neighbour(struct gwc_port_conf *pc, const char *sec, const char *k, const char *v,
+	      struct gwc_err *e)
+{
+	unsigned int i = pc->n_neigh;
+
+	if (i == GWC_PORT_NEIGH_MAX) {
+		gwc_errf(e, "[%s]: more than %d static neighbours", sec, GWC_PORT_NEIGH_MAX);
+		return -EINVAL;
+	}
+	if (inet_pton(AF_INET, k + 10, &pc->neigh[i].ip) != 1) {
+		gwc_errf(e, "[%s] %s: '%s' is not an IPv4 address", sec, k, k + 10);
+		return -EINVAL;
+	}
+	if (!gwc_mac_parse_unicast(v, &pc->neigh[i].mac)) {
+		gwc_errf(e, "[%s] %s = '%s': not a valid value (docs/configuration.md)", sec, k, v);
+		return -EINVAL;
+	}
+	pc->n_neigh++;
+	return 0;
+}
+
+/* One key of one section ('pc': the port of a [port NAME] section, else NULL): set it in
+ * 'c' or fail with a message naming the section, the key and what is wrong. */
 static int
 set_key(struct gwc_conf *c, const char *sec, struct gwc_port_conf *pc, const char *k,
 	const char *v, struct gwc_err *e)
 {
+	const struct key *key = NULL;
 	uint64_t x;
+	size_t i;
+	char *base;
 
-#define U(field, min, max)                                                         \
-	do {                                                                       \
-		if (parse_u64(v, min, max, &x) != 0)                               \
-			goto bad_range;                                            \
-		field = (__typeof__(field))x;                                      \
-		return 0;                                                          \
-	} while (0)
-#define S(field)                                                                   \
-	do {                                                                       \
-		if (strlen(v) >= sizeof(field))                                    \
-			goto too_long;                                             \
-		snprintf(field, sizeof(field), "%s", v);                           \
-		return 0;                                                          \
-	} while (0)
-
-	if (strcmp(sec, "eal") == 0) {
-		if (strcmp(k, "lcores") == 0)
-			S(c->lcores);
-		if (strcmp(k, "huge") == 0) {
-			if (strcmp(v, "auto") == 0)
-				c->huge = PPM_HUGE_AUTO;
-			else if (strcmp(v, "yes") == 0)
-				c->huge = PPM_HUGE_YES;
-			else if (strcmp(v, "no") == 0)
-				c->huge = PPM_HUGE_NO;
-			else
-				goto bad_value;
-			return 0;
-		}
-		if (strcmp(k, "memory_mb") == 0)
-			U(c->memory_mb, 64, 1u << 20);
-		if (strcmp(k, "file_prefix") == 0)
-			S(c->file_prefix);
-		if (strcmp(k, "args") == 0)
-			S(c->eal_args);
-	} else if (strcmp(sec, "gw-core") == 0) {
-		if (strcmp(k, "role") == 0) {
-			if (strcmp(v, "agw") == 0)
-				c->role = GWC_ROLE_AGW;
-			else if (strcmp(v, "sep-gw") == 0)
-				c->role = GWC_ROLE_SEP_GW;
-			else
-				goto bad_value;
-			return 0;
-		}
-		if (strcmp(k, "control_socket") == 0)
-			S(c->control_socket);
-		if (strcmp(k, "burst") == 0)
-			U(c->burst, 1, PPM_TXBUF_MAX);
-		if (strcmp(k, "drain_us") == 0)
-			U(c->drain_us, 0, 1000000);
-		if (strcmp(k, "idle_sleep_us") == 0)
-			U(c->idle_sleep_us, 0, 100000);
-		if (strcmp(k, "mac_aging_s") == 0) {
-			if (parse_u64(v, 1, 86400, &x) != 0)
-				goto bad_range;
-			c->mac_aging_ms = (uint32_t)x * 1000;
-			return 0;
-		}
-		if (strcmp(k, "mac_aging_ms") == 0)
-			U(c->mac_aging_ms, 1, 86400000);
-		if (strcmp(k, "mac_table_size") == 0)
-			U(c->mac_table_size, 4, 1u << 22);
-		if (strcmp(k, "trailer_flows") == 0)
-			U(c->trailer_flows, 4, 1u << 24);
-		if (strcmp(k, "trailer_flow_aging_s") == 0) {
-			if (parse_u64(v, 1, 86400, &x) != 0)
-				goto bad_range;
-			c->trailer_flow_aging_ms = (uint32_t)x * 1000;
-			return 0;
-		}
-		if (strcmp(k, "trailer_flow_aging_ms") == 0)
-			U(c->trailer_flow_aging_ms, 1, 86400000);
-		if (strcmp(k, "arp_retry_ms") == 0)
-			U(c->arp_retry_ms, 10, 600000);
-		if (strcmp(k, "arp_refresh_s") == 0)
-			U(c->arp_refresh_s, 1, 86400);
-	} else if (strcmp(sec, "ipsec") == 0) {
-		if (strcmp(k, "crypto") == 0) {
-			if (strcmp(v, "auto") == 0)
-				v = "";
-			S(c->crypto_pmd);
-		}
-		if (strcmp(k, "router_mac") == 0) {
-			if (!gwc_mac_parse_unicast(v, &c->router_mac))
-				goto bad_value;
-			c->has_router_mac = true;
-			return 0;
-		}
-	} else if (strcmp(sec, "pool") == 0) {
-		if (strcmp(k, "mbufs") == 0)
-			U(c->pool_mbufs, 1023, 1u << 24);
-		if (strcmp(k, "cache") == 0)
-			U(c->pool_cache, 0, 512);
-		if (strcmp(k, "data_room") == 0)
-			U(c->data_room, RTE_PKTMBUF_HEADROOM + 256, 65535);
-	} else if (pc != NULL) {
-		if (strcmp(k, "dev") == 0)
-			S(pc->dev);
-		if (strcmp(k, "ipv4") == 0) {
-			if (parse_ipv4_prefix(v, &pc->ip, &pc->prefix) != 0)
-				goto bad_value;
-			pc->has_ip = true;
-			return 0;
-		}
-		if (strcmp(k, "gateway") == 0) {
-			if (inet_pton(AF_INET, v, &pc->gateway) != 1)
-				goto bad_value;
-			pc->has_gw = true;
-			return 0;
-		}
-		if (strncmp(k, "neighbour ", 10) == 0) {
-			unsigned int i = pc->n_neigh;
-
-			if (i == GWC_PORT_NEIGH_MAX) {
-				gwc_errf(e, "[%s]: more than %d static neighbours", sec,
-					 GWC_PORT_NEIGH_MAX);
-				return -EINVAL;
-			}
-			if (inet_pton(AF_INET, k + 10, &pc->neigh[i].ip) != 1) {
-				gwc_errf(e, "[%s] %s: '%s' is not an IPv4 address", sec, k, k + 10);
-				return -EINVAL;
-			}
-			if (!gwc_mac_parse_unicast(v, &pc->neigh[i].mac))
-				goto bad_value;
-			pc->n_neigh++;
-			return 0;
-		}
-		if (strcmp(k, "tap") == 0) {
-			if (strcmp(v, "none") == 0) {
-				pc->no_tap = true;
-				return 0;
-			}
-			S(pc->tap);
-		}
-		if (strcmp(k, "rxd") == 0)
-			U(pc->rxd, 64, 16384);
-		if (strcmp(k, "txd") == 0)
-			U(pc->txd, 64, 16384);
-		if (strcmp(k, "mtu") == 0)
-			U(pc->mtu, 68, 9600);
+	if (pc != NULL && strncmp(k, "neighbour ", 10) == 0)
+		return set_neighbour(pc, sec, k, v, e);
+	for (i = 0; i < RTE_DIM(keys) && key == NULL; i++)
+		if (strcmp(keys[i].name, k) == 0 &&
+		    (pc != NULL ? keys[i].sec == NULL
+				: keys[i].sec != NULL && strcmp(keys[i].sec, sec) == 0))
+			key = &keys[i];
+	if (key == NULL) {
+		gwc_errf(e, "[%s]: unknown key '%s' (see docs/configuration.md)", sec, k);
+		return -EINVAL;
 	}
-	gwc_errf(e, "[%s]: unknown key '%s' (see the config reference in README.md)", sec, k);
+	base = pc != NULL ? (char *)pc : (char *)c;
+	switch (key->kind) {
+	case K_STR:
+		if (strlen(v) >= key->size) {
+			gwc_errf(e, "[%s] %s: value too long", sec, k);
+			return -EINVAL;
+		}
+		snprintf(base + key->off, key->size, "%s", v);
+		return 0;
+	case K_UINT:
+	case K_SEC_MS:
+		if (parse_u64(v, key->min, key->max, &x) != 0) {
+			gwc_errf(e, "[%s] %s = '%s': not a number in the allowed range "
+				    "(docs/configuration.md)", sec, k, v);
+			return -EINVAL;
+		}
+		store_uint(base + key->off, key->size, key->kind == K_SEC_MS ? x * 1000 : x);
+		return 0;
+	case K_FN:
+		if (key->fn(c, pc, v) == 0)
+			return 0;
+		break;
+	}
+	gwc_errf(e, "[%s] %s = '%s': not a valid value (docs/configuration.md)", sec, k, v);
 	return -EINVAL;
-bad_range:
-	gwc_errf(e, "[%s] %s = '%s': not a number in the allowed range (README.md)", sec, k, v);
-	return -EINVAL;
-bad_value:
-	gwc_errf(e, "[%s] %s = '%s': not a valid value (README.md)", sec, k, v);
-	return -EINVAL;
-too_long:
-	gwc_errf(e, "[%s] %s: value too long", sec, k);
-	return -EINVAL;
-#undef U
-#undef S
 }
 
 int

@@ -32,7 +32,7 @@
 #define AGW_NAME_MAX 32      /**< bytes of a process name, with the NUL */
 #define AGW_LINE_MAX 1024    /**< longest output line re-printed whole; longer ones are split */
 
-/** Launcher settings: the [agw] section of agw.conf (README lists every key). */
+/** Launcher settings: the [agw] section of agw.conf (docs/configuration.md lists every key). */
 struct agw_conf {
 	char conf_path[PATH_MAX];      /**< agw.conf itself, absolute (the manager reads it too) */
 	char bin_dir[PATH_MAX];        /**< where gw-core and agw-manager are */

@@ -151,7 +151,7 @@ agw_conf_load(struct agw_conf *c, const char *path)
 					break;
 			if (k == (int)RTE_DIM(ms_keys)) {
 				rc = bad(c->conf_path, key, val,
-					 "unknown key (see README, \"[agw] launcher\")");
+					 "unknown key (see docs/configuration.md, \"[agw]\")");
 			} else if (ms_value(val, ms_keys[k].lo,
 					    (unsigned int *)((char *)c + ms_keys[k].off)) != 0) {
 				char want[96];

@@ -4,7 +4,7 @@
  *   agw [-c /etc/agw/agw.conf] [run]          start gw-core, then agw-manager; supervise
  *   agw [-c /etc/agw/agw.conf] status [--json] each process's state; exit 0/1/3
  *   agw [-c /etc/agw/agw.conf] stop            stop a running launcher and its processes
- * The only agw file allowed to exit(). See agw.h for the behaviour, README for [agw].
+ * The only agw file allowed to exit(). See agw.h for the behaviour, docs/configuration.md for [agw].
  */
 #include <getopt.h>
 #include <stdio.h>

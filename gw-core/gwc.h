@@ -113,7 +113,7 @@ void gwc_conf_defaults(struct gwc_conf *c);
 
 /**
  * Load the INI file 'path' into 'c' (defaults first). Unknown sections and keys are
- * errors, so a typo does not go unnoticed. The keys are documented in README.md.
+ * errors, so a typo does not go unnoticed. The keys are documented in docs/configuration.md.
  * @return 0, or -EINVAL / -ENOENT with 'e' naming the file, section, key and problem.
  */
 int gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e);

@@ -3,7 +3,7 @@
  * gw-core configuration: an INI file read with DPDK's rte_cfgfile (';' starts a
  * comment). Sections: [eal], [gw-core], [pool], one [port NAME] per port, and
  * optional [slice NAME] sections with static slices. Every key is documented in
- * README.md; unknown sections and keys are errors.
+ * docs/configuration.md; unknown sections and keys are errors.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -108,7 +108,11 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		struct ppm_worker *wk = &g->worker[w];
 		struct gwc_lcore *lc;
 
-		lc = rte_zmalloc_socket("gwc_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE,
+		/* Page-aligned, as the tables and the MAC and flow tables are: where a
+		 * worker's hot state lies within a page no longer depends on the size of
+		 * what was allocated before it (a struct gwc 232 bytes smaller made VID
+		 * rewrite about 5 % slower with the same worker code). */
+		lc = rte_zmalloc_socket("gwc_lcore", sizeof(*lc), 4096,
 					(int)rte_lcore_to_socket_id(wk->lcore_id));
 		snprintf(name, sizeof(name), "gwc_inj%u", w);
 		if (lc != NULL)

@@ -22,7 +22,7 @@
  * whose frames carry the router MAC), route it if it is for the slice's router, else
  * forward it by destination MAC or flood it inside the slice.
  */
-static inline void
+static void
 bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct rte_mbuf *m,
 	 bool tagged, uint64_t now)
 {

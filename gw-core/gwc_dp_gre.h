@@ -78,7 +78,7 @@ gre_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct r
 	return LOCAL_DONE;
 }
 
-static inline int
+static int
 gre_encap(struct rte_mbuf *m, const struct gwc_ep *ep)
 {
 	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, ep->hdr_len);

@@ -17,7 +17,7 @@
  * Encapsulate 'm' for 'ep' and queue it on its port. 'tagged': the frame still
  * carries the ingress 802.1Q tag at offset 12. Takes ownership of 'm'.
  */
-static inline void
+static __rte_always_inline void
 ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
 	  struct rte_mbuf *m, bool tagged)
 {
@@ -41,7 +41,8 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 		if (unlikely(gre_encap(m, ep) != 0))
 			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 		break;
-	case GWC_EP_TRAILER:
+	case GWC_EP_PORT:
+	case GWC_EP_TRAILER:   /* 'reappend' is only ever set on a trailer endpoint */
 		if (tagged)
 			vlan_pop(m);
 		if (ep->reappend) {
@@ -52,10 +53,6 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 				return;
 			}
 		}
-		break;
-	case GWC_EP_PORT:
-		if (tagged)
-			vlan_pop(m);
 		break;
 	case GWC_EP_IPSEC:
 		/* Not bridged (gwc_ep_ipsec.c): the control thread lets no bridged frame reach

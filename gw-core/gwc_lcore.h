@@ -88,7 +88,8 @@ struct __rte_cache_aligned gwc_lcore {
 	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
 	 * that name the slot are published, freed after the tables that did are retired. */
 	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];
-	/* ESP collected during a burst, processed at its end grouped by SA */
+	/* ESP collected during a pass, decrypted after it (and encrypted at the end of the
+	 * burst) grouped by SA */
 	uint16_t n_esp_in, n_esp_out;
 	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
 	/* ESP of other workers' SAs collected during a burst, by worker */

@@ -14,8 +14,8 @@ gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways, 
 		 uint64_t age_tsc)
 {
 	uint32_t buckets = rte_align32pow2(RTE_MAX(entries / ways, 1u));
-	struct gwc_assoc *a = rte_zmalloc(name, head + (size_t)buckets * ways * slot,
-					  RTE_CACHE_LINE_SIZE);
+	/* page-aligned: see gwc_create()'s per-lcore state */
+	struct gwc_assoc *a = rte_zmalloc(name, head + (size_t)buckets * ways * slot, 4096);
 
 	if (a == NULL)
 		return NULL;

@@ -129,7 +129,7 @@ tables_build(struct gwc *g)
 	for (i = 0; i < GWC_MAX_EPS; i++)
 		n_eps += g->ep[i].used;
 	sz = sizeof(*t) + n_eps * sizeof(struct gwc_ep) + n_eps * sizeof(uint16_t);
-	t = rte_zmalloc("gwc_tables", sz, RTE_CACHE_LINE_SIZE);
+	t = rte_zmalloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
 	if (t == NULL)
 		return NULL;
 	store = (struct gwc_ep *)(t + 1);

@@ -667,6 +667,19 @@ static bool poll_sas(private_kernel_agw_ipsec_t *this)
 	return TRUE;
 }
 
+/**
+ * The callbacks kernel_agw_shared_t calls (mutex held).
+ */
+static void resync_cb(void *data)
+{
+	resync(data);
+}
+
+static bool poll_cb(void *data)
+{
+	return poll_sas(data);
+}
+
 static sa_entry_t *find_sa(private_kernel_agw_ipsec_t *this, uint32_t spi, host_t *dst)
 {
 	enumerator_t *enumerator;
@@ -1267,8 +1280,8 @@ kernel_agw_ipsec_t *kernel_agw_ipsec_create()
 		return NULL;
 	}
 	this->gwc = kernel_agw_shared_create(this->mutex, (kernel_agw_shared_cb_t){
-							.resync = (void*)resync,
-							.poll = (void*)poll_sas,
+							.resync = resync_cb,
+							.poll = poll_cb,
 						}, this);
 	this->gwc->start(this->gwc);
 	return &this->public;

@@ -11,10 +11,14 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            (app 42-43 of terminal 7): gw-core has it; DeleteSlice removes it
   snc.py faults            documented fault codes; bad credentials refused; no change
   snc.py status            s1 and its slivers are executed
+  snc.py stalled           gw-core stopped (SIGSTOP) for 2 s: Status keeps answering at
+                           once (the monitor blocks on gw-core without the registry lock);
+                           after SIGCONT the slice is back in gw-core
   snc.py concurrent K R    K clients, R create/run/delete rounds each, on their own slices
   snc.py stop-delete       Stop s1 (gw-core loses it), DeleteSlice s1 (SEARCHFAILED after)
 """
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -239,6 +243,36 @@ def status():
     return "STATUS OK %s" % sorted(states)
 
 
+def stalled():
+    pid = int(open(os.path.join(os.environ["E2E_DIR"], "agw.pid")).read())
+    worst, n = 0.0, 0
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        # The monitor checks gw-core every 200 ms; its next ping then waits for the
+        # control timeout (5 s). Status must not wait with it.
+        end = time.time() + 2.0
+        while time.time() < end and n < 10000:
+            t0 = time.time()
+            proxy().Status("s1")
+            worst = max(worst, time.time() - t0)
+            n += 1
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if "s1" in gwc_slices():
+                break
+        except subprocess.CalledProcessError:
+            pass
+        time.sleep(0.2)   # poll interval of a bounded wait
+    else:
+        return "STALLED BAD: s1 not back in gw-core after SIGCONT"
+    if worst >= 1.0:
+        return "STALLED BAD: a Status call waited %.2f s while gw-core was stalled" % worst
+    return "STALLED OK %d Status calls, the slowest %.3f s" % (n, worst)
+
+
 def concurrent(k, rounds):
     errors = []
 
@@ -303,6 +337,8 @@ def main():
         print(faults())
     elif cmd == "status":
         print(status())
+    elif cmd == "stalled":
+        print(stalled())
     elif cmd == "concurrent":
         print(concurrent(int(sys.argv[2]), int(sys.argv[3])))
     elif cmd == "stop-delete":

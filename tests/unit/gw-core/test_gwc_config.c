@@ -10,6 +10,7 @@
 #include <CUnit/CUnit.h>
 
 #include "gwc.h"
+#include "gwc_ep_ops.h"
 
 static const char *
 write_conf(const char *text)
@@ -115,6 +116,40 @@ test_errors_name_the_key(void)
 	CU_ASSERT_EQUAL(gwc_conf_load(&c, "/nonexistent/gw-core.conf", &e), -ENOENT);
 }
 
+/*
+ * The endpoint schema is written once, per type (gwc_ep_ops.h): every type of enum
+ * gwc_ep_type has ops of that type, found again by its name; the schema that the
+ * control socket's help and the config share names every type and its fields (the help
+ * of endpoint.add once listed only port|vlan|gre). Only a bridged type can be a MAC
+ * destination: an IPsec terminal cannot.
+ */
+static void
+test_endpoint_types(void)
+{
+	static const enum gwc_ep_type types[] = { GWC_EP_PORT, GWC_EP_VLAN, GWC_EP_GRE,
+						  GWC_EP_TRAILER, GWC_EP_IPSEC };
+	char schema[1024], want[64];
+	unsigned int i;
+
+	gwc_ep_schema(schema, sizeof(schema));
+	CU_ASSERT_PTR_NOT_NULL(strstr(schema, "type=port|vlan|gre|trailer|ipsec"));
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		const struct gwc_ep_ops *o = gwc_ep_ops_of(types[i]);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+		CU_ASSERT_EQUAL(o->type, types[i]);
+		CU_ASSERT_PTR_EQUAL(gwc_ep_ops_by_name(o->name), o);
+		snprintf(want, sizeof(want), "; %s: %s", o->name, o->schema);
+		CU_ASSERT_PTR_NOT_NULL(strstr(schema, want));
+		CU_ASSERT_EQUAL(o->bridged, types[i] != GWC_EP_IPSEC);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(schema, "vid=1..4094"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(schema, "ts_remote="));
+	CU_ASSERT_PTR_EQUAL(gwc_ep_ops_by_name("untagged"), gwc_ep_ops_of(GWC_EP_PORT));
+	CU_ASSERT_PTR_NULL(gwc_ep_ops_by_name("vxlan"));
+	CU_ASSERT_PTR_NULL(gwc_ep_ops_of((enum gwc_ep_type)99));
+}
+
 int test_gwc_config_register(void);
 
 int
@@ -124,7 +159,8 @@ test_gwc_config_register(void)
 
 	if (s == NULL || CU_add_test(s, "shipped examples load", test_examples_load) == NULL ||
 	    CU_add_test(s, "values parsed", test_values) == NULL ||
-	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL)
+	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||
+	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL)
 		return -1;
 	return 0;
 }

@@ -146,10 +146,6 @@ gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *
 		gwc_errf(e, "slice '%s' already has an endpoint '%s'", g->slice[s].name, c->name);
 		return -EEXIST;
 	}
-	if (ops == NULL) {
-		gwc_errf(e, "endpoint '%s': unknown type", c->name);
-		return -EINVAL;
-	}
 	return ops->validate != NULL ? ops->validate(g, s, port, c, e) : 0;
 }
 

@@ -92,7 +92,8 @@ struct json_object *gwc_ep_json(const struct gwc *g, int id, bool counters);
 
 /*
  * Check 'c' as endpoint of slice 'slice' on port 'port': name, unique in the slice,
- * then the type's own validate. @return 0 or -errno with 'e' saying why.
+ * then the type's own validate. 'c->type' must be a type (gwc_ep_ops_of() not NULL).
+ * @return 0 or -errno with 'e' saying why.
  */
 int gwc_ep_validate(const struct gwc *g, int slice, int port, const struct gwc_ep_conf *c,
 		    struct gwc_err *e);

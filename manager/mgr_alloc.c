@@ -25,15 +25,11 @@ struct holder {
 	const char *slice, *link, *vport;
 };
 
-struct used {
+struct mgr_alloc {
 	struct used_port *ports;
 	unsigned int n_ports;
 	struct holder *gre, *vlan, *trl;
 	unsigned int n_gre, n_vlan, n_trl;
-};
-
-struct mgr_alloc {
-	struct used u;
 };
 
 static int
@@ -54,7 +50,7 @@ holder_add(struct holder **h, unsigned int *n, const char *slice, const struct m
 }
 
 static struct used_port *
-used_port(struct used *u, const char *name)
+used_port(struct mgr_alloc *u, const char *name)
 {
 	unsigned int i;
 	struct used_port *p;
@@ -73,7 +69,7 @@ used_port(struct used *u, const char *name)
 }
 
 static void
-used_free(struct used *u)
+used_free(struct mgr_alloc *u)
 {
 	free(u->ports);
 	free(u->gre);
@@ -93,7 +89,7 @@ gre_same(const struct mgr_ep *a, const struct mgr_ep *b)
  * naming both holders.
  */
 static int
-used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
+used_add(struct mgr_alloc *u, const char *slice, const struct mgr_sliver *link,
 	 const struct mgr_vport *vp, struct mgr_err *e)
 {
 	const struct mgr_ep *ep = &vp->ep;
@@ -172,7 +168,7 @@ used_add(struct used *u, const char *slice, const struct mgr_sliver *link,
 
 /* Bandwidth: a link reserves its rate on every port it has an endpoint on (once). */
 static int
-used_bw(struct used *u, const struct mgr_plan_conf *c, const struct mgr_sliver *link,
+used_bw(struct mgr_alloc *u, const struct mgr_plan_conf *c, const struct mgr_sliver *link,
 	struct mgr_err *e)
 {
 	unsigned int i, j;
@@ -220,10 +216,10 @@ mgr_alloc_account(struct mgr_alloc *a, const struct mgr_plan_conf *c, const stru
 
 			if (only_decided && ep->alloc != 0)
 				continue;
-			if (used_add(&a->u, sl->id, s, &s->vports[j], e) != 0)
+			if (used_add(a, sl->id, s, &s->vports[j], e) != 0)
 				return -1;
 		}
-		if (used_bw(&a->u, c, s, e) != 0)
+		if (used_bw(a, c, s, e) != 0)
 			return -1;
 	}
 	return 0;
@@ -240,7 +236,7 @@ mgr_alloc_free(struct mgr_alloc *a)
 {
 	if (a == NULL)
 		return;
-	used_free(&a->u);
+	used_free(a);
 	free(a);
 }
 
@@ -249,7 +245,7 @@ mgr_alloc_vid(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char *sl
 	      const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e)
 {
 	struct mgr_ep *ep = &vp->ep;
-	struct used_port *p = used_port(&a->u, ep->port);
+	struct used_port *p = used_port(a, ep->port);
 	unsigned int v;
 
 	if (p == NULL)
@@ -263,7 +259,7 @@ mgr_alloc_vid(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char *sl
 				link->name, vp->name, ep->port, c->vid_min, c->vid_max);
 	ep->vid = (uint16_t)v;
 	ep->alloc = 0;
-	return used_add(&a->u, slice, link, vp, e);
+	return used_add(a, slice, link, vp, e);
 }
 
 int
@@ -277,10 +273,10 @@ mgr_alloc_key(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char *sl
 	ep->has_key = true;
 	for (k = c->key_min; k <= c->key_max; k++) {
 		ep->key = (uint32_t)k;
-		for (j = 0; j < a->u.n_gre; j++)
-			if (gre_same(a->u.gre[j].ep, ep))
+		for (j = 0; j < a->n_gre; j++)
+			if (gre_same(a->gre[j].ep, ep))
 				break;
-		if (j == a->u.n_gre)
+		if (j == a->n_gre)
 			break;
 	}
 	if (k > c->key_max)
@@ -289,5 +285,5 @@ mgr_alloc_key(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char *sl
 				"%u-%u", link->name, vp->name, ep->remote, ep->port, c->key_min,
 				c->key_max);
 	ep->alloc = 0;
-	return used_add(&a->u, slice, link, vp, e);
+	return used_add(a, slice, link, vp, e);
 }

@@ -109,7 +109,9 @@ install: $(BINS) $(PLUGINS)
 		fi; \
 	done
 	@echo "install: done. Next: set password_hash in $(CONFDIR)/agw.conf" \
-		"(agw-manager --hash-password), the ports in $(CONFDIR)/gw-core.conf, then" \
+		"(agw-manager --hash-password); make the manager's TLS certificate and key" \
+		"(openssl req: docs/manager-api.md, 'TLS') or set tls = no on loopback;" \
+		"the ports in $(CONFDIR)/gw-core.conf, then" \
 		"'systemctl daemon-reload && systemctl enable --now agw'"
 
 .PHONY: all clean deps check unit e2e bench demo install fuzz

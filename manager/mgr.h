@@ -171,6 +171,8 @@ struct mgr_bind {
 struct mgr_slice {
 	char id[MGR_NAME_MAX];
 	char spec_class[MGR_NAME_MAX];   /**< slicespec's class attribute, as given */
+	char owner[MGR_NAME_MAX];        /**< the principal that created it; "": before
+					  *   principals (the [manager] user's) */
 	int64_t created;                 /**< s since the epoch */
 	struct mgr_sliver *slivers;
 	unsigned int n_slivers;
@@ -299,6 +301,9 @@ bool mgr_ike_id_ok(const char *id);
 
 /** A slice/sliver/vport name: 1-63 of [A-Za-z0-9_.-]. */
 bool mgr_name_ok(const char *s);
+
+/** @return 0 if 'id' is a valid slice id (mgr_name_ok()); -1 with 'e' BADARGS naming it. */
+int mgr_slice_id_check(const char *id, struct mgr_err *e);
 
 /** Parse "1G", "100M", "1500k", "64000" (SI: k=10^3...) into *v. @return 0, -1 if malformed. */
 int mgr_parse_si(const char *s, uint64_t *v);

@@ -177,10 +177,46 @@ set_bps(struct mgr_conf *c, const struct conf_key *k, const char *v, const char 
 	return si(c, k, v, want, UINT64_MAX, false);
 }
 
+static int
+set_yesno(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	bool b;
+
+	if (strcasecmp(v, "yes") == 0)
+		b = true;
+	else if (strcasecmp(v, "no") == 0)
+		b = false;
+	else {
+		*want = "yes or no";
+		return -1;
+	}
+	memcpy(field(c, k), &b, sizeof(b));
+	return 0;
+}
+
+static int
+set_depth(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	/* libxml2 itself stops at 256 levels; a VNode call needs 8, Common API ones ~30 */
+	if (si(c, k, v, want, 256, true) != 0 || c->limits.max_xml_depth < 8) {
+		*want = "a number of levels, 8-256";
+		return -1;
+	}
+	return 0;
+}
+
 static const struct conf_key keys[] = {
 	{ "listen", set_str, FIELD(listen) },
 	{ "user", set_str, FIELD(user) },
 	{ "password_hash", set_str, FIELD(password_hash) },
+	{ "tls", set_yesno, FIELD(tls) },
+	{ "tls_cert", set_path, FIELD(tls_cert) },
+	{ "tls_key", set_path, FIELD(tls_key) },
+	{ "tls_client_ca", set_path, FIELD(tls_client_ca) },
+	{ "max_xml_depth", set_depth, FIELD(limits.max_xml_depth) },
+	{ "max_string_bytes", set_u32_nz, FIELD(limits.max_string_bytes) },
+	{ "max_array_items", set_u32_nz, FIELD(limits.max_array_items) },
+	{ "max_header_bytes", set_u32_nz, FIELD(limits.max_header_bytes) },
 	{ "db", set_str, FIELD(db) },
 	{ "gw_core_socket", set_str, FIELD(gwc_socket) },
 	{ "client_name", set_str, FIELD(client) },
@@ -211,6 +247,11 @@ defaults(struct mgr_conf *c)
 	snprintf(c->gwc_socket, sizeof(c->gwc_socket), "/run/agw/gw-core.sock");
 	snprintf(c->client, sizeof(c->client), "manager");
 	c->max_request_bytes = 1 << 20;
+	c->tls = true;
+	c->limits.max_xml_depth = 32;
+	c->limits.max_string_bytes = 1 << 20;
+	c->limits.max_array_items = 10000;
+	c->limits.max_header_bytes = 8192;
 	c->gwc_check_ms = 1000;
 	c->gwc_timeout_ms = 5000;
 	snprintf(c->plan.uplink_port, sizeof(c->plan.uplink_port), "uplink");
@@ -224,10 +265,134 @@ defaults(struct mgr_conf *c)
 	c->charon.dpd_delay_s = 30;
 }
 
+/* Every entry of 'sec' (none when it is absent); NULL only when out of memory. */
+static struct rte_cfgfile_entry *
+entries(struct rte_cfgfile *f, const char *sec, int *n)
+{
+	struct rte_cfgfile_entry *ent;
+
+	*n = rte_cfgfile_section_num_entries(f, sec);
+	if (*n < 0)
+		*n = 0;
+	ent = calloc((size_t)*n + 1, sizeof(*ent));
+	if (ent != NULL)
+		*n = rte_cfgfile_section_entries(f, sec, ent, *n);
+	return ent;
+}
+
+static bool
+loopback(const char *listen)
+{
+	char host[128], *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	snprintf(host, sizeof(host), "%s", listen[0] == '[' ? listen + 1 : listen);
+	colon = strrchr(host, listen[0] == '[' ? ']' : ':');
+	if (colon != NULL)
+		*colon = '\0';
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* [principal NAME] sections: password_hash, cert_name, admin. */
+static int
+load_principals(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
+{
+	int ns = rte_cfgfile_num_sections(f, "", 0), i, j, n;   /* all of them */
+	char (*names)[CFG_NAME_LEN] = NULL, **np = NULL;
+	struct rte_cfgfile_entry *ent = NULL;
+	int rc = -1;
+
+	c->principals = calloc((size_t)(ns > 0 ? ns : 0) + 1, sizeof(*c->principals));
+	if (c->principals == NULL)
+		return -1;
+	if (c->password_hash[0] != '\0') {
+		struct mgr_principal *p = &c->principals[c->n_principals++];
+
+		snprintf(p->name, sizeof(p->name), "%s", c->user);
+		snprintf(p->password_hash, sizeof(p->password_hash), "%s", c->password_hash);
+		p->admin = true;   /* the domain's own controller */
+	}
+	if (ns <= 0)
+		return 0;
+	names = calloc((size_t)ns, sizeof(*names));
+	np = calloc((size_t)ns, sizeof(*np));
+	if (names == NULL || np == NULL)
+		goto out;
+	for (i = 0; i < ns; i++)
+		np[i] = names[i];
+	ns = rte_cfgfile_sections(f, np, ns);
+	for (i = 0; i < ns; i++) {
+		struct mgr_principal *p = &c->principals[c->n_principals];
+		const char *pn = names[i] + strlen("principal ");
+
+		if (strncmp(names[i], "principal ", 10) != 0)
+			continue;
+		if (!mgr_name_ok(pn) || mgr_conf_principal(c, pn) != NULL) {
+			fprintf(stderr, PROG ": %s: [%s]: '%s' is not a name (1-63 of A-Z a-z 0-9 "
+				"_ . -) or is used twice\n", path, names[i], pn);
+			goto out;
+		}
+		snprintf(p->name, sizeof(p->name), "%s", pn);
+		free(ent);
+		ent = entries(f, names[i], &n);
+		if (ent == NULL)
+			goto out;
+		for (j = 0; j < n; j++) {
+			const char *k = ent[j].name, *v = ent[j].value;
+
+			if (strcmp(k, "password_hash") == 0 && v[0] == '$' &&
+			    strlen(v) < sizeof(p->password_hash))
+				snprintf(p->password_hash, sizeof(p->password_hash), "%s", v);
+			else if (strcmp(k, "cert_name") == 0 && strlen(v) < sizeof(p->cert_name))
+				snprintf(p->cert_name, sizeof(p->cert_name), "%s", v);
+			else if (strcmp(k, "admin") == 0 &&
+				 (strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0))
+				p->admin = strcasecmp(v, "yes") == 0;
+			else {
+				agw_cfg_bad(PROG, path, names[i], k, v,
+					    "keys: password_hash (from agw-manager --hash-password), "
+					    "cert_name, admin = yes|no");
+				goto out;
+			}
+		}
+		c->n_principals++;
+	}
+	rc = 0;
+out:
+	free(ent);
+	free(np);
+	free(names);
+	return rc;
+}
+
+const struct mgr_principal *
+mgr_conf_principal(const struct mgr_conf *c, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_principals; i++)
+		if (strcmp(c->principals[i].name, name) == 0)
+			return &c->principals[i];
+	return NULL;
+}
+
+void
+mgr_conf_free(struct mgr_conf *c)
+{
+	if (c->principals != NULL)
+		explicit_bzero(c->principals, c->n_principals * sizeof(*c->principals));
+	free(c->principals);
+	c->principals = NULL;
+	c->n_principals = 0;
+}
+
 int
 mgr_conf_load(struct mgr_conf *c, const char *path)
 {
-	struct rte_cfgfile_entry ent[64];
+	struct rte_cfgfile_entry *ent = NULL;
 	struct rte_cfgfile *f;
 	const char *ike;
 	int n, i;
@@ -243,7 +408,9 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 		fprintf(stderr, PROG ": %s has no [manager] section\n", path);
 		goto fail;
 	}
-	n = rte_cfgfile_section_entries(f, "manager", ent, 64);
+	ent = entries(f, "manager", &n);
+	if (ent == NULL)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		const char *want = NULL;
 		size_t k;
@@ -269,19 +436,49 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 		goto fail;
 	}
 	c->charon.enabled = ike != NULL && strcasecmp(ike, "yes") == 0;
+	if (c->password_hash[0] != '\0' && c->password_hash[0] != '$') {
+		fprintf(stderr, PROG ": %s: [manager] password_hash is not a crypt(3) hash: put "
+				     "the output of 'agw-manager --hash-password' there\n", path);
+		goto fail;
+	}
+	if (load_principals(c, f, path) != 0)
+		goto fail;
+	free(ent);
+	ent = NULL;
 	rte_cfgfile_close(f);
-	if (c->password_hash[0] == '\0' || c->password_hash[0] != '$') {
-		fprintf(stderr, PROG ": %s: [manager] password_hash is required: put the output of "
-				     "'agw-manager --hash-password' there\n", path);
-		return -1;
+	f = NULL;
+	if (c->n_principals == 0) {
+		fprintf(stderr, PROG ": %s: nobody may call: set [manager] password_hash (the "
+				     "output of 'agw-manager --hash-password') or add a [principal "
+				     "NAME] section (docs/manager-api.md)\n", path);
+		goto fail;
 	}
 	if (!mgr_name_ok(c->client)) {
 		fprintf(stderr, PROG ": %s: [manager] client_name '%s' is not a name\n", path,
 			c->client);
-		return -1;
+		goto fail;
+	}
+	if (c->tls && (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0')) {
+		fprintf(stderr, PROG ": %s: [manager] tls = yes (the default) needs tls_cert and "
+				     "tls_key (docs/manager-api.md: making them with openssl req), or "
+				     "tls = no with a loopback listen address\n", path);
+		goto fail;
+	}
+	if (!c->tls && !loopback(c->listen)) {
+		fprintf(stderr, PROG ": %s: [manager] tls = no is only allowed on a loopback "
+				     "listen address (127.0.0.0/8, ::1), not %s: credentials would "
+				     "cross the network in clear\n", path, c->listen);
+		goto fail;
+	}
+	if (!c->tls && c->tls_client_ca[0] != '\0') {
+		fprintf(stderr, PROG ": %s: [manager] tls_client_ca needs tls = yes\n", path);
+		goto fail;
 	}
 	return 0;
 fail:
-	rte_cfgfile_close(f);
+	free(ent);
+	if (f != NULL)
+		rte_cfgfile_close(f);
+	mgr_conf_free(c);
 	return -1;
 }

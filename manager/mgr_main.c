@@ -44,13 +44,14 @@ ready(void *arg)
 {
 	struct mgr *m = arg;
 
-	printf("agw-manager: ready on http://%s/RPC2 (%u slices from %s; gw-core %s; charon %s)\n",
-	       m->conf.listen, m->reg.n, m->conf.db,
+	printf("agw-manager: ready on %s://%s/RPC2 (%u slices from %s; gw-core %s; charon %s)\n",
+	       m->conf.tls ? "https" : "http", m->conf.listen, m->reg.n, m->conf.db,
 	       mgr_gwc_up(&m->gwc) ? "connected" : "not reachable",
 	       !m->conf.charon.enabled ? "not used" : mgr_charon_up(&m->charon) ? "connected" : "not reachable");
 	fflush(stdout);
 	/* a no-op without NOTIFY_SOCKET */
-	sd_notifyf(0, "READY=1\nSTATUS=listening on http://%s/RPC2\nMAINPID=%d", m->conf.listen,
+	sd_notifyf(0, "READY=1\nSTATUS=listening on %s://%s/RPC2\nMAINPID=%d",
+		   m->conf.tls ? "https" : "http", m->conf.listen,
 		   (int)getpid());
 }
 
@@ -158,6 +159,7 @@ main(int argc, char **argv)
 	mgr_charon_fini(&m.charon);
 	mgr_store_close(m.st);
 	mgr_reg_clear(&m.reg);
+	mgr_conf_free(&m.conf);
 	if (rc != 0)
 		return 1;
 	fprintf(stderr, "agw-manager: stopped\n");

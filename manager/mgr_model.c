@@ -71,13 +71,26 @@ bool
 mgr_name_ok(const char *s)
 {
 	size_t i, n = strlen(s);
+	bool dots = true;   /* ".", ".." and the like would read as paths */
 
 	if (n == 0 || n >= MGR_NAME_MAX)
 		return false;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
 			return false;
-	return true;
+		dots = dots && s[i] == '.';
+	}
+	return !dots;
+}
+
+int
+mgr_slice_id_check(const char *id, struct mgr_err *e)
+{
+	if (id == NULL || !mgr_name_ok(id))
+		return mgr_fail(e, MGR_BADARGS,
+				"slice id '%.80s' is not a name: use 1-63 of A-Z a-z 0-9 _ . - "
+				"(not only dots)", id != NULL ? id : "");
+	return 0;
 }
 
 int
@@ -271,6 +284,7 @@ mgr_slice_dup(const struct mgr_slice *sl)
 		return NULL;
 	memcpy(d->id, sl->id, sizeof(d->id));
 	memcpy(d->spec_class, sl->spec_class, sizeof(d->spec_class));
+	memcpy(d->owner, sl->owner, sizeof(d->owner));
 	d->created = sl->created;
 	if (mgr_slice_append(d, sl) != 0) {
 		mgr_slice_free(d);

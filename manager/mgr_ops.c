@@ -23,6 +23,22 @@ mgr_op_name(enum mgr_op op)
 	return (unsigned int)op < sizeof(op_names) / sizeof(op_names[0]) ? op_names[op] : "?";
 }
 
+/* May 'who' see and change slice 'sl'? */
+static bool
+may(const struct mgr_caller *who, const struct mgr_slice *sl)
+{
+	return who == NULL || who->admin || strcmp(sl->owner, who->principal) == 0;
+}
+
+/* Slice 'id' as 'who' may see it: NULL when it does not exist or is another's. */
+static const struct mgr_slice *
+find(struct mgr *m, const struct mgr_caller *who, const char *id)
+{
+	const struct mgr_slice *sl = mgr_reg_find(&m->reg, id);
+
+	return sl != NULL && may(who, sl) ? sl : NULL;
+}
+
 /*
  * Make gw-core and charon go from 'old' to 'want' for slice 'id'. What takes things
  * away goes to charon first (its IKE_SAs close, and with them the plugin's SAs in
@@ -102,16 +118,24 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 		return mgr_fail(e, MGR_BADARGS,
 				"Delete(slice_id, sliver_names): name the slivers (DeleteSlice "
 				"removes a whole slice)");
-	/* the spec is checked before anything is locked */
+	/* the request is checked before anything is locked */
+	if (mgr_slice_id_check(r->id, e) != 0)
+		return -1;
 	if ((r->op == MGR_OP_CREATE || r->op == MGR_OP_ADD) &&
 	    mgr_spec_parse(r->spec, r->spec_len, &spec, e) != 0)
 		return -1;
 	pthread_mutex_lock(&m->lock);
 	pthread_mutex_lock(&m->io_lock);
 	m->calls++;
+	old = mgr_reg_find(&m->reg, r->id);
+	if (old != NULL && r->op != MGR_OP_CREATE && !may(r->who, old)) {
+		mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", r->id);
+		goto unlock;
+	}
 	if (plan(m, r, &spec, &want, e) != 0)
 		goto unlock;
-	old = mgr_reg_find(&m->reg, r->id);
+	if (r->op == MGR_OP_CREATE && r->who != NULL)
+		snprintf(want->owner, sizeof(want->owner), "%s", r->who->principal);
 	if (apply(m, r->id, old, want, shrink, e) != 0)
 		goto unlock;
 	if ((want != NULL ? mgr_store_put(m->st, want, e) : mgr_store_del(m->st, r->id, e)) != 0) {
@@ -147,23 +171,27 @@ unlock:
 }
 
 int
-mgr_op_status(struct mgr *m, const char *id, struct json_object **res, struct mgr_err *e)
+mgr_op_status(struct mgr *m, const struct mgr_caller *who, const char *id,
+	      struct json_object **res, struct mgr_err *e)
 {
 	const struct mgr_slice *sl;
 	unsigned int i;
 	int rc = 0;
 
 	*res = NULL;
+	if (id != NULL && strcmp(id, "all") != 0 && mgr_slice_id_check(id, e) != 0)
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	m->calls++;
 	if (id == NULL || strcmp(id, "all") == 0) {
 		struct json_object *a = json_object_new_array();
 
 		for (i = 0; i < m->reg.n; i++)
-			json_object_array_add(a, mgr_report_slice(m, m->reg.slices[i]));
+			if (may(who, m->reg.slices[i]))
+				json_object_array_add(a, mgr_report_slice(m, m->reg.slices[i]));
 		*res = json_object_new_object();
 		json_object_object_add(*res, "slices", a);
-	} else if ((sl = mgr_reg_find(&m->reg, id)) != NULL) {
+	} else if ((sl = find(m, who, id)) != NULL) {
 		*res = mgr_report_slice(m, sl);
 	} else {
 		rc = mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", id);
@@ -173,8 +201,9 @@ mgr_op_status(struct mgr *m, const char *id, struct json_object **res, struct mg
 }
 
 int
-mgr_op_statistics(struct mgr *m, const char *id, const char *const *names, unsigned int n,
-		  struct json_object **res, struct mgr_err *e)
+mgr_op_statistics(struct mgr *m, const struct mgr_caller *who, const char *id,
+		  const char *const *names, unsigned int n, struct json_object **res,
+		  struct mgr_err *e)
 {
 	struct json_object *gs = NULL, *drops = NULL;
 	const struct mgr_slice *sl;
@@ -182,13 +211,15 @@ mgr_op_statistics(struct mgr *m, const char *id, const char *const *names, unsig
 	int rc = -1;
 
 	*res = NULL;
+	if (mgr_slice_id_check(id, e) != 0)
+		return -1;
 	if (n > MGR_MAX_NAMES)
 		return mgr_fail(e, MGR_BADARGS, "Statistics: more than %d sliver names",
 				MGR_MAX_NAMES);
 	pthread_mutex_lock(&m->lock);
 	pthread_mutex_lock(&m->io_lock);
 	m->calls++;
-	sl = mgr_reg_find(&m->reg, id);
+	sl = find(m, who, id);
 	if (sl == NULL) {
 		mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", id);
 		goto unlock;

@@ -11,6 +11,11 @@
  * one when the other fails (mgr_gwc.c, mgr_charon.c) -> SQLite (mgr_store.c), undoing the
  * daemons when it fails -> commit to the registry. A fault changes nothing.
  *
+ * Principals: a slice belongs to the principal that created it ('who' of CreateSlice).
+ * Every operation gets its caller; another principal's slice is answered as if it did
+ * not exist (SEARCHFAILED; in Status "all" it is left out), except for an admin
+ * principal, which sees and changes every slice. 'who' NULL is the manager itself.
+ *
  * Threads and locks: any number of front-end threads call these at once. m->lock
  * guards the registry and the store; m->io_lock guards the connections to gw-core and
  * charon. Taken in that order. A mutation holds both, so every commit happens under
@@ -34,11 +39,41 @@
 
 #define MGR_MAX_NAMES 256   /**< sliver names one request may list */
 
+/** Limits of one request; reaching one is a documented answer (docs/manager-api.md). */
+struct mgr_limits {
+	unsigned int max_xml_depth;    /**< elements nested in an XML-RPC body */
+	size_t max_string_bytes;       /**< bytes of one string (text node or attribute) */
+	unsigned int max_array_items;  /**< elements directly inside one element */
+	size_t max_header_bytes;       /**< bytes of all request headers (HTTP 431 above) */
+};
+
+/** Who may call: [manager] user / password_hash, and each [principal NAME] section. */
+struct mgr_principal {
+	char name[MGR_NAME_MAX];
+	char password_hash[256];    /**< crypt(3) hash for HTTP Basic; "": no Basic */
+	char cert_name[256];        /**< the client certificate's CN or SAN that proves it
+				     *   (TLS with tls_client_ca); "": its name */
+	bool admin;                 /**< sees and changes every principal's slices */
+};
+
+/** One caller, as the HTTP server authenticated it; borrowed for one operation. */
+struct mgr_caller {
+	const char *principal;      /**< its name: slices it creates are its own */
+	bool admin;                 /**< may touch every slice */
+};
+
 /** [manager] of agw.conf (docs/configuration.md lists every key and its default). */
 struct mgr_conf {
 	char listen[128];           /**< "ADDRESS:PORT" of the XML-RPC server */
-	char user[MGR_NAME_MAX];    /**< HTTP Basic user name */
+	char user[MGR_NAME_MAX];    /**< HTTP Basic user name of the [manager] principal */
 	char password_hash[256];    /**< crypt(3) hash of its password */
+	bool tls;                   /**< HTTPS (default); "no" only on a loopback address */
+	char tls_cert[256];         /**< PEM server certificate (chain) */
+	char tls_key[256];          /**< PEM private key */
+	char tls_client_ca[256];    /**< PEM CA of client certificates; "": none asked for */
+	struct mgr_principal *principals;   /**< malloc'd; [0] is [manager]'s user */
+	unsigned int n_principals;
+	struct mgr_limits limits;
 	char db[256];               /**< SQLite file */
 	char gwc_socket[108];       /**< gw-core's control socket */
 	char client[MGR_NAME_MAX];  /**< our client name at gw-core */
@@ -69,6 +104,12 @@ struct mgr {
  */
 int mgr_conf_load(struct mgr_conf *c, const char *path);
 
+/** Free what mgr_conf_load() allocated. */
+void mgr_conf_free(struct mgr_conf *c);
+
+/** The principal named 'name', or NULL. */
+const struct mgr_principal *mgr_conf_principal(const struct mgr_conf *c, const char *name);
+
 /** The mutations. */
 enum mgr_op {
 	MGR_OP_CREATE,          /**< id, spec */
@@ -87,6 +128,7 @@ const char *mgr_op_name(enum mgr_op op);
 /** One mutation, as a front end decoded it. Every pointer is borrowed for the call. */
 struct mgr_req {
 	enum mgr_op op;
+	const struct mgr_caller *who;   /**< NULL: the manager itself (every slice) */
 	const char *id;                 /**< the slice */
 	const char *spec;               /**< CREATE, ADD: the slice spec (XML, seed 001) */
 	size_t spec_len;                /**< its bytes */
@@ -111,15 +153,17 @@ int mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **r
  * Any thread; takes m->lock only (never waits for gw-core or charon).
  * @return 0 with '*res' a new object; -1 with 'e' (SEARCHFAILED).
  */
-int mgr_op_status(struct mgr *m, const char *id, struct json_object **res, struct mgr_err *e);
+int mgr_op_status(struct mgr *m, const struct mgr_caller *who, const char *id,
+		  struct json_object **res, struct mgr_err *e);
 
 /**
  * Counters of slice 'id' (its slivers 'names', or all with n == 0) read from gw-core.
  * Any thread; takes both locks.
  * @return 0 with '*res' a new object; -1 with 'e' (SEARCHFAILED, UNAVAILABLE).
  */
-int mgr_op_statistics(struct mgr *m, const char *id, const char *const *names, unsigned int n,
-		      struct json_object **res, struct mgr_err *e);
+int mgr_op_statistics(struct mgr *m, const struct mgr_caller *who, const char *id,
+		      const char *const *names, unsigned int n, struct json_object **res,
+		      struct mgr_err *e);
 
 /**
  * The AGW's resources: the daemons' connections, ports with reserved bandwidth and VIDs

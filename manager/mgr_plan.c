@@ -365,22 +365,12 @@ out:
 
 /* ---------------------------------------------------------------- plans */
 
-static int
-check_id(const char *id, struct mgr_err *e)
-{
-	if (id == NULL || !mgr_name_ok(id))
-		return mgr_fail(e, MGR_BADARGS,
-				"slice id '%.80s' is not a name: use 1-63 of A-Z a-z 0-9 _ . -",
-				id != NULL ? id : "");
-	return 0;
-}
-
 static const struct mgr_slice *
 existing(const struct mgr_reg *reg, const char *id, struct mgr_err *e)
 {
 	const struct mgr_slice *sl;
 
-	if (check_id(id, e) != 0)
+	if (mgr_slice_id_check(id, e) != 0)
 		return NULL;
 	sl = mgr_reg_find(reg, id);
 	if (sl == NULL)
@@ -469,7 +459,7 @@ mgr_plan_create(const struct mgr_reg *reg, const struct mgr_plan_conf *c, const 
 	unsigned int i, j;
 
 	*out = NULL;
-	if (check_id(id, e) != 0)
+	if (mgr_slice_id_check(id, e) != 0)
 		return -1;
 	if (mgr_reg_find(reg, id) != NULL)
 		return mgr_fail(e, MGR_ALREADYEXISTS, "slice '%s' exists already", id);

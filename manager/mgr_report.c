@@ -99,6 +99,7 @@ mgr_report_slice(const struct mgr *m, const struct mgr_slice *sl)
 	agw_json_add_str(o, "slice_id", sl->id);
 	agw_json_add_str(o, "state", "created");   /* seed 000: a slice is non-existing or created */
 	agw_json_add_str(o, "spec_class", sl->spec_class);
+	agw_json_add_str(o, "owner", sl->owner[0] != '\0' ? sl->owner : m->conf.user);
 	agw_json_add_int(o, "created", sl->created);
 	for (i = 0; i < sl->n_slivers; i++) {
 		executed += sl->slivers[i].state == MGR_EXECUTED;

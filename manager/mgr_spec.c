@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "mgr.h"
+#include "mgr_xml.h"
 
 #define SPEC_MAX_SLIVERS 256
 #define SPEC_MAX_VPORTS 64
@@ -402,8 +403,9 @@ mgr_spec_parse(const char *xml, size_t len, struct mgr_slice *out, struct mgr_er
 	int rc = 0, specs = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (len > INT32_MAX)
-		return mgr_fail(e, MGR_TOOBIG, "spec is too large");
+	/* no DOCTYPE (so no entity), bounded nesting, before any tree is built */
+	if (mgr_xml_check(xml, len, "spec", &mgr_xml_spec_limits, e) != 0)
+		return -1;
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL)
 		return mgr_fail(e, MGR_SERVERERROR, "out of memory");

@@ -38,6 +38,28 @@ static const char schema[] =
 	"  name TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, def TEXT NOT NULL,"
 	"  ord INTEGER NOT NULL, PRIMARY KEY(slice_id, name));";
 
+/* Schema 1 -> 2: slices get their owner (the principal that created them). */
+static const char migrate_2[] =
+	"BEGIN IMMEDIATE;"
+	"ALTER TABLE slices ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"UPDATE meta SET value = '2' WHERE key = 'schema';"
+	"COMMIT;";
+
+static int
+schema_version(struct mgr_store *st)
+{
+	sqlite3_stmt *q;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'schema'", -1, &q,
+			       NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = atoi((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return v;
+}
+
 struct mgr_store *
 mgr_store_open(const char *path, struct mgr_err *e)
 {
@@ -60,7 +82,9 @@ mgr_store_open(const char *path, struct mgr_err *e)
 	if (path[0] != ':' && path[0] != '\0' && chmod(path, 0600) != 0)
 		fprintf(stderr, "manager: state database %s: chmod 0600: %s\n", path,
 			strerror(errno));
-	if (sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK) {
+	if (sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK ||
+	    (schema_version(st) == 1 &&
+	     sqlite3_exec(st->db, migrate_2, NULL, NULL, &err) != SQLITE_OK)) {
 		mgr_fail(e, MGR_DBERROR, "state database %s: schema: %s", path,
 			 err != NULL ? err : "?");
 		sqlite3_free(err);
@@ -268,7 +292,8 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 	}
 	if (del_rows(st, sl->id, e) != 0)
 		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices VALUES(?1, ?2, ?3, ?4)", -1, &q,
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices(id, spec_class, created, binds, owner) "
+			       "VALUES(?1, ?2, ?3, ?4, ?5)", -1, &q,
 			       NULL) != SQLITE_OK) {
 		dbfail(st, e, "insert slice");
 		goto fail;
@@ -276,6 +301,7 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 	sqlite3_bind_text(q, 1, sl->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, sl->spec_class, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, sl->created);
+	sqlite3_bind_text(q, 5, sl->owner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, json_object_to_json_string_ext(binds, JSON_C_TO_STRING_PLAIN), -1,
 			  SQLITE_TRANSIENT);
 	if (step_done(st, q, e, "insert slice") != 0)
@@ -359,7 +385,7 @@ mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds FROM slices", -1, &q,
+	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds, owner FROM slices", -1, &q,
 			       NULL) != SQLITE_OK)
 		return dbfail(st, e, "read slices");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -376,6 +402,7 @@ mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
 		snprintf(sl->spec_class, sizeof(sl->spec_class), "%s",
 			 (const char *)sqlite3_column_text(q, 1));
 		sl->created = sqlite3_column_int64(q, 2);
+		snprintf(sl->owner, sizeof(sl->owner), "%s", (const char *)sqlite3_column_text(q, 4));
 		sl->binds = calloc(n + 1, sizeof(*sl->binds));
 		for (i = 0; sl->binds != NULL && i < n; i++) {
 			struct json_object *x = json_object_array_get_idx(b, i);

@@ -7,15 +7,17 @@
  * json-c result, or the struct mgr_err as a fault, exactly once. The only file that
  * touches xmlrpc_env. Runs on Abyss's connection threads.
  */
+#define _GNU_SOURCE   /* memmem */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <xmlrpc-c/base.h>
 #include <xmlrpc-c/server.h>
-#include <xmlrpc-c/server_abyss.h>
 
 #include "mgr_ops.h"
+#include "mgr_xml.h"
 #include "mgr_xmlrpc.h"
 
 /* ---------------------------------------------------------------- values */
@@ -186,12 +188,13 @@ answer(xmlrpc_env *env, int rc, struct json_object *j, const struct mgr_err *e)
 
 /* The arguments each mutation takes after slice_id (the VNode form). */
 static xmlrpc_value *
-mutate(xmlrpc_env *env, struct mgr *m, enum mgr_op op, xmlrpc_value *params)
+mutate(xmlrpc_env *env, struct mgr *m, const struct mgr_caller *who, enum mgr_op op,
+       xmlrpc_value *params)
 {
 	static const char *const what[] = { "link_sliver", "vport", "terminal", "auth" };
 	const char *method = mgr_op_name(op);
 	char *id = NULL, *spec = NULL, *names[MGR_MAX_NAMES], *term[4] = { NULL };
-	struct mgr_req r = { .op = op };
+	struct mgr_req r = { .op = op, .who = who };
 	struct json_object *res = NULL;
 	struct mgr_err e = { 0 };
 	unsigned int n_names = 0, i;
@@ -239,8 +242,7 @@ out:
 #define MUTATOR(fn, op)                                                                     \
 	static xmlrpc_value *fn(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call) \
 	{                                                                                   \
-		(void)call;                                                                 \
-		return mutate(env, srv, op, params);                                        \
+		return mutate(env, srv, call, op, params);                                  \
 	}
 MUTATOR(xr_create, MGR_OP_CREATE)
 MUTATOR(xr_add, MGR_OP_ADD)
@@ -261,11 +263,10 @@ xr_status(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	char *id = NULL;
 	int rc = -1;
 
-	(void)call;
 	if (max_args(env, params, 1, "Status", &e) == 0 &&
 	    (xmlrpc_array_size(env, params) == 0 ||
 	     arg_str(env, params, 0, "Status", "slice_id or \"all\"", &id, &e) == 0))
-		rc = mgr_op_status(srv, id, &res, &e);
+		rc = mgr_op_status(srv, call, id, &res, &e);
 	free(id);
 	return answer(env, rc, res, &e);
 }
@@ -279,11 +280,11 @@ xr_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	unsigned int n_names = 0;
 	int rc = -1;
 
-	(void)call;
 	if (max_args(env, params, 2, "Statistics", &e) == 0 &&
 	    arg_str(env, params, 0, "Statistics", "slice_id", &id, &e) == 0 &&
 	    arg_names(env, params, 1, "Statistics", names, &n_names, &e) == 0)
-		rc = mgr_op_statistics(srv, id, (const char *const *)names, n_names, &res, &e);
+		rc = mgr_op_statistics(srv, call, id, (const char *const *)names, n_names, &res,
+				       &e);
 	free(id);
 	free_names(names, n_names);
 	if (env->fault_occurred)
@@ -296,11 +297,11 @@ xr_resource_info(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 {
 	struct json_object *res = NULL;
 	struct mgr_err e = { 0 };
-	int rc;
+	int rc = -1;
 
 	(void)call;
-	(void)params;
-	rc = mgr_op_resource_info(srv, &res, &e);
+	if (max_args(env, params, 0, "ResourceInfo", &e) == 0)
+		rc = mgr_op_resource_info(srv, &res, &e);
 	return answer(env, rc, res, &e);
 }
 
@@ -358,32 +359,172 @@ register_methods(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 }
 
 struct mgr_xmlrpc {
-	xmlrpc_env env;
+	struct mgr *m;
 	xmlrpc_registry *registry;
+	struct mgr_xml_limits lim;
 };
 
+/* A method name the registry does not hold: BADARGS, as any other bad request. */
+static xmlrpc_value *
+unknown_method(xmlrpc_env *env, const char *call, const char *method, xmlrpc_value *params,
+	       void *srv)
+{
+	struct mgr_err e;
+
+	(void)call;
+	(void)params;
+	(void)srv;
+	mgr_fail(&e, MGR_BADARGS, "no method '%.64s' (system.listMethods lists them)", method);
+	fault(env, &e);
+	return NULL;
+}
+
+/* system.shutdown: not over the API (systemctl stop agw, or SIGTERM). */
+static void
+no_shutdown(xmlrpc_env *env, void *ctx, const char *comment, void *call)
+{
+	struct mgr_err e;
+
+	(void)ctx;
+	(void)comment;
+	(void)call;
+	mgr_fail(&e, MGR_UNSUPPORTED, "system.shutdown is not offered: stop the manager with "
+		 "its service (SIGTERM)");
+	fault(env, &e);
+}
+
 struct mgr_xmlrpc *
-mgr_xmlrpc_install(struct mgr *m, TServer *srv, const char *path)
+mgr_xmlrpc_new(struct mgr *m)
 {
 	struct mgr_xmlrpc *x = calloc(1, sizeof(*x));
+	xmlrpc_env env;
 
 	if (x == NULL)
 		return NULL;
-	xmlrpc_env_init(&x->env);
+	x->m = m;
+	x->lim.max_depth = m->conf.limits.max_xml_depth;
+	x->lim.max_text_bytes = m->conf.limits.max_string_bytes;
+	x->lim.max_children = m->conf.limits.max_array_items;
+	xmlrpc_env_init(&env);
+	/* Our gate is stricter; these only keep xmlrpc-c's own checks consistent with it. */
 	xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, m->conf.max_request_bytes);
-	x->registry = xmlrpc_registry_new(&x->env);
-	if (x->env.fault_occurred || register_methods(&x->env, x->registry, m) != 0) {
-		fprintf(stderr, "agw-manager: XML-RPC registry: %s\n", x->env.fault_string);
+	xmlrpc_limit_set(XMLRPC_NESTING_LIMIT_ID, m->conf.limits.max_xml_depth);
+	x->registry = xmlrpc_registry_new(&env);
+	if (!env.fault_occurred)
+		register_methods(&env, x->registry, m);
+	if (!env.fault_occurred)
+		xmlrpc_registry_set_default_method(&env, x->registry, unknown_method, m);
+	if (!env.fault_occurred)
+		xmlrpc_registry_set_shutdown(x->registry, no_shutdown, m);
+	if (env.fault_occurred) {
+		fprintf(stderr, "agw-manager: XML-RPC registry: %s\n", env.fault_string);
+		xmlrpc_env_clean(&env);
 		mgr_xmlrpc_destroy(x);
 		return NULL;
 	}
-	xmlrpc_server_abyss_set_handler(&x->env, srv, path, x->registry);
-	if (x->env.fault_occurred) {
-		fprintf(stderr, "agw-manager: XML-RPC handler: %s\n", x->env.fault_string);
-		mgr_xmlrpc_destroy(x);
-		return NULL;
-	}
+	xmlrpc_env_clean(&env);
 	return x;
+}
+
+/* 'e' as a serialized methodResponse. */
+static int
+fault_response(const struct mgr_err *e, char **out, size_t *out_len)
+{
+	xmlrpc_mem_block *mb;
+	xmlrpc_env env, f;
+	int rc = -1;
+
+	xmlrpc_env_init(&env);
+	xmlrpc_env_init(&f);
+	fault(&f, e);
+	mb = XMLRPC_MEMBLOCK_NEW(char, &env, 0);
+	if (!env.fault_occurred)
+		xmlrpc_serialize_fault(&env, mb, &f);
+	if (!env.fault_occurred) {
+		*out_len = XMLRPC_MEMBLOCK_SIZE(char, mb);
+		*out = malloc(*out_len + 1);
+		if (*out != NULL) {
+			memcpy(*out, XMLRPC_MEMBLOCK_CONTENTS(char, mb), *out_len);
+			rc = 0;
+		}
+	}
+	if (mb != NULL)
+		XMLRPC_MEMBLOCK_FREE(char, mb);
+	xmlrpc_env_clean(&f);
+	xmlrpc_env_clean(&env);
+	return rc;
+}
+
+/* Is the response 'xml' a fault of xmlrpc-c's own (a negative code: its system.*
+ * methods' argument checks)? Then 'e' is it as BADARGS, or SERVERERROR for -500. */
+static bool
+own_fault(const char *xml, size_t len, struct mgr_err *e)
+{
+	const char *msg = NULL;
+	xmlrpc_value *res = NULL;
+	xmlrpc_env env;
+	int code = 0;
+
+	if (memmem(xml, len < 128 ? len : 128, "<fault>", 7) == NULL)
+		return false;
+	xmlrpc_env_init(&env);
+	xmlrpc_parse_response2(&env, xml, len, &res, &code, &msg);
+	if (res != NULL)
+		xmlrpc_DECREF(res);
+	if (!env.fault_occurred && msg != NULL && code < 0)
+		mgr_fail(e, code == -500 ? MGR_SERVERERROR : MGR_BADARGS, "%s", msg);
+	free((char *)msg);
+	xmlrpc_env_clean(&env);
+	return code < 0;
+}
+
+int
+mgr_xmlrpc_call(struct mgr_xmlrpc *x, const struct mgr_caller *who, const char *body,
+		size_t len, char **out, size_t *out_len)
+{
+	xmlrpc_mem_block *mb = NULL;
+	xmlrpc_value *params = NULL;
+	const char *method = NULL;
+	struct mgr_err e = { 0 };
+	xmlrpc_env env;
+	int rc = -1;
+
+	*out = NULL;
+	*out_len = 0;
+	if (mgr_xml_check(body, len, "request", &x->lim, &e) != 0)
+		return fault_response(&e, out, out_len);
+	xmlrpc_env_init(&env);
+	/* Well-formed but not a methodCall (or values xmlrpc-c refuses): BADARGS with
+	 * xmlrpc-c's reason, rather than its own code -503. */
+	xmlrpc_parse_call(&env, body, len, &method, &params);
+	if (env.fault_occurred) {
+		mgr_fail(&e, MGR_BADARGS, "request is not an XML-RPC call: %s", env.fault_string);
+		xmlrpc_env_clean(&env);
+		return fault_response(&e, out, out_len);
+	}
+	free((char *)method);
+	xmlrpc_DECREF(params);
+	xmlrpc_registry_process_call2(&env, x->registry, body, len, (void *)who, &mb);
+	if (env.fault_occurred) {
+		/* xmlrpc-c could not even make a fault response of it */
+		mgr_fail(&e, MGR_SERVERERROR, "XML-RPC: %s", env.fault_string);
+		xmlrpc_env_clean(&env);
+		return fault_response(&e, out, out_len);
+	}
+	*out_len = XMLRPC_MEMBLOCK_SIZE(char, mb);
+	if (own_fault(XMLRPC_MEMBLOCK_CONTENTS(char, mb), *out_len, &e)) {
+		XMLRPC_MEMBLOCK_FREE(char, mb);
+		xmlrpc_env_clean(&env);
+		return fault_response(&e, out, out_len);
+	}
+	*out = malloc(*out_len + 1);
+	if (*out != NULL) {
+		memcpy(*out, XMLRPC_MEMBLOCK_CONTENTS(char, mb), *out_len);
+		rc = 0;
+	}
+	XMLRPC_MEMBLOCK_FREE(char, mb);
+	xmlrpc_env_clean(&env);
+	return rc;
 }
 
 void
@@ -393,6 +534,5 @@ mgr_xmlrpc_destroy(struct mgr_xmlrpc *x)
 		return;
 	if (x->registry != NULL)
 		xmlrpc_registry_free(x->registry);
-	xmlrpc_env_clean(&x->env);
 	free(x);
 }

@@ -1,19 +1,21 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # manager/: the operations without a transport (mgr_ops.h), slice specs (libxml2), desired
 # state (SQLite), gw-core programming (gwc_client), charon (VICI); the VNode XML-RPC
-# front end (xmlrpc-c Abyss) in the agw-manager binary.
+# front end (xmlrpc-c's registry behind libmicrohttpd with GnuTLS) in the agw-manager
+# binary.
 # charon (VICI): Debian installs libvici in /usr/lib/ipsec (package strongswan-swanctl),
 # its header comes with the strongSwan source (tools/strongswan-src.sh).
-MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3) $(shell xmlrpc-c-config abyss-server --cflags) \
+MGR_CFLAGS = $(shell pkg-config --cflags libxml-2.0 sqlite3 libmicrohttpd gnutls) \
+	$(shell xmlrpc-c-config server-util --cflags) \
 	-I$(BUILD)/strongswan/src/src/libcharon/plugins/vici
-MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3) \
-	$(shell xmlrpc-c-config abyss-server --libs) -lcrypt -lcrypto -lrte_cfgfile \
+MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3 libmicrohttpd gnutls) \
+	$(shell xmlrpc-c-config server-util --libs) -lcrypt -lcrypto -lrte_cfgfile \
 	-Wl,-rpath,/usr/lib/ipsec -L/usr/lib/ipsec -lvici
 
-MGR_LIB_SRCS := manager/mgr_spec.c manager/mgr_model.c manager/mgr_plan.c manager/mgr_alloc.c \
+MGR_LIB_SRCS := manager/mgr_xml.c manager/mgr_spec.c manager/mgr_model.c manager/mgr_plan.c manager/mgr_alloc.c \
 	manager/mgr_ep.c manager/mgr_ep_vlan.c manager/mgr_ep_gre.c manager/mgr_ep_trailer.c \
 	manager/mgr_ep_ipsec.c manager/mgr_store.c manager/mgr_gwc.c manager/mgr_charon.c \
-	manager/mgr_ops.c manager/mgr_report.c
+	manager/mgr_ops.c manager/mgr_report.c manager/mgr_conf.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)
@@ -30,7 +32,7 @@ $(MGR_LIB): $(MGR_LIB_OBJS)
 MGR_BIN  := $(BUILD)/bin/agw-manager
 # The process: its configuration, monitor, HTTP server and the VNode XML-RPC front end
 # over the operations of libmgr (mgr_ops.h).
-MGR_OBJS := $(BUILD)/obj/manager/mgr_main.o $(BUILD)/obj/manager/mgr_conf.o \
+MGR_OBJS := $(BUILD)/obj/manager/mgr_main.o \
 	$(BUILD)/obj/manager/mgr_sync.o $(BUILD)/obj/manager/mgr_http.o \
 	$(BUILD)/obj/manager/mgr_xmlrpc.o
 OBJS += $(MGR_OBJS)

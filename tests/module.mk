@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
-	tests/unit/manager/test_mgr_model.c tests/unit/agw/test_agw.c \
+	tests/unit/manager/test_mgr_model.c tests/unit/manager/test_mgr_hostile.c \
+	tests/unit/agw/test_agw.c \
 	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c \
 	tests/unit/gw-core/test_gwc_handoff.c
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -19,6 +19,8 @@
  *
  * URL: -u, $AGW_URL, or http://127.0.0.1:8740/RPC2. User: -U, $AGW_USER, or "snc".
  * Password: $AGW_PASSWORD, or the first line of the file $AGW_PASSWORD_FILE.
+ * HTTPS: the manager's CA from $AGW_CACERT (else the system's); a client certificate
+ * and key (PEM) from $AGW_CERT and $AGW_KEY instead of a password.
  * Exit status: 0 ok; 1 the manager refused (its fault code and message are printed);
  * 2 usage, or the manager could not be reached or refused the credentials.
  */
@@ -57,7 +59,9 @@ usage(FILE *f, int rc)
 		"  remove-terminal SLICE LINK VPORT ID\n"
 		"                            no longer admit it (its tunnel is closed)\n"
 		"URL: -u, $AGW_URL or http://127.0.0.1:8740/RPC2; user: -U, $AGW_USER or snc;\n"
-		"password: $AGW_PASSWORD or the file named by $AGW_PASSWORD_FILE\n");
+		"password: $AGW_PASSWORD or the file named by $AGW_PASSWORD_FILE\n"
+		"https: the manager's CA in $AGW_CACERT; a client certificate and key (PEM) in\n"
+		"$AGW_CERT and $AGW_KEY instead of a password\n");
 	return rc;
 }
 
@@ -419,7 +423,24 @@ main(int argc, char **argv)
 	}
 
 	xmlrpc_client_setup_global_const(&env);
-	xmlrpc_client_create(&env, XMLRPC_CLIENT_NO_FLAGS, "agwctl", "0.1", NULL, 0, &client);
+	{
+		/* libcurl does the TLS: verification on, our CA and certificate if given */
+		struct xmlrpc_curl_xportparms xp = {
+			.cainfo = getenv("AGW_CACERT"),
+			.ssl_cert = getenv("AGW_CERT"),
+			.sslkey = getenv("AGW_KEY"),
+		};
+		struct xmlrpc_clientparms cp = {
+			.transport = "curl",
+			.transportparmsP = &xp,
+			.transportparm_size = XMLRPC_CXPSIZE(sslkey) > XMLRPC_CXPSIZE(cainfo)
+						      ? XMLRPC_CXPSIZE(sslkey)
+						      : XMLRPC_CXPSIZE(cainfo),
+		};
+
+		xmlrpc_client_create(&env, XMLRPC_CLIENT_NO_FLAGS, "agwctl", "0.1", &cp,
+				     XMLRPC_CPSIZE(transportparm_size), &client);
+	}
 	srv = xmlrpc_server_info_new(&env, url);
 	if (pw != NULL) {
 		xmlrpc_server_info_set_user(&env, srv, user, pw);

@@ -20,7 +20,8 @@ PKGS=(
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)
-	libxmlrpc-core-c3-dev              # manager: XML-RPC server (Abyss) and agwctl's client
+	libxmlrpc-core-c3-dev              # manager: XML-RPC registry; agwctl's client (libcurl)
+	libmicrohttpd-dev libgnutls28-dev  # manager: HTTP(S) server, client certificates
 	libxml2-dev                        # manager: slice-spec parser
 	libsqlite3-dev sqlite3             # manager: desired state (sqlite3: operators' inspection)
 	libcrypt-dev libssl-dev            # manager: password hashes (crypt), Base64 (OpenSSL)

@@ -200,21 +200,80 @@ start_manager() {
 	fi
 }
 
-# manager_section PORT: the [manager] section of this topology's manager (XML-RPC on
-# 127.0.0.1:PORT, password e2e-secret-pw, state and socket in $E2E_DIR).
+# make_pki DIR NAME...: a test CA (DIR/ca.crt), the manager's certificate for
+# 127.0.0.1 (DIR/server.crt, .key) and a client certificate DIR/NAME.crt (.key) whose
+# CN is NAME for each NAME; DIR/rogue-ca.crt signs DIR/rogue.crt (CN gk-a.example.org),
+# a look-alike from another CA. As an operator would, with openssl req (P-256 keys).
+make_pki() {
+	local d=$1 n ca
+	shift
+	mkdir -p "$d"
+	for ca in ca rogue-ca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			-keyout "$d/$ca.key" -out "$d/$ca.crt" -subj "/CN=AGW e2e $ca" 2>/dev/null ||
+			return 1
+	done
+	_pki_cert "$d" server 127.0.0.1 ca "subjectAltName=IP:127.0.0.1" || return 1
+	for n in "$@"; do
+		_pki_cert "$d" "$n" "$n" ca "extendedKeyUsage=clientAuth" || return 1
+	done
+	_pki_cert "$d" rogue gk-a.example.org rogue-ca "extendedKeyUsage=clientAuth"
+}
+_pki_cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/$2.key" \
+		-out "$1/$2.csr" -subj "/CN=$3" 2>/dev/null &&
+		openssl x509 -req -in "$1/$2.csr" -CA "$1/$4.crt" -CAkey "$1/$4.key" \
+			-CAcreateserial -days 2 -out "$1/$2.crt" -extfile <(echo "$5") 2>/dev/null
+}
+
+# manager_section PORT [tls]: the [manager] section of this topology's manager (XML-RPC
+# on 127.0.0.1:PORT, password e2e-secret-pw, state and socket in $E2E_DIR). Plain HTTP on
+# loopback (tls = no), or with 'tls' HTTPS with certificates from make_pki in
+# $E2E_DIR/pki, client certificates from its CA, and three more principals: gk-a and
+# gk-b (client certificates gk-a.example.org, gk-b.example.org) and dev (HTTP Basic,
+# password dev-secret-pw); none of them admin.
 manager_section() {
 	local hash
 	hash=$(echo "e2e-secret-pw" | "$BUILD/bin/agw-manager" --hash-password) || return 1
+	if [ "${2:-}" = tls ]; then
+		make_pki "$E2E_DIR/pki" gk-a.example.org gk-b.example.org || return 1
+	fi
 	cat <<CONF
 [manager]
 listen = 127.0.0.1:$1
 user = snc
 password_hash = $hash
+CONF
+	if [ "${2:-}" = tls ]; then
+		cat <<CONF
+tls_cert = $E2E_DIR/pki/server.crt
+tls_key = $E2E_DIR/pki/server.key
+tls_client_ca = $E2E_DIR/pki/ca.crt
+CONF
+	else
+		echo "tls = no"
+	fi
+	cat <<CONF
 db = $E2E_DIR/agw.db
 gw_core_socket = $E2E_DIR/agw.sock
 uplink_port = core
 access_port = access
 gre_remote = 198.51.100.2
 gw_core_check_ms = 200
+CONF
+}
+
+# principal_sections: the principals of manager_section's 'tls' form.
+principal_sections() {
+	cat <<CONF
+
+[principal gk-a]
+cert_name = gk-a.example.org
+
+[principal gk-b]
+cert_name = gk-b.example.org
+
+[principal dev]
+password_hash = $(echo "dev-secret-pw" | "$BUILD/bin/agw-manager" --hash-password)
 CONF
 }

@@ -30,7 +30,7 @@ try:
     h = subprocess.run([os.path.join(build, "bin", "agw-manager"), "--hash-password"],
                        input=pw + "\n", capture_output=True, text=True, check=True).stdout.strip()
     with open(os.path.join(d, "agw.conf"), "w") as f:
-        f.write("[manager]\nlisten = 127.0.0.1:18741\nuser = snc\npassword_hash = %s\n"
+        f.write("[manager]\nlisten = 127.0.0.1:18741\ntls = no\nuser = snc\npassword_hash = %s\n"
                 "db = %s/agw.db\ngw_core_socket = %s/gwc.sock\nuplink_port = core\n"
                 "port_capacity = 0\n" % (h, d, d))
     procs.append(subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c",

@@ -4,5 +4,5 @@
 set -euo pipefail
 . "$SRC/lib.sh"
 AGW_SLICE=none "$SRC/vlan_gre_relay/setup.sh"
-manager_section 18740 >"$E2E_DIR/manager.conf"
+{ manager_section 18740 tls; principal_sections; } >"$E2E_DIR/manager.conf"
 start_manager "$E2E_DIR/manager.conf"

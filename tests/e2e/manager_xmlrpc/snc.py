@@ -16,16 +16,27 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            after SIGCONT the slice is back in gw-core
   snc.py concurrent K R    K clients, R create/run/delete rounds each, on their own slices
   snc.py stop-delete       Stop s1 (gw-core loses it), DeleteSlice s1 (SEARCHFAILED after)
+  snc.py hostile           nesting of 10^4 and 10^5 arrays, a billion-laughs DOCTYPE, an
+                           entity in a spec, malformed and non-call bodies, unknown methods,
+                           extra and missing arguments, ".." ids, big headers and bodies:
+                           each refused with its documented code; the manager lives on,
+                           its memory bounded, and nothing changed
+  snc.py principals        gk-a's slice is invisible and untouchable to gk-b and dev, seen
+                           by the admin snc; a certificate from another CA gets 403, no
+                           credentials 401, plain HTTP no answer
 """
+import base64
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
 import time
 import xmlrpc.client
 
-URL = os.environ.get("SNC_URL", "http://snc:e2e-secret-pw@127.0.0.1:18740/RPC2")
+URL = os.environ.get("SNC_URL", "https://snc:e2e-secret-pw@127.0.0.1:18740/RPC2")
+PKI = os.path.join(os.environ.get("E2E_DIR", "/tmp"), "pki")
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
 SPEC = open(os.path.join(ROOT, "etc", "specs", "agw-vlan-gre.xml")).read()
 NS = os.environ.get("E2E_PREFIX", "agwe2e")
@@ -33,8 +44,19 @@ SOCK = os.path.join(os.environ.get("E2E_DIR", "/tmp"), "agw.sock")
 GWCCTL = os.path.join(os.environ.get("BUILD", "build"), "bin", "gwcctl")
 
 
-def proxy(url=URL):
-    return xmlrpc.client.ServerProxy(url)
+def tls(cert=None, ca="ca"):
+    """A client TLS context trusting the scenario's CA ('ca'), with client certificate
+    'cert' (a name of make_pki's) when given."""
+    ctx = ssl.create_default_context(cafile=os.path.join(PKI, ca + ".crt"))
+    if cert is not None:
+        ctx.load_cert_chain(os.path.join(PKI, cert + ".crt"), os.path.join(PKI, cert + ".key"))
+    return ctx
+
+
+def proxy(url=URL, cert=None):
+    if not url.startswith("https:"):   # the appliance scenario's manager: tls = no
+        return xmlrpc.client.ServerProxy(url)
+    return xmlrpc.client.ServerProxy(url, context=tls(cert))
 
 
 def fault_code(fn, *args):
@@ -225,7 +247,7 @@ def faults():
         if e.errcode != 401:
             bad.append("wrong password: HTTP %d" % e.errcode)
     try:
-        proxy("http://127.0.0.1:18740/RPC2").Status("all")
+        proxy("https://127.0.0.1:18740/RPC2").Status("all")
         bad.append("no credentials accepted")
     except xmlrpc.client.ProtocolError as e:
         if e.errcode != 401:
@@ -323,6 +345,176 @@ def stop_delete():
     return "DELETE OK"
 
 
+def post(body, headers=None, auth="snc:e2e-secret-pw", cert=None, ca="ca"):
+    """POST 'body' to /RPC2 over HTTPS: (HTTP status, body text); (0, why) if the
+    connection failed."""
+    import http.client
+    h = {"Content-Type": "text/xml"}
+    if auth is not None:
+        h["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    h.update(headers or {})
+    c = http.client.HTTPSConnection("127.0.0.1", 18740, timeout=30, context=tls(cert, ca))
+    try:
+        c.request("POST", "/RPC2", body=body.encode() if isinstance(body, str) else body,
+                  headers=h)
+        r = c.getresponse()
+        return r.status, r.read().decode(errors="replace")
+    except (OSError, http.client.HTTPException) as e:
+        return 0, repr(e)
+    finally:
+        c.close()
+
+
+def post_headers_only(body, auth="snc:e2e-secret-pw"):
+    """Send only the headers of a POST of 'body' (its Content-Length) and read the
+    answer: a body over the limit must be refused before it is read. HTTP status."""
+    import socket
+    s = tls().wrap_socket(socket.create_connection(("127.0.0.1", 18740), timeout=30),
+                          server_hostname="127.0.0.1")
+    try:
+        s.sendall(("POST /RPC2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+                   "Authorization: Basic %s\r\nContent-Length: %d\r\n\r\n"
+                   % (base64.b64encode(auth.encode()).decode(), len(body))).encode())
+        head = s.recv(4096).decode(errors="replace")
+        return int(head.split()[1]) if head.startswith("HTTP/") else 0
+    except (OSError, ValueError, IndexError):
+        return 0
+    finally:
+        s.close()
+
+
+def call_xml(method, *values):
+    return ("<?xml version='1.0'?><methodCall><methodName>%s</methodName><params>%s</params>"
+            "</methodCall>" % (method, "".join("<param><value>%s</value></param>" % v
+                                               for v in values)))
+
+
+def fault_of(text):
+    """The faultCode of a methodResponse, or None for a result."""
+    try:
+        xmlrpc.client.loads(text)
+    except xmlrpc.client.Fault as f:
+        return f.faultCode
+    return None
+
+
+def manager_rss_kb():
+    pid = open(os.path.join(os.environ["E2E_DIR"], "manager.pid")).read().strip()
+    for line in open("/proc/%s/status" % pid):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return -1
+
+
+def hostile():
+    p = proxy()
+    before = p.Status("all")
+    rss0 = manager_rss_kb()
+    bad = []
+
+    def nest(n):
+        return "<array><data><value>" * n + "<i4>1</i4>" + "</value></data></array>" * n
+
+    laughs = "<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">" + "".join(
+        "<!ENTITY %s \"%s\">" % (chr(98 + i), ("&%s;" % chr(97 + i)) * 10) for i in range(8)) \
+        + "]>"
+    ent_spec = ('<?xml version="1.0"?><!DOCTYPE s [<!ENTITY e "X">]><slice-design>'
+                '<slicespec class="&e;"/></slice-design>')
+    cases = [
+        # (what, body, headers, HTTP status wanted, fault code wanted or None)
+        ("10^4 nested arrays", call_xml("Status", nest(10 ** 4)), None, 200, 1),
+        ("10^5 nested arrays", call_xml("Status", nest(10 ** 5)), None, 413, None),
+        ("billion laughs", "<?xml version='1.0'?>" + laughs + call_xml("Status", "&i;")
+         .replace("<?xml version='1.0'?>", ""), None, 200, 1),
+        ("entity in a spec", call_xml("CreateSlice", "<string>x9</string>",
+                                      "<string>%s</string>" % xmlrpc.client.escape(ent_spec)),
+         None, 200, 1),
+        ("not XML", "<methodCall><methodName>Status", None, 200, 1),
+        ("not a call", "<?xml version='1.0'?><foo/>", None, 200, 1),
+        ("unknown method", call_xml("Shutdown"), None, 200, 1),
+        ("xmlrpc-c's own fault", call_xml("system.methodHelp", "<string>Nope</string>"), None,
+         200, 1),
+        ("system.shutdown", call_xml("system.shutdown", "<string>x</string>"), None, 200, 13),
+        ("extra arguments", call_xml("ResourceInfo", "<string>x</string>", "<i4>1</i4>"),
+         None, 200, 1),
+        ("missing argument", call_xml("CreateSlice", "<string>x9</string>"), None, 200, 1),
+        ("'..' as slice id", call_xml("Status", "<string>..</string>"), None, 200, 1),
+        ("'.' creates", call_xml("CreateSlice", "<string>.</string>",
+                                 "<string>%s</string>" % xmlrpc.client.escape(SPEC)),
+         None, 200, 1),
+        ("a 2 MB string", call_xml("Status", "<string>" + "a" * (2 << 20) + "</string>"),
+         None, 413, None),
+        ("20001 array items", call_xml("Run", "<string>s1</string>",
+                                       "<array><data>" + "<value>x</value>" * 20001
+                                       + "</data></array>"), None, 200, 1),
+        ("8 KB Authorization", call_xml("Status"), {"Authorization": "Basic " + "A" * 8192},
+         431, None),
+        ("100 KB of headers", call_xml("Status"), {"X-Pad": "p" * 100000}, 431, None),
+    ]
+    for what, body, hdrs, status, code in cases:
+        if status == 413:
+            got, text = post_headers_only(body), ""
+            post(body, hdrs)   # and the whole of it, which the manager must survive
+        else:
+            got, text = post(body, hdrs)
+        if got != status:
+            bad.append("%s: HTTP %s (%s), wanted %d" % (what, got, text[:80], status))
+        elif code is not None and fault_of(text) != code:
+            bad.append("%s: fault %s, wanted %d (%s)" % (what, fault_of(text), code, text[:160]))
+    # the manager is alive, unchanged and its memory did not balloon
+    if p.Status("all") != before:
+        bad.append("a refused call changed the state")
+    rss1 = manager_rss_kb()
+    if rss1 > rss0 + 64 * 1024:
+        bad.append("manager RSS grew from %d to %d KiB" % (rss0, rss1))
+    return "HOSTILE OK (%d cases, RSS %d -> %d KiB)" % (len(cases), rss0, rss1) if not bad \
+        else "HOSTILE BAD: " + "; ".join(bad)
+
+
+def principals():
+    spec = SPEC.replace('value="10"', 'value="391"').replace('value="7001"', 'value="8391"')
+    a, b = proxy(cert="gk-a.example.org"), proxy(cert="gk-b.example.org")
+    dev = proxy(URL.replace("snc:e2e-secret-pw", "dev:dev-secret-pw"))
+    admin = proxy()
+    bad = []
+    st = a.CreateSlice("pa", spec)
+    if st.get("owner") != "gk-a":
+        bad.append("owner %r, wanted gk-a" % st.get("owner"))
+    for who, p in (("gk-b", b), ("dev", dev)):
+        for what, fn, code in (("Status", lambda: p.Status("pa"), 12),
+                               ("Run", lambda: p.Run("pa"), 12),
+                               ("Statistics", lambda: p.Statistics("pa"), 12),
+                               ("Delete", lambda: p.Delete("pa", ["VL1"]), 12),
+                               ("DeleteSlice", lambda: p.DeleteSlice("pa"), 12),
+                               ("CreateSlice", lambda: p.CreateSlice("pa", spec), 17)):
+            got, msg = fault_code(fn)
+            if got != code:
+                bad.append("%s %s: fault %d (%s), wanted %d" % (who, what, got, msg, code))
+        if any(s["slice_id"] == "pa" for s in p.Status("all")["slices"]):
+            bad.append("%s sees pa in Status all" % who)
+    owners = {s["slice_id"]: s["owner"] for s in admin.Status("all")["slices"]}
+    if owners.get("pa") != "gk-a" or owners.get("s1") != "snc":
+        bad.append("admin sees owners %s" % owners)
+    if [s["slice_id"] for s in a.Status("all")["slices"]] != ["pa"]:
+        bad.append("gk-a sees %s" % [s["slice_id"] for s in a.Status("all")["slices"]])
+    # refused at the door
+    got, text = post(call_xml("Status"), auth=None, cert="rogue")
+    if got != 403:
+        bad.append("certificate from another CA: HTTP %s (%s), wanted 403" % (got, text[:80]))
+    got, text = post(call_xml("Status"), auth=None)
+    if got != 401:
+        bad.append("no credentials: HTTP %s, wanted 401" % got)
+    try:
+        import urllib.request
+        urllib.request.urlopen("http://127.0.0.1:18740/RPC2", data=b"<x/>", timeout=5)
+        bad.append("plain HTTP answered")
+    except Exception:  # noqa: BLE001 - any failure is the point
+        pass
+    if a.DeleteSlice("pa").get("state") != "non-existing":
+        bad.append("gk-a could not delete its slice")
+    return "PRINCIPALS OK" if not bad else "PRINCIPALS BAD: " + "; ".join(bad)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "create-run":
@@ -343,6 +535,10 @@ def main():
         print(concurrent(int(sys.argv[2]), int(sys.argv[3])))
     elif cmd == "stop-delete":
         print(stop_delete())
+    elif cmd == "hostile":
+        print(hostile())
+    elif cmd == "principals":
+        print(principals())
     else:
         sys.exit(__doc__)
 

@@ -551,6 +551,7 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL_FATAL(create(&reg, "s5", agw_spec(P("type", "trailer") P("app", "200")
 							   P("terminal", "7") P("reappend", "yes"),
 							   P("key", "3"), RES_OK), &e), 0);
+	snprintf(reg.slices[1]->owner, MGR_NAME_MAX, "gk-a");   /* schema 2: the creator */
 	for (i = 0; i < reg.n; i++)
 		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
 	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
@@ -567,6 +568,7 @@ test_store_roundtrip(void)
 		b = mgr_reg_find(&back, a->id);
 		CU_ASSERT_FATAL(b != NULL);
 		CU_ASSERT_STRING_EQUAL(a->spec_class, b->spec_class);
+		CU_ASSERT_STRING_EQUAL(a->owner, b->owner);
 		CU_ASSERT_EQUAL(a->created, b->created);
 		CU_ASSERT_EQUAL_FATAL(a->n_binds, b->n_binds);
 		CU_ASSERT(memcmp(a->binds, b->binds, a->n_binds * sizeof(*a->binds)) == 0);

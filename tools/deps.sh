@@ -17,6 +17,7 @@ PKGS=(
 	librte-crypto-ipsec-mb23           # ESP: crypto_aesni_mb (intel-ipsec-mb), CPU crypto
 	librte-crypto-openssl23            # ESP: crypto_openssl, the lookaside fallback
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
+	openssl                            # e2e: the test CA and certificates (openssl req)
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)

@@ -75,7 +75,7 @@ agw_conf_load(struct agw_conf *c, const char *path)
 		{ "manager", offsetof(struct agw_conf, manager) },
 		{ "ike", offsetof(struct agw_conf, ike) },
 	};
-	struct rte_cfgfile_entry ent[32];
+	struct rte_cfgfile_entry *ent;
 	char dir[PATH_MAX], exe[PATH_MAX], tmp[PATH_MAX];
 	struct rte_cfgfile *f;
 	ssize_t n;
@@ -118,7 +118,11 @@ agw_conf_load(struct agw_conf *c, const char *path)
 		rte_cfgfile_close(f);
 		return 0;
 	}
-	n_ent = rte_cfgfile_section_entries(f, SECTION, ent, (int)RTE_DIM(ent));
+	ent = agw_cfg_section(f, SECTION, &n_ent);
+	if (ent == NULL) {
+		rte_cfgfile_close(f);
+		return -1;
+	}
 	for (i = 0; i < n_ent; i++) {
 		const char *key = ent[i].name, *val = ent[i].value;
 		int rc = 0;
@@ -162,10 +166,12 @@ agw_conf_load(struct agw_conf *c, const char *path)
 			}
 		}
 		if (rc != 0) {
+			free(ent);
 			rte_cfgfile_close(f);
 			return -1;
 		}
 	}
+	free(ent);
 	rte_cfgfile_close(f);
 	if (c->restart_delay_max_ms < c->restart_delay_ms) {
 		char v[32];

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <rte_cfgfile.h>
 
+#include "agw_cfg.h"
 #include "gwc_ep_ops.h"
 #include "gwc_model.h"
 
@@ -323,24 +324,27 @@ gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e)
 	n = rte_cfgfile_num_sections(cfg, NULL, 0);
 	for (i = 0; i < n && rc == 0; i++) {
 		char sec[CFG_NAME_LEN];
-		struct rte_cfgfile_entry ent[64];
+		struct rte_cfgfile_entry *ent;
 		struct gwc_port_conf *pc = NULL;
 		int ne;
 
-		ne = rte_cfgfile_section_entries_by_index(cfg, i, sec, ent, RTE_DIM(ent));
-		if (ne < 0) {
-			gwc_errf(e, "%s: section %d unreadable or with over 64 keys", path, i);
-			rc = -EINVAL;
+		ent = agw_cfg_section_at(cfg, i, sec, &ne);
+		if (ent == NULL) {
+			gwc_errf(e, "%s: section %d unreadable (out of memory?)", path, i);
+			rc = -ENOMEM;
 			break;
 		}
-		if (strncmp(sec, "slice ", 6) == 0)
+		if (strncmp(sec, "slice ", 6) == 0) {
+			free(ent);
 			continue;   /* applied later by gwc_conf_apply_slices() */
+		}
 		if (strncmp(sec, "port ", 5) == 0) {
 			const char *pname = sec + 5;
 
 			if (c->n_ports == GWC_MAX_PORTS) {
 				gwc_errf(e, "%s: more than %d ports", path, GWC_MAX_PORTS);
 				rc = -EINVAL;
+				free(ent);
 				break;
 			}
 			if (*pname == '\0' || strlen(pname) >= PPM_NAME_MAX ||
@@ -348,6 +352,7 @@ gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e)
 				gwc_errf(e, "%s: [%s]: a port name is one word of at most %d "
 					    "characters", path, sec, PPM_NAME_MAX - 1);
 				rc = -EINVAL;
+				free(ent);
 				break;
 			}
 			for (j = 0; j < c->n_ports; j++)
@@ -362,6 +367,7 @@ gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e)
 			gwc_errf(e, "%s: unknown section [%s] (eal, gw-core, pool, ipsec, port NAME, "
 				    "slice NAME)", path, sec);
 			rc = -EINVAL;
+			free(ent);
 			break;
 		}
 		for (j = 0; j < ne && rc == 0; j++) {
@@ -374,6 +380,7 @@ gwc_conf_load(struct gwc_conf *c, const char *path, struct gwc_err *e)
 				    "net_af_packet0,iface=eth1)", path, sec);
 			rc = -EINVAL;
 		}
+		free(ent);
 	}
 	if (rc != 0) {
 		rte_cfgfile_close(cfg);
@@ -429,17 +436,25 @@ gwc_conf_apply_slices(struct gwc *g, const struct gwc_conf *c, struct gwc_err *e
 	n = rte_cfgfile_num_sections(cfg, NULL, 0);
 	for (i = 0; i < n; i++) {
 		char sec[CFG_NAME_LEN];
-		struct rte_cfgfile_entry ent[64];
+		struct rte_cfgfile_entry *ent;
 		const char *slice;
 		int ne, rc;
 
-		ne = rte_cfgfile_section_entries_by_index(cfg, i, sec, ent, RTE_DIM(ent));
-		if (ne < 0 || strncmp(sec, "slice ", 6) != 0)
+		ent = agw_cfg_section_at(cfg, i, sec, &ne);
+		if (ent == NULL) {
+			gwc_errf(e, "section %d unreadable (out of memory?)", i);
+			return -ENOMEM;
+		}
+		if (strncmp(sec, "slice ", 6) != 0) {
+			free(ent);
 			continue;
+		}
 		slice = sec + 6;
 		rc = gwc_slice_add(g, GWC_OWNER_CONFIG, slice, e);
-		if (rc < 0)
+		if (rc < 0) {
+			free(ent);
 			return rc;
+		}
 		for (j = 0; j < ne; j++) {
 			struct gwc_ep_conf epc;
 			struct json_object *o;
@@ -467,9 +482,11 @@ gwc_conf_apply_slices(struct gwc *g, const struct gwc_conf *c, struct gwc_err *e
 			if (rc < 0) {
 				gwc_err_prefix(e, "[%s]", sec);
 				gwc_slice_del(g, GWC_OWNER_CONFIG, slice, NULL);
+				free(ent);
 				return rc;
 			}
 		}
+		free(ent);
 	}
 	return 0;
 }

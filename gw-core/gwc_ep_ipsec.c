@@ -109,6 +109,7 @@ static int
 ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 	       struct gwc_err *e)
 {
+	unsigned int n_short = 0;
 	int i;
 
 	if (!g->conf.port[port].has_ip) {
@@ -131,6 +132,23 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 				    "set or a bad length", c->name, p->len);
 			return -EINVAL;
 		}
+	}
+	/* Selectors shorter than /32 go to one rule list of all slices: count them. */
+	for (i = 0; i < c->n_ts_remote; i++)
+		n_short += c->ts_remote[i].len < 32;
+	for (i = 0; i < GWC_MAX_EPS && n_short > 0; i++) {
+		const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
+		int a;
+
+		if (g->ep[i].used && o->type == GWC_EP_IPSEC)
+			for (a = 0; a < o->n_ts_remote; a++)
+				n_short += o->ts_remote[a].len < 32;
+	}
+	if (n_short > GWC_MAX_L3_RULES) {
+		gwc_errf(e, "endpoint '%s': more than %d traffic selectors shorter than /32 in "
+			    "all slices (GWC_MAX_L3_RULES); use /32 selectors", c->name,
+			 GWC_MAX_L3_RULES);
+		return -ENOSPC;
 	}
 	/* The slice routes each address to one terminal. */
 	for (i = 0; i < GWC_MAX_EPS; i++) {

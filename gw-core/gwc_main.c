@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cfgfile.h>
 #include <rte_eal.h>
 #include <systemd/sd-daemon.h>
 
@@ -28,12 +29,65 @@ on_signal(int sig)
 	stop_requested = 1;
 }
 
+/*
+ * --check: build the whole model from 'c' as a start would — ports, pools, workers'
+ * tables, every [slice] with its endpoints and static MACs — on stand-in ports
+ * (net_null, no TAP, EAL in memory without hugepages), so that it neither touches the
+ * NICs nor disturbs a gw-core already running with this config. What only the real
+ * devices can tell (their devargs, link, MTU support) is left to the start.
+ * @return the exit status: 0 valid, 1 with the reason on stderr.
+ */
+static int
+check_config(struct gwc_conf *c, const char *path)
+{
+	char devs[GWC_MAX_PORTS][32], prefix[48];
+	const char *dp[GWC_MAX_PORTS];
+	struct ppm_eal_conf ec = {
+		.prog_name = "gw-core", .lcores = c->lcores, .huge = PPM_HUGE_NO,
+		.memory_mb = c->memory_mb, .extra_args = "--no-shconf --no-telemetry", .quiet = true,
+		.file_prefix = prefix,
+		.devs = dp, .n_devs = (unsigned int)c->n_ports,
+	};
+	struct gwc_err e = { "" };
+	struct gwc *g;
+	unsigned int slices;
+	int i, rc = 1;
+
+	snprintf(prefix, sizeof(prefix), "gw-core-check-%d", (int)getpid());
+	for (i = 0; i < c->n_ports; i++) {
+		snprintf(devs[i], sizeof(devs[i]), "net_null%d", i);
+		snprintf(c->port[i].dev, sizeof(c->port[i].dev), "%s", devs[i]);
+		c->port[i].no_tap = true;
+		dp[i] = devs[i];
+	}
+	if (ppm_eal_init(&ec) != 0) {
+		fprintf(stderr, "gw-core: %s: [eal] is not usable (see above)\n", path);
+		return 1;
+	}
+	g = gwc_create(c, &e);
+	if (g == NULL)
+		fprintf(stderr, "gw-core: %s: %s\n", path, e.msg);
+	else if (gwc_conf_apply_slices(g, c, &e) != 0)
+		fprintf(stderr, "gw-core: %s: %s\n", path, e.msg);
+	else {
+		slices = (unsigned int)rte_cfgfile_num_sections(c->cfgfile, "slice ", 6);
+		printf("gw-core: %s: OK (%d ports, %u slices; device strings are checked at "
+		       "start)\n", path, c->n_ports, slices);
+		rc = 0;
+	}
+	gwc_destroy(g);
+	gwc_conf_free(c);
+	ppm_eal_cleanup();
+	return rc;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: gw-core [-c CONFIG] [--check]\n"
 		   "  -c, --config FILE   configuration (default /etc/agw/gw-core.conf)\n"
-		   "      --check         load and validate the configuration, then exit\n"
+		   "      --check         validate the configuration as a start would (slices\n"
+		   "                      included; stand-in ports, nothing touched), then exit\n"
 		   "  -h, --help          this text\n"
 		   "Control it over the UNIX socket named by [gw-core] control_socket (gwcctl).\n");
 }
@@ -83,11 +137,8 @@ main(int argc, char **argv)
 				"port\n", path);
 		return 1;
 	}
-	if (check) {
-		printf("gw-core: %s: OK (%u ports)\n", path, conf.n_ports);
-		gwc_conf_free(&conf);
-		return 0;
-	}
+	if (check)
+		return check_config(&conf, path);
 
 	for (i = 0; i < conf.n_ports; i++)
 		devs[i] = conf.port[i].dev;

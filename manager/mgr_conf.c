@@ -265,21 +265,6 @@ defaults(struct mgr_conf *c)
 	c->charon.dpd_delay_s = 30;
 }
 
-/* Every entry of 'sec' (none when it is absent); NULL only when out of memory. */
-static struct rte_cfgfile_entry *
-entries(struct rte_cfgfile *f, const char *sec, int *n)
-{
-	struct rte_cfgfile_entry *ent;
-
-	*n = rte_cfgfile_section_num_entries(f, sec);
-	if (*n < 0)
-		*n = 0;
-	ent = calloc((size_t)*n + 1, sizeof(*ent));
-	if (ent != NULL)
-		*n = rte_cfgfile_section_entries(f, sec, ent, *n);
-	return ent;
-}
-
 static bool
 loopback(const char *listen)
 {
@@ -337,7 +322,7 @@ load_principals(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 		}
 		snprintf(p->name, sizeof(p->name), "%s", pn);
 		free(ent);
-		ent = entries(f, names[i], &n);
+		ent = agw_cfg_section(f, names[i], &n);
 		if (ent == NULL)
 			goto out;
 		for (j = 0; j < n; j++) {
@@ -408,7 +393,7 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 		fprintf(stderr, PROG ": %s has no [manager] section\n", path);
 		goto fail;
 	}
-	ent = entries(f, "manager", &n);
+	ent = agw_cfg_section(f, "manager", &n);
 	if (ent == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include <CUnit/CUnit.h>
@@ -24,6 +25,7 @@
 #include "gwc.h"
 #include "gwc_sa.h"
 #include "gwc_suite.h"
+#include "gwc_tables.h"   /* GWC_MAX_L3_RULES */
 #include "trl_vectors.h"
 #include "vectors.h"
 
@@ -275,10 +277,58 @@ suite_init(void)
 	return gwc_suite_create(&c, &g, &pool_full);
 }
 
+/* [slice big] of 80 entries (an endpoint, then static MACs spread over the table) whose
+ * last line is 'last', as gw-core's config; applied to 'g'. */
+static int
+apply_big_slice(const char *last, struct gwc_err *e)
+{
+	char path[] = "/tmp/agw-unit-slice-XXXXXX", line[96];
+	struct gwc_conf c;
+	FILE *f;
+	int fd = mkstemp(path), i, rc;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		return -EIO;
+	fprintf(f, "[port a]\ndev = net_ring_a\n[slice big]\n"
+		   "endpoint e0 = vlan port=a vid=3001\n");
+	for (i = 1; i < 79; i++) {
+		snprintf(line, sizeof(line), "mac 02:%02x:%02x:00:00:01 = e0\n", i * 37 % 256,
+			 i * 101 % 256);
+		fputs(line, f);
+	}
+	fprintf(f, "%s\n", last);
+	fclose(f);
+	rc = gwc_conf_load(&c, path, e);
+	unlink(path);
+	if (rc == 0)
+		rc = gwc_conf_apply_slices(g, &c, e);
+	gwc_conf_free(&c);
+	return rc;
+}
+
 static int
 suite_clean(void)
 {
 	return gwc_suite_destroy(&g);
+}
+
+/* ------------------------------------------------------------ config slices */
+
+/* Every entry of a [slice] section counts, the 80th as the first: a bad one refuses the
+ * slice (and leaves none behind), a good one is applied. */
+static void
+test_config_slice_in_full(void)
+{
+	struct gwc_err e = { "" };
+
+	CU_ASSERT_EQUAL(apply_big_slice("colour = blue", &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "colour") != NULL);
+	CU_ASSERT(gwc_slice_find(g, "big") < 0);
+	CU_ASSERT_EQUAL(apply_big_slice("mac 02:00:00:00:00:99 = nope", &e) < 0, 1);
+	CU_ASSERT(gwc_slice_find(g, "big") < 0);
+	CU_ASSERT_EQUAL_FATAL(apply_big_slice("mac 02:00:00:00:00:99 = e0", &e), 0);
+	CU_ASSERT(gwc_slice_find(g, "big") >= 0);
+	CU_ASSERT_EQUAL(gwc_slice_del(g, "config", "big", &e), 0);
 }
 
 /* ------------------------------------------------------------ byte-exact forwarding */
@@ -1366,6 +1416,36 @@ ipsec_ep(const char *name, const char *ts_remote)
 }
 
 /*
+ * Selectors shorter than /32 share one rule list of GWC_MAX_L3_RULES: the endpoint that
+ * would overflow it is refused (it used to be added, its selector silently unrouted).
+ */
+static void
+test_ipsec_short_selector_limit(void)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e = { "" };
+	unsigned int i;
+	int rc = 0;
+
+	slice("ips");
+	c.type = GWC_EP_IPSEC;
+	snprintf(c.port, sizeof(c.port), "b");
+	c.n_ts_remote = 1;
+	c.ts_remote[0].len = 30;
+	inet_pton(AF_INET, "10.1.0.1", &c.l3_addr);
+	for (i = 0; i <= GWC_MAX_L3_RULES && rc >= 0; i++) {
+		snprintf(c.name, sizeof(c.name), "t%u", i);
+		c.ts_remote[0].addr = rte_cpu_to_be_32(0x0a800000u + (i << 2));
+		rc = gwc_ep_add(g, OWNER, "ips", &c, &e);
+		if (i < GWC_MAX_L3_RULES)
+			CU_ASSERT_FATAL(rc >= 0);
+	}
+	CU_ASSERT_EQUAL(rc, -ENOSPC);
+	CU_ASSERT(strstr(e.msg, "GWC_MAX_L3_RULES") != NULL);
+	unslice("ips");
+}
+
+/*
  * A terminal at 198.51.100.2 (NAT-T port 40001) with virtual IP 10.1.0.200 in slice
  * "ips", whose server 10.1.0.10 (mac_s) is on VLAN 300 of port a. ESP in: decrypted,
  * routed onto the VLAN once ARP resolves the server; ESP out: a server's frame to
@@ -1586,7 +1666,11 @@ test_gwc_register(void)
 	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
 			test_trailer_reappend) == NULL ||
 	    CU_add_test(s, "a static MAC cannot point at an IPsec terminal",
-			test_static_mac_not_to_ipsec) == NULL)
+			test_static_mac_not_to_ipsec) == NULL ||
+	    CU_add_test(s, "a [slice] of 80 entries is read in full",
+			test_config_slice_in_full) == NULL ||
+	    CU_add_test(s, "IPsec: the short-selector limit refuses, not drops",
+			test_ipsec_short_selector_limit) == NULL)
 		return -1;
 	return 0;
 }

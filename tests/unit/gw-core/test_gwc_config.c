@@ -116,6 +116,29 @@ test_errors_name_the_key(void)
 	CU_ASSERT_EQUAL(gwc_conf_load(&c, "/nonexistent/gw-core.conf", &e), -ENOENT);
 }
 
+/* A section is read in full: a typo as the 70th entry is seen (rte_cfgfile handed us
+ * the first 64 and the rest was silently ignored). */
+static void
+test_sections_read_in_full(void)
+{
+	struct gwc_conf c;
+	struct gwc_err e = { "" };
+	char text[4096];
+	size_t off = 0;
+	int i;
+
+	off += (size_t)snprintf(text + off, sizeof(text) - off, "[gw-core]\n");
+	for (i = 0; i < 69; i++)
+		off += (size_t)snprintf(text + off, sizeof(text) - off, "burst = %d\n", 1 + i % 32);
+	snprintf(text + off, sizeof(text) - off, "burts = 16\n");
+	CU_ASSERT_EQUAL(load(text, &c, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "burts") != NULL);
+	snprintf(text + off, sizeof(text) - off, "burst = 7\n");
+	CU_ASSERT_EQUAL_FATAL(load(text, &c, &e), 0);
+	CU_ASSERT_EQUAL(c.burst, 7);
+	gwc_conf_free(&c);
+}
+
 /*
  * The endpoint schema is written once, per type (gwc_ep_ops.h): every type of enum
  * gwc_ep_type has ops of that type, found again by its name; the schema that the
@@ -160,6 +183,7 @@ test_gwc_config_register(void)
 	if (s == NULL || CU_add_test(s, "shipped examples load", test_examples_load) == NULL ||
 	    CU_add_test(s, "values parsed", test_values) == NULL ||
 	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||
+	    CU_add_test(s, "sections read in full", test_sections_read_in_full) == NULL ||
 	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL)
 		return -1;
 	return 0;

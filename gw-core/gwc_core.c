@@ -22,6 +22,35 @@
 #include "gwc_model.h"
 #include "trl_auth.h"
 
+/*
+ * Where a frame must sit in one buffer (a trailer re-appended: the codec works on the
+ * whole IPv4 packet) and a port's MTU does not fit [pool] data_room, rx scatters it over
+ * a chain; a second pool of GWC_BIG_MBUFS buffers sized for the largest MTU (frame,
+ * tag, trailer with tag, headroom) takes the copy. Made only when some MTU needs it.
+ */
+#define GWC_BIG_MBUFS 1023
+static int
+big_pool(struct gwc *g, struct gwc_err *e)
+{
+	unsigned int mtu = 0, room;
+	int p;
+
+	for (p = 0; p < g->conf.n_ports; p++)
+		if (g->conf.port[p].mtu > mtu)
+			mtu = g->conf.port[p].mtu;
+	room = RTE_PKTMBUF_HEADROOM + mtu + RTE_ETHER_HDR_LEN + 4 + 32;
+	if (room <= g->conf.data_room)
+		return 0;
+	room = RTE_ALIGN_CEIL(room, 64);
+	g->big_pool = ppm_pool_create("gwc_big_pool", GWC_BIG_MBUFS, 32, room);
+	if (g->big_pool == NULL) {
+		gwc_errf(e, "pool of %u buffers of %u bytes for frames of MTU %u: %s (raise [eal] "
+			    "memory_mb)", GWC_BIG_MBUFS, room, mtu, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 struct gwc *
 gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 {
@@ -56,6 +85,8 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 			 c->pool_mbufs, rte_strerror(rte_errno));
 		goto fail;
 	}
+	if (big_pool(g, e) != 0)
+		goto fail;
 	g->qsbr = ppm_rcu_create(g->dp.n_workers);
 	g->dp.exc = rte_ring_create("gwc_exc", 1024, (int)rte_socket_id(), RING_F_SC_DEQ);
 	if (g->qsbr == NULL || g->dp.exc == NULL) {
@@ -135,6 +166,7 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		lc->dp = &g->dp;
 		lc->index = w;
 		lc->pool = g->pool;
+		lc->big_pool = g->big_pool;
 		for (p = 0; p < g->dp.n_ports; p++) {
 			ppm_txbuf_init(&lc->tx[p], g->port[p].port_id, (uint16_t)w, 32,
 				       &lc->drops[GWC_DROP_TX_FULL]);
@@ -240,6 +272,7 @@ gwc_destroy(struct gwc *g)
 	rte_free(g->dp.flows);
 	rte_free(g->qsbr);
 	rte_mempool_free(g->pool);
+	rte_mempool_free(g->big_pool);
 	rte_free(g);
 }
 

@@ -119,6 +119,13 @@ classify(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 	} else {
 		int r = LOCAL_NOT;
 
+		/* A port that looks into IPv4 (its own address, trailer endpoints) cannot tell
+		 * where a frame whose IPv4 header is cut short belongs. */
+		if (et == RTE_ETHER_TYPE_IPV4 && (pt->has_ip || pt->n_trl != 0) &&
+		    unlikely(m->data_len < sizeof(*eth) + sizeof(struct rte_ipv4_hdr) ||
+			     m->data_len < sizeof(*eth) +
+				     (uint32_t)(((const uint8_t *)(eth + 1))[0] & 0x0f) * 4))
+			return drop(lc, m, GWC_DROP_TRUNCATED), GWC_EP_NONE;
 		if (pt->has_ip && (et == RTE_ETHER_TYPE_IPV4 || et == RTE_ETHER_TYPE_ARP))
 			r = local_in(lc, t, port, m, et);
 		if (r == LOCAL_NOT && pt->n_trl != 0 && et == RTE_ETHER_TYPE_IPV4)

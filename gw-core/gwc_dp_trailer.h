@@ -127,8 +127,9 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
  * want the trailer back, docs/trailer.md): an untagged IPv4 frame gets the trailer
  * (terminal, app) of the endpoint, 16 bytes, lengths and checksums fixed; Ethernet
  * padding goes first. Other frames (ARP, fragments, IPv4 the codec refuses) leave as
- * they are. A shared or chained mbuf (a flood copy) is copied first, since its bytes
- * are not only ours. @return 'm', or its replacement; NULL when out of mbufs ('m' freed).
+ * they are. A shared or chained mbuf (a flood copy, a jumbo frame rx scattered) is
+ * copied into one buffer first (of 'big_pool' when 'pool''s are too small), since its
+ * bytes are not only ours and the codec needs the packet in one piece. @return 'm', or its replacement; NULL when out of mbufs ('m' freed).
  */
 static struct rte_mbuf *
 trl_reappend(struct gwc_lcore *lc, const struct gwc_ep *ep, struct rte_mbuf *m)
@@ -142,7 +143,11 @@ trl_reappend(struct gwc_lcore *lc, const struct gwc_ep *ep, struct rte_mbuf *m)
 	    *rte_pktmbuf_mtod_offset(m, rte_be16_t *, 12) != RTE_BE16(RTE_ETHER_TYPE_IPV4))
 		return m;
 	if (m->nb_segs > 1 || RTE_MBUF_CLONED(m) || rte_mbuf_refcnt_read(m) > 1) {
-		struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
+		/* a frame longer than a 'pool' buffer (a jumbo MTU) goes to one 'big_pool' one */
+		struct rte_mempool *mp = lc->big_pool != NULL &&
+			m->pkt_len + TRL_LEN_AUTH + RTE_PKTMBUF_HEADROOM >
+				rte_pktmbuf_data_room_size(lc->pool) ? lc->big_pool : lc->pool;
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, mp, 0, UINT32_MAX);
 
 		rte_pktmbuf_free(m);
 		if (c == NULL || c->nb_segs > 1) {

@@ -73,6 +73,8 @@ struct __rte_cache_aligned gwc_lcore {
 	struct rte_ring *handoff;                /* other workers -> this one: ESP of its SAs
 						    (MP/SC; NULL with one worker) */
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool;            /* buffers for a whole frame of the largest
+						    MTU, where 'pool''s are smaller; or NULL */
 	struct ppm_txbuf tx[GWC_MAX_PORTS];      /* owner lcore */
 	/* Counters: owner lcore writes, readers sum (torn reads are harmless). */
 	uint64_t drops[GWC_DROP_MAX];

@@ -116,6 +116,7 @@ struct gwc_l3n {
 struct gwc {
 	struct gwc_conf conf;
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool;            /* see gwc_big_pool() in gwc_core.c */
 	struct gwc_dp dp;                        /* what workers share (gwc_lcore.h) */
 	struct ppm_port port[GWC_MAX_PORTS];
 	struct ppm_port tap[GWC_MAX_PORTS];      /* started == false: no TAP */

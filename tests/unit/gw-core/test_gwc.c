@@ -26,6 +26,7 @@
 #include "gwc_sa.h"
 #include "gwc_suite.h"
 #include "gwc_tables.h"   /* GWC_MAX_L3_RULES */
+#include "trl.h"
 #include "trl_vectors.h"
 #include "vectors.h"
 
@@ -267,6 +268,7 @@ suite_init(void)
 		snprintf(c.port[i].name, sizeof(c.port[i].name), "%s", names[i]);
 		snprintf(c.port[i].dev, sizeof(c.port[i].dev), "%s", n);
 	}
+	c.port[PC].mtu = 9000;   /* jumbo frames toward trailer terminals (reappend) */
 	c.port[PB].has_ip = true;
 	inet_pton(AF_INET, "198.51.100.1", &c.port[PB].ip);
 	c.port[PB].prefix = 24;
@@ -410,6 +412,22 @@ test_gre_decap(void)
 	gwc_ep_stats_get(g, t, &st);
 	CU_ASSERT_EQUAL(st.rx_pkts, 2);
 	CU_ASSERT_EQUAL(st.rx_bytes, 2 * (sizeof(v_gre_in_vid10) - 4));
+	{
+		/* outer IPv4 options (4 NOPs, IHL 6) are skipped: the same inner frame */
+		uint8_t o[sizeof(v_gre_in) + 4];
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(o + 14);
+
+		with_port_b_mac(v_gre_in, sizeof(v_gre_in), 0, in);
+		memcpy(o, in, 34);
+		memset(o + 34, 1, 4);
+		memcpy(o + 38, in + 34, sizeof(v_gre_in) - 34);
+		ip->version_ihl = 0x46;
+		ip->total_length = rte_cpu_to_be_16(rte_be_to_cpu_16(ip->total_length) + 4);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		send1(PB, o, sizeof(o));
+		expect_one(PA, v_gre_in_vid10, sizeof(v_gre_in_vid10));
+	}
 	unslice("g2");
 }
 
@@ -721,6 +739,11 @@ test_drop_reasons(void)
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	expect_drop(GWC_DROP_TRUNCATED, PB, f, 14 + 20 + 2);
+	/* an IPv4 header cut short on a port with an address: truncated (was no_slice) */
+	len = gre_frame(f, 0x2000, 0x6558, 7001, false);
+	expect_drop(GWC_DROP_TRUNCATED, PB, f, 14 + 10);
+	ip->version_ihl = 0x4f;                                      /* 60-byte header */
+	expect_drop(GWC_DROP_TRUNCATED, PB, f, 14 + 40);
 
 	bcast_from(f, &bc, &mc, 10, &len);
 	expect_drop(GWC_DROP_BAD_SRC_MAC, PA, f, len);
@@ -1251,6 +1274,53 @@ test_trailer_endpoints(void)
 
 /* A trailer endpoint with reappend: frames to the terminal get the endpoint's trailer
  * (scapy's tagged packet byte for byte, Ethernet padding dropped first). */
+/*
+ * A 3028-byte frame (MTU 9000 on 'c') from VLAN 20 of slice "ra", rx scattered over two
+ * mbufs, leaves the reappend endpoint in one piece with its trailer (it was dropped as
+ * no_mbuf: the copy into one 2176-byte buffer could not be made).
+ */
+static void
+trailer_reappend_jumbo(void)
+{
+	static uint8_t f[3100], x[3100];
+	struct trl_info ti = { .terminal_id = 7, .app_id = 0x2a };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 18);
+	struct rte_mbuf *m, *m2;
+	const size_t n = 3028, iplen = n - 18;
+	uint64_t nombuf = drop_count(GWC_DROP_NO_MBUF);
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, &mac_t, 6);
+	memcpy(f + 6, &mac_s, 6);
+	f[12] = 0x81; f[14] = 0; f[15] = 20; f[16] = 0x08; f[17] = 0x00;
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)iplen);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	inet_pton(AF_INET, "10.7.0.1", &ip->src_addr);
+	inet_pton(AF_INET, "10.7.0.2", &ip->dst_addr);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	f[38] = 0x30; f[39] = 0x39; f[40] = 0x00; f[41] = 0x35;     /* UDP 12345 -> 53 */
+	f[42] = (uint8_t)((iplen - 20) >> 8);
+	f[43] = (uint8_t)(iplen - 20);                               /* checksum 0: none */
+	for (size_t i = 46; i < n; i++)
+		f[i] = (uint8_t)i;
+	/* what must leave: untagged, the codec's trailer appended */
+	memcpy(x, f, 12);
+	memcpy(x + 12, f + 16, n - 16);
+	CU_ASSERT_EQUAL_FATAL(trl_append(x + 14, sizeof(x) - 14, &ti), TRL_OK);
+
+	m = mk(f, 2000);
+	m2 = mk(f + 2000, n - 2000);
+	CU_ASSERT_FATAL(m != NULL && m2 != NULL);
+	CU_ASSERT_FATAL(rte_pktmbuf_chain(m, m2) == 0);
+	gwc_worker_inject(g, 0, PA, &m, 1);
+	expect_one(PC, x, n - 4 + TRL_LEN);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_NO_MBUF), nombuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rte_mempool_lookup("gwc_big_pool"));
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(rte_mempool_lookup("gwc_big_pool")), 1023);
+}
+
 static void
 test_trailer_reappend(void)
 {
@@ -1294,8 +1364,117 @@ test_trailer_reappend(void)
 	memcpy(x + 12, f + 16, 48);
 	send1(PA, f, 64);
 	expect_one(PC, x, 60);
+	trailer_reappend_jumbo();
 
 	unslice("ra");
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/* ------------------------------------------------------------ frame edge cases */
+
+/* Take what 'port' sent: two frames, 'exp' (a tagged frame) with VID 'vid0', then with
+ * 'vid1' ('exp' is changed). */
+static void
+expect_two(uint16_t port, uint8_t *exp, size_t len, uint16_t vid0, uint16_t vid1)
+{
+	struct rte_mbuf *m[8];
+	unsigned int n = recv_all(port, m, 8);
+
+	CU_ASSERT_EQUAL(n, 2);
+	if (n != 2)
+		printf("\n    %u frames on port %u, expected 2 (VID %u, %u)\n", n, port, vid0, vid1);
+	if (n == 2) {
+		exp[15] = (uint8_t)vid0;
+		CU_ASSERT(frame_eq(m[0], exp, len));
+		exp[15] = (uint8_t)vid1;
+		CU_ASSERT(frame_eq(m[1], exp, len));
+	}
+	free_all(m, n);
+}
+
+/*
+ * docs/control-socket.md, "Frames gw-core carries": a VLAN endpoint owns the outer
+ * 802.1Q tag (TPID 0x8100) only; whatever follows it — a second 0x8100 tag (Q-in-Q),
+ * an 802.1ad or 0x9100 tag — is payload, carried unchanged both ways. A frame whose
+ * outer TPID is 0x88a8 or 0x9100 is untagged to gw-core: the port's untagged endpoint
+ * gets it (carried as it is), else no_slice; an outer 0x8100 tag always names a VID
+ * (unknown_vid when no VLAN endpoint has it). Frames are not padded: a header-only
+ * frame (14 bytes, 18 tagged) is carried at its length; below 14 bytes it is a runt.
+ */
+static void
+test_inner_tags_and_short_frames(void)
+{
+	static const uint16_t tpids[] = { 0x8100, 0x88a8, 0x9100 };
+	struct rte_ether_addr bc;
+	uint8_t f[128], x[128];
+	size_t len;
+	unsigned int i;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("qq");
+	ep("qq", "v10", GWC_EP_VLAN, PA, 10);
+	ep("qq", "v20", GWC_EP_VLAN, PA, 20);
+	ep("qq", "raw", GWC_EP_PORT, PC, 0);
+	for (i = 0; i < RTE_DIM(tpids); i++) {
+		/* VID 10 outside, a second tag (VID 5) inside: VID 20 outside, inner kept */
+		bcast_from(f, &bc, &mac_s, 10, &len);
+		memmove(f + 20, f + 16, len - 16);
+		f[16] = (uint8_t)(tpids[i] >> 8);
+		f[17] = (uint8_t)tpids[i];
+		f[18] = 0x00;
+		f[19] = 0x05;
+		len += 4;
+		send1(PA, f, len);
+		memcpy(x, f, len);
+		x[15] = 20;
+		expect_one(PA, x, len);
+		/* to the untagged endpoint: the outer tag goes, the inner one stays */
+		memcpy(x, f, 12);
+		memcpy(x + 12, f + 16, len - 16);
+		expect_one(PC, x, len - 4);
+		if (tpids[i] == 0x8100) {
+			/* an 0x8100 frame on a port is a VLAN endpoint's or none: VID 5 is none */
+			expect_drop(GWC_DROP_UNKNOWN_VID, PC, x, len - 4);
+			/* back from VID 20: VID 10 outside, the inner tag kept */
+			f[15] = 20;
+			send1(PA, f, len);
+			f[15] = 10;
+			expect_one(PA, f, len);
+			expect_one(PC, x, len - 4);
+			continue;
+		}
+		/* and back from the port endpoint (flooded to both VLANs): the outer tag comes
+		 * on, the inner one stays */
+		send1(PC, x, len - 4);
+		expect_two(PA, f, len, 10, 20);
+	}
+	/* an outer 802.1ad or 0x9100 tag is no VLAN endpoint's: no_slice on the access port,
+	 * carried as payload from the untagged endpoint (an 0x8100 tag pushed before it) */
+	for (i = 1; i < RTE_DIM(tpids); i++) {
+		bcast_from(f, &bc, &mac_s, 0, &len);
+		f[12] = (uint8_t)(tpids[i] >> 8);
+		f[13] = (uint8_t)tpids[i];
+		f[14] = 0x00;
+		f[15] = 10;
+		expect_drop(GWC_DROP_NO_SLICE, PA, f, len);
+		send1(PC, f, len);
+		memcpy(x, f, 12);
+		x[12] = 0x81; x[13] = 0x00; x[14] = 0x00;
+		memcpy(x + 16, f + 12, len - 12);
+		expect_two(PA, x, len + 4, 10, 20);
+	}
+	/* a header-only tagged frame (18 bytes) is carried at its length, not padded */
+	bcast_from(f, &bc, &mac_s, 10, &len);
+	send1(PA, f, 18);
+	memcpy(x, f, 18);
+	x[15] = 20;
+	expect_one(PA, x, 18);
+	memcpy(x, f, 12);
+	memcpy(x + 12, f + 16, 2);
+	expect_one(PC, x, 14);
+	expect_drop(GWC_DROP_RUNT, PC, f, 13);
+	unslice("qq");
 	drain();
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
@@ -1670,7 +1849,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "a [slice] of 80 entries is read in full",
 			test_config_slice_in_full) == NULL ||
 	    CU_add_test(s, "IPsec: the short-selector limit refuses, not drops",
-			test_ipsec_short_selector_limit) == NULL)
+			test_ipsec_short_selector_limit) == NULL ||
+	    CU_add_test(s, "inner tags (Q-in-Q, 802.1ad, 0x9100) and short frames",
+			test_inner_tags_and_short_frames) == NULL)
 		return -1;
 	return 0;
 }

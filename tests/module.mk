@@ -44,13 +44,38 @@ $(FUZZ_TRAILER): tests/fuzz/fuzz_trailer.c trailer/trl_codec.c trailer/trl.h $(T
 	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-Itrailer tests/fuzz/fuzz_trailer.c trailer/trl_codec.c -o $@
 
-fuzz: $(FUZZ_TRAILER)
+# The manager's harnesses: its library built again with clang, instrumented for
+# coverage (-fsanitize=fuzzer-no-link) and ASan/UBSan, into $(BUILD)/fuzz/obj.
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -MMD -MP -I. -Ilib -Igw-core -Ippm -Itrailer -Imanager \
+	$(DPDK_CFLAGS) $(JSON_CFLAGS) $(MGR_CFLAGS) -DALLOW_EXPERIMENTAL_API
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+FUZZ_MGR_SRCS = $(MGR_LIB_SRCS) manager/mgr_xmlrpc.c lib/gwc_client.c $(TRL_SRCS)
+FUZZ_MGR_OBJS = $(FUZZ_MGR_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_SPEC    := $(BUILD)/fuzz/fuzz_spec
+FUZZ_XMLRPC  := $(BUILD)/fuzz/fuzz_xmlrpc
+FUZZ_BINS    := $(FUZZ_TRAILER) $(FUZZ_SPEC) $(FUZZ_XMLRPC)
+FUZZ_OBJS     = $(FUZZ_MGR_OBJS) $(BUILD)/fuzz/obj/tests/fuzz/fuzz_spec.o \
+	$(BUILD)/fuzz/obj/tests/fuzz/fuzz_xmlrpc.o
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP) $(BUILD)/strongswan/stamp
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_SPEC) $(FUZZ_XMLRPC): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_MGR_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(MGR_LIBS) $(JSON_LIBS) $(DPDK_LIBS) -lcrypto -lpthread
+
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS)
 
 unit: $(UNIT_BIN)
 	tests/unit/run.sh $(BUILD)
 
-check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_TRAILER)
+check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_BINS)
 	tests/check.sh $(BUILD)
 
 demo: $(BINS) $(PLUGINS)

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Run every libFuzzer harness for a bounded time: tests/fuzz/run.sh BUILD [SECONDS]
-# (default 20 each). Seeds: the generated corpora in BUILD/gen and the inputs that once
-# failed (tests/fuzz/NAME-regress/, each named for the bug). New inputs go to a
-# scratch directory; a crash is kept as BUILD/fuzz/crash-* and fails the run.
-# Prints "fuzz: N passed, M failed" last.
+# (default 20 each). Seeds: the checked-in corpora (tests/fuzz/NAME-seeds/, etc/specs/),
+# the generated ones in BUILD/gen and the inputs that once failed
+# (tests/fuzz/NAME-regress/, each named for the bug). New inputs go to a scratch
+# directory; a crash is kept as BUILD/fuzz/crash-* and fails the run. Prints each
+# harness's executions and rate, the total, and "fuzz: N passed, M failed" last.
 set -uo pipefail
 BUILD=$1
 SECS=${2:-20}
 passed=0
 failed=0
-for t in trailer:trl-corpus; do
+HERE=$(dirname "$0")
+total=0
+# NAME:SEED_DIR[,SEED_DIR...]
+for t in "trailer:$BUILD/gen/trl-corpus" "spec:$HERE/../../etc/specs,$HERE/spec-seeds" \
+	"xmlrpc:$HERE/xmlrpc-seeds"; do
 	name=${t%%:*}
-	seeds=$BUILD/gen/${t#*:}
+	IFS=, read -r -a seeds <<<"${t#*:}"
 	bin=$BUILD/fuzz/fuzz_$name
 	if [ ! -x "$bin" ]; then
 		echo "   FAIL $name: $bin is not built (make $bin)"
@@ -20,11 +25,16 @@ for t in trailer:trl-corpus; do
 		continue
 	fi
 	work=$(mktemp -d "/tmp/agw-fuzz-$name.XXXXXX")
-	echo "== fuzz $name (${SECS}s, seeds $seeds)"
+	regress=()
+	[ -d "$HERE/$name-regress" ] && regress=("$HERE/$name-regress")
+	echo "== fuzz $name (${SECS}s, seeds ${seeds[*]})"
 	if "$bin" -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$BUILD/fuzz/" \
-		"$work" "$seeds" "$(dirname "$0")/$name-regress" >"$work.log" 2>&1; then
+		"$work" "${seeds[@]}" "${regress[@]}" >"$work.log" 2>&1; then
 		passed=$((passed + 1))
-		echo "   ok   $name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$work.log")," \
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work.log")
+		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work.log")
+		total=$((total + ${runs:-0}))
+		echo "   ok   $name: ${runs:-?} executions, ${rate:-?}/s," \
 			"corpus $(ls "$work" | wc -l) new inputs"
 	else
 		failed=$((failed + 1))
@@ -34,5 +44,6 @@ for t in trailer:trl-corpus; do
 	fi
 	rm -rf "$work" "$work.log"
 done
+echo "fuzz: $total executions in all"
 echo "fuzz: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -54,9 +54,14 @@ FUZZ_MGR_SRCS = $(MGR_LIB_SRCS) manager/mgr_xmlrpc.c lib/gwc_client.c $(TRL_SRCS
 FUZZ_MGR_OBJS = $(FUZZ_MGR_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_SPEC    := $(BUILD)/fuzz/fuzz_spec
 FUZZ_XMLRPC  := $(BUILD)/fuzz/fuzz_xmlrpc
-FUZZ_BINS    := $(FUZZ_TRAILER) $(FUZZ_SPEC) $(FUZZ_XMLRPC)
+# gw-core's harness: gw-core, ppm and the trailer codec built the same way.
+FUZZ_GWC_SRCS = $(GWC_SRCS) $(PPM_SRCS) $(TRL_SRCS)
+FUZZ_GWC_OBJS = $(FUZZ_GWC_SRCS:%.c=$(BUILD)/fuzz/gwc/%.o)
+FUZZ_DATAPLANE := $(BUILD)/fuzz/fuzz_dataplane
+FUZZ_BINS    := $(FUZZ_TRAILER) $(FUZZ_SPEC) $(FUZZ_XMLRPC) $(FUZZ_DATAPLANE)
 FUZZ_OBJS     = $(FUZZ_MGR_OBJS) $(BUILD)/fuzz/obj/tests/fuzz/fuzz_spec.o \
-	$(BUILD)/fuzz/obj/tests/fuzz/fuzz_xmlrpc.o
+	$(BUILD)/fuzz/obj/tests/fuzz/fuzz_xmlrpc.o $(FUZZ_GWC_OBJS) \
+	$(BUILD)/fuzz/gwc/tests/fuzz/fuzz_dataplane.o
 
 $(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP) $(BUILD)/strongswan/stamp
 	@mkdir -p $(@D)
@@ -66,6 +71,17 @@ $(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP) $(BUILD)/strongswan/stamp
 $(FUZZ_SPEC) $(FUZZ_XMLRPC): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_MGR_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(MGR_LIBS) $(JSON_LIBS) $(DPDK_LIBS) -lcrypto -lpthread
+
+# (a tree of its own: gw-core and the manager share a file name or two)
+$(BUILD)/fuzz/gwc/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# Whole-archive as gw-core's binary: PMD, log and tables-builder constructors.
+$(FUZZ_DATAPLANE): $(BUILD)/fuzz/gwc/tests/fuzz/fuzz_dataplane.o $(FUZZ_GWC_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(DPDK_LIBS) $(JSON_LIBS) $(TRL_LIBS) -lpthread
 
 -include $(FUZZ_OBJS:.o=.d)
 

@@ -48,6 +48,7 @@ $(FUZZ_TRAILER): tests/fuzz/fuzz_trailer.c trailer/trl_codec.c trailer/trl.h $(T
 # coverage (-fsanitize=fuzzer-no-link) and ASan/UBSan, into $(BUILD)/fuzz/obj.
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -MMD -MP -I. -Ilib -Igw-core -Ippm -Itrailer -Imanager \
+	-Itests/unit/gw-core \
 	$(DPDK_CFLAGS) $(JSON_CFLAGS) $(MGR_CFLAGS) -DALLOW_EXPERIMENTAL_API
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 FUZZ_MGR_SRCS = $(MGR_LIB_SRCS) manager/mgr_xmlrpc.c lib/gwc_client.c $(TRL_SRCS)

@@ -35,6 +35,7 @@
 #include "gwc_lcore.h"
 #include "gwc_model.h"
 #include "gwc_sa.h"
+#include "gwc_suite.h"
 #include "ppm.h"
 
 #define NPORTS 3
@@ -140,7 +141,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static const char *names[NPORTS] = { "a", "b", "c" };
-	char prefix[48], n[32];
+	char prefix[48];
 	struct ppm_eal_conf ec = {
 		.prog_name = "fuzz_dataplane", .lcores = "0-1", .huge = PPM_HUGE_NO,
 		.memory_mb = 512, .file_prefix = prefix, .extra_args = "--no-shconf --no-telemetry",
@@ -159,15 +160,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	c.pool_cache = 0;   /* so that rte_mempool_avail_count() is exact */
 	c.n_ports = NPORTS;
 	for (i = 0; i < NPORTS; i++) {
-		snprintf(n, sizeof(n), "rx_%s", names[i]);
-		rxr[i] = rte_ring_create(n, 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(n, sizeof(n), "tx_%s", names[i]);
-		txr[i] = rte_ring_create(n, 8192, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (rxr[i] == NULL || txr[i] == NULL ||
-		    rte_eth_from_rings(names[i], &rxr[i], 1, &txr[i], 1, 0) < 0)
+		if (gwc_suite_ring_port(&c, i, names[i], &rxr[i], &txr[i], 8192) != 0)
 			die("ring ports", NULL);
-		snprintf(c.port[i].name, sizeof(c.port[i].name), "%s", names[i]);
-		snprintf(c.port[i].dev, sizeof(c.port[i].dev), "net_ring_%s", names[i]);
 		c.port[i].no_tap = true;
 	}
 	c.port[1].has_ip = true;

@@ -5,7 +5,9 @@
 
 #include <stdio.h>
 
+#include <rte_eth_ring.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "gwc.h"
 
@@ -22,6 +24,29 @@ gwc_suite_create(const struct gwc_conf *c, struct gwc **g, unsigned int *pool_fu
 		return -1;
 	}
 	*pool_full = rte_mempool_avail_count(gwc_pool(*g));
+	return 0;
+}
+
+/*
+ * Port 'i' of 'c' on a new net_ring ethdev named 'name' (rings rx_NAME of 2048 and
+ * tx_NAME of 'tx_size' slots, single producer and consumer): what the worker sends is
+ * dequeued from '*tx'. @return 0; -1 when a ring or the ethdev cannot be made.
+ */
+static inline int
+gwc_suite_ring_port(struct gwc_conf *c, unsigned int i, const char *name,
+		    struct rte_ring **rx, struct rte_ring **tx, unsigned int tx_size)
+{
+	char n[32];
+
+	snprintf(n, sizeof(n), "rx_%s", name);
+	*rx = rte_ring_create(n, 2048, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(n, sizeof(n), "tx_%s", name);
+	*tx = rte_ring_create(n, tx_size, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (*rx == NULL || *tx == NULL || rte_eth_from_rings(name, rx, 1, tx, 1, 0) < 0)
+		return -1;
+	/* the ethdev is named "net_ring_" + the name given */
+	snprintf(c->port[i].name, sizeof(c->port[i].name), "%s", name);
+	snprintf(c->port[i].dev, sizeof(c->port[i].dev), "net_ring_%s", name);
 	return 0;
 }
 

@@ -245,7 +245,6 @@ suite_init(void)
 	static const char *names[NPORTS] = { "a", "b", "c" };
 	struct gwc_conf c;
 	unsigned int i;
-	char n[32];
 
 	gwc_conf_defaults(&c);
 	c.mac_aging_ms = 300;
@@ -253,21 +252,10 @@ suite_init(void)
 	c.pool_mbufs = POOL_MBUFS;
 	c.pool_cache = 0;   /* so that rte_mempool_avail_count() is exact */
 	c.n_ports = NPORTS;
-	for (i = 0; i < NPORTS; i++) {
-		snprintf(n, sizeof(n), "rx_%s", names[i]);
-		rxr[i] = rte_ring_create(n, 2048, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(n, sizeof(n), "tx_%s", names[i]);
-		txr[i] = rte_ring_create(n, i == PC ? TX_RING_C : 4096, 0,
-					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (rxr[i] == NULL || txr[i] == NULL)
+	for (i = 0; i < NPORTS; i++)
+		if (gwc_suite_ring_port(&c, i, names[i], &rxr[i], &txr[i],
+					i == PC ? TX_RING_C : 4096) != 0)
 			return -1;
-		/* The ethdev is named "net_ring_" + the name given. */
-		if (rte_eth_from_rings(names[i], &rxr[i], 1, &txr[i], 1, 0) < 0)
-			return -1;
-		snprintf(n, sizeof(n), "net_ring_%s", names[i]);
-		snprintf(c.port[i].name, sizeof(c.port[i].name), "%s", names[i]);
-		snprintf(c.port[i].dev, sizeof(c.port[i].dev), "%s", n);
-	}
 	c.port[PC].mtu = 9000;   /* jumbo frames toward trailer terminals (reappend) */
 	c.port[PB].has_ip = true;
 	inet_pton(AF_INET, "198.51.100.1", &c.port[PB].ip);

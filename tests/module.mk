@@ -59,10 +59,11 @@ FUZZ_XMLRPC  := $(BUILD)/fuzz/fuzz_xmlrpc
 FUZZ_GWC_SRCS = $(GWC_SRCS) $(PPM_SRCS) $(TRL_SRCS)
 FUZZ_GWC_OBJS = $(FUZZ_GWC_SRCS:%.c=$(BUILD)/fuzz/gwc/%.o)
 FUZZ_DATAPLANE := $(BUILD)/fuzz/fuzz_dataplane
-FUZZ_BINS    := $(FUZZ_TRAILER) $(FUZZ_SPEC) $(FUZZ_XMLRPC) $(FUZZ_DATAPLANE)
+FUZZ_CTL     := $(BUILD)/fuzz/fuzz_ctl
+FUZZ_BINS    := $(FUZZ_TRAILER) $(FUZZ_SPEC) $(FUZZ_XMLRPC) $(FUZZ_DATAPLANE) $(FUZZ_CTL)
 FUZZ_OBJS     = $(FUZZ_MGR_OBJS) $(BUILD)/fuzz/obj/tests/fuzz/fuzz_spec.o \
 	$(BUILD)/fuzz/obj/tests/fuzz/fuzz_xmlrpc.o $(FUZZ_GWC_OBJS) \
-	$(BUILD)/fuzz/gwc/tests/fuzz/fuzz_dataplane.o
+	$(BUILD)/fuzz/gwc/tests/fuzz/fuzz_dataplane.o $(BUILD)/fuzz/gwc/tests/fuzz/fuzz_ctl.o
 
 $(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_STAMP) $(BUILD)/strongswan/stamp
 	@mkdir -p $(@D)
@@ -80,7 +81,7 @@ $(BUILD)/fuzz/gwc/%.o: %.c | $(DEPS_STAMP)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
 # Whole-archive as gw-core's binary: PMD, log and tables-builder constructors.
-$(FUZZ_DATAPLANE): $(BUILD)/fuzz/gwc/tests/fuzz/fuzz_dataplane.o $(FUZZ_GWC_OBJS)
+$(FUZZ_DATAPLANE) $(FUZZ_CTL): $(BUILD)/fuzz/%: $(BUILD)/fuzz/gwc/tests/fuzz/%.o $(FUZZ_GWC_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(DPDK_LIBS) $(JSON_LIBS) $(TRL_LIBS) -lpthread
 

@@ -15,13 +15,13 @@ HERE=$(dirname "$0")
 export LSAN_OPTIONS=suppressions=$HERE/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 total=0
 # NAME:SEED_DIR[,SEED_DIR...]. fuzz_dataplane counts mbufs itself; LeakSanitizer is off
-# there, since it cannot see pointers kept in DPDK's memory (rte_malloc) and takes the
+# there and in fuzz_ctl, since it cannot see pointers kept in DPDK's memory (rte_malloc) and takes the
 # objects they hold (trailer keys) for leaks.
 for t in "trailer:$BUILD/gen/trl-corpus" "spec:$HERE/../../etc/specs,$HERE/spec-seeds" \
-	"xmlrpc:$HERE/xmlrpc-seeds" "dataplane:$HERE/dataplane-seeds"; do
+	"xmlrpc:$HERE/xmlrpc-seeds" "dataplane:$HERE/dataplane-seeds" "ctl:$HERE/ctl-seeds"; do
 	name=${t%%:*}
 	envs=()
-	[ "$name" = dataplane ] && envs=(ASAN_OPTIONS=detect_leaks=0)
+	case $name in dataplane | ctl) envs=(ASAN_OPTIONS=detect_leaks=0) ;; esac
 	IFS=, read -r -a seeds <<<"${t#*:}"
 	bin=$BUILD/fuzz/fuzz_$name
 	if [ ! -x "$bin" ]; then

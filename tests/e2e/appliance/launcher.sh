@@ -5,6 +5,10 @@
 #   launcher.sh status-ok      'agw status' exits 0 with gw-core and manager running
 #   launcher.sh twice          a second launcher on the same run_dir is refused (exit 1)
 #   launcher.sh kill NAME      kill -9 NAME; it must come back with a new pid, restarts+1
+#   launcher.sh kill9          kill -9 the launcher itself: its children get SIGTERM
+#                              (PR_SET_PDEATHSIG) and stop, none is left; a new launcher
+#                              brings both back, and the new manager puts s1 back
+#                              into the new gw-core
 #   launcher.sh stop           'agw stop': manager stopped before gw-core, nothing left
 #   launcher.sh badstart       a broken gw-core config: agw exits 1 naming the key
 #   launcher.sh ikeversion     ike = yes while dpkg reports another strongSwan than the
@@ -59,6 +63,29 @@ kill)
 	else
 		echo "KILL BAD $name: $("$AGW" -c "$CONF" status)"
 	fi
+	;;
+kill9)
+	lpid=$(cat "$E2E_DIR/launcher.pid")
+	gw=$(agw_field gw-core pid)
+	mgr=$(agw_field manager pid)
+	kill -9 "$lpid"
+	gone() { ! kill -0 "$gw" 2>/dev/null && ! kill -0 "$mgr" 2>/dev/null && [ -z "$(left)" ]; }
+	if ! wait_until 20 gone; then
+		echo "KILL9 BAD: after the launcher's death these are left: $(left | tr '\n' ' ')"
+		exit 0
+	fi
+	: >"$E2E_DIR/relaunch.log"
+	if ! start_launcher >>"$E2E_DIR/relaunch.log" 2>&1; then
+		echo "KILL9 BAD: a new launcher did not bring the appliance up"
+		exit 0
+	fi
+	# the new manager reloads s1 from SQLite and programs the new gw-core with it
+	if ! wait_until 20 sh -c "'$BUILD/bin/gwcctl' -s '$E2E_DIR/agw.sock' slice.list slice=s1 | grep -q VL1.net"; then
+		echo "KILL9 BAD: slice s1 is not back in the new gw-core"
+		exit 0
+	fi
+	echo "KILL9 OK children stopped with the launcher; new gw-core=$(agw_field gw-core pid)" \
+		"manager=$(agw_field manager pid), s1 back in gw-core"
 	;;
 stop)
 	gw=$(agw_field gw-core pid)

@@ -21,6 +21,10 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            extra and missing arguments, ".." ids, big headers and bodies:
                            each refused with its documented code; the manager lives on,
                            its memory bounded, and nothing changed
+  snc.py kill-run          gw-core stopped (SIGSTOP), Run of a new slice sent, gw-core
+                           killed (-9) while the Run waits on it, restarted: the slice's
+                           state and gw-core agree (executed and programmed, or created
+                           and absent), nothing stale in gw-core
   snc.py principals        gk-a's slice is invisible and untouchable to gk-b and dev, seen
                            by the admin snc; a certificate from another CA gets 403, no
                            credentials 401, plain HTTP no answer
@@ -471,6 +475,60 @@ def hostile():
         else "HOSTILE BAD: " + "; ".join(bad)
 
 
+def kill_run():
+    spec = SPEC.replace('value="10"', 'value="392"').replace('value="7001"', 'value="8392"')
+    p = proxy()
+    p.CreateSlice("mr", spec)
+    pid = int(open(os.path.join(os.environ["E2E_DIR"], "agw.pid")).read())
+    result = {}
+
+    def run():
+        try:
+            result["ok"] = p.Run("mr")
+        except xmlrpc.client.Fault as f:
+            result["fault"] = (f.faultCode, f.faultString)
+        except Exception as e:  # noqa: BLE001 - reported below
+            result["error"] = repr(e)
+
+    os.kill(pid, signal.SIGSTOP)
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(1.0)                     # bounded: Run must be waiting on the stopped gw-core
+    waiting = t.is_alive()
+    os.kill(pid, signal.SIGKILL)
+    t.join(30)
+    restart = subprocess.run([os.path.join(os.environ["SCEN"], "restart.sh"), "gw-core"],
+                             capture_output=True, text=True)
+    bad = []
+    if not waiting:
+        bad.append("Run did not wait for the stopped gw-core (%s)" % result)
+    if t.is_alive() or not result:
+        bad.append("Run did not return after gw-core was killed")
+    if "RESTART gw-core OK" not in restart.stdout:
+        bad.append("gw-core did not come back: %s %s" % (restart.stdout, restart.stderr))
+    # converge: the manager's view and gw-core's agree, within a few monitor periods
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        states = {s["name"]: s["state"] for s in p.Status("mr")["slivers"]}
+        link_state = states.get("VL1")
+        in_gwc = "mr" in gwc_slices()
+        if (link_state == "executed") == in_gwc:
+            break
+        time.sleep(0.2)   # poll interval of a bounded wait
+    else:
+        bad.append("manager says VL1 %s, gw-core %s mr" % (link_state,
+                                                         "holds" if in_gwc else "lacks"))
+    stale = sorted(set(gwc_slices()) - {s["slice_id"] for s in p.Status("all")["slices"]})
+    if stale:
+        bad.append("gw-core holds slices the manager does not: %s" % stale)
+    p.DeleteSlice("mr")
+    if "mr" in gwc_slices():
+        bad.append("mr left in gw-core after DeleteSlice")
+    outcome = "ran" if "ok" in result else "refused %s" % (result.get("fault"),)
+    return "KILLRUN OK (Run %s; VL1 %s)" % (outcome, link_state) if not bad \
+        else "KILLRUN BAD: " + "; ".join(bad)
+
+
 def principals():
     spec = SPEC.replace('value="10"', 'value="391"').replace('value="7001"', 'value="8391"')
     a, b = proxy(cert="gk-a.example.org"), proxy(cert="gk-b.example.org")
@@ -539,6 +597,8 @@ def main():
         print(hostile())
     elif cmd == "principals":
         print(principals())
+    elif cmd == "kill-run":
+        print(kill_run())
     else:
         sys.exit(__doc__)
 

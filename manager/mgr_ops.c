@@ -39,6 +39,30 @@ find(struct mgr *m, const struct mgr_caller *who, const char *id)
 	return sl != NULL && may(who, sl) ? sl : NULL;
 }
 
+/* A fault for 'who' names no slice it may not see: "slice 'ID'" of another principal's
+ * slice becomes "another principal's slice" (conflicts name their holder). */
+static void
+redact(const struct mgr *m, const struct mgr_caller *who, struct mgr_err *e)
+{
+	char pat[MGR_NAME_MAX + 16], *at;
+	static const char other[] = "another principal's slice";
+	unsigned int i;
+
+	for (i = 0; who != NULL && !who->admin && i < m->reg.n; i++) {
+		if (may(who, m->reg.slices[i]))
+			continue;
+		snprintf(pat, sizeof(pat), "slice '%s'", m->reg.slices[i]->id);
+		while ((at = strstr(e->msg, pat)) != NULL) {
+			size_t pl = strlen(pat), ol = strlen(other), rest = strlen(at + pl) + 1;
+
+			if ((size_t)(at - e->msg) + ol + rest > sizeof(e->msg))
+				break;
+			memmove(at + ol, at + pl, rest);
+			memcpy(at, other, ol);
+		}
+	}
+}
+
 /*
  * Make gw-core and charon go from 'old' to 'want' for slice 'id'. What takes things
  * away goes to charon first (its IKE_SAs close, and with them the plugin's SAs in
@@ -132,8 +156,10 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 		mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", r->id);
 		goto unlock;
 	}
-	if (plan(m, r, &spec, &want, e) != 0)
+	if (plan(m, r, &spec, &want, e) != 0) {
+		redact(m, r->who, e);
 		goto unlock;
+	}
 	if (r->op == MGR_OP_CREATE && r->who != NULL)
 		snprintf(want->owner, sizeof(want->owner), "%s", r->who->principal);
 	if (apply(m, r->id, old, want, shrink, e) != 0)

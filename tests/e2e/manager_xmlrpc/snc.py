@@ -550,6 +550,10 @@ def principals():
                 bad.append("%s %s: fault %d (%s), wanted %d" % (who, what, got, msg, code))
         if any(s["slice_id"] == "pa" for s in p.Status("all")["slices"]):
             bad.append("%s sees pa in Status all" % who)
+    # a conflict with another principal's slice does not name it (s1 holds VID 10)
+    code, msg = fault_code(b.CreateSlice, "pb", SPEC)
+    if code != 24 or "'s1'" in msg or "another principal's slice" not in msg:
+        bad.append("gk-b's VID conflict with s1: fault %d (%s)" % (code, msg))
     owners = {s["slice_id"]: s["owner"] for s in admin.Status("all")["slices"]}
     if owners.get("pa") != "gk-a" or owners.get("s1") != "snc":
         bad.append("admin sees owners %s" % owners)

@@ -618,6 +618,17 @@ mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const
 
 		for (j = 0; j < n && !named; j++)
 			named = strcmp(s->name, names[j]) == 0;
+		/* State is the truth: no SlowPath_VM runs yet, so none is reported executed
+		 * (the node-sliver runtime, nsliver/, will start them) */
+		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_NODE &&
+		    strcmp(s->instance, "SlowPath_VM") == 0) {
+			mgr_fail(e, MGR_UNSUPPORTED,
+				 "Run: nodeSliver '%s' of slice '%s' is a SlowPath_VM, and this AGW "
+				 "does not start node slivers yet; Run the other slivers by name",
+				 s->name, id);
+			mgr_slice_free(sl);
+			return -1;
+		}
 		if (named && s->state == from) {
 			s->state = to;
 			moved++;

@@ -47,7 +47,8 @@ sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 			agw_json_add_str(o, "instance", s->instance);
 		json_object_object_add(o, "params", kv_struct(&s->params));
 		if (strcmp(s->instance, "SlowPath_VM") == 0)
-			agw_json_add_str(o, "note", "recorded; node slivers are not started yet");
+			agw_json_add_str(o, "note", "not started: this AGW does not run node slivers yet "
+						  "(Run of it is UNSUPPORTED)");
 	} else {
 		agw_json_add_int(o, "bandwidth_bps", (int64_t)s->bandwidth_bps);
 	}

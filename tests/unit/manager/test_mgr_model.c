@@ -138,6 +138,21 @@ test_fig4_as_printed(void)
 	ep = ep_of(&reg, "fig4", "VL5", "e1");   /* to VN5 (SlowPath_VM): a node sliver */
 	CU_ASSERT_EQUAL(ep->type, MGR_EP_NSLIVER);
 	CU_ASSERT_STRING_EQUAL(ep->node, "VN5");
+	{
+		/* no SlowPath_VM runs yet: Run refuses to call VN5 executed (it used to) */
+		static const char *const others[] = { "VL5", "VN1" };
+		struct mgr_slice *sl = NULL;
+
+		CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "fig4", NULL, 0, MGR_EXECUTED, &sl, &e),
+				-1);
+		CU_ASSERT_EQUAL(e.code, MGR_UNSUPPORTED);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'VN5'"));
+		CU_ASSERT_PTR_NULL(sl);
+		CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "fig4", others, 2, MGR_EXECUTED, &sl, &e),
+				0);
+		CU_ASSERT_EQUAL(mgr_slice_sliver(sl, "VN5")->state, MGR_CREATED);
+		mgr_slice_free(sl);
+	}
 	mgr_reg_clear(&reg);
 	free(xml);
 }

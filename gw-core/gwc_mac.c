@@ -20,6 +20,7 @@ gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways, 
 	if (a == NULL)
 		return NULL;
 	a->bucket_mask = buckets - 1;
+	a->hash_shift = (uint8_t)(buckets > 1 ? 64 - rte_log2_u32(buckets) : 63);
 	a->age_tsc = age_tsc;
 	a->refresh_tsc = age_tsc / 8;
 	return a;

@@ -81,6 +81,8 @@ struct gwc_mac_slot {
 /* The head of a set-associative aging table (the MAC and trailer flow tables). */
 struct gwc_assoc {
 	uint32_t bucket_mask;   /* control thread at creation, read-only after */
+	uint8_t hash_shift;     /* MAC tables: 64 - log2(buckets), so a bucket is the
+				   product's top bits, which every bit of the MAC reaches */
 	uint64_t age_tsc;       /* entries unseen this long are misses */
 	uint64_t refresh_tsc;   /* 'seen' is rewritten no more often than this */
 };

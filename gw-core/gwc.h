@@ -171,6 +171,8 @@ enum gwc_ep_type {
 	                       with GWC's router MAC and resolves slice-side next hops by ARP */
 };
 
+#define GWC_POLICE_BURST_MIN 9300 /**< bytes: a jumbo frame (9216 + headers) fits a full bucket */
+#define GWC_POLICE_RATE_MIN 8000   /**< bits/s: slower contracts are refused */
 #define GWC_MAX_TS 4         /**< traffic-selector prefixes per side of an IPsec endpoint */
 
 /** An IPv4 prefix. */
@@ -212,6 +214,12 @@ struct gwc_ep_conf {
 	bool has_gw_mac;           /**< IPSEC: 'gw_mac' is set */
 	struct rte_ether_addr gw_mac; /**< IPSEC: the slice-side next hop's MAC for every
 	                                destination: no ARP in the slice at all */
+	uint64_t police_bps;       /**< every type: police what leaves through it to this rate,
+	                                bits/s of the slice's L2 frames (the tag, GRE or ESP the
+	                                AGW adds not counted; docs/isolation.md): RFC 2698 trTCM
+	                                with PIR = CIR, red frames dropped ('policed'); 0: none */
+	uint32_t police_burst;     /**< its burst, CBS = PBS, bytes; 0: 10 ms of the rate, at
+	                                least GWC_POLICE_BURST_MIN */
 	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
 	                                joins through (its IPsec link sliver): 'port',
 	                                'l3_addr', 'gateway' and, when none are given,
@@ -355,6 +363,10 @@ struct gwc_ep_stats {
 	uint64_t rx_pkts, rx_bytes;  /**< frames into the slice from this endpoint, bytes of the inner frame */
 	uint64_t tx_pkts, tx_bytes;  /**< frames handed to the port, bytes of the frame on the wire (no FCS) */
 	uint64_t drops[GWC_DROP_MAX]; /**< frames dropped for this endpoint, by reason */
+	uint64_t police_pkts[3];     /**< policed frames by colour: green (conforming), yellow
+	                                  (exceeding; never with PIR = CIR), red (violating,
+	                                  dropped) */
+	uint64_t police_bytes[3];    /**< their bytes, as metered */
 };
 
 /** Slice counters (only uint64_t members, as for gwc_ep_stats). */
@@ -363,6 +375,17 @@ struct gwc_slice_stats {
 	uint64_t flooded;            /**< of those, frames flooded (broadcast, multicast, unknown) */
 	uint64_t learned;            /**< MAC entries learned or moved */
 };
+
+/**
+ * Set the policing contract of endpoint 'ep' of slice 'slice' live: 'bps' bits/s (0:
+ * none) with a 'burst' of bytes (0: the default; struct gwc_ep_conf). The workers see it
+ * with the next tables, their meters restart full; other traffic does not pause. Only
+ * the endpoint's owner may. Control thread.
+ * @return 0, or -ENOENT, -EPERM, -EINVAL (a rate below GWC_POLICE_RATE_MIN, a burst
+ *   below GWC_POLICE_BURST_MIN), -ENOMEM, with 'e' saying why; nothing changes then.
+ */
+int gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const char *ep,
+		      uint64_t bps, uint32_t burst, struct gwc_err *e);
 
 /** @return the slice index of 'name', or -ENOENT. */
 int gwc_slice_find(const struct gwc *g, const char *name);

@@ -154,9 +154,17 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		if (lc != NULL && lc->inject != NULL && g->dp.n_workers > 1)
 			lc->handoff = rte_ring_create(name, GWC_HANDOFF_RING, (int)rte_socket_id(),
 						      RING_F_SC_DEQ);
-		if (lc == NULL || lc->inject == NULL || (g->dp.n_workers > 1 && lc->handoff == NULL)) {
-			if (lc != NULL)
+		/* policing meters, by endpoint id (gwc_dp_qos.h) */
+		if (lc != NULL)
+			lc->meter = rte_zmalloc("gwc_meter", GWC_MAX_EPS * sizeof(*lc->meter),
+						RTE_CACHE_LINE_SIZE);
+		if (lc == NULL || lc->inject == NULL || lc->meter == NULL ||
+		    (g->dp.n_workers > 1 && lc->handoff == NULL)) {
+			if (lc != NULL) {
 				rte_ring_free(lc->inject);
+				rte_ring_free(lc->handoff);
+				rte_free(lc->meter);
+			}
 			rte_free(lc);
 			gwc_errf(e, "out of memory for worker %u", w);
 			goto fail;
@@ -257,6 +265,7 @@ gwc_destroy(struct gwc *g)
 		free_ring_mbufs(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->handoff);
+		rte_free(g->lc[i]->meter);
 		rte_free(g->lc[i]);
 	}
 	free_ring_mbufs(g->dp.exc);

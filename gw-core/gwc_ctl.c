@@ -64,7 +64,7 @@ op_help(struct gwc *g, struct gwc_client *c, struct json_object *args, struct js
 	struct gwc_err *e)
 {
 	const struct gwc_ctl_op *o;
-	char buf[1024], schema[768];
+	char buf[2048], schema[1536];
 	unsigned int i;
 
 	RTE_SET_USED(g);

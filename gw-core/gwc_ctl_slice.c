@@ -138,6 +138,24 @@ op_ep_del(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 }
 
 static int
+op_ep_police(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	     struct json_object **res, struct gwc_err *e)
+{
+	const char *slice, *name;
+	uint64_t bps = 0, burst = 0;
+	bool have;
+	int rc;
+
+	RTE_SET_USED(res);
+	if ((rc = gwc_arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = gwc_arg_str(args, "name", &name, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "police_rate", UINT64_MAX, &bps, &have, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "police_burst", UINT32_MAX, &burst, &have, e)) != 0)
+		return rc;
+	return gwc_ep_police_set(g, c->owner, slice, name, bps, (uint32_t)burst, e);
+}
+
+static int
 op_mac_add(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
 	   struct gwc_err *e)
 {
@@ -256,6 +274,8 @@ const struct gwc_ctl_op gwc_ctl_slice_ops[] = {
 	{ "slice.list", op_slice_list, "[slice=SLICE]: slices and their endpoints", false },
 	{ "endpoint.add", op_ep_add, "slice= name= and the type's fields", true },
 	{ "endpoint.del", op_ep_del, "slice= name=", false },
+	{ "endpoint.police", op_ep_police, "slice= name= police_rate=BITS/S [police_burst=BYTES]: "
+	  "a new policing contract, live (0: none; owner only)", false },
 	{ "mac.add", op_mac_add, "slice= mac= endpoint=: a static MAC entry (a bridged endpoint)",
 	  false },
 	{ "mac.list", op_mac_list, "slice=: learned and static MACs", false },

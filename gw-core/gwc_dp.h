@@ -13,6 +13,7 @@
  *     -> the bridge vector, or ESP to encrypt, or the control thread (ARP)
  *   gwc_dp_bridge.h    learn, look up, flood inside the slice
  *   gwc_dp_out.h       the destination endpoint's output stage: encapsulate and tx
+ *     (gwc_dp_qos.h    first: its policer, where it has a contract)
  *
  * Worker lcore only; no locks, allocation (but flood copies), syscalls or logs.
  */

@@ -14,6 +14,7 @@
 #include <rte_hash.h>
 
 #include "gwc_dp.h"
+#include "gwc_dp_qos.h"
 #include "gwc_sa.h"
 
 #define NATT_PORT 4500
@@ -109,6 +110,8 @@ esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 {
 	if (unlikely(ep->out_sa == GWC_SA_NONE))
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_SA);
+	if (unlikely(ep->policed) && police_drop(lc, ep, m, m->pkt_len))
+		return;
 	if (unlikely(!ep->nh_ok))
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_NEXTHOP);
 	if (lc->n_esp_out == GWC_ESP_BATCH)

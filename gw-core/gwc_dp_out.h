@@ -10,6 +10,7 @@
 
 #include "gwc_dp.h"
 #include "gwc_dp_gre.h"
+#include "gwc_dp_qos.h"
 #include "gwc_dp_trailer.h"
 #include "gwc_dp_vlan.h"
 
@@ -24,6 +25,9 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 	const struct gwc_port_tab *pt = &t->port[ep->port];
 	uint32_t l2 = sizeof(struct rte_ether_hdr);
 
+	if (unlikely(ep->policed) &&
+	    police_drop(lc, ep, m, m->pkt_len - (tagged ? VLAN_HLEN : 0)))
+		return;
 	/* Every type and no default arm: a type added without an output stage does not compile. */
 	switch ((enum gwc_ep_type)ep->type) {
 	case GWC_EP_VLAN:

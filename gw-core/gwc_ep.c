@@ -67,6 +67,9 @@ gwc_ep_schema(char *buf, size_t len)
 	for (i = 0; i < RTE_DIM(ep_types) && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "; %s: %s", ep_types[i]->name,
 					ep_types[i]->schema);
+	if (off < len)
+		snprintf(buf + off, len - off, "; every type: [police_rate=BITS/S "
+			 "[police_burst=BYTES]] (docs/isolation.md)");
 	return buf;
 }
 
@@ -76,6 +79,8 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 	const struct gwc_ep_ops *ops;
 	const char *name, *type, *port;
 	char names[64];
+	uint64_t v = 0;
+	bool have;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -101,6 +106,11 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 		return -EINVAL;
 	}
 	c->type = ops->type;
+	/* every type: policing (docs/isolation.md) */
+	if ((rc = gwc_arg_uint(args, "police_rate", UINT64_MAX, &c->police_bps, &have, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "police_burst", UINT32_MAX, &v, &have, e)) != 0)
+		return rc;
+	c->police_burst = (uint32_t)v;
 	return ops->parse != NULL ? ops->parse(c, args, e) : 0;
 }
 
@@ -118,8 +128,15 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 	agw_json_add_u64(o, "id", (uint64_t)id);
 	if (ops->to_json != NULL)
 		ops->to_json(g, id, o);
+	if (ep->conf.police_bps != 0) {
+		agw_json_add_u64(o, "police_rate", ep->conf.police_bps);
+		agw_json_add_u64(o, "police_burst", ep->police.cbs);
+	}
 	if (counters) {
+		static const char *const colour[3] = { "conform", "exceed", "violate" };
 		struct gwc_ep_stats s;
+		char k[32];
+		unsigned int c;
 
 		gwc_ep_stats_get(g, id, &s);
 		agw_json_add_u64(o, "rx_pkts", s.rx_pkts);
@@ -127,8 +144,53 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 		agw_json_add_u64(o, "tx_pkts", s.tx_pkts);
 		agw_json_add_u64(o, "tx_bytes", s.tx_bytes);
 		json_object_object_add(o, "drops", gwc_drops_json(s.drops, true));
+		if (ep->conf.police_bps != 0) {
+			struct json_object *q = json_object_new_object();
+
+			for (c = 0; c < 3; c++) {
+				snprintf(k, sizeof(k), "%s_pkts", colour[c]);
+				agw_json_add_u64(q, k, s.police_pkts[c]);
+				snprintf(k, sizeof(k), "%s_bytes", colour[c]);
+				agw_json_add_u64(q, k, s.police_bytes[c]);
+			}
+			json_object_object_add(o, "police", q);
+		}
 	}
 	return o;
+}
+
+int
+gwc_ep_police_check(const char *name, uint64_t bps, uint32_t burst, struct gwc_err *e)
+{
+	if (bps != 0 && (bps < GWC_POLICE_RATE_MIN || bps > 4000000000000ull)) {
+		gwc_errf(e, "endpoint '%s': police_rate %llu bits/s: 0 (none) or %u to 4T",
+			 name, (unsigned long long)bps, GWC_POLICE_RATE_MIN);
+		return -EINVAL;
+	}
+	if (burst != 0 && burst < GWC_POLICE_BURST_MIN) {
+		gwc_errf(e, "endpoint '%s': police_burst %u bytes: at least %u (a jumbo frame), "
+			    "or 0 for 10 ms of the rate", name, burst, GWC_POLICE_BURST_MIN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+gwc_ep_police_apply(struct gwc *g, struct gwc_ep *ep)
+{
+	struct rte_meter_trtcm_params p;
+	uint64_t burst = ep->conf.police_burst;
+
+	ep->policed = ep->conf.police_bps != 0;
+	ep->police_gen = ++g->police_gen;
+	if (!ep->policed)
+		return;
+	if (burst == 0)
+		burst = RTE_MAX(ep->conf.police_bps / 8 / 100, (uint64_t)GWC_POLICE_BURST_MIN);
+	p.cir = p.pir = ep->conf.police_bps / 8;   /* bytes/s */
+	p.cbs = p.pbs = burst;
+	/* valid by gwc_ep_police_check(): rates > 0, buckets > 0 */
+	rte_meter_trtcm_profile_config(&ep->police, &p);
 }
 
 int
@@ -136,6 +198,7 @@ gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *
 		struct gwc_err *e)
 {
 	const struct gwc_ep_ops *ops = gwc_ep_ops_of(c->type);
+	int rc;
 
 	if (!gwc_name_ok(c->name)) {
 		gwc_errf(e, "endpoint name '%s': 1 to %d printable characters, no spaces or quotes",
@@ -146,6 +209,9 @@ gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *
 		gwc_errf(e, "slice '%s' already has an endpoint '%s'", g->slice[s].name, c->name);
 		return -EEXIST;
 	}
+	rc = gwc_ep_police_check(c->name, c->police_bps, c->police_burst, e);
+	if (rc != 0)
+		return rc;
 	return ops->validate != NULL ? ops->validate(g, s, port, c, e) : 0;
 }
 

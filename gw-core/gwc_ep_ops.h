@@ -91,6 +91,20 @@ int gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struc
 struct json_object *gwc_ep_json(const struct gwc *g, int id, bool counters);
 
 /*
+ * Is 'bps' bits/s with a 'burst' of bytes a policing contract gw-core takes (struct
+ * gwc_ep_conf)? @return 0, or -EINVAL with 'e' naming endpoint 'name' and the bound.
+ */
+int gwc_ep_police_check(const char *name, uint64_t bps, uint32_t burst, struct gwc_err *e);
+
+/*
+ * Make 'ep''s policing state follow its conf.police_*: the trTCM profile (CIR = PIR,
+ * CBS = PBS; the default burst filled in) and a new police_gen, so that every lcore's
+ * meter restarts with the next tables. Control thread; the contract passed
+ * gwc_ep_police_check().
+ */
+void gwc_ep_police_apply(struct gwc *g, struct gwc_ep *ep);
+
+/*
  * Check 'c' as endpoint of slice 'slice' on port 'port': name, unique in the slice,
  * then the type's own validate. 'c->type' must be a type (gwc_ep_ops_of() not NULL).
  * @return 0 or -errno with 'e' saying why.

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_meter.h>
 #include <rte_ether.h>
 
 #include "gwc.h"
@@ -66,8 +67,16 @@ struct gwc_esp_job {
 	uint16_t sa, ep;
 };
 
+/* An endpoint's policing meter on one lcore (gwc_dp_qos.h). */
+struct gwc_meter {
+	struct rte_meter_trtcm m;
+	uint32_t gen;                            /* the contract it runs (gwc_ep.police_gen) */
+};
+
 struct __rte_cache_aligned gwc_lcore {
 	struct gwc_dp *dp;                       /* read-only */
+	uint64_t now;                            /* TSC at the start of the current burst */
+	struct gwc_meter *meter;                 /* [GWC_MAX_EPS]: each endpoint's meter */
 	unsigned int index;                      /* worker index */
 	struct rte_ring *inject;                 /* control -> this worker (SP/SC) */
 	struct rte_ring *handoff;                /* other workers -> this one: ESP of its SAs

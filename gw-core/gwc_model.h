@@ -129,6 +129,7 @@ struct gwc {
 	struct gwc_slice_m slice[GWC_MAX_SLICES];
 	struct gwc_ep_m ep[GWC_MAX_EPS];
 	uint16_t next_ep;                        /* round-robin id allocation */
+	uint32_t police_gen;                     /* last police_gen given (gwc_slice.c) */
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;

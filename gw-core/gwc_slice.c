@@ -136,6 +136,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	m->ep.slice = (uint16_t)s;
 	m->ep.port = (uint16_t)port;
 	m->ep.type = (uint8_t)c->type;
+	gwc_ep_police_apply(g, &m->ep);
 	snprintf(m->ep.owner, sizeof(m->ep.owner), "%s", owner);
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
 	m->used = true;
@@ -175,6 +176,34 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
 	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
+	return 0;
+}
+
+int
+gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const char *name,
+		  uint64_t bps, uint32_t burst, struct gwc_err *e)
+{
+	int id = gwc_ep_owned(g, owner, slice, name, true, e), rc;
+	struct gwc_ep old;
+
+	if (id < 0)
+		return id;
+	rc = gwc_ep_police_check(name, bps, burst, e);
+	if (rc != 0)
+		return rc;
+	old = g->ep[id].ep;
+	g->ep[id].ep.conf.police_bps = bps;
+	g->ep[id].ep.conf.police_burst = burst;
+	gwc_ep_police_apply(g, &g->ep[id].ep);
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		g->ep[id].ep = old;
+		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
+		return rc;
+	}
+	GWC_LOG(INFO, "slice %s: endpoint %s policed at %llu bits/s, burst %u bytes, by %s",
+		slice, name, (unsigned long long)bps, (unsigned int)g->ep[id].ep.police.cbs,
+		owner);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_hash_crc.h>
+#include <rte_meter.h>
 
 #include "gwc.h"
 
@@ -124,6 +125,9 @@ struct gwc_ep {
 	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
 	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
 	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
+	uint8_t policed;          /* conf.police_bps != 0: the QoS stage meters it */
+	uint32_t police_gen;      /* changes with the contract: the lcores' meters restart */
+	struct rte_meter_trtcm_profile police; /* CIR = PIR, CBS = PBS (gwc_dp_qos.h) */
 	/* Cold: configuration, kept for the control thread and the stats reply. */
 	struct gwc_ep_conf conf;
 	rte_be32_t local;         /* GRE: source address (the port's) */

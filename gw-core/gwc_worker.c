@@ -94,6 +94,7 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 	uint64_t now = rte_rdtsc();
 	uint16_t i;
 
+	lc->now = now;
 	for (i = 0; i < n; i += GWC_PASS)
 		burst_pass(lc, t, q->port_idx, pkts + i, RTE_MIN((uint16_t)(n - i), (uint16_t)GWC_PASS),
 			   now);
@@ -136,6 +137,7 @@ gwc_worker_drain(void *ctx)
 	unsigned int i, n;
 	uint16_t p;
 
+	lc->now = rte_rdtsc();
 	/* ESP from the other workers for this one's SAs, also while its own rx is idle */
 	if (lc->handoff != NULL) {
 		const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);

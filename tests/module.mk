@@ -33,7 +33,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(GWC_LIB) $(PPM_LIB) $(MGR_LIB) $(AGW_LIB) $(TRL_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(GWC_LIB) $(PPM_LIB) \
 		-Wl,--no-whole-archive $(MGR_LIB) $(AGW_LIB) $(TRL_LIB) $(DPDK_LIBS) $(JSON_LIBS) $(MGR_LIBS) \
-		$(CUNIT_LIBS) $(SYSTEMD_LIBS) $(TRL_LIBS) -lpthread
+		$(CUNIT_LIBS) $(SYSTEMD_LIBS) $(TRL_LIBS) -lpthread -lm
 
 # libFuzzer harnesses (clang; libfuzzer-14-dev). 'make fuzz FUZZ_SECONDS=600' for longer.
 FUZZ_CC      ?= clang

@@ -6,6 +6,7 @@
  * Frames go in through gwc_worker_inject() (worker 0 run on the test thread) and
  * come out byte-exact against frames scapy built (vectors.h, gen_vectors.py).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,10 @@
 #include "gwc.h"
 #include "gwc_sa.h"
 #include "gwc_suite.h"
+#include <rte_malloc.h>
+
+#include "gwc_dp_qos.h"  /* police_drop() on a synthetic timeline */
+#include "gwc_ep_ops.h"
 #include "gwc_mac.h"
 #include "gwc_tables.h"   /* GWC_MAX_L3_RULES */
 #include "trl.h"
@@ -1522,6 +1527,136 @@ test_inner_tags_and_short_frames(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* ------------------------------------------------------------ policing */
+
+/*
+ * gw-core's policer (gwc_dp_qos.h: the profile gwc_ep_police_apply() builds, the meter
+ * police_drop() runs) against RFC 2698's trTCM computed here, exactly, on a synthetic
+ * timeline of frames of 64-1518 bytes at random gaps, contract 10 Mbit/s with CBS = PBS
+ * = 12000 bytes (PIR = CIR): first 20000 frames offering 0.8 of the contract, then
+ * 20000 offering 2x. rte_meter adds tokens in whole periods, so a frame at a bucket's
+ * edge may take the other colour, and in saturation every frame is at the edge: the
+ * colours must agree frame by frame below the contract (at most 0.5 % differ), and
+ * above it the green bytes of every 100 ms agree within 2 % and two frames.
+ */
+static void
+test_police_rfc2698(void)
+{
+	const double hz = (double)rte_get_tsc_hz(), cir = 10e6 / 8, cbs = 12000;
+	struct gwc_lcore *lc = rte_zmalloc("test_lc", sizeof(*lc), RTE_CACHE_LINE_SIZE);
+	struct gwc_meter *meter = rte_zmalloc("test_meter", GWC_MAX_EPS * sizeof(*meter), 64);
+	struct gwc_ep ep = { .id = 7 };
+	double tc = cbs, tp = cbs, t = 0, win_end = 0, gm = 0, go = 0;
+	double green_model = 0, green_ours = 0;
+	unsigned int i, differ = 0, red_model = 0, bad_windows = 0;
+	uint64_t t0 = rte_get_tsc_cycles() + (uint64_t)hz;   /* after the meter's start */
+
+	CU_ASSERT_FATAL(lc != NULL && meter != NULL);
+	lc->meter = meter;
+	ep.conf.police_bps = 10000000;
+	ep.conf.police_burst = 12000;
+	gwc_ep_police_apply(g, &ep);
+	CU_ASSERT_EQUAL(ep.policed, 1);
+	CU_ASSERT_EQUAL(ep.police.cbs, 12000);
+	srand48(2698);
+	for (i = 0; i < 40000; i++) {
+		bool sat = i >= 20000, red_ours, red;
+		uint32_t len = 64 + (uint32_t)(drand48() * 1455);
+		/* mean frame 791 bytes: a mean gap of 791/0.8/cir offers 0.8 of the rate */
+		double dt = i == 0 ? 0 : drand48() * 2 * (sat ? 395.0 : 989.0) / cir;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(gwc_pool(g));
+
+		CU_ASSERT_FATAL(m != NULL);
+		t += dt;
+		if (sat && t >= win_end) {
+			if (win_end > 0 && fabs(go - gm) > 0.02 * gm + 2 * 1518)
+				bad_windows++;
+			go = gm = 0;
+			win_end = t + 0.1;
+		}
+		/* RFC 2698 section 3: refill both buckets, then colour blind */
+		tc = fmin(cbs, tc + cir * dt);
+		tp = fmin(cbs, tp + cir * dt);
+		red = tp < len;
+		if (!red) {
+			tp -= len;
+			if (tc >= len) {
+				tc -= len;
+				green_model += len;
+				gm += len;
+			}
+		}
+		red_model += red;
+		lc->now = t0 + (uint64_t)(t * hz);
+		red_ours = police_drop(lc, &ep, m, len);
+		if (!red_ours) {
+			green_ours += len;
+			go += len;
+			rte_pktmbuf_free(m);
+		}
+		if (!sat)
+			differ += red_ours != red;
+	}
+	if (differ > 100 || bad_windows > 0)
+		printf("\n    below the contract %u of 20000 frames differ from RFC 2698; above "
+		       "it %u windows of 100 ms differ by more than 2 %%\n", differ, bad_windows);
+	CU_ASSERT(differ <= 100);
+	CU_ASSERT_EQUAL(bad_windows, 0);
+	CU_ASSERT(fabs(green_ours - green_model) <= 0.01 * green_model);
+	CU_ASSERT(red_model > 5000);   /* the second half does exceed the contract */
+	CU_ASSERT_EQUAL(lc->ep[7].police_pkts[RTE_COLOR_RED], lc->drops[GWC_DROP_POLICED]);
+	CU_ASSERT_EQUAL(lc->ep[7].police_pkts[RTE_COLOR_YELLOW], 0);   /* PIR = CIR */
+	rte_free(meter);
+	rte_free(lc);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/*
+ * An endpoint with a contract, through the worker: 1000 bytes/s with a 9300-byte
+ * burst lets 9 of 20 back-to-back 1000-byte frames out and drops 11 as policed,
+ * counted by colour; endpoint.police to 0 takes the contract off live (all pass),
+ * and a contract below the minimum is refused with nothing changed.
+ */
+static void
+test_police_endpoint(void)
+{
+	struct rte_ether_addr bc;
+	struct gwc_ep_stats st;
+	struct gwc_err e = { "" };
+	uint8_t f[1100];
+	size_t len;
+	unsigned int i;
+	int out;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("pol");
+	ep("pol", "in", GWC_EP_VLAN, PA, 41);
+	out = ep("pol", "out", GWC_EP_VLAN, PA, 42);
+	CU_ASSERT_EQUAL(gwc_ep_police_set(g, "someone", "pol", "out", 8000, 9300, &e), -EPERM);
+	CU_ASSERT_EQUAL(gwc_ep_police_set(g, OWNER, "pol", "out", 7999, 0, &e), -EINVAL);
+	CU_ASSERT_EQUAL(gwc_ep_police_set(g, OWNER, "pol", "out", 8000, 9000, &e), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_police_set(g, OWNER, "pol", "out", 8000, 9300, &e), 0);
+	bcast_from(f, &bc, &mac_s, 41, &len);
+	memset(f + len, 0x55, sizeof(f) - len);
+	for (i = 0; i < 20; i++)
+		send1(PA, f, 1004);   /* 1000 bytes once the tag is off */
+	drain();
+	gwc_ep_stats_get(g, out, &st);
+	CU_ASSERT_EQUAL(st.police_pkts[RTE_COLOR_GREEN], 9);
+	CU_ASSERT_EQUAL(st.police_bytes[RTE_COLOR_GREEN], 9000);
+	CU_ASSERT_EQUAL(st.police_pkts[RTE_COLOR_RED], 11);
+	CU_ASSERT_EQUAL(st.drops[GWC_DROP_POLICED], 11);
+	CU_ASSERT_EQUAL(st.tx_pkts, 9);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_police_set(g, OWNER, "pol", "out", 0, 0, &e), 0);
+	for (i = 0; i < 20; i++)
+		send1(PA, f, 1004);
+	drain();
+	gwc_ep_stats_get(g, out, &st);
+	CU_ASSERT_EQUAL(st.tx_pkts, 29);
+	CU_ASSERT_EQUAL(st.drops[GWC_DROP_POLICED], 11);
+	unslice("pol");
+}
+
 int test_gwc_register(void);
 
 /* ------------------------------------------------------------ IPsec terminals */
@@ -1896,7 +2031,11 @@ test_gwc_register(void)
 	    CU_add_test(s, "inner tags (Q-in-Q, 802.1ad, 0x9100) and short frames",
 			test_inner_tags_and_short_frames) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",
-			test_mac_hash_spreads) == NULL)
+			test_mac_hash_spreads) == NULL ||
+	    CU_add_test(s, "policing: rte_meter as configured vs RFC 2698 computed",
+			test_police_rfc2698) == NULL ||
+	    CU_add_test(s, "policing an endpoint: colours, drops, live change",
+			test_police_endpoint) == NULL)
 		return -1;
 	return 0;
 }

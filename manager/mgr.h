@@ -126,6 +126,10 @@ struct mgr_ep {
 	char ipsec_addr[16];            /**< IPSEC: the AGW's IPv4 address in the slice */
 	char ipsec_gateway[16];         /**< IPSEC: slice-side next hop, "" = ARP per destination */
 	unsigned int ipsec_terminals;   /**< IPSEC: "terminal:ID" params (their secrets stay there) */
+	uint64_t police_bps;            /**< every gw-core type: the link's bandwidth when its
+	                                     performanceIsolation is policing, else 0
+	                                     (docs/isolation.md) */
+	uint32_t police_burst;          /**< its burstSize, bytes; 0: gw-core's default */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 

@@ -56,6 +56,30 @@ mgr_ep_in_gwc(enum mgr_ep_type t)
 	return o != NULL && o->in_gwc;
 }
 
+/* The link's policing contract for the endpoint of one of its vports (docs/isolation.md):
+ * performanceIsolation policing -> its bandwidth and burstSize. gw-core's bounds: at
+ * least 8000 bits/s, a burst of at least 9300 bytes (GWC_POLICE_*). */
+static int
+link_police(const struct mgr_sliver *link, struct mgr_ep *ep, struct mgr_err *e)
+{
+	const char *iso = mgr_kv_get(&link->resources, "performanceIsolation");
+
+	ep->police_bps = 0;
+	ep->police_burst = 0;
+	if (iso == NULL || strcmp(iso, "policing") != 0)
+		return 0;
+	if (link->bandwidth_bps < 8000)
+		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': policing needs a bandwidth of at "
+				"least 8000 bits/s", link->name);
+	if (link->burst_bytes != 0 && (link->burst_bytes < 9300 || link->burst_bytes > UINT32_MAX))
+		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': burstSize %llu: policing needs "
+				"9300 bytes (a jumbo frame) to 4G; leave it out for 10 ms of the "
+				"bandwidth", link->name, (unsigned long long)link->burst_bytes);
+	ep->police_bps = link->bandwidth_bps;
+	ep->police_burst = (uint32_t)link->burst_bytes;
+	return 0;
+}
+
 int
 mgr_ep_plan(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct mgr_vport *vp,
 	    unsigned int *alloc, struct mgr_err *e)
@@ -63,6 +87,8 @@ mgr_ep_plan(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct
 	unsigned int i;
 
 	*alloc = 0;
+	if (link_police(link, &vp->ep, e) != 0)
+		return -1;
 	for (i = 0; i < N_TYPES; i++) {
 		const struct mgr_ep_ops *o = ep_types[i];
 
@@ -89,6 +115,10 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 	agw_json_add_str(v, "bound_vport", ep->node_port);
 	if (o != NULL && o->in_gwc)
 		agw_json_add_str(v, "port", ep->port);
+	if (ep->police_bps != 0) {
+		agw_json_add_u64(v, "police_rate", ep->police_bps);
+		agw_json_add_u64(v, "police_burst", ep->police_burst);
+	}
 	if (o != NULL && o->to_json != NULL)
 		o->to_json(v, ep);
 }
@@ -110,6 +140,8 @@ mgr_ep_from_json(struct json_object *v, struct mgr_ep *ep)
 	snprintf(ep->node, sizeof(ep->node), "%s", agw_json_str(v, "bound_to"));
 	snprintf(ep->node_port, sizeof(ep->node_port), "%s", agw_json_str(v, "bound_vport"));
 	snprintf(ep->port, sizeof(ep->port), "%s", agw_json_str(v, "port"));
+	ep->police_bps = (uint64_t)agw_json_int(v, "police_rate", 0, NULL);
+	ep->police_burst = (uint32_t)agw_json_int(v, "police_burst", 0, NULL);
 	if (o->from_json != NULL)
 		o->from_json(v, ep);
 	return 0;
@@ -125,9 +157,22 @@ mgr_ep_gwc_args(const char *slice, const char *name, const struct mgr_ep *ep)
 	agw_json_add_str(a, "name", name);
 	agw_json_add_str(a, "type", mgr_ep_type_name(ep->type));
 	agw_json_add_str(a, "port", ep->port);
+	if (ep->police_bps != 0) {
+		agw_json_add_u64(a, "police_rate", ep->police_bps);
+		if (ep->police_burst != 0)
+			agw_json_add_u64(a, "police_burst", ep->police_burst);
+	}
 	if (o != NULL && o->gwc_args != NULL)
 		o->gwc_args(a, ep);
 	return a;
+}
+
+bool
+mgr_ep_gwc_police_matches(struct json_object *o, const struct mgr_ep *ep)
+{
+	return (uint64_t)agw_json_int(o, "police_rate", 0, NULL) == ep->police_bps &&
+	       (ep->police_bps == 0 || ep->police_burst == 0 ||
+		(uint64_t)agw_json_int(o, "police_burst", 0, NULL) == ep->police_burst);
 }
 
 bool

@@ -77,4 +77,8 @@ struct json_object *mgr_ep_gwc_args(const char *slice, const char *name, const s
 /** Does gw-core's endpoint object 'o' hold 'ep' as it is? */
 bool mgr_ep_gwc_matches(struct json_object *o, const struct mgr_ep *ep);
 
+/** Does gw-core's endpoint 'o' (slice.list form) police as 'ep' wants (rate, and the
+ *  burst when 'ep' names one)? A mismatch alone is corrected with endpoint.police. */
+bool mgr_ep_gwc_police_matches(struct json_object *o, const struct mgr_ep *ep);
+
 #endif /* AGW_MGR_EP_H */

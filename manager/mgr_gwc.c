@@ -173,6 +173,16 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 			;
 		if (i < n && mgr_ep_gwc_matches(o, w[i].ep)) {
 			have[i] = true;
+			if (mgr_ep_gwc_police_matches(o, w[i].ep))
+				continue;
+			/* only the contract differs: change it live */
+			struct json_object *pa = args1("slice", id);
+
+			json_object_object_add(pa, "name", json_object_new_string(name));
+			agw_json_add_u64(pa, "police_rate", w[i].ep->police_bps);
+			agw_json_add_u64(pa, "police_burst", w[i].ep->police_burst);
+			if (call(g, "endpoint.police", pa, NULL, e) != 0)
+				goto out;
 			continue;
 		}
 		struct json_object *a = args1("slice", id);

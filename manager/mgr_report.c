@@ -194,7 +194,8 @@ mgr_report_statistics(const struct mgr_slice *sl, const char *const *names, unsi
 	static const char *const slice_keys[] = { "rx_pkts", "rx_bytes", "flooded", "learned",
 						  NULL };
 	static const char *const ep_keys[] = { "rx_pkts", "rx_bytes", "tx_pkts", "tx_bytes",
-					       "drops", NULL };
+					       "drops", "police_rate", "police_burst", "police",
+					       NULL };
 	struct json_object *o, *eps = NULL, *a;
 	unsigned int i, j, k;
 

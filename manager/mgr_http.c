@@ -326,6 +326,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->who == NULL)   /* refused at the headers; nothing more to say */
+		return MHD_NO;
 	if (r->too_big)
 		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE,
 			      "request body over %zu bytes (max_request_bytes)",

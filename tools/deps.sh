@@ -18,6 +18,7 @@ PKGS=(
 	librte-crypto-openssl23            # ESP: crypto_openssl, the lookaside fallback
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
 	openssl                            # e2e: the test CA and certificates (openssl req)
+	iperf3                             # e2e: traffic above a policing contract
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)

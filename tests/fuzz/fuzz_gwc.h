@@ -5,9 +5,9 @@
  * and a static neighbour 198.51.100.2, a and c with MTU 9000: the big pool; no TAP),
  * and tables holding every endpoint type, owned by "fuzz":
  *   slice s1:  VLAN 10 on a, GRE key 7001 to 198.51.100.2 on b, a static MAC;
- *   slice s2:  VLAN 20 on a, the untagged port c, a trailer endpoint on a for terminal 7
- *              app 42 with reappend, one for terminal 8 apps 100-199 whose key requires
- *              a tag;
+ *   slice s2:  VLAN 20 on a, the untagged port c (policed at 10 Mbit/s), a trailer
+ *              endpoint on a for terminal 7 app 42 with reappend, one for terminal 8
+ *              apps 100-199 whose key requires a tag;
  *   slice ips: VLAN 300 on a, an IPsec terminal 10.1.0.200 on b (router 10.1.0.1, next
  *              hop fixed) with an AES-GCM-128 SA pair (gen_dataplane_seeds.py encrypts
  *              with the same key).
@@ -88,7 +88,8 @@ setup_tables(void)
 		die("static MAC", &e);
 	c = (struct gwc_ep_conf){ .name = "v20", .type = GWC_EP_VLAN, .port = "a", .vid = 20 };
 	ep_add("s2", &c);
-	c = (struct gwc_ep_conf){ .name = "raw", .type = GWC_EP_PORT, .port = "c" };
+	c = (struct gwc_ep_conf){ .name = "raw", .type = GWC_EP_PORT, .port = "c",
+				  .police_bps = 10000000 };
 	ep_add("s2", &c);
 	c = (struct gwc_ep_conf){ .name = "trl", .type = GWC_EP_TRAILER, .port = "a",
 				  .trl_terminal = 7, .trl_app_lo = 42, .trl_app_hi = 42,

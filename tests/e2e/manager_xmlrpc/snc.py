@@ -21,6 +21,11 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            extra and missing arguments, ".." ids, big headers and bodies:
                            each refused with its documented code; the manager lives on,
                            its memory bounded, and nothing changed
+  snc.py police            s1's link is policed at 100 Mbit/s (etc/specs/agw-vlan-gre.xml):
+                           iperf3 UDP at 300 Mbit/s from the terminal for 3 s; the server
+                           receives 85-105 Mbit/s, VL1.net's conforming bytes in
+                           Statistics come to the contract (+ its burst), the rest is
+                           violating and counted as 'policed' drops
   snc.py kill-run          gw-core stopped (SIGSTOP), Run of a new slice sent, gw-core
                            killed (-9) while the Run waits on it, restarted: the slice's
                            state and gw-core agree (executed and programmed, or created
@@ -475,6 +480,60 @@ def hostile():
         else "HOSTILE BAD: " + "; ".join(bad)
 
 
+def police():
+    import json
+    p = proxy()
+
+    def net():
+        s = p.Statistics("s1", "VL1")
+        return {e["vport"]: e for e in s["slivers"][0]["endpoints"]}["net"]
+
+    b = net()
+    if b.get("police_rate") != 100000000:
+        return "POLICE BAD: VL1.net is not policed at 100 Mbit/s: %s" % b
+    srv = subprocess.Popen(["ip", "netns", "exec", NS + "-srv", "iperf3", "-s", "-1", "-J",
+                            "-p", "5201"], stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            ss = subprocess.run(["ip", "netns", "exec", NS + "-srv", "ss", "-ltn"],
+                                capture_output=True, text=True).stdout
+            if ":5201 " in ss:
+                break
+            time.sleep(0.1)   # poll interval of a bounded wait
+        t0 = time.time()
+        cli = subprocess.run(["ip", "netns", "exec", NS + "-term", "iperf3", "-c", "203.0.113.2",
+                              "-u", "-b", "300M", "-l", "1400", "-t", "3", "-J"],
+                             capture_output=True, text=True, timeout=60)
+        elapsed = time.time() - t0
+        out, _ = srv.communicate(timeout=30)
+    finally:
+        if srv.poll() is None:
+            srv.kill()
+    a = net()
+    try:
+        rx = json.loads(out)["end"]["sum"]
+        got_mbps = rx["bits_per_second"] / 1e6
+        sent = json.loads(cli.stdout)["end"]["sum"]["packets"]
+    except (ValueError, KeyError) as e:
+        return "POLICE BAD: iperf3 said nothing usable (%s): %s %s" % (e, cli.stderr[-200:], out[-200:])
+    dq = {k: a["police"][k] - b.get("police", {}).get(k, 0) for k in a["police"]}
+    dpol = a["drops"].get("policed", 0) - b["drops"].get("policed", 0)
+    conform_mbps = dq["conform_bytes"] * 8 / 1e6 / 3.0
+    bad = []
+    if not 85 <= got_mbps <= 105:
+        bad.append("the server received %.1f Mbit/s" % got_mbps)
+    if not 95 <= conform_mbps <= 110:
+        bad.append("conforming bytes make %.1f Mbit/s over 3 s" % conform_mbps)
+    if dq["violate_pkts"] == 0 or dpol != dq["violate_pkts"]:
+        bad.append("violating %d, policed drops %d" % (dq["violate_pkts"], dpol))
+    if dq["exceed_pkts"] != 0:
+        bad.append("%d exceeding (PIR = CIR)" % dq["exceed_pkts"])
+    return ("POLICE OK server %.1f Mbit/s of %d packets sent; conforming %.1f Mbit/s; "
+            "%d policed" % (got_mbps, sent, conform_mbps, dpol)) if not bad \
+        else "POLICE BAD: " + "; ".join(bad) + " (iperf3 ran %.1f s)" % elapsed
+
+
 def kill_run():
     spec = SPEC.replace('value="10"', 'value="392"').replace('value="7001"', 'value="8392"')
     p = proxy()
@@ -603,6 +662,8 @@ def main():
         print(principals())
     elif cmd == "kill-run":
         print(kill_run())
+    elif cmd == "police":
+        print(police())
     else:
         sys.exit(__doc__)
 

@@ -512,7 +512,7 @@ def police():
             srv.kill()
     a = net()
     try:
-        rx = json.loads(out)["end"]["sum"]
+        rx = json.loads(out)["end"]["sum_received"]   # "sum" of a UDP server has 0 bytes
         got_mbps = rx["bits_per_second"] / 1e6
         sent = json.loads(cli.stdout)["end"]["sum"]["packets"]
     except (ValueError, KeyError) as e:

@@ -93,7 +93,7 @@ refuse(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 static enum MHD_Result
 refuse(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 {
-	char *msg = NULL;
+	char *msg = NULL, *nl;
 	va_list ap;
 	int n;
 
@@ -102,9 +102,12 @@ refuse(struct MHD_Connection *c, unsigned int status, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return MHD_NO;
-	msg = realloc(msg, (size_t)n + 2);
-	if (msg == NULL)
+	nl = realloc(msg, (size_t)n + 2);
+	if (nl == NULL) {
+		free(msg);
 		return MHD_NO;
+	}
+	msg = nl;
 	strcat(msg, "\n");
 	return reply(c, status, "text/plain; charset=utf-8", msg, (size_t)n + 1,
 		     status == MHD_HTTP_UNAUTHORIZED);

@@ -56,6 +56,9 @@ int mgr_fail(struct mgr_err *e, int code, const char *fmt, ...)
 /** Name of a fault code ("BADARGS"); "ERROR" for an unknown one. */
 const char *mgr_fault_name(int code);
 
+/** @return whether 'code' is a fault of enum mgr_fault (MGR_OK is not one). */
+bool mgr_fault_known(int code);
+
 /** key = value pairs of <resources> and <params>. Strings are owned (malloc). */
 struct mgr_kv {
 	char *key, *value;

@@ -30,27 +30,43 @@ mgr_fail(struct mgr_err *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+/* Every fault code, as docs/manager-api.md lists them. */
+static const struct {
+	int code;
+	const char *name;
+} faults[] = {
+	{ MGR_BADARGS, "BADARGS" }, { MGR_ERROR, "ERROR" }, { MGR_FORBIDDEN, "FORBIDDEN" },
+	{ MGR_SERVERERROR, "SERVERERROR" }, { MGR_TOOBIG, "TOOBIG" },
+	{ MGR_REFUSED, "REFUSED" }, { MGR_DBERROR, "DBERROR" },
+	{ MGR_UNAVAILABLE, "UNAVAILABLE" }, { MGR_SEARCHFAILED, "SEARCHFAILED" },
+	{ MGR_UNSUPPORTED, "UNSUPPORTED" }, { MGR_BUSY, "BUSY" },
+	{ MGR_INPROGRESS, "INPROGRESS" }, { MGR_ALREADYEXISTS, "ALREADYEXISTS" },
+	{ MGR_VLAN_UNAVAILABLE, "VLAN_UNAVAILABLE" },
+	{ MGR_INSUFFICIENT_BANDWIDTH, "INSUFFICIENT_BANDWIDTH" },
+};
+
+bool
+mgr_fault_known(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (faults[i].code == code)
+			return true;
+	return false;
+}
+
 const char *
 mgr_fault_name(int code)
 {
-	switch (code) {
-	case MGR_OK: return "SUCCESS";
-	case MGR_BADARGS: return "BADARGS";
-	case MGR_FORBIDDEN: return "FORBIDDEN";
-	case MGR_SERVERERROR: return "SERVERERROR";
-	case MGR_TOOBIG: return "TOOBIG";
-	case MGR_REFUSED: return "REFUSED";
-	case MGR_DBERROR: return "DBERROR";
-	case MGR_UNAVAILABLE: return "UNAVAILABLE";
-	case MGR_SEARCHFAILED: return "SEARCHFAILED";
-	case MGR_UNSUPPORTED: return "UNSUPPORTED";
-	case MGR_BUSY: return "BUSY";
-	case MGR_INPROGRESS: return "INPROGRESS";
-	case MGR_ALREADYEXISTS: return "ALREADYEXISTS";
-	case MGR_VLAN_UNAVAILABLE: return "VLAN_UNAVAILABLE";
-	case MGR_INSUFFICIENT_BANDWIDTH: return "INSUFFICIENT_BANDWIDTH";
-	default: return "ERROR";
-	}
+	size_t i;
+
+	if (code == MGR_OK)
+		return "SUCCESS";
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (faults[i].code == code)
+			return faults[i].name;
+	return "ERROR";
 }
 
 const char *

@@ -28,23 +28,10 @@ static const struct mgr_plan_conf conf = {
 
 static struct mgr_reg reg;
 
-/* Faults docs/manager-api.md lists. */
-static int
-documented(int code)
-{
-	static const int ok[] = { 1, 2, 3, 5, 6, 7, 9, 11, 12, 13, 14, 16, 17, 24, 25 };
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (ok[i] == code)
-			return 1;
-	return 0;
-}
-
 static void
 check_fault(const char *what, const struct mgr_err *e)
 {
-	if (!documented(e->code) || e->msg[0] == '\0') {
+	if (!mgr_fault_known(e->code) || e->msg[0] == '\0') {
 		fprintf(stderr, "%s: fault %d '%s' is not documented or says nothing\n", what,
 			e->code, e->msg);
 		abort();

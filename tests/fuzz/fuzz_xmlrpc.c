@@ -23,18 +23,6 @@ static struct mgr m;
 static struct mgr_xmlrpc *x;
 static const struct mgr_caller who = { .principal = "gk-a", .admin = false };
 
-static int
-documented(int code)
-{
-	static const int ok[] = { 1, 2, 3, 5, 6, 7, 9, 11, 12, 13, 14, 16, 17, 24, 25 };
-	size_t i;
-
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (ok[i] == code)
-			return 1;
-	return 0;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -83,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();   /* only out of memory may fail */
 	xmlrpc_env_init(&env);
 	xmlrpc_parse_response2(&env, out, out_len, &res, &code, &msg);
-	if (env.fault_occurred || (msg != NULL && (!documented(code) || msg[0] == '\0'))) {
+	if (env.fault_occurred || (msg != NULL && (!mgr_fault_known(code) || msg[0] == '\0'))) {
 		fprintf(stderr, "bad answer (%s; fault %d '%s'):\n%.*s\n",
 			env.fault_occurred ? env.fault_string : "parsed", code, msg ? msg : "",
 			(int)out_len, out);

@@ -455,8 +455,9 @@ fault_response(const struct mgr_err *e, char **out, size_t *out_len)
 	return rc;
 }
 
-/* Is the response 'xml' a fault of xmlrpc-c's own (a negative code: its system.*
- * methods' argument checks)? Then 'e' is it as BADARGS, or SERVERERROR for -500. */
+/* Is the response 'xml' a fault of xmlrpc-c's own (a negative code: -503 for a body
+ * that is not a methodCall, its system.* methods' argument checks)? Then 'e' is it as
+ * BADARGS, or SERVERERROR for -500, with xmlrpc-c's message. */
 static bool
 own_fault(const char *xml, size_t len, struct mgr_err *e)
 {
@@ -483,8 +484,6 @@ mgr_xmlrpc_call(struct mgr_xmlrpc *x, const struct mgr_caller *who, const char *
 		size_t len, char **out, size_t *out_len)
 {
 	xmlrpc_mem_block *mb = NULL;
-	xmlrpc_value *params = NULL;
-	const char *method = NULL;
 	struct mgr_err e = { 0 };
 	xmlrpc_env env;
 	int rc = -1;
@@ -494,16 +493,6 @@ mgr_xmlrpc_call(struct mgr_xmlrpc *x, const struct mgr_caller *who, const char *
 	if (mgr_xml_check(body, len, "request", &x->lim, &e) != 0)
 		return fault_response(&e, out, out_len);
 	xmlrpc_env_init(&env);
-	/* Well-formed but not a methodCall (or values xmlrpc-c refuses): BADARGS with
-	 * xmlrpc-c's reason, rather than its own code -503. */
-	xmlrpc_parse_call(&env, body, len, &method, &params);
-	if (env.fault_occurred) {
-		mgr_fail(&e, MGR_BADARGS, "request is not an XML-RPC call: %s", env.fault_string);
-		xmlrpc_env_clean(&env);
-		return fault_response(&e, out, out_len);
-	}
-	free((char *)method);
-	xmlrpc_DECREF(params);
 	xmlrpc_registry_process_call2(&env, x->registry, body, len, (void *)who, &mb);
 	if (env.fault_occurred) {
 		/* xmlrpc-c could not even make a fault response of it */

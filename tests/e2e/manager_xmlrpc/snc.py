@@ -637,35 +637,16 @@ def principals():
 
 
 def main():
-    cmd = sys.argv[1]
-    if cmd == "create-run":
-        print(create_run())
-    elif cmd == "stats":
-        print(stats(int(sys.argv[2])))
-    elif cmd == "drops":
-        print(drops(int(sys.argv[2])))
-    elif cmd == "trailer":
-        print(trailer())
-    elif cmd == "faults":
-        print(faults())
-    elif cmd == "status":
-        print(status())
-    elif cmd == "stalled":
-        print(stalled())
-    elif cmd == "concurrent":
-        print(concurrent(int(sys.argv[2]), int(sys.argv[3])))
-    elif cmd == "stop-delete":
-        print(stop_delete())
-    elif cmd == "hostile":
-        print(hostile())
-    elif cmd == "principals":
-        print(principals())
-    elif cmd == "kill-run":
-        print(kill_run())
-    elif cmd == "police":
-        print(police())
-    else:
+    # subcommand -> (function, how many integer arguments it takes)
+    cmds = {"create-run": (create_run, 0), "stats": (stats, 1), "drops": (drops, 1),
+            "trailer": (trailer, 0), "faults": (faults, 0), "status": (status, 0),
+            "stalled": (stalled, 0), "concurrent": (concurrent, 2),
+            "stop-delete": (stop_delete, 0), "hostile": (hostile, 0),
+            "principals": (principals, 0), "kill-run": (kill_run, 0), "police": (police, 0)}
+    if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
+    fn, nargs = cmds[sys.argv[1]]
+    print(fn(*(int(a) for a in sys.argv[2:2 + nargs])))
 
 
 if __name__ == "__main__":

@@ -200,30 +200,40 @@ start_manager() {
 	fi
 }
 
+# pki_ca DIR NAME CN: a CA certificate DIR/NAME.crt and its key DIR/NAME.key (ECDSA
+# P-256, subject "O=agw e2e, CN=CN"), valid two days from the machine's clock.
+pki_ca() {
+	openssl ecparam -genkey -name prime256v1 -noout -out "$1/$2.key" 2>/dev/null &&
+		openssl req -x509 -new -key "$1/$2.key" -subj "/O=agw e2e/CN=$3" -days 2 \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1/$2.crt"
+}
+
+# pki_leaf DIR NAME CA SAN CN: certificate DIR/NAME.crt (key DIR/NAME.key) signed by the
+# CA DIR/CA.crt, for subjectAltName SAN and subject CN, for a server or a client.
+pki_leaf() {
+	openssl ecparam -genkey -name prime256v1 -noout -out "$1/$2.key" 2>/dev/null &&
+		openssl req -new -key "$1/$2.key" -subj "/O=agw e2e/CN=$5" -out "$1/$2.csr" &&
+		printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$4" \
+			>"$1/$2.ext" &&
+		openssl x509 -req -in "$1/$2.csr" -CA "$1/$3.crt" -CAkey "$1/$3.key" \
+			-CAcreateserial -days 2 -extfile "$1/$2.ext" -out "$1/$2.crt" 2>/dev/null
+}
+
 # make_pki DIR NAME...: a test CA (DIR/ca.crt), the manager's certificate for
 # 127.0.0.1 (DIR/server.crt, .key) and a client certificate DIR/NAME.crt (.key) whose
-# CN is NAME for each NAME; DIR/rogue-ca.crt signs DIR/rogue.crt (CN gk-a.example.org),
-# a look-alike from another CA. As an operator would, with openssl req (P-256 keys).
+# CN (and DNS name) is NAME for each NAME; DIR/rogue-ca.crt signs DIR/rogue.crt (CN
+# gk-a.example.org), a look-alike from another CA.
 make_pki() {
-	local d=$1 n ca
+	local d=$1 n
 	shift
 	mkdir -p "$d"
-	for ca in ca rogue-ca; do
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-			-keyout "$d/$ca.key" -out "$d/$ca.crt" -subj "/CN=AGW e2e $ca" 2>/dev/null ||
-			return 1
-	done
-	_pki_cert "$d" server 127.0.0.1 ca "subjectAltName=IP:127.0.0.1" || return 1
+	pki_ca "$d" ca "AGW e2e CA" && pki_ca "$d" rogue-ca "AGW e2e rogue CA" &&
+		pki_leaf "$d" server ca IP:127.0.0.1 127.0.0.1 || return 1
 	for n in "$@"; do
-		_pki_cert "$d" "$n" "$n" ca "extendedKeyUsage=clientAuth" || return 1
+		pki_leaf "$d" "$n" ca "DNS:$n" "$n" || return 1
 	done
-	_pki_cert "$d" rogue gk-a.example.org rogue-ca "extendedKeyUsage=clientAuth"
-}
-_pki_cert() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/$2.key" \
-		-out "$1/$2.csr" -subj "/CN=$3" 2>/dev/null &&
-		openssl x509 -req -in "$1/$2.csr" -CA "$1/$4.crt" -CAkey "$1/$4.key" \
-			-CAcreateserial -days 2 -out "$1/$2.crt" -extfile <(echo "$5") 2>/dev/null
+	pki_leaf "$d" rogue rogue-ca DNS:gk-a.example.org gk-a.example.org
 }
 
 # manager_section PORT [tls]: the [manager] section of this topology's manager (XML-RPC

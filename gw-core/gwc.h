@@ -75,6 +75,9 @@ struct gwc_port_conf {
 	uint16_t rxd;              /**< rx descriptors; 0: 1024 */
 	uint16_t txd;              /**< tx descriptors; 0: 1024 */
 	uint16_t mtu;              /**< L3 MTU to set, bytes; 0: the device's */
+	uint64_t rate_bps;         /**< the port's rate for shaped and weighted endpoints,
+	                                bits/s (docs/isolation.md); 0: none (no endpoint on it
+	                                may be shaped or weighted until gwc_port_rate_set()) */
 };
 
 /** gw-core configuration. gwc_conf_defaults() gives working defaults. */
@@ -90,6 +93,13 @@ struct gwc_conf {
 	uint32_t trailer_flow_aging_ms; /**< a trailer flow unseen this long is forgotten, ms */
 	uint32_t arp_retry_ms;     /**< ARP request period for an unresolved GRE next hop, ms */
 	uint32_t arp_refresh_s;    /**< ARP re-request period for a resolved next hop, s */
+	uint32_t sched_pipes;      /**< shaped or weighted endpoints a port's scheduler holds
+	                                (a power of 2) */
+	uint16_t sched_queue;      /**< frames a shaped endpoint's queue holds (a power of 2) */
+	uint32_t sched_profiles;   /**< distinct (rate, burst, weight) a port's scheduler holds
+	                                until gw-core restarts */
+	uint32_t sched_overhead;   /**< wire bytes a frame costs on a port besides the frame
+	                                (preamble, FCS, gap: 24), for the port rate */
 	unsigned int pool_mbufs;   /**< mbufs in the pool */
 	unsigned int pool_cache;   /**< per-lcore mbuf cache */
 	uint16_t data_room;        /**< bytes per mbuf, headroom included */
@@ -220,6 +230,18 @@ struct gwc_ep_conf {
 	                                with PIR = CIR, red frames dropped ('policed'); 0: none */
 	uint32_t police_burst;     /**< its burst, CBS = PBS, bytes; 0: 10 ms of the rate, at
 	                                least GWC_POLICE_BURST_MIN */
+	uint64_t shape_bps;        /**< every type: shape what leaves through it to this rate,
+	                                bits/s of the slice's L2 frames as for police_bps: a pipe
+	                                of its port's scheduler, frames held in its queue, dropped
+	                                ('queue_full') when it is full; 0: none. Needs the port's
+	                                rate; excludes police_bps and wfq_bps */
+	uint32_t shape_burst;      /**< its token bucket, bytes; 0: 10 ms of the rate, at least
+	                                GWC_POLICE_BURST_MIN */
+	uint64_t wfq_bps;          /**< every type: the endpoint's reservation, bits/s: it may use
+	                                the whole port rate, and when the port is oversubscribed
+	                                the scheduled endpoints share it in proportion to their
+	                                reservations; 0: none. Needs the port's rate; excludes
+	                                police_bps and shape_bps */
 	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
 	                                joins through (its IPsec link sliver): 'port',
 	                                'l3_addr', 'gateway' and, when none are given,
@@ -367,6 +389,10 @@ struct gwc_ep_stats {
 	                                  (exceeding; never with PIR = CIR), red (violating,
 	                                  dropped) */
 	uint64_t police_bytes[3];    /**< their bytes, as metered */
+	uint64_t sched_pkts;         /**< shaped or weighted: frames given to the port's
+	                                  scheduler (those it sent are tx_pkts; those its full
+	                                  queue dropped, drops[QUEUE_FULL]) */
+	uint64_t sched_bytes;        /**< their bytes, as scheduled (the slice's L2 frame) */
 };
 
 /** Slice counters (only uint64_t members, as for gwc_ep_stats). */
@@ -386,6 +412,27 @@ struct gwc_slice_stats {
  */
 int gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const char *ep,
 		      uint64_t bps, uint32_t burst, struct gwc_err *e);
+
+/**
+ * Set the shaping (shape_bps, shape_burst) or weighted sharing (wfq_bps) of endpoint
+ * 'ep' of slice 'slice' live (all 0: neither; struct gwc_ep_conf); the frames its
+ * pipe holds are kept. Only the endpoint's owner may. Control thread.
+ * @return 0, or -ENOENT, -EPERM, -EINVAL (no rate on the port, a rate above it, both
+ *   asked, policed too), -ENOSPC (the port's pipes or profiles all in use), -ENOMEM,
+ *   with 'e' saying why; nothing changes then.
+ */
+int gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const char *ep,
+		     uint64_t shape_bps, uint32_t shape_burst, uint64_t wfq_bps,
+		     struct gwc_err *e);
+
+/**
+ * Set port 'port''s rate for shaping and weighted sharing, bits/s (0: none): its
+ * scheduler is made anew. Control thread.
+ * @return 0, or -ENOENT (no such port), -EINVAL (below GWC_POLICE_RATE_MIN), -EBUSY
+ *   (a shaped or weighted endpoint uses the port and the rate differs), -ENOMEM, with
+ *   'e' saying why; nothing changes then.
+ */
+int gwc_port_rate_set(struct gwc *g, const char *port, uint64_t bps, struct gwc_err *e);
 
 /** @return the slice index of 'name', or -ENOENT. */
 int gwc_slice_find(const struct gwc *g, const char *name);

@@ -33,6 +33,10 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->trailer_flow_aging_ms = 120000;
 	c->arp_retry_ms = 1000;
 	c->arp_refresh_s = 60;
+	c->sched_pipes = 1024;
+	c->sched_queue = 64;
+	c->sched_profiles = 256;
+	c->sched_overhead = 24;
 	c->pool_mbufs = 16383;
 	c->pool_cache = 256;
 	c->data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
@@ -174,6 +178,19 @@ set_tap(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
 	return 0;
 }
 
+static int
+set_rate(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
+{
+	uint64_t x;
+
+	RTE_SET_USED(c);
+	if (agw_parse_si(v, &x) != 0 || (x != 0 && x < GWC_POLICE_RATE_MIN) ||
+	    x > 4000000000000ull)
+		return -EINVAL;
+	pc->rate_bps = x;
+	return 0;
+}
+
 /* One key: its section ("eal", "gw-core", "ipsec", "pool"; NULL: a [port NAME] section,
  * whose fields are of struct gwc_port_conf), how it is read, and where it goes. */
 struct key {
@@ -207,6 +224,10 @@ static const struct key keys[] = {
 	{ "gw-core", "trailer_flow_aging_ms", K_UINT, C(trailer_flow_aging_ms), 1, 86400000, NULL },
 	{ "gw-core", "arp_retry_ms", K_UINT, C(arp_retry_ms), 10, 600000, NULL },
 	{ "gw-core", "arp_refresh_s", K_UINT, C(arp_refresh_s), 1, 86400, NULL },
+	{ "gw-core", "sched_pipes", K_UINT, C(sched_pipes), 1, 65536, NULL },
+	{ "gw-core", "sched_queue", K_UINT, C(sched_queue), 4, 4096, NULL },
+	{ "gw-core", "sched_profiles", K_UINT, C(sched_profiles), 1, 65536, NULL },
+	{ "gw-core", "sched_overhead", K_UINT, C(sched_overhead), 0, 64, NULL },
 	{ "ipsec", "crypto", K_FN, 0, 0, 0, 0, set_crypto },
 	{ "ipsec", "router_mac", K_FN, 0, 0, 0, 0, set_router_mac },
 	{ "pool", "mbufs", K_UINT, C(pool_mbufs), 1023, 1u << 24, NULL },
@@ -219,6 +240,7 @@ static const struct key keys[] = {
 	{ NULL, "rxd", K_UINT, P(rxd), 64, 16384, NULL },
 	{ NULL, "txd", K_UINT, P(txd), 64, 16384, NULL },
 	{ NULL, "mtu", K_UINT, P(mtu), 68, 9600, NULL },
+	{ NULL, "rate", K_FN, 0, 0, 0, 0, set_rate },
 };
 
 /* Store 'x' into the unsigned field of 'size' bytes at 'p'. */

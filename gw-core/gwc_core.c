@@ -20,6 +20,7 @@
 #include "gwc_flow.h"
 #include "gwc_mac.h"
 #include "gwc_model.h"
+#include "gwc_sched.h"
 #include "trl_auth.h"
 
 /*
@@ -202,6 +203,10 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		gwc_errf(e, "out of memory for tables");
 		goto fail;
 	}
+	for (p = 0; p < g->dp.n_ports; p++)
+		if (c->port[p].rate_bps != 0 &&
+		    gwc_sched_port_set(g, (uint16_t)p, c->port[p].rate_bps, e) != 0)
+			goto fail;
 	GWC_LOG(INFO, "gw-core (%s) created: %u ports, %u workers",
 		c->role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw", g->dp.n_ports, g->dp.n_workers);
 	return g;
@@ -275,6 +280,7 @@ gwc_destroy(struct gwc *g)
 		ppm_port_close(&g->tap[i]);
 	}
 	gwc_tables_free(g->dp.tables);
+	gwc_sched_free_all(g);
 	gwc_ipsec_fini(g);
 	for (i = 0; i < GWC_MAX_SLICES; i++)
 		gwc_mac_destroy(g->slice[i].mac);

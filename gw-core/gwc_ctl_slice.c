@@ -156,6 +156,25 @@ op_ep_police(struct gwc *g, struct gwc_client *c, struct json_object *args,
 }
 
 static int
+op_ep_shape(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	    struct json_object **res, struct gwc_err *e)
+{
+	const char *slice, *name;
+	uint64_t bps = 0, burst = 0, wfq = 0;
+	bool have;
+	int rc;
+
+	RTE_SET_USED(res);
+	if ((rc = gwc_arg_str(args, "slice", &slice, e)) != 0 ||
+	    (rc = gwc_arg_str(args, "name", &name, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "shape_rate", UINT64_MAX, &bps, &have, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "shape_burst", UINT32_MAX, &burst, &have, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "wfq_rate", UINT64_MAX, &wfq, &have, e)) != 0)
+		return rc;
+	return gwc_ep_shape_set(g, c->owner, slice, name, bps, (uint32_t)burst, wfq, e);
+}
+
+static int
 op_mac_add(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
 	   struct gwc_err *e)
 {
@@ -276,6 +295,8 @@ const struct gwc_ctl_op gwc_ctl_slice_ops[] = {
 	{ "endpoint.del", op_ep_del, "slice= name=", false },
 	{ "endpoint.police", op_ep_police, "slice= name= police_rate=BITS/S [police_burst=BYTES]: "
 	  "a new policing contract, live (0: none; owner only)", false },
+	{ "endpoint.shape", op_ep_shape, "slice= name= [shape_rate=BITS/S [shape_burst=BYTES] | "
+	  "wfq_rate=BITS/S]: shape or weight it, live (none given: neither; owner only)", false },
 	{ "mac.add", op_mac_add, "slice= mac= endpoint=: a static MAC entry (a bridged endpoint)",
 	  false },
 	{ "mac.list", op_mac_list, "slice=: learned and static MACs", false },

@@ -18,6 +18,7 @@
 #include "gwc_ctl.h"
 #include "gwc_json.h"
 #include "gwc_model.h"
+#include "gwc_sched.h"
 
 static int
 op_hello(struct gwc *g, struct gwc_client *c, struct json_object *args, struct json_object **res,
@@ -94,6 +95,19 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 			}
 			json_object_object_add(o, "static_neighbours", nb);
 		}
+		if (g->sched[p] != NULL) {
+			const struct gwc_sched *sc = g->sched[p];
+			struct json_object *so = json_object_new_object();
+
+			agw_json_add_u64(so, "pipes", sc->n_pipes);
+			agw_json_add_u64(so, "pipes_used", sc->n_pipes_used);
+			agw_json_add_u64(so, "profiles", sc->n_profiles);
+			agw_json_add_u64(so, "max_profiles", sc->max_profiles);
+			agw_json_add_u64(so, "owner_worker", sc->owner);
+			agw_json_add_u64(so, "errors", sc->cmd_errors);
+			json_object_object_add(o, "sched", so);
+		}
+		agw_json_add_u64(o, "rate", g->conf.port[p].rate_bps);
 		if (rte_eth_link_get_nowait(g->port[p].port_id, &link) == 0)
 			json_object_object_add(o, "link_up",
 					       json_object_new_boolean(link.link_status != 0));
@@ -139,6 +153,27 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 }
 
 static int
+op_port_rate(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	     struct json_object **res, struct gwc_err *e)
+{
+	const char *port;
+	uint64_t bps = 0;
+	bool have;
+	int rc;
+
+	RTE_SET_USED(c);
+	RTE_SET_USED(res);
+	if ((rc = gwc_arg_str(args, "port", &port, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "rate", UINT64_MAX, &bps, &have, e)) != 0)
+		return rc;
+	if (!have) {
+		gwc_errf(e, "port.rate: 'rate' (bits/s; 0: none) is required");
+		return -EINVAL;
+	}
+	return gwc_port_rate_set(g, port, bps, e);
+}
+
+static int
 op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	       struct json_object **res, struct gwc_err *e)
 {
@@ -153,6 +188,8 @@ const struct gwc_ctl_op gwc_ctl_sys_ops[] = {
 	{ "hello", op_hello, "client=NAME: name this connection; it owns what it creates", false },
 	{ "ping", op_ping, "liveness and tables version", false },
 	{ "status", op_status, "role, ports with ethdev counters, workers", false },
+	{ "port.rate", op_port_rate, "port= rate=BITS/S: the port's rate for shaped and weighted "
+	  "endpoints (0: none; refused while they use it)", false },
 	{ "owner.flush", op_owner_flush, "remove everything this client owns", false },
 	{ NULL, NULL, NULL, false },
 };

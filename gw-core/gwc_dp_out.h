@@ -11,23 +11,22 @@
 #include "gwc_dp.h"
 #include "gwc_dp_gre.h"
 #include "gwc_dp_qos.h"
+#include "gwc_dp_sched.h"
 #include "gwc_dp_trailer.h"
 #include "gwc_dp_vlan.h"
 
 /*
- * Encapsulate 'm' for 'ep' and queue it on its port. 'tagged': the frame still
- * carries the ingress 802.1Q tag at offset 12. Takes ownership of 'm'.
+ * Encapsulate 'm' for 'ep' and queue it on its port's tx buffer: what leaves an
+ * endpoint after its QoS (ep_output() below, or the scheduler's dequeue). 'tagged': the
+ * frame still carries the ingress 802.1Q tag at offset 12. Takes ownership of 'm'.
  */
 static __rte_always_inline void
-ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
-	  struct rte_mbuf *m, bool tagged)
+ep_emit(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
+	struct rte_mbuf *m, bool tagged)
 {
 	const struct gwc_port_tab *pt = &t->port[ep->port];
 	uint32_t l2 = sizeof(struct rte_ether_hdr);
 
-	if (unlikely(ep->policed) &&
-	    police_drop(lc, ep, m, m->pkt_len - (tagged ? VLAN_HLEN : 0)))
-		return;
 	/* Every type and no default arm: a type added without an output stage does not compile. */
 	switch ((enum gwc_ep_type)ep->type) {
 	case GWC_EP_VLAN:
@@ -68,6 +67,23 @@ ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 	lc->ep[ep->id].tx_pkts++;
 	lc->ep[ep->id].tx_bytes += m->pkt_len;
 	ppm_txbuf_put(&lc->tx[ep->port], m);
+}
+
+/*
+ * 'm' leaves through 'ep': its policer or its pipe in the port's scheduler first, where
+ * it has either (gwc_dp_qos.h, gwc_dp_sched.h), then ep_emit(). 'tagged': as for
+ * ep_emit(). Takes ownership of 'm'.
+ */
+static __rte_always_inline void
+ep_output(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *ep,
+	  struct rte_mbuf *m, bool tagged)
+{
+	if (unlikely(ep->policed) &&
+	    police_drop(lc, ep, m, m->pkt_len - (tagged ? VLAN_HLEN : 0)))
+		return;
+	if (unlikely(ep->shaped))
+		return shape_put(lc, t, ep, m, tagged);
+	ep_emit(lc, t, ep, m, tagged);
 }
 
 /*
@@ -137,6 +153,146 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
 		ep_output(lc, t, ep, c, ct);
 	}
 	ep_output(lc, t, t->ep[st->flood[last]], m, tagged);
+}
+
+/* ------------------------------------------------------------ out of a scheduler */
+
+/* Wire bytes 'ep''s encapsulation adds to the frame the scheduler held. */
+static inline uint32_t
+ep_wire_extra(const struct gwc_ep *ep)
+{
+	switch ((enum gwc_ep_type)ep->type) {
+	case GWC_EP_VLAN:
+		return VLAN_HLEN;
+	case GWC_EP_GRE:
+		return ep->hdr_len;
+	case GWC_EP_TRAILER:
+		return ep->reappend ? TRL_LEN : 0;
+	case GWC_EP_PORT:
+	case GWC_EP_IPSEC:
+		break;
+	}
+	return 0;
+}
+
+/* The control thread's changes to 's': owner lcore (gwc_sched.h). */
+static void
+sched_cmds(struct gwc_sched *s)
+{
+	struct gwc_sched_cmd c;
+	uint32_t id;
+
+	while (rte_ring_sc_dequeue_elem(s->cmd, &c, sizeof(c)) == 0) {
+		if (c.add) {
+			if (rte_sched_subport_pipe_profile_add(s->port, 0, &c.params, &id) != 0 ||
+			    id != (uint32_t)c.profile) {
+				s->cmd_errors++;
+				continue;
+			}
+			s->n_applied++;
+		}
+		if (rte_sched_pipe_config(s->port, 0, c.pipe, c.profile) != 0)
+			s->cmd_errors++;
+		s->pipe_ep[c.pipe] = c.profile < 0 ? GWC_EP_NONE : c.ep;
+	}
+}
+
+/* Read and clear the counters of the queues given frames since the last look: queue
+ * drops to their endpoints, depths for the stats. Owner lcore. */
+static void
+sched_harvest(struct gwc_lcore *lc, struct gwc_sched *s)
+{
+	uint32_t i, k = 0;
+
+	for (i = 0; i < s->n_touched; i++) {
+		uint32_t pipe = s->touched[i];
+		uint16_t ep = s->pipe_ep[pipe], qlen = 0;
+		struct rte_sched_queue_stats st;
+
+		if (rte_sched_queue_read_stats(s->port, pipe * RTE_SCHED_QUEUES_PER_PIPE + GWC_SCHED_TC,
+					       &st, &qlen) != 0)
+			continue;
+		if (st.n_pkts_dropped != 0) {
+			lc->drops[GWC_DROP_QUEUE_FULL] += st.n_pkts_dropped;
+			if (ep != GWC_EP_NONE)
+				lc->ep[ep].drops[GWC_DROP_QUEUE_FULL] += st.n_pkts_dropped;
+		}
+		s->qlen[pipe] = qlen;
+		if (qlen != 0)
+			s->touched[k++] = pipe;
+		else
+			s->is_touched[pipe] = 0;
+	}
+	s->n_touched = k;
+}
+
+/*
+ * The owner's turn at 's': the control thread's changes, the frames of the other
+ * workers, then as many frames out as the port rate allows (the pacer: wire bytes, at
+ * most GWC_SCHED_PACE_FRAMES frames ahead), each through its endpoint's ep_emit().
+ */
+static void
+sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
+{
+	struct rte_mbuf *pkts[GWC_SCHED_STAGE];
+	uint64_t now = rte_rdtsc();
+	unsigned int n, i, rounds;
+	int64_t frame = s->pace_max / GWC_SCHED_PACE_FRAMES;
+
+	if (unlikely(!rte_ring_empty(s->cmd)))
+		sched_cmds(s);
+	for (rounds = 0; rounds < GWC_SCHED_RING / GWC_SCHED_STAGE; rounds++) {
+		n = rte_ring_sc_dequeue_burst(s->in, (void **)pkts, RTE_DIM(pkts), NULL);
+		if (n == 0)
+			break;
+		sched_enqueue(s, pkts, n);
+	}
+	s->pace_credit += (int64_t)((double)(now - s->pace_tsc) * s->pace_per_tsc);
+	s->pace_tsc = now;
+	if (s->pace_credit > s->pace_max)
+		s->pace_credit = s->pace_max;
+	while (s->pace_credit > 0) {
+		n = rte_sched_port_dequeue(s->port, pkts,
+					   (uint32_t)RTE_MIN((int64_t)RTE_DIM(pkts),
+							     s->pace_credit / frame + 1));
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			uint16_t id = m->hash.sched.reserved;
+			const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
+
+			if (unlikely(ep == NULL)) {
+				drop(lc, m, GWC_DROP_SCHED_EP_GONE);
+				continue;
+			}
+			s->pace_credit -= (int64_t)(m->pkt_len + ep_wire_extra(ep) + s->overhead);
+			ep_emit(lc, t, ep, m, false);
+		}
+	}
+	if (now - s->harvest_tsc > rte_get_tsc_hz() / 1000000 * GWC_SCHED_HARVEST_US) {
+		s->harvest_tsc = now;
+		sched_harvest(lc, s);
+	}
+}
+
+/*
+ * End of a burst or a drain, when some port has a scheduler: pass on what this
+ * worker collected, then run the schedulers it owns.
+ */
+static inline void
+sched_stage(struct gwc_lcore *lc, const struct gwc_tables *t)
+{
+	uint16_t p;
+
+	for (p = 0; p < t->n_ports; p++) {
+		struct gwc_sched *s = t->port[p].sched;
+
+		if (lc->shq[p].n != 0)
+			shq_flush(lc, t, p);
+		if (s != NULL && s->owner == lc->index)
+			sched_run(lc, t, s);
+	}
 }
 
 #endif /* GWC_DP_OUT_H */

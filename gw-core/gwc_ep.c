@@ -11,6 +11,7 @@
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
 #include "gwc_model.h"
+#include "gwc_sched.h"
 
 /* Every endpoint type, in enum gwc_ep_type order: adding a type adds a line here. */
 static const struct gwc_ep_ops *const ep_types[] = {
@@ -68,8 +69,9 @@ gwc_ep_schema(char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, "; %s: %s", ep_types[i]->name,
 					ep_types[i]->schema);
 	if (off < len)
-		snprintf(buf + off, len - off, "; every type: [police_rate=BITS/S "
-			 "[police_burst=BYTES]] (docs/isolation.md)");
+		snprintf(buf + off, len - off, "; every type, one of: police_rate=BITS/S "
+			 "[police_burst=BYTES], shape_rate=BITS/S [shape_burst=BYTES], "
+			 "wfq_rate=BITS/S (docs/isolation.md)");
 	return buf;
 }
 
@@ -111,6 +113,12 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 	    (rc = gwc_arg_uint(args, "police_burst", UINT32_MAX, &v, &have, e)) != 0)
 		return rc;
 	c->police_burst = (uint32_t)v;
+	if ((rc = gwc_arg_uint(args, "shape_rate", UINT64_MAX, &c->shape_bps, &have, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "shape_burst", UINT32_MAX, &v, &have, e)) != 0)
+		return rc;
+	c->shape_burst = (uint32_t)v;
+	if ((rc = gwc_arg_uint(args, "wfq_rate", UINT64_MAX, &c->wfq_bps, &have, e)) != 0)
+		return rc;
 	return ops->parse != NULL ? ops->parse(c, args, e) : 0;
 }
 
@@ -132,6 +140,13 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 		agw_json_add_u64(o, "police_rate", ep->conf.police_bps);
 		agw_json_add_u64(o, "police_burst", ep->police.cbs);
 	}
+	if (ep->conf.shape_bps != 0) {
+		agw_json_add_u64(o, "shape_rate", ep->conf.shape_bps);
+		agw_json_add_u64(o, "shape_burst", ep->conf.shape_burst != 0 ? ep->conf.shape_burst :
+				 RTE_MAX(ep->conf.shape_bps / 8 / 100, (uint64_t)GWC_POLICE_BURST_MIN));
+	}
+	if (ep->conf.wfq_bps != 0)
+		agw_json_add_u64(o, "wfq_rate", ep->conf.wfq_bps);
 	if (counters) {
 		static const char *const colour[3] = { "conform", "exceed", "violate" };
 		struct gwc_ep_stats s;
@@ -154,6 +169,16 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 				agw_json_add_u64(q, k, s.police_bytes[c]);
 			}
 			json_object_object_add(o, "police", q);
+		}
+		if (ep->shaped) {
+			struct json_object *q = json_object_new_object();
+
+			agw_json_add_u64(q, "queued_pkts", s.sched_pkts);
+			agw_json_add_u64(q, "queued_bytes", s.sched_bytes);
+			agw_json_add_u64(q, "sent_pkts", s.tx_pkts);
+			agw_json_add_u64(q, "dropped_pkts", s.drops[GWC_DROP_QUEUE_FULL]);
+			agw_json_add_u64(q, "queue_depth", gwc_sched_ep_qlen(g, ep));
+			json_object_object_add(o, "sched", q);
 		}
 	}
 	return o;
@@ -210,6 +235,8 @@ gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *
 		return -EEXIST;
 	}
 	rc = gwc_ep_police_check(c->name, c->police_bps, c->police_burst, e);
+	if (rc == 0)
+		rc = gwc_sched_ep_check(g, port, c, -1, e);
 	if (rc != 0)
 		return rc;
 	return ops->validate != NULL ? ops->validate(g, s, port, c, e) : 0;

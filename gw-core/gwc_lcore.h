@@ -73,6 +73,12 @@ struct gwc_meter {
 	uint32_t gen;                            /* the contract it runs (gwc_ep.police_gen) */
 };
 
+/* Shaped frames a worker collected for one port's scheduler (gwc_dp_sched.h). */
+struct gwc_shq {
+	uint16_t n;
+	struct rte_mbuf *m[32];                  /* GWC_SCHED_STAGE */
+};
+
 struct __rte_cache_aligned gwc_lcore {
 	struct gwc_dp *dp;                       /* read-only */
 	uint64_t now;                            /* TSC at the start of the current burst */
@@ -85,6 +91,7 @@ struct __rte_cache_aligned gwc_lcore {
 	struct rte_mempool *big_pool;            /* buffers for a whole frame of the largest
 						    MTU, where 'pool''s are smaller; or NULL */
 	struct ppm_txbuf tx[GWC_MAX_PORTS];      /* owner lcore */
+	struct gwc_shq shq[GWC_MAX_PORTS];       /* owner lcore */
 	/* Counters: owner lcore writes, readers sum (torn reads are harmless). */
 	uint64_t drops[GWC_DROP_MAX];
 	uint64_t punted;

@@ -10,6 +10,7 @@
  *   gwc_core.c     life cycle: ports, TAPs, rings, workers
  *   gwc_model.c    finding slices, endpoints and ports; names; owner checks
  *   gwc_slice.c    slices, endpoints (through gwc_ep_ops.h), static MACs, owner flush
+ *   gwc_sched.c    ports' schedulers: shaping and weighted sharing (gwc_sched.h)
  *   gwc_ep*.c      one endpoint type each (gwc_ep_ops.h)
  *   gwc_trlkey.c   trailer keys
  *   gwc_stats.c    counters summed over the lcores
@@ -130,6 +131,7 @@ struct gwc {
 	struct gwc_ep_m ep[GWC_MAX_EPS];
 	uint16_t next_ep;                        /* round-robin id allocation */
 	uint32_t police_gen;                     /* last police_gen given (gwc_slice.c) */
+	struct gwc_sched *sched[GWC_MAX_PORTS];  /* each port's scheduler or NULL (gwc_sched.c) */
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;

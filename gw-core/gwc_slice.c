@@ -15,6 +15,7 @@
 #include "gwc_flow.h"
 #include "gwc_mac.h"
 #include "gwc_model.h"
+#include "gwc_sched.h"
 
 int
 gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err *e)
@@ -83,6 +84,9 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 		return -ENOMEM;
 	}
 	gwc_mac_destroy(mac);   /* after the grace period of the publication */
+	for (i = 0; i < GWC_MAX_EPS; i++)
+		if (!g->ep[i].used && g->ep[i].ep.slice == s)
+			gwc_sched_ep_release(g, &g->ep[i].ep);
 	gwc_l3_slice_gone(g, (uint16_t)s);
 	GWC_LOG(INFO, "slice %s: removed by %s", name, owner);
 	return 0;
@@ -136,7 +140,9 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	m->ep.slice = (uint16_t)s;
 	m->ep.port = (uint16_t)port;
 	m->ep.type = (uint8_t)c->type;
+	m->ep.id = (uint16_t)id;
 	gwc_ep_police_apply(g, &m->ep);
+	gwc_sched_ep_apply(g, &m->ep);   /* its pipe is configured before frames reach it */
 	snprintf(m->ep.owner, sizeof(m->ep.owner), "%s", owner);
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
 	m->used = true;
@@ -146,6 +152,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {
 		m->used = false;
+		gwc_sched_ep_release(g, &m->ep);
 		gwc_neigh_sync(g);
 		gwc_errf(e, "endpoint '%s': out of memory for tables", c->name);
 		return rc;
@@ -173,6 +180,7 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
 		return rc;
 	}
+	gwc_sched_ep_release(g, &g->ep[id].ep);
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
 	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
@@ -188,7 +196,12 @@ gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const cha
 
 	if (id < 0)
 		return id;
+	old = g->ep[id].ep;
+	old.conf.police_bps = bps;
+	old.conf.police_burst = burst;
 	rc = gwc_ep_police_check(name, bps, burst, e);
+	if (rc == 0)
+		rc = gwc_sched_ep_check(g, old.port, &old.conf, id, e);
 	if (rc != 0)
 		return rc;
 	old = g->ep[id].ep;
@@ -204,6 +217,40 @@ gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const cha
 	GWC_LOG(INFO, "slice %s: endpoint %s policed at %llu bits/s, burst %u bytes, by %s",
 		slice, name, (unsigned long long)bps, (unsigned int)g->ep[id].ep.police.cbs,
 		owner);
+	return 0;
+}
+
+int
+gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const char *name,
+		 uint64_t shape_bps, uint32_t shape_burst, uint64_t wfq_bps, struct gwc_err *e)
+{
+	int id = gwc_ep_owned(g, owner, slice, name, true, e), rc;
+	struct gwc_ep *ep, old;
+
+	if (id < 0)
+		return id;
+	ep = &g->ep[id].ep;
+	old = *ep;
+	ep->conf.shape_bps = shape_bps;
+	ep->conf.shape_burst = shape_burst;
+	ep->conf.wfq_bps = wfq_bps;
+	rc = gwc_sched_ep_check(g, ep->port, &ep->conf, id, e);
+	if (rc != 0) {
+		*ep = old;
+		return rc;
+	}
+	gwc_sched_ep_apply(g, ep);   /* posted before the tables: the pipe is ready first */
+	rc = gwc_tables_publish(g);
+	if (rc != 0) {
+		/* the workers keep the old tables; the pipe follows the old contract again */
+		ep->conf = old.conf;
+		gwc_sched_ep_apply(g, ep);
+		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
+		return rc;
+	}
+	GWC_LOG(INFO, "slice %s: endpoint %s %s at %llu bits/s by %s", slice, name,
+		shape_bps != 0 ? "shaped" : wfq_bps != 0 ? "weighted" : "unscheduled",
+		(unsigned long long)(shape_bps != 0 ? shape_bps : wfq_bps), owner);
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 struct rte_hash;
 struct gwc;
 struct gwc_sa;
+struct gwc_sched;
 
 #define GWC_GRE_HDR_MAX 50     /* outer Ethernet 14 + IPv4 20 + GRE 4 + key 4, rounded */
 #define GWC_MAX_L3_RULES 256   /* IPsec traffic selectors shorter than /32, all slices */
@@ -126,6 +127,9 @@ struct gwc_ep {
 	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
 	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
 	uint8_t policed;          /* conf.police_bps != 0: the QoS stage meters it */
+	uint8_t shaped;           /* conf.shape_bps or wfq_bps != 0: it has a pipe of its port's
+				     scheduler (gwc_sched.h) */
+	uint16_t sched_pipe;      /* that pipe */
 	uint32_t police_gen;      /* changes with the contract: the lcores' meters restart */
 	struct rte_meter_trtcm_profile police; /* CIR = PIR, CBS = PBS (gwc_dp_qos.h) */
 	/* Cold: configuration, kept for the control thread and the stats reply. */
@@ -149,6 +153,7 @@ struct gwc_port_tab {
 	uint8_t tx_multiseg;      /* flood copies may chain a header mbuf */
 	rte_be32_t ip;            /* port address, network order */
 	uint16_t mtu;             /* L3 MTU, bytes */
+	struct gwc_sched *sched;  /* the port's scheduler (gwc_sched.h), or NULL */
 	uint16_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
 	struct gwc_trl_rule trl[GWC_MAX_TRL_RULES]; /* terminal-specific rules first */
 };
@@ -230,6 +235,7 @@ struct gwc_trl_term {
 struct gwc_tables {
 	uint32_t version;
 	uint16_t n_ports;
+	uint16_t n_sched;         /* ports with a scheduler */
 	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id; NULL when there is no GRE endpoint */
 	const struct gwc_ep *ep[GWC_MAX_EPS];
 	struct gwc_slice_tab slice[GWC_MAX_SLICES];

@@ -105,6 +105,8 @@ gwc_worker_burst(void *ctx, const struct ppm_rxq *q, struct rte_mbuf **pkts, uin
 	}
 	if (lc->n_esp_out != 0)
 		esp_flush_out(lc, t);
+	if (unlikely(t->n_sched != 0))
+		sched_stage(lc, t);
 }
 
 /* A frame from the control thread for an endpoint (GWC_INJ_EP) or a slice (GWC_INJ_FLOOD). */
@@ -133,6 +135,7 @@ void
 gwc_worker_drain(void *ctx)
 {
 	struct gwc_lcore *lc = ctx;
+	const struct gwc_tables *t;
 	struct rte_mbuf *pkts[32];
 	unsigned int i, n;
 	uint16_t p;
@@ -163,6 +166,9 @@ gwc_worker_drain(void *ctx)
 		lc->injected++;
 		ppm_txbuf_put(&lc->tx[port], pkts[i]);
 	}
+	t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
+	if (unlikely(t->n_sched != 0))
+		sched_stage(lc, t);
 	for (p = 0; p < lc->dp->n_ports; p++)
 		ppm_txbuf_flush(&lc->tx[p]);
 }

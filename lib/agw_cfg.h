@@ -10,10 +10,47 @@
 #ifndef AGW_CFG_H
 #define AGW_CFG_H
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_cfgfile.h>
+
+/**
+ * Parse a decimal number with an optional SI multiplier (k/K 10^3, M 10^6, G 10^9,
+ * T 10^12) and an optional unit "bps" or "B" ("200M", "1Gbps", "9300B", "30") into '*v'.
+ * @return 0, or -1 (not such a number, or above UINT64_MAX).
+ */
+static inline int
+agw_parse_si(const char *s, uint64_t *v)
+{
+	unsigned long long x, mul = 1;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mul = 1000ull; end++; break;
+	case 'M': mul = 1000000ull; end++; break;
+	case 'G': mul = 1000000000ull; end++; break;
+	case 'T': mul = 1000000000000ull; end++; break;
+	default: return -1;
+	}
+	if (strcmp(end, "") != 0 && strcmp(end, "bps") != 0 && strcmp(end, "B") != 0)
+		return -1;
+	if (x > UINT64_MAX / mul)
+		return -1;
+	*v = x * mul;
+	return 0;
+}
 
 /** Print the message above. @return -1, for 'return agw_cfg_bad(...)'. */
 static inline int

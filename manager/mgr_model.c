@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "agw_cfg.h"
 #include "mgr_plan.h"
 
 int
@@ -112,29 +113,7 @@ mgr_slice_id_check(const char *id, struct mgr_err *e)
 int
 mgr_parse_si(const char *s, uint64_t *v)
 {
-	unsigned long long x, mul = 1;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': mul = 1000ull; end++; break;
-	case 'M': mul = 1000000ull; end++; break;
-	case 'G': mul = 1000000000ull; end++; break;
-	case 'T': mul = 1000000000000ull; end++; break;
-	default: return -1;
-	}
-	if (strcmp(end, "") != 0 && strcmp(end, "bps") != 0 && strcmp(end, "B") != 0)
-		return -1;
-	if (x > UINT64_MAX / mul)
-		return -1;
-	*v = x * mul;
-	return 0;
+	return agw_parse_si(s, v);
 }
 
 int

@@ -86,6 +86,20 @@ free_all(struct rte_mbuf **m, unsigned int n)
 		rte_pktmbuf_free(m[n]);
 }
 
+/* Take and free what 'port' sent. @return how many frames. */
+static unsigned int
+recv_all_free(uint16_t port)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n, total = 0;
+
+	while ((n = recv_all(port, m, 64)) != 0) {
+		free_all(m, n);
+		total += n;
+	}
+	return total;
+}
+
 static void
 drain(void)
 {
@@ -1657,6 +1671,102 @@ test_police_endpoint(void)
 	unslice("pol");
 }
 
+/* Poll worker 0 until port 'port' sent 'want' frames in all, or 'ms' passed; frees
+ * them, checking each is 'len' bytes on VID 'vid'. @return the frames it sent. */
+static unsigned int
+collect_vid(uint16_t port, unsigned int want, uint16_t vid, uint32_t len, unsigned int ms)
+{
+	uint64_t t0 = rte_rdtsc(), hz = rte_get_tsc_hz();
+	struct rte_mbuf *m[64];
+	unsigned int got = 0, n, i;
+
+	while (got < want && rte_rdtsc() - t0 < ms * hz / 1000) {
+		gwc_worker_poll_once(g, 0);
+		n = recv_all(port, m, 64);
+		for (i = 0; i < n; i++) {
+			const uint8_t *b = rte_pktmbuf_mtod(m[i], const uint8_t *);
+
+			CU_ASSERT_EQUAL(m[i]->pkt_len, len);
+			CU_ASSERT_EQUAL(((b[14] & 0x0f) << 8 | b[15]), vid);
+		}
+		free_all(m, n);
+		got += n;
+	}
+	return got;
+}
+
+/*
+ * A shaped endpoint (gwc_sched.h): refused without the port's rate, above it, and
+ * beside policing; at 8 Mbit/s with a 9300-byte bucket, 20 back-to-back 1000-byte
+ * frames leave tagged for the endpoint, none dropped, and take at least the 11 ms the
+ * contract needs for what the bucket did not hold; 100 more overflow its 64-frame queue
+ * (queue_full), the rest leave; the port's rate cannot change under it; shape_rate 0
+ * takes it off live.
+ */
+static void
+test_shape_endpoint(void)
+{
+	struct rte_ether_addr bc;
+	struct gwc_ep_stats st;
+	struct gwc_err e = { "" };
+	uint64_t t0, hz = rte_get_tsc_hz();
+	unsigned int i, got;
+	uint8_t f[1100];
+	size_t len;
+	int out;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("shp");
+	ep("shp", "in", GWC_EP_VLAN, PA, 51);
+	out = ep("shp", "out", GWC_EP_VLAN, PA, 52);
+	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 8000000, 0, 0, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "rate of port 'a'") != NULL);
+	CU_ASSERT_EQUAL_FATAL(gwc_port_rate_set(g, "a", 80000000, &e), 0);
+	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 80000001, 0, 0, &e), -EINVAL);
+	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 8000000, 0, 1000000, &e), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_police_set(g, OWNER, "shp", "out", 8000000, 0, &e), 0);
+	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 8000000, 0, 0, &e), -EINVAL);
+	CU_ASSERT(strstr(e.msg, "exclude each other") != NULL);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_police_set(g, OWNER, "shp", "out", 0, 0, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 8000000, 9300, 0, &e), 0);
+	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 100000000, &e), -EBUSY);
+
+	bcast_from(f, &bc, &mac_s, 51, &len);
+	memset(f + len, 0x55, sizeof(f) - len);
+	gwc_worker_poll_once(g, 0);   /* the pipe's configuration reaches the scheduler */
+	t0 = rte_rdtsc();
+	for (i = 0; i < 20; i++)
+		send1(PA, f, 1004);   /* 1000 bytes once the tag is off */
+	got = collect_vid(PA, 20, 52, 1004, 2000);
+	CU_ASSERT_EQUAL(got, 20);
+	/* the bucket starts half full (rte_sched): 4 frames at once, 16000 bytes at 1 MB/s */
+	CU_ASSERT((rte_rdtsc() - t0) * 1000 / hz >= 11);
+	gwc_ep_stats_get(g, out, &st);
+	CU_ASSERT_EQUAL(st.sched_pkts, 20);
+	CU_ASSERT_EQUAL(st.sched_bytes, 20000);
+	CU_ASSERT_EQUAL(st.tx_pkts, 20);
+	CU_ASSERT_EQUAL(st.drops[GWC_DROP_QUEUE_FULL], 0);
+
+	for (i = 0; i < 100; i++)
+		send1(PA, f, 1004);
+	got = collect_vid(PA, 100, 52, 1004, 500);
+	gwc_worker_poll_once(g, 0);
+	rte_delay_ms(2);
+	gwc_worker_poll_once(g, 0);   /* the queue counters are read every millisecond */
+	gwc_ep_stats_get(g, out, &st);
+	CU_ASSERT(got >= 64 && got < 100);
+	CU_ASSERT_EQUAL(st.sched_pkts, 120);
+	CU_ASSERT_EQUAL(st.drops[GWC_DROP_QUEUE_FULL], 100 - got);
+	CU_ASSERT_EQUAL(st.tx_pkts, 20 + got);
+
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "shp", "out", 0, 0, 0, &e), 0);
+	for (i = 0; i < 30; i++)
+		send1(PA, f, 1004);
+	CU_ASSERT_EQUAL(recv_all_free(PA), 30);   /* straight out, unscheduled */
+	unslice("shp");
+	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 0, &e), 0);
+}
+
 int test_gwc_register(void);
 
 /* ------------------------------------------------------------ IPsec terminals */
@@ -2035,7 +2145,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "policing: rte_meter as configured vs RFC 2698 computed",
 			test_police_rfc2698) == NULL ||
 	    CU_add_test(s, "policing an endpoint: colours, drops, live change",
-			test_police_endpoint) == NULL)
+			test_police_endpoint) == NULL ||
+	    CU_add_test(s, "shaping an endpoint: held, paced, queue limit, live change",
+			test_shape_endpoint) == NULL)
 		return -1;
 	return 0;
 }

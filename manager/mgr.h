@@ -133,6 +133,13 @@ struct mgr_ep {
 	                                     performanceIsolation is policing, else 0
 	                                     (docs/isolation.md) */
 	uint32_t police_burst;          /**< its burstSize, bytes; 0: gw-core's default */
+	uint64_t shape_bps;             /**< every gw-core type but IPSEC: the link's bandwidth
+	                                     when its performanceIsolation is shaping, else 0 */
+	uint32_t shape_burst;           /**< its burstSize, bytes; 0: gw-core's default */
+	uint64_t wfq_bps;               /**< every gw-core type but IPSEC: the link's bandwidth
+	                                     when its performanceIsolation is wfq, else 0 */
+	uint64_t port_rate_bps;         /**< shaping or wfq: the rate of the port's scheduler
+	                                     ([manager] port_capacity), bits/s */
 	uint8_t alloc;                  /**< inside planning only: VID / key still to allocate */
 };
 

@@ -56,27 +56,64 @@ mgr_ep_in_gwc(enum mgr_ep_type t)
 	return o != NULL && o->in_gwc;
 }
 
-/* The link's policing contract for the endpoint of one of its vports (docs/isolation.md):
- * performanceIsolation policing -> its bandwidth and burstSize. gw-core's bounds: at
- * least 8000 bits/s, a burst of at least 9300 bytes (GWC_POLICE_*). */
+/*
+ * The link's isolation for the endpoint of one of its vports (docs/isolation.md):
+ * performanceIsolation policing, shaping or wfq -> its bandwidth and burstSize as
+ * gw-core's police_*, shape_* or wfq_rate; shaping and wfq also need the port's rate
+ * (port_capacity) for its scheduler. gw-core's bounds (GWC_POLICE_*): at least 8000
+ * bits/s, a burst of at least 9300 bytes.
+ */
 static int
-link_police(const struct mgr_sliver *link, struct mgr_ep *ep, struct mgr_err *e)
+link_isolation(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct mgr_ep *ep,
+	       struct mgr_err *e)
 {
 	const char *iso = mgr_kv_get(&link->resources, "performanceIsolation");
+	bool police, shape, wfq;
 
-	ep->police_bps = 0;
-	ep->police_burst = 0;
-	if (iso == NULL || strcmp(iso, "policing") != 0)
+	ep->police_bps = ep->shape_bps = ep->wfq_bps = ep->port_rate_bps = 0;
+	ep->police_burst = ep->shape_burst = 0;
+	police = iso != NULL && strcmp(iso, "policing") == 0;
+	shape = iso != NULL && strcmp(iso, "shaping") == 0;
+	wfq = iso != NULL && strcmp(iso, "wfq") == 0;
+	if (!police && !shape && !wfq)
 		return 0;
 	if (link->bandwidth_bps < 8000)
-		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': policing needs a bandwidth of at "
-				"least 8000 bits/s", link->name);
-	if (link->burst_bytes != 0 && (link->burst_bytes < 9300 || link->burst_bytes > UINT32_MAX))
-		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': burstSize %llu: policing needs "
+		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': %s needs a bandwidth of at "
+				"least 8000 bits/s", link->name, iso);
+	if (link->burst_bytes > UINT32_MAX ||
+	    (police && link->burst_bytes != 0 && link->burst_bytes < 9300))
+		return mgr_fail(e, MGR_BADARGS, "linkSliver '%s': burstSize %llu: %s needs "
 				"9300 bytes (a jumbo frame) to 4G; leave it out for 10 ms of the "
-				"bandwidth", link->name, (unsigned long long)link->burst_bytes);
-	ep->police_bps = link->bandwidth_bps;
-	ep->police_burst = (uint32_t)link->burst_bytes;
+				"bandwidth", link->name, (unsigned long long)link->burst_bytes, iso);
+	if (police) {
+		ep->police_bps = link->bandwidth_bps;
+		ep->police_burst = (uint32_t)link->burst_bytes;
+		return 0;
+	}
+	if (ep->type == MGR_EP_IPSEC)
+		return mgr_fail(e, MGR_UNSUPPORTED, "linkSliver '%s': IPsec terminals are policed, "
+				"not shaped or weighted: use performanceIsolation policing",
+				link->name);
+	if (c->port_capacity_bps == 0)
+		return mgr_fail(e, MGR_UNSUPPORTED, "linkSliver '%s': %s needs the port's rate: "
+				"set [manager] port_capacity", link->name, iso);
+	if (link->bandwidth_bps > c->port_capacity_bps)
+		return mgr_fail(e, MGR_INSUFFICIENT_BANDWIDTH, "linkSliver '%s': bandwidth %llu "
+				"bits/s is above port_capacity %llu", link->name,
+				(unsigned long long)link->bandwidth_bps,
+				(unsigned long long)c->port_capacity_bps);
+	ep->port_rate_bps = c->port_capacity_bps;
+	if (shape) {
+		/* A shaper holds frames: a bucket smaller than a frame can only mean "no
+		 * burst", so it is raised to the smallest that passes a jumbo frame (seed 001
+		 * Figure 4 asks 1024 bytes); a policer's would drop every frame: refused. */
+		ep->shape_bps = link->bandwidth_bps;
+		ep->shape_burst = (uint32_t)link->burst_bytes;
+		if (ep->shape_burst != 0 && ep->shape_burst < 9300)
+			ep->shape_burst = 9300;
+	} else {
+		ep->wfq_bps = link->bandwidth_bps;
+	}
 	return 0;
 }
 
@@ -87,7 +124,7 @@ mgr_ep_plan(const struct mgr_plan_conf *c, const struct mgr_sliver *link, struct
 	unsigned int i;
 
 	*alloc = 0;
-	if (link_police(link, &vp->ep, e) != 0)
+	if (link_isolation(c, link, &vp->ep, e) != 0)
 		return -1;
 	for (i = 0; i < N_TYPES; i++) {
 		const struct mgr_ep_ops *o = ep_types[i];
@@ -119,6 +156,14 @@ mgr_ep_to_json(struct json_object *v, const struct mgr_ep *ep)
 		agw_json_add_u64(v, "police_rate", ep->police_bps);
 		agw_json_add_u64(v, "police_burst", ep->police_burst);
 	}
+	if (ep->shape_bps != 0) {
+		agw_json_add_u64(v, "shape_rate", ep->shape_bps);
+		agw_json_add_u64(v, "shape_burst", ep->shape_burst);
+	}
+	if (ep->wfq_bps != 0)
+		agw_json_add_u64(v, "wfq_rate", ep->wfq_bps);
+	if (ep->port_rate_bps != 0)
+		agw_json_add_u64(v, "port_rate", ep->port_rate_bps);
 	if (o != NULL && o->to_json != NULL)
 		o->to_json(v, ep);
 }
@@ -142,6 +187,10 @@ mgr_ep_from_json(struct json_object *v, struct mgr_ep *ep)
 	snprintf(ep->port, sizeof(ep->port), "%s", agw_json_str(v, "port"));
 	ep->police_bps = (uint64_t)agw_json_int(v, "police_rate", 0, NULL);
 	ep->police_burst = (uint32_t)agw_json_int(v, "police_burst", 0, NULL);
+	ep->shape_bps = (uint64_t)agw_json_int(v, "shape_rate", 0, NULL);
+	ep->shape_burst = (uint32_t)agw_json_int(v, "shape_burst", 0, NULL);
+	ep->wfq_bps = (uint64_t)agw_json_int(v, "wfq_rate", 0, NULL);
+	ep->port_rate_bps = (uint64_t)agw_json_int(v, "port_rate", 0, NULL);
 	if (o->from_json != NULL)
 		o->from_json(v, ep);
 	return 0;
@@ -157,22 +206,54 @@ mgr_ep_gwc_args(const char *slice, const char *name, const struct mgr_ep *ep)
 	agw_json_add_str(a, "name", name);
 	agw_json_add_str(a, "type", mgr_ep_type_name(ep->type));
 	agw_json_add_str(a, "port", ep->port);
-	if (ep->police_bps != 0) {
-		agw_json_add_u64(a, "police_rate", ep->police_bps);
-		if (ep->police_burst != 0)
-			agw_json_add_u64(a, "police_burst", ep->police_burst);
-	}
+	mgr_ep_gwc_qos_args(a, ep);
 	if (o != NULL && o->gwc_args != NULL)
 		o->gwc_args(a, ep);
 	return a;
 }
 
-bool
-mgr_ep_gwc_police_matches(struct json_object *o, const struct mgr_ep *ep)
+void
+mgr_ep_gwc_qos_args(struct json_object *a, const struct mgr_ep *ep)
 {
-	return (uint64_t)agw_json_int(o, "police_rate", 0, NULL) == ep->police_bps &&
-	       (ep->police_bps == 0 || ep->police_burst == 0 ||
-		(uint64_t)agw_json_int(o, "police_burst", 0, NULL) == ep->police_burst);
+	if (ep->police_bps != 0) {
+		agw_json_add_u64(a, "police_rate", ep->police_bps);
+		if (ep->police_burst != 0)
+			agw_json_add_u64(a, "police_burst", ep->police_burst);
+	}
+	if (ep->shape_bps != 0) {
+		agw_json_add_u64(a, "shape_rate", ep->shape_bps);
+		if (ep->shape_burst != 0)
+			agw_json_add_u64(a, "shape_burst", ep->shape_burst);
+	}
+	if (ep->wfq_bps != 0)
+		agw_json_add_u64(a, "wfq_rate", ep->wfq_bps);
+}
+
+/* Does gw-core's 'o' hold 'key' = 'want', or, for a burst left to gw-core, anything? */
+static bool
+qos_same(struct json_object *o, const char *key, uint64_t want, bool any)
+{
+	return any || (uint64_t)agw_json_int(o, key, 0, NULL) == want;
+}
+
+enum mgr_ep_qos
+mgr_ep_gwc_qos_matches(struct json_object *o, const struct mgr_ep *ep)
+{
+	bool police = qos_same(o, "police_rate", ep->police_bps, false) &&
+		      qos_same(o, "police_burst", ep->police_burst,
+			       ep->police_bps == 0 || ep->police_burst == 0);
+	bool sched = qos_same(o, "shape_rate", ep->shape_bps, false) &&
+		     qos_same(o, "shape_burst", ep->shape_burst,
+			      ep->shape_bps == 0 || ep->shape_burst == 0) &&
+		     qos_same(o, "wfq_rate", ep->wfq_bps, false);
+
+	if (police && sched)
+		return MGR_EP_QOS_SAME;
+	if (sched)
+		return MGR_EP_QOS_POLICE;
+	if (police)
+		return MGR_EP_QOS_SCHED;
+	return MGR_EP_QOS_BOTH;
 }
 
 bool

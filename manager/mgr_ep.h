@@ -77,8 +77,21 @@ struct json_object *mgr_ep_gwc_args(const char *slice, const char *name, const s
 /** Does gw-core's endpoint object 'o' hold 'ep' as it is? */
 bool mgr_ep_gwc_matches(struct json_object *o, const struct mgr_ep *ep);
 
-/** Does gw-core's endpoint 'o' (slice.list form) police as 'ep' wants (rate, and the
- *  burst when 'ep' names one)? A mismatch alone is corrected with endpoint.police. */
-bool mgr_ep_gwc_police_matches(struct json_object *o, const struct mgr_ep *ep);
+/** What of an endpoint's isolation differs between gw-core and the plan. */
+enum mgr_ep_qos {
+	MGR_EP_QOS_SAME,    /**< nothing */
+	MGR_EP_QOS_POLICE,  /**< the policing contract only: endpoint.police */
+	MGR_EP_QOS_SCHED,   /**< the shaping or weighted share only: endpoint.shape */
+	MGR_EP_QOS_BOTH,    /**< both: policing off, the scheduler's part, then policing */
+};
+
+/** How gw-core's endpoint 'o' (slice.list form) differs from 'ep' in policing, shaping
+ *  and weighted sharing (a burst 'ep' leaves to gw-core matches any). Each kind is
+ *  corrected live. */
+enum mgr_ep_qos mgr_ep_gwc_qos_matches(struct json_object *o, const struct mgr_ep *ep);
+
+/** Add 'ep''s isolation to gw-core arguments 'a' (police_*, shape_*, wfq_rate; the ones
+ *  it has). */
+void mgr_ep_gwc_qos_args(struct json_object *a, const struct mgr_ep *ep);
 
 #endif /* AGW_MGR_EP_H */

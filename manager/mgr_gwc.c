@@ -57,6 +57,11 @@ gfail(struct mgr_gwc *g, const struct gwc_conn_err *ce, int rc, const char *what
 		code = MGR_ALREADYEXISTS;
 	else if (ce->err == EINVAL || ce->err == ENODEV || ce->err == ENOENT)
 		code = MGR_BADARGS;
+	else if (ce->err == ENOSPC &&
+		 (strcmp(what, "endpoint.add") == 0 || strcmp(what, "endpoint.shape") == 0))
+		code = MGR_INSUFFICIENT_BANDWIDTH;   /* the port's endpoints or scheduler pipes */
+	else if (ce->err == EBUSY && strcmp(what, "port.rate") == 0)
+		code = MGR_REFUSED;   /* shaped endpoints use the port's present rate */
 	if (rc == -2)
 		snprintf(g->last_error, sizeof(g->last_error), "%s: %s", what, ce->message);
 	return mgr_fail(e, code, "gw-core %s: %s", what, ce->message);
@@ -85,6 +90,58 @@ args1(const char *k, const char *v)
 
 	json_object_object_add(a, k, json_object_new_string(v));
 	return a;
+}
+
+/* A shaped or weighted endpoint's port has its scheduler at the planned rate (gw-core
+ * keeps a rate it already has). */
+static int
+port_rate(struct mgr_gwc *g, const struct mgr_ep *ep, struct mgr_err *e)
+{
+	struct json_object *a;
+
+	if (ep->shape_bps == 0 && ep->wfq_bps == 0)
+		return 0;
+	a = args1("port", ep->port);
+	agw_json_add_u64(a, "rate", ep->port_rate_bps);
+	return call(g, "port.rate", a, NULL, e);
+}
+
+/* Endpoint 'name' of slice 'id' exists in gw-core as planned but for its isolation
+ * ('what' differs): change it live, policing off first where both change (the two
+ * exclude each other). */
+static int
+qos_fix(struct mgr_gwc *g, const char *id, const char *name, const struct mgr_ep *ep,
+	enum mgr_ep_qos what, struct mgr_err *e)
+{
+	struct json_object *a;
+
+	if (what == MGR_EP_QOS_SAME)
+		return 0;
+	if (what == MGR_EP_QOS_BOTH) {
+		a = args1("slice", id);
+		json_object_object_add(a, "name", json_object_new_string(name));
+		agw_json_add_u64(a, "police_rate", 0);
+		if (call(g, "endpoint.police", a, NULL, e) != 0)
+			return -1;
+	}
+	if (what != MGR_EP_QOS_POLICE) {
+		if (port_rate(g, ep, e) != 0)
+			return -1;
+		a = args1("slice", id);
+		json_object_object_add(a, "name", json_object_new_string(name));
+		agw_json_add_u64(a, "shape_rate", ep->shape_bps);
+		agw_json_add_u64(a, "shape_burst", ep->shape_burst);
+		agw_json_add_u64(a, "wfq_rate", ep->wfq_bps);
+		if (call(g, "endpoint.shape", a, NULL, e) != 0)
+			return -1;
+	}
+	if (what == MGR_EP_QOS_SCHED || (what == MGR_EP_QOS_BOTH && ep->police_bps == 0))
+		return 0;
+	a = args1("slice", id);
+	json_object_object_add(a, "name", json_object_new_string(name));
+	agw_json_add_u64(a, "police_rate", ep->police_bps);
+	agw_json_add_u64(a, "police_burst", ep->police_burst);
+	return call(g, "endpoint.police", a, NULL, e);
 }
 
 /* The endpoints 'sl' wants in gw-core. @return how many. */
@@ -173,15 +230,7 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 			;
 		if (i < n && mgr_ep_gwc_matches(o, w[i].ep)) {
 			have[i] = true;
-			if (mgr_ep_gwc_police_matches(o, w[i].ep))
-				continue;
-			/* only the contract differs: change it live */
-			struct json_object *pa = args1("slice", id);
-
-			json_object_object_add(pa, "name", json_object_new_string(name));
-			agw_json_add_u64(pa, "police_rate", w[i].ep->police_bps);
-			agw_json_add_u64(pa, "police_burst", w[i].ep->police_burst);
-			if (call(g, "endpoint.police", pa, NULL, e) != 0)
+			if (qos_fix(g, id, name, w[i].ep, mgr_ep_gwc_qos_matches(o, w[i].ep), e) != 0)
 				goto out;
 			continue;
 		}
@@ -192,7 +241,9 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 			goto out;
 	}
 	for (i = 0; i < n; i++)
-		if (!have[i] && call(g, "endpoint.add", mgr_ep_gwc_args(id, w[i].name, w[i].ep), NULL, e) != 0)
+		if (!have[i] && (port_rate(g, w[i].ep, e) != 0 ||
+				 call(g, "endpoint.add", mgr_ep_gwc_args(id, w[i].name, w[i].ep),
+				      NULL, e) != 0))
 			goto out;
 	rc = 0;
 out:

@@ -195,6 +195,7 @@ mgr_report_statistics(const struct mgr_slice *sl, const char *const *names, unsi
 						  NULL };
 	static const char *const ep_keys[] = { "rx_pkts", "rx_bytes", "tx_pkts", "tx_bytes",
 					       "drops", "police_rate", "police_burst", "police",
+					       "shape_rate", "shape_burst", "wfq_rate", "sched",
 					       NULL };
 	struct json_object *o, *eps = NULL, *a;
 	unsigned int i, j, k;

@@ -139,8 +139,9 @@ test_fig4_as_printed(void)
 	CU_ASSERT_EQUAL(ep->type, MGR_EP_NSLIVER);
 	CU_ASSERT_STRING_EQUAL(ep->node, "VN5");
 	{
-		/* no SlowPath_VM runs yet, and VL5 asks for shaping, which is not enforced
-		 * yet: Run refuses to call either executed (it used to); VN1 runs */
+		/* no SlowPath_VM runs yet: Run refuses to call it executed (it used to); VL5's
+		 * shaping is planned into its GRE endpoint (1G, the printed burst of 1024
+		 * bytes raised to a jumbo frame, the port's rate from port_capacity) */
 		static const char *const vn5[] = { "VN5" }, *const vl5[] = { "VL5" },
 				  *const vn1[] = { "VN1" };
 		struct mgr_slice *sl = NULL;
@@ -152,9 +153,13 @@ test_fig4_as_printed(void)
 		CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "fig4", vn5, 1, MGR_EXECUTED, &sl, &e), -1);
 		CU_ASSERT_EQUAL(e.code, MGR_UNSUPPORTED);
 		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'VN5'"));
-		CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "fig4", vl5, 1, MGR_EXECUTED, &sl, &e), -1);
-		CU_ASSERT_EQUAL(e.code, MGR_UNSUPPORTED);
-		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'shaping'"));
+		CU_ASSERT_EQUAL(ep_of(&reg, "fig4", "VL5", "e2")->shape_bps, 1000000000ull);
+		CU_ASSERT_EQUAL(ep_of(&reg, "fig4", "VL5", "e2")->shape_burst, 9300);
+		CU_ASSERT_EQUAL(ep_of(&reg, "fig4", "VL5", "e2")->port_rate_bps, 1000000000ull);
+		CU_ASSERT_EQUAL(ep_of(&reg, "fig4", "VL5", "e2")->police_bps, 0);
+		CU_ASSERT_EQUAL_FATAL(mgr_plan_transition(&reg, "fig4", vl5, 1, MGR_EXECUTED, &sl,
+							  &e), 0);
+		mgr_slice_free(sl);
 		CU_ASSERT_EQUAL_FATAL(mgr_plan_transition(&reg, "fig4", vn1, 1, MGR_EXECUTED, &sl,
 							  &e), 0);
 		CU_ASSERT_EQUAL(mgr_slice_sliver(sl, "VN5")->state, MGR_CREATED);
@@ -570,7 +575,7 @@ test_store_roundtrip(void)
 	snprintf(db, sizeof(db), "%s.db", path);
 	st = mgr_store_open(db, &e);
 	CU_ASSERT_FATAL(st != NULL);
-	conf.port_capacity_bps = 0;   /* Figure 4's link takes 1G, the whole default */
+	conf.port_capacity_bps = 10000000000ull;   /* Figure 4's link takes 1G, the whole default */
 	CU_ASSERT_EQUAL_FATAL(create(&reg, "fig4", fig4, &e), 0);
 	if (create(&reg, "s2", agw_spec(P("vid", "42"), "", RES_OK), &e) != 0)
 		fprintf(stderr, "\n  s2: %s\n", e.msg);

@@ -237,7 +237,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 	struct rte_mbuf *pkts[GWC_SCHED_STAGE];
 	uint64_t now = rte_rdtsc();
 	unsigned int n, i, rounds;
-	int64_t frame = s->pace_max / GWC_SCHED_PACE_FRAMES;
+	int64_t frame = s->frame_max + s->overhead;
 
 	if (unlikely(!rte_ring_empty(s->cmd)))
 		sched_cmds(s);

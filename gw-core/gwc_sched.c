@@ -108,7 +108,9 @@ sched_new(struct gwc *g, uint16_t p, uint64_t bps, struct gwc_err *e)
 	s->overhead = g->conf.sched_overhead;
 	s->frame_max = frame_max;
 	s->pace_per_tsc = (double)rate / (double)rte_get_tsc_hz();
-	s->pace_max = (int64_t)(GWC_SCHED_PACE_FRAMES * (frame_max + s->overhead));
+	/* 8 frames, or 50 us of the port at high rates (the owner runs once a burst) */
+	s->pace_max = RTE_MAX((int64_t)(GWC_SCHED_PACE_FRAMES * (frame_max + s->overhead)),
+			      (int64_t)(rate / (1000000 / GWC_SCHED_PACE_US)));
 	s->pace_credit = s->pace_max;
 	s->pace_tsc = rte_rdtsc();
 	s->max_profiles = g->conf.sched_profiles;

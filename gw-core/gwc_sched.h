@@ -49,7 +49,8 @@ struct gwc_ep;
 struct gwc_ep_conf;
 
 #define GWC_SCHED_PERIOD_MS 10      /* rte_sched's traffic class period (pipes, subport) */
-#define GWC_SCHED_PACE_FRAMES 8     /* the pacer's depth, frames of the port's MTU */
+#define GWC_SCHED_PACE_FRAMES 8     /* the pacer's depth, frames of the port's MTU, */
+#define GWC_SCHED_PACE_US 50        /* or this long at the port rate, if more */
 #define GWC_SCHED_STAGE 32          /* frames a worker collects per port before passing
 				       them to the scheduler (or its owner's ring) */
 #define GWC_SCHED_RING 4096         /* frames from other workers waiting for the owner */

@@ -36,6 +36,16 @@ CASES = [  # name, targets (64 B, 1372 B) as fractions of the ceiling
     # meets: the policing stage's cost is this row's cycles minus vid-rewrite's (issue 22:
     # at most 15 cycles a frame); no target
     ("vid-rewrite-policed", 0.0, 0.0),
+    # the same through the port's scheduler (shape_rate 400 Gbit/s on a 400 Gbit/s port,
+    # never binding): the shaping stage's cost (issue 22: at most 60 cycles); no target
+    ("vid-rewrite-shaped", 0.0, 0.0),
+    # rate accuracy: vid-rewrite's frames replayed into an endpoint shaped or policed to
+    # 1 or 10 Gbit/s (the port at 40 Gbit/s): what leaves, in the slice's L2 bytes (the
+    # frame less FCS and tag), against the contract (issue 22: within +-2 %)
+    ("shape-1g", 0.0, 0.0),
+    ("shape-10g", 0.0, 0.0),
+    ("police-1g", 0.0, 0.0),
+    ("police-10g", 0.0, 0.0),
     ("gre-encap", 0.60, 0.90),
     ("gre-decap", 0.60, 0.90),
     ("trailer", 0.60, 0.90),   # docs/trailer.md: classify + strip + VLAN push (no tag)
@@ -56,6 +66,7 @@ HUGE = os.environ.get("BENCH_HUGE", "0") != "0"
 # whose files are unlinked at exit, or 4 KiB pages
 MEM_ARGS = ["--huge-unlink"] if HUGE else ["--no-huge", "-m", "1024"]
 FLOWS = 64
+CONTRACT = {"shape-1g": 10**9, "shape-10g": 10**10, "police-1g": 10**9, "police-10g": 10**10}
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 BASELINE = os.path.abspath(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
 
@@ -72,7 +83,7 @@ def inner(size, i, tagged_len):
 def frames(case, size):
     out = []
     for i in range(FLOWS):
-        if case in ("vid-rewrite", "vid-rewrite-policed"):
+        if case.startswith("vid-rewrite") or case in CONTRACT:
             f = inner(size, i, 4)
             out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
         elif case == "trailer":     # untagged IPv4 + a 16-byte trailer in (terminal 7, app 42)
@@ -124,6 +135,12 @@ def conf(case, pcap, sock, prefix):
     elif case == "vid-rewrite-policed":
         eps = ["in = vlan port=in vid=10",
                "out = vlan port=out vid=20 police_rate=400000000000"]
+    elif case == "vid-rewrite-shaped":
+        eps = ["in = vlan port=in vid=10",
+               "out = vlan port=out vid=20 shape_rate=400000000000"]
+    elif case in CONTRACT:
+        eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20 %s_rate=%d" % (
+            case.split("-")[0], CONTRACT[case])]
     elif case.startswith("trailer"):
         eps = ["in = trailer port=in app=42 terminal=7", "out = vlan port=out vid=20"]
     elif case == "gre-encap":
@@ -133,6 +150,8 @@ def conf(case, pcap, sock, prefix):
         eps = ["in = gre port=in remote=198.51.100.2 key=7001 nexthop_mac=%s" % NH,
                "out = vlan port=out vid=20"]
     ep_lines = "".join("endpoint %s\n" % x for x in eps)
+    out_rate = {"vid-rewrite-shaped": "rate = 400G\n", "shape-1g": "rate = 40G\n",
+                "shape-10g": "rate = 40G\n"}.get(case, "")
     mac_line = f"mac {DST} = out\n" if any(x.startswith("out ") for x in eps) else ""
     return f"""[eal]
 lcores = 0-1
@@ -150,7 +169,7 @@ dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
 {in_ip}[port out]
 dev = net_null0,no-rx=1
 mtu = 1600
-{out_ip}[slice bench]
+{out_rate}{out_ip}[slice bench]
 {ep_lines}{mac_line}"""
 
 
@@ -457,6 +476,14 @@ def main():
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
                     note += peer_note(case, size, median(gw), tmp)
+                if case in CONTRACT:
+                    bps = median(gw) * (size - 8) * 8   # the slice's L2 frame: no FCS, no tag
+                    note += "contract %g Gbit/s: %.4f Gbit/s of the slice's L2 frames left, " \
+                            "%+.2f %% (target +-2 %%)%s" % (
+                                CONTRACT[case] / 1e9, bps / 1e9,
+                                100 * (bps / CONTRACT[case] - 1),
+                                "" if bps > 0.9 * CONTRACT[case] else
+                                ": below the contract, the input is slower than it")
                 rows.append((case, size, gw, hz, io, ms, target, drops, note, base))
     print()
     print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceilings: dpdk-testpmd io and macswap,")

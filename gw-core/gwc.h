@@ -98,8 +98,6 @@ struct gwc_conf {
 	uint16_t sched_queue;      /**< frames a shaped endpoint's queue holds (a power of 2) */
 	uint32_t sched_profiles;   /**< distinct (rate, burst, weight) a port's scheduler holds
 	                                until gw-core restarts */
-	uint32_t sched_overhead;   /**< wire bytes a frame costs on a port besides the frame
-	                                (preamble, FCS, gap: 24), for the port rate */
 	unsigned int pool_mbufs;   /**< mbufs in the pool */
 	unsigned int pool_cache;   /**< per-lcore mbuf cache */
 	uint16_t data_room;        /**< bytes per mbuf, headroom included */
@@ -237,11 +235,9 @@ struct gwc_ep_conf {
 	                                rate; excludes police_bps and wfq_bps */
 	uint32_t shape_burst;      /**< its token bucket, bytes; 0: 10 ms of the rate, at least
 	                                GWC_POLICE_BURST_MIN */
-	uint64_t wfq_bps;          /**< every type: the endpoint's reservation, bits/s: it may use
-	                                the whole port rate, and when the port is oversubscribed
-	                                the scheduled endpoints share it in proportion to their
-	                                reservations; 0: none. Needs the port's rate; excludes
-	                                police_bps and shape_bps */
+	uint64_t wfq_bps;          /**< the endpoint's reservation for weighted sharing, bits/s;
+	                                0: none. Not enforced yet: anything else is refused
+	                                (-ENOTSUP; docs/isolation.md) */
 	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
 	                                joins through (its IPsec link sliver): 'port',
 	                                'l3_addr', 'gateway' and, when none are given,
@@ -418,8 +414,9 @@ int gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const
  * 'ep' of slice 'slice' live (all 0: neither; struct gwc_ep_conf); the frames its
  * pipe holds are kept. Only the endpoint's owner may. Control thread.
  * @return 0, or -ENOENT, -EPERM, -EINVAL (no rate on the port, a rate above it, both
- *   asked, policed too), -ENOSPC (the port's pipes or profiles all in use), -ENOMEM,
- *   with 'e' saying why; nothing changes then.
+ *   asked, policed too), -ENOTSUP (wfq_bps: weighted sharing is not enforced yet),
+ *   -ENOSPC (the port's pipes or profiles all in use), -ENOMEM, with 'e' saying why;
+ *   nothing changes then.
  */
 int gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const char *ep,
 		     uint64_t shape_bps, uint32_t shape_burst, uint64_t wfq_bps,

@@ -36,7 +36,6 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->sched_pipes = 1024;
 	c->sched_queue = 64;
 	c->sched_profiles = 256;
-	c->sched_overhead = 24;
 	c->pool_mbufs = 16383;
 	c->pool_cache = 256;
 	c->data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
@@ -227,7 +226,6 @@ static const struct key keys[] = {
 	{ "gw-core", "sched_pipes", K_UINT, C(sched_pipes), 1, 65536, NULL },
 	{ "gw-core", "sched_queue", K_UINT, C(sched_queue), 4, 4096, NULL },
 	{ "gw-core", "sched_profiles", K_UINT, C(sched_profiles), 1, 65536, NULL },
-	{ "gw-core", "sched_overhead", K_UINT, C(sched_overhead), 0, 64, NULL },
 	{ "ipsec", "crypto", K_FN, 0, 0, 0, 0, set_crypto },
 	{ "ipsec", "router_mac", K_FN, 0, 0, 0, 0, set_router_mac },
 	{ "pool", "mbufs", K_UINT, C(pool_mbufs), 1023, 1u << 24, NULL },

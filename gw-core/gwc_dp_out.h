@@ -157,24 +157,6 @@ flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_t
 
 /* ------------------------------------------------------------ out of a scheduler */
 
-/* Wire bytes 'ep''s encapsulation adds to the frame the scheduler held. */
-static inline uint32_t
-ep_wire_extra(const struct gwc_ep *ep)
-{
-	switch ((enum gwc_ep_type)ep->type) {
-	case GWC_EP_VLAN:
-		return VLAN_HLEN;
-	case GWC_EP_GRE:
-		return ep->hdr_len;
-	case GWC_EP_TRAILER:
-		return ep->reappend ? TRL_LEN : 0;
-	case GWC_EP_PORT:
-	case GWC_EP_IPSEC:
-		break;
-	}
-	return 0;
-}
-
 /* The control thread's changes to 's': owner lcore (gwc_sched.h). */
 static void
 sched_cmds(struct gwc_sched *s)
@@ -228,8 +210,8 @@ sched_harvest(struct gwc_lcore *lc, struct gwc_sched *s)
 
 /*
  * The owner's turn at 's': the control thread's changes, the frames of the other
- * workers, then as many frames out as the port rate allows (the pacer: wire bytes, at
- * most GWC_SCHED_PACE_FRAMES frames ahead), each through its endpoint's ep_emit().
+ * workers, then as many frames out as the port rate allows (the pacer: the bytes the
+ * scheduler counts, a little ahead: gwc_sched.h), each through its endpoint's ep_emit().
  */
 static void
 sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
@@ -237,7 +219,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 	struct rte_mbuf *pkts[GWC_SCHED_STAGE];
 	uint64_t now = rte_rdtsc();
 	unsigned int n, i, rounds;
-	int64_t frame = s->frame_max + s->overhead;
+	double frame = s->frame_max;
 
 	if (unlikely(!rte_ring_empty(s->cmd)))
 		sched_cmds(s);
@@ -247,13 +229,13 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 			break;
 		sched_enqueue(s, pkts, n);
 	}
-	s->pace_credit += (int64_t)((double)(now - s->pace_tsc) * s->pace_per_tsc);
+	s->pace_credit += (double)(now - s->pace_tsc) * s->pace_per_tsc;
 	s->pace_tsc = now;
 	if (s->pace_credit > s->pace_max)
 		s->pace_credit = s->pace_max;
 	while (s->pace_credit > 0) {
 		n = rte_sched_port_dequeue(s->port, pkts,
-					   (uint32_t)RTE_MIN((int64_t)RTE_DIM(pkts),
+					   (uint32_t)RTE_MIN((double)RTE_DIM(pkts),
 							     s->pace_credit / frame + 1));
 		if (n == 0)
 			break;
@@ -266,7 +248,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 				drop(lc, m, GWC_DROP_SCHED_EP_GONE);
 				continue;
 			}
-			s->pace_credit -= (int64_t)(m->pkt_len + ep_wire_extra(ep) + s->overhead);
+			s->pace_credit -= m->pkt_len;   /* the bytes rte_sched counts */
 			ep_emit(lc, t, ep, m, false);
 		}
 	}

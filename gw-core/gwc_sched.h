@@ -11,7 +11,9 @@
  *  - weighted sharing (conf.wfq_bps): the pipe may use the whole port rate; when the
  *    pipes together ask for more than the port, rte_sched's best-effort
  *    oversubscription limits each one to a common watermark times its tc_ov_weight,
- *    which is its reservation as a share of the port (1..255), so busy pipes share the
+ *    which is its reservation as a share of the port in 16ths (1..16; coarser than
+ *    rte_sched's 1..255 because the watermark cannot go below one frame and moves
+ *    by 1/128 a period: see sched_new()), so busy pipes share the
  *    port in proportion to their reservations and an idle one's share is used by the
  *    others.
  *
@@ -22,8 +24,12 @@
  * The port rate: rte_sched counts time in bytes of its port and assumes the port
  * sends no faster than its rate (a NIC of that speed). A veth, or a 10G NIC with a 1G
  * contract, would let it run ahead, so the owner paces its dequeues itself: a token
- * bucket of wire bytes (frame + sched_overhead) at the port rate, at most
- * GWC_SCHED_PACE_FRAMES full frames deep.
+ * bucket at the port rate, GWC_SCHED_PACE_FRAMES full frames or GWC_SCHED_PACE_US of
+ * the rate deep, whichever is more, of the bytes rte_sched counts: the slice's L2
+ * frames, as the contracts (the tag, GRE header or trailer the AGW adds, and the wire's
+ * preamble, FCS and gap, are not counted), so that the two agree on when the port is
+ * full. The credit keeps its fraction: the owner runs up to millions of times a second,
+ * a few bytes' worth each.
  *
  * Threads: every rte_sched call on a port's scheduler (but rte_sched_port_pkt_write(),
  * which only reads) is made by one worker, its owner (port index modulo workers).
@@ -57,6 +63,8 @@ struct gwc_ep_conf;
 #define GWC_SCHED_CMDS 4096         /* control commands waiting for the owner */
 #define GWC_SCHED_HARVEST_US 1000   /* how often the owner reads its queues' counters */
 #define GWC_SCHED_TC RTE_SCHED_TRAFFIC_CLASS_BE
+#define GWC_SCHED_WEIGHTS 16        /* a reservation's weight: its share of the port in
+				       16ths (1..16), rte_sched's tc_ov_weight */
 
 /* A change the control thread asks a scheduler's owner to make. */
 struct gwc_sched_cmd {
@@ -76,13 +84,13 @@ struct gwc_sched {
 	uint16_t owner;                 /* worker index */
 	uint64_t rate_bps;              /* the port rate, bits/s */
 	uint32_t n_pipes;
-	uint32_t overhead;              /* wire bytes a frame costs besides its own */
 	uint32_t frame_max;             /* the port's largest frame, bytes */
 	double pace_per_tsc;            /* wire bytes a TSC cycle */
-	int64_t pace_max;               /* the pacer's depth, bytes */
+	double pace_max;                /* the pacer's depth, bytes */
 	/* Owner lcore. */
 	uint64_t pace_tsc;
-	int64_t pace_credit;
+	double pace_credit;             /* bytes, with their fraction: the owner runs up to
+					   millions of times a second, a few bytes' worth each */
 	uint64_t harvest_tsc;
 	uint32_t n_applied;             /* profiles added so far */
 	uint32_t n_touched;             /* pipes in 'touched' */

@@ -557,6 +557,58 @@ test_states(void)
 }
 
 /* A slice written to SQLite and read back is the same slice; delete removes it all. */
+/*
+ * performanceIsolation (docs/isolation.md): shaping puts the link's bandwidth and burst
+ * into its gw-core endpoints with the port's rate from port_capacity; wfq is created
+ * but its Run is UNSUPPORTED (not enforced yet), nothing changed; an IPsec link cannot
+ * be shaped; shaping without port_capacity is UNSUPPORTED.
+ */
+static void
+test_isolation_plan(void)
+{
+	static const char *const vl1[] = { "VL1" };
+	struct mgr_reg reg = { 0 };
+	struct mgr_slice *sl = NULL;
+	const struct mgr_ep *ep;
+	struct mgr_err e;
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "sh", agw_spec(P("vid", "44"), P("key", "5"),
+							  RES_OK R("performanceIsolation", "shaping")
+							  R("burstSize", "50000")), &e), 0);
+	ep = ep_of(&reg, "sh", "VL1", "net");
+	CU_ASSERT_EQUAL(ep->shape_bps, 100000000);
+	CU_ASSERT_EQUAL(ep->shape_burst, 50000);
+	CU_ASSERT_EQUAL(ep->port_rate_bps, conf.port_capacity_bps);
+	CU_ASSERT_EQUAL(ep->police_bps, 0);
+	CU_ASSERT_EQUAL(ep->wfq_bps, 0);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "sh", vl1, 1, MGR_EXECUTED, &sl, &e), 0);
+	mgr_slice_free(sl);
+	sl = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, "wq", agw_spec(P("vid", "45"), P("key", "6"),
+							  RES_OK R("performanceIsolation", "wfq")), &e), 0);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "wq", vl1, 1, MGR_EXECUTED, &sl, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_UNSUPPORTED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'wfq'"));
+	CU_ASSERT_PTR_NULL(sl);
+	CU_ASSERT_EQUAL(mgr_slice_sliver(mgr_reg_find(&reg, "wq"), "VL1")->state, MGR_CREATED);
+
+	CU_ASSERT_EQUAL(create(&reg, "ip", agw_spec(P("type", "ipsec") P("pool", "10.9.0.0/24")
+						    P("address", "10.9.0.1"), P("key", "7"),
+						    RES_OK R("performanceIsolation", "shaping")), &e),
+			MGR_UNSUPPORTED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "policed, not shaped"));
+	conf.port_capacity_bps = 0;
+	CU_ASSERT_EQUAL(create(&reg, "nc", agw_spec(P("vid", "46"), P("key", "8"),
+						    RES_OK R("performanceIsolation", "shaping")), &e),
+			MGR_UNSUPPORTED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "port_capacity"));
+	conf.port_capacity_bps = 1000000000ull;
+	CU_ASSERT_PTR_NULL(mgr_reg_find(&reg, "ip"));
+	CU_ASSERT_PTR_NULL(mgr_reg_find(&reg, "nc"));
+	mgr_reg_clear(&reg);
+}
+
 static void
 test_store_roundtrip(void)
 {
@@ -944,5 +996,7 @@ test_mgr_model_register(void)
 	CU_add_test(s, "ipsec terminals: add, remove, charon's items", test_ipsec_terminals);
 	CU_add_test(s, "seed 000 state transitions", test_states);
 	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
+	CU_add_test(s, "isolation: shaping planned, wfq and shaped IPsec refused",
+		    test_isolation_plan);
 	return 0;
 }

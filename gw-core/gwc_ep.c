@@ -113,6 +113,7 @@ gwc_ep_conf_from_json(struct gwc_ep_conf *c, struct json_object *args, struct gw
 	    (rc = gwc_arg_uint(args, "police_burst", UINT32_MAX, &v, &have, e)) != 0)
 		return rc;
 	c->police_burst = (uint32_t)v;
+	v = 0;   /* an absent key leaves it as it was */
 	if ((rc = gwc_arg_uint(args, "shape_rate", UINT64_MAX, &c->shape_bps, &have, e)) != 0 ||
 	    (rc = gwc_arg_uint(args, "shape_burst", UINT32_MAX, &v, &have, e)) != 0)
 		return rc;

@@ -26,6 +26,10 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            receives 85-105 Mbit/s, VL1.net's conforming bytes in
                            Statistics come to the contract (+ its burst), the rest is
                            violating and counted as 'policed' drops
+  snc.py shape             a shaped link (VID 393, key 8393): both its gw-core endpoints
+                           shaped at 100 Mbit/s, their ports at port_capacity (10G),
+                           the scheduler's counters in Statistics; a wfq link's Run is
+                           UNSUPPORTED; DeleteSlice frees the pipes
   snc.py kill-run          gw-core stopped (SIGSTOP), Run of a new slice sent, gw-core
                            killed (-9) while the Run waits on it, restarted: the slice's
                            state and gw-core agree (executed and programmed, or created
@@ -534,6 +538,51 @@ def police():
         else "POLICE BAD: " + "; ".join(bad) + " (iperf3 ran %.1f s)" % elapsed
 
 
+def shape():
+    """A shaped link through the manager: its gw-core endpoints get shape_rate and the
+    ports the manager's port_capacity (10G) as their rate; Statistics carries the
+    scheduler's counters; a wfq link's Run is UNSUPPORTED; DeleteSlice frees the pipes."""
+    import json
+    spec = SPEC.replace('value="10"', 'value="393"').replace('value="7001"', 'value="8393"')
+    p = proxy()
+    bad = []
+
+    def gw_status():
+        out = subprocess.run([GWCCTL, "-s", SOCK, "status"], capture_output=True, text=True,
+                             check=True).stdout
+        return {x["name"]: x for x in json.loads(out)["ports"]}
+
+    p.CreateSlice("sh", spec.replace('value="policing"', 'value="shaping"'))
+    p.Run("sh")
+    eps = {e["vport"]: e for e in p.Statistics("sh", "VL1")["slivers"][0]["endpoints"]}
+    for v in ("term", "net"):
+        e = eps.get(v, {})
+        if e.get("shape_rate") != 100000000 or e.get("shape_burst") != 150000 or \
+                "queued_pkts" not in e.get("sched", {}) or "police_rate" in e:
+            bad.append("VL1.%s in Statistics: %s" % (v, e))
+    ports = gw_status()
+    for port in ("access", "core"):
+        sc = ports[port].get("sched", {})
+        if ports[port].get("rate") != 10000000000 or sc.get("pipes_used") != 1:
+            bad.append("gw-core port %s: rate %s, sched %s" % (port, ports[port].get("rate"), sc))
+    p.CreateSlice("wq", spec.replace('value="policing"', 'value="wfq"')
+                  .replace('value="393"', 'value="394"').replace('value="8393"', 'value="8394"'))
+    try:
+        p.Run("wq")
+        bad.append("Run of a wfq link succeeded")
+    except xmlrpc.client.Fault as f:
+        if f.faultCode != 13 or "'wfq'" not in f.faultString:
+            bad.append("Run of a wfq link: %d %s" % (f.faultCode, f.faultString))
+    p.DeleteSlice("wq")
+    p.DeleteSlice("sh")
+    ports = gw_status()
+    if any(ports[x].get("sched", {}).get("pipes_used") != 0 for x in ("access", "core")):
+        bad.append("pipes still in use after DeleteSlice: %s" % {
+            x: ports[x].get("sched") for x in ("access", "core")})
+    return "SHAPE OK: both vports shaped at 100 Mbit/s on ports of 10 Gbit/s, counters in " \
+        "Statistics, wfq refused, pipes freed" if not bad else "SHAPE BAD: " + "; ".join(bad)
+
+
 def kill_run():
     spec = SPEC.replace('value="10"', 'value="392"').replace('value="7001"', 'value="8392"')
     p = proxy()
@@ -642,7 +691,8 @@ def main():
             "trailer": (trailer, 0), "faults": (faults, 0), "status": (status, 0),
             "stalled": (stalled, 0), "concurrent": (concurrent, 2),
             "stop-delete": (stop_delete, 0), "hostile": (hostile, 0),
-            "principals": (principals, 0), "kill-run": (kill_run, 0), "police": (police, 0)}
+            "principals": (principals, 0), "kill-run": (kill_run, 0), "police": (police, 0),
+            "shape": (shape, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     fn, nargs = cmds[sys.argv[1]]

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <CUnit/CUnit.h>
+#include <json-c/json.h>
 
 #include "gwc.h"
 #include "gwc_ep_ops.h"
@@ -173,6 +174,37 @@ test_endpoint_types(void)
 	CU_ASSERT_PTR_NULL(gwc_ep_ops_of((enum gwc_ep_type)99));
 }
 
+/*
+ * An endpoint's isolation keys from JSON (the control socket, the manager): each its
+ * own; a policed endpoint's burst did once become a shape_burst too, and the manager's
+ * every policed endpoint was refused ("shape_burst without shape_rate").
+ */
+static void
+test_endpoint_isolation_keys(void)
+{
+	struct json_object *o;
+	struct gwc_ep_conf c;
+	struct gwc_err e = { "" };
+
+	o = json_tokener_parse("{\"name\": \"n\", \"type\": \"vlan\", \"port\": \"p\", "
+			       "\"vid\": 5, \"police_rate\": 100000000, \"police_burst\": 150000}");
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_conf_from_json(&c, o, &e), 0);
+	CU_ASSERT_EQUAL(c.police_bps, 100000000);
+	CU_ASSERT_EQUAL(c.police_burst, 150000);
+	CU_ASSERT_EQUAL(c.shape_bps, 0);
+	CU_ASSERT_EQUAL(c.shape_burst, 0);
+	CU_ASSERT_EQUAL(c.wfq_bps, 0);
+	json_object_put(o);
+	o = json_tokener_parse("{\"name\": \"n\", \"type\": \"vlan\", \"port\": \"p\", "
+			       "\"vid\": 5, \"shape_rate\": 50000000, \"shape_burst\": 20000}");
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_conf_from_json(&c, o, &e), 0);
+	CU_ASSERT_EQUAL(c.police_bps, 0);
+	CU_ASSERT_EQUAL(c.police_burst, 0);
+	CU_ASSERT_EQUAL(c.shape_bps, 50000000);
+	CU_ASSERT_EQUAL(c.shape_burst, 20000);
+	json_object_put(o);
+}
+
 int test_gwc_config_register(void);
 
 int
@@ -184,7 +216,9 @@ test_gwc_config_register(void)
 	    CU_add_test(s, "values parsed", test_values) == NULL ||
 	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||
 	    CU_add_test(s, "sections read in full", test_sections_read_in_full) == NULL ||
-	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL)
+	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL ||
+	    CU_add_test(s, "endpoint isolation keys: each its own", test_endpoint_isolation_keys) ==
+		    NULL)
 		return -1;
 	return 0;
 }

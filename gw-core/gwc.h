@@ -235,9 +235,13 @@ struct gwc_ep_conf {
 	                                rate; excludes police_bps and wfq_bps */
 	uint32_t shape_burst;      /**< its token bucket, bytes; 0: 10 ms of the rate, at least
 	                                GWC_POLICE_BURST_MIN */
-	uint64_t wfq_bps;          /**< the endpoint's reservation for weighted sharing, bits/s;
-	                                0: none. Not enforced yet: anything else is refused
-	                                (-ENOTSUP; docs/isolation.md) */
+	uint64_t wfq_bps;          /**< every type but IPSEC: the endpoint's reservation, bits/s:
+	                                it may use the whole port rate, and when the port is
+	                                oversubscribed the scheduled endpoints share it in
+	                                proportion to their reservations (in 16ths of the port;
+	                                the shares settle within seconds: docs/isolation.md);
+	                                0: none. Needs the port's rate; excludes police_bps and
+	                                shape_bps */
 	char link[GWC_NAME_MAX];   /**< IPSEC: "" or the slice's ipsec endpoint this terminal
 	                                joins through (its IPsec link sliver): 'port',
 	                                'l3_addr', 'gateway' and, when none are given,
@@ -414,8 +418,7 @@ int gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const
  * 'ep' of slice 'slice' live (all 0: neither; struct gwc_ep_conf); the frames its
  * pipe holds are kept. Only the endpoint's owner may. Control thread.
  * @return 0, or -ENOENT, -EPERM, -EINVAL (no rate on the port, a rate above it, both
- *   asked, policed too), -ENOTSUP (wfq_bps: weighted sharing is not enforced yet),
- *   -ENOSPC (the port's pipes or profiles all in use), -ENOMEM, with 'e' saying why;
+ *   asked, policed too), -ENOSPC (the port's pipes or profiles all in use), -ENOMEM, with 'e' saying why;
  *   nothing changes then.
  */
 int gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const char *ep,

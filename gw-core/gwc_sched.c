@@ -288,14 +288,6 @@ gwc_sched_ep_check(const struct gwc *g, int port, const struct gwc_ep_conf *c, i
 	}
 	if (!ep_wants(c))
 		return 0;
-	if (c->wfq_bps != 0) {
-		/* rte_sched's best-effort oversubscription gave two busy pipes weighted 4:12
-		 * equal shares on this machine (unit test history, docs/isolation.md): not
-		 * realized, so refused */
-		gwc_errf(e, "endpoint '%s': wfq_rate: weighted sharing is not enforced yet "
-			    "(docs/isolation.md); use shape_rate or police_rate", c->name);
-		return -ENOTSUP;
-	}
 	if (c->type == GWC_EP_IPSEC) {
 		gwc_errf(e, "endpoint '%s': an IPsec terminal can be policed (police_rate), not "
 			    "shaped or weighted", c->name);

@@ -618,21 +618,6 @@ mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const
 
 		for (j = 0; j < n && !named; j++)
 			named = strcmp(s->name, names[j]) == 0;
-		/* State is the truth: a link whose isolation gw-core does not enforce yet is
-		 * not run as if it did (docs/isolation.md) */
-		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_LINK) {
-			const char *iso = mgr_kv_get(&s->resources, "performanceIsolation");
-
-			if (iso != NULL && strcmp(iso, "wfq") == 0) {
-				mgr_fail(e, MGR_UNSUPPORTED,
-					 "Run: linkSliver '%s' of slice '%s' asks for "
-					 "performanceIsolation 'wfq', which this AGW does not enforce "
-					 "yet; use shaping, policing or none (docs/isolation.md)",
-					 s->name, id);
-				mgr_slice_free(sl);
-				return -1;
-			}
-		}
 		/* State is the truth: no SlowPath_VM runs yet, so none is reported executed
 		 * (the node-sliver runtime, nsliver/, will start them) */
 		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_NODE &&

@@ -1808,8 +1808,7 @@ wfq_window(uint16_t port, const uint8_t *fx, const uint8_t *fy, unsigned int ms,
  * The port rate is kept to the frame (gwc_sched.h's pacer keeps its fraction: a worker
  * runs the scheduler millions of times a second, and truncating a few bytes' credit
  * each time delivered 65 % of the port): an endpoint shaped to the whole 100 Mbit/s of
- * its port, flooded, sends 12500 frames of 1000 bytes a second. Weighted sharing is
- * refused (not enforced yet).
+ * its port, flooded, sends 12500 frames of 1000 bytes a second.
  */
 static void
 test_shape_port_rate(void)
@@ -1825,7 +1824,6 @@ test_shape_port_rate(void)
 	slice("wy");
 	ep("wy", "in", GWC_EP_VLAN, PA, 63);
 	ep("wy", "out", GWC_EP_VLAN, PA, 64);
-	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "wy", "out", 0, 0, 75000000, &e), -ENOTSUP);
 	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wy", "out", 100000000, 0, 0, &e), 0);
 	bcast_from(fy, &bc, &mac_t, 63, &len);
 	memset(fy + len, 0x66, sizeof(fy) - len);
@@ -1833,6 +1831,58 @@ test_shape_port_rate(void)
 	wfq_window(PA, NULL, fy, 1000, out);
 	printf("\n    shaped to the port's 100 Mbit/s: %u frames of 1000 bytes in 1 s ", out[64]);
 	CU_ASSERT(out[64] >= 12500 * 97 / 100 && out[64] <= 12500 * 103 / 100);
+	unslice("wy");
+	drain();
+	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 0, &e), 0);
+}
+
+/*
+ * Weighted sharing (gwc_sched.h): two endpoints reserving 250 and 750 Mbit/s of a
+ * 1 Gbit/s port, both flooded, share it 1:3 once rte_sched's watermark settled (about
+ * 2 s here), using the whole port; when one stops, the other takes the port (its share
+ * is borrowed). Weights are 16ths of the port: a reservation above it is refused.
+ */
+static void
+test_wfq_shares(void)
+{
+	struct rte_ether_addr bc;
+	struct gwc_err e = { "" };
+	static unsigned int out[4096];
+	uint8_t fx[1100], fy[1100];
+	unsigned int total;
+	size_t len;
+
+	memset(&bc, 0xff, sizeof(bc));
+	CU_ASSERT_EQUAL_FATAL(gwc_port_rate_set(g, "a", 1000000000, &e), 0);
+	slice("wx");
+	ep("wx", "in", GWC_EP_VLAN, PA, 61);
+	ep("wx", "out", GWC_EP_VLAN, PA, 62);
+	slice("wy");
+	ep("wy", "in", GWC_EP_VLAN, PA, 63);
+	ep("wy", "out", GWC_EP_VLAN, PA, 64);
+	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "wx", "out", 0, 0, 1000000001, &e), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wx", "out", 0, 0, 250000000, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wy", "out", 0, 0, 750000000, &e), 0);
+	bcast_from(fx, &bc, &mac_s, 61, &len);
+	memset(fx + len, 0x55, sizeof(fx) - len);
+	bcast_from(fy, &bc, &mac_t, 63, &len);
+	memset(fy + len, 0x66, sizeof(fy) - len);
+
+	wfq_window(PA, fx, fy, 4000, out);   /* the watermark settles */
+	wfq_window(PA, fx, fy, 1000, out);
+	total = out[62] + out[64];
+	printf("\n    both busy, 1 s: %u + %u frames (x %.1f %%)", out[62], out[64],
+	       total ? 100.0 * out[62] / total : 0.0);
+	/* 1 Gbit/s of 1000-byte frames: 125000 a second */
+	CU_ASSERT(total >= 125000 * 90 / 100 && total <= 125000 * 102 / 100);
+	CU_ASSERT(out[62] >= total * 20 / 100 && out[62] <= total * 30 / 100);
+
+	wfq_window(PA, NULL, fy, 1000, out);
+	wfq_window(PA, NULL, fy, 1000, out);
+	printf("; y alone: %u frames ", out[64]);
+	CU_ASSERT(out[64] >= 125000 * 90 / 100);
+	CU_ASSERT_EQUAL(out[62], 0);
+	unslice("wx");
 	unslice("wy");
 	drain();
 	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 0, &e), 0);
@@ -2220,7 +2270,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "shaping an endpoint: held, paced, queue limit, live change",
 			test_shape_endpoint) == NULL ||
 	    CU_add_test(s, "shaping at the port's whole rate: the pacer keeps its fraction",
-			test_shape_port_rate) == NULL)
+			test_shape_port_rate) == NULL ||
+	    CU_add_test(s, "weighted sharing: 1:3 when both are busy, borrowed when not",
+			test_wfq_shares) == NULL)
 		return -1;
 	return 0;
 }

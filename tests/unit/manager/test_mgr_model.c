@@ -559,9 +559,9 @@ test_states(void)
 /* A slice written to SQLite and read back is the same slice; delete removes it all. */
 /*
  * performanceIsolation (docs/isolation.md): shaping puts the link's bandwidth and burst
- * into its gw-core endpoints with the port's rate from port_capacity; wfq is created
- * but its Run is UNSUPPORTED (not enforced yet), nothing changed; an IPsec link cannot
- * be shaped; shaping without port_capacity is UNSUPPORTED.
+ * into its gw-core endpoints with the port's rate from port_capacity; wfq its
+ * bandwidth as the reservation; an IPsec link cannot be shaped; shaping without
+ * port_capacity is UNSUPPORTED.
  */
 static void
 test_isolation_plan(void)
@@ -587,11 +587,12 @@ test_isolation_plan(void)
 
 	CU_ASSERT_EQUAL_FATAL(create(&reg, "wq", agw_spec(P("vid", "45"), P("key", "6"),
 							  RES_OK R("performanceIsolation", "wfq")), &e), 0);
-	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "wq", vl1, 1, MGR_EXECUTED, &sl, &e), -1);
-	CU_ASSERT_EQUAL(e.code, MGR_UNSUPPORTED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'wfq'"));
-	CU_ASSERT_PTR_NULL(sl);
-	CU_ASSERT_EQUAL(mgr_slice_sliver(mgr_reg_find(&reg, "wq"), "VL1")->state, MGR_CREATED);
+	ep = ep_of(&reg, "wq", "VL1", "term");
+	CU_ASSERT_EQUAL(ep->wfq_bps, 100000000);
+	CU_ASSERT_EQUAL(ep->shape_bps, 0);
+	CU_ASSERT_EQUAL(ep->port_rate_bps, conf.port_capacity_bps);
+	CU_ASSERT_EQUAL(mgr_plan_transition(&reg, "wq", vl1, 1, MGR_EXECUTED, &sl, &e), 0);
+	mgr_slice_free(sl);
 
 	CU_ASSERT_EQUAL(create(&reg, "ip", agw_spec(P("type", "ipsec") P("pool", "10.9.0.0/24")
 						    P("address", "10.9.0.1"), P("key", "7"),
@@ -996,7 +997,7 @@ test_mgr_model_register(void)
 	CU_add_test(s, "ipsec terminals: add, remove, charon's items", test_ipsec_terminals);
 	CU_add_test(s, "seed 000 state transitions", test_states);
 	CU_add_test(s, "SQLite store round trip", test_store_roundtrip);
-	CU_add_test(s, "isolation: shaping planned, wfq and shaped IPsec refused",
+	CU_add_test(s, "isolation: shaping and wfq planned, shaped IPsec refused",
 		    test_isolation_plan);
 	return 0;
 }

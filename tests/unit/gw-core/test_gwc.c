@@ -1804,6 +1804,23 @@ wfq_window(uint16_t port, const uint8_t *fx, const uint8_t *fy, unsigned int ms,
 	RTE_SET_USED(iters);
 }
 
+/* Slice 'name': endpoint in on VID 'vid' and out on 'vid' + 1, both on port a, and in
+ * 'f' a 1004-byte broadcast frame from 'src' on VID 'vid', its payload 'fill'. */
+static void
+sched_slice(const char *name, uint16_t vid, const struct rte_ether_addr *src, uint8_t fill,
+	    uint8_t f[1100])
+{
+	struct rte_ether_addr bc;
+	size_t len;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice(name);
+	ep(name, "in", GWC_EP_VLAN, PA, vid);
+	ep(name, "out", GWC_EP_VLAN, PA, (uint16_t)(vid + 1));
+	bcast_from(f, &bc, src, vid, &len);
+	memset(f + len, fill, 1100 - len);
+}
+
 /*
  * The port rate is kept to the frame (gwc_sched.h's pacer keeps its fraction: a worker
  * runs the scheduler millions of times a second, and truncating a few bytes' credit
@@ -1813,20 +1830,13 @@ wfq_window(uint16_t port, const uint8_t *fx, const uint8_t *fy, unsigned int ms,
 static void
 test_shape_port_rate(void)
 {
-	struct rte_ether_addr bc;
 	struct gwc_err e = { "" };
 	static unsigned int out[4096];
 	uint8_t fy[1100];
-	size_t len;
 
-	memset(&bc, 0xff, sizeof(bc));
 	CU_ASSERT_EQUAL_FATAL(gwc_port_rate_set(g, "a", 100000000, &e), 0);
-	slice("wy");
-	ep("wy", "in", GWC_EP_VLAN, PA, 63);
-	ep("wy", "out", GWC_EP_VLAN, PA, 64);
+	sched_slice("wy", 63, &mac_t, 0x66, fy);
 	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wy", "out", 100000000, 0, 0, &e), 0);
-	bcast_from(fy, &bc, &mac_t, 63, &len);
-	memset(fy + len, 0x66, sizeof(fy) - len);
 	wfq_window(PA, NULL, fy, 300, out);
 	wfq_window(PA, NULL, fy, 1000, out);
 	printf("\n    shaped to the port's 100 Mbit/s: %u frames of 1000 bytes in 1 s ", out[64]);
@@ -1845,28 +1855,17 @@ test_shape_port_rate(void)
 static void
 test_wfq_shares(void)
 {
-	struct rte_ether_addr bc;
 	struct gwc_err e = { "" };
 	static unsigned int out[4096];
 	uint8_t fx[1100], fy[1100];
 	unsigned int total;
-	size_t len;
 
-	memset(&bc, 0xff, sizeof(bc));
 	CU_ASSERT_EQUAL_FATAL(gwc_port_rate_set(g, "a", 1000000000, &e), 0);
-	slice("wx");
-	ep("wx", "in", GWC_EP_VLAN, PA, 61);
-	ep("wx", "out", GWC_EP_VLAN, PA, 62);
-	slice("wy");
-	ep("wy", "in", GWC_EP_VLAN, PA, 63);
-	ep("wy", "out", GWC_EP_VLAN, PA, 64);
+	sched_slice("wx", 61, &mac_s, 0x55, fx);
+	sched_slice("wy", 63, &mac_t, 0x66, fy);
 	CU_ASSERT_EQUAL(gwc_ep_shape_set(g, OWNER, "wx", "out", 0, 0, 1000000001, &e), -EINVAL);
 	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wx", "out", 0, 0, 250000000, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "wy", "out", 0, 0, 750000000, &e), 0);
-	bcast_from(fx, &bc, &mac_s, 61, &len);
-	memset(fx + len, 0x55, sizeof(fx) - len);
-	bcast_from(fy, &bc, &mac_t, 63, &len);
-	memset(fy + len, 0x66, sizeof(fy) - len);
 
 	wfq_window(PA, fx, fy, 4000, out);   /* the watermark settles */
 	wfq_window(PA, fx, fy, 1000, out);

@@ -50,6 +50,26 @@ gwc_suite_ring_port(struct gwc_conf *c, unsigned int i, const char *name,
 	return 0;
 }
 
+/* A VLAN endpoint 'name' of slice 'slice' (owned by 'owner') on port 'port', VID 'vid'.
+ * @return its id, or the negative errno of gwc_ep_add() (the reason printed). */
+static inline int
+gwc_suite_vlan_ep(struct gwc *g, const char *owner, const char *slice, const char *name,
+		  const char *port, uint16_t vid)
+{
+	struct gwc_ep_conf c = { 0 };
+	struct gwc_err e = { "" };
+	int id;
+
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	c.type = GWC_EP_VLAN;
+	snprintf(c.port, sizeof(c.port), "%s", port);
+	c.vid = vid;
+	id = gwc_ep_add(g, owner, slice, &c, &e);
+	if (id < 0)
+		fprintf(stderr, "endpoint %s.%s: %s\n", slice, name, e.msg);
+	return id;
+}
+
 static inline int
 gwc_suite_destroy(struct gwc **g)
 {

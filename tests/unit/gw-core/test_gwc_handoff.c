@@ -243,15 +243,8 @@ test_handoff(void)
 static int
 vlan_ep(const char *sl, const char *name, uint16_t vid)
 {
-	struct gwc_ep_conf c = { 0 };
-	struct gwc_err e = { "" };
-	int id;
+	int id = gwc_suite_vlan_ep(g, OWNER, sl, name, "ha", vid);
 
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.type = GWC_EP_VLAN;
-	snprintf(c.port, sizeof(c.port), "ha");
-	c.vid = vid;
-	id = gwc_ep_add(g, OWNER, sl, &c, &e);
 	CU_ASSERT_FATAL(id >= 0);
 	return id;
 }

@@ -242,9 +242,13 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint16_t id = m->hash.sched.reserved;
+			uint32_t pipe = (m->hash.sched.queue_id / RTE_SCHED_QUEUES_PER_PIPE) &
+					(s->n_pipes - 1);
 			const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
 
-			if (unlikely(ep == NULL)) {
+			/* gone, or its id and pipe since given to another endpoint (both are
+			 * handed out round-robin: late reuse) while the frame waited */
+			if (unlikely(ep == NULL || !ep->shaped || ep->sched_pipe != pipe)) {
 				drop(lc, m, GWC_DROP_SCHED_EP_GONE);
 				continue;
 			}

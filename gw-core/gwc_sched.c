@@ -23,6 +23,29 @@
 
 static uint32_t sched_serial;       /* names of rings and schedulers */
 
+/*
+ * Let every frame 's''s queues hold out and free it: DPDK 22.11's rte_sched_port_free()
+ * frees a queue's frames from its read to its write index, masked, so a full queue's
+ * look empty and its frames would leak. Every pipe takes the first profile (the whole
+ * port); with no pacer the scheduler's clock runs with what it sends, so all leaves in a
+ * few rounds (bounded).
+ */
+static void
+sched_empty(struct gwc_sched *s)
+{
+	struct rte_mbuf *pkts[64];
+	unsigned int idle = 0, rounds, n, i;
+
+	for (i = 0; i < s->n_pipes; i++)
+		rte_sched_pipe_config(s->port, 0, i, 0);
+	for (rounds = 0; rounds < 1000000 && idle < 64; rounds++) {
+		n = (unsigned int)rte_sched_port_dequeue(s->port, pkts, RTE_DIM(pkts));
+		idle = n == 0 ? idle + 1 : 0;
+		for (i = 0; i < n; i++)
+			rte_pktmbuf_free(pkts[i]);
+	}
+}
+
 static void
 sched_free(struct gwc_sched *s)
 {
@@ -30,6 +53,8 @@ sched_free(struct gwc_sched *s)
 
 	if (s == NULL)
 		return;
+	if (s->port != NULL)
+		sched_empty(s);   /* no worker uses it any more: a grace period passed */
 	if (s->in != NULL) {
 		while (rte_ring_sc_dequeue(s->in, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
@@ -372,9 +397,12 @@ gwc_sched_ep_apply(struct gwc *g, struct gwc_ep *ep)
 	}
 	memset(&c, 0, sizeof(c));
 	if (!ep->shaped) {
-		for (i = 0; i < s->n_pipes && s->ctl_pipe_ep[i] != GWC_EP_NONE; i++)
-			;
-		s->ctl_pipe_ep[i] = ep->id;   /* a pipe is free: gwc_sched_ep_check() */
+		/* round-robin from the last given: a freed pipe, whose queue may still hold
+		 * its old endpoint's frames, comes back as late as possible */
+		for (i = s->next_pipe; s->ctl_pipe_ep[i] != GWC_EP_NONE; i = (i + 1) % s->n_pipes)
+			;   /* a pipe is free: gwc_sched_ep_check() */
+		s->next_pipe = (i + 1) % s->n_pipes;
+		s->ctl_pipe_ep[i] = ep->id;
 		s->n_pipes_used++;
 		ep->sched_pipe = (uint16_t)i;
 		ep->shaped = 1;

@@ -103,6 +103,7 @@ struct gwc_sched {
 	/* Control thread. */
 	uint16_t *ctl_pipe_ep;          /* [n_pipes] GWC_EP_NONE: free */
 	uint32_t n_pipes_used;
+	uint32_t next_pipe;             /* where the search for a free pipe starts */
 	uint32_t n_profiles, max_profiles;
 	struct rte_sched_pipe_params *profile; /* [max_profiles]: what was posted */
 };

@@ -1887,6 +1887,49 @@ test_wfq_shares(void)
 	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 0, &e), 0);
 }
 
+/*
+ * A shaped endpoint removed while its queue holds frames: they are dropped as
+ * sched_ep_gone when the scheduler lets them out, and none leaves by the endpoint added
+ * next (another slice's, shaped alike on the same port). A scheduler freed with a full
+ * queue loses no mbuf (DPDK 22.11's rte_sched_port_free() takes a full queue for an
+ * empty one: gwc_sched.c lets them out first).
+ */
+static void
+test_shape_endpoint_gone(void)
+{
+	struct gwc_err e = { "" };
+	static unsigned int out[4096];
+	uint64_t d0[GWC_DROP_MAX], d1[GWC_DROP_MAX];
+	uint8_t fa[1100], fb[1100];
+	unsigned int i, first;
+
+	CU_ASSERT_EQUAL_FATAL(gwc_port_rate_set(g, "a", 80000000, &e), 0);
+	sched_slice("ga", 81, &mac_s, 0x11, fa);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "ga", "out", 8000000, 9300, 0, &e), 0);
+	gwc_worker_poll_once(g, 0);
+	gwc_drops_get(g, d0);
+	for (i = 0; i < 40; i++)
+		send1(PA, fa, 1004);
+	first = recv_all_free(PA);   /* the bucket's half: the rest waits */
+	CU_ASSERT(first < 20);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_del(g, OWNER, "ga", "out", &e), 0);
+	sched_slice("gb", 83, &mac_t, 0x22, fb);
+	CU_ASSERT_EQUAL_FATAL(gwc_ep_shape_set(g, OWNER, "gb", "out", 8000000, 9300, 0, &e), 0);
+	wfq_window(PA, NULL, NULL, 100, out);   /* 40000 bytes at 1 MB/s: all let out */
+	gwc_drops_get(g, d1);
+	CU_ASSERT_EQUAL(out[82], 0);
+	CU_ASSERT_EQUAL(out[84], 0);
+	CU_ASSERT_EQUAL(d1[GWC_DROP_SCHED_EP_GONE] - d0[GWC_DROP_SCHED_EP_GONE], 40 - first);
+	unslice("ga");
+	for (i = 0; i < 100; i++)   /* gb's queue full */
+		send1(PA, fb, 1004);
+	recv_all_free(PA);
+	unslice("gb");
+	drain();
+	CU_ASSERT_EQUAL(gwc_port_rate_set(g, "a", 0, &e), 0);
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
 int test_gwc_register(void);
 
 /* ------------------------------------------------------------ IPsec terminals */
@@ -2271,7 +2314,9 @@ test_gwc_register(void)
 	    CU_add_test(s, "shaping at the port's whole rate: the pacer keeps its fraction",
 			test_shape_port_rate) == NULL ||
 	    CU_add_test(s, "weighted sharing: 1:3 when both are busy, borrowed when not",
-			test_wfq_shares) == NULL)
+			test_wfq_shares) == NULL ||
+	    CU_add_test(s, "a shaped endpoint removed: its queued frames go nowhere else",
+			test_shape_endpoint_gone) == NULL)
 		return -1;
 	return 0;
 }

@@ -20,12 +20,17 @@ BENCH_BASELINE=DIR (a build directory of another commit, e.g. from
 'git worktree add /tmp/base HEAD~1 && make -C /tmp/base') runs that build's gw-core
 beside ours in every round on the same pcap (second in odd rounds, first in even ones: use
 an even BENCH_REPEAT), and prints its rate and ours as a share of it (an A/B in one run,
-rounds interleaved).
+rounds interleaved). BENCH_PEERS=ovs adds Open vSwitch 3.1 with DPDK (Debian's
+openvswitch-switch-dpdk, installed when missing; tools/bench/ovs_peer.py) on the VLAN and
+GRE rows: same pcap, one PMD core, in every round, its output checked once per row.
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
 from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, wrpcap
 from scapy.layers.ipsec import ESP, SecurityAssociation
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ovs_peer  # noqa: E402 - tools/bench/ovs_peer.py, beside this file
 
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 SECS = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
@@ -69,6 +74,8 @@ FLOWS = 64
 CONTRACT = {"shape-1g": 10**9, "shape-10g": 10**10, "police-1g": 10**9, "police-10g": 10**10}
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 BASELINE = os.path.abspath(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
+PEERS = set(os.environ.get("BENCH_PEERS", "").split(",")) - {""}
+OVS_TARGET = {64: 2.5, 1372: 2.0}   # issue 24: gw-core's rate as a multiple of OVS-DPDK's
 
 
 def inner(size, i, tagged_len):
@@ -451,6 +458,11 @@ def main():
                 # Rounds of gw-core, io and macswap back to back: each ratio is taken
                 # within one round, so that the VM's drift between rounds cancels out.
                 gw, io, ms, base, drops, note, hz = [], [], [], [], {}, "", 0
+                ovs, ovs_note = [], ""
+                if "ovs" in PEERS and case in ovs_peer.CASES:
+                    print(f"bench: {case} {size} B: OVS-DPDK output check ...", file=sys.stderr,
+                          flush=True)
+                    ovs_note = ovs_peer.check_ovs(case, pcap, tmp) + "\n  "
                 for r in range(REPEAT):
                     rn = " (round %d/%d)" % (r + 1, REPEAT) if REPEAT > 1 else ""
                     # A/B: the two builds take turns going first (the second run of a
@@ -468,6 +480,10 @@ def main():
                         base.append(run_gwcore(case, pcap, tmp, BASELINE)[0])
                     for k, v in d.items():
                         drops[k] = drops.get(k, 0) + v
+                    if "ovs" in PEERS and case in ovs_peer.CASES:
+                        print(f"bench: {case} {size} B{rn}: OVS-DPDK ...", file=sys.stderr,
+                              flush=True)
+                        ovs.append(ovs_peer.run_ovs(case, pcap, tmp, SECS))
                     if CEILINGS:
                         print(f"bench: {case} {size} B{rn}: testpmd io ...", file=sys.stderr, flush=True)
                         io.append(run_testpmd(pcap))
@@ -476,6 +492,15 @@ def main():
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
                     note += peer_note(case, size, median(gw), tmp)
+                if ovs:
+                    r_ovs = [g / o[0] for g, o in zip(gw, ovs) if o[0]]
+                    note += ovs_note + ("OVS-DPDK 3.1, 1 PMD: %.2f Mpps, %.0f cycles/pkt; gw-core %.2fx it %s "
+                             "(target >= %.1fx)%s" % (
+                                 median([o[0] for o in ovs]) / 1e6,
+                                 median([o[1] for o in ovs]), median(r_ovs), spread(r_ovs),
+                                 OVS_TARGET.get(size, 2.0),
+                                 "" if median(r_ovs) >= OVS_TARGET.get(size, 2.0) else
+                                 "  (below target)"))
                 if case in CONTRACT:
                     bps = median(gw) * (size - 8) * 8   # the slice's L2 frame: no FCS, no tag
                     note += "contract %g Gbit/s: %.4f Gbit/s of the slice's L2 frames left, " \

@@ -246,14 +246,17 @@ def run_gwcore(case, pcap, tmp, build=BUILD):
     sock = os.path.join(tmp, "gwc.sock")
     cfg = os.path.join(tmp, "bench.conf")
     open(cfg, "w").write(conf(case, pcap, sock, "agw-bench"))
+    # its log to a file: a pipe nobody reads fills (64 KiB) with a large config's lines,
+    # and gw-core's control thread then blocks writing its log
+    log = os.path.join(tmp, "gw-core.log")
     p = subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c", cfg],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                         stdout=open(log, "w"), stderr=subprocess.STDOUT, text=True)
     ike = None
     try:
         deadline = time.time() + 30
         while not os.path.exists(sock):
             if p.poll() is not None or time.time() > deadline:
-                raise RuntimeError("gw-core did not start:\n" + p.stdout.read())
+                raise RuntimeError("gw-core did not start:\n" + open(log).read()[-3000:])
             time.sleep(0.1)
         if case == "trailer-auth":   # keys exist only on the control socket
             ctl(sock, "trailer.key.set", {"terminal": 7, "key": TRL_KEY.hex(), "required": "yes"})

@@ -181,6 +181,17 @@ enum gwc_ep_type {
 
 #define GWC_POLICE_BURST_MIN 9300 /**< bytes: a jumbo frame (9216 + headers) fits a full bucket */
 #define GWC_POLICE_RATE_MIN 8000   /**< bits/s: slower contracts are refused */
+#define GWC_RATE_MAX 4000000000000ull /**< bits/s: faster contracts and port rates are refused */
+
+/** A policing or shaping contract's burst, bytes: 'burst', or when 0 the default of 10 ms
+ *  of 'bps' (bits/s), at least GWC_POLICE_BURST_MIN. */
+static inline uint64_t
+gwc_burst_or_default(uint64_t burst, uint64_t bps)
+{
+	uint64_t d = bps / 8 / 100;
+
+	return burst != 0 ? burst : d > GWC_POLICE_BURST_MIN ? d : GWC_POLICE_BURST_MIN;
+}
 #define GWC_MAX_TS 4         /**< traffic-selector prefixes per side of an IPsec endpoint */
 
 /** An IPv4 prefix. */

@@ -184,7 +184,7 @@ set_rate(struct gwc_conf *c, struct gwc_port_conf *pc, const char *v)
 
 	RTE_SET_USED(c);
 	if (agw_parse_si(v, &x) != 0 || (x != 0 && x < GWC_POLICE_RATE_MIN) ||
-	    x > 4000000000000ull)
+	    x > GWC_RATE_MAX)
 		return -EINVAL;
 	pc->rate_bps = x;
 	return 0;

@@ -171,7 +171,6 @@ sched_cmds(struct gwc_sched *s)
 				s->cmd_errors++;
 				continue;
 			}
-			s->n_applied++;
 		}
 		if (rte_sched_pipe_config(s->port, 0, c.pipe, c.profile) != 0)
 			s->cmd_errors++;
@@ -242,8 +241,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint16_t id = m->hash.sched.reserved;
-			uint32_t pipe = (m->hash.sched.queue_id / RTE_SCHED_QUEUES_PER_PIPE) &
-					(s->n_pipes - 1);
+			uint32_t pipe = sched_pipe_of(s, m);
 			const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
 
 			/* gone, or its id and pipe since given to another endpoint (both are

@@ -20,6 +20,13 @@
 #include "gwc_dp_vlan.h"
 #include "gwc_sched.h"
 
+/* The pipe of 's' that frame 'm' is marked for (rte_sched_port_pkt_write()). */
+static inline uint32_t
+sched_pipe_of(const struct gwc_sched *s, const struct rte_mbuf *m)
+{
+	return (m->hash.sched.queue_id / RTE_SCHED_QUEUES_PER_PIPE) & (s->n_pipes - 1);
+}
+
 /* Give 'n' frames for 's' to the scheduler: the owner lcore only. Marks their pipes
  * for the next look at the queues' counters. */
 static inline void
@@ -28,8 +35,7 @@ sched_enqueue(struct gwc_sched *s, struct rte_mbuf **m, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t pipe = (m[i]->hash.sched.queue_id / RTE_SCHED_QUEUES_PER_PIPE) &
-				(s->n_pipes - 1);
+		uint32_t pipe = sched_pipe_of(s, m[i]);
 
 		if (!s->is_touched[pipe]) {
 			s->is_touched[pipe] = 1;

@@ -143,8 +143,8 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 	}
 	if (ep->conf.shape_bps != 0) {
 		agw_json_add_u64(o, "shape_rate", ep->conf.shape_bps);
-		agw_json_add_u64(o, "shape_burst", ep->conf.shape_burst != 0 ? ep->conf.shape_burst :
-				 RTE_MAX(ep->conf.shape_bps / 8 / 100, (uint64_t)GWC_POLICE_BURST_MIN));
+		agw_json_add_u64(o, "shape_burst",
+				 gwc_burst_or_default(ep->conf.shape_burst, ep->conf.shape_bps));
 	}
 	if (ep->conf.wfq_bps != 0)
 		agw_json_add_u64(o, "wfq_rate", ep->conf.wfq_bps);
@@ -188,7 +188,7 @@ gwc_ep_json(const struct gwc *g, int id, bool counters)
 int
 gwc_ep_police_check(const char *name, uint64_t bps, uint32_t burst, struct gwc_err *e)
 {
-	if (bps != 0 && (bps < GWC_POLICE_RATE_MIN || bps > 4000000000000ull)) {
+	if (bps != 0 && (bps < GWC_POLICE_RATE_MIN || bps > GWC_RATE_MAX)) {
 		gwc_errf(e, "endpoint '%s': police_rate %llu bits/s: 0 (none) or %u to 4T",
 			 name, (unsigned long long)bps, GWC_POLICE_RATE_MIN);
 		return -EINVAL;
@@ -205,16 +205,13 @@ void
 gwc_ep_police_apply(struct gwc *g, struct gwc_ep *ep)
 {
 	struct rte_meter_trtcm_params p;
-	uint64_t burst = ep->conf.police_burst;
 
 	ep->policed = ep->conf.police_bps != 0;
 	ep->police_gen = ++g->police_gen;
 	if (!ep->policed)
 		return;
-	if (burst == 0)
-		burst = RTE_MAX(ep->conf.police_bps / 8 / 100, (uint64_t)GWC_POLICE_BURST_MIN);
 	p.cir = p.pir = ep->conf.police_bps / 8;   /* bytes/s */
-	p.cbs = p.pbs = burst;
+	p.cbs = p.pbs = gwc_burst_or_default(ep->conf.police_burst, ep->conf.police_bps);
 	/* valid by gwc_ep_police_check(): rates > 0, buckets > 0 */
 	rte_meter_trtcm_profile_config(&ep->police, &p);
 }

@@ -19,8 +19,6 @@
 #include "gwc_model.h"
 #include "gwc_sched.h"
 
-#define RATE_MAX 4000000000000ull   /* bits/s, as for policing */
-
 static uint32_t sched_serial;       /* names of rings and schedulers */
 
 /*
@@ -61,7 +59,7 @@ sched_free(struct gwc_sched *s)
 		rte_ring_free(s->in);
 	}
 	rte_ring_free(s->cmd);
-	rte_sched_port_free(s->port);   /* frees the frames its queues hold */
+	rte_sched_port_free(s->port);
 	rte_free(s->touched);
 	rte_free(s->is_touched);
 	rte_free(s->pipe_ep);
@@ -71,10 +69,6 @@ sched_free(struct gwc_sched *s)
 	rte_free(s);
 }
 
-/*
- * A pipe's profile: shaped, a token bucket of 'bps' and 'burst' (0: 10 ms of the rate);
- * weighted, the whole port. Its oversubscription weight is 'bps' as a share of the port.
- */
 /*
  * rte_sched refills a traffic class's credits every period without carrying any over,
  * so a period must hold two frames of the port's largest at the rate, or a slow pipe
@@ -88,6 +82,10 @@ period_ms(uint64_t bps, uint32_t frame_max, uint64_t min_ms)
 	return RTE_MAX(ms, min_ms);
 }
 
+/*
+ * A pipe's profile: shaped, a token bucket of 'bps' and 'burst' (0: 10 ms of the rate);
+ * weighted, the whole port. Its oversubscription weight is 'bps' as a share of the port.
+ */
 static void
 pipe_params(uint64_t port_bps, uint64_t bps, uint32_t burst, bool shaped, uint32_t frame_max,
 	    struct rte_sched_pipe_params *pp)
@@ -97,7 +95,7 @@ pipe_params(uint64_t port_bps, uint64_t bps, uint32_t burst, bool shaped, uint32
 
 	memset(pp, 0, sizeof(*pp));
 	pp->tb_rate = (shaped ? bps : port_bps) / 8;
-	pp->tb_size = burst != 0 ? burst : RTE_MAX(pp->tb_rate / 100, (uint64_t)GWC_POLICE_BURST_MIN);
+	pp->tb_size = gwc_burst_or_default(burst, pp->tb_rate * 8);
 	pp->tc_rate[GWC_SCHED_TC] = pp->tb_rate;
 	pp->tc_period = period_ms(pp->tb_rate * 8, frame_max, GWC_SCHED_PERIOD_MS);
 	/* the reservation as a share of the port, in GWC_SCHED_WEIGHTS ths, rounded up */
@@ -187,7 +185,7 @@ sched_new(struct gwc *g, uint16_t p, uint64_t bps, struct gwc_err *e)
 		return NULL;
 	}
 	pipe_params(bps, bps, 0, false, frame_max, &s->profile[0]);
-	s->n_profiles = s->n_applied = 1;
+	s->n_profiles = 1;
 	memset(&sub, 0, sizeof(sub));
 	sub.n_pipes_per_subport_enabled = n_pipes;
 	sub.qsize[GWC_SCHED_TC] = qsize;
@@ -213,7 +211,7 @@ gwc_sched_port_set(struct gwc *g, uint16_t p, uint64_t bps, struct gwc_err *e)
 	struct gwc_sched *old = g->sched[p], *s = NULL;
 	int rc;
 
-	if (bps != 0 && (bps < GWC_POLICE_RATE_MIN || bps > RATE_MAX)) {
+	if (bps != 0 && (bps < GWC_POLICE_RATE_MIN || bps > GWC_RATE_MAX)) {
 		gwc_errf(e, "port '%s': rate %llu bits/s: 0 (none) or %u to 4T",
 			 g->conf.port[p].name, (unsigned long long)bps, GWC_POLICE_RATE_MIN);
 		return -EINVAL;

@@ -92,7 +92,6 @@ struct gwc_sched {
 	double pace_credit;             /* bytes, with their fraction: the owner runs up to
 					   millions of times a second, a few bytes' worth each */
 	uint64_t harvest_tsc;
-	uint32_t n_applied;             /* profiles added so far */
 	uint32_t n_touched;             /* pipes in 'touched' */
 	uint32_t *touched;              /* pipes given frames since the last harvest */
 	uint8_t *is_touched;            /* [n_pipes] */

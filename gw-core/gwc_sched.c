@@ -51,7 +51,7 @@ sched_free(struct gwc_sched *s)
 
 	if (s == NULL)
 		return;
-	if (s->port != NULL)
+	if (s->port != NULL)   /* its subport configured: sched_new() */
 		sched_empty(s);   /* no worker uses it any more: a grace period passed */
 	if (s->in != NULL) {
 		while (rte_ring_sc_dequeue(s->in, (void **)&m) == 0)
@@ -195,6 +195,9 @@ sched_new(struct gwc *g, uint16_t p, uint64_t bps, struct gwc_err *e)
 	if (rte_sched_subport_config(s->port, 0, &sub, 0) != 0) {
 		gwc_errf(e, "port '%s': rte_sched refused %u pipes of %u frames (memory?)",
 			 g->conf.port[p].name, n_pipes, qsize);
+		/* no subport: nothing queued, and sched_empty() would use the missing subport */
+		rte_sched_port_free(s->port);
+		s->port = NULL;
 		sched_free(s);
 		return NULL;
 	}

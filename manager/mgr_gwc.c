@@ -92,6 +92,16 @@ args1(const char *k, const char *v)
 	return a;
 }
 
+/* Arguments naming endpoint 'name' of slice 'id' (endpoint.del, .police, .shape). */
+static struct json_object *
+ep_ref(const char *id, const char *name)
+{
+	struct json_object *a = args1("slice", id);
+
+	json_object_object_add(a, "name", json_object_new_string(name));
+	return a;
+}
+
 /* A shaped or weighted endpoint's port has its scheduler at the planned rate (gw-core
  * keeps a rate it already has). */
 static int
@@ -118,8 +128,7 @@ qos_fix(struct mgr_gwc *g, const char *id, const char *name, const struct mgr_ep
 	if (what == MGR_EP_QOS_SAME)
 		return 0;
 	if (what == MGR_EP_QOS_BOTH) {
-		a = args1("slice", id);
-		json_object_object_add(a, "name", json_object_new_string(name));
+		a = ep_ref(id, name);
 		agw_json_add_u64(a, "police_rate", 0);
 		if (call(g, "endpoint.police", a, NULL, e) != 0)
 			return -1;
@@ -127,8 +136,7 @@ qos_fix(struct mgr_gwc *g, const char *id, const char *name, const struct mgr_ep
 	if (what != MGR_EP_QOS_POLICE) {
 		if (port_rate(g, ep, e) != 0)
 			return -1;
-		a = args1("slice", id);
-		json_object_object_add(a, "name", json_object_new_string(name));
+		a = ep_ref(id, name);
 		agw_json_add_u64(a, "shape_rate", ep->shape_bps);
 		agw_json_add_u64(a, "shape_burst", ep->shape_burst);
 		agw_json_add_u64(a, "wfq_rate", ep->wfq_bps);
@@ -137,8 +145,7 @@ qos_fix(struct mgr_gwc *g, const char *id, const char *name, const struct mgr_ep
 	}
 	if (what == MGR_EP_QOS_SCHED || (what == MGR_EP_QOS_BOTH && ep->police_bps == 0))
 		return 0;
-	a = args1("slice", id);
-	json_object_object_add(a, "name", json_object_new_string(name));
+	a = ep_ref(id, name);
 	agw_json_add_u64(a, "police_rate", ep->police_bps);
 	agw_json_add_u64(a, "police_burst", ep->police_burst);
 	return call(g, "endpoint.police", a, NULL, e);
@@ -234,10 +241,7 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, stru
 				goto out;
 			continue;
 		}
-		struct json_object *a = args1("slice", id);
-
-		json_object_object_add(a, "name", json_object_new_string(name));
-		if (call(g, "endpoint.del", a, NULL, e) != 0)
+		if (call(g, "endpoint.del", ep_ref(id, name), NULL, e) != 0)
 			goto out;
 	}
 	for (i = 0; i < n; i++)

@@ -192,16 +192,17 @@ gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const cha
 		  uint64_t bps, uint32_t burst, struct gwc_err *e)
 {
 	int id = gwc_ep_owned(g, owner, slice, name, true, e), rc;
+	struct gwc_ep_conf want;
 	struct gwc_ep old;
 
 	if (id < 0)
 		return id;
-	old = g->ep[id].ep;
-	old.conf.police_bps = bps;
-	old.conf.police_burst = burst;
+	want = g->ep[id].ep.conf;   /* policing excludes shaping: checked on the whole */
+	want.police_bps = bps;
+	want.police_burst = burst;
 	rc = gwc_ep_police_check(name, bps, burst, e);
 	if (rc == 0)
-		rc = gwc_sched_ep_check(g, old.port, &old.conf, id, e);
+		rc = gwc_sched_ep_check(g, g->ep[id].ep.port, &want, id, e);
 	if (rc != 0)
 		return rc;
 	old = g->ep[id].ep;

@@ -148,6 +148,14 @@ def configure(o, case, pcap, out_dev):
             "options:dpdk-devargs=net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "ofport_request=1")
 
 
+def fresh(tmp, name):
+    """A new OVS (installed first if need be) in directory tmp/name, emptied."""
+    ensure_installed()
+    d = os.path.join(tmp, name)
+    shutil.rmtree(d, ignore_errors=True)
+    return Ovs(d)
+
+
 def pmd_stats(o):
     out = o.appctl("dpif-netdev/pmd-stats-show")
     pmd = out.split("main thread:")[0]
@@ -158,10 +166,7 @@ def pmd_stats(o):
 
 def run_ovs(case, pcap, tmp, secs):
     """OVS-DPDK on 'case' with 'pcap' for 'secs' s: (packets/s, cycles/packet)."""
-    ensure_installed()
-    d = os.path.join(tmp, "ovs")
-    shutil.rmtree(d, ignore_errors=True)
-    o = Ovs(d)
+    o = fresh(tmp, "ovs")
     try:
         configure(o, case, pcap, "net_null0,no-rx=1")
         time.sleep(1.0)   # warm-up: the first upcalls, the flow caches
@@ -180,11 +185,8 @@ def check_ovs(case, pcap, tmp):
     in; GRE key 7001 to the remote's next hop around the untagged frame).
     @return a line saying what was checked; raises RuntimeError when it is wrong."""
     from scapy.all import GRE, IP, Dot1Q, Ether, rdpcap
-    ensure_installed()
-    d = os.path.join(tmp, "ovs-check")
-    shutil.rmtree(d, ignore_errors=True)
     out = os.path.join(tmp, "ovs-out.pcap")
-    o = Ovs(d)
+    o = fresh(tmp, "ovs-check")
     try:
         configure(o, case, pcap, "net_pcap1,tx_pcap=" + out)
         time.sleep(1.0)

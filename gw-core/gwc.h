@@ -24,8 +24,9 @@
 
 #define GWC_MAX_PORTS 16     /**< physical ports */
 #define GWC_PORT_NEIGH_MAX 8 /**< static neighbours per port ("neighbour IP = MAC") */
-#define GWC_MAX_SLICES 1024  /**< slices at once */
-#define GWC_MAX_EPS 4096     /**< endpoints at once, all slices */
+#define GWC_SLICES_MAX 65535 /**< the largest [gw-core] max_slices (slice indexes are 16-bit) */
+#define GWC_EPS_MAX 65535    /**< the largest [gw-core] max_endpoints (endpoint ids are 16-bit,
+                                  GWC_EP_NONE is not one) */
 #define GWC_MAX_WORKERS 16   /**< worker lcores */
 #define GWC_NAME_MAX 64      /**< bytes, with the NUL, of a slice, endpoint or owner name */
 #define GWC_ERR_MAX 256      /**< bytes of an error message */
@@ -88,6 +89,8 @@ struct gwc_conf {
 	uint32_t drain_us;         /**< tx drain period, us */
 	uint32_t idle_sleep_us;    /**< worker sleep when idle, us; 0: busy poll */
 	uint32_t mac_aging_ms;     /**< learned MAC lifetime, ms */
+	uint32_t max_slices;       /**< slices at once (1..GWC_SLICES_MAX) */
+	uint32_t max_endpoints;    /**< endpoints at once, all slices (1..GWC_EPS_MAX) */
 	uint32_t mac_table_size;   /**< MAC entries per slice (rounded up to 4 x 2^k) */
 	uint32_t trailer_flows;    /**< trailer flow entries, all ports (rounded up to 4 x 2^k) */
 	uint32_t trailer_flow_aging_ms; /**< a trailer flow unseen this long is forgotten, ms */

@@ -28,6 +28,8 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->drain_us = 100;
 	c->idle_sleep_us = 0;
 	c->mac_aging_ms = 300000;
+	c->max_slices = 16384;
+	c->max_endpoints = GWC_EPS_MAX;
 	c->mac_table_size = 4096;
 	c->trailer_flows = 65536;
 	c->trailer_flow_aging_ms = 120000;
@@ -217,6 +219,8 @@ static const struct key keys[] = {
 	{ "gw-core", "idle_sleep_us", K_UINT, C(idle_sleep_us), 0, 100000, NULL },
 	{ "gw-core", "mac_aging_s", K_SEC_MS, C(mac_aging_ms), 1, 86400, NULL },
 	{ "gw-core", "mac_aging_ms", K_UINT, C(mac_aging_ms), 1, 86400000, NULL },
+	{ "gw-core", "max_slices", K_UINT, C(max_slices), 1, GWC_SLICES_MAX, NULL },
+	{ "gw-core", "max_endpoints", K_UINT, C(max_endpoints), 1, GWC_EPS_MAX, NULL },
 	{ "gw-core", "mac_table_size", K_UINT, C(mac_table_size), 4, 1u << 22, NULL },
 	{ "gw-core", "trailer_flows", K_UINT, C(trailer_flows), 4, 1u << 24, NULL },
 	{ "gw-core", "trailer_flow_aging_s", K_SEC_MS, C(trailer_flow_aging_ms), 1, 86400, NULL },

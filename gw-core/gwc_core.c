@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -52,6 +53,27 @@ big_pool(struct gwc *g, struct gwc_err *e)
 	return 0;
 }
 
+/* A worker's arrays by endpoint id and slice index, on its socket; any of them may be
+ * left NULL (out of memory). */
+static void
+lcore_arrays_alloc(struct gwc_lcore *lc, const struct gwc_conf *c, int socket)
+{
+	lc->meter = rte_zmalloc_socket("gwc_meter", c->max_endpoints * sizeof(*lc->meter),
+				       RTE_CACHE_LINE_SIZE, socket);
+	lc->ep = rte_zmalloc_socket("gwc_ep_stats", c->max_endpoints * sizeof(*lc->ep),
+				    RTE_CACHE_LINE_SIZE, socket);
+	lc->slice = rte_zmalloc_socket("gwc_slice_stats", c->max_slices * sizeof(*lc->slice),
+				       RTE_CACHE_LINE_SIZE, socket);
+}
+
+static void
+lcore_arrays_free(struct gwc_lcore *lc)
+{
+	rte_free(lc->meter);
+	rte_free(lc->ep);
+	rte_free(lc->slice);
+}
+
 struct gwc *
 gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 {
@@ -66,6 +88,8 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 	}
 	g->conf = *c;
 	g->conf.cfgfile = NULL;
+	if (gwc_model_init(g, e) != 0)
+		goto fail;
 
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (w == GWC_MAX_WORKERS)
@@ -155,19 +179,22 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		if (lc != NULL && lc->inject != NULL && g->dp.n_workers > 1)
 			lc->handoff = rte_ring_create(name, GWC_HANDOFF_RING, (int)rte_socket_id(),
 						      RING_F_SC_DEQ);
-		/* policing meters, by endpoint id (gwc_dp_qos.h) */
+		/* policing meters and counters, by endpoint id and slice index */
 		if (lc != NULL)
-			lc->meter = rte_zmalloc("gwc_meter", GWC_MAX_EPS * sizeof(*lc->meter),
-						RTE_CACHE_LINE_SIZE);
-		if (lc == NULL || lc->inject == NULL || lc->meter == NULL ||
-		    (g->dp.n_workers > 1 && lc->handoff == NULL)) {
+			lcore_arrays_alloc(lc, c, (int)rte_lcore_to_socket_id(wk->lcore_id));
+		if (lc == NULL || lc->inject == NULL || lc->meter == NULL || lc->ep == NULL ||
+		    lc->slice == NULL || (g->dp.n_workers > 1 && lc->handoff == NULL)) {
 			if (lc != NULL) {
 				rte_ring_free(lc->inject);
 				rte_ring_free(lc->handoff);
-				rte_free(lc->meter);
+				lcore_arrays_free(lc);
 			}
 			rte_free(lc);
-			gwc_errf(e, "out of memory for worker %u", w);
+			gwc_errf(e, "out of memory for worker %u: %u endpoints cost %zu bytes each "
+				    "and %u slices %zu each (lower [gw-core] max_endpoints or "
+				    "max_slices, or raise [eal] memory_mb)", w, c->max_endpoints,
+				 sizeof(struct gwc_meter) + sizeof(struct gwc_ep_stats), c->max_slices,
+				 sizeof(struct gwc_slice_stats));
 			goto fail;
 		}
 		g->lc[w] = lc;
@@ -270,7 +297,7 @@ gwc_destroy(struct gwc *g)
 		free_ring_mbufs(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->inject);
 		rte_ring_free(g->lc[i]->handoff);
-		rte_free(g->lc[i]->meter);
+		lcore_arrays_free(g->lc[i]);
 		rte_free(g->lc[i]);
 	}
 	free_ring_mbufs(g->dp.exc);
@@ -282,8 +309,9 @@ gwc_destroy(struct gwc *g)
 	gwc_tables_free(g->dp.tables);
 	gwc_sched_free_all(g);
 	gwc_ipsec_fini(g);
-	for (i = 0; i < GWC_MAX_SLICES; i++)
+	for (i = 0; g->slice != NULL && i < g->conf.max_slices; i++)
 		gwc_mac_destroy(g->slice[i].mac);
+	gwc_model_fini(g);
 	rte_free(g->dp.flows);
 	rte_free(g->qsbr);
 	rte_mempool_free(g->pool);

@@ -37,9 +37,8 @@ slice_json(const struct gwc *g, int s, bool counters)
 		agw_json_add_u64(o, "flooded", st.flooded);
 		agw_json_add_u64(o, "learned", st.learned);
 	}
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && g->ep[i].ep.slice == s)
-			json_object_array_add(eps, gwc_ep_json(g, i, counters));
+	GWC_SLICE_EP_FOREACH(g, s, i)
+		json_object_array_add(eps, gwc_ep_json(g, i, counters));
 	json_object_object_add(o, "endpoints", eps);
 	return o;
 }
@@ -50,7 +49,7 @@ slices_json(struct gwc *g, struct json_object *args, struct json_object **res, b
 {
 	struct json_object *arr = json_object_new_array();
 	const char *only = NULL;
-	int s;
+	unsigned int s;
 
 	if (args != NULL && json_object_object_get_ex(args, "slice", NULL)) {
 		int rc = gwc_arg_str(args, "slice", &only, e);
@@ -62,8 +61,8 @@ slices_json(struct gwc *g, struct json_object *args, struct json_object **res, b
 			return rc != 0 ? rc : -ENOENT;
 		}
 	}
-	for (s = 0; s < GWC_MAX_SLICES; s++)
-		if (g->slice[s].used && (only == NULL || strcmp(only, g->slice[s].name) == 0))
+	GWC_SLICE_FOREACH(g, s)
+		if (only == NULL || strcmp(only, g->slice[s].name) == 0)
 			json_object_array_add(arr, slice_json(g, s, counters));
 	*res = json_object_new_object();
 	json_object_object_add(*res, "slices", arr);

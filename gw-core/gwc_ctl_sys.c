@@ -132,10 +132,8 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 		agw_json_add_u64(o, "busy_loops", g->worker[w].busy_loops);
 		json_object_array_add(wk, o);
 	}
-	for (i = 0; i < GWC_MAX_SLICES; i++)
-		n_sl += g->slice[i].used;
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		n_ep += g->ep[i].used;
+	n_sl = g->n_slices;
+	n_ep = g->n_eps;
 	*res = json_object_new_object();
 	agw_json_add_str(*res, "version", GWC_VERSION);
 	agw_json_add_str(*res, "role", g->conf.role == GWC_ROLE_SEP_GW ? "sep-gw" : "agw");

@@ -242,7 +242,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 			struct rte_mbuf *m = pkts[i];
 			uint16_t id = m->hash.sched.reserved;
 			uint32_t pipe = sched_pipe_of(s, m);
-			const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
+			const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
 
 			/* gone, or its id and pipe since given to another endpoint (both are
 			 * handed out round-robin: late reuse) while the frame waited */

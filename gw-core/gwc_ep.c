@@ -243,8 +243,14 @@ gwc_ep_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *
 const struct gwc_ep *
 gwc_ep_next_on_port(const struct gwc *g, int port, enum gwc_ep_type type, int *i)
 {
-	while (++*i < GWC_MAX_EPS)
-		if (g->ep[*i].used && g->ep[*i].ep.port == port && g->ep[*i].ep.type == type)
-			return &g->ep[*i].ep;
+	uint32_t k = (uint32_t)(*i + 1);
+
+	for (k = gwc_bm_next(g->ep_used, g->conf.max_endpoints, k); k < g->conf.max_endpoints;
+	     k = gwc_bm_next(g->ep_used, g->conf.max_endpoints, k + 1))
+		if (g->ep[k].ep.port == port && g->ep[k].ep.type == type) {
+			*i = (int)k;
+			return &g->ep[k].ep;
+		}
+	*i = (int)g->conf.max_endpoints;
 	return NULL;
 }

@@ -145,8 +145,8 @@ gre_hash(const struct gwc *g, struct gwc_tables *t)
 
 	if (t->gre != NULL)
 		return t->gre;
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		n += g->ep[i].used && g->ep[i].ep.type == GWC_EP_GRE;
+	GWC_EP_FOREACH(g, i)
+		n += g->ep[i].ep.type == GWC_EP_GRE;
 	/* gwc_gre_hash() computes the same hash inline: rte_hash_crc from 0 */
 	RTE_BUILD_BUG_ON(GWC_GRE_HASH_INIT != 0);
 	t->gre = gwc_hash_new("gre", t->version, n, sizeof(struct gwc_gre_key));

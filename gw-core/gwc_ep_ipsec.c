@@ -110,7 +110,7 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 	       struct gwc_err *e)
 {
 	unsigned int n_short = 0;
-	int i;
+	unsigned int i;
 
 	if (!g->conf.port[port].has_ip) {
 		gwc_errf(e, "endpoint '%s': port '%s' has no IPv4 address; IPsec terminals "
@@ -136,11 +136,13 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 	/* Selectors shorter than /32 go to one rule list of all slices: count them. */
 	for (i = 0; i < c->n_ts_remote; i++)
 		n_short += c->ts_remote[i].len < 32;
-	for (i = 0; i < GWC_MAX_EPS && n_short > 0; i++) {
+	GWC_EP_FOREACH(g, i) {
 		const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
 		int a;
 
-		if (g->ep[i].used && o->type == GWC_EP_IPSEC)
+		if (n_short == 0)
+			break;
+		if (o->type == GWC_EP_IPSEC)
 			for (a = 0; a < o->n_ts_remote; a++)
 				n_short += o->ts_remote[a].len < 32;
 	}
@@ -151,11 +153,11 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 		return -ENOSPC;
 	}
 	/* The slice routes each address to one terminal. */
-	for (i = 0; i < GWC_MAX_EPS; i++) {
+	GWC_SLICE_EP_FOREACH(g, s, i) {
 		const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
 		int a, b;
 
-		if (!g->ep[i].used || g->ep[i].ep.slice != s || o->type != GWC_EP_IPSEC)
+		if (o->type != GWC_EP_IPSEC)
 			continue;
 		for (a = 0; a < c->n_ts_remote; a++)
 			for (b = 0; b < o->n_ts_remote; b++)

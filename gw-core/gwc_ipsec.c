@@ -308,7 +308,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 			ep->out_sa = (uint16_t)i;
 		}
 	}
-	for (i = 0; i < GWC_MAX_EPS; i++) {
+	GWC_EP_FOREACH(g, i) {
 		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[i];
 		const struct gwc_neigh *nb;
 

@@ -81,10 +81,10 @@ l3_owner(const struct gwc *g, uint16_t s, rte_be32_t ip)
 {
 	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_EPS; i++) {
+	GWC_SLICE_EP_FOREACH(g, s, i) {
 		const struct gwc_ep *ep = &g->ep[i].ep;
 
-		if (!g->ep[i].used || ep->type != GWC_EP_IPSEC || ep->slice != s)
+		if (ep->type != GWC_EP_IPSEC)
 			continue;
 		if ((ep->conf.l3_addr != 0 && ep->conf.l3_addr == ip) ||
 		    gwc_prefix_match(ep->conf.ts_remote, ep->conf.n_ts_remote, ip))
@@ -173,7 +173,7 @@ gwc_l3_exc(struct gwc *g, struct rte_mbuf *m)
 	uint16_t ep = (uint16_t)(usr & 0xffff);
 	unsigned int kind = (usr >> 16) & 0x7fff;
 
-	if (ep < GWC_MAX_EPS) {
+	if (ep < g->conf.max_endpoints) {
 		if (kind == GWC_EXC_ARP && l3_arp(g, ep, m) && gwc_tables_publish(g) != 0)
 			GWC_LOG(ERR, "tables: could not publish a slice neighbour (out of memory)");
 		if (kind == GWC_EXC_RESOLVE)
@@ -233,8 +233,8 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 {
 	unsigned int i, k, n_rt = 0, n_nb = 0;
 
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && g->ep[i].ep.type == GWC_EP_IPSEC)
+	GWC_EP_FOREACH(g, i)
+		if (g->ep[i].ep.type == GWC_EP_IPSEC)
 			n_rt += g->ep[i].ep.conf.n_ts_remote;
 	for (i = 0; i < GWC_MAX_L3N; i++)
 		n_nb += g->l3n[i].used && g->l3n[i].resolved;
@@ -244,7 +244,7 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 	if (n_nb != 0 &&
 	    (t->l3_neigh = gwc_hash_new("l3nb", t->version, n_nb, sizeof(uint64_t))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < GWC_MAX_EPS; i++) {
+	GWC_EP_FOREACH(g, i) {
 		const struct gwc_ep *ep = t->ep[i];
 
 		if (ep == NULL || ep->type != GWC_EP_IPSEC)

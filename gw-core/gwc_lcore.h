@@ -82,7 +82,7 @@ struct gwc_shq {
 struct __rte_cache_aligned gwc_lcore {
 	struct gwc_dp *dp;                       /* read-only */
 	uint64_t now;                            /* TSC at the start of the current burst */
-	struct gwc_meter *meter;                 /* [GWC_MAX_EPS]: each endpoint's meter */
+	struct gwc_meter *meter;                 /* [max_endpoints]: each endpoint's meter */
 	unsigned int index;                      /* worker index */
 	struct rte_ring *inject;                 /* control -> this worker (SP/SC) */
 	struct rte_ring *handoff;                /* other workers -> this one: ESP of its SAs
@@ -101,8 +101,8 @@ struct __rte_cache_aligned gwc_lcore {
 	uint64_t flows_learned;                  /* trailer flows (re)written */
 	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
 	uint64_t trl_reappended;                 /* frames to a terminal given a trailer */
-	struct gwc_slice_stats slice[GWC_MAX_SLICES];
-	struct gwc_ep_stats ep[GWC_MAX_EPS];
+	struct gwc_slice_stats *slice;           /* [max_slices], by slice index */
+	struct gwc_ep_stats *ep;                 /* [max_endpoints], by endpoint id */
 	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
 	 * that name the slot are published, freed after the tables that did are retired. */
 	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];

@@ -5,9 +5,157 @@
  * model only.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+
 #include "gwc_model.h"
+
+/* The keys of the name hashes: zero-padded, so equal names are equal bytes. */
+struct slice_key {
+	char name[GWC_NAME_MAX];
+};
+
+struct ep_key {
+	uint16_t slice;
+	char name[GWC_NAME_MAX];
+};
+
+static struct rte_hash *
+name_hash(const struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(n, 8u),
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+		/* every key up to 'entries' fits, however they collide */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	snprintf(name, sizeof(name), "gwc_%s_%lx", what, (unsigned long)(uintptr_t)g);
+	return rte_hash_create(&hp);
+}
+
+int
+gwc_model_init(struct gwc *g, struct gwc_err *e)
+{
+	const struct gwc_conf *c = &g->conf;
+
+	g->slice = calloc(c->max_slices, sizeof(*g->slice));
+	g->ep = calloc(c->max_endpoints, sizeof(*g->ep));
+	g->slice_used = calloc((c->max_slices + 63) / 64, sizeof(uint64_t));
+	g->ep_used = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
+	if (g->slice != NULL && g->ep != NULL && g->slice_used != NULL && g->ep_used != NULL) {
+		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
+		g->ep_names = name_hash(g, "en", c->max_endpoints, sizeof(struct ep_key));
+	}
+	if (g->slice_names == NULL || g->ep_names == NULL) {
+		gwc_errf(e, "out of memory for %u slices and %u endpoints (lower [gw-core] "
+			    "max_slices or max_endpoints, or raise [eal] memory_mb)",
+			 c->max_slices, c->max_endpoints);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+gwc_model_fini(struct gwc *g)
+{
+	rte_hash_free(g->slice_names);
+	rte_hash_free(g->ep_names);
+	free(g->slice);
+	free(g->ep);
+	free(g->slice_used);
+	free(g->ep_used);
+	g->slice = NULL;
+	g->ep = NULL;
+	g->slice_used = g->ep_used = NULL;
+	g->slice_names = g->ep_names = NULL;
+}
+
+static void
+slice_key_of(struct slice_key *k, const char *name)
+{
+	memset(k, 0, sizeof(*k));
+	snprintf(k->name, sizeof(k->name), "%s", name);
+}
+
+static void
+ep_key_of(struct ep_key *k, int slice, const char *name)
+{
+	memset(k, 0, sizeof(*k));
+	k->slice = (uint16_t)slice;
+	snprintf(k->name, sizeof(k->name), "%s", name);
+}
+
+void
+gwc_slice_link(struct gwc *g, int s)
+{
+	struct slice_key k;
+
+	slice_key_of(&k, g->slice[s].name);
+	/* cannot fail: the table holds max_slices keys (EXT_TABLE) and 's' is one of them */
+	rte_hash_add_key_data(g->slice_names, &k, (void *)(uintptr_t)s);
+	g->slice[s].used = true;
+	g->slice[s].first_ep = GWC_EP_NONE;
+	g->slice_used[s / 64] |= 1ull << (s % 64);
+	g->n_slices++;
+}
+
+void
+gwc_slice_unlink(struct gwc *g, int s)
+{
+	struct slice_key k;
+
+	slice_key_of(&k, g->slice[s].name);
+	rte_hash_del_key(g->slice_names, &k);
+	g->slice[s].used = false;
+	g->slice_used[s / 64] &= ~(1ull << (s % 64));
+	g->n_slices--;
+}
+
+void
+gwc_ep_link(struct gwc *g, int id)
+{
+	struct gwc_ep_m *m = &g->ep[id];
+	struct ep_key k;
+
+	ep_key_of(&k, m->ep.slice, m->ep.conf.name);
+	rte_hash_add_key_data(g->ep_names, &k, (void *)(uintptr_t)id);   /* as above */
+	uint16_t *p = &g->slice[m->ep.slice].first_ep;
+
+	while (*p != GWC_EP_NONE)   /* in order of addition, as listed */
+		p = &g->ep[*p].next;
+	*p = (uint16_t)id;
+	m->next = GWC_EP_NONE;
+	m->used = true;
+	g->ep_used[id / 64] |= 1ull << (id % 64);
+	g->n_eps++;
+}
+
+void
+gwc_ep_unlink(struct gwc *g, int id)
+{
+	struct gwc_ep_m *m = &g->ep[id];
+	uint16_t *p = &g->slice[m->ep.slice].first_ep;
+	struct ep_key k;
+
+	ep_key_of(&k, m->ep.slice, m->ep.conf.name);
+	rte_hash_del_key(g->ep_names, &k);
+	while (*p != GWC_EP_NONE && *p != id)
+		p = &g->ep[*p].next;
+	if (*p == id)
+		*p = m->next;
+	m->used = false;
+	g->ep_used[id / 64] &= ~(1ull << (id % 64));
+	g->n_eps--;
+}
 
 bool
 gwc_name_ok(const char *s)
@@ -25,24 +173,25 @@ gwc_name_ok(const char *s)
 int
 gwc_slice_find(const struct gwc *g, const char *name)
 {
-	int i;
+	struct slice_key k;
+	void *v;
 
-	for (i = 0; i < GWC_MAX_SLICES; i++)
-		if (g->slice[i].used && strcmp(g->slice[i].name, name) == 0)
-			return i;
-	return -ENOENT;
+	if (strlen(name) >= GWC_NAME_MAX)
+		return -ENOENT;
+	slice_key_of(&k, name);
+	return rte_hash_lookup_data(g->slice_names, &k, &v) >= 0 ? (int)(uintptr_t)v : -ENOENT;
 }
 
 int
 gwc_ep_find(const struct gwc *g, int slice, const char *name)
 {
-	int i;
+	struct ep_key k;
+	void *v;
 
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && g->ep[i].ep.slice == slice &&
-		    strcmp(g->ep[i].ep.conf.name, name) == 0)
-			return i;
-	return -ENOENT;
+	if (slice < 0 || strlen(name) >= GWC_NAME_MAX)
+		return -ENOENT;
+	ep_key_of(&k, slice, name);
+	return rte_hash_lookup_data(g->ep_names, &k, &v) >= 0 ? (int)(uintptr_t)v : -ENOENT;
 }
 
 int

@@ -57,7 +57,8 @@ gwc_mac_parse_unicast(const char *text, struct rte_ether_addr *a)
 /* ------------------------------------------------------------ control thread model */
 
 struct gwc_slice_m {
-	bool used;
+	bool used;                   /* gwc_slice_link() / gwc_slice_unlink() only */
+	uint16_t first_ep;           /* its endpoints: a list through gwc_ep_m.next */
 	char name[GWC_NAME_MAX];
 	char owner[GWC_NAME_MAX];
 	struct gwc_mac_table *mac;
@@ -65,7 +66,8 @@ struct gwc_slice_m {
 };
 
 struct gwc_ep_m {
-	bool used;
+	bool used;                   /* gwc_ep_link() / gwc_ep_unlink() only */
+	uint16_t next;               /* the slice's next endpoint, GWC_EP_NONE: none */
 	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
 	struct gwc_ep_stats base;
 };
@@ -127,8 +129,13 @@ struct gwc {
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t version;                        /* of the tables last published */
 	/* model */
-	struct gwc_slice_m slice[GWC_MAX_SLICES];
-	struct gwc_ep_m ep[GWC_MAX_EPS];
+	struct gwc_slice_m *slice;               /* [conf.max_slices] (heap) */
+	struct gwc_ep_m *ep;                     /* [conf.max_endpoints] (heap) */
+	uint64_t *slice_used;                    /* bitmap of the used slices (heap) */
+	uint64_t *ep_used;                       /* bitmap of the used endpoints (heap) */
+	uint32_t n_slices, n_eps;                /* used */
+	struct rte_hash *slice_names;            /* name -> slice index */
+	struct rte_hash *ep_names;               /* (slice, name) -> endpoint id */
 	uint16_t next_ep;                        /* round-robin id allocation */
 	uint32_t police_gen;                     /* last police_gen given (gwc_slice.c) */
 	struct gwc_sched *sched[GWC_MAX_PORTS];  /* each port's scheduler or NULL (gwc_sched.c) */
@@ -147,6 +154,86 @@ struct gwc {
 };
 
 /* ------------------------------------------------------------ gwc_model.c */
+
+/*
+ * The model's arrays and indexes for conf.max_slices and conf.max_endpoints: the slice
+ * and endpoint arrays, their bitmaps of used entries, and the name hashes (rte_hash),
+ * so that finding, adding and walking cost what is used, not what is configured.
+ * @return 0, or -ENOMEM with 'e' saying why (gwc_model_fini() frees what was made).
+ */
+int gwc_model_init(struct gwc *g, struct gwc_err *e);
+void gwc_model_fini(struct gwc *g);
+/* Mark slice 's' used and findable by its name (set before). */
+void gwc_slice_link(struct gwc *g, int s);
+/* Mark slice 's' unused (its endpoints must be unlinked first). */
+void gwc_slice_unlink(struct gwc *g, int s);
+/* Mark endpoint 'id' used: findable by (slice, name), in its slice's list. */
+void gwc_ep_link(struct gwc *g, int id);
+/* Mark endpoint 'id' unused. Its gwc_ep_m keeps everything else. */
+void gwc_ep_unlink(struct gwc *g, int id);
+
+/* The first set bit of 'bm' (of 'n' bits) at or after 'from'; 'n' when none. */
+static inline uint32_t
+gwc_bm_next(const uint64_t *bm, uint32_t n, uint32_t from)
+{
+	uint32_t w = from / 64;
+	uint64_t v;
+
+	if (from >= n)
+		return n;
+	v = bm[w] & (~0ull << (from % 64));
+	while (v == 0) {
+		if (++w * 64 >= n)
+			return n;
+		v = bm[w];
+	}
+	from = w * 64 + (uint32_t)__builtin_ctzll(v);
+	return from < n ? from : n;
+}
+
+/* The first clear bit of 'bm' (of 'n' bits) at or after 'from', wrapping round to 0;
+ * 'n' when every bit is set. */
+static inline uint32_t
+gwc_bm_next_free_from(const uint64_t *bm, uint32_t n, uint32_t from)
+{
+	uint32_t pass, i, w;
+
+	for (pass = 0; pass < 2; pass++, from = 0)
+		for (i = from; i < n; i = (w + 1) * 64) {
+			uint64_t v;
+
+			w = i / 64;
+			v = ~bm[w] & (~0ull << (i % 64));
+			if (v != 0) {
+				i = w * 64 + (uint32_t)__builtin_ctzll(v);
+				if (i < n)
+					return i;
+				break;
+			}
+		}
+	return n;
+}
+
+/* The first clear bit of 'bm' (of 'n' bits); 'n' when every bit is set. */
+static inline uint32_t
+gwc_bm_next_free(const uint64_t *bm, uint32_t n)
+{
+	return gwc_bm_next_free_from(bm, n, 0);
+}
+
+/* Each used slice index 'i' (unsigned), in order. */
+#define GWC_SLICE_FOREACH(g, i)                                                            \
+	for ((i) = gwc_bm_next((g)->slice_used, (g)->conf.max_slices, 0);                    \
+	     (i) < (g)->conf.max_slices;                                                     \
+	     (i) = gwc_bm_next((g)->slice_used, (g)->conf.max_slices, (i) + 1))
+/* Each used endpoint id 'i' (unsigned), in order. */
+#define GWC_EP_FOREACH(g, i)                                                               \
+	for ((i) = gwc_bm_next((g)->ep_used, (g)->conf.max_endpoints, 0);                    \
+	     (i) < (g)->conf.max_endpoints;                                                  \
+	     (i) = gwc_bm_next((g)->ep_used, (g)->conf.max_endpoints, (i) + 1))
+/* Each endpoint id 'i' of slice 's'; 'i' must not be unlinked in the loop. */
+#define GWC_SLICE_EP_FOREACH(g, s, i)                                                      \
+	for ((i) = (g)->slice[s].first_ep; (i) != GWC_EP_NONE; (i) = (g)->ep[i].next)
 
 /* @return whether 's' is a valid slice or endpoint name: 1 to GWC_NAME_MAX - 1
  * printable characters, no spaces, quotes or backslashes. */

@@ -21,43 +21,52 @@ gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote)
 	return pc->gateway;
 }
 
-const struct gwc_neigh *
-gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip)
+/* The index of the neighbour entry of (port, ip), or -1. */
+static int
+neigh_index(const struct gwc *g, uint16_t port, rte_be32_t ip)
 {
-	unsigned int i;
+	int i;
 
 	for (i = 0; i < GWC_MAX_NEIGH; i++)
 		if (g->neigh[i].used && g->neigh[i].port == port && g->neigh[i].ip == ip)
-			return &g->neigh[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+const struct gwc_neigh *
+gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip)
+{
+	int i = neigh_index(g, port, ip);
+
+	return i < 0 ? NULL : &g->neigh[i];
 }
 
 /*
- * The (port, remote) at index 'i' of the things whose outer next hop gw-core resolves
- * by ARP: GRE endpoints without a static MAC (i < GWC_MAX_EPS), then outbound IPsec
- * SAs (toward their terminal). @return false when index 'i' is none of them.
+ * The (port, remote) of the things whose outer next hop gw-core resolves by ARP: GRE
+ * endpoint 'i' without a static MAC, outbound IPsec SA 'i' (toward its terminal).
+ * @return false when 'i' is not one.
  */
 static bool
-nh_user(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
+nh_user_ep(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
 {
-	if (i < GWC_MAX_EPS) {
-		const struct gwc_ep *ep = &g->ep[i].ep;
+	const struct gwc_ep *ep = &g->ep[i].ep;
 
-		if (!g->ep[i].used || ep->type != GWC_EP_GRE || ep->conf.has_nh)
-			return false;
-		*port = ep->port;
-		*remote = ep->conf.remote;
-		return true;
-	}
-	i -= GWC_MAX_EPS;
+	if (ep->type != GWC_EP_GRE || ep->conf.has_nh)
+		return false;
+	*port = ep->port;
+	*remote = ep->conf.remote;
+	return true;
+}
+
+static bool
+nh_user_sa(const struct gwc *g, unsigned int i, uint16_t *port, rte_be32_t *remote)
+{
 	if (!g->sa[i].used || g->sa[i].conf.inbound || !g->ep[g->sa[i].ep].used)
 		return false;
 	*port = g->ep[g->sa[i].ep].ep.port;
 	*remote = g->sa[i].conf.dst;
 	return true;
 }
-
-#define NH_USERS (GWC_MAX_EPS + GWC_MAX_SAS)
 
 /* Resolve 'n' from its port's static neighbours ('neighbour IP = MAC'), if listed. */
 static void
@@ -75,45 +84,64 @@ static_neigh(const struct gwc *g, struct gwc_neigh *n)
 }
 
 /* Keep one neighbor per (port, next hop) that a GRE endpoint or an outbound SA needs. */
+/* Mark the entry of the next hop toward 'remote' needed; with 'add', make it when there
+ * is none. */
+static void
+nh_need(struct gwc *g, uint16_t port, rte_be32_t remote, bool *needed, bool add)
+{
+	rte_be32_t nh = gwc_nexthop_ip(g, port, remote);
+	int i = neigh_index(g, port, nh);
+
+	if (i >= 0) {
+		needed[i] = true;
+		return;
+	}
+	if (!add)
+		return;
+	for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
+		;
+	if (i == GWC_MAX_NEIGH) {
+		GWC_LOG(WARNING, "neighbor table full (%d): a next hop on port %s not "
+				 "resolved", GWC_MAX_NEIGH, g->conf.port[port].name);
+		return;
+	}
+	g->neigh[i].used = true;
+	g->neigh[i].port = port;
+	g->neigh[i].ip = nh;
+	g->neigh[i].last_req_tsc = 0;  /* ask at once */
+	static_neigh(g, &g->neigh[i]);
+	needed[i] = true;
+}
+
+/* One pass over the GRE endpoints and outbound SAs: mark what each needs, and with
+ * 'add' make what is missing. */
+static void
+nh_users(struct gwc *g, bool *needed, bool add)
+{
+	rte_be32_t remote;
+	unsigned int j;
+	uint16_t port;
+
+	GWC_EP_FOREACH(g, j)
+		if (nh_user_ep(g, j, &port, &remote))
+			nh_need(g, port, remote, needed, add);
+	for (j = 0; j < GWC_MAX_SAS; j++)
+		if (nh_user_sa(g, j, &port, &remote))
+			nh_need(g, port, remote, needed, add);
+}
+
 void
 gwc_neigh_sync(struct gwc *g)
 {
-	unsigned int i, j;
-	rte_be32_t remote;
-	uint16_t port;
+	bool needed[GWC_MAX_NEIGH] = { false };
+	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_NEIGH; i++) {
-		bool needed = false;
-
-		if (!g->neigh[i].used)
-			continue;
-		for (j = 0; j < NH_USERS && !needed; j++)
-			needed = nh_user(g, j, &port, &remote) && port == g->neigh[i].port &&
-				 gwc_nexthop_ip(g, port, remote) == g->neigh[i].ip;
-		if (!needed)
+	/* first drop what nothing needs, so that what is added finds room */
+	nh_users(g, needed, false);
+	for (i = 0; i < GWC_MAX_NEIGH; i++)
+		if (g->neigh[i].used && !needed[i])
 			memset(&g->neigh[i], 0, sizeof(g->neigh[i]));
-	}
-	for (j = 0; j < NH_USERS; j++) {
-		rte_be32_t nh;
-
-		if (!nh_user(g, j, &port, &remote))
-			continue;
-		nh = gwc_nexthop_ip(g, port, remote);
-		if (gwc_neigh_find(g, port, nh) != NULL)
-			continue;
-		for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
-			;
-		if (i == GWC_MAX_NEIGH) {
-			GWC_LOG(WARNING, "neighbor table full (%d): a next hop on port %s not "
-					 "resolved", GWC_MAX_NEIGH, g->conf.port[port].name);
-			continue;
-		}
-		g->neigh[i].used = true;
-		g->neigh[i].port = port;
-		g->neigh[i].ip = nh;
-		g->neigh[i].last_req_tsc = 0;  /* ask at once */
-		static_neigh(g, &g->neigh[i]);
-	}
+	nh_users(g, needed, true);
 }
 
 static void

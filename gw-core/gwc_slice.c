@@ -32,10 +32,10 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 		gwc_errf(e, "slice '%s' already exists", name);
 		return -EEXIST;
 	}
-	for (i = 0; i < GWC_MAX_SLICES && g->slice[i].used; i++)
-		;
-	if (i == GWC_MAX_SLICES) {
-		gwc_errf(e, "slice '%s': all %d slices in use", name, GWC_MAX_SLICES);
+	i = (int)gwc_bm_next_free(g->slice_used, g->conf.max_slices);
+	if (i == (int)g->conf.max_slices) {
+		gwc_errf(e, "slice '%s': all %u slices in use ([gw-core] max_slices)", name,
+			 g->conf.max_slices);
 		return -ENOSPC;
 	}
 	g->slice[i].mac = gwc_mac_create(g->conf.mac_table_size,
@@ -48,10 +48,10 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	g->slice[i].base = base;
 	snprintf(g->slice[i].name, sizeof(g->slice[i].name), "%s", name);
 	snprintf(g->slice[i].owner, sizeof(g->slice[i].owner), "%s", owner);
-	g->slice[i].used = true;
+	gwc_slice_link(g, i);
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {
-		g->slice[i].used = false;
+		gwc_slice_unlink(g, i);
 		gwc_mac_destroy(g->slice[i].mac);
 		g->slice[i].mac = NULL;
 		gwc_errf(e, "slice '%s': out of memory for tables", name);
@@ -65,28 +65,34 @@ int
 gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err *e)
 {
 	struct gwc_mac_table *mac;
-	int s = gwc_slice_owned(g, owner, name, e), i;
+	int s = gwc_slice_owned(g, owner, name, e);
+	uint16_t i, next, eps;
 
 	if (s < 0)
 		return s;
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && g->ep[i].ep.slice == s)
-			g->ep[i].used = false;
-	g->slice[s].used = false;
+	/* the slice's endpoints, kept in order to put back or release */
+	eps = g->slice[s].first_ep;
+	for (i = eps; i != GWC_EP_NONE; i = g->ep[i].next)
+		gwc_ep_unlink(g, i);   /* keeps 'next': the list stays walkable */
+	gwc_slice_unlink(g, s);
 	mac = g->slice[s].mac;
 	g->slice[s].mac = NULL;
 	gwc_neigh_sync(g);
 	if (gwc_tables_publish(g) != 0) {
 		/* Cannot build the smaller table: keep the slice rather than lose its MACs. */
-		g->slice[s].used = true;
+		gwc_slice_link(g, s);
+		for (i = eps; i != GWC_EP_NONE; i = next) {
+			next = g->ep[i].next;
+			gwc_ep_link(g, i);
+		}
 		g->slice[s].mac = mac;
+		gwc_neigh_sync(g);
 		gwc_errf(e, "slice '%s': out of memory for tables", name);
 		return -ENOMEM;
 	}
 	gwc_mac_destroy(mac);   /* after the grace period of the publication */
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (!g->ep[i].used && g->ep[i].ep.slice == s)
-			gwc_sched_ep_release(g, &g->ep[i].ep);
+	for (i = eps; i != GWC_EP_NONE; i = g->ep[i].next)
+		gwc_sched_ep_release(g, &g->ep[i].ep);
 	gwc_l3_slice_gone(g, (uint16_t)s);
 	GWC_LOG(INFO, "slice %s: removed by %s", name, owner);
 	return 0;
@@ -96,7 +102,7 @@ int
 gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc_ep_conf *conf,
 	   struct gwc_err *e)
 {
-	int s = gwc_slice_find(g, slice), port, id, i, rc;
+	int s = gwc_slice_find(g, slice), port, id, rc;
 	const struct gwc_ep_ops *ops = gwc_ep_ops_of(conf->type);
 	struct gwc_ep_conf lc = *conf;
 	const struct gwc_ep_conf *c = &lc;
@@ -122,16 +128,10 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	if (rc != 0)
 		return rc;
 	/* Round-robin ids: a removed endpoint's id comes back as late as possible. */
-	for (i = 0, id = -1; i < GWC_MAX_EPS; i++) {
-		int cand = (g->next_ep + i) % GWC_MAX_EPS;
-
-		if (!g->ep[cand].used) {
-			id = cand;
-			break;
-		}
-	}
-	if (id < 0) {
-		gwc_errf(e, "endpoint '%s': all %d endpoints in use", c->name, GWC_MAX_EPS);
+	id = (int)gwc_bm_next_free_from(g->ep_used, g->conf.max_endpoints, g->next_ep);
+	if (id == (int)g->conf.max_endpoints) {
+		gwc_errf(e, "endpoint '%s': all %u endpoints in use ([gw-core] max_endpoints)",
+			 c->name, g->conf.max_endpoints);
 		return -ENOSPC;
 	}
 	m = &g->ep[id];
@@ -145,19 +145,19 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	gwc_sched_ep_apply(g, &m->ep);   /* its pipe is configured before frames reach it */
 	snprintf(m->ep.owner, sizeof(m->ep.owner), "%s", owner);
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
-	m->used = true;
+	gwc_ep_link(g, id);
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
 	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	gwc_neigh_sync(g);
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {
-		m->used = false;
+		gwc_ep_unlink(g, id);
 		gwc_sched_ep_release(g, &m->ep);
 		gwc_neigh_sync(g);
 		gwc_errf(e, "endpoint '%s': out of memory for tables", c->name);
 		return rc;
 	}
-	g->next_ep = (uint16_t)((id + 1) % GWC_MAX_EPS);
+	g->next_ep = (uint16_t)((id + 1) % g->conf.max_endpoints);
 	GWC_LOG(INFO, "slice %s: endpoint %s (id %d) added by %s", slice, c->name, id, owner);
 	return id;
 }
@@ -171,11 +171,11 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 	if (id < 0)
 		return id;
 	s = g->ep[id].ep.slice;
-	g->ep[id].used = false;
+	gwc_ep_unlink(g, id);
 	gwc_neigh_sync(g);
 	rc = gwc_tables_publish(g);
 	if (rc != 0) {
-		g->ep[id].used = true;
+		gwc_ep_link(g, id);
 		gwc_neigh_sync(g);
 		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
 		return rc;
@@ -291,14 +291,15 @@ gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
 int
 gwc_owner_flush(struct gwc *g, const char *owner)
 {
-	int i, n = 0;
+	unsigned int i;
+	int n = 0;
 
-	for (i = 0; i < GWC_MAX_SLICES; i++)
-		if (g->slice[i].used && strcmp(g->slice[i].owner, owner) == 0 &&
+	GWC_SLICE_FOREACH(g, i)
+		if (strcmp(g->slice[i].owner, owner) == 0 &&
 		    gwc_slice_del(g, owner, g->slice[i].name, NULL) == 0)
 			n++;
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && strcmp(g->ep[i].ep.owner, owner) == 0 &&
+	GWC_EP_FOREACH(g, i)
+		if (strcmp(g->ep[i].ep.owner, owner) == 0 &&
 		    gwc_ep_del(g, owner, g->slice[g->ep[i].ep.slice].name, g->ep[i].ep.conf.name,
 			       NULL) == 0)
 			n++;

@@ -6,24 +6,33 @@
  * slice, endpoint or SA starts from zero.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gwc_model.h"
 
 /*
  * The counter structs hold only uint64_t: sum 'n_words' of them from every lcore's
- * copy at byte offset 'off' of struct gwc_lcore, then subtract the values recorded
- * when the object was created ('base', NULL when the slot is unused).
+ * copy at byte offset 'off' of struct gwc_lcore (of the array that the pointer at
+ * offset 'arr' of struct gwc_lcore points to, when 'arr' is not SIZE_MAX), then
+ * subtract the values recorded when the object was created ('base', NULL when the
+ * slot is unused).
  */
 static void
-counters_sum(const struct gwc *g, size_t off, size_t n_words, const uint64_t *base, uint64_t *out)
+counters_sum(const struct gwc *g, size_t arr, size_t off, size_t n_words, const uint64_t *base,
+	     uint64_t *out)
 {
 	unsigned int w;
 	size_t i;
 
 	memset(out, 0, n_words * sizeof(uint64_t));
 	for (w = 0; w < g->dp.n_workers; w++) {
-		const uint64_t *s = (const uint64_t *)((const char *)g->lc[w] + off);
+		const char *at = (const char *)g->lc[w];
+		const uint64_t *s;
+
+		if (arr != SIZE_MAX)
+			memcpy(&at, at + arr, sizeof(at));
+		s = (const uint64_t *)(at + off);
 
 		for (i = 0; i < n_words; i++)
 			out[i] += s[i];
@@ -38,9 +47,9 @@ gwc_ep_stats_get(const struct gwc *g, int id, struct gwc_ep_stats *out)
 {
 	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
 	memset(out, 0, sizeof(*out));
-	if (id < 0 || id >= GWC_MAX_EPS)
+	if (id < 0 || (uint32_t)id >= g->conf.max_endpoints)
 		return;
-	counters_sum(g, offsetof(struct gwc_lcore, ep) + (size_t)id * sizeof(*out),
+	counters_sum(g, offsetof(struct gwc_lcore, ep), (size_t)id * sizeof(*out),
 		     sizeof(*out) / sizeof(uint64_t),
 		     g->ep[id].used ? (const uint64_t *)&g->ep[id].base : NULL, (uint64_t *)out);
 }
@@ -50,9 +59,9 @@ gwc_slice_stats_get(const struct gwc *g, int idx, struct gwc_slice_stats *out)
 {
 	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
 	memset(out, 0, sizeof(*out));
-	if (idx < 0 || idx >= GWC_MAX_SLICES)
+	if (idx < 0 || (uint32_t)idx >= g->conf.max_slices)
 		return;
-	counters_sum(g, offsetof(struct gwc_lcore, slice) + (size_t)idx * sizeof(*out),
+	counters_sum(g, offsetof(struct gwc_lcore, slice), (size_t)idx * sizeof(*out),
 		     sizeof(*out) / sizeof(uint64_t),
 		     g->slice[idx].used ? (const uint64_t *)&g->slice[idx].base : NULL,
 		     (uint64_t *)out);
@@ -61,7 +70,7 @@ gwc_slice_stats_get(const struct gwc *g, int idx, struct gwc_slice_stats *out)
 void
 gwc_drops_get(const struct gwc *g, uint64_t out[GWC_DROP_MAX])
 {
-	counters_sum(g, offsetof(struct gwc_lcore, drops), GWC_DROP_MAX, NULL, out);
+	counters_sum(g, SIZE_MAX, offsetof(struct gwc_lcore, drops), GWC_DROP_MAX, NULL, out);
 }
 
 void

@@ -72,12 +72,9 @@ endpoints_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *store)
 	const struct gwc_ep_ops *ops;
 	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_EPS; i++) {
-		struct gwc_ep *ep;
+	GWC_EP_FOREACH(g, i) {
+		struct gwc_ep *ep = store++;
 
-		if (!g->ep[i].used)
-			continue;
-		ep = store++;
 		*ep = g->ep[i].ep;
 		ep->id = (uint16_t)i;
 		ep->out_sa = GWC_SA_NONE;
@@ -97,19 +94,17 @@ flood_build(struct gwc *g, struct gwc_tables *t, uint16_t *flood)
 {
 	unsigned int i, s;
 
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged)
+	GWC_EP_FOREACH(g, i)
+		if (gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged)
 			t->slice[g->ep[i].ep.slice].n_flood++;
-	for (s = 0; s < GWC_MAX_SLICES; s++) {
-		if (!g->slice[s].used)
-			continue;
+	GWC_SLICE_FOREACH(g, s) {
 		t->slice[s].mac = g->slice[s].mac;
 		t->slice[s].flood = flood;
 		flood += t->slice[s].n_flood;
 		t->slice[s].n_flood = 0;
 	}
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		if (g->ep[i].used && gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged) {
+	GWC_EP_FOREACH(g, i)
+		if (gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged) {
 			struct gwc_slice_tab *st = &t->slice[g->ep[i].ep.slice];
 
 			/* ours until published: const only for the workers */
@@ -123,16 +118,23 @@ tables_build(struct gwc *g)
 	const struct gwc_tables_builder *b;
 	struct gwc_tables *t;
 	struct gwc_ep *store;
-	unsigned int n_eps = 0, i, p;
+	unsigned int n_eps, p;
 	size_t sz;
 
-	for (i = 0; i < GWC_MAX_EPS; i++)
-		n_eps += g->ep[i].used;
-	sz = sizeof(*t) + n_eps * sizeof(struct gwc_ep) + n_eps * sizeof(uint16_t);
+	n_eps = g->n_eps;
+	/* struct, slice tabs, endpoint copies (all 8-byte aligned), endpoint pointers, then
+	 * flood lists */
+	sz = sizeof(*t) + g->conf.max_slices * sizeof(struct gwc_slice_tab) +
+	     n_eps * sizeof(struct gwc_ep) + g->conf.max_endpoints * sizeof(t->ep[0]) +
+	     n_eps * sizeof(uint16_t);
 	t = rte_zmalloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
 	if (t == NULL)
 		return NULL;
-	store = (struct gwc_ep *)(t + 1);
+	t->n_slice = g->conf.max_slices;
+	t->n_ep = g->conf.max_endpoints;
+	t->slice = (struct gwc_slice_tab *)(t + 1);
+	store = (struct gwc_ep *)(t->slice + t->n_slice);
+	t->ep = (const struct gwc_ep **)(store + n_eps);
 	t->version = g->version + 1;
 	t->n_ports = g->dp.n_ports;
 
@@ -148,7 +150,7 @@ tables_build(struct gwc *g)
 	}
 	if (endpoints_build(g, t, store) != 0)
 		goto fail;
-	flood_build(g, t, (uint16_t *)(store + n_eps));
+	flood_build(g, t, (uint16_t *)(t->ep + t->n_ep));
 	for (b = builders; b != NULL; b = b->next)
 		if (b->build != NULL && b->build(g, t) != 0) {
 			GWC_LOG(ERR, "tables: %s: out of memory", b->name);

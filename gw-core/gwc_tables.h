@@ -237,8 +237,10 @@ struct gwc_tables {
 	uint16_t n_ports;
 	uint16_t n_sched;         /* ports with a scheduler */
 	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id; NULL when there is no GRE endpoint */
-	const struct gwc_ep *ep[GWC_MAX_EPS];
-	struct gwc_slice_tab slice[GWC_MAX_SLICES];
+	uint32_t n_ep;            /* entries of 'ep': [gw-core] max_endpoints */
+	uint32_t n_slice;         /* entries of 'slice': [gw-core] max_slices */
+	const struct gwc_ep **ep; /* by endpoint id; NULL: none */
+	struct gwc_slice_tab *slice; /* by slice index */
 	struct gwc_port_tab port[GWC_MAX_PORTS];
 	uint16_t n_terms;
 	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
@@ -248,7 +250,7 @@ struct gwc_tables {
 	uint16_t n_l3_rules;
 	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
 	struct gwc_sa_tab sa[GWC_MAX_SAS];
-	/* endpoint copies and flood lists follow in the same allocation */
+	/* 'ep', 'slice', the endpoint copies and flood lists follow in the same allocation */
 };
 
 

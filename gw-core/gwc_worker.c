@@ -116,7 +116,7 @@ inject_ep(struct gwc_lcore *lc, struct rte_mbuf *m)
 	const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
 	uint32_t usr = m->hash.usr, kind = (usr >> 16) & 0x7fff;
 	uint16_t id = (uint16_t)(usr & 0xffff);
-	const struct gwc_ep *ep = id < GWC_MAX_EPS ? t->ep[id] : NULL;
+	const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
 
 	if (ep == NULL) {
 		rte_pktmbuf_free(m);

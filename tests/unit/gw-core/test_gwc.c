@@ -1558,15 +1558,17 @@ test_police_rfc2698(void)
 {
 	const double hz = (double)rte_get_tsc_hz(), cir = 10e6 / 8, cbs = 12000;
 	struct gwc_lcore *lc = rte_zmalloc("test_lc", sizeof(*lc), RTE_CACHE_LINE_SIZE);
-	struct gwc_meter *meter = rte_zmalloc("test_meter", GWC_MAX_EPS * sizeof(*meter), 64);
+	struct gwc_meter *meter = rte_zmalloc("test_meter", 8 * sizeof(*meter), 64);
+	struct gwc_ep_stats *eps = rte_zmalloc("test_eps", 8 * sizeof(*eps), 64);
 	struct gwc_ep ep = { .id = 7 };
 	double tc = cbs, tp = cbs, t = 0, win_end = 0, gm = 0, go = 0;
 	double green_model = 0, green_ours = 0;
 	unsigned int i, differ = 0, red_model = 0, bad_windows = 0;
 	uint64_t t0 = rte_get_tsc_cycles() + (uint64_t)hz;   /* after the meter's start */
 
-	CU_ASSERT_FATAL(lc != NULL && meter != NULL);
+	CU_ASSERT_FATAL(lc != NULL && meter != NULL && eps != NULL);
 	lc->meter = meter;
+	lc->ep = eps;   /* ep.id 7 */
 	ep.conf.police_bps = 10000000;
 	ep.conf.police_burst = 12000;
 	gwc_ep_police_apply(g, &ep);
@@ -1621,6 +1623,7 @@ test_police_rfc2698(void)
 	CU_ASSERT_EQUAL(lc->ep[7].police_pkts[RTE_COLOR_RED], lc->drops[GWC_DROP_POLICED]);
 	CU_ASSERT_EQUAL(lc->ep[7].police_pkts[RTE_COLOR_YELLOW], 0);   /* PIR = CIR */
 	rte_free(meter);
+	rte_free(eps);
 	rte_free(lc);
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }

@@ -12,6 +12,7 @@
 
 #include "gwc.h"
 #include "gwc_ep_ops.h"
+#include "gwc_suite.h"
 
 static const char *
 write_conf(const char *text)
@@ -205,6 +206,79 @@ test_endpoint_isolation_keys(void)
 	json_object_put(o);
 }
 
+/* ------------------------------------------------------------ limits from config */
+
+/*
+ * [gw-core] max_slices and max_endpoints size gw-core: the defaults are 16384 and
+ * 65535, and a gw-core made with 4 and 6 takes exactly that many, refuses the next with
+ * -ENOSPC naming the key, and takes one again once one is gone (a slice's endpoints go
+ * with it). Names stay found through every change (the name indexes).
+ */
+static void
+test_limits_from_config(void)
+{
+	struct rte_ring *rx, *tx;
+	struct gwc_err e = { "" };
+	struct gwc_conf c;
+	struct gwc *lg = NULL;
+	unsigned int full, i;
+	char name[32];
+
+	gwc_conf_defaults(&c);
+	CU_ASSERT_EQUAL(c.max_slices, 16384);
+	CU_ASSERT_EQUAL(c.max_endpoints, 65535);
+	c.max_slices = 4;
+	c.max_endpoints = 6;
+	c.pool_mbufs = 1023;
+	c.n_ports = 1;
+	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "lim0", &rx, &tx, 64) == 0);
+	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "s%u", i);
+		CU_ASSERT_EQUAL(gwc_slice_add(lg, "t", name, &e), (int)i);
+	}
+	CU_ASSERT_EQUAL(gwc_slice_add(lg, "t", "s4", &e), -ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "all 4 slices in use ([gw-core] max_slices)"));
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "e%u", i);
+		CU_ASSERT(gwc_suite_vlan_ep(lg, "t", i < 3 ? "s0" : "s1", name, "lim0",
+					    (uint16_t)(10 + i)) >= 0);
+	}
+	{
+		struct gwc_ep_conf ec = { .type = GWC_EP_VLAN, .vid = 16 };
+
+		snprintf(ec.name, sizeof(ec.name), "e6");
+		snprintf(ec.port, sizeof(ec.port), "lim0");
+		CU_ASSERT_EQUAL(gwc_ep_add(lg, "t", "s2", &ec, &e), -ENOSPC);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "all 6 endpoints in use ([gw-core] "
+						     "max_endpoints)"));
+	}
+	/* every name still found where it is */
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "e%u", i);
+		CU_ASSERT(gwc_ep_find(lg, i < 3 ? 0 : 1, name) >= 0);
+		CU_ASSERT_EQUAL(gwc_ep_find(lg, i < 3 ? 1 : 0, name), -ENOENT);
+	}
+	/* one endpoint gone: one comes back; a slice gone takes its three with it */
+	CU_ASSERT_EQUAL(gwc_ep_del(lg, "t", "s1", "e4", &e), 0);
+	CU_ASSERT_EQUAL(gwc_ep_find(lg, 1, "e4"), -ENOENT);
+	CU_ASSERT(gwc_suite_vlan_ep(lg, "t", "s2", "e6", "lim0", 16) >= 0);
+	CU_ASSERT_EQUAL(gwc_slice_del(lg, "t", "s0", &e), 0);
+	CU_ASSERT_EQUAL(gwc_slice_find(lg, "s0"), -ENOENT);
+	CU_ASSERT_EQUAL(gwc_ep_find(lg, 0, "e0"), -ENOENT);
+	CU_ASSERT_EQUAL(gwc_slice_add(lg, "t", "s4", &e), 0);   /* s0's index, free again */
+	CU_ASSERT_EQUAL(gwc_ep_find(lg, 0, "e0"), -ENOENT);   /* nothing of s0 in s4 */
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "n%u", i);
+		CU_ASSERT(gwc_suite_vlan_ep(lg, "t", "s4", name, "lim0", (uint16_t)(20 + i)) >= 0);
+	}
+	CU_ASSERT_EQUAL(gwc_ep_add(lg, "t", "s4", &(struct gwc_ep_conf){ .type = GWC_EP_VLAN,
+			.vid = 30, .name = "n3", .port = "lim0" }, &e), -ENOSPC);
+	CU_ASSERT(gwc_ep_find(lg, 1, "e3") >= 0 && gwc_ep_find(lg, 1, "e5") >= 0);
+	CU_ASSERT(gwc_ep_find(lg, 2, "e6") >= 0);
+	gwc_suite_destroy(&lg);
+}
+
 int test_gwc_config_register(void);
 
 int
@@ -217,6 +291,8 @@ test_gwc_config_register(void)
 	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||
 	    CU_add_test(s, "sections read in full", test_sections_read_in_full) == NULL ||
 	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL ||
+	    CU_add_test(s, "slices and endpoints up to [gw-core] max_slices, max_endpoints",
+			test_limits_from_config) == NULL ||
 	    CU_add_test(s, "endpoint isolation keys: each its own", test_endpoint_isolation_keys) ==
 		    NULL)
 		return -1;

@@ -448,6 +448,9 @@ int gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const 
  */
 int gwc_port_rate_set(struct gwc *g, const char *port, uint64_t bps, struct gwc_err *e);
 
+/** @return the entries slice 'idx''s MAC table holds now (it starts small and grows
+ * as it fills, up to mac_table_size), 0 when there is no such slice. Control thread. */
+uint32_t gwc_slice_mac_entries(const struct gwc *g, int idx);
 /** @return the slice index of 'name', or -ENOENT. */
 int gwc_slice_find(const struct gwc *g, const char *name);
 /** @return the endpoint id of 'name' in slice 'slice', or -ENOENT. */

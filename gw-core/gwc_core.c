@@ -371,5 +371,6 @@ gwc_control_poll(struct gwc *g, int timeout_ms)
 	gwc_neigh_poll(g);
 	gwc_ipsec_poll(g);
 	gwc_l3_poll(g);
+	gwc_mac_poll(g);
 	return rc;
 }

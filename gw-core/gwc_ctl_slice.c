@@ -28,6 +28,7 @@ slice_json(const struct gwc *g, int s, bool counters)
 	agw_json_add_str(o, "name", g->slice[s].name);
 	agw_json_add_str(o, "owner", g->slice[s].owner);
 	agw_json_add_u64(o, "id", (uint64_t)s);
+	agw_json_add_u64(o, "mac_entries", gwc_mac_entries(g->slice[s].mac));
 	if (counters) {
 		struct gwc_slice_stats st;
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-slice MAC table, control-thread half: create, forget an endpoint, static entries, walk. */
+/* Per-slice MAC table, control-thread half: create, resize, forget an endpoint, static
+ * entries, walk. */
 #include <errno.h>
 #include <stddef.h>
 
@@ -84,6 +85,47 @@ gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, ui
 	__atomic_store_n(&victim->seen, GWC_MAC_STATIC, __ATOMIC_RELAXED);
 	__atomic_store_n(&victim->key, (m48 << 16) | ep, __ATOMIC_RELEASE);
 	return 0;
+}
+
+uint32_t
+gwc_mac_count(const struct gwc_mac_table *t, uint64_t now)
+{
+	uint32_t i, n = gwc_mac_entries(t), live = 0;
+
+	for (i = 0; i < n; i++)
+		live += __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED) != 0 &&
+			gwc_mac_live(__atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED), now,
+				     t->a.age_tsc);
+	return live;
+}
+
+struct gwc_mac_table *
+gwc_mac_resize(const struct gwc_mac_table *t, uint32_t entries, uint64_t now)
+{
+	struct gwc_mac_table *n = gwc_mac_create(entries, t->a.age_tsc);
+	uint32_t i, cnt = gwc_mac_entries(t);
+
+	if (n == NULL)
+		return NULL;
+	for (i = 0; i < cnt; i++) {
+		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
+		struct rte_ether_addr mac;
+		uint64_t m48 = k >> 16;
+
+		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
+			continue;
+		if (seen != GWC_MAC_STATIC) {
+			gwc_mac_learn(n, m48, (uint16_t)k, seen);   /* a full bucket: forgotten */
+			continue;
+		}
+		memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
+		if (gwc_mac_set_static(n, &mac, (uint16_t)k) != 0) {
+			gwc_mac_destroy(n);
+			return NULL;
+		}
+	}
+	return n;
 }
 
 void

@@ -184,6 +184,23 @@ void gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, un
 /* A MAC table of at least 'entries' entries whose learned entries live 'age_tsc'.
  * @return it (gwc_mac_destroy() frees it), or NULL. Control thread. */
 struct gwc_mac_table *gwc_mac_create(uint32_t entries, uint64_t age_tsc);
+/* @return the entries 't' holds (its buckets x GWC_MAC_WAYS). */
+static inline uint32_t
+gwc_mac_entries(const struct gwc_mac_table *t)
+{
+	return (t->a.bucket_mask + 1) * GWC_MAC_WAYS;
+}
+/* @return the live entries of 't' at TSC 'now' (static ones included). Control thread. */
+uint32_t gwc_mac_count(const struct gwc_mac_table *t, uint64_t now);
+/*
+ * A new table of at least 'entries' entries holding the live entries of 't' at 'now',
+ * static ones static, learned ones with their age. Workers may go on writing 't'; what
+ * they learn there after the copy is lost (learned again from the next frame). Control
+ * thread. @return it (gwc_mac_destroy() frees it), or NULL: out of memory, or a static
+ * entry found its bucket full.
+ */
+struct gwc_mac_table *gwc_mac_resize(const struct gwc_mac_table *t, uint32_t entries,
+				     uint64_t now);
 /* Free 't' (NULL: nothing), after the workers stopped reading it. */
 void gwc_mac_destroy(struct gwc_mac_table *t);
 /* Forget every entry pointing at endpoint 'ep' (it is going, or its id is reused). */

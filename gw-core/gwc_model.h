@@ -61,7 +61,8 @@ struct gwc_slice_m {
 	uint16_t first_ep;           /* its endpoints: a list through gwc_ep_m.next */
 	char name[GWC_NAME_MAX];
 	char owner[GWC_NAME_MAX];
-	struct gwc_mac_table *mac;
+	struct gwc_mac_table *mac;   /* GWC_MAC_START entries, grown by gwc_mac_poll() */
+	uint64_t learned_checked;    /* its 'learned' counter when gwc_mac_poll() last looked */
 	struct gwc_slice_stats base; /* counters at creation; reported values subtract it */
 };
 
@@ -142,6 +143,7 @@ struct gwc {
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;
+	uint64_t last_mac_tsc;                   /* gwc_mac_poll()'s last look */
 	/* IPsec */
 	struct gwc_crypto crypto;
 	struct gwc_sa_m sa[GWC_MAX_SAS];
@@ -252,6 +254,20 @@ int gwc_slice_owned(const struct gwc *g, const char *owner, const char *slice,
  */
 int gwc_ep_owned(const struct gwc *g, const char *owner, const char *slice, const char *name,
 		 bool slice_owner_ok, struct gwc_err *e);
+
+/* ------------------------------------------------------------ gwc_slice.c */
+
+/* MAC entries a slice's table starts with (at most [gw-core] mac_table_size). */
+#define GWC_MAC_START 64
+/* How often gwc_mac_poll() looks at the slices' MAC tables, ms. */
+#define GWC_MAC_POLL_MS 100
+
+/*
+ * Each GWC_MAC_POLL_MS: a slice whose MAC table is more than half live, or that learned
+ * as many entries as the table holds since the last look, gets a table 4 times the
+ * size, up to mac_table_size (published like any change). Each control pass.
+ */
+void gwc_mac_poll(struct gwc *g);
 
 /* ------------------------------------------------------------ gwc_neigh.c */
 

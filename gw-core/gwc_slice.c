@@ -38,7 +38,8 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 			 g->conf.max_slices);
 		return -ENOSPC;
 	}
-	g->slice[i].mac = gwc_mac_create(g->conf.mac_table_size,
+	/* small, grown by gwc_mac_poll() as it fills: memory follows the MACs */
+	g->slice[i].mac = gwc_mac_create(RTE_MIN((uint32_t)GWC_MAC_START, g->conf.mac_table_size),
 					 rte_get_tsc_hz() / 1000 * g->conf.mac_aging_ms);
 	if (g->slice[i].mac == NULL) {
 		gwc_errf(e, "slice '%s': out of memory for its MAC table", name);
@@ -46,6 +47,7 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	}
 	gwc_slice_stats_get(g, i, &base);   /* model entry unused: raw sums */
 	g->slice[i].base = base;
+	g->slice[i].learned_checked = 0;
 	snprintf(g->slice[i].name, sizeof(g->slice[i].name), "%s", name);
 	snprintf(g->slice[i].owner, sizeof(g->slice[i].owner), "%s", owner);
 	gwc_slice_link(g, i);
@@ -95,6 +97,34 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 		gwc_sched_ep_release(g, &g->ep[i].ep);
 	gwc_l3_slice_gone(g, (uint16_t)s);
 	GWC_LOG(INFO, "slice %s: removed by %s", name, owner);
+	return 0;
+}
+
+/*
+ * Give slice 's' a MAC table 4 times the size (at most mac_table_size) with the same
+ * entries, published; the old one is freed after the grace period. @return 0, -ENOSPC
+ * (already at mac_table_size), -ENOMEM (nothing changed).
+ */
+static int
+mac_grow(struct gwc *g, int s)
+{
+	struct gwc_mac_table *old = g->slice[s].mac, *t;
+	uint32_t n = gwc_mac_entries(old);
+
+	if (n >= g->conf.mac_table_size)
+		return -ENOSPC;
+	t = gwc_mac_resize(old, RTE_MIN(4 * n, g->conf.mac_table_size), rte_get_tsc_cycles());
+	if (t == NULL)
+		return -ENOMEM;
+	g->slice[s].mac = t;
+	if (gwc_tables_publish(g) != 0) {
+		g->slice[s].mac = old;
+		gwc_mac_destroy(t);
+		return -ENOMEM;
+	}
+	gwc_mac_destroy(old);   /* after the grace period of the publication */
+	GWC_LOG(DEBUG, "slice %s: MAC table grown from %u to %u entries", g->slice[s].name, n,
+		gwc_mac_entries(t));
 	return 0;
 }
 
@@ -281,11 +311,59 @@ gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
 		gwc_errf(e, "a static MAC must be unicast and not zero");
 		return -EINVAL;
 	}
-	if (gwc_mac_set_static(g->slice[s].mac, mac, (uint16_t)id) != 0) {
-		gwc_errf(e, "slice '%s': MAC table bucket full of static entries", slice);
-		return -ENOSPC;
+	while (gwc_mac_set_static(g->slice[s].mac, mac, (uint16_t)id) != 0) {
+		int rc = mac_grow(g, s);
+
+		if (rc == -ENOSPC) {
+			gwc_errf(e, "slice '%s': MAC table bucket full of static entries (the table "
+				    "is at [gw-core] mac_table_size, %u)", slice,
+				 gwc_mac_entries(g->slice[s].mac));
+			return -ENOSPC;
+		}
+		if (rc != 0) {
+			gwc_errf(e, "slice '%s': out of memory for a larger MAC table", slice);
+			return rc;
+		}
 	}
 	return 0;
+}
+
+uint32_t
+gwc_slice_mac_entries(const struct gwc *g, int idx)
+{
+	if (idx < 0 || (uint32_t)idx >= g->conf.max_slices || !g->slice[idx].used)
+		return 0;
+	return gwc_mac_entries(g->slice[idx].mac);
+}
+
+void
+gwc_mac_poll(struct gwc *g)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int s;
+
+	if (now - g->last_mac_tsc < rte_get_tsc_hz() / 1000 * GWC_MAC_POLL_MS)
+		return;
+	g->last_mac_tsc = now;
+	GWC_SLICE_FOREACH(g, s) {
+		const struct gwc_mac_table *t = g->slice[s].mac;
+		uint32_t n = gwc_mac_entries(t);
+		struct gwc_slice_stats st;
+
+		if (n >= g->conf.mac_table_size)
+			continue;
+		gwc_slice_stats_get(g, (int)s, &st);
+		if (st.learned - g->slice[s].learned_checked < n / 4)
+			continue;
+		if (st.learned - g->slice[s].learned_checked < n && gwc_mac_count(t, now) <= n / 2) {
+			g->slice[s].learned_checked = st.learned;
+			continue;
+		}
+		g->slice[s].learned_checked = st.learned;
+		if (mac_grow(g, (int)s) == -ENOMEM)
+			GWC_LOG(WARNING, "slice %s: no memory for a MAC table larger than %u",
+				g->slice[s].name, n);
+	}
 }
 
 int

@@ -376,6 +376,65 @@ test_mac_hash_spreads(void)
 	}
 }
 
+/*
+ * A slice's MAC table starts at GWC_MAC_START (64) entries and grows as it fills: 1000
+ * MACs behind one endpoint of a three-endpoint slice, sent on until the table reached
+ * mac_table_size (4096); then they are known: 1000 frames to them from another endpoint
+ * all leave through the first, and at most 2 % (the hash's bound, test_mac_hash_spreads:
+ * MACs beyond their bucket's 4 ways) are flooded to the third. In 64 entries, 94 % would.
+ */
+static void
+test_mac_table_grows(void)
+{
+	uint8_t f[64] = { 2, 0, 0, 0, 0xee, 0xee, 2, 0x42, 0xac, 0x11, 0, 0, 0x81, 0, 0x01, 0x2c,
+			  0x08, 0 };
+	uint64_t deadline = rte_get_tsc_cycles() + 20 * rte_get_tsc_hz();
+	unsigned int i, rounds = 0, to_a = 0, to_c = 0;
+	int s;
+
+	slice("grow");
+	ep("grow", "a", GWC_EP_VLAN, PA, 300);
+	ep("grow", "b", GWC_EP_VLAN, PB, 300);
+	ep("grow", "c", GWC_EP_VLAN, PC, 300);
+	s = gwc_slice_find(g, "grow");
+	CU_ASSERT_EQUAL(gwc_slice_mac_entries(g, s), 64);
+	do {
+		for (i = 0; i < 1000; i++) {
+			f[10] = (uint8_t)(i >> 8);
+			f[11] = (uint8_t)i;
+			send1(PA, f, sizeof(f));
+			if (i % 256 == 255)
+				drain();
+		}
+		drain();
+		gwc_control_poll(g, 20);
+		rounds++;
+	} while (gwc_slice_mac_entries(g, s) < 4096 && rte_get_tsc_cycles() < deadline);
+	CU_ASSERT_EQUAL(gwc_slice_mac_entries(g, s), 4096);
+	for (i = 0; i < 1000; i++) {   /* learned in the table of 4096, if they were not */
+		f[10] = (uint8_t)(i >> 8);
+		f[11] = (uint8_t)i;
+		send1(PA, f, sizeof(f));
+		if (i % 256 == 255)
+			drain();
+	}
+	drain();
+	memcpy(f + 6, (const uint8_t[]){ 2, 0, 0, 0, 0xbb, 1 }, 6);
+	memcpy(f, (const uint8_t[]){ 2, 0x42, 0xac, 0x11, 0, 0 }, 6);
+	for (i = 0; i < 1000; i++) {
+		f[4] = (uint8_t)(i >> 8);
+		f[5] = (uint8_t)i;
+		send1(PB, f, sizeof(f));
+		to_a += recv_all_free(PA);
+		to_c += recv_all_free(PC);
+	}
+	if (to_a != 1000 || to_c > 20)
+		printf("\n    after %u rounds: %u to a, %u flooded to c\n", rounds, to_a, to_c);
+	CU_ASSERT_EQUAL(to_a, 1000);
+	CU_ASSERT(to_c <= 20);
+	unslice("grow");
+}
+
 /* ------------------------------------------------------------ config slices */
 
 /* Every entry of a [slice] section counts, the 80th as the first: a bad one refuses the
@@ -2308,6 +2367,8 @@ test_gwc_register(void)
 			test_inner_tags_and_short_frames) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",
 			test_mac_hash_spreads) == NULL ||
+	    CU_add_test(s, "a slice's MAC table grows as it fills", test_mac_table_grows) ==
+		    NULL ||
 	    CU_add_test(s, "policing: rte_meter as configured vs RFC 2698 computed",
 			test_police_rfc2698) == NULL ||
 	    CU_add_test(s, "policing an endpoint: colours, drops, live change",

@@ -181,6 +181,7 @@ enum gwc_ep_type {
 	                       into the slice: the AGW answers ARP for the terminal's addresses
 	                       with GWC's router MAC and resolves slice-side next hops by ARP */
 };
+#define GWC_EP_TYPES (GWC_EP_IPSEC + 1) /**< the endpoint types */
 
 #define GWC_POLICE_BURST_MIN 9300 /**< bytes: a jumbo frame (9216 + headers) fits a full bucket */
 #define GWC_POLICE_RATE_MIN 8000   /**< bits/s: slower contracts are refused */

@@ -306,7 +306,7 @@ gwc_destroy(struct gwc *g)
 		ppm_port_close(&g->port[i]);
 		ppm_port_close(&g->tap[i]);
 	}
-	gwc_tables_free(g->dp.tables);
+	gwc_tables_fini(g);
 	gwc_sched_free_all(g);
 	gwc_ipsec_fini(g);
 	for (i = 0; g->slice != NULL && i < g->conf.max_slices; i++)

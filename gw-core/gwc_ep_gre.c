@@ -8,9 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_ip.h>
 
 #include "gwc_ep_ops.h"
@@ -137,33 +139,61 @@ gre_template(struct gwc_ep *ep, const struct ppm_port *port)
 	ep->ip_sum0 = rte_raw_cksum(ip, sizeof(*ip));
 }
 
-/* The (remote, key) -> endpoint hash of 't', made on the first GRE endpoint built. */
+/*
+ * The (remote, key, port) -> endpoint id hash, kept across tables: made on the first GRE
+ * endpoint, sized for [gw-core] max_endpoints, read by workers while the control thread
+ * adds and deletes (lock-free, RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF); a deleted key's
+ * slot is reused after the workers' grace period (rte_hash_rcu_qsbr_add(), defer
+ * queue). A key is added when its endpoint's copy is built, so a worker may find it
+ * before the tables naming the endpoint are out: it then finds no endpoint for the id
+ * (t->ep[id] is NULL) and drops the frame as it did before the key existed.
+ */
 static struct rte_hash *
-gre_hash(const struct gwc *g, struct gwc_tables *t)
+gre_hash(struct gwc *g)
 {
-	unsigned int n = 0, i;
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(g->conf.max_endpoints, 64u),
+		.key_len = sizeof(struct gwc_gre_key),
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = GWC_GRE_HASH_INIT,
+		.socket_id = (int)rte_socket_id(),
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct rte_hash_rcu_config rc = { .v = g->qsbr, .mode = RTE_HASH_QSBR_MODE_DQ };
 
-	if (t->gre != NULL)
-		return t->gre;
-	GWC_EP_FOREACH(g, i)
-		n += g->ep[i].ep.type == GWC_EP_GRE;
+	if (g->gre_keys != NULL)
+		return g->gre_keys;
 	/* gwc_gre_hash() computes the same hash inline: rte_hash_crc from 0 */
 	RTE_BUILD_BUG_ON(GWC_GRE_HASH_INIT != 0);
-	t->gre = gwc_hash_new("gre", t->version, n, sizeof(struct gwc_gre_key));
-	return t->gre;
+	snprintf(name, sizeof(name), "gwc_gre_%lx", (unsigned long)(uintptr_t)g);
+	g->gre_keys = rte_hash_create(&hp);
+	if (g->gre_keys != NULL && rte_hash_rcu_qsbr_add(g->gre_keys, &rc) != 0) {
+		rte_hash_free(g->gre_keys);
+		g->gre_keys = NULL;
+	}
+	return g->gre_keys;
+}
+
+static void
+gre_key_of(struct gwc_gre_key *k, const struct gwc_ep *ep)
+{
+	gwc_gre_key_set(k, ep->conf.remote, ep->conf.has_key ? ep->conf.key : 0, ep->port,
+			ep->conf.has_key);
 }
 
 static int
 gre_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 {
-	struct rte_hash *h = gre_hash(g, t);
+	struct rte_hash *h = gre_hash(g);
 	const struct gwc_neigh *nb;
 	struct gwc_gre_key k;
 
 	if (h == NULL)
 		return -ENOMEM;
-	gwc_gre_key_set(&k, ep->conf.remote, ep->conf.has_key ? ep->conf.key : 0, ep->port,
-			ep->conf.has_key);
+	gre_key_of(&k, ep);
 	ep->local = g->conf.port[ep->port].ip;
 	ep->nh_ip = gwc_nexthop_ip(g, ep->port, ep->conf.remote);
 	nb = gwc_neigh_find(g, ep->port, ep->nh_ip);
@@ -171,16 +201,48 @@ gre_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 		rte_ether_addr_copy(&nb->mac, &ep->conf.nh_mac);
 	ep->nh_ok = ep->conf.has_nh || (nb != NULL && nb->resolved);
 	gre_template(ep, &g->port[ep->port]);
+	t->gre = h;
+	/* an endpoint built again keeps its key: adding it again only rewrites the id */
 	return rte_hash_add_key_data(h, &k, (void *)(uintptr_t)ep->id) < 0 ? -ENOMEM : 0;
 }
 
+/* Its key goes unless the endpoint's published copy (built again) still has it: once
+ * the endpoint is gone, or when a copy that was never published is dropped. */
 static void
-gre_tables_free(struct gwc_tables *t)
+gre_retire(struct gwc *g, const struct gwc_ep *old)
 {
-	rte_hash_free(t->gre);
+	const struct gwc_ep *cur = g->ep[old->id].pub;
+	struct gwc_gre_key k, kc;
+	void *d;
+
+	if (g->gre_keys == NULL)
+		return;
+	gre_key_of(&k, old);
+	if (cur != NULL && cur != old && cur->type == GWC_EP_GRE) {
+		gre_key_of(&kc, cur);
+		if (memcmp(&k, &kc, sizeof(k)) == 0)
+			return;
+	}
+	if (rte_hash_lookup_data(g->gre_keys, &k, &d) >= 0 && (uintptr_t)d == old->id)
+		rte_hash_del_key(g->gre_keys, &k);
 }
 
-GWC_TABLES_BUILDER(gre, NULL, gre_tables_free, NULL)
+/* The tables name the hash while any GRE endpoint exists (workers skip it when NULL). */
+static int
+gre_tables(struct gwc *g, struct gwc_tables *t)
+{
+	t->gre = g->n_eps_type[GWC_EP_GRE] != 0 ? gre_hash(g) : NULL;
+	return g->n_eps_type[GWC_EP_GRE] != 0 && t->gre == NULL ? -ENOMEM : 0;
+}
+
+static void
+gre_fini(struct gwc *g)
+{
+	rte_hash_free(g->gre_keys);
+	g->gre_keys = NULL;
+}
+
+GWC_TABLES_BUILDER(gre, gre_tables, NULL, NULL, gre_fini)
 
 const struct gwc_ep_ops gwc_ep_gre_ops = {
 	.type = GWC_EP_GRE,
@@ -191,4 +253,5 @@ const struct gwc_ep_ops gwc_ep_gre_ops = {
 	.validate = gre_validate,
 	.to_json = gre_to_json,
 	.build = gre_build,
+	.retire = gre_retire,
 };

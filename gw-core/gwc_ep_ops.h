@@ -59,10 +59,22 @@ struct gwc_ep_ops {
 	 * tables resolved: next hops, SAs). */
 	void (*to_json)(const struct gwc *g, int id, struct json_object *o);
 	/*
-	 * Fill endpoint 'ep''s copy in 't' (a fresh, unpublished table) and what indexes it
-	 * (the port's VID map, the GRE hash, trailer rules). @return 0 or -ENOMEM.
+	 * Fill endpoint 'ep''s copy (fresh, unpublished) and what indexes it in 't' (an
+	 * unpublished table: the port's VID map, trailer rules; the GRE hash, which is kept
+	 * across tables and may already hold it). @return 0 or -ENOMEM.
 	 */
 	int (*build)(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep);
+	/*
+	 * Take the published copy 'old' out of what indexes it in 't', an unpublished table
+	 * copied from the published one (NULL: nothing to take out, or only 'retire' has).
+	 * Then 'build' may put its successor in.
+	 */
+	void (*unbuild)(struct gwc_tables *t, const struct gwc_ep *old);
+	/*
+	 * The tables without 'old' are published and no worker sees it: drop what indexes
+	 * it across tables, unless endpoint old->id still uses it (NULL: nothing).
+	 */
+	void (*retire)(struct gwc *g, const struct gwc_ep *old);
 };
 
 extern const struct gwc_ep_ops gwc_ep_port_ops, gwc_ep_vlan_ops, gwc_ep_gre_ops,

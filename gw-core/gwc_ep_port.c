@@ -35,6 +35,13 @@ port_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 	return 0;
 }
 
+static void
+port_unbuild(struct gwc_tables *t, const struct gwc_ep *old)
+{
+	if (t->port[old->port].untagged_ep == old->id)
+		t->port[old->port].untagged_ep = GWC_EP_NONE;
+}
+
 const struct gwc_ep_ops gwc_ep_port_ops = {
 	.type = GWC_EP_PORT,
 	.name = "port",
@@ -43,4 +50,5 @@ const struct gwc_ep_ops gwc_ep_port_ops = {
 	.bridged = true,
 	.validate = port_validate,
 	.build = port_build,
+	.unbuild = port_unbuild,
 };

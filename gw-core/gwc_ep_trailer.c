@@ -146,6 +146,18 @@ trailer_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 	return 0;
 }
 
+static void
+trailer_unbuild(struct gwc_tables *t, const struct gwc_ep *old)
+{
+	struct gwc_port_tab *pt = &t->port[old->port];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < pt->n_trl; i++)   /* the order of the others kept */
+		if (pt->trl[i].ep != old->id)
+			pt->trl[n++] = pt->trl[i];
+	pt->n_trl = (uint16_t)n;
+}
+
 const struct gwc_ep_ops gwc_ep_trailer_ops = {
 	.type = GWC_EP_TRAILER,
 	.name = "trailer",
@@ -155,4 +167,5 @@ const struct gwc_ep_ops gwc_ep_trailer_ops = {
 	.validate = trailer_validate,
 	.to_json = trailer_to_json,
 	.build = trailer_build,
+	.unbuild = trailer_unbuild,
 };

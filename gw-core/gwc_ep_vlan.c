@@ -66,6 +66,13 @@ vlan_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 	return 0;
 }
 
+static void
+vlan_unbuild(struct gwc_tables *t, const struct gwc_ep *old)
+{
+	if (t->port[old->port].vlan_ep[old->conf.vid] == old->id)
+		t->port[old->port].vlan_ep[old->conf.vid] = GWC_EP_NONE;
+}
+
 const struct gwc_ep_ops gwc_ep_vlan_ops = {
 	.type = GWC_EP_VLAN,
 	.name = "vlan",
@@ -75,4 +82,5 @@ const struct gwc_ep_ops gwc_ep_vlan_ops = {
 	.validate = vlan_validate,
 	.to_json = vlan_to_json,
 	.build = vlan_build,
+	.unbuild = vlan_unbuild,
 };

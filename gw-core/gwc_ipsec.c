@@ -308,7 +308,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 			ep->out_sa = (uint16_t)i;
 		}
 	}
-	GWC_EP_FOREACH(g, i) {
+	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i) {
 		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[i];
 		const struct gwc_neigh *nb;
 
@@ -338,4 +338,4 @@ ipsec_tables_free(struct gwc_tables *t)
 }
 
 /* The SAs whose endpoint is gone: the tables just published skip them. */
-GWC_TABLES_BUILDER(ipsec_sa, ipsec_tables, ipsec_tables_free, ipsec_gc)
+GWC_TABLES_BUILDER(ipsec_sa, ipsec_tables, ipsec_tables_free, ipsec_gc, NULL)

@@ -233,9 +233,8 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 {
 	unsigned int i, k, n_rt = 0, n_nb = 0;
 
-	GWC_EP_FOREACH(g, i)
-		if (g->ep[i].ep.type == GWC_EP_IPSEC)
-			n_rt += g->ep[i].ep.conf.n_ts_remote;
+	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
+		n_rt += g->ep[i].ep.conf.n_ts_remote;
 	for (i = 0; i < GWC_MAX_L3N; i++)
 		n_nb += g->l3n[i].used && g->l3n[i].resolved;
 	if (n_rt != 0 &&
@@ -244,10 +243,10 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 	if (n_nb != 0 &&
 	    (t->l3_neigh = gwc_hash_new("l3nb", t->version, n_nb, sizeof(uint64_t))) == NULL)
 		return -ENOMEM;
-	GWC_EP_FOREACH(g, i) {
+	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i) {
 		const struct gwc_ep *ep = t->ep[i];
 
-		if (ep == NULL || ep->type != GWC_EP_IPSEC)
+		if (ep == NULL)
 			continue;
 		t->slice[ep->slice].l3 = 1;
 		for (k = 0; k < ep->conf.n_ts_remote; k++) {
@@ -299,4 +298,4 @@ l3_tables_free(struct gwc_tables *t)
 	rte_hash_free(t->l3_neigh);
 }
 
-GWC_TABLES_BUILDER(l3, l3_tables, l3_tables_free, NULL)
+GWC_TABLES_BUILDER(l3, l3_tables, l3_tables_free, NULL, NULL)

@@ -46,12 +46,21 @@ int
 gwc_model_init(struct gwc *g, struct gwc_err *e)
 {
 	const struct gwc_conf *c = &g->conf;
+	bool ok = true;
+	unsigned int k;
 
 	g->slice = calloc(c->max_slices, sizeof(*g->slice));
 	g->ep = calloc(c->max_endpoints, sizeof(*g->ep));
 	g->slice_used = calloc((c->max_slices + 63) / 64, sizeof(uint64_t));
 	g->ep_used = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
-	if (g->slice != NULL && g->ep != NULL && g->slice_used != NULL && g->ep_used != NULL) {
+	g->changed_ep = calloc(c->max_endpoints, sizeof(uint16_t));
+	g->changed_slice = calloc(c->max_slices, sizeof(uint16_t));
+	for (k = 0; k < GWC_EP_TYPES; k++) {
+		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
+		ok = ok && g->ep_type_used[k] != NULL;
+	}
+	if (ok && g->slice != NULL && g->ep != NULL && g->slice_used != NULL &&
+	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL) {
 		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
 		g->ep_names = name_hash(g, "en", c->max_endpoints, sizeof(struct ep_key));
 	}
@@ -67,8 +76,17 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 void
 gwc_model_fini(struct gwc *g)
 {
+	unsigned int k;
+
 	rte_hash_free(g->slice_names);
 	rte_hash_free(g->ep_names);
+	for (k = 0; k < GWC_EP_TYPES; k++) {
+		free(g->ep_type_used[k]);
+		g->ep_type_used[k] = NULL;
+	}
+	free(g->changed_ep);
+	free(g->changed_slice);
+	g->changed_ep = g->changed_slice = NULL;
 	free(g->slice);
 	free(g->ep);
 	free(g->slice_used);
@@ -106,6 +124,7 @@ gwc_slice_link(struct gwc *g, int s)
 	g->slice[s].first_ep = GWC_EP_NONE;
 	g->slice_used[s / 64] |= 1ull << (s % 64);
 	g->n_slices++;
+	gwc_tables_slice_changed(g, s);
 }
 
 void
@@ -118,6 +137,7 @@ gwc_slice_unlink(struct gwc *g, int s)
 	g->slice[s].used = false;
 	g->slice_used[s / 64] &= ~(1ull << (s % 64));
 	g->n_slices--;
+	gwc_tables_slice_changed(g, s);
 }
 
 void
@@ -136,7 +156,10 @@ gwc_ep_link(struct gwc *g, int id)
 	m->next = GWC_EP_NONE;
 	m->used = true;
 	g->ep_used[id / 64] |= 1ull << (id % 64);
+	g->ep_type_used[m->ep.type][id / 64] |= 1ull << (id % 64);
+	g->n_eps_type[m->ep.type]++;
 	g->n_eps++;
+	gwc_tables_ep_changed(g, id);
 }
 
 void
@@ -154,7 +177,10 @@ gwc_ep_unlink(struct gwc *g, int id)
 		*p = m->next;
 	m->used = false;
 	g->ep_used[id / 64] &= ~(1ull << (id % 64));
+	g->ep_type_used[m->ep.type][id / 64] &= ~(1ull << (id % 64));
+	g->n_eps_type[m->ep.type]--;
 	g->n_eps--;
+	gwc_tables_ep_changed(g, id);
 }
 
 bool

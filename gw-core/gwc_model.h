@@ -61,6 +61,9 @@ struct gwc_slice_m {
 	uint16_t first_ep;           /* its endpoints: a list through gwc_ep_m.next */
 	char name[GWC_NAME_MAX];
 	char owner[GWC_NAME_MAX];
+	bool changed;                /* marked for gwc_tables_publish_changes() */
+	uint16_t n_flood;            /* entries of 'flood' */
+	uint16_t *flood;             /* the published flood list (rte_malloc), or NULL */
 	struct gwc_mac_table *mac;   /* GWC_MAC_START entries, grown by gwc_mac_poll() */
 	uint64_t learned_checked;    /* its 'learned' counter when gwc_mac_poll() last looked */
 	struct gwc_slice_stats base; /* counters at creation; reported values subtract it */
@@ -69,6 +72,8 @@ struct gwc_slice_m {
 struct gwc_ep_m {
 	bool used;                   /* gwc_ep_link() / gwc_ep_unlink() only */
 	uint16_t next;               /* the slice's next endpoint, GWC_EP_NONE: none */
+	bool changed;                /* marked for gwc_tables_publish_changes() */
+	struct gwc_ep *pub;          /* the published copy (rte_malloc), or NULL */
 	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
 	struct gwc_ep_stats base;
 };
@@ -129,12 +134,19 @@ struct gwc {
 	bool running;
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t version;                        /* of the tables last published */
+	struct gwc_tables *tables_spare;         /* retired tables, reused by the next build */
 	/* model */
 	struct gwc_slice_m *slice;               /* [conf.max_slices] (heap) */
 	struct gwc_ep_m *ep;                     /* [conf.max_endpoints] (heap) */
 	uint64_t *slice_used;                    /* bitmap of the used slices (heap) */
 	uint64_t *ep_used;                       /* bitmap of the used endpoints (heap) */
 	uint32_t n_slices, n_eps;                /* used */
+	uint64_t *ep_type_used[GWC_EP_TYPES];    /* bitmaps of the used endpoints by type */
+	uint32_t n_eps_type[GWC_EP_TYPES];       /* used endpoints by type */
+	uint16_t *changed_ep, *changed_slice;    /* marked since the last publication */
+	uint32_t n_changed_ep, n_changed_slice;
+	struct rte_hash *gre_keys;               /* the GRE hash kept across tables
+						    (gwc_ep_gre.c), or NULL */
 	struct rte_hash *slice_names;            /* name -> slice index */
 	struct rte_hash *ep_names;               /* (slice, name) -> endpoint id */
 	uint16_t next_ep;                        /* round-robin id allocation */
@@ -165,6 +177,8 @@ struct gwc {
  */
 int gwc_model_init(struct gwc *g, struct gwc_err *e);
 void gwc_model_fini(struct gwc *g);
+/* The link and unlink functions also mark what they change for
+ * gwc_tables_publish_changes(). */
 /* Mark slice 's' used and findable by its name (set before). */
 void gwc_slice_link(struct gwc *g, int s);
 /* Mark slice 's' unused (its endpoints must be unlinked first). */
@@ -233,6 +247,11 @@ gwc_bm_next_free(const uint64_t *bm, uint32_t n)
 	for ((i) = gwc_bm_next((g)->ep_used, (g)->conf.max_endpoints, 0);                    \
 	     (i) < (g)->conf.max_endpoints;                                                  \
 	     (i) = gwc_bm_next((g)->ep_used, (g)->conf.max_endpoints, (i) + 1))
+/* Each used endpoint id 'i' of type 'type' (enum gwc_ep_type), in order. */
+#define GWC_EP_FOREACH_TYPE(g, type, i)                                                    \
+	for ((i) = gwc_bm_next((g)->ep_type_used[type], (g)->conf.max_endpoints, 0);         \
+	     (i) < (g)->conf.max_endpoints;                                                  \
+	     (i) = gwc_bm_next((g)->ep_type_used[type], (g)->conf.max_endpoints, (i) + 1))
 /* Each endpoint id 'i' of slice 's'; 'i' must not be unlinked in the loop. */
 #define GWC_SLICE_EP_FOREACH(g, s, i)                                                      \
 	for ((i) = (g)->slice[s].first_ep; (i) != GWC_EP_NONE; (i) = (g)->ep[i].next)

@@ -443,4 +443,4 @@ sched_tables(struct gwc *g, struct gwc_tables *t)
 	return 0;
 }
 
-GWC_TABLES_BUILDER(sched, sched_tables, NULL, NULL)
+GWC_TABLES_BUILDER(sched, sched_tables, NULL, NULL, NULL)

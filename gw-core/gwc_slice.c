@@ -51,7 +51,7 @@ gwc_slice_add(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	snprintf(g->slice[i].name, sizeof(g->slice[i].name), "%s", name);
 	snprintf(g->slice[i].owner, sizeof(g->slice[i].owner), "%s", owner);
 	gwc_slice_link(g, i);
-	rc = gwc_tables_publish(g);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		gwc_slice_unlink(g, i);
 		gwc_mac_destroy(g->slice[i].mac);
@@ -80,7 +80,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	mac = g->slice[s].mac;
 	g->slice[s].mac = NULL;
 	gwc_neigh_sync(g);
-	if (gwc_tables_publish(g) != 0) {
+	if (gwc_tables_publish_changes(g) != 0) {
 		/* Cannot build the smaller table: keep the slice rather than lose its MACs. */
 		gwc_slice_link(g, s);
 		for (i = eps; i != GWC_EP_NONE; i = next) {
@@ -117,7 +117,8 @@ mac_grow(struct gwc *g, int s)
 	if (t == NULL)
 		return -ENOMEM;
 	g->slice[s].mac = t;
-	if (gwc_tables_publish(g) != 0) {
+	gwc_tables_slice_changed(g, s);
+	if (gwc_tables_publish_changes(g) != 0) {
 		g->slice[s].mac = old;
 		gwc_mac_destroy(t);
 		return -ENOMEM;
@@ -179,7 +180,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
 	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	gwc_neigh_sync(g);
-	rc = gwc_tables_publish(g);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		gwc_ep_unlink(g, id);
 		gwc_sched_ep_release(g, &m->ep);
@@ -203,7 +204,7 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 	s = g->ep[id].ep.slice;
 	gwc_ep_unlink(g, id);
 	gwc_neigh_sync(g);
-	rc = gwc_tables_publish(g);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		gwc_ep_link(g, id);
 		gwc_neigh_sync(g);
@@ -239,7 +240,8 @@ gwc_ep_police_set(struct gwc *g, const char *owner, const char *slice, const cha
 	g->ep[id].ep.conf.police_bps = bps;
 	g->ep[id].ep.conf.police_burst = burst;
 	gwc_ep_police_apply(g, &g->ep[id].ep);
-	rc = gwc_tables_publish(g);
+	gwc_tables_ep_changed(g, id);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		g->ep[id].ep = old;
 		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
@@ -271,7 +273,8 @@ gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const char
 		return rc;
 	}
 	gwc_sched_ep_apply(g, ep);   /* posted before the tables: the pipe is ready first */
-	rc = gwc_tables_publish(g);
+	gwc_tables_ep_changed(g, id);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		/* the workers keep the old tables; the pipe follows the old contract again */
 		ep->conf = old.conf;

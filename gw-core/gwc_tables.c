@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_hash.h>
@@ -52,108 +53,241 @@ gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len)
 	return rte_hash_create(&hp);
 }
 
-void
-gwc_tables_free(struct gwc_tables *t)
+/* Release what the builders allocated in 't', not 't'. */
+static void
+builders_free(struct gwc_tables *t)
 {
 	const struct gwc_tables_builder *b;
 
-	if (t == NULL)
-		return;
 	for (b = builders; b != NULL; b = b->next)
 		if (b->free != NULL)
 			b->free(t);
+}
+
+void
+gwc_tables_free(struct gwc_tables *t)
+{
+	if (t == NULL)
+		return;
+	builders_free(t);
 	rte_free(t);
 }
 
-/* The endpoint copies, each filled by its type's build. @return 0 or -ENOMEM. */
-static int
-endpoints_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *store)
+void
+gwc_tables_ep_changed(struct gwc *g, int id)
 {
-	const struct gwc_ep_ops *ops;
-	unsigned int i;
+	struct gwc_ep_m *m = &g->ep[id];
 
-	GWC_EP_FOREACH(g, i) {
-		struct gwc_ep *ep = store++;
-
-		*ep = g->ep[i].ep;
-		ep->id = (uint16_t)i;
-		ep->out_sa = GWC_SA_NONE;
-		ops = gwc_ep_ops_of(ep->conf.type);
-		if (ops->build != NULL && ops->build(g, t, ep) != 0)
-			return -ENOMEM;
-		t->ep[i] = ep;
+	if (!m->changed) {
+		m->changed = true;
+		g->changed_ep[g->n_changed_ep++] = (uint16_t)id;
 	}
+	gwc_tables_slice_changed(g, m->ep.slice);
+}
+
+void
+gwc_tables_slice_changed(struct gwc *g, int s)
+{
+	if (!g->slice[s].changed) {
+		g->slice[s].changed = true;
+		g->changed_slice[g->n_changed_slice++] = (uint16_t)s;
+	}
+}
+
+/*
+ * What one build made (freed if it fails) and the published copies and flood lists it
+ * replaced (freed once the new tables are out). Each array has room for every endpoint
+ * and slice the build may replace (build_reserve()), so adding to one cannot fail.
+ */
+struct build {
+	struct gwc_ep **made_ep;
+	const struct gwc_ep **old_ep;
+	uint16_t **made_flood, **old_flood;
+	uint32_t n_made_ep, n_old_ep, n_made_flood, n_old_flood;
+	bool fresh;               /* 't' started empty, not as a copy of the published one */
+};
+
+static int
+build_reserve(struct build *b, uint32_t n_ep, uint32_t n_slice)
+{
+	b->made_ep = malloc((n_ep + 1) * sizeof(b->made_ep[0]));
+	b->old_ep = malloc((n_ep + 1) * sizeof(b->old_ep[0]));
+	b->made_flood = malloc((n_slice + 1) * sizeof(b->made_flood[0]));
+	b->old_flood = malloc((n_slice + 1) * sizeof(b->old_flood[0]));
+	return b->made_ep != NULL && b->old_ep != NULL && b->made_flood != NULL &&
+	       b->old_flood != NULL ? 0 : -ENOMEM;
+}
+
+/* Free 'eps' (copies no worker sees, or no longer), after their type's retire. */
+static void
+eps_retire(struct gwc *g, const struct gwc_ep **eps, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct gwc_ep_ops *ops = gwc_ep_ops_of(eps[i]->type);
+
+		if (ops->retire != NULL)
+			ops->retire(g, eps[i]);
+		rte_free((void *)(uintptr_t)eps[i]);
+	}
+}
+
+static void
+build_done(struct build *b)
+{
+	free(b->made_ep);
+	free(b->old_ep);
+	free(b->made_flood);
+	free(b->old_flood);
+}
+
+/* Endpoint 'id''s copy in 't': taken out (its type's unbuild) and, if it is still used,
+ * made anew by its type's build. @return 0 or -ENOMEM. */
+static int
+ep_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int id)
+{
+	const struct gwc_ep *old = g->ep[id].pub;   /* t->ep[id] too, unless 't' is fresh */
+	const struct gwc_ep_ops *ops;
+	struct gwc_ep *ep;
+
+	if (old != NULL) {
+		ops = gwc_ep_ops_of(old->type);
+		if (!b->fresh && ops->unbuild != NULL)
+			ops->unbuild(t, old);
+		b->old_ep[b->n_old_ep++] = old;
+	}
+	t->ep[id] = NULL;
+	if (!g->ep[id].used)
+		return 0;
+	ep = rte_malloc("gwc_ep", sizeof(*ep), RTE_CACHE_LINE_SIZE);
+	if (ep == NULL)
+		return -ENOMEM;
+	b->made_ep[b->n_made_ep++] = ep;
+	*ep = g->ep[id].ep;
+	ep->id = (uint16_t)id;
+	ep->out_sa = GWC_SA_NONE;
+	ops = gwc_ep_ops_of(ep->conf.type);
+	if (ops->build != NULL && ops->build(g, t, ep) != 0)
+		return -ENOMEM;
+	t->ep[id] = ep;
 	return 0;
 }
 
-/* Flood lists: count each slice's bridged endpoints, give each slice its run of
- * 'flood', then fill. Endpoints that are not bridged (IPsec terminals are routed) take
- * only what a stage routes to them. */
-static void
-flood_build(struct gwc *g, struct gwc_tables *t, uint16_t *flood)
+/* Slice 's''s entry in 't': its MAC table and a new flood list of its bridged endpoints
+ * (IPsec terminals are routed: they take only what a stage routes to them). */
+static int
+slice_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int s)
 {
-	unsigned int i, s;
+	struct gwc_slice_tab *st = &t->slice[s];
+	unsigned int i, n = 0;
+	uint16_t *flood;
 
-	GWC_EP_FOREACH(g, i)
+	if (g->slice[s].flood != NULL)
+		b->old_flood[b->n_old_flood++] = g->slice[s].flood;
+	memset(st, 0, sizeof(*st));
+	if (!g->slice[s].used)
+		return 0;
+	st->mac = g->slice[s].mac;
+	GWC_SLICE_EP_FOREACH(g, s, i)
+		n += gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged;
+	if (n == 0)
+		return 0;
+	flood = rte_malloc("gwc_flood", n * sizeof(*flood), 0);
+	if (flood == NULL)
+		return -ENOMEM;
+	b->made_flood[b->n_made_flood++] = flood;
+	n = 0;
+	GWC_SLICE_EP_FOREACH(g, s, i)
 		if (gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged)
-			t->slice[g->ep[i].ep.slice].n_flood++;
-	GWC_SLICE_FOREACH(g, s) {
-		t->slice[s].mac = g->slice[s].mac;
-		t->slice[s].flood = flood;
-		flood += t->slice[s].n_flood;
-		t->slice[s].n_flood = 0;
-	}
-	GWC_EP_FOREACH(g, i)
-		if (gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged) {
-			struct gwc_slice_tab *st = &t->slice[g->ep[i].ep.slice];
-
-			/* ours until published: const only for the workers */
-			((uint16_t *)st->flood)[st->n_flood++] = (uint16_t)i;
-		}
+			flood[n++] = (uint16_t)i;
+	st->flood = flood;
+	st->n_flood = (uint16_t)n;
+	return 0;
 }
 
+/*
+ * The next tables: empty ('b->fresh') or a copy of the published ones, then the marked
+ * endpoints and slices (all of them when fresh) and every IPsec endpoint made anew, then
+ * the builders. @return them, or NULL (out of memory; what 'b' made is freed by the
+ * caller).
+ */
 static struct gwc_tables *
-tables_build(struct gwc *g)
+tables_build(struct gwc *g, struct build *b)
 {
-	const struct gwc_tables_builder *b;
+	const struct gwc_tables *prev = g->dp.tables;
+	const struct gwc_tables_builder *bl;
 	struct gwc_tables *t;
-	struct gwc_ep *store;
-	unsigned int n_eps, p;
+	unsigned int i, p;
 	size_t sz;
 
-	n_eps = g->n_eps;
-	/* struct, slice tabs, endpoint copies (all 8-byte aligned), endpoint pointers, then
-	 * flood lists */
+	if (prev == NULL)
+		b->fresh = true;
 	sz = sizeof(*t) + g->conf.max_slices * sizeof(struct gwc_slice_tab) +
-	     n_eps * sizeof(struct gwc_ep) + g->conf.max_endpoints * sizeof(t->ep[0]) +
-	     n_eps * sizeof(uint16_t);
-	t = rte_zmalloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
+	     g->conf.max_endpoints * sizeof(t->ep[0]);
+	/* The tables the last publication retired, past their grace period: the same size
+	 * each time, so the heap is not cut up by a large block freed and taken again
+	 * around the endpoint copies (rte_malloc then slowed down and ran out). */
+	t = g->tables_spare;
+	g->tables_spare = NULL;
+	if (t == NULL)
+		t = rte_malloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
 	if (t == NULL)
 		return NULL;
+	memset(t, 0, sizeof(*t));
 	t->n_slice = g->conf.max_slices;
 	t->n_ep = g->conf.max_endpoints;
 	t->slice = (struct gwc_slice_tab *)(t + 1);
-	store = (struct gwc_ep *)(t->slice + t->n_slice);
-	t->ep = (const struct gwc_ep **)(store + n_eps);
+	t->ep = (const struct gwc_ep **)(t->slice + t->n_slice);
 	t->version = g->version + 1;
 	t->n_ports = g->dp.n_ports;
+	if (b->fresh) {
+		memset(t->slice, 0, t->n_slice * sizeof(t->slice[0]));
+		memset(t->ep, 0, t->n_ep * sizeof(t->ep[0]));
+	} else {
+		memcpy(t->slice, prev->slice, t->n_slice * sizeof(t->slice[0]));
+		memcpy(t->ep, prev->ep, t->n_ep * sizeof(t->ep[0]));
+	}
 
 	for (p = 0; p < g->dp.n_ports; p++) {
 		struct gwc_port_tab *pt = &t->port[p];
 
-		pt->untagged_ep = GWC_EP_NONE;
-		memset(pt->vlan_ep, 0xff, sizeof(pt->vlan_ep));
+		if (b->fresh) {
+			pt->untagged_ep = GWC_EP_NONE;
+			memset(pt->vlan_ep, 0xff, sizeof(pt->vlan_ep));
+		} else {
+			pt->untagged_ep = prev->port[p].untagged_ep;
+			memcpy(pt->vlan_ep, prev->port[p].vlan_ep, sizeof(pt->vlan_ep));
+			pt->n_trl = prev->port[p].n_trl;
+			memcpy(pt->trl, prev->port[p].trl, pt->n_trl * sizeof(pt->trl[0]));
+		}
 		pt->has_ip = g->conf.port[p].has_ip;
 		pt->ip = g->conf.port[p].ip;
 		pt->mtu = g->port[p].mtu;
 		pt->tx_multiseg = g->port[p].tx_multiseg;
 	}
-	if (endpoints_build(g, t, store) != 0)
+	if (b->fresh) {
+		GWC_EP_FOREACH(g, i)
+			gwc_tables_ep_changed(g, (int)i);
+		GWC_SLICE_FOREACH(g, i)
+			gwc_tables_slice_changed(g, (int)i);
+	}
+	if (build_reserve(b, g->n_changed_ep + g->n_eps_type[GWC_EP_IPSEC],
+			  g->n_changed_slice) != 0)
 		goto fail;
-	flood_build(g, t, (uint16_t *)(t->ep + t->n_ep));
-	for (b = builders; b != NULL; b = b->next)
-		if (b->build != NULL && b->build(g, t) != 0) {
-			GWC_LOG(ERR, "tables: %s: out of memory", b->name);
+	for (i = 0; i < g->n_changed_ep; i++)
+		if (ep_rebuild(g, t, b, g->changed_ep[i]) != 0)
+			goto fail;
+	/* their builder writes into them: never into a copy the workers may be reading */
+	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
+		if (!g->ep[i].changed && ep_rebuild(g, t, b, i) != 0)
+			goto fail;
+	for (i = 0; i < g->n_changed_slice; i++)
+		if (slice_rebuild(g, t, b, g->changed_slice[i]) != 0)
+			goto fail;
+	for (bl = builders; bl != NULL; bl = bl->next)
+		if (bl->build != NULL && bl->build(g, t) != 0) {
+			GWC_LOG(ERR, "tables: %s: out of memory", bl->name);
 			goto fail;
 		}
 	return t;
@@ -162,21 +296,91 @@ fail:
 	return NULL;
 }
 
-int
-gwc_tables_publish(struct gwc *g)
+/* Build (fresh or from the marks) and publish. */
+static int
+publish(struct gwc *g, bool fresh)
 {
-	struct gwc_tables *t = tables_build(g), *old;
-	const struct gwc_tables_builder *b;
+	struct build b = { .fresh = fresh };
+	const struct gwc_tables_builder *bl;
+	struct gwc_tables *t, *old;
+	unsigned int i;
 
+	t = tables_build(g, &b);
 	if (t == NULL) {
+		/* never published: what their builds indexed across tables goes with them */
+		if (b.made_ep != NULL)
+			eps_retire(g, (const struct gwc_ep **)b.made_ep, b.n_made_ep);
+		for (i = 0; b.made_flood != NULL && i < b.n_made_flood; i++)
+			rte_free(b.made_flood[i]);
+		build_done(&b);
 		GWC_LOG(ERR, "tables: build failed: out of memory");
 		return -ENOMEM;
 	}
 	old = ppm_rcu_publish(g->qsbr, (void **)&g->dp.tables, t);
 	g->version = t->version;
-	gwc_tables_free(old);
-	for (b = builders; b != NULL; b = b->next)
-		if (b->published != NULL)
-			b->published(g);
+	/* the model's published copies are now the new tables' */
+	for (i = 0; i < g->n_changed_ep; i++) {
+		uint16_t id = g->changed_ep[i];
+
+		g->ep[id].pub = (struct gwc_ep *)(uintptr_t)t->ep[id];
+		g->ep[id].changed = false;
+	}
+	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
+		g->ep[i].pub = (struct gwc_ep *)(uintptr_t)t->ep[i];
+	for (i = 0; i < g->n_changed_slice; i++) {
+		uint16_t s = g->changed_slice[i];
+
+		g->slice[s].flood = (uint16_t *)(uintptr_t)t->slice[s].flood;
+		g->slice[s].n_flood = t->slice[s].n_flood;
+		g->slice[s].changed = false;
+	}
+	g->n_changed_ep = g->n_changed_slice = 0;
+	/* past the grace period: no worker sees what was replaced */
+	if (old != NULL) {
+		builders_free(old);
+		g->tables_spare = old;
+	}
+	eps_retire(g, b.old_ep, b.n_old_ep);
+	for (i = 0; i < b.n_old_flood; i++)
+		rte_free(b.old_flood[i]);
+	build_done(&b);
+	for (bl = builders; bl != NULL; bl = bl->next)
+		if (bl->published != NULL)
+			bl->published(g);
 	return 0;
+}
+
+int
+gwc_tables_publish(struct gwc *g)
+{
+	return publish(g, true);
+}
+
+int
+gwc_tables_publish_changes(struct gwc *g)
+{
+	return publish(g, false);
+}
+
+void
+gwc_tables_fini(struct gwc *g)
+{
+	const struct gwc_tables_builder *bl;
+	unsigned int i;
+
+	gwc_tables_free(g->dp.tables);
+	g->dp.tables = NULL;
+	rte_free(g->tables_spare);
+	g->tables_spare = NULL;
+	for (i = 0; g->ep != NULL && i < g->conf.max_endpoints; i++) {
+		rte_free(g->ep[i].pub);
+		g->ep[i].pub = NULL;
+	}
+	for (i = 0; g->slice != NULL && i < g->conf.max_slices; i++) {
+		rte_free(g->slice[i].flood);
+		g->slice[i].flood = NULL;
+	}
+	for (bl = builders; bl != NULL; bl = bl->next)
+		if (bl->fini != NULL)
+			bl->fini(g);
 }

@@ -236,7 +236,8 @@ struct gwc_tables {
 	uint32_t version;
 	uint16_t n_ports;
 	uint16_t n_sched;         /* ports with a scheduler */
-	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id; NULL when there is no GRE endpoint */
+	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id, kept across tables (gwc_ep_gre.c);
+				     NULL when there is no GRE endpoint */
 	uint32_t n_ep;            /* entries of 'ep': [gw-core] max_endpoints */
 	uint32_t n_slice;         /* entries of 'slice': [gw-core] max_slices */
 	const struct gwc_ep **ep; /* by endpoint id; NULL: none */
@@ -250,50 +251,81 @@ struct gwc_tables {
 	uint16_t n_l3_rules;
 	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
 	struct gwc_sa_tab sa[GWC_MAX_SAS];
-	/* 'ep', 'slice', the endpoint copies and flood lists follow in the same allocation */
+	/* 'slice' and 'ep' follow in the same allocation; the endpoint copies and flood
+	   lists are the model's (gwc_ep_m.pub, gwc_slice_m.flood), shared by tables */
 };
 
 
 /* ------------------------------------------------------------ building and publishing */
 
 /*
- * A feature's part of the tables: 'build' fills the fields it owns in 't' from the
- * control thread's model, after the ports, endpoint copies and flood lists are in
- * ('t->ep[i]' may be written through a cast until 't' is published). @return 0 or
- * -ENOMEM (the whole build is then dropped). 'free' releases what 'build' allocated in
- * 't' (NULL: nothing); it may be called on a table 'build' never saw. 'published'
- * (NULL: none) runs after every publication, once the tables before it are freed: what
- * only they named may go then.
+ * A feature's part of the tables: 'build' fills the fields it owns in 't' (zero when it
+ * starts) from the control thread's model, after the ports, endpoint copies and flood
+ * lists are in. It runs at every publication, so its cost should follow what the
+ * feature holds, not the slices or endpoints. The copies of IPsec endpoints are fresh
+ * in every 't' ('t->ep[i]' of one may be written through a cast until 't' is
+ * published); the others may be shared with the published tables and are read-only.
+ * @return 0 or -ENOMEM (the whole build is then dropped). 'free' releases what 'build'
+ * allocated in 't' (NULL: nothing); it may be called on a table 'build' never saw.
+ * 'published' (NULL: none) runs after every publication, once the tables before it
+ * are freed: what only they named may go then. 'fini' (NULL: none) releases what the
+ * feature kept across tables, when gw-core is destroyed.
  */
 struct gwc_tables_builder {
 	const char *name;
 	int (*build)(struct gwc *g, struct gwc_tables *t);
 	void (*free)(struct gwc_tables *t);
 	void (*published)(struct gwc *g);
+	void (*fini)(struct gwc *g);
 	struct gwc_tables_builder *next;   /* gwc_tables.c's list */
 };
 
 /* Add 'b' to the builders every publication runs. At start-up (a constructor). */
 void gwc_tables_register(struct gwc_tables_builder *b);
 
-/* Register builder 'nm' (its build, free and published functions) from a constructor. */
-#define GWC_TABLES_BUILDER(nm, build_fn, free_fn, published_fn)                            \
+/* Register builder 'nm' (its build, free, published and fini functions) from a
+ * constructor. */
+#define GWC_TABLES_BUILDER(nm, build_fn, free_fn, published_fn, fini_fn)                   \
 	static struct gwc_tables_builder gwc_tables_builder_##nm = {                       \
-		.name = #nm, .build = build_fn, .free = free_fn, .published = published_fn }; \
+		.name = #nm, .build = build_fn, .free = free_fn, .published = published_fn, \
+		.fini = fini_fn };                                                         \
 	RTE_INIT(gwc_tables_builder_init_##nm)                                             \
 	{                                                                                  \
 		gwc_tables_register(&gwc_tables_builder_##nm);                             \
 	}
 
 /*
- * Build the tables from 'g''s model and publish them; the old ones are freed after
- * the grace period. Control thread. @return 0, or -ENOMEM (nothing changed for the
- * workers).
+ * Build the tables from 'g''s whole model and publish them; the old ones are freed
+ * after the grace period. Every endpoint copy and flood list is made anew: after a
+ * change whose reach is not one endpoint or slice (a next hop, an SA, a port). Control
+ * thread. @return 0, or -ENOMEM (nothing changed for the workers).
  */
 int gwc_tables_publish(struct gwc *g);
 
-/* Free 't' and everything its builders allocated. gwc_tables_free(NULL) does nothing. */
+/*
+ * Mark endpoint 'id' (added, changed or removed in the model; its slice with it) or
+ * slice 's' for the next gwc_tables_publish_changes(). Control thread.
+ */
+void gwc_tables_ep_changed(struct gwc *g, int id);
+void gwc_tables_slice_changed(struct gwc *g, int s);
+
+/*
+ * Publish the tables with what was marked changed since the last publication: the new
+ * tables start as a copy of the published ones, and only the marked endpoints' copies
+ * and slices' flood lists (and the IPsec endpoints', which their builder rewrites) are
+ * made anew, so the cost follows the change, not what is configured. Atomic for the
+ * workers as gwc_tables_publish() is. Control thread. @return 0, or -ENOMEM (nothing
+ * changed for the workers; the marks stay for the next publication).
+ */
+int gwc_tables_publish_changes(struct gwc *g);
+
+/* Free 't' and everything its builders allocated (not the endpoint copies and flood
+ * lists, which the model owns). gwc_tables_free(NULL) does nothing. */
 void gwc_tables_free(struct gwc_tables *t);
+
+/* Free the published tables, every endpoint copy and flood list, and what the
+ * builders keep across tables. When gw-core is destroyed. */
+void gwc_tables_fini(struct gwc *g);
 
 /*
  * An rte_hash for a table of version 'version': about 'n' keys (room for twice as

@@ -140,4 +140,4 @@ trlkey_tables(struct gwc *g, struct gwc_tables *t)
 	return 0;
 }
 
-GWC_TABLES_BUILDER(trailer_keys, trlkey_tables, NULL, NULL)
+GWC_TABLES_BUILDER(trailer_keys, trlkey_tables, NULL, NULL, NULL)

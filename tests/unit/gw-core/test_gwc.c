@@ -17,6 +17,7 @@
 #include <rte_cycles.h>
 #include <rte_eth_ring.h>
 #include <rte_ether.h>
+#include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -31,6 +32,7 @@
 #include "gwc_dp_qos.h"  /* police_drop() on a synthetic timeline */
 #include "gwc_ep_ops.h"
 #include "gwc_mac.h"
+#include "gwc_model.h"    /* the published tables, compared with a full build */
 #include "gwc_tables.h"   /* GWC_MAX_L3_RULES */
 #include "trl.h"
 #include "trl_vectors.h"
@@ -1992,6 +1994,180 @@ test_shape_endpoint_gone(void)
 	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
 }
 
+/* ------------------------------------------------------------ incremental publication */
+
+/* What the workers read from the published tables, pointers left out. */
+struct tables_view {
+	uint16_t untagged[NPORTS], vlan[NPORTS][4096], n_trl[NPORTS];
+	struct gwc_trl_rule trl[NPORTS][GWC_MAX_TRL_RULES];
+	uint32_t n_slices, n_eps, n_gre;
+	uint16_t n_flood[64];
+	uint16_t flood[64][16];
+	const struct gwc_mac_table *mac[64];
+	unsigned int n_ep;
+	uint16_t id[512];
+	struct gwc_ep ep[512];
+};
+
+static void
+tables_view(struct tables_view *v)
+{
+	const struct gwc_tables *t = g->dp.tables;
+	unsigned int p, s, i;
+
+	memset(v, 0, sizeof(*v));
+	for (p = 0; p < NPORTS; p++) {
+		v->untagged[p] = t->port[p].untagged_ep;
+		memcpy(v->vlan[p], t->port[p].vlan_ep, sizeof(v->vlan[p]));
+		v->n_trl[p] = t->port[p].n_trl;
+		memcpy(v->trl[p], t->port[p].trl, t->port[p].n_trl * sizeof(v->trl[p][0]));
+	}
+	for (s = 0; s < 64; s++) {
+		v->n_flood[s] = t->slice[s].n_flood;
+		v->mac[s] = t->slice[s].mac;
+		for (i = 0; i < t->slice[s].n_flood && i < 16; i++)
+			v->flood[s][i] = t->slice[s].flood[i];
+	}
+	for (i = 0; i < t->n_ep; i++)
+		if (t->ep[i] != NULL && v->n_ep < 512) {
+			v->id[v->n_ep] = (uint16_t)i;
+			v->ep[v->n_ep++] = *t->ep[i];
+			v->n_gre += t->ep[i]->type == GWC_EP_GRE;
+		}
+	v->n_slices = g->n_slices;
+	v->n_eps = g->n_eps;
+	CU_ASSERT(v->n_ep < 512);
+}
+
+/* The keys in the GRE hash (rte_hash_count() also counts deleted keys whose slots wait
+ * for the grace period). */
+static unsigned int
+gre_keys_count(void)
+{
+	const void *k;
+	void *d;
+	uint32_t it = 0;
+	unsigned int n = 0;
+
+	while (g->gre_keys != NULL && rte_hash_iterate(g->gre_keys, &k, &d, &it) >= 0)
+		n++;
+	return n;
+}
+
+/*
+ * Tables published from the changes alone (gwc_tables_publish_changes()) are the tables
+ * built from the whole model: 600 random changes (slices, VLAN, port, GRE and trailer
+ * endpoints added and removed, contracts changed), each published from the changes and
+ * compared with a full build of the same model right after: VID maps, untagged and
+ * trailer rules, flood lists, MAC tables and every endpoint copy, byte for byte, and
+ * the GRE hash (kept across tables) holds exactly the GRE endpoints' keys. And a change
+ * leaves what it does not touch alone: another slice's endpoint copy and flood list
+ * are the same memory before and after.
+ */
+static void
+test_publish_changes(void)
+{
+	static struct tables_view inc, full;
+	char sl[16], name[16];
+	struct gwc_err e;
+	unsigned int step, n_ok = 0, i;
+	const struct gwc_ep *keep;
+	const uint16_t *keep_flood;
+	int s_keep;
+
+	srand48(24);
+	slice("keep");
+	ep("keep", "k1", GWC_EP_VLAN, PA, 900);
+	ep("keep", "k2", GWC_EP_VLAN, PB, 900);
+	s_keep = gwc_slice_find(g, "keep");
+	keep = g->dp.tables->ep[gwc_ep_find(g, s_keep, "k1")];
+	keep_flood = g->dp.tables->slice[s_keep].flood;
+	for (step = 0; step < 600; step++) {
+		unsigned int r = (unsigned int)lrand48() % 100, k = (unsigned int)lrand48() % 12;
+		struct gwc_ep_conf c = { 0 };
+		int rc;
+
+		snprintf(sl, sizeof(sl), "inc%u", k);
+		snprintf(name, sizeof(name), "e%u", (unsigned int)lrand48() % 6);
+		snprintf(c.name, sizeof(c.name), "%s", name);
+		if (r < 12) {
+			rc = gwc_slice_add(g, OWNER, sl, &e);
+		} else if (r < 20) {
+			rc = gwc_slice_del(g, OWNER, sl, &e);
+		} else if (r < 45) {
+			c.type = GWC_EP_VLAN;
+			snprintf(c.port, sizeof(c.port), "%s", (const char *[]){ "a", "b", "c" }[k % 3]);
+			c.vid = (uint16_t)(1000 + lrand48() % 40);
+			rc = gwc_ep_add(g, OWNER, sl, &c, &e);
+		} else if (r < 50) {
+			c.type = GWC_EP_PORT;
+			snprintf(c.port, sizeof(c.port), "c");
+			rc = gwc_ep_add(g, OWNER, sl, &c, &e);
+		} else if (r < 65) {
+			c.type = GWC_EP_GRE;
+			snprintf(c.port, sizeof(c.port), "b");
+			c.has_key = true;
+			c.key = (uint32_t)(50000 + lrand48() % 60);
+			inet_pton(AF_INET, "198.51.100.2", &c.remote);
+			c.has_nh = true;
+			rte_ether_unformat_addr("02:00:00:00:00:99", &c.nh_mac);
+			rc = gwc_ep_add(g, OWNER, sl, &c, &e);
+		} else if (r < 72) {
+			uint32_t app = (uint32_t)(100 + lrand48() % 30);
+
+			rc = trl_ep(sl, name, (uint32_t)(lrand48() % 3), app, app, &e);
+		} else if (r < 92) {
+			rc = gwc_ep_del(g, OWNER, sl, name, &e);
+		} else {
+			rc = gwc_ep_police_set(g, OWNER, sl, name,
+					       (uint64_t)(1 + lrand48() % 50) * 1000000, 0, &e);
+		}
+		if (rc < 0)
+			continue;
+		n_ok++;
+		tables_view(&inc);
+		CU_ASSERT_EQUAL_FATAL(gwc_tables_publish(g), 0);
+		tables_view(&full);
+		CU_ASSERT_EQUAL(gre_keys_count(), full.n_gre);
+		if (memcmp(&inc, &full, sizeof(inc)) != 0) {
+			printf("\n    step %u (r %u): incremental tables differ from a full build\n",
+			       step, r);
+			CU_FAIL("incremental != full");
+			break;
+		}
+	}
+	if (n_ok <= 150)
+		printf("\n    %u changes took\n", n_ok);
+	CU_ASSERT(n_ok > 150);
+	/* every GRE endpoint's key leads to it */
+	for (i = 0; i < g->dp.tables->n_ep; i++) {
+		const struct gwc_ep *x = g->dp.tables->ep[i];
+		struct gwc_gre_key gk;
+		void *d;
+
+		if (x == NULL || x->type != GWC_EP_GRE)
+			continue;
+		gwc_gre_key_set(&gk, x->conf.remote, x->conf.key, x->port, x->conf.has_key);
+		CU_ASSERT(rte_hash_lookup_data(g->gre_keys, &gk, &d) >= 0 && (uintptr_t)d == i);
+	}
+	for (i = 0; i < 12; i++) {
+		snprintf(sl, sizeof(sl), "inc%u", i);
+		gwc_slice_del(g, OWNER, sl, &e);
+	}
+	CU_ASSERT_EQUAL(g->n_eps_type[GWC_EP_GRE], 0);
+	CU_ASSERT_EQUAL(gre_keys_count(), 0);
+	/* 'keep' was published fully after each change; from here on, changes only */
+	keep = g->dp.tables->ep[gwc_ep_find(g, s_keep, "k1")];
+	keep_flood = g->dp.tables->slice[s_keep].flood;
+	slice("other");
+	ep("other", "o1", GWC_EP_VLAN, PA, 901);
+	CU_ASSERT_EQUAL(gwc_ep_del(g, OWNER, "other", "o1", &e), 0);
+	unslice("other");
+	CU_ASSERT_PTR_EQUAL(g->dp.tables->ep[gwc_ep_find(g, s_keep, "k1")], keep);
+	CU_ASSERT_PTR_EQUAL(g->dp.tables->slice[s_keep].flood, keep_flood);
+	unslice("keep");
+}
+
 int test_gwc_register(void);
 
 /* ------------------------------------------------------------ IPsec terminals */
@@ -2369,6 +2545,8 @@ test_gwc_register(void)
 			test_mac_hash_spreads) == NULL ||
 	    CU_add_test(s, "a slice's MAC table grows as it fills", test_mac_table_grows) ==
 		    NULL ||
+	    CU_add_test(s, "tables published from changes equal a full build",
+			test_publish_changes) == NULL ||
 	    CU_add_test(s, "policing: rte_meter as configured vs RFC 2698 computed",
 			test_police_rfc2698) == NULL ||
 	    CU_add_test(s, "policing an endpoint: colours, drops, live change",

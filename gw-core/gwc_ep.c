@@ -245,9 +245,10 @@ gwc_ep_next_on_port(const struct gwc *g, int port, enum gwc_ep_type type, int *i
 {
 	uint32_t k = (uint32_t)(*i + 1);
 
-	for (k = gwc_bm_next(g->ep_used, g->conf.max_endpoints, k); k < g->conf.max_endpoints;
-	     k = gwc_bm_next(g->ep_used, g->conf.max_endpoints, k + 1))
-		if (g->ep[k].ep.port == port && g->ep[k].ep.type == type) {
+	for (k = gwc_bm_next(g->ep_type_used[type], g->conf.max_endpoints, k);
+	     k < g->conf.max_endpoints;
+	     k = gwc_bm_next(g->ep_type_used[type], g->conf.max_endpoints, k + 1))
+		if (g->ep[k].ep.port == port) {
 			*i = (int)k;
 			return &g->ep[k].ep;
 		}

@@ -54,8 +54,8 @@ static int
 gre_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 	     struct gwc_err *e)
 {
-	const struct gwc_ep *o;
-	int i = -1;
+	struct gwc_gre_key k;
+	void *d;
 
 	RTE_SET_USED(s);
 	if (!g->conf.port[port].has_ip) {
@@ -69,18 +69,18 @@ gre_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 			 c->name);
 		return -EINVAL;
 	}
-	while ((o = gwc_ep_next_on_port(g, port, GWC_EP_GRE, &i)) != NULL)
-		if (o->conf.remote == c->remote && o->conf.has_key == c->has_key &&
-		    (!c->has_key || o->conf.key == c->key)) {
-			char ip[INET_ADDRSTRLEN];
+	/* the hash holds the key of every GRE endpoint of the model (gre_hash()) */
+	gwc_gre_key_set(&k, c->remote, c->has_key ? c->key : 0, (uint16_t)port, c->has_key);
+	if (g->gre_keys != NULL && rte_hash_lookup_data(g->gre_keys, &k, &d) >= 0) {
+		const struct gwc_ep *o = &g->ep[(uintptr_t)d].ep;
+		char ip[INET_ADDRSTRLEN];
 
-			gwc_errf(e, "endpoint '%s': GRE remote %s key %s%u on port '%s' is already "
-				    "used by endpoint '%s' of slice '%s'", c->name,
-				 gwc_ip_str(c->remote, ip), c->has_key ? "" : "none ",
-				 c->has_key ? c->key : 0, c->port, o->conf.name,
-				 g->slice[o->slice].name);
-			return -EADDRINUSE;
-		}
+		gwc_errf(e, "endpoint '%s': GRE remote %s key %s%u on port '%s' is already used "
+			    "by endpoint '%s' of slice '%s'", c->name, gwc_ip_str(c->remote, ip),
+			 c->has_key ? "" : "none ", c->has_key ? c->key : 0, c->port, o->conf.name,
+			 g->slice[o->slice].name);
+		return -EADDRINUSE;
+	}
 	return 0;
 }
 

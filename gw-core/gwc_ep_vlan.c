@@ -34,20 +34,19 @@ vlan_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 	      struct gwc_err *e)
 {
 	const struct gwc_ep *o;
-	int i = -1;
 
 	RTE_SET_USED(s);
 	if (c->vid < 1 || c->vid > 4094) {
 		gwc_errf(e, "endpoint '%s': VID %u outside 1..4094", c->name, c->vid);
 		return -EINVAL;
 	}
-	while ((o = gwc_ep_next_on_port(g, port, GWC_EP_VLAN, &i)) != NULL)
-		if (o->conf.vid == c->vid) {
-			gwc_errf(e, "endpoint '%s': VID %u on port '%s' is already used by "
-				    "endpoint '%s' of slice '%s'", c->name, c->vid, c->port,
-				 o->conf.name, g->slice[o->slice].name);
-			return -EADDRINUSE;
-		}
+	if (g->vid_ep[port][c->vid] != GWC_EP_NONE) {
+		o = &g->ep[g->vid_ep[port][c->vid]].ep;
+		gwc_errf(e, "endpoint '%s': VID %u on port '%s' is already used by endpoint '%s' "
+			    "of slice '%s'", c->name, c->vid, c->port, o->conf.name,
+			 g->slice[o->slice].name);
+		return -EADDRINUSE;
+	}
 	return 0;
 }
 

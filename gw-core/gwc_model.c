@@ -59,6 +59,7 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 		ok = ok && g->ep_type_used[k] != NULL;
 	}
+	memset(g->vid_ep, 0xff, sizeof(g->vid_ep));
 	if (ok && g->slice != NULL && g->ep != NULL && g->slice_used != NULL &&
 	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL) {
 		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
@@ -159,6 +160,8 @@ gwc_ep_link(struct gwc *g, int id)
 	g->ep_type_used[m->ep.type][id / 64] |= 1ull << (id % 64);
 	g->n_eps_type[m->ep.type]++;
 	g->n_eps++;
+	if (m->ep.type == GWC_EP_VLAN)
+		g->vid_ep[m->ep.port][m->ep.conf.vid] = (uint16_t)id;
 	gwc_tables_ep_changed(g, id);
 }
 
@@ -180,6 +183,8 @@ gwc_ep_unlink(struct gwc *g, int id)
 	g->ep_type_used[m->ep.type][id / 64] &= ~(1ull << (id % 64));
 	g->n_eps_type[m->ep.type]--;
 	g->n_eps--;
+	if (m->ep.type == GWC_EP_VLAN && g->vid_ep[m->ep.port][m->ep.conf.vid] == id)
+		g->vid_ep[m->ep.port][m->ep.conf.vid] = GWC_EP_NONE;
 	gwc_tables_ep_changed(g, id);
 }
 

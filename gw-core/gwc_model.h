@@ -143,6 +143,8 @@ struct gwc {
 	uint32_t n_slices, n_eps;                /* used */
 	uint64_t *ep_type_used[GWC_EP_TYPES];    /* bitmaps of the used endpoints by type */
 	uint32_t n_eps_type[GWC_EP_TYPES];       /* used endpoints by type */
+	uint16_t vid_ep[GWC_MAX_PORTS][4096];    /* (port, VID) -> VLAN endpoint id or
+						    GWC_EP_NONE: its validate's index */
 	uint16_t *changed_ep, *changed_slice;    /* marked since the last publication */
 	uint32_t n_changed_ep, n_changed_slice;
 	struct rte_hash *gre_keys;               /* the GRE hash kept across tables
@@ -155,6 +157,7 @@ struct gwc {
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;
+	bool neigh_stale;                        /* gwc_neigh_ep_removed() since the last sync */
 	uint64_t last_mac_tsc;                   /* gwc_mac_poll()'s last look */
 	/* IPsec */
 	struct gwc_crypto crypto;
@@ -298,6 +301,12 @@ const struct gwc_neigh *gwc_neigh_find(const struct gwc *g, uint16_t port, rte_b
 /* Keep one neighbour per (port, next hop) a GRE endpoint or an outbound SA needs: after
  * any change of those, before publishing. */
 void gwc_neigh_sync(struct gwc *g);
+/* Endpoint 'id' was added: the next hop it needs, if any, has an entry (as
+ * gwc_neigh_sync() would give it, without looking at every other endpoint). */
+void gwc_neigh_ep_added(struct gwc *g, int id);
+/* Endpoints were removed: entries nothing needs any more go at the next
+ * gwc_neigh_poll() (gwc_neigh_sync() there), or at once when the table is full. */
+void gwc_neigh_ep_removed(struct gwc *g);
 /* Learn a next hop's MAC from an ARP frame 'm' that came in on 'port'.
  * @return true when a MAC changed (the tables need publishing). */
 bool gwc_neigh_learn(struct gwc *g, uint16_t port, const struct rte_mbuf *m);

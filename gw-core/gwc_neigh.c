@@ -100,6 +100,11 @@ nh_need(struct gwc *g, uint16_t port, rte_be32_t remote, bool *needed, bool add)
 		return;
 	for (i = 0; i < GWC_MAX_NEIGH && g->neigh[i].used; i++)
 		;
+	if (i == GWC_MAX_NEIGH && g->neigh_stale) {
+		gwc_neigh_sync(g);   /* room from the entries nothing needs */
+		nh_need(g, port, remote, needed, add);
+		return;
+	}
 	if (i == GWC_MAX_NEIGH) {
 		GWC_LOG(WARNING, "neighbor table full (%d): a next hop on port %s not "
 				 "resolved", GWC_MAX_NEIGH, g->conf.port[port].name);
@@ -131,11 +136,29 @@ nh_users(struct gwc *g, bool *needed, bool add)
 }
 
 void
+gwc_neigh_ep_added(struct gwc *g, int id)
+{
+	bool needed[GWC_MAX_NEIGH] = { false };
+	rte_be32_t remote;
+	uint16_t port;
+
+	if (nh_user_ep(g, (unsigned int)id, &port, &remote))
+		nh_need(g, port, remote, needed, true);
+}
+
+void
+gwc_neigh_ep_removed(struct gwc *g)
+{
+	g->neigh_stale = true;
+}
+
+void
 gwc_neigh_sync(struct gwc *g)
 {
 	bool needed[GWC_MAX_NEIGH] = { false };
 	unsigned int i;
 
+	g->neigh_stale = false;
 	/* first drop what nothing needs, so that what is added finds room */
 	nh_users(g, needed, false);
 	for (i = 0; i < GWC_MAX_NEIGH; i++)
@@ -198,6 +221,8 @@ gwc_neigh_poll(struct gwc *g)
 	if (now - g->last_arp_tsc < hz / 20)
 		return;
 	g->last_arp_tsc = now;
+	if (g->neigh_stale)
+		gwc_neigh_sync(g);
 	for (i = 0; i < GWC_MAX_NEIGH; i++) {
 		struct gwc_neigh *nb = &g->neigh[i];
 		uint64_t period = nb->resolved ? hz * g->conf.arp_refresh_s

@@ -79,7 +79,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 	gwc_slice_unlink(g, s);
 	mac = g->slice[s].mac;
 	g->slice[s].mac = NULL;
-	gwc_neigh_sync(g);
+	gwc_neigh_ep_removed(g);
 	if (gwc_tables_publish_changes(g) != 0) {
 		/* Cannot build the smaller table: keep the slice rather than lose its MACs. */
 		gwc_slice_link(g, s);
@@ -88,7 +88,6 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 			gwc_ep_link(g, i);
 		}
 		g->slice[s].mac = mac;
-		gwc_neigh_sync(g);
 		gwc_errf(e, "slice '%s': out of memory for tables", name);
 		return -ENOMEM;
 	}
@@ -179,12 +178,12 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	gwc_ep_link(g, id);
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
 	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
-	gwc_neigh_sync(g);
+	gwc_neigh_ep_added(g, id);
 	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		gwc_ep_unlink(g, id);
 		gwc_sched_ep_release(g, &m->ep);
-		gwc_neigh_sync(g);
+		gwc_neigh_ep_removed(g);
 		gwc_errf(e, "endpoint '%s': out of memory for tables", c->name);
 		return rc;
 	}
@@ -203,11 +202,10 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 		return id;
 	s = g->ep[id].ep.slice;
 	gwc_ep_unlink(g, id);
-	gwc_neigh_sync(g);
+	gwc_neigh_ep_removed(g);
 	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
 		gwc_ep_link(g, id);
-		gwc_neigh_sync(g);
 		gwc_errf(e, "endpoint '%s': out of memory for tables", name);
 		return rc;
 	}

@@ -2039,6 +2039,44 @@ tables_view(struct tables_view *v)
 	CU_ASSERT(v->n_ep < 512);
 }
 
+/*
+ * Conflicts are found through the model's indexes (the (port, VID) index, the GRE hash):
+ * a VID or a GRE (remote, key) in use on the port is refused naming the endpoint that
+ * has it, in another slice too; once that one is gone, or when the port differs, the
+ * same values are taken.
+ */
+static void
+test_conflicts_indexed(void)
+{
+	struct gwc_ep_conf c = { .type = GWC_EP_GRE, .has_key = true, .key = 4242,
+				 .has_nh = true, .port = "b" };
+	struct gwc_err e = { "" };
+
+	slice("cf1");
+	slice("cf2");
+	ep("cf1", "v", GWC_EP_VLAN, PA, 777);
+	inet_pton(AF_INET, "198.51.100.9", &c.remote);
+	rte_ether_unformat_addr("02:00:00:00:00:99", &c.nh_mac);
+	snprintf(c.name, sizeof(c.name), "g");
+	CU_ASSERT_FATAL(gwc_ep_add(g, OWNER, "cf1", &c, &e) >= 0);
+	CU_ASSERT_EQUAL(gwc_suite_vlan_ep(g, OWNER, "cf2", "v2", "a", 777), -EADDRINUSE);
+	CU_ASSERT(gwc_suite_vlan_ep(g, OWNER, "cf2", "v3", "b", 777) >= 0);   /* other port */
+	snprintf(c.name, sizeof(c.name), "g2");
+	CU_ASSERT_EQUAL(gwc_ep_add(g, OWNER, "cf2", &c, &e), -EADDRINUSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "key 4242 on port 'b' is already used by endpoint "
+					     "'g' of slice 'cf1'"));
+	c.key = 4243;
+	CU_ASSERT(gwc_ep_add(g, OWNER, "cf2", &c, &e) >= 0);   /* another key */
+	CU_ASSERT_EQUAL(gwc_ep_del(g, OWNER, "cf1", "g", &e), 0);
+	CU_ASSERT_EQUAL(gwc_ep_del(g, OWNER, "cf1", "v", &e), 0);
+	c.key = 4242;
+	snprintf(c.name, sizeof(c.name), "g3");
+	CU_ASSERT(gwc_ep_add(g, OWNER, "cf2", &c, &e) >= 0);
+	CU_ASSERT(gwc_suite_vlan_ep(g, OWNER, "cf2", "v4", "a", 777) >= 0);
+	unslice("cf1");
+	unslice("cf2");
+}
+
 /* The keys in the GRE hash (rte_hash_count() also counts deleted keys whose slots wait
  * for the grace period). */
 static unsigned int
@@ -2547,6 +2585,8 @@ test_gwc_register(void)
 		    NULL ||
 	    CU_add_test(s, "tables published from changes equal a full build",
 			test_publish_changes) == NULL ||
+	    CU_add_test(s, "VID and GRE key conflicts found through the indexes",
+			test_conflicts_indexed) == NULL ||
 	    CU_add_test(s, "policing: rte_meter as configured vs RFC 2698 computed",
 			test_police_rfc2698) == NULL ||
 	    CU_add_test(s, "policing an endpoint: colours, drops, live change",

@@ -198,6 +198,8 @@ struct mgr_slice {
 struct mgr_reg {
 	struct mgr_slice **slices;
 	unsigned int n;
+	struct mgr_alloc *acct;   /**< what the slices hold (mgr_plan.h), kept by
+				       mgr_reg_commit(); NULL until the first commit */
 };
 
 /** What planning needs from the manager's configuration ([manager] in agw.conf). */

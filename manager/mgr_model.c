@@ -326,10 +326,22 @@ mgr_reg_commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl)
 {
 	unsigned int i;
 
+	if (reg->acct == NULL) {
+		/* the first commit: what the slices there hold (none, but in tests) */
+		reg->acct = mgr_alloc_new(NULL, NULL, NULL);
+		if (reg->acct == NULL)
+			return -1;
+		for (i = 0; i < reg->n; i++)
+			mgr_alloc_commit(reg->acct, NULL, reg->slices[i]);
+	}
 	for (i = 0; i < reg->n; i++)
 		if (strcmp(reg->slices[i]->id, id) == 0)
 			break;
+	if (i < reg->n && sl == NULL)
+		mgr_alloc_commit(reg->acct, reg->slices[i], NULL);
 	if (i < reg->n) {
+		if (sl != NULL)
+			mgr_alloc_commit(reg->acct, reg->slices[i], sl);
 		mgr_slice_free(reg->slices[i]);
 		if (sl != NULL) {
 			reg->slices[i] = sl;
@@ -349,6 +361,7 @@ mgr_reg_commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl)
 		reg->slices = n;
 	}
 	reg->slices[reg->n++] = sl;
+	mgr_alloc_commit(reg->acct, NULL, sl);
 	return 0;
 }
 
@@ -362,6 +375,8 @@ mgr_reg_clear(struct mgr_reg *reg)
 	free(reg->slices);
 	reg->slices = NULL;
 	reg->n = 0;
+	mgr_alloc_free(reg->acct);
+	reg->acct = NULL;
 }
 
 const char *

@@ -330,12 +330,14 @@ plan_slice(const struct mgr_reg *reg, const struct mgr_plan_conf *c, struct mgr_
 	}
 
 	/* Everything else first, then this slice's decided endpoints, then allocate. */
-	a = mgr_alloc_new();
+	/* the registry's account holds every stored slice; without one (a registry made
+	 * by hand), each is accounted here */
+	a = mgr_alloc_new(reg->acct, mgr_reg_find(reg, sl->id), sl->id);
 	if (a == NULL) {
 		mgr_fail(e, MGR_SERVERERROR, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < reg->n; i++)
+	for (i = 0; reg->acct == NULL && i < reg->n; i++)
 		if (strcmp(reg->slices[i]->id, sl->id) != 0 &&
 		    mgr_alloc_account(a, c, reg->slices[i], false, e) != 0) {
 			/* a conflict among stored slices is not this request's fault */

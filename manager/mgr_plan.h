@@ -34,8 +34,20 @@ void mgr_sliver_clear(struct mgr_sliver *s);
 
 struct mgr_alloc;
 
-/** @return an empty account, or NULL (out of memory). */
-struct mgr_alloc *mgr_alloc_new(void);
+/**
+ * @return an empty account, or NULL (out of memory). With a 'base' (the registry's
+ * account, mgr_reg.acct), it is a request's: what 'base' holds counts too, but for what
+ * 'old' (the stored version of slice 'self', or NULL) holds there. 'base' must not
+ * change while it is in use.
+ */
+struct mgr_alloc *mgr_alloc_new(const struct mgr_alloc *base, const struct mgr_slice *old,
+				const char *self);
+/**
+ * The registry's account 'a': slice 'old' (NULL: none) is replaced by 'sl' (NULL:
+ * removed). Before 'old' is freed: its holders point into it.
+ */
+void mgr_alloc_commit(struct mgr_alloc *a, const struct mgr_slice *old,
+		      const struct mgr_slice *sl);
 /** Free 'a' (NULL: nothing). */
 void mgr_alloc_free(struct mgr_alloc *a);
 /**

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mgr.h"
+#include "mgr_plan.h"
 #include "mgr_charon.h"
 #include "mgr_ep.h"
 #include "mgr_store.h"
@@ -980,6 +981,72 @@ test_ipsec_terminals(void)
 	mgr_reg_clear(&reg);
 }
 
+/*
+ * The registry's account, kept as slices are committed (mgr_alloc_commit()), decides
+ * as accounting every stored slice anew for each request did: 400 random CreateSlice
+ * (VIDs and GRE keys given or allocated, bandwidth against port_capacity) and
+ * DeleteSlice on two registries, one planning through its account, the other with its
+ * account dropped after every commit (so every stored slice is accounted again);
+ * every outcome, fault message, allocated VID and key is the same.
+ */
+static void
+test_account_incremental(void)
+{
+	static const char *const bws[] = { "50M", "100M", "400M" };
+	struct mgr_reg a = { 0 }, b = { 0 };
+	struct mgr_err ea, eb;
+	char id[16], term[64], net[64], res[160], *xml;
+	unsigned int step, ok = 0, refused = 0;
+
+	srand48(24);
+	for (step = 0; step < 400; step++) {
+		int ra, rb;
+
+		snprintf(id, sizeof(id), "s%ld", lrand48() % 12);
+		if (lrand48() % 3 == 0) {
+			CU_ASSERT_EQUAL(mgr_reg_commit(&a, id, NULL), 0);
+			CU_ASSERT_EQUAL(mgr_reg_commit(&b, id, NULL), 0);
+			mgr_alloc_free(b.acct);
+			b.acct = NULL;
+			continue;
+		}
+		term[0] = net[0] = '\0';
+		if (lrand48() % 3 != 0)
+			snprintf(term, sizeof(term), P("vid", "%ld"), 100 + lrand48() % 12);
+		if (lrand48() % 3 != 0)
+			snprintf(net, sizeof(net), P("key", "%ld"), 5000 + lrand48() % 12);
+		snprintf(res, sizeof(res), R("bandwidth", "%s") R("protocol", "802.3,802.1Q,IPv4,GRE"),
+			 bws[lrand48() % 3]);
+		xml = strdup(agw_spec(term, net, res));
+		CU_ASSERT_FATAL(xml != NULL);
+		ra = create(&a, id, xml, &ea);
+		rb = create(&b, id, xml, &eb);
+		free(xml);
+		mgr_alloc_free(b.acct);
+		b.acct = NULL;
+		CU_ASSERT_EQUAL(ra, rb);
+		if (ra != rb || strcmp(ea.msg, eb.msg) != 0) {
+			fprintf(stderr, "step %u: '%s' vs '%s'\n", step, ea.msg, eb.msg);
+			CU_FAIL("the account decided otherwise");
+			break;
+		}
+		if (ra == 0) {
+			ok++;
+			CU_ASSERT_EQUAL(ep_of(&a, id, "VL1", "term")->vid,
+					ep_of(&b, id, "VL1", "term")->vid);
+			CU_ASSERT_EQUAL(ep_of(&a, id, "VL1", "net")->key,
+					ep_of(&b, id, "VL1", "net")->key);
+		} else {
+			refused++;
+		}
+	}
+	if (ok <= 50 || refused <= 50)
+		fprintf(stderr, "%u created, %u refused\n", ok, refused);
+	CU_ASSERT(ok > 50 && refused > 50);
+	mgr_reg_clear(&a);
+	mgr_reg_clear(&b);
+}
+
 int
 test_mgr_model_register(void)
 {
@@ -988,6 +1055,8 @@ test_mgr_model_register(void)
 	if (s == NULL)
 		return -1;
 	CU_add_test(s, "seed 001 Figure 4 as printed", test_fig4_as_printed);
+	CU_add_test(s, "the registry's account decides as accounting every slice did",
+		    test_account_incremental);
 	CU_add_test(s, "slicespec/sllicespec, slivername/slivename", test_spellings);
 	CU_add_test(s, "the AGW example spec", test_agw_example);
 	CU_add_test(s, "every malformed case: its fault, no change", test_malformed);

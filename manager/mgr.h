@@ -200,6 +200,7 @@ struct mgr_reg {
 	unsigned int n;
 	struct mgr_alloc *acct;   /**< what the slices hold (mgr_plan.h), kept by
 				       mgr_reg_commit(); NULL until the first commit */
+	void *by_id;              /**< tsearch tree: slice id -> index in 'slices' */
 };
 
 /** What planning needs from the manager's configuration ([manager] in agw.conf). */

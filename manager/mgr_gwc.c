@@ -285,6 +285,19 @@ want_keys(const struct mgr_slice *sl, const struct mgr_ep ***w, unsigned int *n,
 	return 0;
 }
 
+/* Does slice 'sl' (NULL: none) give any trailer key? */
+static bool
+gives_keys(const struct mgr_slice *sl)
+{
+	const struct mgr_ep **w = NULL;
+	unsigned int n = 0, cap = 0;
+
+	if (want_keys(sl, &w, &n, &cap) != 0)
+		n = 1;   /* out of memory: look at all of them, as before */
+	free(w);
+	return n != 0;
+}
+
 /* Does slice 'sl' give terminal ep->trl_terminal the same key and setting as 'ep'? */
 static bool
 gives_key(const struct mgr_slice *sl, const struct mgr_ep *ep)
@@ -378,7 +391,10 @@ mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 		if (i == na)
 			return 0;
 	}
-	if (sync_slice(g, id, want, e) == 0 && mgr_gwc_keys(g, reg, id, old, want, e) == 0)
+	/* trailer keys change only with a slice that gives one (then all are looked at) */
+	if (sync_slice(g, id, want, e) == 0 &&
+	    (!gives_keys(old) && !gives_keys(want) ? true :
+	     mgr_gwc_keys(g, reg, id, old, want, e) == 0))
 		return 0;
 	if (mgr_gwc_up(g)) {   /* roll back; the fault is the first failure */
 		sync_slice(g, id, old, NULL);

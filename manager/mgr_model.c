@@ -4,9 +4,11 @@
  * deep copies, the registry, and the small parsers planning shares (mgr_plan.h). Pure:
  * no I/O, no locks.
  */
+#define _GNU_SOURCE   /* tdestroy */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,20 +312,39 @@ mgr_sliver_vport(const struct mgr_sliver *s, const char *name)
 	return NULL;
 }
 
+/* A node of mgr_reg.by_id: the slice's id (its own string) and its index. */
+struct reg_node {
+	const char *id;
+	unsigned int i;
+};
+
+static int
+reg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct reg_node *)a)->id, ((const struct reg_node *)b)->id);
+}
+
+static struct reg_node *
+reg_node(const struct mgr_reg *reg, const char *id)
+{
+	struct reg_node q = { .id = id };
+	void *r = tfind(&q, &reg->by_id, reg_cmp);
+
+	return r != NULL ? *(struct reg_node **)r : NULL;
+}
+
 struct mgr_slice *
 mgr_reg_find(const struct mgr_reg *reg, const char *id)
 {
-	unsigned int i;
+	const struct reg_node *x = reg_node(reg, id);
 
-	for (i = 0; i < reg->n; i++)
-		if (strcmp(reg->slices[i]->id, id) == 0)
-			return reg->slices[i];
-	return NULL;
+	return x != NULL ? reg->slices[x->i] : NULL;
 }
 
 int
 mgr_reg_commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl)
 {
+	struct reg_node *x;
 	unsigned int i;
 
 	if (reg->acct == NULL) {
@@ -334,34 +355,46 @@ mgr_reg_commit(struct mgr_reg *reg, const char *id, struct mgr_slice *sl)
 		for (i = 0; i < reg->n; i++)
 			mgr_alloc_commit(reg->acct, NULL, reg->slices[i]);
 	}
-	for (i = 0; i < reg->n; i++)
-		if (strcmp(reg->slices[i]->id, id) == 0)
-			break;
-	if (i < reg->n && sl == NULL)
-		mgr_alloc_commit(reg->acct, reg->slices[i], NULL);
-	if (i < reg->n) {
-		if (sl != NULL)
-			mgr_alloc_commit(reg->acct, reg->slices[i], sl);
+	x = reg_node(reg, id);
+	if (x != NULL) {
+		i = x->i;
+		mgr_alloc_commit(reg->acct, reg->slices[i], sl);
+		tdelete(x, &reg->by_id, reg_cmp);
+		free(x);
 		mgr_slice_free(reg->slices[i]);
 		if (sl != NULL) {
 			reg->slices[i] = sl;
 		} else {
 			reg->slices[i] = reg->slices[reg->n - 1];
 			reg->n--;
+			if (i < reg->n)   /* the last one moved to 'i' */
+				reg_node(reg, reg->slices[i]->id)->i = i;
 		}
-		return 0;
-	}
-	if (sl == NULL)
-		return 0;
-	if (reg->n % 64 == 0) {
-		struct mgr_slice **n = realloc(reg->slices, (reg->n + 64) * sizeof(*n));
+		if (sl == NULL)
+			return 0;
+	} else {
+		if (sl == NULL)
+			return 0;
+		if (reg->n % 64 == 0) {
+			struct mgr_slice **n = realloc(reg->slices, (reg->n + 64) * sizeof(*n));
 
-		if (n == NULL)
-			return -1;
-		reg->slices = n;
+			if (n == NULL)
+				return -1;
+			reg->slices = n;
+		}
+		i = reg->n;
+		reg->slices[reg->n++] = sl;
+		mgr_alloc_commit(reg->acct, NULL, sl);
 	}
-	reg->slices[reg->n++] = sl;
-	mgr_alloc_commit(reg->acct, NULL, sl);
+	x = malloc(sizeof(*x));
+	if (x == NULL)
+		return -1;
+	x->id = sl->id;
+	x->i = i;
+	if (tsearch(x, &reg->by_id, reg_cmp) == NULL) {
+		free(x);
+		return -1;
+	}
 	return 0;
 }
 
@@ -377,6 +410,8 @@ mgr_reg_clear(struct mgr_reg *reg)
 	reg->n = 0;
 	mgr_alloc_free(reg->acct);
 	reg->acct = NULL;
+	tdestroy(reg->by_id, free);
+	reg->by_id = NULL;
 }
 
 const char *

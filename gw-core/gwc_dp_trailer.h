@@ -63,6 +63,7 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 	const struct gwc_trl_term *te;
 	struct trl_info ti;
 	enum trl_status st;
+	const struct gwc_ep *fe;
 	uint64_t k0, k1;
 	uint16_t id;
 	uint8_t *ip;
@@ -79,13 +80,12 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 		    rte_be_to_cpu_16(*(const rte_be16_t *)(ip + 2)) < ihl + 4)
 			return LOCAL_NOT;
 		gwc_flow_key(ip, port, &k0, &k1);
-		id = gwc_flow_lookup(lc->dp->flows, k0, k1, now);
-		/* the entry may outlive its endpoint's move: trust it only as it is now */
-		if (id == GWC_EP_NONE || t->ep[id] == NULL || t->ep[id]->type != GWC_EP_TRAILER ||
-		    t->ep[id]->port != port)
+		fe = gwc_flow_lookup(lc->dp->flows, t, k0, k1, now);
+		/* the endpoint it was learned for, as it is now: a trailer endpoint here */
+		if (fe == NULL || fe->type != GWC_EP_TRAILER || fe->port != port)
 			return LOCAL_NOT;
 		lc->flow_hits++;
-		return id;
+		return fe->id;
 	}
 	if (st != TRL_OK) {
 		if (st == TRL_E_BAD_IP || st == TRL_E_FRAGMENT)
@@ -114,7 +114,8 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 	}
 	id = pt->trl[i].ep;
 	gwc_flow_key(ip, port, &k0, &k1);
-	if (gwc_flow_learn(lc->dp->flows, k0, k1, id, now))
+	if (id < t->n_ep && t->ep[id] != NULL &&
+	    gwc_flow_learn(lc->dp->flows, k0, k1, t->ep[id], now))
 		lc->flows_learned++;
 	trl_strip(ip, m->data_len - eh, &ti);
 	/* the trailer, and any Ethernet padding after the packet */

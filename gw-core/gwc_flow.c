@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Trailer flow table, control-thread half: create, forget an endpoint (gwc_flow.h). */
+/* Trailer flow table, control-thread half: create (gwc_flow.h). */
 #include <stddef.h>
 
 
@@ -12,9 +12,3 @@ gwc_flow_create(uint32_t entries, uint64_t age_tsc)
 				sizeof(struct gwc_flow_slot), GWC_FLOW_WAYS, entries, age_tsc);
 }
 
-void
-gwc_flow_forget_ep(struct gwc_flow_table *t, uint16_t ep)
-{
-	gwc_assoc_forget_ep(&t->a, t->slot, sizeof(t->slot[0]), GWC_FLOW_WAYS,
-			    offsetof(struct gwc_flow_slot, val), ep);
-}

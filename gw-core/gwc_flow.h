@@ -9,8 +9,11 @@
  * slots; any lcore learns and looks up without locks. A slot is three words written
  * one by one, so a reader may see a mix of two flows: each slot carries a 32-bit hash
  * of its key and endpoint, checked on every hit, so a torn slot reads as a miss
- * (the frame then goes to the port's default, as an unknown flow would). Aging is
- * lazy: an entry unseen for age_tsc is a miss, and learning reuses its slot first.
+ * (the frame then goes to the port's default, as an unknown flow would). The endpoint
+ * is its id and its generation (gwc_ep.gen): a flow learned for an endpoint that is
+ * gone does not match a later endpoint given the same id, so nothing needs to sweep
+ * the table when endpoints come and go. Aging is lazy: an entry unseen for age_tsc is
+ * a miss, and learning reuses its slot first.
  */
 #ifndef GWC_FLOW_H
 #define GWC_FLOW_H
@@ -41,11 +44,11 @@ gwc_flow_hash(uint64_t k0, uint64_t k1)
 	return rte_hash_crc_8byte(k1, rte_hash_crc_8byte(k0, 0x2545f491));
 }
 
-/* The check word of a slot: the key's hash mixed with the endpoint. */
+/* The check word of a slot: the key's hash mixed with the endpoint's id and generation. */
 static inline uint64_t
-gwc_flow_val(uint32_t h, uint16_t ep)
+gwc_flow_val(uint32_t h, uint16_t ep, uint32_t gen)
 {
-	return (uint64_t)(h ^ (uint32_t)ep * 0x9e3779b1u) << 32 | ep;
+	return (uint64_t)(h ^ (uint32_t)ep * 0x9e3779b1u ^ gen * 0x85ebca6bu) << 32 | ep;
 }
 
 static inline struct gwc_flow_slot *
@@ -54,9 +57,13 @@ gwc_flow_bucket(const struct gwc_flow_table *t, uint32_t h)
 	return (struct gwc_flow_slot *)&t->slot[(h & t->a.bucket_mask) * GWC_FLOW_WAYS];
 }
 
-/* @return the endpoint id flow (k0, k1) was classified to, or GWC_EP_NONE. Any lcore. */
-static inline uint16_t
-gwc_flow_lookup(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint64_t now)
+/*
+ * @return the endpoint flow (k0, k1) was classified to, if it is still in 'tab' (the
+ * published tables) as the endpoint it was learned for, or NULL. Any lcore.
+ */
+static inline const struct gwc_ep *
+gwc_flow_lookup(struct gwc_flow_table *t, const struct gwc_tables *tab, uint64_t k0,
+		uint64_t k1, uint64_t now)
 {
 	uint32_t h = gwc_flow_hash(k0, k1);
 	struct gwc_flow_slot *b = gwc_flow_bucket(t, h);
@@ -64,20 +71,23 @@ gwc_flow_lookup(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint64_t now
 
 	for (w = 0; w < GWC_FLOW_WAYS; w++) {
 		uint64_t v = __atomic_load_n(&b[w].val, __ATOMIC_RELAXED);
+		const struct gwc_ep *ep;
 		uint64_t seen;
 
 		if (v == 0 || __atomic_load_n(&b[w].k0, __ATOMIC_RELAXED) != k0 ||
-		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) != k1 ||
-		    gwc_flow_val(h, (uint16_t)v) != v)
+		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) != k1)
+			continue;
+		ep = (uint16_t)v < tab->n_ep ? tab->ep[(uint16_t)v] : NULL;
+		if (ep == NULL || gwc_flow_val(h, (uint16_t)v, ep->gen) != v)
 			continue;
 		seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
 		if (now - seen > t->a.age_tsc)
-			return GWC_EP_NONE;
+			return NULL;
 		if (now - seen > t->a.refresh_tsc)
 			__atomic_store_n(&b[w].seen, now, __ATOMIC_RELAXED);
-		return (uint16_t)v;
+		return ep;
 	}
-	return GWC_EP_NONE;
+	return NULL;
 }
 
 /*
@@ -85,11 +95,12 @@ gwc_flow_lookup(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint64_t now
  * @return true when a slot was (re)written. Any lcore.
  */
 static inline bool
-gwc_flow_learn(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint16_t ep, uint64_t now)
+gwc_flow_learn(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, const struct gwc_ep *ep,
+	       uint64_t now)
 {
 	uint32_t h = gwc_flow_hash(k0, k1);
 	struct gwc_flow_slot *b = gwc_flow_bucket(t, h), *victim = &b[0];
-	uint64_t val = gwc_flow_val(h, ep), oldest = UINT64_MAX;
+	uint64_t val = gwc_flow_val(h, ep->id, ep->gen), oldest = UINT64_MAX;
 	unsigned int w;
 
 	for (w = 0; w < GWC_FLOW_WAYS; w++) {
@@ -122,7 +133,6 @@ gwc_flow_learn(struct gwc_flow_table *t, uint64_t k0, uint64_t k1, uint16_t ep, 
 /* Trailer flow table of at least 'entries' flows, unseen ones forgotten after 'age_tsc'.
  * @return it (rte_free() it), or NULL. Control thread. */
 struct gwc_flow_table *gwc_flow_create(uint32_t entries, uint64_t age_tsc);
-/* Forget every flow classified to endpoint 'ep' (it is going, or its id is reused). */
-void gwc_flow_forget_ep(struct gwc_flow_table *t, uint16_t ep);
+
 
 #endif /* GWC_FLOW_H */

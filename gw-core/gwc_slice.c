@@ -133,6 +133,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	   struct gwc_err *e)
 {
 	int s = gwc_slice_find(g, slice), port, id, rc;
+	uint32_t gen;
 	const struct gwc_ep_ops *ops = gwc_ep_ops_of(conf->type);
 	struct gwc_ep_conf lc = *conf;
 	const struct gwc_ep_conf *c = &lc;
@@ -165,7 +166,9 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 		return -ENOSPC;
 	}
 	m = &g->ep[id];
+	gen = m->ep.gen + 1;   /* the id's next endpoint: earlier flows do not match it */
 	memset(m, 0, sizeof(*m));
+	m->ep.gen = gen;
 	m->ep.conf = *c;
 	m->ep.slice = (uint16_t)s;
 	m->ep.port = (uint16_t)port;
@@ -177,7 +180,6 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
 	gwc_ep_link(g, id);
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
-	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	gwc_neigh_ep_added(g, id);
 	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
@@ -211,7 +213,6 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 	}
 	gwc_sched_ep_release(g, &g->ep[id].ep);
 	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
-	gwc_flow_forget_ep(g->dp.flows, (uint16_t)id);
 	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
 	return 0;
 }

@@ -115,6 +115,9 @@ struct gwc_flow_table {
 /* An endpoint as workers see it. Immutable once published. */
 struct gwc_ep {
 	uint16_t id;              /* endpoint id, index of gwc_tables.ep */
+	uint32_t gen;             /* which endpoint of id 'id' this is (counts up at each
+				     endpoint given the id): trailer flows learned for an
+				     earlier one do not match it (gwc_flow.h) */
 	uint16_t slice;           /* slice index */
 	uint8_t type;             /* enum gwc_ep_type */
 	uint8_t nh_ok;            /* GRE: next-hop MAC known, 'hdr' complete */

@@ -20,7 +20,8 @@ BENCH_BASELINE=DIR (a build directory of another commit, e.g. from
 'git worktree add /tmp/base HEAD~1 && make -C /tmp/base') runs that build's gw-core
 beside ours in every round on the same pcap (second in odd rounds, first in even ones: use
 an even BENCH_REPEAT), and prints its rate and ours as a share of it (an A/B in one run,
-rounds interleaved). BENCH_PEERS=ovs adds Open vSwitch 3.1 with DPDK (Debian's
+rounds interleaved). BENCH_SCALE=0 skips the scaling table (BENCH_CASES=scale runs only it).
+BENCH_PEERS=ovs adds Open vSwitch 3.1 with DPDK (Debian's
 openvswitch-switch-dpdk, installed when missing; tools/bench/ovs_peer.py) on the VLAN and
 GRE rows: same pcap, one PMD core, in every round, its output checked once per row.
 """
@@ -242,10 +243,14 @@ def esp_setup(case, sock):
     return c
 
 
-def run_gwcore(case, pcap, tmp, build=BUILD):
+def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0):
+    """gw-core on 'pcap' with case's config (or 'cfg_text', a function of the control
+    socket's path), 'warm' seconds before measuring: its out port's frames per second,
+    the TSC rate, the drops while measuring and a note."""
     sock = os.path.join(tmp, "gwc.sock")
     cfg = os.path.join(tmp, "bench.conf")
-    open(cfg, "w").write(conf(case, pcap, sock, "agw-bench"))
+    open(cfg, "w").write(conf(case, pcap, sock, "agw-bench") if cfg_text is None
+                         else cfg_text(sock))
     # its log to a file: a pipe nobody reads fills (64 KiB) with a large config's lines,
     # and gw-core's control thread then blocks writing its log
     log = os.path.join(tmp, "gw-core.log")
@@ -253,7 +258,7 @@ def run_gwcore(case, pcap, tmp, build=BUILD):
                          stdout=open(log, "w"), stderr=subprocess.STDOUT, text=True)
     ike = None
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120
         while not os.path.exists(sock):
             if p.poll() is not None or time.time() > deadline:
                 raise RuntimeError("gw-core did not start:\n" + open(log).read()[-3000:])
@@ -262,7 +267,7 @@ def run_gwcore(case, pcap, tmp, build=BUILD):
             ctl(sock, "trailer.key.set", {"terminal": 7, "key": TRL_KEY.hex(), "required": "yes"})
         if case.startswith("esp"):
             ike = esp_setup(case, sock)
-        time.sleep(1.0)   # warm-up: learning, caches
+        time.sleep(warm)   # warm-up: learning, MAC tables growing, caches
         d0 = ctl(sock, "stats")["drops"]
         s0, t0 = ctl(sock, "status"), time.time()
         time.sleep(SECS)
@@ -278,8 +283,8 @@ def run_gwcore(case, pcap, tmp, build=BUILD):
                     "%s %d" % (k, sa[k]) for k in ("replay", "auth", "malformed", "selector")
                     if sa.get(k)) or "none")
             ike.close()
-        out0 = s0["ports"][1]["tx_pkts"]
-        out1 = s1["ports"][1]["tx_pkts"]
+        out0 = sum(x["tx_pkts"] for x in s0["ports"][1:])   # every port but 'in'
+        out1 = sum(x["tx_pkts"] for x in s1["ports"][1:])
         return (out1 - out0) / (t1 - t0), s1["tsc_hz"], drops, note
     finally:
         stop(p, signal.SIGTERM)
@@ -375,11 +380,11 @@ def run_secgw(binary, case, pcap, tmp):
         log.close()
 
 
-def run_testpmd(pcap, mode="io"):
+def run_testpmd(pcap, mode="io", mbufs=32768):
     cmd = ["dpdk-testpmd", "-l", "0-1"] + MEM_ARGS + ["--no-pci",
            "--file-prefix", "agw-bench-tp", "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1",
            "--vdev", "net_null0,no-rx=1", "--", "--forward-mode=" + mode, "--nb-cores=1",
-           "--total-num-mbufs=32768", "--stats-period", "1", "--auto-start"]
+           "--total-num-mbufs=%d" % mbufs, "--stats-period", "1", "--auto-start"]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          stdin=subprocess.DEVNULL)
     rates, port = [], None
@@ -439,6 +444,142 @@ def median(xs):
 def spread(xs):
     """'(lo-hi %)' of a row's per-round ratios, or '' with one round."""
     return "" if len(xs) < 2 else "(%.0f-%.0f)" % (100 * min(xs), 100 * max(xs))
+
+# ---------------------------------------------------------------- scaling (issue 24)
+# gw-core's own cycles per frame (gw-core's minus testpmd io's on the same pcap) as what
+# it holds grows: VID rewrite over 1 to 4094 slices (one input port carries 4094 VIDs),
+# GRE decap over 1 to 16384 slices (their VLANs out over 5 ports), and VID rewrite with
+# 10 to 100,000 source MACs learned in one slice. 64-byte frames, frame i to slice
+# i mod N. Target: at most 1.5x the first row's own cycles.
+SCALE = [("vid-rewrite", "slices", [1, 100, 1000, 4094]),
+         ("gre-decap", "slices", [1, 100, 1000, 16384]),
+         ("vid-rewrite", "MACs", [10, 10000, 100000])]
+SCALE_OUT_PORTS = 5   # 16384 slices: 4094 VIDs a port
+
+
+def pcap_write(path, frames_):
+    """A pcap (LINKTYPE_ETHERNET) of the byte strings 'frames_', written directly: scapy
+    takes minutes for 100,000 frames."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for b in frames_:
+            f.write(struct.pack("<IIII", 0, 0, len(b), len(b)))
+            f.write(b)
+
+
+def ip_udp(i, length):
+    """An IPv4 + UDP header of a datagram of 'length' bytes (IPv4 header included)."""
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, length, 0, 0x4000, 64, 17, 0,
+                     socket.inet_aton("203.0.113.%d" % (i % 250 + 1)),
+                     socket.inet_aton("203.0.113.254"))
+    s = sum(struct.unpack(">10H", ip))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    ip = ip[:10] + struct.pack(">H", ~s & 0xffff) + ip[12:]
+    return ip + struct.pack(">HHHH", 1024 + i % 60000, 9, length - 20, 0)
+
+
+def mac(n, top=2):
+    return bytes([top, (n >> 32) & 0xff, (n >> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff,
+                  n & 0xff])
+
+
+def scale_frames(case, what, n):
+    """64-byte frames (60 captured, FCS left out): 'n' slices or 'n' source MACs."""
+    dst = bytes.fromhex(DST.replace(":", ""))
+    out = []
+    for i in range(max(64, n)):
+        if case == "vid-rewrite":
+            vid = (i % n) + 1 if what == "slices" else 10
+            hdr = dst + mac(i % n if what == "MACs" else i) + struct.pack(">HHH", 0x8100, vid,
+                                                                          0x0800)
+        else:   # GRE in, key 10000 + slice; the inner frame fills the rest of the 60 bytes
+            gre = struct.pack(">HHI", 0x2000, 0x6558, 10000 + i % n)
+            inner_ = dst + mac(i) + struct.pack(">H", 0x0800)
+            inner_ += b"\x00" * (60 - 14 - 20 - len(gre) - len(inner_))
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(gre) + len(inner_), 0, 0x4000,
+                             64, 47, 0, socket.inet_aton("198.51.100.2"),
+                             socket.inet_aton(AGW_IP))
+            c = sum(struct.unpack(">10H", ip))
+            c = (c & 0xffff) + (c >> 16)
+            c = (c & 0xffff) + (c >> 16)
+            ip = ip[:10] + struct.pack(">H", ~c & 0xffff) + ip[12:]
+            out.append(bytes.fromhex("020000000b0b") + bytes.fromhex(NH.replace(":", "")) +
+                       struct.pack(">H", 0x0800) + ip + gre + inner_)
+            continue
+        rest = 60 - len(hdr)
+        out.append(hdr + ip_udp(i, rest)[: min(28, rest)] + b"\x00" * max(0, rest - 28))
+    return out
+
+
+def scale_conf(case, what, n, pcap, n_frames):
+    """gw-core's config for a scaling row: 'n' slices (or one slice and room for 'n' MACs)."""
+    mac_size = 4096 if what == "slices" else max(4096, 1 << (4 * n - 1).bit_length())
+    ports = "".join("[port out%d]\ndev = net_null%d,no-rx=1\nmtu = 1600\n" % (k, k)
+                    for k in range(SCALE_OUT_PORTS))
+    slices = []
+    for k in range(n if what == "slices" else 1):
+        vid = (k % 4094) + 1 if what == "slices" else 10
+        out = "vlan port=out%d vid=%d" % (k // 4094, vid)
+        if case == "vid-rewrite":
+            inn = "vlan port=in vid=%d" % vid
+        else:
+            inn = "gre port=in remote=198.51.100.2 key=%d nexthop_mac=%s" % (10000 + k, NH)
+        slices.append("[slice s%d]\nendpoint in = %s\nendpoint out = %s\nmac %s = out\n" % (
+            k, inn, out, DST))
+    ip = f"ipv4 = {AGW_IP}/24\ntap = none\n" if case == "gre-decap" else ""
+    return lambda sock: f"""[eal]
+lcores = 0-1
+huge = {"yes" if HUGE else "no"}
+memory_mb = 2048
+file_prefix = agw-bench
+[gw-core]
+control_socket = {sock}
+mac_table_size = {mac_size}
+[pool]
+mbufs = {max(32767, 2 * n_frames + 16383)}
+[port in]
+dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
+{ip}{ports}{"".join(slices)}"""
+
+
+def scale_table(tmp):
+    rows = []
+    for case, what, ns in SCALE:
+        for n in ns:
+            pcap = os.path.join(tmp, "scale-%s-%s-%d.pcap" % (case, what, n))
+            fr = scale_frames(case, what, n)
+            pcap_write(pcap, fr)
+            print(f"bench: scaling {case} {n} {what}: gw-core ...", file=sys.stderr, flush=True)
+            pps, hz, drops, _ = run_gwcore(case, pcap, tmp, cfg_text=scale_conf(
+                case, what, n, pcap, len(fr)), warm=3.0)
+            io = 0
+            if CEILINGS:
+                print(f"bench: scaling {case} {n} {what}: testpmd io ...", file=sys.stderr,
+                      flush=True)
+                io = run_testpmd(pcap, mbufs=max(32768, 2 * len(fr) + 16384))
+            rows.append((case, what, n, pps, hz, io, drops))
+    print()
+    print("Scaling: gw-core's own cycles per 64-byte frame (its cycles minus testpmd io's on the same")
+    print("pcap, same run) as slices or MACs grow; frames spread over them. Target: at most 1.5x the")
+    print("first row of each group.")
+    hdr = "%-12s %16s %8s %8s %8s %8s %8s" % ("case", "held", "Mpps", "cyc/pkt", "io cyc",
+                                              "own cyc", "own/1st")
+    print(hdr)
+    print("-" * len(hdr))
+    first = {}
+    for case, what, n, pps, hz, io, drops in rows:
+        cyc = hz / pps if pps else 0
+        io_cyc = hz / io if io else 0
+        own = cyc - io_cyc if io else 0
+        key = (case, what)
+        first.setdefault(key, own)
+        rel = own / first[key] if first[key] else 0
+        print("%-12s %9d %-6s %8.2f %8.0f %8.0f %8.0f %7.2fx%s" % (
+            case, n, what, pps / 1e6, cyc, io_cyc, own, rel,
+            "  (above 1.5x)" if rel > 1.5 else ""))
+        if drops:
+            print("  drops while measuring: %s" % drops)
 
 
 def main():
@@ -513,6 +654,10 @@ def main():
                                 "" if bps > 0.9 * CONTRACT[case] else
                                 ": below the contract, the input is slower than it")
                 rows.append((case, size, gw, hz, io, ms, target, drops, note, base))
+        if os.environ.get("BENCH_SCALE", "1") != "0" and (only is None or "scale" in only):
+            scale_table(tmp)
+    if not rows:
+        return
     print()
     print("gw-core, 1 worker lcore, net_pcap (infinite_rx) -> net_null; ceilings: dpdk-testpmd io and macswap,")
     print("same pcap, same run. %d round(s) of the three per row: rates are medians, a ratio is the median" % REPEAT)

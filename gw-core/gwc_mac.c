@@ -15,8 +15,10 @@ gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways, 
 		 uint64_t age_tsc)
 {
 	uint32_t buckets = rte_align32pow2(RTE_MAX(entries / ways, 1u));
-	/* page-aligned: see gwc_create()'s per-lcore state */
-	struct gwc_assoc *a = rte_zmalloc(name, head + (size_t)buckets * ways * slot, 4096);
+	size_t sz = head + (size_t)buckets * ways * slot;
+	/* page-aligned when a page or more (see gwc_create()'s per-lcore state); a slice's
+	 * first MAC table (1 KB) on a cache line, not a page of its own each */
+	struct gwc_assoc *a = rte_zmalloc(name, sz, sz >= 4096 ? 4096 : RTE_CACHE_LINE_SIZE);
 
 	if (a == NULL)
 		return NULL;

@@ -91,6 +91,7 @@ struct gwc_conf {
 	uint32_t mac_aging_ms;     /**< learned MAC lifetime, ms */
 	uint32_t max_slices;       /**< slices at once (1..GWC_SLICES_MAX) */
 	uint32_t max_endpoints;    /**< endpoints at once, all slices (1..GWC_EPS_MAX) */
+	uint32_t max_sas;          /**< IPsec SAs at once, both directions (1..GWC_SAS_MAX) */
 	uint32_t mac_table_size;   /**< MAC entries per slice (rounded up to 4 x 2^k) */
 	uint32_t trailer_flows;    /**< trailer flow entries, all ports (rounded up to 4 x 2^k) */
 	uint32_t trailer_flow_aging_ms; /**< a trailer flow unseen this long is forgotten, ms */
@@ -321,7 +322,8 @@ int gwc_trl_key_del(struct gwc *g, const char *owner, uint32_t terminal, struct 
 
 /* -------------------------------------------------------- IPsec SAs */
 
-#define GWC_MAX_SAS 4096     /**< IPsec SAs at once, both directions */
+#define GWC_SAS_MAX 65535    /**< the largest [gw-core] max_sas (SA indexes are 16-bit,
+                                  GWC_SA_NONE is not one) */
 #define GWC_SA_NONE 0xffff   /**< "no SA" */
 
 struct gwc_sa_conf;          /* gwc_sa.h */

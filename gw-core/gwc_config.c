@@ -30,6 +30,7 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->mac_aging_ms = 300000;
 	c->max_slices = 16384;
 	c->max_endpoints = GWC_EPS_MAX;
+	c->max_sas = 16384;
 	c->mac_table_size = 4096;
 	c->trailer_flows = 65536;
 	c->trailer_flow_aging_ms = 120000;
@@ -221,6 +222,7 @@ static const struct key keys[] = {
 	{ "gw-core", "mac_aging_ms", K_UINT, C(mac_aging_ms), 1, 86400000, NULL },
 	{ "gw-core", "max_slices", K_UINT, C(max_slices), 1, GWC_SLICES_MAX, NULL },
 	{ "gw-core", "max_endpoints", K_UINT, C(max_endpoints), 1, GWC_EPS_MAX, NULL },
+	{ "gw-core", "max_sas", K_UINT, C(max_sas), 1, GWC_SAS_MAX, NULL },
 	{ "gw-core", "mac_table_size", K_UINT, C(mac_table_size), 4, 1u << 22, NULL },
 	{ "gw-core", "trailer_flows", K_UINT, C(trailer_flows), 4, 1u << 24, NULL },
 	{ "gw-core", "trailer_flow_aging_s", K_SEC_MS, C(trailer_flow_aging_ms), 1, 86400, NULL },

@@ -64,6 +64,8 @@ lcore_arrays_alloc(struct gwc_lcore *lc, const struct gwc_conf *c, int socket)
 				    RTE_CACHE_LINE_SIZE, socket);
 	lc->slice = rte_zmalloc_socket("gwc_slice_stats", c->max_slices * sizeof(*lc->slice),
 				       RTE_CACHE_LINE_SIZE, socket);
+	lc->sa = rte_zmalloc_socket("gwc_sa_stats", c->max_sas * sizeof(*lc->sa),
+				    RTE_CACHE_LINE_SIZE, socket);
 }
 
 static void
@@ -72,6 +74,7 @@ lcore_arrays_free(struct gwc_lcore *lc)
 	rte_free(lc->meter);
 	rte_free(lc->ep);
 	rte_free(lc->slice);
+	rte_free(lc->sa);
 }
 
 struct gwc *
@@ -183,18 +186,20 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		if (lc != NULL)
 			lcore_arrays_alloc(lc, c, (int)rte_lcore_to_socket_id(wk->lcore_id));
 		if (lc == NULL || lc->inject == NULL || lc->meter == NULL || lc->ep == NULL ||
-		    lc->slice == NULL || (g->dp.n_workers > 1 && lc->handoff == NULL)) {
+		    lc->slice == NULL || lc->sa == NULL ||
+		    (g->dp.n_workers > 1 && lc->handoff == NULL)) {
 			if (lc != NULL) {
 				rte_ring_free(lc->inject);
 				rte_ring_free(lc->handoff);
 				lcore_arrays_free(lc);
 			}
 			rte_free(lc);
-			gwc_errf(e, "out of memory for worker %u: %u endpoints cost %zu bytes each "
-				    "and %u slices %zu each (lower [gw-core] max_endpoints or "
-				    "max_slices, or raise [eal] memory_mb)", w, c->max_endpoints,
-				 sizeof(struct gwc_meter) + sizeof(struct gwc_ep_stats), c->max_slices,
-				 sizeof(struct gwc_slice_stats));
+			gwc_errf(e, "out of memory for worker %u: %u endpoints cost %zu bytes each, "
+				    "%u slices %zu and %u SAs %zu (lower [gw-core] max_endpoints, "
+				    "max_slices or max_sas, or raise [eal] memory_mb)", w,
+				 c->max_endpoints, sizeof(struct gwc_meter) + sizeof(struct gwc_ep_stats),
+				 c->max_slices, sizeof(struct gwc_slice_stats), c->max_sas,
+				 sizeof(struct gwc_sa_lstats));
 			goto fail;
 		}
 		g->lc[w] = lc;

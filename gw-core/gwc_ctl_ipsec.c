@@ -248,7 +248,7 @@ op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 			return -ENOENT;
 		}
 	}
-	for (i = 0; i < GWC_MAX_SAS; i++)
+	for (i = 0; i < (int)g->conf.max_sas; i++)
 		if (g->sa[i].used && (s < 0 || g->ep[g->sa[i].ep].ep.slice == s) &&
 		    (!have_spi || g->sa[i].conf.spi == spi) &&
 		    (dir == NULL || g->sa[i].conf.inbound == (dir[0] == 'i')))

@@ -34,7 +34,7 @@ gwc_ipsec_init(struct gwc *g, struct gwc_err *e)
 	}
 	if (g->conf.crypto_pmd[0] != '\0' && strcmp(g->conf.crypto_pmd, "none") == 0)
 		return 0;
-	rc = gwc_crypto_init(&g->crypto, g->conf.crypto_pmd, (uint16_t)g->dp.n_workers, GWC_MAX_SAS,
+	rc = gwc_crypto_init(&g->crypto, g->conf.crypto_pmd, (uint16_t)g->dp.n_workers, g->conf.max_sas,
 			     (int)rte_socket_id(), &ce);
 	if (rc != 0) {
 		if (g->conf.crypto_pmd[0] != '\0') {
@@ -54,12 +54,13 @@ gwc_ipsec_fini(struct gwc *g)
 {
 	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_SAS; i++)
+	for (i = 0; g->sa != NULL && i < g->conf.max_sas; i++)
 		if (g->sa[i].sa != NULL) {
 			gwc_sa_destroy(&g->crypto, g->sa[i].sa);
 			g->sa[i].sa = NULL;
 		}
-	memset(g->sa, 0, sizeof(g->sa));
+	if (g->sa != NULL)
+		memset(g->sa, 0, g->conf.max_sas * sizeof(g->sa[0]));
 	gwc_crypto_fini(&g->crypto);
 }
 
@@ -74,7 +75,7 @@ gwc_ipsec_sa_find(const struct gwc *g, bool inbound, uint32_t spi, uint32_t dst)
 {
 	int i;
 
-	for (i = 0; i < GWC_MAX_SAS; i++) {
+	for (i = 0; i < (int)g->conf.max_sas; i++) {
 		const struct gwc_sa_m *s = &g->sa[i];
 
 		if (s->used && s->conf.inbound == inbound && s->conf.spi == spi &&
@@ -94,7 +95,7 @@ least_loaded_worker(const struct gwc *g)
 {
 	unsigned int n[GWC_MAX_WORKERS] = { 0 }, i, best = 0;
 
-	for (i = 0; i < GWC_MAX_SAS; i++)
+	for (i = 0; i < g->conf.max_sas; i++)
 		if (g->sa[i].used && g->sa[i].conf.inbound && g->sa[i].lcore < g->dp.n_workers)
 			n[g->sa[i].lcore]++;
 	for (i = 1; i < g->dp.n_workers; i++)
@@ -138,10 +139,10 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 		gwc_errf(e, "outbound SPI 0x%08x to that destination is already in use", c->spi);
 		return -EEXIST;
 	}
-	for (i = 0; i < GWC_MAX_SAS && g->sa[i].used; i++)
+	for (i = 0; i < (int)g->conf.max_sas && g->sa[i].used; i++)
 		;
-	if (i == GWC_MAX_SAS) {
-		gwc_errf(e, "all %d SAs in use", GWC_MAX_SAS);
+	if (i == (int)g->conf.max_sas) {
+		gwc_errf(e, "all %u SAs in use ([gw-core] max_sas)", g->conf.max_sas);
 		return -ENOSPC;
 	}
 	m = &g->sa[i];
@@ -218,7 +219,7 @@ ipsec_gc(struct gwc *g)
 {
 	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_SAS; i++) {
+	for (i = 0; i < g->conf.max_sas; i++) {
 		struct gwc_sa_m *s = &g->sa[i];
 
 		if (s->used && (!g->ep[s->ep].used || g->ep[s->ep].ep.type != GWC_EP_IPSEC)) {
@@ -238,7 +239,7 @@ life_check(struct gwc *g)
 	bool changed = false;
 	unsigned int i;
 
-	for (i = 0; i < GWC_MAX_SAS; i++) {
+	for (i = 0; i < g->conf.max_sas; i++) {
 		struct gwc_sa_m *s = &g->sa[i];
 		const struct gwc_sa_life *l = &s->life;
 		struct gwc_sa_stats st;
@@ -283,11 +284,11 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 {
 	unsigned int i, n_in = 0;
 
-	for (i = 0; i < GWC_MAX_SAS; i++)
+	for (i = 0; i < g->conf.max_sas; i++)
 		n_in += g->sa[i].used && g->sa[i].conf.inbound;
 	if (n_in != 0 && (t->spi = gwc_hash_new("spi", t->version, n_in, sizeof(uint32_t))) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < GWC_MAX_SAS; i++) {
+	for (i = 0; i < g->conf.max_sas; i++) {
 		const struct gwc_sa_m *s = &g->sa[i];
 		struct gwc_ep *ep;
 

@@ -113,7 +113,7 @@ struct __rte_cache_aligned gwc_lcore {
 	/* ESP of other workers' SAs collected during a burst, by worker */
 	uint16_t n_ho[GWC_MAX_WORKERS];
 	struct rte_mbuf *ho[GWC_MAX_WORKERS][GWC_ESP_BATCH];
-	struct gwc_sa_lstats sa[GWC_MAX_SAS];
+	struct gwc_sa_lstats *sa;                /* [max_sas], by SA index */
 };
 
 

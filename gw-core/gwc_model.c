@@ -55,20 +55,22 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	g->ep_used = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 	g->changed_ep = calloc(c->max_endpoints, sizeof(uint16_t));
 	g->changed_slice = calloc(c->max_slices, sizeof(uint16_t));
+	g->sa = calloc(c->max_sas, sizeof(*g->sa));
 	for (k = 0; k < GWC_EP_TYPES; k++) {
 		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 		ok = ok && g->ep_type_used[k] != NULL;
 	}
 	memset(g->vid_ep, 0xff, sizeof(g->vid_ep));
 	if (ok && g->slice != NULL && g->ep != NULL && g->slice_used != NULL &&
-	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL) {
+	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL &&
+	    g->sa != NULL) {
 		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
 		g->ep_names = name_hash(g, "en", c->max_endpoints, sizeof(struct ep_key));
 	}
 	if (g->slice_names == NULL || g->ep_names == NULL) {
-		gwc_errf(e, "out of memory for %u slices and %u endpoints (lower [gw-core] "
-			    "max_slices or max_endpoints, or raise [eal] memory_mb)",
-			 c->max_slices, c->max_endpoints);
+		gwc_errf(e, "out of memory for %u slices, %u endpoints and %u SAs (lower "
+			    "[gw-core] max_slices, max_endpoints or max_sas, or raise [eal] "
+			    "memory_mb)", c->max_slices, c->max_endpoints, c->max_sas);
 		return -ENOMEM;
 	}
 	return 0;
@@ -87,6 +89,8 @@ gwc_model_fini(struct gwc *g)
 	}
 	free(g->changed_ep);
 	free(g->changed_slice);
+	free(g->sa);
+	g->sa = NULL;
 	g->changed_ep = g->changed_slice = NULL;
 	free(g->slice);
 	free(g->ep);

@@ -161,7 +161,7 @@ struct gwc {
 	uint64_t last_mac_tsc;                   /* gwc_mac_poll()'s last look */
 	/* IPsec */
 	struct gwc_crypto crypto;
-	struct gwc_sa_m sa[GWC_MAX_SAS];
+	struct gwc_sa_m *sa;                     /* [conf.max_sas] (heap) */
 	uint32_t sa_serial;
 	uint64_t last_life_tsc;
 	struct gwc_l3n l3n[GWC_MAX_L3N];

@@ -130,7 +130,7 @@ nh_users(struct gwc *g, bool *needed, bool add)
 	GWC_EP_FOREACH(g, j)
 		if (nh_user_ep(g, j, &port, &remote))
 			nh_need(g, port, remote, needed, add);
-	for (j = 0; j < GWC_MAX_SAS; j++)
+	for (j = 0; j < g->conf.max_sas; j++)
 		if (nh_user_sa(g, j, &port, &remote))
 			nh_need(g, port, remote, needed, add);
 }

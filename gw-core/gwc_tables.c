@@ -224,7 +224,7 @@ tables_build(struct gwc *g, struct build *b)
 	if (prev == NULL)
 		b->fresh = true;
 	sz = sizeof(*t) + g->conf.max_slices * sizeof(struct gwc_slice_tab) +
-	     g->conf.max_endpoints * sizeof(t->ep[0]);
+	     g->conf.max_endpoints * sizeof(t->ep[0]) + g->conf.max_sas * sizeof(t->sa[0]);
 	/* The tables the last publication retired, past their grace period: the same size
 	 * each time, so the heap is not cut up by a large block freed and taken again
 	 * around the endpoint copies (rte_malloc then slowed down and ran out). */
@@ -239,6 +239,9 @@ tables_build(struct gwc *g, struct build *b)
 	t->n_ep = g->conf.max_endpoints;
 	t->slice = (struct gwc_slice_tab *)(t + 1);
 	t->ep = (const struct gwc_ep **)(t->slice + t->n_slice);
+	t->n_sa = g->conf.max_sas;
+	t->sa = (struct gwc_sa_tab *)(t->ep + t->n_ep);
+	memset(t->sa, 0, t->n_sa * sizeof(t->sa[0]));   /* the IPsec builder's, each build */
 	t->version = g->version + 1;
 	t->n_ports = g->dp.n_ports;
 	if (b->fresh) {

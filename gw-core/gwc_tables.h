@@ -253,7 +253,8 @@ struct gwc_tables {
 	struct rte_hash *l3_neigh; /* slice << 32 | IPv4 -> MAC (gwc_mac48 form) + 1 */
 	uint16_t n_l3_rules;
 	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
-	struct gwc_sa_tab sa[GWC_MAX_SAS];
+	uint32_t n_sa;            /* entries of 'sa': [gw-core] max_sas */
+	struct gwc_sa_tab *sa;    /* by SA index (in the same allocation, zeroed each build) */
 	/* 'slice' and 'ep' follow in the same allocation; the endpoint copies and flood
 	   lists are the model's (gwc_ep_m.pub, gwc_slice_m.flood), shared by tables */
 };

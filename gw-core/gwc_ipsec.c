@@ -298,6 +298,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 		if (s->hard_expired || ep == NULL)
 			continue;
 		t->sa[i].sa = s->sa;
+		gwc_sa_hot(s->sa, t->sa[i].hot);
 		t->sa[i].ep = s->ep;
 		t->sa[i].lcore = s->lcore;
 		if (s->conf.inbound) {

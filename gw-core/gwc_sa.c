@@ -398,6 +398,14 @@ gwc_sa_destroy(const struct gwc_crypto *c, struct gwc_sa *s)
 	rte_free(s);
 }
 
+void
+gwc_sa_hot(const struct gwc_sa *s, const void *hot[GWC_SA_HOT])
+{
+	hot[0] = s;
+	hot[1] = s->sa;
+	hot[2] = s->replay;
+}
+
 uint64_t
 gwc_sa_userdata(const struct gwc_sa *s)
 {

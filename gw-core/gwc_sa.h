@@ -95,6 +95,17 @@ struct gwc_sa *gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_con
 /** Free 'sa' and its crypto session; no worker may still see it. NULL does nothing. */
 void gwc_sa_destroy(const struct gwc_crypto *c, struct gwc_sa *sa);
 
+/** The number of addresses gwc_sa_hot() gives. */
+#define GWC_SA_HOT 3
+
+/**
+ * Fill 'hot' with the addresses of what gwc_sa_inbound() and gwc_sa_outbound() read of
+ * 'sa' first (its head, the rte_ipsec SA, the replay window; NULL where it has none),
+ * for a worker to prefetch when it queues a packet for it: with thousands of SAs each
+ * is a cache miss otherwise. Control thread, when the tables are built.
+ */
+void gwc_sa_hot(const struct gwc_sa *sa, const void *hot[GWC_SA_HOT]);
+
 /** @return the 'userdata' given to gwc_sa_create(). Any thread. */
 uint64_t gwc_sa_userdata(const struct gwc_sa *sa);
 

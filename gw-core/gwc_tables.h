@@ -24,6 +24,7 @@
 #include <rte_meter.h>
 
 #include "gwc.h"
+#include "gwc_sa.h"   /* GWC_SA_HOT */
 
 struct rte_hash;
 struct gwc;
@@ -217,6 +218,7 @@ struct trl_key;
 /* An SA as workers see it. */
 struct gwc_sa_tab {
 	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
+	const void *hot[GWC_SA_HOT]; /* prefetched when a packet is queued for it (gwc_sa_hot()) */
 	uint16_t ep;              /* its IPsec endpoint */
 	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 };

@@ -19,6 +19,7 @@
 #define GWC_FLOW_H
 
 #include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 
 #include "gwc_mac.h"
 #include "gwc_tables.h"
@@ -88,6 +89,17 @@ gwc_flow_lookup(struct gwc_flow_table *t, const struct gwc_tables *tab, uint64_t
 		return ep;
 	}
 	return NULL;
+}
+
+/* Fetch the bucket of flow (k0, k1) into the cache (a lookup or learning follows). */
+static inline void
+gwc_flow_prefetch(const struct gwc_flow_table *t, uint64_t k0, uint64_t k1)
+{
+	const struct gwc_flow_slot *b = gwc_flow_bucket(t, gwc_flow_hash(k0, k1));
+
+	RTE_BUILD_BUG_ON(GWC_FLOW_WAYS * sizeof(*b) != 2 * RTE_CACHE_LINE_SIZE);
+	rte_prefetch0(b);
+	rte_prefetch0(b + GWC_FLOW_WAYS / 2);
 }
 
 /*

@@ -74,6 +74,8 @@ burst_pass(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port,
 	uint16_t i;
 
 	v.n = 0;
+	if (t->port[port].n_trl != 0 && lc->dp->flows->a.bucket_mask >= GWC_FLOW_PREFETCH_BUCKETS)
+		trailer_prefetch(lc, pkts, n, port);
 	for (i = 0; i < n; i++) {
 		uint16_t id = classify(lc, t, port, pkts[i], now, &v.tagged[v.n]);
 

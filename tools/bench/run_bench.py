@@ -456,7 +456,8 @@ def spread(xs):
 SCALE = [("vid-rewrite", "slices", [1, 100, 1000, 4094]),
          ("gre-decap", "slices", [1, 100, 1000, 16384]),
          ("vid-rewrite", "MACs", [10, 10000, 100000]),
-         ("esp-decrypt", "SAs", [1, 1000, 10000])]
+         ("esp-decrypt", "SAs", [1, 1000, 10000]),
+         ("trailer", "flows", [1000, 100000])]
 SCALE_OUT_PORTS = 5   # 16384 slices: 4094 VIDs a port
 
 
@@ -513,6 +514,24 @@ def scale_frames(case, what, n):
     ESP, the clear frame of 64 bytes from terminal i mod 'n' in its SA."""
     dst = bytes.fromhex(DST.replace(":", ""))
     out = []
+    if case == "trailer":
+        # each flow's first packet with its trailer (terminal 7, app 42), then each flow's
+        # next without one: half the frames classified by the flow table, half learn it
+        for tagged in (True, False):
+            for i in range(n):
+                body = b"\x00\x00" + (struct.pack(">IIBBHI", 42, 7, 0, 1, 16, 0x41475754)
+                                       if tagged else b"")
+                ip = bytearray(ip_udp(i, 28 + len(body)))
+                ip[12:16] = socket.inet_aton("10.%d.%d.%d" % (i >> 16, (i >> 8) & 0xff,
+                                                              i & 0xff))
+                ip[10:12] = b"\x00\x00"
+                c = sum(struct.unpack(">10H", bytes(ip[:20])))
+                c = (c & 0xffff) + (c >> 16)
+                c = (c & 0xffff) + (c >> 16)
+                ip[10:12] = struct.pack(">H", ~c & 0xffff)
+                f = dst + mac(i) + b"\x08\x00" + bytes(ip) + body
+                out.append(f + b"\x00" * (60 - len(f)))
+        return out
     if case == "esp-decrypt":
         sas = [SecurityAssociation(ESP, spi=0x10000 + k, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
                                    tunnel_header=IP(src=TERM_IP, dst=AGW_IP)) for k in range(n)]
@@ -548,14 +567,17 @@ def scale_frames(case, what, n):
 
 def scale_conf(case, what, n, pcap, n_frames):
     """gw-core's config for a scaling row: 'n' slices (or one slice and room for 'n' MACs)."""
-    mac_size = 4096 if what == "slices" else max(4096, 1 << (4 * n - 1).bit_length())
+    mac_size = 4096 if what in ("slices", "flows") else max(4096, 1 << (4 * n - 1).bit_length())
+    flows = max(65536, 1 << (4 * n - 1).bit_length()) if what == "flows" else 65536
     ports = "".join("[port out%d]\ndev = net_null%d,no-rx=1\nmtu = 1600\n" % (k, k)
                     for k in range(SCALE_OUT_PORTS))
     slices = []
     for k in range(n if what == "slices" else 1):
         vid = (k % 4094) + 1 if what == "slices" else 10
         out = "vlan port=out%d vid=%d" % (k // 4094, vid)
-        if case == "vid-rewrite":
+        if case == "trailer":
+            inn = "trailer port=in app=42 terminal=7"
+        elif case == "vid-rewrite":
             inn = "vlan port=in vid=%d" % vid
         else:
             inn = "gre port=in remote=198.51.100.2 key=%d nexthop_mac=%s" % (10000 + k, NH)
@@ -570,6 +592,7 @@ file_prefix = agw-bench
 [gw-core]
 control_socket = {sock}
 mac_table_size = {mac_size}
+trailer_flows = {flows}
 [pool]
 mbufs = {max(32767, 2 * n_frames + 16383)}
 [port in]
@@ -595,7 +618,7 @@ def scale_table(tmp):
             if CEILINGS:
                 print(f"bench: scaling {case} {n} {what}: testpmd io ...", file=sys.stderr,
                       flush=True)
-                io = run_testpmd(pcap, mbufs=max(32768, 2 * len(fr) + 16384))
+                io = run_testpmd(pcap, mbufs=max(32768, len(fr) + 32768))
             rows.append((case, what, n, pps, hz, io, drops))
     print()
     print("Scaling: gw-core's own cycles per 64-byte frame (its cycles minus testpmd io's on the same")

@@ -159,6 +159,7 @@ struct gwc {
 	uint64_t last_arp_tsc;
 	bool neigh_stale;                        /* gwc_neigh_ep_removed() since the last sync */
 	uint64_t last_mac_tsc;                   /* gwc_mac_poll()'s last look */
+	uint32_t mac_entries_max;                /* the largest MAC table grown so far */
 	/* IPsec */
 	struct gwc_crypto crypto;
 	struct gwc_sa_m *sa;                     /* [conf.max_sas] (heap) */

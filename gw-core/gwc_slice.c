@@ -116,6 +116,7 @@ mac_grow(struct gwc *g, int s)
 	if (t == NULL)
 		return -ENOMEM;
 	g->slice[s].mac = t;
+	g->mac_entries_max = RTE_MAX(g->mac_entries_max, gwc_mac_entries(t));
 	gwc_tables_slice_changed(g, s);
 	if (gwc_tables_publish_changes(g) != 0) {
 		g->slice[s].mac = old;

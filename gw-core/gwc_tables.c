@@ -244,6 +244,8 @@ tables_build(struct gwc *g, struct build *b)
 	memset(t->sa, 0, t->n_sa * sizeof(t->sa[0]));   /* the IPsec builder's, each build */
 	t->version = g->version + 1;
 	t->n_ports = g->dp.n_ports;
+	t->bridge_prefetch = g->n_slices >= GWC_BRIDGE_PREFETCH_SLICES ||
+			     g->mac_entries_max >= GWC_BRIDGE_PREFETCH_MACS;
 	if (b->fresh) {
 		memset(t->slice, 0, t->n_slice * sizeof(t->slice[0]));
 		memset(t->ep, 0, t->n_ep * sizeof(t->ep[0]));

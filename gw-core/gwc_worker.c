@@ -37,6 +37,8 @@ bridge_vec(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_bv
 {
 	uint16_t i;
 
+	if (unlikely(t->bridge_prefetch))
+		bridge_prefetch(lc, t, v->id, v->m, v->n);
 	for (i = 0; i < v->n; i++)
 		bridge_in(lc, t, v->id[i], v->m[i], v->tagged[i], now);
 }

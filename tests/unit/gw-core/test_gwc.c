@@ -434,6 +434,24 @@ test_mac_table_grows(void)
 		printf("\n    after %u rounds: %u to a, %u flooded to c\n", rounds, to_a, to_c);
 	CU_ASSERT_EQUAL(to_a, 1000);
 	CU_ASSERT(to_c <= 20);
+	/* the same with the bridge's prefetch on (it is, for large MAC tables): the same
+	 * frames go the same way */
+	CU_ASSERT_EQUAL_FATAL(g->dp.tables->bridge_prefetch, 0);
+	g->mac_entries_max = GWC_BRIDGE_PREFETCH_MACS;
+	CU_ASSERT_EQUAL_FATAL(gwc_tables_publish(g), 0);
+	CU_ASSERT_EQUAL(g->dp.tables->bridge_prefetch, 1);
+	to_a = to_c = 0;
+	for (i = 0; i < 1000; i++) {
+		f[4] = (uint8_t)(i >> 8);
+		f[5] = (uint8_t)i;
+		send1(PB, f, sizeof(f));
+		to_a += recv_all_free(PA);
+		to_c += recv_all_free(PC);
+	}
+	CU_ASSERT_EQUAL(to_a, 1000);
+	CU_ASSERT(to_c <= 20);
+	g->mac_entries_max = 0;
+	CU_ASSERT_EQUAL(gwc_tables_publish(g), 0);
 	unslice("grow");
 }
 

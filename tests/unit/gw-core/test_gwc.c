@@ -378,6 +378,22 @@ test_mac_hash_spreads(void)
 	}
 }
 
+/* Frame 'f' from port b to each of the 1000 MACs 02:42:ac:11:x:y the grow test taught;
+ * adds up what left ports a and c. */
+static void
+to_grown_macs(uint8_t *f, unsigned int *to_a, unsigned int *to_c)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		f[4] = (uint8_t)(i >> 8);
+		f[5] = (uint8_t)i;
+		send1(PB, f, 64);
+		*to_a += recv_all_free(PA);
+		*to_c += recv_all_free(PC);
+	}
+}
+
 /*
  * A slice's MAC table starts at GWC_MAC_START (64) entries and grows as it fills: 1000
  * MACs behind one endpoint of a three-endpoint slice, sent on until the table reached
@@ -423,13 +439,7 @@ test_mac_table_grows(void)
 	drain();
 	memcpy(f + 6, (const uint8_t[]){ 2, 0, 0, 0, 0xbb, 1 }, 6);
 	memcpy(f, (const uint8_t[]){ 2, 0x42, 0xac, 0x11, 0, 0 }, 6);
-	for (i = 0; i < 1000; i++) {
-		f[4] = (uint8_t)(i >> 8);
-		f[5] = (uint8_t)i;
-		send1(PB, f, sizeof(f));
-		to_a += recv_all_free(PA);
-		to_c += recv_all_free(PC);
-	}
+	to_grown_macs(f, &to_a, &to_c);
 	if (to_a != 1000 || to_c > 20)
 		printf("\n    after %u rounds: %u to a, %u flooded to c\n", rounds, to_a, to_c);
 	CU_ASSERT_EQUAL(to_a, 1000);
@@ -441,13 +451,7 @@ test_mac_table_grows(void)
 	CU_ASSERT_EQUAL_FATAL(gwc_tables_publish(g), 0);
 	CU_ASSERT_EQUAL(g->dp.tables->bridge_prefetch, 1);
 	to_a = to_c = 0;
-	for (i = 0; i < 1000; i++) {
-		f[4] = (uint8_t)(i >> 8);
-		f[5] = (uint8_t)i;
-		send1(PB, f, sizeof(f));
-		to_a += recv_all_free(PA);
-		to_c += recv_all_free(PC);
-	}
+	to_grown_macs(f, &to_a, &to_c);
 	CU_ASSERT_EQUAL(to_a, 1000);
 	CU_ASSERT(to_c <= 20);
 	g->mac_entries_max = 0;

@@ -277,12 +277,14 @@ gwc_ipsec_poll(struct gwc *g)
 
 /* ------------------------------------------------------------ tables */
 
-/* Inbound SPIs -> SA, each SA's entry, each terminal's outbound SA (the newest) and the
- * outer next hop toward it (from its port's neighbours). */
+/* Inbound SPIs -> SA, each SA's entry, and in the copies of the IPsec endpoints made for
+ * these tables (marked changed) each terminal's outbound SA (the newest) and the outer
+ * next hop toward it (from its port's neighbours). SA and next-hop changes publish a
+ * full build, which makes every copy anew. */
 static int
 ipsec_tables(struct gwc *g, struct gwc_tables *t)
 {
-	unsigned int i, n_in = 0;
+	unsigned int i, k, n_in = 0;
 
 	for (i = 0; i < g->conf.max_sas; i++)
 		n_in += g->sa[i].used && g->sa[i].conf.inbound;
@@ -306,12 +308,15 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 
 			if (rte_hash_add_key_data(t->spi, &spi, (void *)(uintptr_t)i) < 0)
 				return -ENOMEM;
-		} else if (ep->out_sa == GWC_SA_NONE || g->sa[ep->out_sa].serial < s->serial) {
+		} else if (g->ep[s->ep].changed &&
+			   (ep->out_sa == GWC_SA_NONE || g->sa[ep->out_sa].serial < s->serial)) {
+			/* only a copy made for these tables: the others are published, and what
+			 * they were built from (SAs, next hops) changes only with a full build */
 			ep->out_sa = (uint16_t)i;
 		}
 	}
-	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i) {
-		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[i];
+	for (k = 0; k < g->n_changed_ep; k++) {
+		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[g->changed_ep[k]];
 		const struct gwc_neigh *nb;
 
 		if (ep == NULL || ep->type != GWC_EP_IPSEC)

@@ -277,15 +277,10 @@ tables_build(struct gwc *g, struct build *b)
 		GWC_SLICE_FOREACH(g, i)
 			gwc_tables_slice_changed(g, (int)i);
 	}
-	if (build_reserve(b, g->n_changed_ep + g->n_eps_type[GWC_EP_IPSEC],
-			  g->n_changed_slice) != 0)
+	if (build_reserve(b, g->n_changed_ep, g->n_changed_slice) != 0)
 		goto fail;
 	for (i = 0; i < g->n_changed_ep; i++)
 		if (ep_rebuild(g, t, b, g->changed_ep[i]) != 0)
-			goto fail;
-	/* their builder writes into them: never into a copy the workers may be reading */
-	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
-		if (!g->ep[i].changed && ep_rebuild(g, t, b, i) != 0)
 			goto fail;
 	for (i = 0; i < g->n_changed_slice; i++)
 		if (slice_rebuild(g, t, b, g->changed_slice[i]) != 0)
@@ -330,8 +325,6 @@ publish(struct gwc *g, bool fresh)
 		g->ep[id].pub = (struct gwc_ep *)(uintptr_t)t->ep[id];
 		g->ep[id].changed = false;
 	}
-	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
-		g->ep[i].pub = (struct gwc_ep *)(uintptr_t)t->ep[i];
 	for (i = 0; i < g->n_changed_slice; i++) {
 		uint16_t s = g->changed_slice[i];
 

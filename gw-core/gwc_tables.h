@@ -279,9 +279,10 @@ struct gwc_tables {
  * A feature's part of the tables: 'build' fills the fields it owns in 't' (zero when it
  * starts) from the control thread's model, after the ports, endpoint copies and flood
  * lists are in. It runs at every publication, so its cost should follow what the
- * feature holds, not the slices or endpoints. The copies of IPsec endpoints are fresh
- * in every 't' ('t->ep[i]' of one may be written through a cast until 't' is
- * published); the others may be shared with the published tables and are read-only.
+ * feature holds, not the slices or endpoints. The copies of the endpoints marked
+ * changed (gwc_ep_m.changed; all of them in a full build) are fresh in 't' ('t->ep[i]'
+ * of one may be written through a cast until 't' is published); the others are shared
+ * with the published tables and are read-only.
  * @return 0 or -ENOMEM (the whole build is then dropped). 'free' releases what 'build'
  * allocated in 't' (NULL: nothing); it may be called on a table 'build' never saw.
  * 'published' (NULL: none) runs after every publication, once the tables before it

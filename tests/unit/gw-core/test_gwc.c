@@ -2024,6 +2024,11 @@ test_shape_endpoint_gone(void)
 
 /* ------------------------------------------------------------ incremental publication */
 
+/* below, with the IPsec tests */
+static int sa_add(const char *epn, bool inbound, uint32_t spi, const uint8_t *key,
+		  uint8_t key_len);
+static int ipsec_ep(const char *name, const char *ts_remote);
+
 /* What the workers read from the published tables, pointers left out. */
 struct tables_view {
 	uint16_t untagged[NPORTS], vlan[NPORTS][4096], n_trl[NPORTS];
@@ -2126,7 +2131,8 @@ gre_keys_count(void)
  * endpoints added and removed, contracts changed), each published from the changes and
  * compared with a full build of the same model right after: VID maps, untagged and
  * trailer rules, flood lists, MAC tables and every endpoint copy, byte for byte, and
- * the GRE hash (kept across tables) holds exactly the GRE endpoints' keys. And a change
+ * the GRE hash (kept across tables) holds exactly the GRE endpoints' keys; an IPsec
+ * terminal with an outbound SA among them keeps the copy a full build makes. And a change
  * leaves what it does not touch alone: another slice's endpoint copy and flood list
  * are the same memory before and after.
  */
@@ -2142,6 +2148,11 @@ test_publish_changes(void)
 	int s_keep;
 
 	srand48(24);
+	/* an IPsec terminal with its outbound SA: its copy (SA, next hop) is built with the
+	 * SAs, and must stay what a full build makes while other things change */
+	slice("ips");
+	CU_ASSERT_FATAL(ipsec_ep("term", "10.1.0.200") >= 0);
+	CU_ASSERT_FATAL(sa_add("term", false, 0x3003, (const uint8_t[20]){ 1, 2, 3 }, 20) >= 0);
 	slice("keep");
 	ep("keep", "k1", GWC_EP_VLAN, PA, 900);
 	ep("keep", "k2", GWC_EP_VLAN, PB, 900);
@@ -2232,6 +2243,14 @@ test_publish_changes(void)
 	CU_ASSERT_PTR_EQUAL(g->dp.tables->ep[gwc_ep_find(g, s_keep, "k1")], keep);
 	CU_ASSERT_PTR_EQUAL(g->dp.tables->slice[s_keep].flood, keep_flood);
 	unslice("keep");
+	/* the terminal itself changed (its contract) from the changes alone: its new copy
+	 * has its SA and next hop as a full build gives them */
+	CU_ASSERT_EQUAL(gwc_ep_police_set(g, OWNER, "ips", "term", 10000000, 0, &e), 0);
+	tables_view(&inc);
+	CU_ASSERT_EQUAL_FATAL(gwc_tables_publish(g), 0);
+	tables_view(&full);
+	CU_ASSERT(memcmp(&inc, &full, sizeof(inc)) == 0);
+	unslice("ips");
 }
 
 int test_gwc_register(void);

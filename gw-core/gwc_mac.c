@@ -89,62 +89,97 @@ gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, ui
 	return 0;
 }
 
+/* Call 'fn' with each live entry of 't' at 'now': its MAC (gwc_mac48()'s layout),
+ * endpoint and 'seen' (GWC_MAC_STATIC for a static one); stop when it returns non-zero.
+ * @return that value, or 0. */
+static int
+mac_each_live(const struct gwc_mac_table *t, uint64_t now,
+	      int (*fn)(void *arg, uint64_t m48, uint16_t ep, uint64_t seen), void *arg)
+{
+	uint32_t i, n = gwc_mac_entries(t);
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
+
+		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
+			continue;
+		rc = fn(arg, k >> 16, (uint16_t)k, seen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+count_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+{
+	RTE_SET_USED(m48);
+	RTE_SET_USED(ep);
+	RTE_SET_USED(seen);
+	(*(uint32_t *)arg)++;
+	return 0;
+}
+
 uint32_t
 gwc_mac_count(const struct gwc_mac_table *t, uint64_t now)
 {
-	uint32_t i, n = gwc_mac_entries(t), live = 0;
+	uint32_t live = 0;
 
-	for (i = 0; i < n; i++)
-		live += __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED) != 0 &&
-			gwc_mac_live(__atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED), now,
-				     t->a.age_tsc);
+	mac_each_live(t, now, count_one, &live);
 	return live;
+}
+
+/* Into the table 'arg': a learned entry as learned at its time (a full bucket forgets
+ * it), a static one static (a full bucket fails the copy). */
+static int
+copy_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+{
+	struct rte_ether_addr mac;
+
+	if (seen != GWC_MAC_STATIC) {
+		gwc_mac_learn(arg, m48, ep, seen);
+		return 0;
+	}
+	memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
+	return gwc_mac_set_static(arg, &mac, ep);
 }
 
 struct gwc_mac_table *
 gwc_mac_resize(const struct gwc_mac_table *t, uint32_t entries, uint64_t now)
 {
 	struct gwc_mac_table *n = gwc_mac_create(entries, t->a.age_tsc);
-	uint32_t i, cnt = gwc_mac_entries(t);
 
-	if (n == NULL)
+	if (n != NULL && mac_each_live(t, now, copy_one, n) != 0) {
+		gwc_mac_destroy(n);
 		return NULL;
-	for (i = 0; i < cnt; i++) {
-		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
-		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
-		struct rte_ether_addr mac;
-		uint64_t m48 = k >> 16;
-
-		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
-			continue;
-		if (seen != GWC_MAC_STATIC) {
-			gwc_mac_learn(n, m48, (uint16_t)k, seen);   /* a full bucket: forgotten */
-			continue;
-		}
-		memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
-		if (gwc_mac_set_static(n, &mac, (uint16_t)k) != 0) {
-			gwc_mac_destroy(n);
-			return NULL;
-		}
 	}
 	return n;
+}
+
+struct walk {
+	gwc_mac_walk_fn fn;
+	void *arg;
+	uint64_t now, hz;
+};
+
+static int
+walk_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+{
+	const struct walk *w = arg;
+	struct rte_ether_addr mac;
+
+	memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
+	w->fn(w->arg, &mac, ep, seen == GWC_MAC_STATIC,
+	      seen == GWC_MAC_STATIC ? 0 : (w->now - seen) * 1000 / w->hz);
+	return 0;
 }
 
 void
 gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg)
 {
-	uint64_t i, n = ((uint64_t)t->a.bucket_mask + 1) * GWC_MAC_WAYS, hz = rte_get_tsc_hz();
+	struct walk w = { .fn = fn, .arg = arg, .now = now, .hz = rte_get_tsc_hz() };
 
-	for (i = 0; i < n; i++) {
-		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
-		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
-		struct rte_ether_addr mac;
-		uint64_t m48 = k >> 16;
-
-		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
-			continue;
-		memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
-		fn(arg, &mac, (uint16_t)k, seen == GWC_MAC_STATIC,
-		   seen == GWC_MAC_STATIC ? 0 : (now - seen) * 1000 / hz);
-	}
+	mac_each_live(t, now, walk_one, &w);
 }

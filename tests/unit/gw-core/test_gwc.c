@@ -378,6 +378,28 @@ test_mac_hash_spreads(void)
 	}
 }
 
+/* What gwc_mac_walk() gave the grow test: entries, learned ones toward 'want_ep',
+ * static ones, and the oldest age. */
+struct walk_seen {
+	unsigned int n, toward, statics;
+	uint16_t want_ep;
+	uint64_t max_age_ms;
+};
+
+static void
+walk_count(void *arg, const struct rte_ether_addr *mac, uint16_t ep, bool is_static,
+	   uint64_t age_ms)
+{
+	struct walk_seen *w = arg;
+
+	RTE_SET_USED(mac);
+	w->n++;
+	w->toward += !is_static && ep == w->want_ep;
+	w->statics += is_static;
+	if (age_ms > w->max_age_ms)
+		w->max_age_ms = age_ms;
+}
+
 /* Frame 'f' from port b to each of the 1000 MACs 02:42:ac:11:x:y the grow test taught;
  * adds up what left ports a and c. */
 static void
@@ -444,6 +466,18 @@ test_mac_table_grows(void)
 		printf("\n    after %u rounds: %u to a, %u flooded to c\n", rounds, to_a, to_c);
 	CU_ASSERT_EQUAL(to_a, 1000);
 	CU_ASSERT(to_c <= 20);
+	/* the walk (mac.list) sees what the table holds: the 1000 MACs behind 'a', learned,
+	 * young (the aging is 300 ms here), and the count agrees */
+	{
+		struct walk_seen w = { .want_ep = (uint16_t)gwc_ep_find(g, s, "a") };
+		uint64_t now = rte_rdtsc();
+
+		gwc_mac_walk(g->slice[s].mac, now, walk_count, &w);
+		CU_ASSERT_EQUAL(w.n, gwc_mac_count(g->slice[s].mac, now));
+		CU_ASSERT(w.toward >= 980 && w.toward <= 1000);
+		CU_ASSERT_EQUAL(w.statics, 0);
+		CU_ASSERT(w.max_age_ms <= 300);
+	}
 	/* the same with the bridge's prefetch on (it is, for large MAC tables): the same
 	 * frames go the same way */
 	CU_ASSERT_EQUAL_FATAL(g->dp.tables->bridge_prefetch, 0);

@@ -229,6 +229,27 @@ vid_held(const struct mgr_alloc *u, const char *port, uint16_t vid)
 }
 
 /*
+ * Hold key 'k' (taken; NULL: it could not be made) for 'me' in the tree at 'tree_off'
+ * of 'u'. @return 0; 1 with '*h' the holder that has it already (the caller's fault
+ * names it); -1 with 'e' SERVERERROR (out of memory).
+ */
+static int
+hold(struct mgr_alloc *u, size_t tree_off, char *k, const struct holder *me,
+     const struct holder **h, struct mgr_err *e)
+{
+	if (k == NULL)
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	*h = holder_of(u, tree_off, k);
+	if (*h != NULL) {
+		free(k);
+		return 1;
+	}
+	if (tree_add((void **)((char *)u + tree_off), k, me) != 0)
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	return 0;
+}
+
+/*
  * Account one decided endpoint. Conflicts with what is already accounted are faults
  * naming both holders.
  */
@@ -242,7 +263,7 @@ used_add(struct mgr_alloc *u, const char *slice, const struct mgr_sliver *link,
 	const struct holder *h;
 	struct used_port *p;
 	unsigned int i;
-	char *k;
+	int rc;
 
 	if (!mgr_ep_in_gwc(ep->type))
 		return 0;
@@ -250,35 +271,24 @@ used_add(struct mgr_alloc *u, const char *slice, const struct mgr_sliver *link,
 	if (p == NULL)
 		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
 	if (ep->type == MGR_EP_VLAN) {
-		k = vlan_key(ep);
-		if (k == NULL)
-			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		h = holder_of(u, offsetof(struct mgr_alloc, vlan), k);
-		if (h != NULL) {
-			free(k);
+		rc = hold(u, offsetof(struct mgr_alloc, vlan), vlan_key(ep), &me, &h, e);
+		if (rc == 1)
 			return mgr_fail(e, MGR_VLAN_UNAVAILABLE,
 					"linkSliver '%s' vport '%s': VID %u on port '%s' is used by "
 					"slice '%s' link '%s' vport '%s'", link->name, vp->name,
 					ep->vid, ep->port, h->slice, h->link, h->vport);
-		}
-		p->vids[ep->vid / 64] |= 1ull << (ep->vid % 64);
-		return tree_add(&u->vlan, k, &me) != 0 ?
-			       mgr_fail(e, MGR_SERVERERROR, "out of memory") : 0;
+		if (rc == 0)
+			p->vids[ep->vid / 64] |= 1ull << (ep->vid % 64);
+		return rc;
 	} else if (ep->type == MGR_EP_GRE) {
-		k = gre_key(ep);
-		if (k == NULL)
-			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		h = holder_of(u, offsetof(struct mgr_alloc, gre), k);
-		if (h != NULL) {
-			free(k);
+		rc = hold(u, offsetof(struct mgr_alloc, gre), gre_key(ep), &me, &h, e);
+		if (rc == 1)
 			return mgr_fail(e, MGR_ALREADYEXISTS,
 					"linkSliver '%s' vport '%s': GRE to %s on port '%s' with key "
 					"%s%u is used by slice '%s' link '%s' vport '%s'", link->name,
 					vp->name, ep->remote, ep->port, ep->has_key ? "" : "(none) ",
 					ep->key, h->slice, h->link, h->vport);
-		}
-		return tree_add(&u->gre, k, &me) != 0 ?
-			       mgr_fail(e, MGR_SERVERERROR, "out of memory") : 0;
+		return rc;
 	} else if (ep->type == MGR_EP_TRAILER) {
 		unsigned int pass;
 
@@ -327,18 +337,12 @@ used_add(struct mgr_alloc *u, const char *slice, const struct mgr_sliver *link,
 		/* shares the port: its terminals are told apart by SA, not by the port */
 		return 0;
 	}
-	k = strdup(ep->port);
-	if (k == NULL)
-		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-	h = holder_of(u, offsetof(struct mgr_alloc, untagged), k);
-	if (h != NULL) {
-		free(k);
+	rc = hold(u, offsetof(struct mgr_alloc, untagged), strdup(ep->port), &me, &h, e);
+	if (rc == 1)
 		return mgr_fail(e, MGR_ALREADYEXISTS,
 				"linkSliver '%s' vport '%s': port '%s' is already taken untagged by "
 				"slice '%s'", link->name, vp->name, ep->port, h->slice);
-	}
-	return tree_add(&u->untagged, k, &me) != 0 ?
-		       mgr_fail(e, MGR_SERVERERROR, "out of memory") : 0;
+	return rc;
 }
 
 /* Bandwidth: a link reserves its rate on every port it has an endpoint on (once). */

@@ -479,16 +479,21 @@ def pcap_write(path, frames_):
             f.write(b)
 
 
+def ip_csum(ip):
+    """The 20-byte IPv4 header 'ip' with its checksum (RFC 791) filled in."""
+    ip = bytes(ip[:10]) + b"\x00\x00" + bytes(ip[12:20])
+    s = sum(struct.unpack(">10H", ip))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    return ip[:10] + struct.pack(">H", ~s & 0xffff) + ip[12:]
+
+
 def ip_udp(i, length):
     """An IPv4 + UDP header of a datagram of 'length' bytes (IPv4 header included)."""
     ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, length, 0, 0x4000, 64, 17, 0,
                      socket.inet_aton("203.0.113.%d" % (i % 250 + 1)),
                      socket.inet_aton("203.0.113.254"))
-    s = sum(struct.unpack(">10H", ip))
-    s = (s & 0xffff) + (s >> 16)
-    s = (s & 0xffff) + (s >> 16)
-    ip = ip[:10] + struct.pack(">H", ~s & 0xffff) + ip[12:]
-    return ip + struct.pack(">HHHH", 1024 + i % 60000, 9, length - 20, 0)
+    return ip_csum(ip) + struct.pack(">HHHH", 1024 + i % 60000, 9, length - 20, 0)
 
 
 def mac(n, top=2):
@@ -532,12 +537,7 @@ def scale_frames(case, what, n):
                 ip = bytearray(ip_udp(i, 28 + len(body)))
                 ip[12:16] = socket.inet_aton("10.%d.%d.%d" % (i >> 16, (i >> 8) & 0xff,
                                                               i & 0xff))
-                ip[10:12] = b"\x00\x00"
-                c = sum(struct.unpack(">10H", bytes(ip[:20])))
-                c = (c & 0xffff) + (c >> 16)
-                c = (c & 0xffff) + (c >> 16)
-                ip[10:12] = struct.pack(">H", ~c & 0xffff)
-                f = dst + mac(i) + b"\x08\x00" + bytes(ip) + body
+                f = dst + mac(i) + b"\x08\x00" + ip_csum(ip) + bytes(ip[20:]) + body
                 out.append(f + b"\x00" * (60 - len(f)))
         return out
     if case == "esp-decrypt":
@@ -558,13 +558,9 @@ def scale_frames(case, what, n):
             gre = struct.pack(">HHI", 0x2000, 0x6558, 10000 + i % n)
             inner_ = dst + mac(i) + struct.pack(">H", 0x0800)
             inner_ += b"\x00" * (60 - 14 - 20 - len(gre) - len(inner_))
-            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(gre) + len(inner_), 0, 0x4000,
-                             64, 47, 0, socket.inet_aton("198.51.100.2"),
-                             socket.inet_aton(AGW_IP))
-            c = sum(struct.unpack(">10H", ip))
-            c = (c & 0xffff) + (c >> 16)
-            c = (c & 0xffff) + (c >> 16)
-            ip = ip[:10] + struct.pack(">H", ~c & 0xffff) + ip[12:]
+            ip = ip_csum(struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(gre) + len(inner_), 0,
+                                     0x4000, 64, 47, 0, socket.inet_aton("198.51.100.2"),
+                                     socket.inet_aton(AGW_IP)))
             out.append(bytes.fromhex("020000000b0b") + bytes.fromhex(NH.replace(":", "")) +
                        struct.pack(">H", 0x0800) + ip + gre + inner_)
             continue

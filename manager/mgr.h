@@ -188,6 +188,9 @@ struct mgr_slice {
 	char owner[MGR_NAME_MAX];        /**< the principal that created it; "": before
 					  *   principals (the [manager] user's) */
 	int64_t created;                 /**< s since the epoch */
+	char *fed;                       /**< a slice made over the Common API 2.0: its
+					  *   federation record (JSON text, mgr_capi.h), malloc'd;
+					  *   NULL for one made with the VNode form */
 	struct mgr_sliver *slivers;
 	unsigned int n_slivers;
 	struct mgr_bind *binds;
@@ -238,6 +241,17 @@ struct mgr_slice *mgr_slice_dup(const struct mgr_slice *sl);
 
 /** Free a slice from mgr_slice_dup() or a plan. NULL is fine. */
 void mgr_slice_free(struct mgr_slice *sl);
+
+#define MGR_MAX_SLIVERS 256   /**< slivers one spec or Common API command may give */
+
+/**
+ * Append a zeroed sliver 'name' of 'kind' to 'sl' (a spec being decoded).
+ * @return it, valid until the next append (the array moves); NULL with 'e': BADARGS
+ *   ('where' names the place) when 'sl' holds MGR_MAX_SLIVERS already or a sliver
+ *   'name', SERVERERROR out of memory.
+ */
+struct mgr_sliver *mgr_slice_add_sliver(struct mgr_slice *sl, const char *name,
+					enum mgr_kind kind, const char *where, struct mgr_err *e);
 
 /** The sliver named 'name', or NULL. */
 struct mgr_sliver *mgr_slice_sliver(const struct mgr_slice *sl, const char *name);

@@ -197,12 +197,36 @@ set_yesno(struct mgr_conf *c, const struct conf_key *k, const char *v, const cha
 static int
 set_depth(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
 {
-	/* libxml2 itself stops at 256 levels; a VNode call needs 8, Common API ones ~30 */
+	/* libxml2 itself stops at 256 levels; a VNode call needs 8, a Common API 2.0 one ~40 */
 	if (si(c, k, v, want, 256, true) != 0 || c->limits.max_xml_depth < 8) {
 		*want = "a number of levels, 8-256";
 		return -1;
 	}
 	return 0;
+}
+
+/* a federated domain's name: 1-63 printable characters, no comma or space */
+static bool
+domain_ok(const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n >= MGR_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~' || v[i] == ',')
+			return false;
+	return true;
+}
+
+static int
+set_domain(struct mgr_conf *c, const struct conf_key *k, const char *v, const char **want)
+{
+	if (!domain_ok(v)) {
+		*want = "a domain name: 1-63 printable characters, no space or comma";
+		return -1;
+	}
+	return set_str(c, k, v, want);
 }
 
 static const struct conf_key keys[] = {
@@ -235,6 +259,7 @@ static const struct conf_key keys[] = {
 	{ "ike_cert", set_path, FIELD(charon.cert_file) },
 	{ "ike_key", set_path, FIELD(charon.key_file) },
 	{ "ike_cacert", set_path, FIELD(charon.cacert_file) },
+	{ "domain_name", set_domain, FIELD(capi.domain) },
 };
 
 static void
@@ -248,7 +273,7 @@ defaults(struct mgr_conf *c)
 	snprintf(c->client, sizeof(c->client), "manager");
 	c->max_request_bytes = 1 << 20;
 	c->tls = true;
-	c->limits.max_xml_depth = 32;
+	c->limits.max_xml_depth = 64;
 	c->limits.max_string_bytes = 1 << 20;
 	c->limits.max_array_items = 10000;
 	c->limits.max_header_bytes = 8192;
@@ -281,14 +306,91 @@ loopback(const char *listen)
 	return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
-/* [principal NAME] sections: password_hash, cert_name, admin. */
+/* Called for each section [PREFIX NAME] with NAME and the section's entries.
+ * @return 0; -1 after saying on stderr what is wrong. */
+typedef int (*section_fn)(struct mgr_conf *c, const char *path, const char *section,
+			  const char *name, const struct rte_cfgfile_entry *ent, int n);
+
+/* Call 'fn' for every section whose name starts with 'prefix' ("principal "), in file
+ * order. @return 0; -1 (fn's, or out of memory). */
+static int
+each_section(struct mgr_conf *c, struct rte_cfgfile *f, const char *path, const char *prefix,
+	     section_fn fn)
+{
+	int ns = rte_cfgfile_num_sections(f, "", 0), i, n;   /* all of them */
+	char (*names)[CFG_NAME_LEN] = NULL, **np = NULL;
+	struct rte_cfgfile_entry *ent = NULL;
+	size_t pl = strlen(prefix);
+	int rc = -1;
+
+	if (ns <= 0)
+		return 0;
+	names = calloc((size_t)ns, sizeof(*names));
+	np = calloc((size_t)ns, sizeof(*np));
+	if (names == NULL || np == NULL)
+		goto out;
+	for (i = 0; i < ns; i++)
+		np[i] = names[i];
+	ns = rte_cfgfile_sections(f, np, ns);
+	for (i = 0; i < ns; i++) {
+		if (strncmp(names[i], prefix, pl) != 0)
+			continue;
+		free(ent);
+		ent = agw_cfg_section(f, names[i], &n);
+		if (ent == NULL || fn(c, path, names[i], names[i] + pl, ent, n) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(ent);
+	free(np);
+	free(names);
+	return rc;
+}
+
+/* [principal NAME]: password_hash, cert_name, admin, domains. */
+static int
+principal_section(struct mgr_conf *c, const char *path, const char *section, const char *pn,
+		  const struct rte_cfgfile_entry *ent, int n)
+{
+	struct mgr_principal *p = &c->principals[c->n_principals];
+	int j;
+
+	if (!mgr_name_ok(pn) || mgr_conf_principal(c, pn) != NULL) {
+		fprintf(stderr, PROG ": %s: [%s]: '%s' is not a name (1-63 of A-Z a-z 0-9 "
+			"_ . -) or is used twice\n", path, section, pn);
+		return -1;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", pn);
+	for (j = 0; j < n; j++) {
+		const char *k = ent[j].name, *v = ent[j].value;
+
+		if (strcmp(k, "password_hash") == 0 && v[0] == '$' &&
+		    strlen(v) < sizeof(p->password_hash))
+			snprintf(p->password_hash, sizeof(p->password_hash), "%s", v);
+		else if (strcmp(k, "cert_name") == 0 && strlen(v) < sizeof(p->cert_name))
+			snprintf(p->cert_name, sizeof(p->cert_name), "%s", v);
+		else if (strcmp(k, "domains") == 0 && strlen(v) < sizeof(p->domains))
+			snprintf(p->domains, sizeof(p->domains), "%s", v);
+		else if (strcmp(k, "admin") == 0 &&
+			 (strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0))
+			p->admin = strcasecmp(v, "yes") == 0;
+		else {
+			agw_cfg_bad(PROG, path, section, k, v,
+				    "keys: password_hash (from agw-manager --hash-password), "
+				    "cert_name, admin = yes|no, domains = DOMAIN[,DOMAIN...]");
+			return -1;
+		}
+	}
+	c->n_principals++;
+	return 0;
+}
+
+/* The principals: [manager]'s user, then every [principal NAME]. */
 static int
 load_principals(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 {
-	int ns = rte_cfgfile_num_sections(f, "", 0), i, j, n;   /* all of them */
-	char (*names)[CFG_NAME_LEN] = NULL, **np = NULL;
-	struct rte_cfgfile_entry *ent = NULL;
-	int rc = -1;
+	int ns = rte_cfgfile_num_sections(f, "", 0);
 
 	c->principals = calloc((size_t)(ns > 0 ? ns : 0) + 1, sizeof(*c->principals));
 	if (c->principals == NULL)
@@ -300,57 +402,76 @@ load_principals(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 		snprintf(p->password_hash, sizeof(p->password_hash), "%s", c->password_hash);
 		p->admin = true;   /* the domain's own controller */
 	}
-	if (ns <= 0)
-		return 0;
-	names = calloc((size_t)ns, sizeof(*names));
-	np = calloc((size_t)ns, sizeof(*np));
-	if (names == NULL || np == NULL)
-		goto out;
-	for (i = 0; i < ns; i++)
-		np[i] = names[i];
-	ns = rte_cfgfile_sections(f, np, ns);
-	for (i = 0; i < ns; i++) {
-		struct mgr_principal *p = &c->principals[c->n_principals];
-		const char *pn = names[i] + strlen("principal ");
+	return each_section(c, f, path, "principal ", principal_section);
+}
 
-		if (strncmp(names[i], "principal ", 10) != 0)
-			continue;
-		if (!mgr_name_ok(pn) || mgr_conf_principal(c, pn) != NULL) {
-			fprintf(stderr, PROG ": %s: [%s]: '%s' is not a name (1-63 of A-Z a-z 0-9 "
-				"_ . -) or is used twice\n", path, names[i], pn);
-			goto out;
-		}
-		snprintf(p->name, sizeof(p->name), "%s", pn);
-		free(ent);
-		ent = agw_cfg_section(f, names[i], &n);
-		if (ent == NULL)
-			goto out;
-		for (j = 0; j < n; j++) {
-			const char *k = ent[j].name, *v = ent[j].value;
+/* A MAC address "aa:bb:cc:dd:ee:ff". */
+static bool
+mac_ok(const char *v)
+{
+	unsigned int b[6];
+	char tail;
 
-			if (strcmp(k, "password_hash") == 0 && v[0] == '$' &&
-			    strlen(v) < sizeof(p->password_hash))
-				snprintf(p->password_hash, sizeof(p->password_hash), "%s", v);
-			else if (strcmp(k, "cert_name") == 0 && strlen(v) < sizeof(p->cert_name))
-				snprintf(p->cert_name, sizeof(p->cert_name), "%s", v);
-			else if (strcmp(k, "admin") == 0 &&
-				 (strcasecmp(v, "yes") == 0 || strcasecmp(v, "no") == 0))
-				p->admin = strcasecmp(v, "yes") == 0;
-			else {
-				agw_cfg_bad(PROG, path, names[i], k, v,
-					    "keys: password_hash (from agw-manager --hash-password), "
-					    "cert_name, admin = yes|no");
-				goto out;
-			}
-		}
-		c->n_principals++;
+	return strlen(v) == 17 && sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+					 &b[3], &b[4], &b[5], &tail) == 6;
+}
+
+/* [peer DOMAIN]: how this SEP gateway reaches a federated domain. */
+static int
+peer_section(struct mgr_conf *c, const char *path, const char *section, const char *dn,
+	     const struct rte_cfgfile_entry *ent, int n)
+{
+	struct mgr_capi_peer *p, *np;
+	struct in_addr a;
+	unsigned int x;
+	int j;
+
+	for (x = 0; x < c->capi.n_peers; x++)
+		if (strcmp(c->capi.peers[x].domain, dn) == 0)
+			break;
+	if (!domain_ok(dn) || x < c->capi.n_peers) {
+		fprintf(stderr, PROG ": %s: [%s]: '%s' is not a domain name (1-63 printable, no "
+			"space or comma) or is used twice\n", path, section, dn);
+		return -1;
 	}
-	rc = 0;
-out:
-	free(ent);
-	free(np);
-	free(names);
-	return rc;
+	np = realloc(c->capi.peers, (c->capi.n_peers + 1) * sizeof(*np));
+	if (np == NULL)
+		return -1;
+	c->capi.peers = np;
+	p = &np[c->capi.n_peers];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->domain, sizeof(p->domain), "%s", dn);
+	p->type = MGR_EP_VLAN;
+	for (j = 0; j < n; j++) {
+		const char *k = ent[j].name, *v = ent[j].value;
+
+		if (strcmp(k, "port") == 0 && mgr_name_ok(v))
+			snprintf(p->port, sizeof(p->port), "%s", v);
+		else if (strcmp(k, "link_type") == 0 &&
+			 (strcmp(v, "vlan") == 0 || strcmp(v, "gre") == 0))
+			p->type = strcmp(v, "gre") == 0 ? MGR_EP_GRE : MGR_EP_VLAN;
+		else if (strcmp(k, "remote") == 0 && inet_pton(AF_INET, v, &a) == 1)
+			snprintf(p->remote, sizeof(p->remote), "%s", v);
+		else if (strcmp(k, "local_address") == 0 && inet_pton(AF_INET, v, &a) == 1)
+			snprintf(p->local_ip, sizeof(p->local_ip), "%s", v);
+		else if (strcmp(k, "remote_mac") == 0 && mac_ok(v))
+			snprintf(p->remote_mac, sizeof(p->remote_mac), "%s", v);
+		else if (strcmp(k, "local_mac") == 0 && mac_ok(v))
+			snprintf(p->local_mac, sizeof(p->local_mac), "%s", v);
+		else {
+			agw_cfg_bad(PROG, path, section, k, v,
+				    "keys: port (a gw-core port), link_type = vlan|gre, remote, "
+				    "local_address (IPv4), remote_mac, local_mac (aa:bb:cc:dd:ee:ff)");
+			return -1;
+		}
+	}
+	if (p->port[0] == '\0') {
+		fprintf(stderr, PROG ": %s: [%s] needs port = (the gw-core port toward domain "
+			"'%s')\n", path, section, dn);
+		return -1;
+	}
+	c->capi.n_peers++;
+	return 0;
 }
 
 const struct mgr_principal *
@@ -372,6 +493,9 @@ mgr_conf_free(struct mgr_conf *c)
 	free(c->principals);
 	c->principals = NULL;
 	c->n_principals = 0;
+	free(c->capi.peers);
+	c->capi.peers = NULL;
+	c->capi.n_peers = 0;
 }
 
 int
@@ -426,7 +550,8 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 				     "the output of 'agw-manager --hash-password' there\n", path);
 		goto fail;
 	}
-	if (load_principals(c, f, path) != 0)
+	if (load_principals(c, f, path) != 0 ||
+	    each_section(c, f, path, "peer ", peer_section) != 0)
 		goto fail;
 	free(ent);
 	ent = NULL;

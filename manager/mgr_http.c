@@ -337,6 +337,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 			      h->m->conf.max_request_bytes);
 	who.principal = r->who->name;
 	who.admin = r->who->admin;
+	who.domains = r->who->domains;
 	if (mgr_xmlrpc_call(h->x, &who, r->body != NULL ? r->body : "", r->len, &out,
 			    &out_len) != 0)
 		return refuse(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");

@@ -229,6 +229,7 @@ mgr_slice_clear(struct mgr_slice *sl)
 		mgr_sliver_clear(&sl->slivers[i]);
 	free(sl->slivers);
 	free(sl->binds);
+	free(sl->fed);
 	memset(sl, 0, sizeof(*sl));
 }
 
@@ -283,11 +284,39 @@ mgr_slice_dup(const struct mgr_slice *sl)
 	memcpy(d->spec_class, sl->spec_class, sizeof(d->spec_class));
 	memcpy(d->owner, sl->owner, sizeof(d->owner));
 	d->created = sl->created;
-	if (mgr_slice_append(d, sl) != 0) {
+	if ((sl->fed != NULL && (d->fed = strdup(sl->fed)) == NULL) ||
+	    mgr_slice_append(d, sl) != 0) {
 		mgr_slice_free(d);
 		return NULL;
 	}
 	return d;
+}
+
+struct mgr_sliver *
+mgr_slice_add_sliver(struct mgr_slice *sl, const char *name, enum mgr_kind kind,
+		     const char *where, struct mgr_err *e)
+{
+	struct mgr_sliver *s;
+
+	if (sl->n_slivers >= MGR_MAX_SLIVERS) {
+		mgr_fail(e, MGR_BADARGS, "%s: more than %d slivers", where, MGR_MAX_SLIVERS);
+		return NULL;
+	}
+	if (mgr_slice_sliver(sl, name) != NULL) {
+		mgr_fail(e, MGR_BADARGS, "%s: sliver name '%s' is used twice", where, name);
+		return NULL;
+	}
+	s = realloc(sl->slivers, (sl->n_slivers + 1) * sizeof(*s));
+	if (s == NULL) {
+		mgr_fail(e, MGR_SERVERERROR, "out of memory");
+		return NULL;
+	}
+	sl->slivers = s;
+	s = &sl->slivers[sl->n_slivers++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->kind = kind;
+	return s;
 }
 
 struct mgr_sliver *

@@ -145,7 +145,7 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 	/* the request is checked before anything is locked */
 	if (mgr_slice_id_check(r->id, e) != 0)
 		return -1;
-	if ((r->op == MGR_OP_CREATE || r->op == MGR_OP_ADD) &&
+	if ((r->op == MGR_OP_CREATE || r->op == MGR_OP_ADD) && r->parsed == NULL &&
 	    mgr_spec_parse(r->spec, r->spec_len, &spec, e) != 0)
 		return -1;
 	pthread_mutex_lock(&m->lock);
@@ -156,10 +156,12 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 		mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", r->id);
 		goto unlock;
 	}
-	if (plan(m, r, &spec, &want, e) != 0) {
+	if (plan(m, r, r->parsed != NULL ? r->parsed : &spec, &want, e) != 0) {
 		redact(m, r->who, e);
 		goto unlock;
 	}
+	if (r->fed != NULL && r->fed(r->fed_arg, old, want, e) != 0)
+		goto unlock;
 	if (r->op == MGR_OP_CREATE && r->who != NULL)
 		snprintf(want->owner, sizeof(want->owner), "%s", r->who->principal);
 	if (apply(m, r->id, old, want, shrink, e) != 0)
@@ -265,6 +267,24 @@ unlock:
 	json_object_put(gs);
 	if (rc != 0)
 		json_object_put(drops);
+	return rc;
+}
+
+int
+mgr_op_view(struct mgr *m, const struct mgr_caller *who, const char *id,
+	    int (*fn)(struct mgr *m, const struct mgr_slice *sl, void *arg, struct mgr_err *e),
+	    void *arg, struct mgr_err *e)
+{
+	const struct mgr_slice *sl;
+	int rc;
+
+	if (mgr_slice_id_check(id, e) != 0)
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	m->calls++;
+	sl = find(m, who, id);
+	rc = sl != NULL ? fn(m, sl, arg, e) : mgr_fail(e, MGR_SEARCHFAILED, "no slice '%.80s'", id);
+	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
 

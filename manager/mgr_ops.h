@@ -36,6 +36,7 @@
 #include "mgr_gwc.h"
 #include "mgr_charon.h"
 #include "mgr_store.h"
+#include "mgr_capi.h"
 
 #define MGR_MAX_NAMES 256   /**< sliver names one request may list */
 
@@ -54,12 +55,17 @@ struct mgr_principal {
 	char cert_name[256];        /**< the client certificate's CN or SAN that proves it
 				     *   (TLS with tls_client_ca); "": its name */
 	bool admin;                 /**< sees and changes every principal's slices */
+	char domains[256];          /**< Common API 2.0: the federated domains it speaks for
+				     *   (src_infra_name), comma-separated; "": none */
 };
 
 /** One caller, as the HTTP server authenticated it; borrowed for one operation. */
 struct mgr_caller {
 	const char *principal;      /**< its name: slices it creates are its own */
 	bool admin;                 /**< may touch every slice */
+	const char *domains;        /**< Common API 2.0: the src_infra_name values it may
+				     *   give, comma-separated; "" or NULL: none (an admin:
+				     *   any) */
 };
 
 /** [manager] of agw.conf (docs/configuration.md lists every key and its default). */
@@ -82,6 +88,7 @@ struct mgr_conf {
 	unsigned int gwc_timeout_ms;
 	struct mgr_plan_conf plan;  /**< ports, ranges, capacity */
 	struct mgr_charon_conf charon;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
+	struct mgr_capi_conf capi;  /**< Common API 2.0: domain_name, [peer DOMAIN] sections */
 };
 
 /** The manager's state. */
@@ -137,6 +144,16 @@ struct mgr_req {
 	const char *link, *vport;       /**< terminals: the IPsec link sliver and its vport */
 	const char *terminal;           /**< terminals: the IKE identity */
 	const char *auth;               /**< ADD_TERMINAL: "psk:SECRET" or "pubkey" */
+	const struct mgr_slice *parsed; /**< CREATE, ADD: slivers and binds already decoded
+					 *   (the Common API 2.0 front end); 'spec' is then
+					 *   not read */
+	/** The Common API 2.0 front end: called under both locks once the plan is made, with
+	 *  the slice before ('old', NULL for CreateSlice) and after ('want', NULL for
+	 *  DeleteSlice); it sets want->fed (the federation record to store, malloc'd).
+	 *  @return 0; -1 with 'e' (the operation is then refused, nothing changed). */
+	int (*fed)(void *arg, const struct mgr_slice *old, struct mgr_slice *want,
+		   struct mgr_err *e);
+	void *fed_arg;
 };
 
 /**
@@ -166,11 +183,35 @@ int mgr_op_statistics(struct mgr *m, const struct mgr_caller *who, const char *i
 		      struct mgr_err *e);
 
 /**
+ * Call 'fn' with slice 'id' as 'who' may see it, holding m->lock (so the slice does not
+ * change under it). Any thread.
+ * @return fn's return; -1 with 'e' SEARCHFAILED when there is no such slice for 'who'.
+ */
+int mgr_op_view(struct mgr *m, const struct mgr_caller *who, const char *id,
+		int (*fn)(struct mgr *m, const struct mgr_slice *sl, void *arg,
+			  struct mgr_err *e),
+		void *arg, struct mgr_err *e);
+
+/**
  * The AGW's resources: the daemons' connections, ports with reserved bandwidth and VIDs
  * in use, allocation ranges, counts. Any thread; takes both locks.
  * @return 0 with '*res' a new object.
  */
 int mgr_op_resource_info(struct mgr *m, struct json_object **res, struct mgr_err *e);
+
+/**
+ * Common API 2.0 command 'meth' (one struct, 'cmd', as json-c with mgr_capi.h's typed
+ * values): src_infra_name must be one of the caller's domains; the slice is
+ * src_slice_id; the same mutations and queries as the VNode form run underneath, and the
+ * slice's federation record is stored with it. Any thread; takes the locks the
+ * operation underneath takes.
+ * @return 0 with '*res' the reply (mgr_capi_reply(); DeleteSlice: return_code and
+ *   slice_status "non-existing"; ResourceInfo: resource_information); -1 with 'e'
+ *   (FORBIDDEN: a domain the caller does not speak for; the faults of mgr_capi_decode(),
+ *   mgr_capi_slice() and of the operation underneath), nothing changed.
+ */
+int mgr_op_capi(struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method meth,
+		struct json_object *cmd, struct json_object **res, struct mgr_err *e);
 
 /* ---------------------------------------------------------------- mgr_report.c
  * The JSON forms of the above, built from the registry and the daemons' answers. The

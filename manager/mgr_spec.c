@@ -13,7 +13,6 @@
 #include "mgr.h"
 #include "mgr_xml.h"
 
-#define SPEC_MAX_SLIVERS 256
 #define SPEC_MAX_VPORTS 64
 #define SPEC_MAX_KV 64
 #define SPEC_MAX_BINDS 512
@@ -184,33 +183,13 @@ parse_vports(const xmlNode *list, struct mgr_sliver *s, const char *where, struc
 static struct mgr_sliver *
 new_sliver(struct mgr_slice *sl, const xmlNode *n, enum mgr_kind kind, struct mgr_err *e)
 {
-	const char *what = kind == MGR_LINK ? "linkSliver" : "nodeSliver";
-	struct mgr_sliver *s;
-	unsigned int i;
+	char nm[MGR_NAME_MAX], where[32];
 
-	if (sl->n_slivers == SPEC_MAX_SLIVERS) {
-		mgr_fail(e, MGR_BADARGS, "spec: more than %d slivers", SPEC_MAX_SLIVERS);
+	if (copy_name(nm, n, "name", kind == MGR_LINK ? "linkSliver" : "nodeSliver",
+		      "<sliverdef>", e) != 0)
 		return NULL;
-	}
-	s = realloc(sl->slivers, (sl->n_slivers + 1) * sizeof(*s));
-	if (s == NULL) {
-		mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		return NULL;
-	}
-	sl->slivers = s;
-	s = &sl->slivers[sl->n_slivers];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	sl->n_slivers++;
-	if (copy_name(s->name, n, "name", what, "<sliverdef>", e) != 0)
-		return NULL;
-	for (i = 0; i + 1 < sl->n_slivers; i++)
-		if (strcmp(sl->slivers[i].name, s->name) == 0) {
-			mgr_fail(e, MGR_BADARGS, "spec line %d: sliver name '%s' is used twice",
-				 n->line, s->name);
-			return NULL;
-		}
-	return s;
+	snprintf(where, sizeof(where), "spec line %d", n->line);
+	return mgr_slice_add_sliver(sl, nm, kind, where, e);
 }
 
 static int

@@ -45,6 +45,13 @@ static const char migrate_2[] =
 	"UPDATE meta SET value = '2' WHERE key = 'schema';"
 	"COMMIT;";
 
+/* Schema 2 -> 3: slices made over the Common API 2.0 keep their federation record. */
+static const char migrate_3[] =
+	"BEGIN IMMEDIATE;"
+	"ALTER TABLE slices ADD COLUMN fed TEXT;"
+	"UPDATE meta SET value = '3' WHERE key = 'schema';"
+	"COMMIT;";
+
 static int
 schema_version(struct mgr_store *st)
 {
@@ -84,7 +91,9 @@ mgr_store_open(const char *path, struct mgr_err *e)
 			strerror(errno));
 	if (sqlite3_exec(st->db, schema, NULL, NULL, &err) != SQLITE_OK ||
 	    (schema_version(st) == 1 &&
-	     sqlite3_exec(st->db, migrate_2, NULL, NULL, &err) != SQLITE_OK)) {
+	     sqlite3_exec(st->db, migrate_2, NULL, NULL, &err) != SQLITE_OK) ||
+	    (schema_version(st) == 2 &&
+	     sqlite3_exec(st->db, migrate_3, NULL, NULL, &err) != SQLITE_OK)) {
 		mgr_fail(e, MGR_DBERROR, "state database %s: schema: %s", path,
 			 err != NULL ? err : "?");
 		sqlite3_free(err);
@@ -292,8 +301,8 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 	}
 	if (del_rows(st, sl->id, e) != 0)
 		goto fail;
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices(id, spec_class, created, binds, owner) "
-			       "VALUES(?1, ?2, ?3, ?4, ?5)", -1, &q,
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices(id, spec_class, created, binds, owner, fed) "
+			       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &q,
 			       NULL) != SQLITE_OK) {
 		dbfail(st, e, "insert slice");
 		goto fail;
@@ -302,6 +311,10 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 	sqlite3_bind_text(q, 2, sl->spec_class, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, sl->created);
 	sqlite3_bind_text(q, 5, sl->owner, -1, SQLITE_STATIC);
+	if (sl->fed != NULL)
+		sqlite3_bind_text(q, 6, sl->fed, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 6);
 	sqlite3_bind_text(q, 4, json_object_to_json_string_ext(binds, JSON_C_TO_STRING_PLAIN), -1,
 			  SQLITE_TRANSIENT);
 	if (step_done(st, q, e, "insert slice") != 0)
@@ -385,7 +398,7 @@ mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds, owner FROM slices", -1, &q,
+	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds, owner, fed FROM slices", -1, &q,
 			       NULL) != SQLITE_OK)
 		return dbfail(st, e, "read slices");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -403,6 +416,12 @@ mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
 			 (const char *)sqlite3_column_text(q, 1));
 		sl->created = sqlite3_column_int64(q, 2);
 		snprintf(sl->owner, sizeof(sl->owner), "%s", (const char *)sqlite3_column_text(q, 4));
+		if (sqlite3_column_type(q, 5) == SQLITE_TEXT &&
+		    (sl->fed = strdup((const char *)sqlite3_column_text(q, 5))) == NULL) {
+			free(sl);
+			json_object_put(b);
+			goto bad;
+		}
 		sl->binds = calloc(n + 1, sizeof(*sl->binds));
 		for (i = 0; sl->binds != NULL && i < n; i++) {
 			struct json_object *x = json_object_array_get_idx(b, i);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <xmlrpc-c/base.h>
 #include <xmlrpc-c/server.h>
 
@@ -21,6 +22,44 @@
 #include "mgr_xmlrpc.h"
 
 /* ---------------------------------------------------------------- values */
+
+/* A typed value of mgr_capi.h ({"$xmlrpc.TYPE": TEXT}) back to XML-RPC; NULL if 'j' is
+ * not one. */
+static xmlrpc_value *
+typed_to_xmlrpc(xmlrpc_env *env, struct json_object *j)
+{
+	size_t tl = strlen(MGR_CAPI_TAG);
+
+	if (json_object_object_length(j) != 1)
+		return NULL;
+	json_object_object_foreach(j, k, jv) {
+		const char *t = k + tl, *text = json_object_get_string(jv);
+
+		if (strncmp(k, MGR_CAPI_TAG, tl) != 0)
+			return NULL;
+		if (strcmp(t, "i8") == 0)
+			return xmlrpc_i8_new(env, strtoll(text, NULL, 10));
+		if (strcmp(t, "nil") == 0)
+			return xmlrpc_nil_new(env);
+		if (strcmp(t, "dateTime.iso8601") == 0)
+			return xmlrpc_datetime_new_str(env, text);
+		if (strcmp(t, "base64") == 0) {
+			size_t n = strlen(text), pad = 0;
+			unsigned char *b = malloc(n / 4 * 3 + 3);
+			xmlrpc_value *v;
+			int len;
+
+			if (b == NULL)
+				return NULL;
+			len = EVP_DecodeBlock(b, (const unsigned char *)text, (int)n);
+			pad = n >= 2 ? (text[n - 1] == '=') + (text[n - 2] == '=') : 0;
+			v = xmlrpc_base64_new(env, len > 0 ? (size_t)len - pad : 0, b);
+			free(b);
+			return v;
+		}
+	}
+	return NULL;
+}
 
 /* json-c value -> XML-RPC value (integers outside 32 bits become i8). */
 static xmlrpc_value *
@@ -53,6 +92,8 @@ to_xmlrpc(xmlrpc_env *env, struct json_object *j)
 		}
 		return v;
 	case json_type_object: {
+		if ((v = typed_to_xmlrpc(env, j)) != NULL)
+			return v;
 		v = xmlrpc_struct_new(env);
 		json_object_object_foreach(j, k, jv) {
 			if (env->fault_occurred)
@@ -68,6 +109,138 @@ to_xmlrpc(xmlrpc_env *env, struct json_object *j)
 	default:
 		return xmlrpc_string_new(env, "");
 	}
+}
+
+static struct json_object *
+typed(const char *type, struct json_object *text)
+{
+	struct json_object *o = json_object_new_object();
+	char k[48];
+
+	snprintf(k, sizeof(k), "%s%s", MGR_CAPI_TAG, type);
+	json_object_object_add(o, k, text);
+	return o;
+}
+
+/* XML-RPC value -> json-c, the types JSON lacks as typed values (mgr_capi.h). */
+static struct json_object *
+from_xmlrpc(xmlrpc_env *env, xmlrpc_value *v)
+{
+	struct json_object *j = NULL;
+	int i, n;
+
+	switch (xmlrpc_value_type(v)) {
+	case XMLRPC_TYPE_INT: {
+		int x;
+
+		xmlrpc_read_int(env, v, &x);
+		return json_object_new_int(x);
+	}
+	case XMLRPC_TYPE_BOOL: {
+		xmlrpc_bool b;
+
+		xmlrpc_read_bool(env, v, &b);
+		return json_object_new_boolean(b);
+	}
+	case XMLRPC_TYPE_DOUBLE: {
+		double d;
+
+		xmlrpc_read_double(env, v, &d);
+		return json_object_new_double(d);
+	}
+	case XMLRPC_TYPE_I8: {
+		xmlrpc_int64 x;
+		char buf[32];
+
+		xmlrpc_read_i8(env, v, &x);
+		snprintf(buf, sizeof(buf), "%lld", (long long)x);
+		return typed("i8", json_object_new_string(buf));
+	}
+	case XMLRPC_TYPE_NIL:
+		return typed("nil", json_object_new_string(""));
+	case XMLRPC_TYPE_DATETIME: {
+		const char *t;
+
+		xmlrpc_read_datetime_str(env, v, &t);
+		if (env->fault_occurred)
+			return NULL;
+		j = typed("dateTime.iso8601", json_object_new_string(t));
+		free((char *)t);
+		return j;
+	}
+	case XMLRPC_TYPE_BASE64: {
+		const unsigned char *b;
+		unsigned char *t;
+		size_t len;
+
+		xmlrpc_read_base64(env, v, &len, &b);
+		if (env->fault_occurred)
+			return NULL;
+		t = malloc(len / 3 * 4 + 8);
+		if (t != NULL) {
+			EVP_EncodeBlock(t, b, (int)len);
+			j = typed("base64", json_object_new_string((char *)t));
+		}
+		free(t);
+		free((void *)b);
+		return j;
+	}
+	case XMLRPC_TYPE_STRING: {
+		const char *t;
+		size_t len;
+
+		xmlrpc_read_string_lp(env, v, &len, &t);
+		if (env->fault_occurred)
+			return NULL;
+		j = json_object_new_string_len(t, (int)len);
+		free((char *)t);
+		return j;
+	}
+	case XMLRPC_TYPE_ARRAY:
+		j = json_object_new_array();
+		n = xmlrpc_array_size(env, v);
+		for (i = 0; !env->fault_occurred && i < n; i++) {
+			xmlrpc_value *it;
+			struct json_object *x;
+
+			xmlrpc_array_read_item(env, v, i, &it);
+			if (env->fault_occurred)
+				break;
+			x = from_xmlrpc(env, it);
+			xmlrpc_DECREF(it);
+			if (x != NULL)
+				json_object_array_add(j, x);
+		}
+		break;
+	case XMLRPC_TYPE_STRUCT:
+		j = json_object_new_object();
+		n = xmlrpc_struct_size(env, v);
+		for (i = 0; !env->fault_occurred && i < n; i++) {
+			xmlrpc_value *k, *it;
+			const char *ks;
+			struct json_object *x;
+
+			xmlrpc_struct_read_member(env, v, (unsigned int)i, &k, &it);
+			if (env->fault_occurred)
+				break;
+			xmlrpc_read_string(env, k, &ks);
+			x = env->fault_occurred ? NULL : from_xmlrpc(env, it);
+			if (x != NULL)
+				json_object_object_add(j, ks, x);
+			if (!env->fault_occurred)
+				free((char *)ks);
+			xmlrpc_DECREF(k);
+			xmlrpc_DECREF(it);
+		}
+		break;
+	default:
+		return json_object_new_string("");
+	}
+	if (env->fault_occurred) {
+		json_object_put(j);
+		return NULL;
+	}
+	return j;
 }
 
 static void
@@ -184,6 +357,55 @@ answer(xmlrpc_env *env, int rc, struct json_object *j, const struct mgr_err *e)
 	return v;
 }
 
+/* ---------------------------------------------------------------- Common API 2.0 */
+
+static xmlrpc_value *answer(xmlrpc_env *env, int rc, struct json_object *j,
+			    const struct mgr_err *e);
+
+/* Is this call the Common API 2.0 form (one struct argument)? */
+static bool
+is_capi(xmlrpc_env *env, xmlrpc_value *params)
+{
+	xmlrpc_value *v;
+	bool yes;
+
+	if (xmlrpc_array_size(env, params) != 1)
+		return false;
+	xmlrpc_array_read_item(env, params, 0, &v);
+	if (env->fault_occurred) {
+		xmlrpc_env_clean(env);
+		xmlrpc_env_init(env);
+		return false;
+	}
+	yes = xmlrpc_value_type(v) == XMLRPC_TYPE_STRUCT;
+	xmlrpc_DECREF(v);
+	return yes;
+}
+
+static xmlrpc_value *
+capi(xmlrpc_env *env, struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method meth,
+     xmlrpc_value *params)
+{
+	struct json_object *cmd, *res = NULL;
+	struct mgr_err e = { 0 };
+	xmlrpc_value *v;
+	int rc;
+
+	xmlrpc_array_read_item(env, params, 0, &v);
+	if (env->fault_occurred)
+		return NULL;
+	cmd = from_xmlrpc(env, v);
+	xmlrpc_DECREF(v);
+	if (cmd == NULL) {
+		if (!env->fault_occurred)
+			xmlrpc_env_set_fault(env, MGR_SERVERERROR, "SERVERERROR: out of memory");
+		return NULL;
+	}
+	rc = mgr_op_capi(m, who, meth, cmd, &res, &e);
+	json_object_put(cmd);
+	return answer(env, rc, res, &e);
+}
+
 /* ---------------------------------------------------------------- mutations */
 
 /* The arguments each mutation takes after slice_id (the VNode form). */
@@ -200,6 +422,8 @@ mutate(xmlrpc_env *env, struct mgr *m, const struct mgr_caller *who, enum mgr_op
 	unsigned int n_names = 0, i;
 	int rc = -1;
 
+	if (op <= MGR_OP_DELETE_SLICE && is_capi(env, params))
+		return capi(env, m, who, (enum mgr_capi_method)mgr_capi_method(method), params);
 	if (max_args(env, params, op == MGR_OP_DELETE_SLICE ? 1 : op == MGR_OP_ADD_TERMINAL ? 5 :
 				  op == MGR_OP_REMOVE_TERMINAL ? 4 : 2, method, &e) != 0 ||
 	    arg_str(env, params, 0, method, "slice_id", &id, &e) != 0)
@@ -263,6 +487,8 @@ xr_status(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	char *id = NULL;
 	int rc = -1;
 
+	if (is_capi(env, params))
+		return capi(env, srv, call, MGR_CAPI_STATUS, params);
 	if (max_args(env, params, 1, "Status", &e) == 0 &&
 	    (xmlrpc_array_size(env, params) == 0 ||
 	     arg_str(env, params, 0, "Status", "slice_id or \"all\"", &id, &e) == 0))
@@ -280,6 +506,8 @@ xr_statistics(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	unsigned int n_names = 0;
 	int rc = -1;
 
+	if (is_capi(env, params))
+		return capi(env, srv, call, MGR_CAPI_STATISTICS, params);
 	if (max_args(env, params, 2, "Statistics", &e) == 0 &&
 	    arg_str(env, params, 0, "Statistics", "slice_id", &id, &e) == 0 &&
 	    arg_names(env, params, 1, "Statistics", names, &n_names, &e) == 0)
@@ -299,7 +527,8 @@ xr_resource_info(xmlrpc_env *env, xmlrpc_value *params, void *srv, void *call)
 	struct mgr_err e = { 0 };
 	int rc = -1;
 
-	(void)call;
+	if (is_capi(env, params))
+		return capi(env, srv, call, MGR_CAPI_RESOURCE_INFO, params);
 	if (max_args(env, params, 0, "ResourceInfo", &e) == 0)
 		rc = mgr_op_resource_info(srv, &res, &e);
 	return answer(env, rc, res, &e);
@@ -311,23 +540,23 @@ static int
 register_methods(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 {
 	const struct xmlrpc_method_info3 methods[] = {
-		{ "CreateSlice", xr_create, m, 0, "S:ss",
+		{ "CreateSlice", xr_create, m, 0, "S:ss,S:S",
 		  "CreateSlice(slice_id, spec): create slice slice_id from a VNode slice spec "
 		  "(XML, docs/slice-spec.md); every sliver becomes 'created'. Returns the slice's "
 		  "status." },
-		{ "Add", xr_add, m, 0, "S:ss",
+		{ "Add", xr_add, m, 0, "S:ss,S:S",
 		  "Add(slice_id, spec): add the slivers and binds of spec to an existing slice; "
 		  "binds may name its slivers. New slivers are 'created'." },
-		{ "Delete", xr_delete, m, 0, "S:sA",
+		{ "Delete", xr_delete, m, 0, "S:sA,S:S",
 		  "Delete(slice_id, sliver_names): remove slivers (and their binds) from a slice; "
 		  "a link that stays may not lose its bind." },
-		{ "Run", xr_run, m, 0, "S:s,S:sA",
+		{ "Run", xr_run, m, 0, "S:s,S:sA,S:S",
 		  "Run(slice_id[, sliver_names]): created -> executed; link slivers are "
 		  "programmed into gw-core. Without names, every created sliver." },
-		{ "Stop", xr_stop, m, 0, "S:s,S:sA",
+		{ "Stop", xr_stop, m, 0, "S:s,S:sA,S:S",
 		  "Stop(slice_id[, sliver_names]): executed -> created; link slivers leave "
 		  "gw-core. Without names, every executed sliver." },
-		{ "DeleteSlice", xr_delete_slice, m, 0, "S:s",
+		{ "DeleteSlice", xr_delete_slice, m, 0, "S:s,S:S",
 		  "DeleteSlice(slice_id): remove the slice and all its slivers." },
 		{ "AddTerminal", xr_add_terminal, m, 0, "S:sssss",
 		  "AddTerminal(slice_id, link_sliver, vport, terminal, auth): the IPsec vport "
@@ -337,16 +566,17 @@ register_methods(xmlrpc_env *env, xmlrpc_registry *reg, struct mgr *m)
 		{ "RemoveTerminal", xr_remove_terminal, m, 0, "S:ssss",
 		  "RemoveTerminal(slice_id, link_sliver, vport, terminal): the IPsec vport no "
 		  "longer admits terminal; its tunnel is closed." },
-		{ "ResourceInfo", xr_resource_info, m, 0, "S:",
+		{ "ResourceInfo", xr_resource_info, m, 0, "S:,S:S",
 		  "ResourceInfo(): gw-core connection, ports with reserved bandwidth and VIDs in "
 		  "use, allocation ranges, counts." },
-		{ "Status", xr_status, m, 0, "S:,S:s",
+		{ "Status", xr_status, m, 0, "S:,S:s,S:S",
 		  "Status(slice_id | \"all\"): state of a slice and its slivers (with the "
 		  "endpoints chosen for link vports), or of every slice." },
-		{ "Statistics", xr_statistics, m, 0, "S:s,S:sA",
+		{ "Statistics", xr_statistics, m, 0, "S:s,S:sA,S:S",
 		  "Statistics(slice_id[, sliver_names]): packets, bytes and drops by reason per "
 		  "slice and per link-sliver endpoint, read from gw-core; gw-core's drops by "
-		  "reason (all slices)." },
+		  "reason (all slices). Every method also takes one struct: the Common API 2.0 "
+		  "form (docs/common-api.md)." },
 	};
 	size_t i;
 

@@ -15,7 +15,8 @@ MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3 libmicrohttpd gnutls) 
 MGR_LIB_SRCS := manager/mgr_xml.c manager/mgr_spec.c manager/mgr_model.c manager/mgr_plan.c manager/mgr_alloc.c \
 	manager/mgr_ep.c manager/mgr_ep_vlan.c manager/mgr_ep_gre.c manager/mgr_ep_trailer.c \
 	manager/mgr_ep_ipsec.c manager/mgr_store.c manager/mgr_gwc.c manager/mgr_charon.c \
-	manager/mgr_ops.c manager/mgr_report.c manager/mgr_conf.c
+	manager/mgr_ops.c manager/mgr_report.c manager/mgr_conf.c \
+	manager/mgr_capi.c manager/mgr_ops_capi.c
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
 	tests/unit/manager/test_mgr_model.c tests/unit/manager/test_mgr_hostile.c \
+	tests/unit/manager/test_mgr_capi.c \
 	tests/unit/agw/test_agw.c \
 	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c \
 	tests/unit/gw-core/test_gwc_handoff.c
@@ -97,7 +98,7 @@ check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_BINS)
 	tests/check.sh $(BUILD)
 
 demo: $(BINS) $(PLUGINS)
-	tests/e2e/run.sh --demo appliance ipsec_terminals
+	tests/e2e/run.sh --demo appliance ipsec_terminals federation
 
 e2e: $(BINS) $(PLUGINS)
 	tests/e2e/run.sh

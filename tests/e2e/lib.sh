@@ -76,6 +76,17 @@ vlan_host() {
 	nsx "$1" tc filter add dev "$2" ingress bpf da obj "$3" sec tc_ingress
 }
 
+# vlan_end_hosts: the terminal (namespace term, t0, 203.0.113.1, tagging VID 10) and the
+# server (srv, v0, 203.0.113.2, VID 200) of the relay topologies; vlan_objs 10 200 first.
+vlan_end_hosts() {
+	nsx term ip addr add 203.0.113.1/24 dev t0
+	kernel_host term t0
+	vlan_host term t0 "$E2E_DIR/vlan10.o"
+	nsx srv ip addr add 203.0.113.2/24 dev v0
+	kernel_host srv v0
+	vlan_host srv v0 "$E2E_DIR/vlan200.o"
+}
+
 # gwcore_conf_head NAME ROLE: the [eal], [gw-core] and [pool] sections of an e2e gw-core
 # (EAL file prefix and control socket $E2E_DIR/NAME.sock of its own, small pool,
 # quick ARP retries, idle sleep so that two gw-cores share two vCPUs).
@@ -186,16 +197,16 @@ p = [p for p in d["processes"] if p["name"] == sys.argv[1]][0]
 print(",".join(str(p[k]) for k in sys.argv[2].split(",")))' "$1" "$2"
 }
 
-# start_manager CONF: agw-manager in the host namespace (pid file: stopped with the
-# gw-cores); waits until it answers on its port.
+# start_manager CONF [NAME]: agw-manager in the host namespace (log $E2E_DIR/NAME.log, pid
+# file NAME.pid: stopped with the gw-cores; NAME defaults to "manager"); waits until it
+# answers on its port.
 start_manager() {
-	local conf=$1 listen
-	listen=$(sed -n 's/^listen *= *//p' "$conf")
-	"$BUILD/bin/agw-manager" -c "$conf" >>"$E2E_DIR/manager.log" 2>&1 &
-	echo $! >"$E2E_DIR/manager.pid"
-	if ! wait_until 20 sh -c "grep -q 'ready on' '$E2E_DIR/manager.log'"; then
-		echo "agw-manager did not come up; its log:" >&2
-		cat "$E2E_DIR/manager.log" >&2
+	local conf=$1 name=${2:-manager}
+	"$BUILD/bin/agw-manager" -c "$conf" >>"$E2E_DIR/$name.log" 2>&1 &
+	echo $! >"$E2E_DIR/$name.pid"
+	if ! wait_until 20 sh -c "grep -q 'ready on' '$E2E_DIR/$name.log'"; then
+		echo "agw-manager $name did not come up; its log:" >&2
+		cat "$E2E_DIR/$name.log" >&2
 		return 1
 	fi
 }

@@ -43,7 +43,7 @@ for s in "${scenarios[@]}"; do
 		echo "   FAIL setup (log follows)"
 		sed 's/^/   | /' "$E2E_DIR/setup.log"
 		for f in "$E2E_DIR"/*.log; do
-			[ "$f" = "$E2E_DIR/setup.log" ] || sed "s|^|   | $(basename "$f"): |" "$f" | tail -20
+			[ "$f" = "$E2E_DIR/setup.log" ] || sed "s#^#   | $(basename "$f"): #" "$f" | tail -20
 		done
 		failed=$((failed + 1))
 		"$SCEN/teardown.sh" >/dev/null 2>&1

@@ -13,12 +13,7 @@ veth_pair sep s2 srv v0
 nsx agw ip link set a1 mtu 1600
 nsx sep ip link set s1 mtu 1600
 
-nsx term ip addr add 203.0.113.1/24 dev t0
-kernel_host term t0
-vlan_host term t0 "$E2E_DIR/vlan10.o"
-nsx srv ip addr add 203.0.113.2/24 dev v0
-kernel_host srv v0
-vlan_host srv v0 "$E2E_DIR/vlan200.o"
+vlan_end_hosts
 gwcore_ports agw a0 a1
 gwcore_ports sep s1 s2
 

@@ -161,7 +161,7 @@ test_conf(void)
 	CU_ASSERT_PTR_NOT_NULL(mgr_conf_principal(&c, "gk-a"));
 	CU_ASSERT_STRING_EQUAL(mgr_conf_principal(&c, "gk-a")->cert_name, "gk-a.example.org");
 	CU_ASSERT_FALSE(mgr_conf_principal(&c, "dev")->admin);
-	CU_ASSERT_EQUAL(c.limits.max_xml_depth, 32);
+	CU_ASSERT_EQUAL(c.limits.max_xml_depth, 64);
 	mgr_conf_free(&c);
 	/* the 70th entry of [manager] is read like the first (rte_cfgfile gave 64) */
 	big = malloc(8192);

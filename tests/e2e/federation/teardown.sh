@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Always runs, even after a failed setup: stop the managers and gw-cores, delete the
+# namespaces.
+. "$SRC/lib.sh"
+stop_gwcores
+delete_namespaces

@@ -1287,3 +1287,88 @@ mgr_capi_reply(const struct mgr_capi_conf *c, const struct mgr_slice *sl,
 	json_object_put(r);
 	return o;
 }
+
+/* ---------------------------------------------------------------- ResourceInfo */
+
+/* The ranges of lo..hi not in 'used' (an array of ints) as ["A-B", "C", ...]. */
+static struct json_object *
+free_ranges(struct json_object *used, long lo, long hi)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned char *taken = calloc((size_t)(hi - lo + 1), 1);
+	long v, start = -1;
+	char buf[32];
+	size_t i;
+
+	if (taken == NULL)
+		return a;
+	for (i = 0; json_object_is_type(used, json_type_array) &&
+		    i < json_object_array_length(used); i++) {
+		v = (long)json_object_get_int64(json_object_array_get_idx(used, i));
+		if (v >= lo && v <= hi)
+			taken[v - lo] = 1;
+	}
+	for (v = lo; v <= hi + 1; v++) {
+		bool is_free = v <= hi && !taken[v - lo];
+
+		if (is_free && start < 0)
+			start = v;
+		if (!is_free && start >= 0) {
+			if (start == v - 1)
+				snprintf(buf, sizeof(buf), "%ld", start);
+			else
+				snprintf(buf, sizeof(buf), "%ld-%ld", start, v - 1);
+			json_object_array_add(a, json_object_new_string(buf));
+			start = -1;
+		}
+	}
+	free(taken);
+	return a;
+}
+
+struct json_object *
+mgr_capi_resources(const struct mgr_capi_conf *c, struct json_object *report)
+{
+	struct json_object *o = json_object_new_object(), *ports = json_object_new_array();
+	struct json_object *pa = mem(report, "ports"), *peers = json_object_new_array();
+	long lo = 1, hi = 4094;
+	unsigned int i;
+	size_t k;
+
+	if (str(report, "vid_range") != NULL)
+		sscanf(str(report, "vid_range"), "%ld-%ld", &lo, &hi);
+	for (k = 0; json_object_is_type(pa, json_type_array) && k < json_object_array_length(pa);
+	     k++) {
+		struct json_object *p = json_object_array_get_idx(pa, k), *q = json_object_new_object();
+		int64_t cap = json_object_get_int64(mem(p, "capacity_bps"));
+		int64_t res = json_object_get_int64(mem(p, "reserved_bps"));
+
+		agw_json_add_str(q, "name", str(p, "name") != NULL ? str(p, "name") : "");
+		agw_json_add_int(q, "capacity_bps", cap);
+		agw_json_add_int(q, "reserved_bps", res);
+		/* capacity 0: the manager does not limit the port */
+		agw_json_add_int(q, "free_bps", cap == 0 ? 0 : cap > res ? cap - res : 0);
+		json_object_object_add(q, "vids_free", free_ranges(mem(p, "vids_used"), lo, hi));
+		agw_json_add_int(q, "gre_endpoints", json_object_get_int64(mem(p, "gre_endpoints")));
+		json_object_array_add(ports, q);
+	}
+	json_object_object_add(o, "ports", ports);
+	json_object_object_add(o, "vid_range", json_object_get(mem(report, "vid_range")));
+	json_object_object_add(o, "gre_key_range", json_object_get(mem(report, "gre_key_range")));
+	for (i = 0; i < c->n_peers; i++) {
+		const struct mgr_capi_peer *p = &c->peers[i];
+		struct json_object *q = json_object_new_object();
+
+		agw_json_add_str(q, "dst_infra_name", p->domain);
+		agw_json_add_str(q, "port", p->port);
+		agw_json_add_str(q, "virtual_link_type", p->type == MGR_EP_GRE ? "gre" : "vlan");
+		if (p->local_ip[0] != '\0')
+			agw_json_add_str(q, "ip_address", p->local_ip);
+		if (p->local_mac[0] != '\0')
+			agw_json_add_str(q, "mac_address", p->local_mac);
+		json_object_array_add(peers, q);
+	}
+	json_object_object_add(o, "peers", peers);
+	json_object_object_add(o, "gw_core", json_object_get(mem(report, "gw_core")));
+	return o;
+}

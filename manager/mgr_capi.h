@@ -146,4 +146,15 @@ char *mgr_capi_record(enum mgr_capi_method m, const struct mgr_capi_cmd *cmd, co
 struct json_object *mgr_capi_reply(const struct mgr_capi_conf *c, const struct mgr_slice *sl,
 				   struct json_object *stats);
 
+/**
+ * ResourceInfo's resource_information (seed 000: physical information, no slice
+ * structure) from the manager's resource report 'report' (mgr_report_resources()): per
+ * gw-core port its capacity, reserved and free bandwidth (bits/s; free 0 when the
+ * capacity is unlimited), free VIDs as ranges ("100-109", "111-4094") and GRE
+ * endpoints; the VID and GRE key ranges; the [peer] domains this gateway reaches (port,
+ * virtual_link_type, its own ip_address / mac_address); gw-core's connection.
+ * @return a new object.
+ */
+struct json_object *mgr_capi_resources(const struct mgr_capi_conf *c, struct json_object *report);
+
 #endif /* AGW_MGR_CAPI_H */

@@ -142,7 +142,9 @@ mgr_op_capi(struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method me
 		agw_json_add_str(*res, "src_infra_name", c.src_infra_name);
 		agw_json_add_str(*res, "dst_infra_name", m->conf.capi.domain);
 		agw_json_add_int(*res, "return_code", 0);
-		json_object_object_add(*res, "resource_information", tmp);
+		json_object_object_add(*res, "resource_information",
+				       mgr_capi_resources(&m->conf.capi, tmp));
+		json_object_put(tmp);
 		return 0;
 	}
 	v.structure = c.structure;

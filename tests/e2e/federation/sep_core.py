@@ -15,6 +15,11 @@ federation scenario. Each subcommand prints one verdict line (... OK / ... BAD: 
   sep_core.py second       a second federation domC <-> domB through the gateway with the
                            first's VID on domC's port: accepted; the same VID toward domA
                            again: VLAN_UNAVAILABLE naming it; nothing left of either
+  sep_core.py resources    ResourceInfo 2.0 of the gateway: the VID in use missing from
+                           domain-a's free VIDs, its bandwidth reserved, the peers
+  sep_core.py add-delete   Add 2.0 to domA: two terminals on VIDs 11, 12 and a link
+                           between them; Run of just those; gw-core holds them; Delete
+                           2.0 of them: gone from gw-core and from the record
   sep_core.py forbidden    gatekeeper gk-b: domA's slice is not its own (SEARCHFAILED), and
                            it may not speak for domA (FORBIDDEN); the slice is untouched
   sep_core.py faults       command_version 1.0, missing members, a VID already taken:
@@ -294,6 +299,65 @@ def second():
     return "SECOND OK vid=%d" % vid if not bad else "SECOND BAD: " + "; ".join(bad)
 
 
+def resources():
+    r = proxy("sep").ResourceInfo({"command_version": "2.0", "src_infra_name": "domA"})
+    ri = r.get("resource_information", {})
+    ports = {p["name"]: p for p in ri.get("ports", [])}
+    peers = {p["dst_infra_name"]: p for p in ri.get("peers", [])}
+    vid = endpoints("sep")["LS01.a"][2]
+    bad = []
+    if r.get("return_code") != 0 or "slice_structure" in r:
+        bad.append("header %s" % sorted(r))
+    free = ports.get("domain-a", {}).get("vids_free", [])
+    if str(vid) in free or any(x.startswith("%d-" % vid) for x in free) or not free:
+        bad.append("domain-a's free VIDs %s include VID %d in use" % (free, vid))
+    if ports.get("domain-a", {}).get("reserved_bps") != 100000000:
+        bad.append("domain-a reserved %s" % ports.get("domain-a"))
+    if sorted(peers) != ["domA", "domB", "domC"] or \
+            peers["domB"].get("ip_address") != "198.51.100.2" or \
+            peers["domB"].get("virtual_link_type") != "gre":
+        bad.append("peers %s" % peers)
+    return "RESOURCES OK free %s" % free if not bad else "RESOURCES BAD: " + "; ".join(bad)
+
+
+def add_delete():
+    a = proxy("domA")
+    extra = {"domains": [{"dst_infra_name": "domA", "domain_structure": {
+        "virtual_nodes": [{"node_id": n, "parent_component_id": "domA", "node_type": "Terminal",
+                           "node_interfaces": [{"logical_interface_name": "if0"}]}
+                          for n in ("t2", "t3")],
+        "virtual_links": [{"virtual_link_name": "l23", "parent_component_id": "domA",
+                           "link_type": "802.3,802.1Q",
+                           "resource_information": {"bandwidth": "10M"},
+                           "virtual_link_interfaces": [
+                               {"interface_name": "e1", "resource_information": {"vid": 11}},
+                               {"interface_name": "e2", "resource_information": {"vid": 12}}]}],
+        "binds": [{"name_of_bind_information": "b%d" % i, "parent_component_id": "domA",
+                   "bind_information": [{"resource_name": "l23", "interface_name": "e%d" % i},
+                                        {"resource_name": n, "interface_name": "if0"}]}
+                  for i, n in ((1, "t2"), (2, "t3"))]}}]}
+    bad = []
+    r = a.Add(command(extra))
+    links = {l["virtual_link_name"]: l.get("link_status")
+             for l in dom(r["slice_structure"], "domA")["domain_structure"]["virtual_links"]}
+    if links != {"ln-term": "executed", "l23": "created"}:
+        bad.append("after Add: links %s" % links)
+    a.Run(command(extra))
+    eps = endpoints("domA")
+    if eps.get("l23.e1") != ("vlan", "access", 11, None, None) or \
+            eps.get("l23.e2") != ("vlan", "access", 12, None, None) or len(eps) != 4:
+        bad.append("after Run: gw-core holds %s" % eps)
+    r = a.Delete(command(extra))
+    ds = dom(r["slice_structure"], "domA")["domain_structure"]
+    if [n["node_id"] for n in ds["virtual_nodes"]] != ["term"] or \
+            [l["virtual_link_name"] for l in ds["virtual_links"]] != ["ln-term"] or \
+            len(ds["binds"]) != 2:
+        bad.append("after Delete: the record holds %s" % ds)
+    if sorted(endpoints("domA")) != ["ln-term.e1", "ln-term.e2"]:
+        bad.append("after Delete: gw-core holds %s" % endpoints("domA"))
+    return "ADDDELETE OK" if not bad else "ADDDELETE BAD: " + "; ".join(bad)
+
+
 def forbidden():
     gk = proxy("domA", cert="gk-b.example.org")
     bad = []
@@ -381,6 +445,7 @@ def main():
         else:
             print({"federate": federate, "status": status, "second": second,
                    "forbidden": forbidden, "faults": faults, "delete": delete,
+                   "resources": resources, "add-delete": add_delete,
                    "demo": demo}[cmd]())
     except xmlrpc.client.Fault as f:
         print("%s BAD: fault %d %s" % (cmd.upper(), f.faultCode, f.faultString))

@@ -568,6 +568,40 @@ test_reply_and_names(void)
 	json_object_put(j);
 }
 
+static void
+test_resources(void)
+{
+	struct json_object *rep = json_tokener_parse(
+		"{\"ports\": [{\"name\": \"domain-a\", \"capacity_bps\": 10000000000, "
+		"\"reserved_bps\": 1000000000, \"vids_used\": [102, 100, 4094], "
+		"\"gre_endpoints\": 0}, {\"name\": \"domain-b\", \"capacity_bps\": 0, "
+		"\"reserved_bps\": 5, \"vids_used\": [], \"gre_endpoints\": 2}], "
+		"\"vid_range\": \"100-4094\", \"gre_key_range\": \"1-65535\", "
+		"\"gw_core\": {\"connected\": true}}");
+	struct json_object *r;
+
+	CU_ASSERT_FATAL(rep != NULL);
+	r = mgr_capi_resources(&gateway, rep);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(at(r, "ports", "0", "vids_free",
+								 NULL), JSON_C_TO_STRING_PLAIN),
+			       "[\"101\",\"103-4093\"]");
+	CU_ASSERT_EQUAL(json_object_get_int64(at(r, "ports", "0", "free_bps", NULL)), 9000000000);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(at(r, "ports", "1", "vids_free",
+								 NULL), JSON_C_TO_STRING_PLAIN),
+			       "[\"100-4094\"]");
+	CU_ASSERT_EQUAL(json_object_get_int64(at(r, "ports", "1", "gre_endpoints", NULL)), 2);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(at(r, "peers", "1", "dst_infra_name", NULL)),
+			       "domB");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(at(r, "peers", "1", "ip_address", NULL)),
+			       "198.51.100.2");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(at(r, "peers", "0", "virtual_link_type",
+							 NULL)), "vlan");
+	CU_ASSERT_PTR_NULL(at(r, "peers", "0", "ip_address", NULL));
+	json_object_put(r);
+	json_object_put(rep);
+}
+
 int
 test_mgr_capi_register(void)
 {
@@ -583,5 +617,6 @@ test_mgr_capi_register(void)
 	CU_add_test(s, "link negotiation: chosen, returned, honoured, refused", test_negotiation);
 	CU_add_test(s, "the federation record: Add and Delete merged", test_record);
 	CU_add_test(s, "replies: statuses, statistical_data; names", test_reply_and_names);
+	CU_add_test(s, "ResourceInfo: free VIDs and bandwidth per port, peers", test_resources);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #ifndef AGW_MGR_XML_H
 #define AGW_MGR_XML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "mgr.h"
@@ -22,6 +23,8 @@ struct mgr_xml_limits {
 	unsigned int max_depth;     /**< elements nested deeper than this are refused (>= 1) */
 	size_t max_text_bytes;      /**< one text node or attribute value, in bytes */
 	unsigned int max_children;  /**< child elements of one element */
+	bool xmlrpc;                /**< an XML-RPC body: each <i8> must hold a 64-bit
+				     *   integer (xmlrpc-c 1.33 crashes on a bad one) */
 };
 
 /** What a slice spec may hold (also inside an XML-RPC string, so checked again). */
@@ -31,8 +34,8 @@ extern const struct mgr_xml_limits mgr_xml_spec_limits;
  * Check that the 'len' bytes at 'xml' are well-formed XML within 'lim' with no DOCTYPE.
  * @param what  names the document in the message ("request", "spec")
  * @return 0; -1 with 'e' BADARGS naming the line and the limit ("request line 3: a
- *   DOCTYPE is not accepted (no DTD, no entity declarations)"), or TOOBIG for a
- *   document over INT_MAX bytes.
+ *   DOCTYPE is not accepted (no DTD, no entity declarations)"; with lim->xmlrpc "an
+ *   <i8> that is not a 64-bit integer"), or TOOBIG for a document over INT_MAX bytes.
  */
 int mgr_xml_check(const char *xml, size_t len, const char *what,
 		  const struct mgr_xml_limits *lim, struct mgr_err *e);

@@ -635,6 +635,7 @@ mgr_xmlrpc_new(struct mgr *m)
 	x->lim.max_depth = m->conf.limits.max_xml_depth;
 	x->lim.max_text_bytes = m->conf.limits.max_string_bytes;
 	x->lim.max_children = m->conf.limits.max_array_items;
+	x->lim.xmlrpc = true;
 	xmlrpc_env_init(&env);
 	/* Our gate is stricter; these only keep xmlrpc-c's own checks consistent with it. */
 	xmlrpc_limit_set(XMLRPC_XML_SIZE_LIMIT_ID, m->conf.max_request_bytes);

@@ -21,7 +21,12 @@
 
 static struct mgr m;
 static struct mgr_xmlrpc *x;
-static const struct mgr_caller who = { .principal = "gk-a", .admin = false };
+static const struct mgr_caller who = { .principal = "gk-a", .admin = false,
+					.domains = "domA,domB" };
+static struct mgr_capi_peer peers[] = {   /* the gateway side of the Common API */
+	{ .domain = "domB", .port = "core", .type = MGR_EP_GRE, .remote = "198.51.100.3" },
+	{ .domain = "domC", .port = "access", .type = MGR_EP_VLAN },
+};
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -35,7 +40,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	pthread_mutex_init(&m.io_lock, NULL);
 	snprintf(m.conf.user, sizeof(m.conf.user), "snc");
 	m.conf.max_request_bytes = 1 << 20;
-	m.conf.limits.max_xml_depth = 32;
+	m.conf.limits.max_xml_depth = 64;
+	snprintf(m.conf.capi.domain, sizeof(m.conf.capi.domain), "domA");
+	m.conf.capi.peers = peers;
+	m.conf.capi.n_peers = 2;
 	m.conf.limits.max_string_bytes = 1 << 20;
 	m.conf.limits.max_array_items = 10000;
 	snprintf(m.conf.plan.uplink_port, sizeof(m.conf.plan.uplink_port), "core");

@@ -18,6 +18,10 @@
 #include "mgr.h"
 #include "mgr_capi.h"
 #include "mgr_plan.h"
+#include "mgr_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
 
 #ifndef AGW_SRCDIR
 #define AGW_SRCDIR "."
@@ -602,6 +606,67 @@ test_resources(void)
 	json_object_put(rep);
 }
 
+/* The record survives the store; a schema-2 database (before the Common API) gains the
+ * column and keeps its slices. */
+static void
+test_store(void)
+{
+	char path[] = "/tmp/agw-unit-capi-XXXXXX", db[64];
+	struct json_object *j = fixture("federation.json");
+	struct mgr_slice parsed, *want = NULL;
+	struct mgr_reg reg = { 0 }, back = { 0 };
+	struct mgr_store *st;
+	struct mgr_err e = { 0 };
+	sqlite3 *raw;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0 && j != NULL);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof(db), "%s.db", path);
+	/* a database as the manager wrote it before: schema 2, one slice */
+	CU_ASSERT_FATAL(sqlite3_open(db, &raw) == SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_exec(raw,
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		"INSERT INTO meta VALUES('schema', '2');"
+		"CREATE TABLE slices(id TEXT PRIMARY KEY, spec_class TEXT NOT NULL, created INTEGER "
+		"NOT NULL, binds TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '');"
+		"CREATE TABLE slivers(slice_id TEXT NOT NULL REFERENCES slices(id) ON DELETE "
+		"CASCADE, name TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL, def TEXT NOT "
+		"NULL, ord INTEGER NOT NULL, PRIMARY KEY(slice_id, name));"
+		"INSERT INTO slices VALUES('old', '', 1, '[]', 'snc');", NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+	st = mgr_store_open(db, &e);
+	CU_ASSERT_FATAL(st != NULL);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, &pconf, at(j, "slice_structure", NULL),
+					     &parsed, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_plan_create(&reg, &pconf, "federation-h1", &parsed, &want, &e),
+			      0);
+	mgr_slice_clear(&parsed);
+	want->fed = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	CU_ASSERT_EQUAL(mgr_store_put(st, want, &e), 0);
+	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
+	CU_ASSERT_EQUAL(back.n, 2);
+	CU_ASSERT(mgr_reg_find(&back, "old") != NULL && mgr_reg_find(&back, "old")->fed == NULL);
+	CU_ASSERT(mgr_reg_find(&back, "federation-h1") != NULL &&
+		  mgr_reg_find(&back, "federation-h1")->fed != NULL &&
+		  strcmp(mgr_reg_find(&back, "federation-h1")->fed, want->fed) == 0);
+	/* a copy keeps it too (planning works on copies) */
+	{
+		struct mgr_slice *d = mgr_slice_dup(mgr_reg_find(&back, "federation-h1"));
+
+		CU_ASSERT(d != NULL && d->fed != NULL && strcmp(d->fed, want->fed) == 0);
+		mgr_slice_free(d);
+	}
+	mgr_store_close(st);
+	mgr_slice_free(want);
+	mgr_reg_clear(&reg);
+	mgr_reg_clear(&back);
+	unlink(db);
+	json_object_put(j);
+}
+
 int
 test_mgr_capi_register(void)
 {
@@ -618,5 +683,6 @@ test_mgr_capi_register(void)
 	CU_add_test(s, "the federation record: Add and Delete merged", test_record);
 	CU_add_test(s, "replies: statuses, statistical_data; names", test_reply_and_names);
 	CU_add_test(s, "ResourceInfo: free VIDs and bandwidth per port, peers", test_resources);
+	CU_add_test(s, "the record in SQLite; a schema-2 database migrated", test_store);
 	return 0;
 }

@@ -206,6 +206,8 @@ struct mgr_reg {
 	void *by_id;              /**< tsearch tree: slice id -> index in 'slices' */
 };
 
+struct nsl_conf;
+
 /** What planning needs from the manager's configuration ([manager] in agw.conf). */
 struct mgr_plan_conf {
 	char uplink_port[MGR_NAME_MAX];   /**< default port of network-side endpoints */
@@ -215,6 +217,9 @@ struct mgr_plan_conf {
 	char gre_remote[16];              /**< default GRE remote, "" = the spec must name it */
 	uint64_t port_capacity_bps;       /**< bandwidth a port can carry, bits/s; 0 = no limit */
 	const char *const *ports;         /**< gw-core's port names, NULL-terminated; NULL = unknown */
+	const struct nsl_conf *nsl;       /**< [nsliver]: node slivers' capacity and image
+					       server (nsliver/nsl.h); NULL: no capacity
+					       checked, no image server */
 };
 
 /* ---------------------------------------------------------------- spec */

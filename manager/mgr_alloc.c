@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mgr_plan.h"
+#include "nsl.h"
 
 /* Resources in use on one port. */
 struct used_port {
@@ -50,6 +51,9 @@ struct mgr_alloc {
 	void *vlan, *gre, *untagged;    /* tsearch roots of struct alloc_entry */
 	struct holder *trl;
 	unsigned int n_trl;
+	struct nsl_demand nsl;          /* what node slivers take: a request's starts at the
+					   registry's minus the slice's stored version's */
+	bool nsl_init;
 };
 
 static int
@@ -345,6 +349,76 @@ used_add(struct mgr_alloc *u, const char *slice, const struct mgr_sliver *link,
 	return rc;
 }
 
+struct nsl_demand
+mgr_slice_nsl(const struct mgr_slice *sl)
+{
+	struct nsl_demand sum = { 0 }, d;
+	unsigned int i;
+
+	for (i = 0; sl != NULL && i < sl->n_slivers; i++) {
+		const struct mgr_sliver *s = &sl->slivers[i];
+
+		if (s->kind != MGR_NODE || nsl_flavour_of(s->instance) == NSL_NONE ||
+		    nsl_demand_of(s->name, &s->resources, &d, NULL) != 0)
+			continue;
+		sum.cpus += d.cpus;
+		sum.memory_mib += d.memory_mib;
+		sum.disk_mib += d.disk_mib;
+	}
+	return sum;
+}
+
+static struct nsl_demand *
+nsl_used(struct mgr_alloc *u)
+{
+	if (!u->nsl_init) {
+		if (u->base != NULL) {
+			struct nsl_demand mine = mgr_slice_nsl(u->old);
+
+			u->nsl = ((struct mgr_alloc *)u->base)->nsl;
+			u->nsl.cpus -= mine.cpus;
+			u->nsl.memory_mib -= mine.memory_mib;
+			u->nsl.disk_mib -= mine.disk_mib;
+		}
+		u->nsl_init = true;
+	}
+	return &u->nsl;
+}
+
+/* Node sliver 's' takes its cores, memory and disk from [nsliver]'s capacity. */
+static int
+used_nsl(struct mgr_alloc *u, const struct mgr_plan_conf *c, const struct mgr_sliver *s,
+	 struct mgr_err *e)
+{
+	struct nsl_demand d, *t;
+
+	if (nsl_flavour_of(s->instance) == NSL_NONE ||
+	    nsl_demand_of(s->name, &s->resources, &d, NULL) != 0)
+		return 0;   /* not a node sliver, or refused by planning already */
+	t = nsl_used(u);
+	t->cpus += d.cpus;
+	t->memory_mib += d.memory_mib;
+	t->disk_mib += d.disk_mib;
+	if (c == NULL || c->nsl == NULL)
+		return 0;
+	if (t->cpus > c->nsl->cores)
+		return mgr_fail(e, MGR_REFUSED, "nodeSliver '%s': %u cores more exceed [nsliver] "
+				"cores = %u (%u taken by node slivers already)", s->name, d.cpus,
+				c->nsl->cores, t->cpus - d.cpus);
+	if (t->memory_mib > c->nsl->memory_mib)
+		return mgr_fail(e, MGR_REFUSED, "nodeSliver '%s': %llu MiB more exceed [nsliver] "
+				"memory_mib = %llu (%llu MiB taken already)", s->name,
+				(unsigned long long)d.memory_mib,
+				(unsigned long long)c->nsl->memory_mib,
+				(unsigned long long)(t->memory_mib - d.memory_mib));
+	if (t->disk_mib > c->nsl->disk_mib)
+		return mgr_fail(e, MGR_REFUSED, "nodeSliver '%s': %llu MiB of disk more exceed "
+				"[nsliver] disk_mib = %llu (%llu MiB taken already)", s->name,
+				(unsigned long long)d.disk_mib, (unsigned long long)c->nsl->disk_mib,
+				(unsigned long long)(t->disk_mib - d.disk_mib));
+	return 0;
+}
+
 /* Bandwidth: a link reserves its rate on every port it has an endpoint on (once). */
 static int
 used_bw(struct mgr_alloc *u, const struct mgr_plan_conf *c, const struct mgr_sliver *link,
@@ -388,6 +462,8 @@ mgr_alloc_account(struct mgr_alloc *a, const struct mgr_plan_conf *c, const stru
 	for (i = 0; i < sl->n_slivers; i++) {
 		const struct mgr_sliver *s = &sl->slivers[i];
 
+		if (s->kind == MGR_NODE && used_nsl(a, c, s, e) != 0)
+			return -1;
 		if (s->kind != MGR_LINK)
 			continue;
 		for (j = 0; j < s->n_vports; j++) {
@@ -463,6 +539,13 @@ mgr_alloc_commit(struct mgr_alloc *a, const struct mgr_slice *old, const struct 
 	}
 	for (i = 0; old != NULL && i < a->n_ports; i++)
 		a->ports[i].bw -= slice_bw(old, a->ports[i].name);
+	if (old != NULL) {
+		struct nsl_demand d = mgr_slice_nsl(old), *t = nsl_used(a);
+
+		t->cpus -= d.cpus;
+		t->memory_mib -= d.memory_mib;
+		t->disk_mib -= d.disk_mib;
+	}
 	for (i = 0, n = 0; old != NULL && i < a->n_trl; i++)
 		if (strcmp(a->trl[i].slice, old->id) != 0)
 			a->trl[n++] = a->trl[i];

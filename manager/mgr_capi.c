@@ -167,19 +167,19 @@ kv_set(struct mgr_kvs *kv, const char *k, const char *v, struct mgr_err *e)
 
 /* A struct of scalars ('resource_information') into 'kv'. */
 static int
-kvs_of(struct json_object *o, struct mgr_kvs *kv, const char *where, struct mgr_err *e)
+kvs_of(struct json_object *o, struct mgr_kvs *kv, const char *where, const char *what,
+       struct mgr_err *e)
 {
 	char buf[1024];
 
 	if (o == NULL)
 		return 0;
 	if (!is_struct(o))
-		return mgr_fail(e, MGR_BADARGS, "%s: resource_information must be a struct",
-				where);
+		return mgr_fail(e, MGR_BADARGS, "%s: %s must be a struct", where, what);
 	json_object_object_foreach(o, k, v) {
 		if (scalar(v, buf, sizeof(buf)) != 0)
-			return mgr_fail(e, MGR_BADARGS, "%s: resource_information '%.64s' must be "
-					"a string or a number", where, k);
+			return mgr_fail(e, MGR_BADARGS, "%s: %s '%.64s' must be a string or a "
+					"number", where, what, k);
 		if (kv_set(kv, k, buf, e) != 0)
 			return -1;
 	}
@@ -501,7 +501,11 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 		if ((s = mgr_slice_add_sliver(out, id, MGR_NODE, where, e)) == NULL)
 			return -1;
 		snprintf(s->instance, sizeof(s->instance), "%s", t);
-		if (kvs_of(mem(x, "resource_information"), &s->resources, where, e) != 0 ||
+		/* os_software_information: the node's params (bootImage, kernel, ...) */
+		if (kvs_of(mem(x, "resource_information"), &s->resources, where,
+			   "resource_information", e) != 0 ||
+		    kvs_of(mem(x, "os_software_information"), &s->params, where,
+			   "os_software_information", e) != 0 ||
 		    arr(x, "node_interfaces", where, &ifs, &ni, e) != 0)
 			return -1;
 		for (j = 0; j < ni; j++) {
@@ -528,7 +532,8 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 			return -1;
 		snprintf(where, sizeof(where), "domain '%s' virtual link '%s'", dn, ln);
 		if ((s = mgr_slice_add_sliver(out, ln, MGR_LINK, where, e)) == NULL ||
-		    kvs_of(mem(x, "resource_information"), &s->resources, where, e) != 0)
+		    kvs_of(mem(x, "resource_information"), &s->resources, where,
+			   "resource_information", e) != 0)
 			return -1;
 		t = str(x, "link_type");
 		if (t != NULL && t[0] != '\0' && kv_set(&s->resources, "protocol", t, e) != 0)
@@ -542,7 +547,8 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 
 			if (name(y, "interface_name", where, &in, e) != 0 ||
 			    (v = add_vport(s, in, where, e)) == NULL ||
-			    kvs_of(mem(y, "resource_information"), &v->params, where, e) != 0)
+			    kvs_of(mem(y, "resource_information"), &v->params, where,
+				   "resource_information", e) != 0)
 				return -1;
 		}
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <rte_cfgfile.h>
 
@@ -288,6 +289,53 @@ defaults(struct mgr_conf *c)
 	c->plan.port_capacity_bps = 10000000000ull;
 	snprintf(c->charon.uri, sizeof(c->charon.uri), "unix:///run/agw/charon.vici");
 	c->charon.dpd_delay_s = 30;
+	/* node slivers: this machine's cores and half its memory, 20 GiB of disk */
+	c->nsl.cores = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (unsigned int)sysconf(_SC_NPROCESSORS_ONLN)
+							  : 1;
+	c->nsl.memory_mib = sysconf(_SC_PHYS_PAGES) > 0 && sysconf(_SC_PAGESIZE) > 0
+				    ? (uint64_t)sysconf(_SC_PHYS_PAGES) *
+					      (uint64_t)sysconf(_SC_PAGESIZE) / 2 / (1u << 20)
+				    : 1024;
+	c->nsl.disk_mib = 20480;
+	c->plan.nsl = &c->nsl;
+}
+
+/* [nsliver]: node slivers' capacity and image server (docs/configuration.md). */
+static int
+load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
+{
+	struct rte_cfgfile_entry *ent;
+	int n, i, rc = 0;
+
+	if (!rte_cfgfile_has_section(f, "nsliver"))
+		return 0;
+	ent = agw_cfg_section(f, "nsliver", &n);
+	if (ent == NULL)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *k = ent[i].name, *v = ent[i].value;
+		char *end = NULL;
+		uint64_t x = strtoull(v, &end, 10);
+		bool num = v[0] >= '0' && v[0] <= '9' && *end == '\0';   /* plain decimal */
+
+		if (strcmp(k, "cores") == 0 && num && x <= 4096)
+			c->nsl.cores = (unsigned int)x;
+		else if (strcmp(k, "memory_mib") == 0 && num)
+			c->nsl.memory_mib = x;
+		else if (strcmp(k, "disk_mib") == 0 && num)
+			c->nsl.disk_mib = x;
+		else if (strcmp(k, "boot_image_server") == 0 &&
+			 strlen(v) < sizeof(c->nsl.boot_image_server) && strpbrk(v, " /{}") == NULL)
+			snprintf(c->nsl.boot_image_server, sizeof(c->nsl.boot_image_server), "%s", v);
+		else {
+			agw_cfg_bad(PROG, path, "nsliver", k, v,
+				    "keys: cores (0-4096), memory_mib, disk_mib (decimal MiB), "
+				    "boot_image_server (HOST[:PORT], no '/', space or braces)");
+			rc = -1;
+		}
+	}
+	free(ent);
+	return rc;
 }
 
 static bool
@@ -550,7 +598,7 @@ mgr_conf_load(struct mgr_conf *c, const char *path)
 				     "the output of 'agw-manager --hash-password' there\n", path);
 		goto fail;
 	}
-	if (load_principals(c, f, path) != 0 ||
+	if (load_principals(c, f, path) != 0 || load_nsliver(c, f, path) != 0 ||
 	    each_section(c, f, path, "peer ", peer_section) != 0)
 		goto fail;
 	free(ent);

@@ -37,6 +37,7 @@
 #include "mgr_charon.h"
 #include "mgr_store.h"
 #include "mgr_capi.h"
+#include "nsl.h"
 
 #define MGR_MAX_NAMES 256   /**< sliver names one request may list */
 
@@ -89,6 +90,8 @@ struct mgr_conf {
 	struct mgr_plan_conf plan;  /**< ports, ranges, capacity */
 	struct mgr_charon_conf charon;    /**< charon: [agw] ike, vici_socket, ike_id, ike_dpd_delay_s */
 	struct mgr_capi_conf capi;  /**< Common API 2.0: domain_name, [peer DOMAIN] sections */
+	struct nsl_conf nsl;        /**< [nsliver]: node slivers' capacity, image server
+				     *   (plan.nsl points here) */
 };
 
 /** The manager's state. */

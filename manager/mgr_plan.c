@@ -15,6 +15,7 @@
 
 #include "mgr_ep.h"
 #include "mgr_plan.h"
+#include "nsl.h"
 
 /* ---------------------------------------------------------------- validation */
 
@@ -86,10 +87,10 @@ check_link_resources(struct mgr_sliver *s, struct mgr_err *e)
 }
 
 static int
-check_node(const struct mgr_sliver *s, struct mgr_err *e)
+check_node(const struct mgr_plan_conf *c, const struct mgr_sliver *s, struct mgr_err *e)
 {
-	uint32_t v;
-	const char *cpu, *mem;
+	static const struct nsl_conf none;
+	struct nsl_plan plan;
 
 	if (s->type[0] != '\0' && strcmp(s->type, "_super") != 0)
 		return mgr_fail(e, MGR_BADARGS,
@@ -103,20 +104,12 @@ check_node(const struct mgr_sliver *s, struct mgr_err *e)
 				s->name);
 	if (strcmp(s->instance, "Terminal") == 0)
 		return 0;
-	if (strcmp(s->instance, "SlowPath_VM") != 0)
+	if (nsl_flavour_of(s->instance) == NSL_NONE)
 		return mgr_fail(e, MGR_UNSUPPORTED,
 				"nodeSliver '%s': instance type '%s' is not one this AGW runs "
-				"(SlowPath_VM, Terminal)", s->name, s->instance);
-	cpu = mgr_kv_get(&s->resources, "cpu");
-	mem = mgr_kv_get(&s->resources, "memory");
-	if (cpu == NULL || mgr_parse_u32(cpu, 1024, &v) != 0 || v == 0)
-		return mgr_fail(e, MGR_BADARGS,
-				"nodeSliver '%s': SlowPath_VM needs resource 'cpu' (cores, 1-1024)",
-				s->name);
-	if (mem == NULL || mgr_parse_u32(mem, 1u << 24, &v) != 0 || v == 0)
-		return mgr_fail(e, MGR_BADARGS,
-				"nodeSliver '%s': SlowPath_VM needs resource 'memory' (MiB)", s->name);
-	return 0;
+				"(SlowPath_VM, Container, Terminal)", s->name, s->instance);
+	return nsl_plan_node(c->nsl != NULL ? c->nsl : &none, s->name, s->instance,
+			     &s->resources, &s->params, &plan, e);
 }
 
 /* Which bind holds (sliver, vport) as an end: index, and which end; -1 if none. */
@@ -289,7 +282,7 @@ plan_slice(const struct mgr_reg *reg, const struct mgr_plan_conf *c, struct mgr_
 	for (i = 0; i < sl->n_slivers; i++) {
 		struct mgr_sliver *s = &sl->slivers[i];
 
-		if (s->kind == MGR_LINK ? check_link_resources(s, e) : check_node(s, e))
+		if (s->kind == MGR_LINK ? check_link_resources(s, e) : check_node(c, s, e))
 			return -1;
 	}
 	if (check_binds(sl, e) != 0)
@@ -620,14 +613,14 @@ mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const
 
 		for (j = 0; j < n && !named; j++)
 			named = strcmp(s->name, names[j]) == 0;
-		/* State is the truth: no SlowPath_VM runs yet, so none is reported executed
+		/* State is the truth: no node sliver runs yet, so none is reported executed
 		 * (the node-sliver runtime, nsliver/, will start them) */
 		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_NODE &&
-		    strcmp(s->instance, "SlowPath_VM") == 0) {
+		    nsl_flavour_of(s->instance) != NSL_NONE) {
 			mgr_fail(e, MGR_UNSUPPORTED,
-				 "Run: nodeSliver '%s' of slice '%s' is a SlowPath_VM, and this AGW "
-				 "does not start node slivers yet; Run the other slivers by name",
-				 s->name, id);
+				 "Run: nodeSliver '%s' of slice '%s' is a %s, and this AGW does not "
+				 "start node slivers yet; Run the other slivers by name",
+				 s->name, id, s->instance);
 			mgr_slice_free(sl);
 			return -1;
 		}

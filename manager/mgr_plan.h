@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "mgr.h"
+#include "nsl.h"
 
 /* ---------------------------------------------------------------- mgr_model.c */
 
@@ -29,7 +30,8 @@ void mgr_sliver_clear(struct mgr_sliver *s);
 /* ---------------------------------------------------------------- mgr_alloc.c
  * What the AGW's endpoints hold: VIDs per port, GRE (port, remote, key), untagged ports,
  * trailer (terminal, apps) per port and terminals' keys, and each port's reserved
- * bandwidth against [manager] port_capacity. Every conflict is a fault naming both
+ * bandwidth against [manager] port_capacity; what node slivers take against
+ * [nsliver]'s cores, memory and disk. Every conflict is a fault naming both
  * holders. */
 
 struct mgr_alloc;
@@ -51,9 +53,11 @@ void mgr_alloc_commit(struct mgr_alloc *a, const struct mgr_slice *old,
 /** Free 'a' (NULL: nothing). */
 void mgr_alloc_free(struct mgr_alloc *a);
 /**
- * Account every endpoint and link bandwidth of 'sl' (with 'only_decided', not those
- * still waiting for a VID or key). @return 0; -1 with 'e' (VLAN_UNAVAILABLE,
- * ALREADYEXISTS, INSUFFICIENT_BANDWIDTH, SERVERERROR).
+ * Account every endpoint and link bandwidth of 'sl' (with 'only_decided', not the
+ * endpoints still waiting for a VID or key), and the cores, memory and disk of its node
+ * slivers against c->nsl ([nsliver]; c NULL: nothing checked). @return 0; -1 with 'e'
+ * (VLAN_UNAVAILABLE, ALREADYEXISTS, INSUFFICIENT_BANDWIDTH, REFUSED: node-sliver
+ * capacity, SERVERERROR).
  */
 int mgr_alloc_account(struct mgr_alloc *a, const struct mgr_plan_conf *c,
 		      const struct mgr_slice *sl, bool only_decided, struct mgr_err *e);
@@ -65,5 +69,8 @@ int mgr_alloc_vid(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char
  *  its port, and account it. @return 0; -1 with 'e' (ALREADYEXISTS). */
 int mgr_alloc_key(struct mgr_alloc *a, const struct mgr_plan_conf *c, const char *slice,
 		  const struct mgr_sliver *link, struct mgr_vport *vp, struct mgr_err *e);
+
+/** What the node slivers of 'sl' (NULL: none) take together: cores, memory, disk. */
+struct nsl_demand mgr_slice_nsl(const struct mgr_slice *sl);
 
 #endif /* AGW_MGR_PLAN_H */

@@ -12,6 +12,8 @@
 #include "agw_json.h"
 #include "mgr_ep.h"
 #include "mgr_ops.h"
+#include "mgr_plan.h"
+#include "nsl.h"
 
 /* ---------------------------------------------------------------- status */
 
@@ -46,9 +48,28 @@ sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 		if (s->instance[0] != '\0')
 			agw_json_add_str(o, "instance", s->instance);
 		json_object_object_add(o, "params", kv_struct(&s->params));
-		if (strcmp(s->instance, "SlowPath_VM") == 0)
+		if (nsl_flavour_of(s->instance) != NSL_NONE) {
+			struct nsl_plan p;
+			struct json_object *n;
+
 			agw_json_add_str(o, "note", "not started: this AGW does not run node slivers yet "
 						  "(Run of it is UNSUPPORTED)");
+			/* what it takes and boots, as planned (the image server as configured now) */
+			if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources,
+					  &s->params, &p, NULL) == 0) {
+				n = json_object_new_object();
+				agw_json_add_str(n, "flavour", p.flavour == NSL_VM ? "vm" : "container");
+				agw_json_add_int(n, "cpus", p.need.cpus);
+				agw_json_add_int(n, "memory_mib", (int64_t)p.need.memory_mib);
+				agw_json_add_int(n, "disk_mib", (int64_t)p.need.disk_mib);
+				agw_json_add_str(n, "cpumode", p.dedicated ? "dedicated" : "shared");
+				if (p.image_url[0] != '\0')
+					agw_json_add_str(n, "image", p.image_url);
+				if (p.kernel_url[0] != '\0')
+					agw_json_add_str(n, "kernel", p.kernel_url);
+				json_object_object_add(o, "node_plan", n);
+			}
+		}
 	} else {
 		agw_json_add_int(o, "bandwidth_bps", (int64_t)s->bandwidth_bps);
 	}
@@ -328,6 +349,26 @@ mgr_report_resources(const struct mgr *m)
 	agw_json_add_str(o, "gre_key_range", buf);
 	agw_json_add_str(o, "uplink_port", c->uplink_port);
 	agw_json_add_str(o, "access_port", c->access_port);
+	{
+		/* [nsliver]: capacity and what node slivers hold of it */
+		struct nsl_demand sum = { 0 }, d;
+		struct json_object *n = json_object_new_object();
+
+		for (i = 0; i < m->reg.n; i++) {
+			d = mgr_slice_nsl(m->reg.slices[i]);
+			sum.cpus += d.cpus;
+			sum.memory_mib += d.memory_mib;
+			sum.disk_mib += d.disk_mib;
+		}
+		agw_json_add_int(n, "cores", m->conf.nsl.cores);
+		agw_json_add_int(n, "cores_reserved", sum.cpus);
+		agw_json_add_int(n, "memory_mib", (int64_t)m->conf.nsl.memory_mib);
+		agw_json_add_int(n, "memory_mib_reserved", (int64_t)sum.memory_mib);
+		agw_json_add_int(n, "disk_mib", (int64_t)m->conf.nsl.disk_mib);
+		agw_json_add_int(n, "disk_mib_reserved", (int64_t)sum.disk_mib);
+		agw_json_add_str(n, "boot_image_server", m->conf.nsl.boot_image_server);
+		json_object_object_add(o, "node_slivers", n);
+	}
 	for (i = 0; i < m->reg.n; i++)
 		n_slivers += m->reg.slices[i]->n_slivers;
 	agw_json_add_int(o, "slices", m->reg.n);

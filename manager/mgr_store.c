@@ -398,8 +398,9 @@ mgr_store_load(struct mgr_store *st, struct mgr_reg *reg, struct mgr_err *e)
 	sqlite3_stmt *q;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, spec_class, created, binds, owner, fed FROM slices", -1, &q,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, spec_class, created, binds, owner, fed FROM slices", -1,
+			       &q, NULL) != SQLITE_OK)
 		return dbfail(st, e, "read slices");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct mgr_slice *sl = calloc(1, sizeof(*sl));

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 UNIT_SRCS := tests/unit/main.c tests/unit/gw-core/test_gwc.c tests/unit/gw-core/test_gwc_config.c \
 	tests/unit/manager/test_mgr_model.c tests/unit/manager/test_mgr_hostile.c \
-	tests/unit/manager/test_mgr_capi.c \
+	tests/unit/manager/test_mgr_capi.c tests/unit/manager/test_nsl.c \
 	tests/unit/agw/test_agw.c \
 	tests/unit/trailer/test_trl.c tests/unit/gw-core/test_gwc_sa.c \
 	tests/unit/gw-core/test_gwc_handoff.c
@@ -24,7 +24,7 @@ $(TRL_VECTORS_H): tests/unit/vectors/gen_trailer_vectors.py | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) $< $@ $(BUILD)/gen/trl-corpus
 
-$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Igw-core -Ippm -Imanager -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
+$(UNIT_OBJS): ALL_CFLAGS += -I$(BUILD)/gen -Itests/unit -Igw-core -Ippm -Imanager -Insliver -Iagw -Itrailer -DAGW_SRCDIR='"$(CURDIR)"'
 $(BUILD)/obj/tests/unit/gw-core/test_gwc.o: $(VECTORS_H) $(TRL_VECTORS_H) $(ESP_VECTORS_H)
 $(BUILD)/obj/tests/unit/trailer/test_trl.o: $(TRL_VECTORS_H)
 $(BUILD)/obj/tests/unit/gw-core/test_gwc_sa.o: $(ESP_VECTORS_H)
@@ -48,7 +48,7 @@ $(FUZZ_TRAILER): tests/fuzz/fuzz_trailer.c trailer/trl_codec.c trailer/trl.h $(T
 # The manager's harnesses: its library built again with clang, instrumented for
 # coverage (-fsanitize=fuzzer-no-link) and ASan/UBSan, into $(BUILD)/fuzz/obj.
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-sanitize-recover=undefined -MMD -MP -I. -Ilib -Igw-core -Ippm -Itrailer -Imanager \
+	-fno-sanitize-recover=undefined -MMD -MP -I. -Ilib -Igw-core -Ippm -Itrailer -Imanager -Insliver \
 	-Itests/unit/gw-core \
 	$(DPDK_CFLAGS) $(JSON_CFLAGS) $(MGR_CFLAGS) -DALLOW_EXPERIMENTAL_API
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined

@@ -35,6 +35,11 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            killed (-9) while the Run waits on it, restarted: the slice's
                            state and gw-core agree (executed and programmed, or created
                            and absent), nothing stale in gw-core
+  snc.py nodes            node slivers planned and admitted, never run: Figure 4 as printed
+                           refused (no [nsliver] boot_image_server here), a Container
+                           with a file:// image created with its node plan in Status and
+                           its cores in ResourceInfo, its Run UNSUPPORTED (nothing runs),
+                           one core over [nsliver] cores REFUSED, DeleteSlice frees them
   snc.py principals        gk-a's slice is invisible and untouchable to gk-b and dev, seen
                            by the admin snc; a certificate from another CA gets 403, no
                            credentials 401, plain HTTP no answer
@@ -687,6 +692,49 @@ def principals():
     return "PRINCIPALS OK" if not bad else "PRINCIPALS BAD: " + "; ".join(bad)
 
 
+def nodes():
+    p = proxy()
+    bad = []
+    fig4 = open(os.path.join(ROOT, "etc", "specs", "seed001-fig4.xml")).read()
+    code, msg = fault_code(p.CreateSlice, "fig4", fig4)
+    if code != 1 or "boot_image_server" not in msg or "VN5" not in msg:
+        bad.append("Figure 4 without an image server: %d %s" % (code, msg))
+    cores = p.ResourceInfo()["node_slivers"]["cores"]
+
+    def spec(cpu):
+        return ("<slicespec><sliverdef><nodeSlivers><nodeSliver name=\"fwd\">"
+                "<instance type=\"Container\"><resources>"
+                "<resource key=\"cpu\" value=\"%d\"/><resource key=\"memory\" value=\"64\"/>"
+                "</resources><params><param key=\"bootImage\" value=\"file:///srv/fwd.tar\"/>"
+                "<param key=\"command\" value=\"/fwd\"/></params></instance></nodeSliver>"
+                "</nodeSlivers></sliverdef></slicespec>" % cpu)
+
+    st = p.CreateSlice("nodes", spec(1))
+    node = [s for s in st["slivers"] if s["name"] == "fwd"][0]
+    plan = node.get("node_plan", {})
+    if node["state"] != "created" or plan.get("flavour") != "container" or \
+            plan.get("image") != "file:///srv/fwd.tar" or plan.get("cpus") != 1:
+        bad.append("Status of the container: %s" % node)
+    ri = p.ResourceInfo()["node_slivers"]
+    if ri["cores_reserved"] != 1 or ri["memory_mib_reserved"] != 64:
+        bad.append("ResourceInfo node_slivers %s" % ri)
+    code, msg = fault_code(p.Run, "nodes")
+    if code != 13 or "fwd" not in msg:
+        bad.append("Run of a node sliver: %d %s" % (code, msg))
+    if [s["state"] for s in p.Status("nodes")["slivers"]] != ["created"]:
+        bad.append("the container is reported %s" % p.Status("nodes")["slivers"])
+    if cores < 64:
+        code, msg = fault_code(p.CreateSlice, "nodes2", spec(cores))
+        if code != 7 or "[nsliver] cores = %d" % cores not in msg:
+            bad.append("over capacity: %d %s" % (code, msg))
+        if fault_code(p.Status, "nodes2")[0] != 12:
+            bad.append("nodes2 exists after its refusal")
+    p.DeleteSlice("nodes")
+    if p.ResourceInfo()["node_slivers"]["cores_reserved"] != 0:
+        bad.append("cores still reserved after DeleteSlice")
+    return "NODES OK %d cores" % cores if not bad else "NODES BAD: " + "; ".join(bad)
+
+
 def main():
     # subcommand -> (function, how many integer arguments it takes)
     cmds = {"create-run": (create_run, 0), "stats": (stats, 1), "drops": (drops, 1),
@@ -694,7 +742,7 @@ def main():
             "stalled": (stalled, 0), "concurrent": (concurrent, 2),
             "stop-delete": (stop_delete, 0), "hostile": (hostile, 0),
             "principals": (principals, 0), "kill-run": (kill_run, 0), "police": (police, 0),
-            "shape": (shape, 0)}
+            "shape": (shape, 0), "nodes": (nodes, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     fn, nargs = cmds[sys.argv[1]]

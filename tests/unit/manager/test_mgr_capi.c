@@ -19,6 +19,7 @@
 #include "mgr_capi.h"
 #include "mgr_plan.h"
 #include "mgr_store.h"
+#include "nsl.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -28,7 +29,12 @@
 #endif
 #define FIX AGW_SRCDIR "/tests/unit/manager/capi/"
 
+static const struct nsl_conf nslc = {
+	.cores = 8, .memory_mib = 8192, .disk_mib = 20480, .boot_image_server = "img.example",
+};
+
 static struct mgr_plan_conf pconf = {
+	.nsl = &nslc,
 	.uplink_port = "core", .access_port = "access",
 	.vid_min = 100, .vid_max = 103,
 	.key_min = 5000, .key_max = 5002,

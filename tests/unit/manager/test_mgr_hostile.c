@@ -185,6 +185,27 @@ test_conf(void)
 	CU_ASSERT_EQUAL(load(BASE "[principal snc]\n", &c), -1);   /* twice */
 	CU_ASSERT_EQUAL(load("[manager]\ntls = no\n", &c), -1);    /* nobody may call */
 	CU_ASSERT_EQUAL(load(BASE "max_xml_depth = 1000\n", &c), -1);
+	/* [nsliver], [peer], principals' domains (node slivers, the Common API) */
+	CU_ASSERT_EQUAL_FATAL(load(BASE "domain_name = domA\n[nsliver]\ncores = 3\nmemory_mib = 2048\n"
+				   "boot_image_server = img.example:8080\n[peer domB]\nport = core\n"
+				   "link_type = gre\nremote = 198.51.100.3\n"
+				   "[principal sep]\ndomains = domA,domB\n", &c), 0);
+	CU_ASSERT_EQUAL(c.nsl.cores, 3);
+	CU_ASSERT_EQUAL(c.nsl.memory_mib, 2048);
+	CU_ASSERT_STRING_EQUAL(c.nsl.boot_image_server, "img.example:8080");
+	CU_ASSERT_PTR_EQUAL(c.plan.nsl, &c.nsl);
+	CU_ASSERT_STRING_EQUAL(c.capi.domain, "domA");
+	CU_ASSERT(c.capi.n_peers == 1 && c.capi.peers[0].type == MGR_EP_GRE &&
+		  strcmp(c.capi.peers[0].remote, "198.51.100.3") == 0);
+	CU_ASSERT_STRING_EQUAL(mgr_conf_principal(&c, "sep")->domains, "domA,domB");
+	mgr_conf_free(&c);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\ncores = many\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nboot_image_server = a/b\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nram = 1\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nmemory_mib = 2G\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[peer domB]\nlink_type = gre\n", &c), -1);   /* no port */
+	CU_ASSERT_EQUAL(load(BASE "[peer domB]\nport = core\nremote = x\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "domain_name = a b\n", &c), -1);
 }
 
 /* xmlrpc-c 1.33 dereferences NULL reporting a malformed <i8>: the gate refuses every

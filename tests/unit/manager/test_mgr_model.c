@@ -19,6 +19,7 @@
 #include "mgr_charon.h"
 #include "mgr_ep.h"
 #include "mgr_store.h"
+#include "nsl.h"
 
 #define KEY16 "000102030405060708090a0b0c0d0e0f"
 
@@ -26,7 +27,14 @@
 #define AGW_SRCDIR "."
 #endif
 
+/* node slivers: room for Figure 4's VN5 (1 core, 2048 MiB) and its image server */
+static const struct nsl_conf nslc = {
+	.cores = 4, .memory_mib = 8192, .disk_mib = 20480,
+	.boot_image_server = "images.example.org:8080",
+};
+
 static struct mgr_plan_conf conf = {
+	.nsl = &nslc,
 	.uplink_port = "core", .access_port = "access",
 	.vid_min = 100, .vid_max = 103,
 	.key_min = 5000, .key_max = 5002,

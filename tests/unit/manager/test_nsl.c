@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Node slivers' plan (nsliver/nsl_plan.c) and admission (manager/mgr_alloc.c): seed 001
+ * Figure 4's VN5 resolved against an image server, a Container, every malformed
+ * resource and param with its fault, and [nsliver]'s cores, memory and disk reserved
+ * at CreateSlice / Add and released by Delete, with refusals that change nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "mgr.h"
+#include "mgr_plan.h"
+#include "nsl.h"
+
+static const struct nsl_conf nslc = {
+	.cores = 2, .memory_mib = 4096, .disk_mib = 4096,
+	.boot_image_server = "10.0.0.1:8080",
+};
+
+/* kvs from "k=v" strings, NULL-terminated; the strings are the caller's. */
+static struct mgr_kvs
+kvs(struct mgr_kv *store, const char *const *kv)
+{
+	struct mgr_kvs out = { store, 0 };
+
+	for (; kv != NULL && *kv != NULL; kv++) {
+		const char *eq = strchr(*kv, '=');
+
+		store[out.n].key = strndup(*kv, (size_t)(eq - *kv));
+		store[out.n].value = strdup(eq + 1);
+		out.n++;
+	}
+	return out;
+}
+
+static void
+kvs_free(struct mgr_kvs *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->v[i].key);
+		free(k->v[i].value);
+	}
+}
+
+/* Plan node "VN" of 'type' with resources 'r' and params 'p'. */
+static int
+plan(const struct nsl_conf *c, const char *type, const char *const *r, const char *const *p,
+     struct nsl_plan *out, struct mgr_err *e)
+{
+	struct mgr_kv rs[16], ps[16];
+	struct mgr_kvs rk = kvs(rs, r), pk = kvs(ps, p);
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = nsl_plan_node(c, "VN", type, &rk, &pk, out, e);
+	kvs_free(&rk);
+	kvs_free(&pk);
+	return rc;
+}
+
+#define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define VM_RES L("cpu=1", "memory=2048")
+
+static void
+test_plan(void)
+{
+	struct nsl_plan p;
+	struct mgr_err e;
+
+	/* Figure 4's VN5 as printed */
+	CU_ASSERT_EQUAL_FATAL(plan(&nslc, "SlowPath_VM",
+				   L("cpumode=dedicated", "cpu=1", "arch=x86_64", "memory=2048"),
+				   L("bootImage=http://{bootImageServer}/bootImage.img"), &p, &e),
+			      0);
+	CU_ASSERT_EQUAL(p.flavour, NSL_VM);
+	CU_ASSERT(p.need.cpus == 1 && p.need.memory_mib == 2048 &&
+		  p.need.disk_mib == NSL_DISK_DEFAULT_MIB && p.dedicated);
+	CU_ASSERT_STRING_EQUAL(p.image_url, "http://10.0.0.1:8080/bootImage.img");
+	/* a kernel + initrd guest, a digest given in capitals */
+	CU_ASSERT_EQUAL_FATAL(plan(&nslc, "SlowPath_VM", L("cpu=2", "memory=256", "disk=64"),
+				   L("kernel=file:///srv/vmlinuz", "initrd=https://{bootImageServer}/i",
+				     "cmdline=console=ttyS0 quiet",
+				     "bootImage=file:///srv/disk.qcow2",
+				     "bootImage_sha256=ABCDEF0123456789abcdef0123456789"
+				     "ABCDEF0123456789abcdef0123456789"),
+				   &p, &e), 0);
+	CU_ASSERT_STRING_EQUAL(p.initrd_url, "https://10.0.0.1:8080/i");
+	CU_ASSERT_STRING_EQUAL(p.cmdline, "console=ttyS0 quiet");
+	CU_ASSERT_STRING_EQUAL(p.image_sha256,
+			       "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789");
+	CU_ASSERT(!p.dedicated && p.need.disk_mib == 64);
+	/* a container */
+	CU_ASSERT_EQUAL_FATAL(plan(&nslc, "Container", L("cpu=1", "memory=64"),
+				   L("bootImage=http://{bootImageServer}/rootfs.tar.gz",
+				     "command=/usr/bin/fwd eth0 eth1"), &p, &e), 0);
+	CU_ASSERT_EQUAL(p.flavour, NSL_CONTAINER);
+	CU_ASSERT_STRING_EQUAL(p.command, "/usr/bin/fwd eth0 eth1");
+	CU_ASSERT_EQUAL(nsl_flavour_of("Terminal"), NSL_NONE);
+	CU_ASSERT_EQUAL(nsl_flavour_of(NULL), NSL_NONE);
+}
+
+static void
+test_plan_malformed(void)
+{
+	static const struct nsl_conf noserver = { .cores = 2, .memory_mib = 4096 };
+#define IMG "bootImage=http://10.0.0.2/a.img"
+	const struct {   /* automatic: its compound literals are */
+		const char *what, *type;
+		const char *const *r, *const *p;
+		const struct nsl_conf *c;
+		int code;
+		const char *text;
+	} bad[] = {
+		{ "no cpu", "SlowPath_VM", L("memory=1"), L(IMG), &nslc, MGR_BADARGS, "'cpu'" },
+		{ "cpu 0", "SlowPath_VM", L("cpu=0", "memory=64"), L(IMG), &nslc, MGR_BADARGS,
+		  "'cpu'" },
+		{ "cpu 65", "SlowPath_VM", L("cpu=65", "memory=64"), L(IMG), &nslc, MGR_BADARGS,
+		  "1-64" },
+		{ "cpu text", "SlowPath_VM", L("cpu=two", "memory=64"), L(IMG), &nslc, MGR_BADARGS,
+		  "'cpu'" },
+		{ "no memory", "SlowPath_VM", L("cpu=1"), L(IMG), &nslc, MGR_BADARGS, "'memory'" },
+		{ "memory 8", "SlowPath_VM", L("cpu=1", "memory=8"), L(IMG), &nslc, MGR_BADARGS,
+		  "16-1048576" },
+		{ "disk -1", "SlowPath_VM", L("cpu=1", "memory=64", "disk=-1"), L(IMG), &nslc,
+		  MGR_BADARGS, "'disk'" },
+		{ "arch", "SlowPath_VM", L("cpu=1", "memory=64", "arch=aarch64"), L(IMG), &nslc,
+		  MGR_UNSUPPORTED, "x86_64" },
+		{ "cpumode", "SlowPath_VM", L("cpu=1", "memory=64", "cpumode=fast"), L(IMG), &nslc,
+		  MGR_BADARGS, "cpumode" },
+		{ "no image", "SlowPath_VM", VM_RES, L("cmdline=x"), &nslc, MGR_BADARGS,
+		  "go with param kernel" },
+		{ "nothing to boot", "SlowPath_VM", VM_RES, NULL, &nslc, MGR_BADARGS,
+		  "bootImage (a raw or qcow2 disk) or kernel" },
+		{ "ftp", "SlowPath_VM", VM_RES, L("bootImage=ftp://x/y"), &nslc, MGR_BADARGS,
+		  "not an http://" },
+		{ "relative file", "SlowPath_VM", VM_RES, L("bootImage=file://x/y"), &nslc,
+		  MGR_BADARGS, "not an http://" },
+		{ "space", "SlowPath_VM", VM_RES, L("bootImage=http://a/b c"), &nslc, MGR_BADARGS,
+		  "space" },
+		{ "unknown placeholder", "SlowPath_VM", VM_RES, L("bootImage=http://{imgHost}/a"),
+		  &nslc, MGR_BADARGS, "'{imgHost}' is unknown" },
+		{ "unclosed", "SlowPath_VM", VM_RES, L("bootImage=http://{bootImageServer/a"), &nslc,
+		  MGR_BADARGS, "without its '}'" },
+		{ "stray }", "SlowPath_VM", VM_RES, L("bootImage=http://a}/a"), &nslc, MGR_BADARGS,
+		  "without its '{'" },
+		{ "no server", "SlowPath_VM", VM_RES, L("bootImage=http://{bootImageServer}/a"),
+		  &noserver, MGR_BADARGS, "no [nsliver] boot_image_server" },
+		{ "short sha", "SlowPath_VM", VM_RES, L(IMG, "bootImage_sha256=abc"), &nslc,
+		  MGR_BADARGS, "64 hex" },
+		{ "sha alone", "SlowPath_VM", VM_RES,
+		  L("kernel=file:///k", "bootImage_sha256=0123456789abcdef0123456789abcdef"
+					 "0123456789abcdef0123456789abcdef"),
+		  &nslc, MGR_BADARGS, "without bootImage" },
+		{ "cmdline newline", "SlowPath_VM", VM_RES, L("kernel=file:///k", "cmdline=a\nb"),
+		  &nslc, MGR_BADARGS, "control character" },
+		{ "command on a VM", "SlowPath_VM", VM_RES, L(IMG, "command=/bin/x"), &nslc,
+		  MGR_BADARGS, "Container's" },
+		{ "container kernel", "Container", VM_RES, L(IMG, "kernel=file:///k"), &nslc,
+		  MGR_BADARGS, "no guest kernel" },
+		{ "container no image", "Container", VM_RES, NULL, &nslc, MGR_BADARGS,
+		  "needs param bootImage" },
+		{ "not a node sliver", "Terminal", VM_RES, L(IMG), &nslc, MGR_UNSUPPORTED,
+		  "not a node sliver" },
+	};
+	struct nsl_plan p;
+	struct mgr_err e;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = plan(bad[i].c, bad[i].type, bad[i].r, bad[i].p, &p, &e);
+		bool ok = rc == -1 && e.code == bad[i].code && strstr(e.msg, bad[i].text) != NULL;
+
+		if (!ok)
+			fprintf(stderr, "\n%s: rc %d %s: %s\n", bad[i].what, rc,
+				mgr_fault_name(e.code), e.msg);
+		CU_ASSERT(ok);
+	}
+}
+
+/* A slice of 'n' SlowPath_VMs of 'cpu' cores and 'mem' MiB, each alone (no vports). */
+static char *
+vm_spec(unsigned int n, unsigned int cpu, unsigned int mem)
+{
+	size_t cap = 512 + n * 512, len = 0;
+	char *x = malloc(cap);
+	unsigned int i;
+
+	len += (size_t)snprintf(x + len, cap - len, "<slicespec><sliverdef><nodeSlivers>");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(x + len, cap - len,
+			"<nodeSliver name=\"vm%u\"><instance type=\"SlowPath_VM\"><resources>"
+			"<resource key=\"cpu\" value=\"%u\"/><resource key=\"memory\" value=\"%u\"/>"
+			"</resources><params><param key=\"bootImage\" "
+			"value=\"http://{bootImageServer}/i.img\"/></params></instance></nodeSliver>",
+			i, cpu, mem);
+	snprintf(x + len, cap - len, "</nodeSlivers></sliverdef></slicespec>");
+	return x;
+}
+
+static int
+create(struct mgr_reg *reg, const struct mgr_plan_conf *c, const char *id, const char *xml,
+       struct mgr_err *e)
+{
+	struct mgr_slice spec, *out = NULL;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	if (mgr_spec_parse(xml, strlen(xml), &spec, e) != 0)
+		return -1;
+	rc = mgr_plan_create(reg, c, id, &spec, &out, e);
+	mgr_slice_clear(&spec);
+	if (rc == 0)
+		rc = mgr_reg_commit(reg, id, out);
+	return rc;
+}
+
+static void
+test_admission(void)
+{
+	struct mgr_plan_conf c = { .vid_min = 100, .vid_max = 200, .key_min = 1, .key_max = 9,
+				   .nsl = &nslc };
+	struct mgr_reg reg = { 0 };
+	struct mgr_slice *out = NULL;
+	struct mgr_err e;
+	char *one = vm_spec(1, 1, 1024), *two = vm_spec(2, 1, 1024), *big = vm_spec(1, 1, 3500);
+	static const char *const vm0[] = { "vm0" };
+
+	CU_ASSERT_EQUAL_FATAL(create(&reg, &c, "a", one, &e), 0);
+	/* 1 core left of 2: two more are refused, naming the capacity; nothing changes */
+	CU_ASSERT_EQUAL(create(&reg, &c, "b", two, &e), -1);
+	CU_ASSERT(e.code == MGR_REFUSED && strstr(e.msg, "[nsliver] cores = 2") != NULL &&
+		  strstr(e.msg, "(2 taken") != NULL);   /* a's and vm0 of this one */
+	CU_ASSERT_PTR_NULL(mgr_reg_find(&reg, "b"));
+	/* memory: 1024 of 4096 taken, 3500 more is too much */
+	CU_ASSERT_EQUAL(create(&reg, &c, "m", big, &e), -1);
+	CU_ASSERT(e.code == MGR_REFUSED && strstr(e.msg, "memory_mib = 4096") != NULL);
+	/* one more fits */
+	CU_ASSERT_EQUAL(create(&reg, &c, "b", one, &e), 0);
+	CU_ASSERT_EQUAL(create(&reg, &c, "c", one, &e), -1);
+	/* Delete of a's VM gives its core back */
+	CU_ASSERT_EQUAL_FATAL(mgr_plan_delete(&reg, "a", vm0, 1, &out, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_reg_commit(&reg, "a", out), 0);
+	CU_ASSERT_EQUAL(create(&reg, &c, "c", one, &e), 0);
+	/* DeleteSlice too */
+	CU_ASSERT_EQUAL_FATAL(mgr_reg_commit(&reg, "b", NULL), 0);
+	CU_ASSERT_EQUAL(create(&reg, &c, "d", one, &e), 0);
+	mgr_reg_clear(&reg);
+	free(one);
+	free(two);
+	free(big);
+}
+
+int
+test_nsl_register(void)
+{
+	CU_pSuite s = CU_add_suite("nsl_plan", NULL, NULL);
+
+	if (s == NULL)
+		return -1;
+	CU_add_test(s, "Figure 4's VN5, a kernel guest, a container", test_plan);
+	CU_add_test(s, "every malformed resource and param: its fault", test_plan_malformed);
+	CU_add_test(s, "[nsliver] capacity reserved, refused, released", test_admission);
+	return 0;
+}

@@ -118,8 +118,19 @@ print_slice(struct json_object *sl)
 		struct json_object *sv = json_object_array_get_idx(slivers, i), *vps = arr(sv, "vports");
 
 		if (strcmp(s(sv, "kind"), "node") == 0) {
+			struct json_object *np;
+
 			printf("  %-16s %-5s %-9s %s\n", s(sv, "name"), "node", s(sv, "state"),
 			       s(sv, "role"));
+			/* a node sliver: what it takes and boots, and that it is not started */
+			if (json_object_object_get_ex(sv, "node_plan", &np))
+				printf("    plan: %s, %s cores (%s), %s MiB, disk %s MiB, %s %s\n"
+				       "    %s\n", s(np, "flavour"), s(np, "cpus"), s(np, "cpumode"),
+				       s(np, "memory_mib"), s(np, "disk_mib"),
+				       json_object_object_get_ex(np, "image", NULL) ? "image" : "kernel",
+				       json_object_object_get_ex(np, "image", NULL) ? s(np, "image")
+										   : s(np, "kernel"),
+				       s(sv, "note"));
 			continue;
 		}
 		printf("  %-16s %-5s %-9s %s bit/s\n", s(sv, "name"), "link", s(sv, "state"),

@@ -248,6 +248,9 @@ struct mgr_slice *mgr_slice_dup(const struct mgr_slice *sl);
 void mgr_slice_free(struct mgr_slice *sl);
 
 #define MGR_MAX_SLIVERS 256   /**< slivers one spec or Common API command may give */
+#define MGR_MAX_VPORTS 64     /**< vports of one sliver in one spec or command */
+#define MGR_MAX_KV 64         /**< resources, or params, of one sliver or vport */
+#define MGR_MAX_BINDS 512     /**< binds of one spec or command */
 
 /**
  * Append a zeroed sliver 'name' of 'kind' to 'sl' (a spec being decoded).
@@ -257,6 +260,30 @@ void mgr_slice_free(struct mgr_slice *sl);
  */
 struct mgr_sliver *mgr_slice_add_sliver(struct mgr_slice *sl, const char *name,
 					enum mgr_kind kind, const char *where, struct mgr_err *e);
+
+/**
+ * Append a zeroed vport 'name' to sliver 's' (a spec being decoded).
+ * @return it, valid until the next append; NULL with 'e': BADARGS ('where' names the
+ *   place) when 's' holds MGR_MAX_VPORTS already or a vport 'name', SERVERERROR.
+ */
+struct mgr_vport *mgr_sliver_add_vport(struct mgr_sliver *s, const char *name,
+				       const char *where, struct mgr_err *e);
+
+/**
+ * Append copies of 'key' = 'value' to 'kv' (a spec being decoded).
+ * @return 0; -1 with 'e': BADARGS ('where' names the place) when 'kv' holds
+ *   MGR_MAX_KV already or 'key', SERVERERROR.
+ */
+int mgr_kvs_add(struct mgr_kvs *kv, const char *key, const char *value, const char *where,
+		struct mgr_err *e);
+
+/**
+ * Append a zeroed bind to 'sl' (a spec being decoded).
+ * @return it, valid until the next append; NULL with 'e': BADARGS ('where' names the
+ *   place) when 'sl' holds MGR_MAX_BINDS already, SERVERERROR.
+ */
+struct mgr_bind *mgr_slice_add_bind(struct mgr_slice *sl, const char *where,
+				    struct mgr_err *e);
 
 /** The sliver named 'name', or NULL. */
 struct mgr_sliver *mgr_slice_sliver(const struct mgr_slice *sl, const char *name);

@@ -375,7 +375,7 @@ nsl_used(struct mgr_alloc *u)
 		if (u->base != NULL) {
 			struct nsl_demand mine = mgr_slice_nsl(u->old);
 
-			u->nsl = ((struct mgr_alloc *)u->base)->nsl;
+			u->nsl = u->base->nsl;
 			u->nsl.cpus -= mine.cpus;
 			u->nsl.memory_mib -= mine.memory_mib;
 			u->nsl.disk_mib -= mine.disk_mib;

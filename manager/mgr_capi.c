@@ -62,6 +62,13 @@ tagged(struct json_object *v)
 	return NULL;
 }
 
+/* Items of array 'a'; 0 when 'a' is NULL or not an array. */
+static size_t
+alen(struct json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
 /* String member 'k' of 'o', or NULL (absent or not a string). */
 static const char *
 str(struct json_object *o, const char *k)
@@ -141,28 +148,11 @@ scalar(struct json_object *v, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- model helpers */
 
+/* 'k' = 'v' into 'kv' unless 'kv' has 'k' already (given explicitly: it wins). */
 static int
-kv_set(struct mgr_kvs *kv, const char *k, const char *v, struct mgr_err *e)
+kv_set(struct mgr_kvs *kv, const char *k, const char *v, const char *where, struct mgr_err *e)
 {
-	struct mgr_kv *n;
-	unsigned int i;
-
-	for (i = 0; i < kv->n; i++)
-		if (strcmp(kv->v[i].key, k) == 0)
-			return 0;   /* given explicitly: it wins */
-	n = realloc(kv->v, (kv->n + 1) * sizeof(*n));
-	if (n == NULL)
-		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-	kv->v = n;
-	n[kv->n].key = strdup(k);
-	n[kv->n].value = strdup(v);
-	if (n[kv->n].key == NULL || n[kv->n].value == NULL) {
-		free(n[kv->n].key);
-		free(n[kv->n].value);
-		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-	}
-	kv->n++;
-	return 0;
+	return mgr_kv_get(kv, k) != NULL ? 0 : mgr_kvs_add(kv, k, v, where, e);
 }
 
 /* A struct of scalars ('resource_information') into 'kv'. */
@@ -180,44 +170,20 @@ kvs_of(struct json_object *o, struct mgr_kvs *kv, const char *where, const char 
 		if (scalar(v, buf, sizeof(buf)) != 0)
 			return mgr_fail(e, MGR_BADARGS, "%s: %s '%.64s' must be a string or a "
 					"number", where, what, k);
-		if (kv_set(kv, k, buf, e) != 0)
+		if (kv_set(kv, k, buf, where, e) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-static struct mgr_vport *
-add_vport(struct mgr_sliver *s, const char *nm, const char *where, struct mgr_err *e)
-{
-	struct mgr_vport *v;
-
-	if (mgr_sliver_vport(s, nm) != NULL) {
-		mgr_fail(e, MGR_BADARGS, "%s: interface '%s' is given twice", where, nm);
-		return NULL;
-	}
-	v = realloc(s->vports, (s->n_vports + 1) * sizeof(*v));
-	if (v == NULL) {
-		mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		return NULL;
-	}
-	s->vports = v;
-	v = &s->vports[s->n_vports++];
-	memset(v, 0, sizeof(*v));
-	snprintf(v->name, sizeof(v->name), "%s", nm);
-	return v;
-}
-
 static int
 add_bind(struct mgr_slice *sl, const char *s0, const char *v0, const char *s1, const char *v1,
-	 struct mgr_err *e)
+	 const char *where, struct mgr_err *e)
 {
-	struct mgr_bind *b = realloc(sl->binds, (sl->n_binds + 1) * sizeof(*b));
+	struct mgr_bind *b = mgr_slice_add_bind(sl, where, e);
 
 	if (b == NULL)
-		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-	sl->binds = b;
-	b = &b[sl->n_binds++];
-	memset(b, 0, sizeof(*b));
+		return -1;
 	snprintf(b->sliver[0], MGR_NAME_MAX, "%s", s0);
 	snprintf(b->vport[0], MGR_NAME_MAX, "%s", v0);
 	snprintf(b->sliver[1], MGR_NAME_MAX, "%s", s1);
@@ -284,7 +250,7 @@ domain_def(struct json_object *s, const char *dn)
 	struct json_object *a = mem(s, "domains");
 	size_t i;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const char *n = str(json_object_array_get_idx(a, i), "dst_infra_name");
 
@@ -301,7 +267,7 @@ item(struct json_object *o, const char *k, const char *key, const char *val)
 	struct json_object *a = mem(o, k);
 	size_t i;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const char *n = str(json_object_array_get_idx(a, i), key);
 
@@ -321,11 +287,10 @@ inter_bind_other(struct json_object *s, const char *rn, const char *in, bool to_
 	struct json_object *a = mem(s, "inter_domain_binds");
 	size_t i, j, k;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *bi = mem(json_object_array_get_idx(a, i), "bind_information");
-		size_t n = json_object_is_type(bi, json_type_array) ? json_object_array_length(bi)
-								     : 0;
+		size_t n = alen(bi);
 
 		for (j = 0; j < n; j++) {
 			struct json_object *x = json_object_array_get_idx(bi, j);
@@ -349,14 +314,6 @@ inter_bind_other(struct json_object *s, const char *rn, const char *in, bool to_
 		}
 	}
 	return false;
-}
-
-/* The inter-domain link interface bound to domain 'dn''s interface 'ifn'. */
-static bool
-inter_bind_of(struct json_object *s, const char *dn, const char *ifn, const char **link,
-	      const char **lif)
-{
-	return inter_bind_other(s, dn, ifn, true, link, lif);
 }
 
 /* The domain interface bound to interface 'lif' of inter-domain link 'link': its
@@ -435,21 +392,44 @@ negotiate(struct json_object *dif, const char *where, const struct mgr_capi_peer
 		ip = str(far, "ip_address");
 		mac = str(far, "mac_address");
 	}
-	if (kv_set(&v->params, "type", t, e) != 0 ||
-	    (port != NULL && port[0] != '\0' && kv_set(&v->params, "port", port, e) != 0))
+	if (kv_set(&v->params, "type", t, where, e) != 0 ||
+	    (port != NULL && port[0] != '\0' && kv_set(&v->params, "port", port, where, e) != 0))
 		return -1;
 	if (strcmp(t, "vlan") == 0 && vid[0] != '\0' && strcmp(vid, "0") != 0 &&
-	    kv_set(&v->params, "vid", vid, e) != 0)
+	    kv_set(&v->params, "vid", vid, where, e) != 0)
 		return -1;
 	if (strcmp(t, "gre") == 0) {
-		if (key[0] != '\0' && kv_set(&v->params, "key", key, e) != 0)
+		if (key[0] != '\0' && kv_set(&v->params, "key", key, where, e) != 0)
 			return -1;
-		if (ip != NULL && ip[0] != '\0' && kv_set(&v->params, "remote", ip, e) != 0)
+		if (ip != NULL && ip[0] != '\0' && kv_set(&v->params, "remote", ip, where, e) != 0)
 			return -1;
-		if (mac != NULL && mac[0] != '\0' && kv_set(&v->params, "nexthop_mac", mac, e) != 0)
+		if (mac != NULL && mac[0] != '\0' &&
+		    kv_set(&v->params, "nexthop_mac", mac, where, e) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The link vport bound to node 'nn' (a domain interface's node): its link and vport. */
+static struct mgr_vport *
+bound_vport(const struct mgr_slice *sl, const char *nn, const struct mgr_sliver **link)
+{
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < sl->n_binds; i++)
+		for (k = 0; k < 2; k++) {
+			const struct mgr_sliver *l;
+
+			if (strcmp(sl->binds[i].sliver[k], nn) != 0)
+				continue;
+			l = mgr_slice_sliver(sl, sl->binds[i].sliver[1 - k]);
+			if (l != NULL && l->kind == MGR_LINK) {
+				*link = l;
+				return mgr_sliver_vport(l, sl->binds[i].vport[1 - k]);
+			}
+		}
+	return NULL;
 }
 
 /* This AGW's own domain definition 'd' (domain 'dn') into 'out'. */
@@ -476,7 +456,7 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 		snprintf(where, sizeof(where), "domain '%s' domain_interfaces[%zu]", dn, i);
 		if (name(x, "logical_interface_name", where, &in, e) != 0 ||
 		    (s = mgr_slice_add_sliver(out, in, MGR_NODE, where, e)) == NULL ||
-		    add_vport(s, in, where, e) == NULL)
+		    mgr_sliver_add_vport(s, in, where, e) == NULL)
 			return -1;
 		snprintf(s->type, sizeof(s->type), "_super");
 	}
@@ -513,7 +493,7 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 
 			if (name(json_object_array_get_idx(ifs, j), "logical_interface_name", where,
 				 &in, e) != 0 ||
-			    add_vport(s, in, where, e) == NULL)
+			    mgr_sliver_add_vport(s, in, where, e) == NULL)
 				return -1;
 		}
 	}
@@ -536,7 +516,7 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 			   "resource_information", e) != 0)
 			return -1;
 		t = str(x, "link_type");
-		if (t != NULL && t[0] != '\0' && kv_set(&s->resources, "protocol", t, e) != 0)
+		if (t != NULL && t[0] != '\0' && kv_set(&s->resources, "protocol", t, where, e) != 0)
 			return -1;
 		if (arr(x, "virtual_link_interfaces", where, &ifs, &ni, e) != 0)
 			return -1;
@@ -546,7 +526,7 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 			const char *in;
 
 			if (name(y, "interface_name", where, &in, e) != 0 ||
-			    (v = add_vport(s, in, where, e)) == NULL ||
+			    (v = mgr_sliver_add_vport(s, in, where, e)) == NULL ||
 			    kvs_of(mem(y, "resource_information"), &v->params, where,
 				   "resource_information", e) != 0)
 				return -1;
@@ -579,7 +559,7 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 			if (strcmp(sn[k], dn) == 0)   /* the domain interface's node */
 				sn[k] = vn[k];
 		}
-		if (add_bind(out, sn[0], vn[0], sn[1], vn[1], e) != 0)
+		if (add_bind(out, sn[0], vn[0], sn[1], vn[1], where, e) != 0)
 			return -1;
 	}
 	/* each domain interface's link negotiation onto the link vport bound to it */
@@ -588,24 +568,17 @@ own_domain(struct json_object *s, const char *dn, struct json_object *d, struct 
 	for (i = 0; i < n; i++) {
 		struct json_object *far = NULL, *ifo = NULL;
 		const char *in, *lk = NULL, *lif = NULL;
-		struct mgr_sliver *ls = NULL;
-		struct mgr_vport *v = NULL;
+		const struct mgr_sliver *ls;
+		struct mgr_vport *v;
 
 		x = json_object_array_get_idx(a, i);
 		in = str(x, "logical_interface_name");
 		snprintf(where, sizeof(where), "domain '%s' domain interface '%s'", dn, in);
-		for (j = 0; j < out->n_binds && v == NULL; j++)
-			for (k = 0; k < 2; k++)
-				if (strcmp(out->binds[j].sliver[k], in) == 0 &&
-				    (ls = mgr_slice_sliver(out, out->binds[j].sliver[1 - k])) != NULL &&
-				    ls->kind == MGR_LINK) {
-					v = mgr_sliver_vport(ls, out->binds[j].vport[1 - k]);
-					break;
-				}
+		v = bound_vport(out, in, &ls);
 		if (v == NULL)
 			return mgr_fail(e, MGR_BADARGS, "%s: no bind joins it to a virtual link's "
 					"interface", where);
-		if (inter_bind_of(s, dn, in, &lk, &lif)) {
+		if (inter_bind_other(s, dn, in, true, &lk, &lif)) {
 			ifo = item(item(s, "inter_domain_virtual_links", "virtual_link_name", lk),
 				   "virtual_link_interfaces", "interface_name", lif);
 			far = mem(ifo, "resource_information");
@@ -623,7 +596,7 @@ gateway_link(const struct mgr_capi_conf *c, struct json_object *s, struct json_o
 {
 	struct json_object *ifs = mem(l, "virtual_link_interfaces"), *dif;
 	const char *ln = str(l, "virtual_link_name"), *dn;
-	size_t i, n = json_object_is_type(ifs, json_type_array) ? json_object_array_length(ifs) : 0;
+	size_t i, n = alen(ifs);
 
 	if (ln == NULL || n < 2)
 		return false;
@@ -677,10 +650,10 @@ gateway_slivers(const struct mgr_capi_conf *c, struct json_object *s, struct jso
 					where, nn);
 		/* the node first: adding a sliver moves the array 'ls' points into */
 		if ((ns = mgr_slice_add_sliver(out, nn, MGR_NODE, where, e)) == NULL ||
-		    add_vport(ns, nn, where, e) == NULL)
+		    mgr_sliver_add_vport(ns, nn, where, e) == NULL)
 			return -1;
 		ls = mgr_slice_sliver(out, ln);
-		if ((v = add_vport(ls, in, where, e)) == NULL)
+		if ((v = mgr_sliver_add_vport(ls, in, where, e)) == NULL)
 			return -1;
 		snprintf(ns->type, sizeof(ns->type), "_super");
 		ri = mem(y, "resource_information");
@@ -691,7 +664,7 @@ gateway_slivers(const struct mgr_capi_conf *c, struct json_object *s, struct jso
 			bw = x > bw ? x : bw;
 		}
 		if (negotiate(dif, where, p, NULL, p->port, v, e) != 0 ||
-		    add_bind(out, ln, in, nn, nn, e) != 0)
+		    add_bind(out, ln, in, nn, nn, where, e) != 0)
 			return -1;
 		t = mgr_kv_get(&v->params, "type");
 		vlan |= strcmp(t, "vlan") == 0;
@@ -703,8 +676,8 @@ gateway_slivers(const struct mgr_capi_conf *c, struct json_object *s, struct jso
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)bw);
 	snprintf(proto, sizeof(proto), "802.3%s%s", vlan ? ",802.1Q" : "", gre ? ",GRE" : "");
 	ls = mgr_slice_sliver(out, ln);
-	return kv_set(&ls->resources, "bandwidth", buf, e) != 0 ||
-	       kv_set(&ls->resources, "protocol", proto, e) != 0 ? -1 : 0;
+	return kv_set(&ls->resources, "bandwidth", buf, where, e) != 0 ||
+	       kv_set(&ls->resources, "protocol", proto, where, e) != 0 ? -1 : 0;
 }
 
 unsigned int
@@ -743,13 +716,12 @@ mgr_capi_gateway_links(const struct mgr_capi_conf *c, const struct mgr_slice *sl
 }
 
 int
-mgr_capi_slice(const struct mgr_capi_conf *c, const struct mgr_plan_conf *pc,
-	       struct json_object *s, struct mgr_slice *out, struct mgr_err *e)
+mgr_capi_slice(const struct mgr_capi_conf *c, struct json_object *s, struct mgr_slice *out,
+	       struct mgr_err *e)
 {
 	struct json_object *a, *d;
 	size_t n, i, nb;
 
-	(void)pc;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->spec_class, sizeof(out->spec_class), "common-api-2.0");
 	if (arr(s, "domains", "slice_structure", &a, &n, e) != 0 ||
@@ -857,7 +829,7 @@ mgr_capi_names(const struct mgr_capi_conf *c, struct json_object *s,
 	size_t i;
 
 	a = mem(ds, "virtual_nodes");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const char *id = str(json_object_array_get_idx(a, i), "node_id");
 
@@ -865,7 +837,7 @@ mgr_capi_names(const struct mgr_capi_conf *c, struct json_object *s,
 			return -1;
 	}
 	a = mem(ds, "virtual_links");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const char *ln = str(json_object_array_get_idx(a, i), "virtual_link_name");
 
@@ -874,7 +846,7 @@ mgr_capi_names(const struct mgr_capi_conf *c, struct json_object *s,
 			return -1;
 	}
 	a = mem(s, "inter_domain_virtual_links");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const char *ln = str(json_object_array_get_idx(a, i), "virtual_link_name");
 		const struct mgr_sliver *ls = ln != NULL ? mgr_slice_sliver(sl, ln) : NULL;
@@ -914,7 +886,7 @@ bind_names(struct json_object *b, const char *rn)
 	struct json_object *bi = mem(b, "bind_information");
 	size_t i;
 
-	for (i = 0; json_object_is_type(bi, json_type_array) && i < json_object_array_length(bi);
+	for (i = 0; i < alen(bi);
 	     i++) {
 		const char *x = str(json_object_array_get_idx(bi, i), "resource_name");
 
@@ -953,7 +925,7 @@ merge_add(struct json_object *st, struct json_object *add)
 	struct json_object *a = mem(add, "domains"), *sd = mem(st, "domains");
 	size_t i;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *d = json_object_array_get_idx(a, i), *od, *ods, *ds;
 
@@ -991,7 +963,7 @@ merge_delete(struct json_object *st, struct json_object *del)
 	struct json_object *a = mem(del, "domains"), *x;
 	size_t i, j;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *d = json_object_array_get_idx(a, i);
 		struct json_object *od = domain_def(st, str(d, "dst_infra_name"));
@@ -1001,8 +973,7 @@ merge_delete(struct json_object *st, struct json_object *del)
 		if (!is_struct(ods) || !is_struct(ds))
 			continue;
 		x = mem(ds, "virtual_nodes");
-		for (j = 0; json_object_is_type(x, json_type_array) &&
-			    j < json_object_array_length(x); j++) {
+		for (j = 0; j < alen(x); j++) {
 			const char *id = str(json_object_array_get_idx(x, j), "node_id");
 
 			if (id != NULL) {
@@ -1011,8 +982,7 @@ merge_delete(struct json_object *st, struct json_object *del)
 			}
 		}
 		x = mem(ds, "virtual_links");
-		for (j = 0; json_object_is_type(x, json_type_array) &&
-			    j < json_object_array_length(x); j++) {
+		for (j = 0; j < alen(x); j++) {
 			const char *ln = str(json_object_array_get_idx(x, j), "virtual_link_name");
 
 			if (ln != NULL) {
@@ -1022,7 +992,7 @@ merge_delete(struct json_object *st, struct json_object *del)
 		}
 	}
 	x = mem(del, "inter_domain_virtual_links");
-	for (j = 0; json_object_is_type(x, json_type_array) && j < json_object_array_length(x);
+	for (j = 0; j < alen(x);
 	     j++) {
 		const char *ln = str(json_object_array_get_idx(x, j), "virtual_link_name");
 
@@ -1085,7 +1055,7 @@ vport_stats(struct json_object *stats, const char *ln, const char *vp)
 	struct json_object *a = mem(stats, "slivers"), *ea;
 	size_t i, j;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *so = json_object_array_get_idx(a, i);
 		const char *n = str(so, "name");
@@ -1093,8 +1063,7 @@ vport_stats(struct json_object *stats, const char *ln, const char *vp)
 		if (n == NULL || strcmp(n, ln) != 0)
 			continue;
 		ea = mem(so, "endpoints");
-		for (j = 0; json_object_is_type(ea, json_type_array) &&
-			    j < json_object_array_length(ea); j++) {
+		for (j = 0; j < alen(ea); j++) {
 			struct json_object *eo = json_object_array_get_idx(ea, j), *c = NULL;
 			const char *v = str(eo, "vport");
 
@@ -1106,28 +1075,6 @@ vport_stats(struct json_object *stats, const char *ln, const char *vp)
 			return c;
 		}
 	}
-	return NULL;
-}
-
-/* The link vport bound to node 'nn' (a domain interface's node): its link and vport. */
-static const struct mgr_vport *
-bound_vport(const struct mgr_slice *sl, const char *nn, const struct mgr_sliver **link)
-{
-	unsigned int i;
-	int k;
-
-	for (i = 0; i < sl->n_binds; i++)
-		for (k = 0; k < 2; k++) {
-			const struct mgr_sliver *l;
-
-			if (strcmp(sl->binds[i].sliver[k], nn) != 0)
-				continue;
-			l = mgr_slice_sliver(sl, sl->binds[i].sliver[1 - k]);
-			if (l != NULL && l->kind == MGR_LINK) {
-				*link = l;
-				return mgr_sliver_vport(l, sl->binds[i].vport[1 - k]);
-			}
-		}
 	return NULL;
 }
 
@@ -1177,7 +1124,7 @@ reply_own(struct json_object *d, const struct mgr_slice *sl, struct json_object 
 
 	agw_json_add_str(d, "domain_status", "created");
 	a = mem(d, "domain_interfaces");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		x = json_object_array_get_idx(a, i);
 		if (str(x, "logical_interface_name") != NULL)
@@ -1186,7 +1133,7 @@ reply_own(struct json_object *d, const struct mgr_slice *sl, struct json_object 
 	if (!is_struct(ds))
 		return;
 	a = mem(ds, "virtual_nodes");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		const struct mgr_sliver *s;
 
@@ -1196,7 +1143,7 @@ reply_own(struct json_object *d, const struct mgr_slice *sl, struct json_object 
 			agw_json_add_str(x, "node_status", mgr_state_name(s->state));
 	}
 	a = mem(ds, "virtual_links");
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *ifs;
 		const struct mgr_sliver *s;
@@ -1208,8 +1155,7 @@ reply_own(struct json_object *d, const struct mgr_slice *sl, struct json_object 
 			continue;
 		agw_json_add_str(x, "link_status", mgr_state_name(s->state));
 		ifs = mem(x, "virtual_link_interfaces");
-		for (j = 0; stats != NULL && json_object_is_type(ifs, json_type_array) &&
-			    j < json_object_array_length(ifs); j++) {
+		for (j = 0; stats != NULL && j < alen(ifs); j++) {
 			struct json_object *y = json_object_array_get_idx(ifs, j), *sd;
 
 			if (str(y, "interface_name") != NULL &&
@@ -1226,7 +1172,7 @@ reply_gateway(const struct mgr_capi_conf *c, struct json_object *s, const struct
 	struct json_object *a = mem(s, "inter_domain_virtual_links");
 	size_t i, j;
 
-	for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a);
+	for (i = 0; i < alen(a);
 	     i++) {
 		struct json_object *l = json_object_array_get_idx(a, i), *ifs;
 		const char *ln = str(l, "virtual_link_name");
@@ -1236,8 +1182,7 @@ reply_gateway(const struct mgr_capi_conf *c, struct json_object *s, const struct
 			continue;
 		agw_json_add_str(l, "virtual_link_status", mgr_state_name(ls->state));
 		ifs = mem(l, "virtual_link_interfaces");
-		for (j = 0; json_object_is_type(ifs, json_type_array) &&
-			    j < json_object_array_length(ifs); j++) {
+		for (j = 0; j < alen(ifs); j++) {
 			struct json_object *y = json_object_array_get_idx(ifs, j), *dif, *ri, *sd;
 			const char *in = str(y, "interface_name"), *dn;
 			const struct mgr_capi_peer *p;
@@ -1308,8 +1253,7 @@ free_ranges(struct json_object *used, long lo, long hi)
 
 	if (taken == NULL)
 		return a;
-	for (i = 0; json_object_is_type(used, json_type_array) &&
-		    i < json_object_array_length(used); i++) {
+	for (i = 0; i < alen(used); i++) {
 		v = (long)json_object_get_int64(json_object_array_get_idx(used, i));
 		if (v >= lo && v <= hi)
 			taken[v - lo] = 1;
@@ -1343,7 +1287,7 @@ mgr_capi_resources(const struct mgr_capi_conf *c, struct json_object *report)
 
 	if (str(report, "vid_range") != NULL)
 		sscanf(str(report, "vid_range"), "%ld-%ld", &lo, &hi);
-	for (k = 0; json_object_is_type(pa, json_type_array) && k < json_object_array_length(pa);
+	for (k = 0; k < alen(pa);
 	     k++) {
 		struct json_object *p = json_object_array_get_idx(pa, k), *q = json_object_new_object();
 		int64_t cap = json_object_get_int64(mem(p, "capacity_bps"));

@@ -98,14 +98,13 @@ int mgr_capi_decode(enum mgr_capi_method m, struct json_object *cmd, struct mgr_
  * What of slice structure 's' this AGW realizes, as slivers and binds in 'out' (the
  * shape mgr_spec_parse() gives; mgr_slice_clear() it). VLAN IDs and GRE keys left open
  * are left for planning to allocate.
- * @param pc  the planner's defaults (uplink_port, gre_remote)
  * @return 0; -1 with 'e' (BADARGS naming the element; UNSUPPORTED for an encrypted
  *   domain structure addressed to this AGW, or for a second inter-domain link through
  *   this gateway in one command; SEARCHFAILED when nothing in 's' is for this AGW) and
  *   'out' empty.
  */
-int mgr_capi_slice(const struct mgr_capi_conf *c, const struct mgr_plan_conf *pc,
-		   struct json_object *s, struct mgr_slice *out, struct mgr_err *e);
+int mgr_capi_slice(const struct mgr_capi_conf *c, struct json_object *s, struct mgr_slice *out,
+		   struct mgr_err *e);
 
 /** The inter-domain links this gateway carries in slice 'sl' (NULL: 0): link slivers
  *  whose every vport is bound to a "DOMAIN.INTERFACE" node of a [peer] domain. */

@@ -319,6 +319,77 @@ mgr_slice_add_sliver(struct mgr_slice *sl, const char *name, enum mgr_kind kind,
 	return s;
 }
 
+struct mgr_vport *
+mgr_sliver_add_vport(struct mgr_sliver *s, const char *name, const char *where,
+		     struct mgr_err *e)
+{
+	struct mgr_vport *v;
+
+	if (s->n_vports >= MGR_MAX_VPORTS) {
+		mgr_fail(e, MGR_BADARGS, "%s: more than %d vports", where, MGR_MAX_VPORTS);
+		return NULL;
+	}
+	if (mgr_sliver_vport(s, name) != NULL) {
+		mgr_fail(e, MGR_BADARGS, "%s: vport '%s' is given twice", where, name);
+		return NULL;
+	}
+	v = realloc(s->vports, (s->n_vports + 1) * sizeof(*v));
+	if (v == NULL) {
+		mgr_fail(e, MGR_SERVERERROR, "out of memory");
+		return NULL;
+	}
+	s->vports = v;
+	v = &s->vports[s->n_vports++];
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	return v;
+}
+
+int
+mgr_kvs_add(struct mgr_kvs *kv, const char *key, const char *value, const char *where,
+	    struct mgr_err *e)
+{
+	struct mgr_kv *n;
+
+	if (kv->n >= MGR_MAX_KV)
+		return mgr_fail(e, MGR_BADARGS, "%s: more than %d keys", where, MGR_MAX_KV);
+	if (mgr_kv_get(kv, key) != NULL)
+		return mgr_fail(e, MGR_BADARGS, "%s: '%.64s' given twice", where, key);
+	n = realloc(kv->v, (kv->n + 1) * sizeof(*n));
+	if (n == NULL)
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	kv->v = n;
+	n[kv->n].key = strdup(key);
+	n[kv->n].value = strdup(value);
+	if (n[kv->n].key == NULL || n[kv->n].value == NULL) {
+		free(n[kv->n].key);
+		free(n[kv->n].value);
+		return mgr_fail(e, MGR_SERVERERROR, "out of memory");
+	}
+	kv->n++;
+	return 0;
+}
+
+struct mgr_bind *
+mgr_slice_add_bind(struct mgr_slice *sl, const char *where, struct mgr_err *e)
+{
+	struct mgr_bind *b;
+
+	if (sl->n_binds >= MGR_MAX_BINDS) {
+		mgr_fail(e, MGR_BADARGS, "%s: more than %d binds", where, MGR_MAX_BINDS);
+		return NULL;
+	}
+	b = realloc(sl->binds, (sl->n_binds + 1) * sizeof(*b));
+	if (b == NULL) {
+		mgr_fail(e, MGR_SERVERERROR, "out of memory");
+		return NULL;
+	}
+	sl->binds = b;
+	b = &b[sl->n_binds++];
+	memset(b, 0, sizeof(*b));
+	return b;
+}
+
 struct mgr_sliver *
 mgr_slice_sliver(const struct mgr_slice *sl, const char *name)
 {

@@ -49,6 +49,18 @@ speaks_for(const struct mgr_caller *who, const char *dn, struct mgr_err *e)
 			who->principal, who->principal);
 }
 
+/* A reply's head: command_version, src_infra_name, return_code 0. */
+static struct json_object *
+reply_head(const struct mgr_capi_cmd *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	agw_json_add_str(o, "command_version", MGR_CAPI_VERSION);
+	agw_json_add_str(o, "src_infra_name", c->src_infra_name);
+	agw_json_add_int(o, "return_code", 0);
+	return o;
+}
+
 struct fed_arg {
 	const struct mgr_capi_conf *conf;
 	enum mgr_capi_method m;
@@ -137,11 +149,8 @@ mgr_op_capi(struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method me
 	if (meth == MGR_CAPI_RESOURCE_INFO) {
 		if (mgr_op_resource_info(m, &tmp, e) != 0)
 			return -1;
-		*res = json_object_new_object();
-		agw_json_add_str(*res, "command_version", MGR_CAPI_VERSION);
-		agw_json_add_str(*res, "src_infra_name", c.src_infra_name);
+		*res = reply_head(&c);
 		agw_json_add_str(*res, "dst_infra_name", m->conf.capi.domain);
-		agw_json_add_int(*res, "return_code", 0);
 		json_object_object_add(*res, "resource_information",
 				       mgr_capi_resources(&m->conf.capi, tmp));
 		json_object_put(tmp);
@@ -157,7 +166,7 @@ mgr_op_capi(struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method me
 	switch (meth) {
 	case MGR_CAPI_CREATE_SLICE:
 	case MGR_CAPI_ADD:
-		if (mgr_capi_slice(&m->conf.capi, &m->conf.plan, c.structure, &parsed, e) != 0)
+		if (mgr_capi_slice(&m->conf.capi, c.structure, &parsed, e) != 0)
 			return -1;
 		/* fall through */
 	case MGR_CAPI_DELETE:
@@ -181,11 +190,8 @@ mgr_op_capi(struct mgr *m, const struct mgr_caller *who, enum mgr_capi_method me
 		if (rc != 0)
 			return -1;
 		if (meth == MGR_CAPI_DELETE_SLICE) {
-			*res = json_object_new_object();
-			agw_json_add_str(*res, "command_version", MGR_CAPI_VERSION);
-			agw_json_add_str(*res, "src_infra_name", c.src_infra_name);
+			*res = reply_head(&c);
 			agw_json_add_str(*res, "src_slice_id", c.src_slice_id);
-			agw_json_add_int(*res, "return_code", 0);
 			agw_json_add_str(*res, "slice_status", "non-existing");
 			return 0;
 		}

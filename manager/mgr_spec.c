@@ -13,9 +13,6 @@
 #include "mgr.h"
 #include "mgr_xml.h"
 
-#define SPEC_MAX_VPORTS 64
-#define SPEC_MAX_KV 64
-#define SPEC_MAX_BINDS 512
 
 static bool
 is(const xmlNode *n, const char *name)
@@ -81,14 +78,14 @@ parse_kvs(const xmlNode *list, const char *item, struct mgr_kvs *kv, const char 
 	  struct mgr_err *e)
 {
 	const xmlNode *n;
-	char ctx[160];
+	char ctx[160], at[224];
+	int rc;
 
 	snprintf(ctx, sizeof(ctx), "<%s> of %s", (const char *)list->name, where);
 	if (check_children(list, ctx, (const char *const[]){ item, NULL }, e) != 0)
 		return -1;
 	for (n = list->children; n != NULL; n = n->next) {
 		char *k, *v;
-		unsigned int i;
 
 		if (!is(n, item))
 			continue;
@@ -101,40 +98,12 @@ parse_kvs(const xmlNode *list, const char *item, struct mgr_kvs *kv, const char 
 					"spec line %d: <%s> in %s needs non-empty 'key' and a 'value'",
 					n->line, item, ctx);
 		}
-		for (i = 0; i < kv->n; i++)
-			if (strcmp(kv->v[i].key, k) == 0) {
-				mgr_fail(e, MGR_BADARGS, "spec line %d: %s '%.64s' given twice in %s",
-					 n->line, item, k, ctx);
-				xmlFree(k);
-				xmlFree(v);
-				return -1;
-			}
-		if (kv->n == SPEC_MAX_KV) {
-			xmlFree(k);
-			xmlFree(v);
-			return mgr_fail(e, MGR_BADARGS, "spec: more than %d %ss in %s", SPEC_MAX_KV,
-					item, ctx);
-		}
-		if (kv->n % 8 == 0) {
-			struct mgr_kv *nv = realloc(kv->v, (kv->n + 8) * sizeof(*nv));
-
-			if (nv == NULL) {
-				xmlFree(k);
-				xmlFree(v);
-				return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-			}
-			kv->v = nv;
-		}
-		kv->v[kv->n].key = strdup(k);
-		kv->v[kv->n].value = strdup(v);
+		snprintf(at, sizeof(at), "spec line %d: %s in %s", n->line, item, ctx);
+		rc = mgr_kvs_add(kv, k, v, at, e);
 		xmlFree(k);
 		xmlFree(v);
-		if (kv->v[kv->n].key == NULL || kv->v[kv->n].value == NULL) {
-			free(kv->v[kv->n].key);
-			free(kv->v[kv->n].value);
-			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		}
-		kv->n++;
+		if (rc != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -150,26 +119,15 @@ parse_vports(const xmlNode *list, struct mgr_sliver *s, const char *where, struc
 		return -1;
 	for (n = list->children; n != NULL; n = n->next) {
 		struct mgr_vport *vp;
-		unsigned int i;
+		char nm[MGR_NAME_MAX], at[192];
 
 		if (!is(n, "vport"))
 			continue;
-		if (s->n_vports == SPEC_MAX_VPORTS)
-			return mgr_fail(e, MGR_BADARGS, "spec: more than %d vports in %s",
-					SPEC_MAX_VPORTS, where);
-		vp = realloc(s->vports, (s->n_vports + 1) * sizeof(*vp));
-		if (vp == NULL)
-			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		s->vports = vp;
-		vp = &s->vports[s->n_vports];
-		memset(vp, 0, sizeof(*vp));
-		s->n_vports++;
-		if (copy_name(vp->name, n, "name", "vport", where, e) != 0)
+		if (copy_name(nm, n, "name", "vport", where, e) != 0)
 			return -1;
-		for (i = 0; i + 1 < s->n_vports; i++)
-			if (strcmp(s->vports[i].name, vp->name) == 0)
-				return mgr_fail(e, MGR_BADARGS, "spec line %d: vport '%s' twice in %s",
-						n->line, vp->name, where);
+		snprintf(at, sizeof(at), "spec line %d: %s", n->line, where);
+		if ((vp = mgr_sliver_add_vport(s, nm, at, e)) == NULL)
+			return -1;
 		snprintf(ctx, sizeof(ctx), "vport '%s' of %s", vp->name, where);
 		if (check_children(n, ctx, (const char *const[]){ "params", NULL }, e) != 0)
 			return -1;
@@ -293,6 +251,7 @@ static int
 parse_structure(struct mgr_slice *sl, const xmlNode *st, struct mgr_err *e)
 {
 	const xmlNode *n, *c;
+	char at[32];
 
 	if (check_children(st, "<structure>", (const char *const[]){ "bind", NULL }, e) != 0)
 		return -1;
@@ -302,14 +261,9 @@ parse_structure(struct mgr_slice *sl, const xmlNode *st, struct mgr_err *e)
 
 		if (!is(n, "bind"))
 			continue;
-		if (sl->n_binds == SPEC_MAX_BINDS)
-			return mgr_fail(e, MGR_BADARGS, "spec: more than %d binds", SPEC_MAX_BINDS);
-		b = realloc(sl->binds, (sl->n_binds + 1) * sizeof(*b));
-		if (b == NULL)
-			return mgr_fail(e, MGR_SERVERERROR, "out of memory");
-		sl->binds = b;
-		b = &sl->binds[sl->n_binds];
-		memset(b, 0, sizeof(*b));
+		snprintf(at, sizeof(at), "spec line %d", n->line);
+		if ((b = mgr_slice_add_bind(sl, at, e)) == NULL)
+			return -1;
 		if (check_children(n, "<bind>", (const char *const[]){ "vport", NULL }, e) != 0)
 			return -1;
 		for (c = n->children; c != NULL; c = c->next) {
@@ -327,7 +281,6 @@ parse_structure(struct mgr_slice *sl, const xmlNode *st, struct mgr_err *e)
 			return mgr_fail(e, MGR_BADARGS,
 					"spec line %d: a <bind> joins exactly two vports (%d given)",
 					n->line, ends);
-		sl->n_binds++;
 	}
 	return 0;
 }

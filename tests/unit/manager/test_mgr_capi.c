@@ -188,7 +188,7 @@ test_seed_example(void)
 	const struct mgr_sliver *s;
 
 	CU_ASSERT_FATAL(j != NULL);
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&hakusan, &pconf, at(j, "slice_structure", NULL), &sl,
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&hakusan, at(j, "slice_structure", NULL), &sl,
 					     &e), 0);
 	/* SP011, ln21, ln22 and the domain interfaces vip1, vip2 */
 	CU_ASSERT_EQUAL(sl.n_slivers, 5);
@@ -215,10 +215,10 @@ test_seed_example(void)
 		struct mgr_capi_conf gw3 = { .peers = three, .n_peers = 3 };
 
 		expect("three links through one gateway",
-		       mgr_capi_slice(&gw3, &pconf, at(j, "slice_structure", NULL), &sl, &e), &e,
+		       mgr_capi_slice(&gw3, at(j, "slice_structure", NULL), &sl, &e), &e,
 		       MGR_UNSUPPORTED, "'LS02': this gateway carries one inter-domain virtual link");
 		gw3.n_peers = 2;   /* ProtoGENI and hakusan: LS01 alone */
-		CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gw3, &pconf, at(j, "slice_structure", NULL),
+		CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gw3, at(j, "slice_structure", NULL),
 						     &sl, &e), 0);
 		CU_ASSERT(mgr_slice_sliver(&sl, "LS01") != NULL && sl.n_slivers == 3);
 		CU_ASSERT_EQUAL(mgr_capi_gateway_links(&gw3, &sl), 1);
@@ -227,7 +227,7 @@ test_seed_example(void)
 	}
 	/* a domain it is not: nothing for it */
 	hakusan.domain[0] = 'X';
-	expect("another domain", mgr_capi_slice(&hakusan, &pconf, at(j, "slice_structure", NULL),
+	expect("another domain", mgr_capi_slice(&hakusan, at(j, "slice_structure", NULL),
 						&sl, &e), &e, MGR_SEARCHFAILED, "nothing for this AGW");
 	CU_ASSERT_EQUAL(sl.n_slivers, 0);
 	json_object_put(j);
@@ -244,14 +244,14 @@ test_member_and_gateway(void)
 	CU_ASSERT_FATAL(j != NULL);
 	st = at(j, "slice_structure", NULL);
 	/* domA: terminal, its link, the domain interface gwA on the uplink */
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, &pconf, st, &sl, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, st, &sl, &e), 0);
 	CU_ASSERT_EQUAL(sl.n_slivers, 3);
 	CU_ASSERT_STRING_EQUAL(vparam(&sl, "ln-term", "e1", "vid"), "10");
 	CU_ASSERT_STRING_EQUAL(vparam(&sl, "ln-term", "e2", "type"), "vlan");
 	CU_ASSERT_PTR_NULL(vparam(&sl, "ln-term", "e2", "port"));   /* the uplink by default */
 	mgr_slice_clear(&sl);
 	/* domB: GRE, its key open; the remote comes from the gateway's end once known */
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_b, &pconf, st, &sl, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_b, st, &sl, &e), 0);
 	CU_ASSERT_STRING_EQUAL(vparam(&sl, "ln-srv", "e2", "type"), "gre");
 	CU_ASSERT_PTR_NULL(vparam(&sl, "ln-srv", "e2", "key"));
 	CU_ASSERT_PTR_NULL(vparam(&sl, "ln-srv", "e2", "remote"));
@@ -263,12 +263,12 @@ test_member_and_gateway(void)
 	json_object_object_add(at(st, "domains", "1", "domain_interfaces", "0",
 				  "information_for_link_negotiation", NULL),
 			       "gre_key", json_object_new_int(7001));
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_b, &pconf, st, &sl, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_b, st, &sl, &e), 0);
 	CU_ASSERT_STRING_EQUAL(vparam(&sl, "ln-srv", "e2", "remote"), "198.51.100.2");
 	CU_ASSERT_STRING_EQUAL(vparam(&sl, "ln-srv", "e2", "key"), "7001");
 	mgr_slice_clear(&sl);
 	/* the gateway: LS01 between domain-a (VLAN) and domain-b (GRE to domB's address) */
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, &pconf, st, &sl, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, st, &sl, &e), 0);
 	CU_ASSERT_EQUAL(sl.n_slivers, 3);
 	s = mgr_slice_sliver(&sl, "LS01");
 	CU_ASSERT(s != NULL && s->kind == MGR_LINK && s->n_vports == 2);
@@ -372,8 +372,36 @@ test_malformed_structures(void)
 			CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 			json_object_object_add(p, last, v);
 		}
-		expect(bad[i].what, mgr_capi_slice(bad[i].c, &pconf, at(j, "slice_structure", NULL),
+		expect(bad[i].what, mgr_capi_slice(bad[i].c, at(j, "slice_structure", NULL),
 						   &sl, &e), &e, bad[i].code, bad[i].text);
+		CU_ASSERT_EQUAL(sl.n_slivers, 0);
+		json_object_put(j);
+	}
+	/* the bounds of a VNode spec hold here too: 65 resources, 65 link interfaces */
+	for (i = 0; i < 2; i++) {
+		struct json_object *j = fixture("federation.json"), *l, *x;
+		struct mgr_slice sl;
+		struct mgr_err e = { 0 };
+		char name[16];
+		int n;
+
+		CU_ASSERT_FATAL(j != NULL);
+		l = at(j, "slice_structure", "domains", "0", "domain_structure", "virtual_links",
+		       "0", NULL);
+		for (n = 0; n < 65; n++) {
+			snprintf(name, sizeof(name), "r%d", n);
+			if (i == 0) {
+				json_object_object_add(at(l, "resource_information", NULL), name,
+						       json_object_new_string("1"));
+				continue;
+			}
+			x = json_object_new_object();
+			json_object_object_add(x, "interface_name", json_object_new_string(name));
+			json_object_array_add(at(l, "virtual_link_interfaces", NULL), x);
+		}
+		expect(i == 0 ? "65 resources" : "65 interfaces",
+		       mgr_capi_slice(&member_a, at(j, "slice_structure", NULL), &sl, &e), &e,
+		       MGR_BADARGS, i == 0 ? "more than 64 keys" : "more than 64 vports");
 		CU_ASSERT_EQUAL(sl.n_slivers, 0);
 		json_object_put(j);
 	}
@@ -395,7 +423,7 @@ test_negotiation(void)
 	pc.ports = ports;
 	st = at(j, "slice_structure", NULL);
 	/* open VID and key: the gateway's ranges decide */
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, &pc, st, &parsed, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, st, &parsed, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(mgr_plan_create(&reg, &pc, "federation-h1", &parsed, &want, &e), 0);
 	mgr_slice_clear(&parsed);
 	want->fed = strdup(json_object_to_json_string(j));
@@ -434,13 +462,13 @@ test_negotiation(void)
 	json_object_object_add(at(st, "domains", "0", "domain_interfaces", "0",
 				  "information_for_link_negotiation", NULL),
 			       "vlan_id", json_object_new_int(100));
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, &pc, st, &parsed, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, st, &parsed, &e), 0);
 	expect("fixed VID in use", mgr_plan_create(&reg, &pc, "f2", &parsed, &want2, &e), &e,
 	       MGR_VLAN_UNAVAILABLE, "VID 100 on port 'domain-a'");
 	mgr_slice_clear(&parsed);
 	/* the same VID toward another port: honoured */
 	peers[0].port[7] = 'c';   /* domain-c */
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, &pc, st, &parsed, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&gateway, st, &parsed, &e), 0);
 	CU_ASSERT_EQUAL(mgr_plan_create(&reg, &pc, "f2", &parsed, &want2, &e), 0);
 	peers[0].port[7] = 'a';
 	CU_ASSERT(want2 != NULL &&
@@ -530,7 +558,7 @@ test_reply_and_names(void)
 	json_object_object_add(at(st, "domains", "0", "domain_interfaces", "0",
 				  "information_for_link_negotiation", NULL),
 			       "vlan_id", json_object_new_int(101));
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, &pconf, st, &parsed, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, st, &parsed, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(mgr_plan_create(&reg, &pconf, "federation-h1", &parsed, &want, &e),
 			      0);
 	mgr_slice_clear(&parsed);
@@ -645,7 +673,7 @@ test_store(void)
 	sqlite3_close(raw);
 	st = mgr_store_open(db, &e);
 	CU_ASSERT_FATAL(st != NULL);
-	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, &pconf, at(j, "slice_structure", NULL),
+	CU_ASSERT_EQUAL_FATAL(mgr_capi_slice(&member_a, at(j, "slice_structure", NULL),
 					     &parsed, &e), 0);
 	CU_ASSERT_EQUAL_FATAL(mgr_plan_create(&reg, &pconf, "federation-h1", &parsed, &want, &e),
 			      0);

@@ -22,7 +22,7 @@
 
 #include "ppm.h"
 
-#define GWC_MAX_PORTS 16     /**< physical ports */
+#define GWC_MAX_PORTS 32     /**< ports: configured ones and those added at run time */
 #define GWC_PORT_NEIGH_MAX 8 /**< static neighbours per port ("neighbour IP = MAC") */
 #define GWC_SLICES_MAX 65535 /**< the largest [gw-core] max_slices (slice indexes are 16-bit) */
 #define GWC_EPS_MAX 65535    /**< the largest [gw-core] max_endpoints (endpoint ids are 16-bit,
@@ -181,8 +181,10 @@ enum gwc_ep_type {
 	                       of its SAs (gwc_ipsec_sa_add()) on a port with an address, routed
 	                       into the slice: the AGW answers ARP for the terminal's addresses
 	                       with GWC's router MAC and resolves slice-side next hops by ARP */
+	GWC_EP_NSLIVER,   /**< a node sliver's vport: the whole of a port added with
+	                       gwc_port_add() (vhost-user, memif, af_packet), untagged */
 };
-#define GWC_EP_TYPES (GWC_EP_IPSEC + 1) /**< the endpoint types */
+#define GWC_EP_TYPES (GWC_EP_NSLIVER + 1) /**< the endpoint types */
 
 #define GWC_POLICE_BURST_MIN 9300 /**< bytes: a jumbo frame (9216 + headers) fits a full bucket */
 #define GWC_POLICE_RATE_MIN 8000   /**< bits/s: slower contracts are refused */
@@ -450,6 +452,35 @@ int gwc_ep_shape_set(struct gwc *g, const char *owner, const char *slice, const 
  *   'e' saying why; nothing changes then.
  */
 int gwc_port_rate_set(struct gwc *g, const char *port, uint64_t bps, struct gwc_err *e);
+
+/**
+ * Add port 'name' while gw-core runs: DPDK hot-plug (rte_dev_probe()) of the virtual
+ * device 'dev' (devargs "DRIVER[SUFFIX],k=v,..."; DRIVER one of net_vhost, net_memif,
+ * net_af_packet, net_af_xdp, net_tap: a node sliver's vport, docs/node-slivers.md),
+ * one rx and one tx queue per worker (net_vhost's 'queues' and net_af_packet's 'qpairs'
+ * are added when absent), MTU 'mtu' bytes (0: the device's). Its rx queues join the
+ * workers' poll lists through RCU (ppm_worker_commit()): traffic on the other ports
+ * never stops. No exception TAP, no address. 'owner' owns it (owner.flush removes it).
+ * Control thread.
+ * @return the port's index, or -EINVAL (bad name or devargs, a driver not listed, a
+ *   PCI device), -EEXIST (a port of that name, or a device of that name), -ENOSPC (all
+ *   GWC_MAX_PORTS in use), -ENODEV/-errno (DPDK refused the device or its start), with
+ *   'e' saying why; nothing is left behind then.
+ */
+int gwc_port_add(struct gwc *g, const char *owner, const char *name, const char *dev,
+		 uint16_t mtu, struct gwc_err *e);
+
+/**
+ * Remove port 'name' that gwc_port_add() added: its queues leave the poll lists (one
+ * grace period), the frames its tx buffers hold are sent (bounded wait of 1 s), then
+ * the device is stopped, closed and unplugged (rte_dev_remove()). Control thread.
+ * @return 0, or -ENOENT (no such port), -EPERM (a configured port, or another owner's),
+ *   -EBUSY (endpoints still use it: they are named), with 'e' saying why.
+ */
+int gwc_port_del(struct gwc *g, const char *owner, const char *name, struct gwc_err *e);
+
+/** @return whether port index 'p' was added by gwc_port_add(). */
+bool gwc_port_is_hotplug(const struct gwc *g, int p);
 
 /** @return the entries slice 'idx''s MAC table holds now (it starts small and grows
  * as it fills, up to mac_table_size), 0 when there is no such slice. Control thread. */

@@ -227,6 +227,10 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		wk->burst_fn = gwc_worker_burst;
 		wk->drain_fn = gwc_worker_drain;
 		wk->ctx = lc;
+		if (ppm_worker_commit(wk) != 0) {
+			gwc_errf(e, "out of memory for worker %u's poll list", w);
+			goto fail;
+		}
 	}
 
 	if (gwc_ipsec_init(g, e) != 0)
@@ -305,6 +309,8 @@ gwc_destroy(struct gwc *g)
 		lcore_arrays_free(g->lc[i]);
 		rte_free(g->lc[i]);
 	}
+	for (i = 0; i < GWC_MAX_WORKERS; i++)
+		ppm_worker_fini(&g->worker[i]);
 	free_ring_mbufs(g->dp.exc);
 	rte_ring_free(g->dp.exc);
 	for (i = 0; i < GWC_MAX_PORTS; i++) {

@@ -67,12 +67,17 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 	RTE_SET_USED(e);
 	for (p = 0; p < g->dp.n_ports; p++) {
 		const struct gwc_port_conf *pc = &g->conf.port[p];
-		struct json_object *o = json_object_new_object();
+		struct json_object *o;
 		struct rte_eth_stats st;
 		struct rte_eth_link link;
 
+		if (pc->name[0] == '\0')   /* a free slot of an added port */
+			continue;
+		o = json_object_new_object();
 		agw_json_add_str(o, "name", pc->name);
 		agw_json_add_str(o, "dev", pc->dev);
+		if (gwc_port_is_hotplug(g, (int)p))
+			agw_json_add_str(o, "owner", g->port_owner[p]);
 		agw_json_add_u64(o, "ethdev", g->port[p].port_id);
 		rte_ether_format_addr(buf, sizeof(buf), &g->port[p].mac);
 		agw_json_add_str(o, "mac", buf);
@@ -172,6 +177,43 @@ op_port_rate(struct gwc *g, struct gwc_client *c, struct json_object *args,
 }
 
 static int
+op_port_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	    struct json_object **res, struct gwc_err *e)
+{
+	const char *name, *dev;
+	uint64_t mtu = 0;
+	bool have;
+	int rc;
+
+	if ((rc = gwc_arg_str(args, "name", &name, e)) != 0 ||
+	    (rc = gwc_arg_str(args, "dev", &dev, e)) != 0 ||
+	    (rc = gwc_arg_uint(args, "mtu", UINT16_MAX, &mtu, &have, e)) != 0)
+		return rc;
+	rc = gwc_port_add(g, c->owner, name, dev, (uint16_t)mtu, e);
+	if (rc < 0)
+		return rc;
+	*res = json_object_new_object();
+	agw_json_add_str(*res, "name", name);
+	agw_json_add_u64(*res, "index", (uint64_t)rc);
+	agw_json_add_u64(*res, "ethdev", g->port[rc].port_id);
+	agw_json_add_str(*res, "dev", g->conf.port[rc].dev);
+	return 0;
+}
+
+static int
+op_port_del(struct gwc *g, struct gwc_client *c, struct json_object *args,
+	    struct json_object **res, struct gwc_err *e)
+{
+	const char *name;
+	int rc;
+
+	RTE_SET_USED(res);
+	if ((rc = gwc_arg_str(args, "name", &name, e)) != 0)
+		return rc;
+	return gwc_port_del(g, c->owner, name, e);
+}
+
+static int
 op_owner_flush(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	       struct json_object **res, struct gwc_err *e)
 {
@@ -188,6 +230,9 @@ const struct gwc_ctl_op gwc_ctl_sys_ops[] = {
 	{ "status", op_status, "role, ports with ethdev counters, workers", false },
 	{ "port.rate", op_port_rate, "port= rate=BITS/S: the port's rate for shaped and weighted "
 	  "endpoints (0: none; refused while they use it)", false },
+	{ "port.add", op_port_add, "name= dev=DEVARGS [mtu=]: a node sliver's port while running "
+				   "(net_vhost, net_memif, net_af_packet, net_af_xdp, net_tap)", false },
+	{ "port.del", op_port_del, "name=: remove a port port.add added (owner only)", false },
 	{ "owner.flush", op_owner_flush, "remove everything this client owns", false },
 	{ NULL, NULL, NULL, false },
 };

@@ -45,6 +45,7 @@ ep_emit(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 		break;
 	case GWC_EP_PORT:
+	case GWC_EP_NSLIVER:
 	case GWC_EP_TRAILER:   /* 'reappend' is only ever set on a trailer endpoint */
 		if (tagged)
 			vlan_pop(m);

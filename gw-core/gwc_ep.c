@@ -20,6 +20,7 @@ static const struct gwc_ep_ops *const ep_types[] = {
 	[GWC_EP_GRE] = &gwc_ep_gre_ops,
 	[GWC_EP_TRAILER] = &gwc_ep_trailer_ops,
 	[GWC_EP_IPSEC] = &gwc_ep_ipsec_ops,
+	[GWC_EP_NSLIVER] = &gwc_ep_nsliver_ops,
 };
 
 const struct gwc_ep_ops *

@@ -77,7 +77,7 @@ struct gwc_ep_ops {
 	void (*retire)(struct gwc *g, const struct gwc_ep *old);
 };
 
-extern const struct gwc_ep_ops gwc_ep_port_ops, gwc_ep_vlan_ops, gwc_ep_gre_ops,
+extern const struct gwc_ep_ops gwc_ep_port_ops, gwc_ep_nsliver_ops, gwc_ep_vlan_ops, gwc_ep_gre_ops,
 	gwc_ep_trailer_ops, gwc_ep_ipsec_ops;
 
 /* @return the ops of type 't', or NULL for a value that is not a type. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Endpoint type "port" (alias "untagged"): a whole port's untagged frames, one such
- * endpoint per port. Data plane: the port's untagged_ep (gwc_dp_classify.h), plain
- * output (gwc_dp_out.h). Control thread.
+ * Endpoint types "port" (alias "untagged"): a whole port's untagged frames, one such
+ * endpoint per port; and "nsliver": the same on a port added at run time for a node
+ * sliver's vport (gwc_port.c). Data plane: the port's untagged_ep
+ * (gwc_dp_classify.h), plain output (gwc_dp_out.h). Control thread.
  */
 #include <errno.h>
 
@@ -18,6 +19,8 @@ port_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 
 	RTE_SET_USED(s);
 	o = gwc_ep_next_on_port(g, port, GWC_EP_PORT, &i);
+	if (o == NULL)
+		o = gwc_ep_next_on_port(g, port, GWC_EP_NSLIVER, &(int){ -1 });
 	if (o != NULL) {
 		gwc_errf(e, "endpoint '%s': port '%s' is already the untagged endpoint '%s' "
 			    "of slice '%s'", c->name, c->port, o->conf.name,
@@ -49,6 +52,29 @@ const struct gwc_ep_ops gwc_ep_port_ops = {
 	.schema = "port=",
 	.bridged = true,
 	.validate = port_validate,
+	.build = port_build,
+	.unbuild = port_unbuild,
+};
+
+static int
+nsliver_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
+		 struct gwc_err *e)
+{
+	if (!gwc_port_is_hotplug(g, port)) {
+		gwc_errf(e, "endpoint '%s': port '%s' is a configured port; an nsliver endpoint "
+			    "takes a node sliver's port added with port.add (use type port here)",
+			 c->name, c->port);
+		return -EINVAL;
+	}
+	return port_validate(g, s, port, c, e);
+}
+
+const struct gwc_ep_ops gwc_ep_nsliver_ops = {
+	.type = GWC_EP_NSLIVER,
+	.name = "nsliver",
+	.schema = "port=NODE_PORT",
+	.bridged = true,
+	.validate = nsliver_validate,
 	.build = port_build,
 	.unbuild = port_unbuild,
 };

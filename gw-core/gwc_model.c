@@ -234,7 +234,7 @@ gwc_port_find(const struct gwc *g, const char *name)
 {
 	int i;
 
-	for (i = 0; i < g->dp.n_ports; i++)
+	for (i = 0; name[0] != '\0' && i < g->dp.n_ports; i++)   /* "": a free slot */
 		if (strcmp(g->conf.port[i].name, name) == 0)
 			return i;
 	return -ENOENT;

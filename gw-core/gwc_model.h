@@ -154,6 +154,8 @@ struct gwc {
 	uint16_t next_ep;                        /* round-robin id allocation */
 	uint32_t police_gen;                     /* last police_gen given (gwc_slice.c) */
 	struct gwc_sched *sched[GWC_MAX_PORTS];  /* each port's scheduler or NULL (gwc_sched.c) */
+	char port_owner[GWC_MAX_PORTS][GWC_NAME_MAX]; /* added ports' owners (gwc_port.c);
+						    "" for configured ports and free slots */
 	struct gwc_term_m term[GWC_MAX_TRL_KEYS]; /* trailer keys by slot */
 	struct gwc_neigh neigh[GWC_MAX_NEIGH];
 	uint64_t last_arp_tsc;

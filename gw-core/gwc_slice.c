@@ -388,5 +388,9 @@ gwc_owner_flush(struct gwc *g, const char *owner)
 		if (g->term[i].used && strcmp(g->term[i].owner, owner) == 0 &&
 		    gwc_trl_key_del(g, owner, g->term[i].terminal, NULL) == 0)
 			n++;
+	for (i = 0; i < g->dp.n_ports; i++)
+		if (gwc_port_is_hotplug(g, (int)i) && strcmp(g->port_owner[i], owner) == 0 &&
+		    gwc_port_del(g, owner, g->conf.port[i].name, &(struct gwc_err){ "" }) == 0)
+			n++;
 	return n;
 }

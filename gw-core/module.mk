@@ -9,7 +9,7 @@ GWC_SRCS := gw-core/gwc_err.c gw-core/gwc_core.c gw-core/gwc_model.c gw-core/gwc
 	gw-core/gwc_ipsec.c gw-core/gwc_l3.c gw-core/gwc_json.c gw-core/gwc_ctl.c \
 	gw-core/gwc_ctl_sys.c gw-core/gwc_ctl_slice.c gw-core/gwc_ctl_trailer.c \
 	gw-core/gwc_ctl_ipsec.c gw-core/gwc_worker.c gw-core/gwc_mac.c gw-core/gwc_flow.c \
-	gw-core/gwc_sa.c gw-core/gwc_config.c gw-core/gwc_sched.c
+	gw-core/gwc_sa.c gw-core/gwc_config.c gw-core/gwc_sched.c gw-core/gwc_port.c
 GWC_OBJS := $(GWC_SRCS:%.c=$(BUILD)/obj/%.o)
 $(GWC_OBJS) $(BUILD)/obj/gw-core/gwc_main.o: ALL_CFLAGS += -Igw-core -Ippm -Itrailer
 $(BUILD)/obj/gw-core/gwc_worker.o: ALL_CFLAGS += $(FAST_CFLAGS)

@@ -203,16 +203,26 @@ typedef void (*ppm_burst_fn)(void *ctx, const struct ppm_rxq *q, struct rte_mbuf
 /** Called when the drain timer fires and when a loop received nothing. Worker lcore. */
 typedef void (*ppm_drain_fn)(void *ctx);
 
+/** The rx queues a worker polls: published to it through RCU (ppm_worker_commit()). */
+struct ppm_pollset {
+	uint16_t n;                      /**< entries in 'q' */
+	struct ppm_rxq q[PPM_MAX_RXQ];
+};
+
 /**
  * A worker: its queues and callbacks. The control thread fills every field above
- * 'stop' before ppm_worker_launch(); they are read-only afterwards.
+ * 'stop' before ppm_worker_launch(); they are read-only afterwards, but 'rxq' and
+ * 'nb_rxq', which the control thread may change and then ppm_worker_commit().
  */
 struct ppm_worker {
 	unsigned int lcore_id;       /**< EAL lcore it runs on */
 	unsigned int thread_id;      /**< its QSBR thread id (0..n-1) */
 	uint16_t nb_rxq;             /**< entries in 'rxq' */
 	uint16_t burst;              /**< rx burst size, <= PPM_TXBUF_MAX */
-	struct ppm_rxq rxq[PPM_MAX_RXQ];
+	struct ppm_rxq rxq[PPM_MAX_RXQ]; /**< control thread's copy; the worker polls 'poll' */
+	struct ppm_pollset *poll;    /**< what the worker polls: control publishes (atomic
+					  release + grace period), worker reads (acquire) once
+					  per loop; NULL: nothing */
 	uint64_t drain_tsc;          /**< TSC cycles between drains */
 	uint32_t idle_sleep_us;      /**< sleep after 64 empty loops in a row, us; 0: spin */
 	struct rte_rcu_qsbr *qsbr;   /**< reports quiescent state here after each loop */
@@ -245,6 +255,19 @@ int ppm_worker_launch(struct ppm_worker *w);
 
 /** Ask 'w' to stop and wait for its lcore. Safe on a worker never launched. */
 void ppm_worker_stop(struct ppm_worker *w);
+
+/**
+ * Publish 'w->rxq[0..nb_rxq-1]' as what 'w' polls, without stopping it (ports added
+ * and removed while gw-core runs): a new ppm_pollset is swapped in with
+ * ppm_rcu_publish() on 'w->qsbr' and the old one freed after the grace period, so
+ * when this returns 'w' polls no queue that was taken out. Control thread only;
+ * blocks for one grace period when 'w' runs.
+ * @return 0, or -ENOMEM (nothing changed).
+ */
+int ppm_worker_commit(struct ppm_worker *w);
+
+/** Free what ppm_worker_commit() published. 'w' must not run. */
+void ppm_worker_fini(struct ppm_worker *w);
 
 /* ---------------------------------------------------------------- RCU publication */
 

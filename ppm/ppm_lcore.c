@@ -5,6 +5,7 @@
  * rte_rcu_qsbr grace period.
  */
 #include <errno.h>
+#include <string.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -22,13 +23,14 @@
 unsigned int
 ppm_worker_poll(struct ppm_worker *w)
 {
+	const struct ppm_pollset *ps = __atomic_load_n(&w->poll, __ATOMIC_ACQUIRE);
 	struct rte_mbuf *pkts[PPM_TXBUF_MAX];
 	unsigned int total = 0;
-	uint16_t i, n;
+	uint16_t i, n, nq = ps != NULL ? ps->n : 0;
 	uint64_t now;
 
-	for (i = 0; i < w->nb_rxq; i++) {
-		const struct ppm_rxq *q = &w->rxq[i];
+	for (i = 0; i < nq; i++) {
+		const struct ppm_rxq *q = &ps->q[i];
 
 		n = rte_eth_rx_burst(q->port_id, q->queue_id, pkts, w->burst);
 		if (n != 0) {
@@ -71,7 +73,7 @@ worker_main(void *arg)
 		rte_rcu_qsbr_thread_online(w->qsbr, w->thread_id);
 	}
 	PPM_LOG(INFO, "worker %u: lcore %u polling %u rx queues", w->thread_id, w->lcore_id,
-		w->nb_rxq);
+		w->poll != NULL ? w->poll->n : 0);
 	w->last_drain_tsc = rte_rdtsc();
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
 		ppm_worker_poll(w);
@@ -107,6 +109,31 @@ ppm_worker_stop(struct ppm_worker *w)
 		return;
 	__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
 	rte_eal_wait_lcore(w->lcore_id);
+}
+
+int
+ppm_worker_commit(struct ppm_worker *w)
+{
+	struct ppm_pollset *ps = rte_zmalloc("ppm_pollset", sizeof(*ps), RTE_CACHE_LINE_SIZE);
+	void *old;
+
+	if (ps == NULL)
+		return -ENOMEM;
+	ps->n = RTE_MIN(w->nb_rxq, (uint16_t)PPM_MAX_RXQ);
+	memcpy(ps->q, w->rxq, ps->n * sizeof(ps->q[0]));
+	if (w->qsbr != NULL)
+		old = ppm_rcu_publish(w->qsbr, (void **)&w->poll, ps);
+	else
+		old = __atomic_exchange_n(&w->poll, ps, __ATOMIC_ACQ_REL);
+	rte_free(old);
+	return 0;
+}
+
+void
+ppm_worker_fini(struct ppm_worker *w)
+{
+	rte_free(w->poll);
+	w->poll = NULL;
 }
 
 struct rte_rcu_qsbr *

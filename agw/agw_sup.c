@@ -26,6 +26,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "agw.h"
+#include "agw_fs.h"
 #include "agw_json.h"
 
 struct proc {
@@ -601,22 +602,6 @@ add_proc(struct sup *s, const char *name, const char *const *args, const char *c
 	return 0;
 }
 
-static int
-mkdir_p(const char *dir)
-{
-	char tmp[PATH_MAX], *q;
-
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (q = tmp + 1; *q != '\0'; q++)
-		if (*q == '/') {
-			*q = '\0';
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*q = '/';
-		}
-	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Take RUN_DIR/agw.pid's lock and write our pid. @return its fd, or -1 (said why). */
 static int
 pid_lock(const struct agw_conf *c)
@@ -663,7 +648,7 @@ agw_run(const struct agw_conf *c)
 	s->c = c;
 	s->sfd = -1;
 	s->since = time(NULL);
-	if (mkdir_p(c->run_dir) != 0) {
+	if (agw_fs_mkdir_p(c->run_dir) != 0) {
 		say("cannot create run_dir %s: %s", c->run_dir, strerror(errno));
 		free(s);
 		return 1;

@@ -4,6 +4,7 @@
 #   gwc_client.[ch]  gw-core's control-socket client (gwc_conn_*): the manager, gwcctl and
 #                    the kernel-agw plugin (built -fPIC there) link it
 #   agw_json.h       json-c helpers (agw_json_*), header only
+#   agw_fs.h         file-system helpers (agw_fs_*: mkdir -p), header only
 #   agw_cfg.h        INI sections read in full and bad values reported (agw_cfg_*; on
 #                    DPDK's rte_cfgfile, which every config reader links), header only
 # Everything is on the include path as -Ilib; nothing here includes a module's header.

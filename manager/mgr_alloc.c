@@ -531,7 +531,8 @@ mgr_alloc_commit(struct mgr_alloc *a, const struct mgr_slice *old, const struct 
 				tree_del(&a->vlan, k, old->id);
 			} else if (ep->type == MGR_EP_GRE && (k = gre_key(ep)) != NULL) {
 				tree_del(&a->gre, k, old->id);
-			} else if (ep->type == MGR_EP_PORT) {
+			} else if (ep->type == MGR_EP_PORT || ep->type == MGR_EP_NSLIVER) {
+				/* a node sliver's vport is a port of its own: held untagged too */
 				tree_del(&a->untagged, ep->port, old->id);
 			}
 			free(k);

@@ -297,6 +297,11 @@ defaults(struct mgr_conf *c)
 					      (uint64_t)sysconf(_SC_PAGESIZE) / 2 / (1u << 20)
 				    : 1024;
 	c->nsl.disk_mib = 20480;
+	snprintf(c->nsl.run_dir, sizeof(c->nsl.run_dir), "/var/lib/agw/nsliver");
+	snprintf(c->nsl.cache_dir, sizeof(c->nsl.cache_dir), "/var/cache/agw/images");
+	c->nsl.image_max_mib = 4096;
+	c->nsl.fetch_timeout_s = 600;
+	c->nsl.stop_timeout_ms = 5000;
 	c->plan.nsl = &c->nsl;
 }
 
@@ -327,10 +332,26 @@ load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 		else if (strcmp(k, "boot_image_server") == 0 &&
 			 strlen(v) < sizeof(c->nsl.boot_image_server) && strpbrk(v, " /{}") == NULL)
 			snprintf(c->nsl.boot_image_server, sizeof(c->nsl.boot_image_server), "%s", v);
+		else if (strcmp(k, "run_dir") == 0 && v[0] == '/' && strlen(v) < 200)
+			snprintf(c->nsl.run_dir, sizeof(c->nsl.run_dir), "%s", v);
+		else if (strcmp(k, "cache_dir") == 0 && v[0] == '/' && strlen(v) < 200)
+			snprintf(c->nsl.cache_dir, sizeof(c->nsl.cache_dir), "%s", v);
+		else if (strcmp(k, "image_max_mib") == 0 && num && x >= 1 && x <= 1048576)
+			c->nsl.image_max_mib = x;
+		else if (strcmp(k, "fetch_timeout_s") == 0 && num && x >= 1 && x <= 86400)
+			c->nsl.fetch_timeout_s = (unsigned int)x;
+		else if (strcmp(k, "stop_timeout_ms") == 0 && num && x <= 600000)
+			c->nsl.stop_timeout_ms = (unsigned int)x;
+		else if (strcmp(k, "gwcore_netns") == 0 && strlen(v) < sizeof(c->nsl.gwc_netns) &&
+			 strpbrk(v, " /") == NULL)
+			snprintf(c->nsl.gwc_netns, sizeof(c->nsl.gwc_netns), "%s", v);
 		else {
 			agw_cfg_bad(PROG, path, "nsliver", k, v,
 				    "keys: cores (0-4096), memory_mib, disk_mib (decimal MiB), "
-				    "boot_image_server (HOST[:PORT], no '/', space or braces)");
+				    "boot_image_server (HOST[:PORT], no '/', space or braces), "
+				    "run_dir, cache_dir (absolute paths, < 200 bytes), image_max_mib "
+				    "(1-1048576), fetch_timeout_s (1-86400), stop_timeout_ms "
+				    "(0-600000), gwcore_netns (an ip netns name)");
 			rc = -1;
 		}
 	}

@@ -275,9 +275,10 @@ const struct mgr_ep_ops mgr_ep_port_ops = {
 	.in_gwc = true,
 };
 
-/* Toward a node sliver on this AGW: recorded; realized by the node-sliver work. */
+/* Toward a node sliver on this AGW: the whole of the node vport's gw-core port (added
+ * while the node sliver runs, nsl_vport_names()). */
 const struct mgr_ep_ops mgr_ep_nsliver_ops = {
 	.type = MGR_EP_NSLIVER,
 	.name = "nsliver",
-	.in_gwc = false,
+	.in_gwc = true,
 };

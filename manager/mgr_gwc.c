@@ -8,6 +8,7 @@
 #include "mgr_ep.h"
 #include "mgr_gwc.h"
 #include "agw_json.h"
+#include "nsl.h"
 
 #define MAX_WANT 1024   /* endpoints of one slice */
 
@@ -151,10 +152,91 @@ qos_fix(struct mgr_gwc *g, const char *id, const char *name, const struct mgr_ep
 	return call(g, "endpoint.police", a, NULL, e);
 }
 
-/* The endpoints 'sl' wants in gw-core. @return how many. */
-static unsigned int
-want_eps(const struct mgr_slice *sl, struct want_ep *w)
+/* Is 's' a node sliver whose vports are gw-core ports now (executed, and of a flavour
+ * the runtime runs)? */
+static bool
+node_runs(const struct mgr_sliver *s)
 {
+	return s != NULL && s->kind == MGR_NODE && s->state == MGR_EXECUTED &&
+	       nsl_flavour_of(s->instance) == NSL_CONTAINER;
+}
+
+/* Does 'sl' (NULL: none) want node ports in gw-core? */
+static bool
+has_nports(const struct mgr_slice *sl)
+{
+	unsigned int i;
+
+	for (i = 0; sl != NULL && i < sl->n_slivers; i++)
+		if (node_runs(&sl->slivers[i]))
+			return true;
+	return false;
+}
+
+/* Does link sliver 's' have a vport toward a node sliver? */
+static bool
+link_to_node(const struct mgr_sliver *s)
+{
+	unsigned int j;
+
+	for (j = 0; s->kind == MGR_LINK && j < s->n_vports; j++)
+		if (s->vports[j].ep.type == MGR_EP_NSLIVER)
+			return true;
+	return false;
+}
+
+/*
+ * The gw-core slice (a bridge) that link sliver 's' of slice 'id' is in. The links that
+ * meet at the AGW itself share one, named 'id'; a link toward a node sliver has its own,
+ * "ID/LINK" (or "nsl-HASH-HASH" when that is too long): a node sliver in the path
+ * separates the broadcast domains on either side of it (docs/node-slivers.md).
+ */
+static void
+gslice_of(const char *id, const struct mgr_sliver *s, char *out)
+{
+	char p[16];
+
+	if (!link_to_node(s))
+		snprintf(out, MGR_NAME_MAX, "%s", id);
+	else if (strlen(id) + 1 + strlen(s->name) < MGR_NAME_MAX)
+		snprintf(out, MGR_NAME_MAX, "%s/%s", id, s->name);
+	else {
+		struct nsl_vport_names nm;
+
+		nsl_port_prefix(id, p);
+		nsl_vport_names(id, s->name, "", 0, &nm);   /* a hash of (id, link) */
+		snprintf(out, MGR_NAME_MAX, "%s%s", p, nm.port + strlen(p));
+	}
+}
+
+#define MAX_GSLICES 64   /* links toward node slivers in one slice, plus one */
+
+/* The gw-core slices of 'a' and of 'b' (either NULL), 'id' first, each once. */
+static unsigned int
+gslices(const char *id, const struct mgr_slice *a, const struct mgr_slice *b,
+	char (*out)[MGR_NAME_MAX])
+{
+	const struct mgr_slice *both[2] = { a, b };
+	unsigned int n = 1, i, k, j;
+
+	snprintf(out[0], MGR_NAME_MAX, "%s", id);
+	for (k = 0; k < 2; k++)
+		for (i = 0; both[k] != NULL && i < both[k]->n_slivers && n < MAX_GSLICES; i++) {
+			if (!link_to_node(&both[k]->slivers[i]))
+				continue;
+			gslice_of(id, &both[k]->slivers[i], out[n]);
+			for (j = 0; j < n && strcmp(out[j], out[n]) != 0; j++)
+				;
+			n += j == n;
+		}
+	return n;
+}
+
+/* The endpoints 'sl' wants in gw-core slice 'gs' (gslice_of()). @return how many. */
+static unsigned int
+want_eps(const struct mgr_slice *sl, const char *gs, struct want_ep *w)
+{
+	char name[MGR_NAME_MAX];
 	unsigned int i, j, n = 0;
 
 	for (i = 0; sl != NULL && i < sl->n_slivers; i++) {
@@ -162,8 +244,15 @@ want_eps(const struct mgr_slice *sl, struct want_ep *w)
 
 		if (s->kind != MGR_LINK || s->state != MGR_EXECUTED)
 			continue;
+		gslice_of(sl->id, s, name);
+		if (strcmp(name, gs) != 0)
+			continue;
 		for (j = 0; j < s->n_vports && n < MAX_WANT; j++) {
 			if (!mgr_ep_in_gwc(s->vports[j].ep.type))
+				continue;
+			/* toward a node sliver: while it runs (its port exists) */
+			if (s->vports[j].ep.type == MGR_EP_NSLIVER &&
+			    !node_runs(mgr_slice_sliver(sl, s->vports[j].ep.node)))
 				continue;
 			snprintf(w[n].name, sizeof(w[n].name), "%s.%s", s->name, s->vports[j].name);
 			w[n].ep = &s->vports[j].ep;
@@ -197,12 +286,117 @@ actual(struct mgr_gwc *g, const char *id, struct json_object **res, struct json_
 	return 0;
 }
 
-/* Make gw-core hold exactly what 'want' (NULL: nothing) wants for slice 'id'. */
+/* Is port 'name' one of the node ports 'want' wants? */
+static bool
+nport_wanted(const struct mgr_slice *want, const char *name, struct nsl_vport_names *nm)
+{
+	unsigned int i, j;
+
+	for (i = 0; want != NULL && i < want->n_slivers; i++) {
+		const struct mgr_sliver *s = &want->slivers[i];
+
+		for (j = 0; node_runs(s) && j < s->n_vports; j++) {
+			nsl_vport_names(want->id, s->name, s->vports[j].name, j, nm);
+			if (strcmp(nm->port, name) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * gw-core's node ports of slice 'id' (ours, named with its prefix; 'id' NULL: of every
+ * slice, for a reconcile) made those 'want' wants: with 'add' the missing ones are added
+ * (before the endpoints on them), else the others removed (after).
+ */
 static int
-sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, struct mgr_err *e)
+sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, bool add,
+	    const struct mgr_reg *reg, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *ports;
+	struct nsl_vport_names nm;
+	char prefix[16] = "nsl-";
+	unsigned int i, j;
+	size_t k, n = 0;
+	int rc = -1;
+
+	if (id != NULL)
+		nsl_port_prefix(id, prefix);
+	if (call(g, "status", NULL, &res, e) != 0)
+		return -1;
+	if (json_object_object_get_ex(res, "ports", &ports))
+		n = json_object_array_length(ports);
+	if (!add) {
+		for (k = 0; k < n; k++) {
+			struct json_object *o = json_object_array_get_idx(ports, k);
+			const char *name = agw_json_str(o, "name");
+
+			bool wanted = nport_wanted(want, name, &nm);
+
+			for (i = 0; id == NULL && reg != NULL && i < reg->n && !wanted; i++)
+				wanted = nport_wanted(reg->slices[i], name, &nm);
+			if (strcmp(agw_json_str(o, "owner"), g->client) != 0 ||
+			    strncmp(name, prefix, strlen(prefix)) != 0 || wanted)
+				continue;
+			if (call(g, "port.del", args1("name", name), NULL, e) != 0)
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; want != NULL && i < want->n_slivers; i++) {
+		const struct mgr_sliver *s = &want->slivers[i];
+
+		for (j = 0; node_runs(s) && j < s->n_vports; j++) {
+			struct json_object *a;
+
+			nsl_vport_names(want->id, s->name, s->vports[j].name, j, &nm);
+			for (k = 0; k < n; k++)
+				if (strcmp(agw_json_str(json_object_array_get_idx(ports, k), "name"),
+					   nm.port) == 0)
+					break;
+			if (k < n)
+				continue;
+			a = args1("name", nm.port);
+			json_object_object_add(a, "dev", json_object_new_string(nm.devargs));
+			if (call(g, "port.add", a, NULL, e) != 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	json_object_put(res);
+	return rc;
+}
+
+static int sync_eps(struct mgr_gwc *g, const char *id, const struct mgr_slice *want,
+		    struct mgr_err *e);
+
+/* Make gw-core hold exactly what 'want' (NULL: nothing) wants for slice 'id', which was
+ * 'old' (NULL: nothing, or unknown): its node ports (when 'nports': the slice has or had
+ * some), its gw-core slices and their endpoints. */
+static int
+sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
+	   const struct mgr_slice *want, bool nports, struct mgr_err *e)
+{
+	static char gs[MAX_GSLICES][MGR_NAME_MAX];
+	unsigned int n = gslices(id, old, want, gs), i;
+
+	if (nports && sync_nports(g, id, want, true, NULL, e) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sync_eps(g, gs[i], want, e) != 0)
+			return -1;
+	return nports ? sync_nports(g, id, want, false, NULL, e) : 0;
+}
+
+/* Make gw-core slice 'id' (one of gslices()) hold exactly the endpoints 'want' (NULL:
+ * nothing) wants in it. */
+static int
+sync_eps(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, struct mgr_err *e)
 {
 	static struct want_ep w[MAX_WANT];
-	unsigned int n = want_eps(want, w), i;
+	unsigned int n = want_eps(want, id, w), i;
 	struct json_object *res, *sl, *eps = NULL;
 	bool have[MAX_WANT] = { false };
 	size_t k;
@@ -380,24 +574,29 @@ mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 	      const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e)
 {
 	static struct want_ep a[MAX_WANT], b[MAX_WANT];
-	unsigned int na = want_eps(old, a), nb = want_eps(want, b), i;
+	static char gs[MAX_GSLICES][MGR_NAME_MAX];
+	bool nports = has_nports(old) || has_nports(want), same = !nports;
+	unsigned int n = gslices(id, old, want, gs), k, i, na, nb;
 
-	/* Nothing for gw-core to do (node slivers, created links): do not need it up. */
-	if (na == nb) {
-		for (i = 0; i < na; i++)
-			if (strcmp(a[i].name, b[i].name) != 0 ||
-			    memcmp(a[i].ep, b[i].ep, sizeof(*a[i].ep)) != 0)
-				break;
-		if (i == na)
-			return 0;
+	/* Nothing for gw-core to do (created links, node slivers not running): do not need
+	 * it up. */
+	for (k = 0; k < n && same; k++) {
+		na = want_eps(old, gs[k], a);
+		nb = want_eps(want, gs[k], b);
+		same = na == nb;
+		for (i = 0; i < na && same; i++)
+			same = strcmp(a[i].name, b[i].name) == 0 &&
+			       memcmp(a[i].ep, b[i].ep, sizeof(*a[i].ep)) == 0;
 	}
+	if (same)
+		return 0;
 	/* trailer keys change only with a slice that gives one (then all are looked at) */
-	if (sync_slice(g, id, want, e) == 0 &&
+	if (sync_slice(g, id, old, want, nports, e) == 0 &&
 	    (!gives_keys(old) && !gives_keys(want) ? true :
 	     mgr_gwc_keys(g, reg, id, old, want, e) == 0))
 		return 0;
 	if (mgr_gwc_up(g)) {   /* roll back; the fault is the first failure */
-		sync_slice(g, id, old, NULL);
+		sync_slice(g, id, want, old, nports, NULL);
 		mgr_gwc_keys(g, reg, id, want, old, NULL);
 	}
 	return -1;
@@ -407,7 +606,7 @@ static int
 read_ports(struct mgr_gwc *g, struct mgr_err *e)
 {
 	struct json_object *res = NULL, *ports;
-	size_t i, n;
+	size_t i, n, k;
 
 	if (call(g, "status", NULL, &res, e) != 0)
 		return -1;
@@ -415,11 +614,45 @@ read_ports(struct mgr_gwc *g, struct mgr_err *e)
 	if (json_object_object_get_ex(res, "ports", &ports)) {
 		n = json_object_array_length(ports);
 		g->ports = calloc(n + 1, sizeof(*g->ports));
-		for (i = 0; g->ports != NULL && i < n; i++)
-			g->ports[i] = strdup(agw_json_str(json_object_array_get_idx(ports, i), "name"));
+		for (i = 0, k = 0; g->ports != NULL && i < n; i++) {
+			struct json_object *o = json_object_array_get_idx(ports, i);
+
+			/* ports added at run time (node slivers' vports) are not the AGW's own */
+			if (agw_json_str(o, "owner")[0] == '\0')
+				g->ports[k++] = strdup(agw_json_str(o, "name"));
+		}
 	}
 	json_object_put(res);
 	return 0;
+}
+
+/* Is gw-core slice 'name' one of those the slices of 'reg' have (gslices())? */
+static bool
+gslice_desired(const struct mgr_reg *reg, const char *name)
+{
+	static char gs[MAX_GSLICES][MGR_NAME_MAX];
+	const char *slash = strchr(name, '/');
+	char id[MGR_NAME_MAX];
+	unsigned int i, k, n;
+
+	if (mgr_reg_find(reg, name) != NULL)
+		return true;
+	if (slash != NULL) {   /* "ID/LINK" */
+		snprintf(id, sizeof(id), "%.*s", (int)(slash - name), name);
+		if (mgr_reg_find(reg, id) == NULL)
+			return false;
+	} else if (strncmp(name, "nsl-", 4) != 0) {
+		return false;
+	}
+	for (i = 0; i < reg->n; i++) {
+		if (slash != NULL && strcmp(reg->slices[i]->id, id) != 0)
+			continue;
+		n = gslices(reg->slices[i]->id, reg->slices[i], NULL, gs);
+		for (k = 1; k < n; k++)
+			if (strcmp(gs[k], name) == 0)
+				return true;
+	}
+	return false;
 }
 
 static int
@@ -440,13 +673,17 @@ reconcile(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 
 			if (strcmp(agw_json_str(o, "owner"), g->client) != 0)
 				continue;
-			if (mgr_reg_find(reg, name) == NULL &&
+			if (!gslice_desired(reg, name) &&
 			    call(g, "slice.del", args1("name", name), NULL, e) != 0)
 				rc = -1;
 		}
 	json_object_put(res);
+	/* node ports of ours that no slice of 'reg' names (their endpoints went with their
+	 * slices above) */
+	if (sync_nports(g, NULL, NULL, false, reg, e) != 0)
+		rc = -1;
 	for (i = 0; i < reg->n; i++)
-		if (sync_slice(g, reg->slices[i]->id, reg->slices[i], e) != 0) {
+		if (sync_slice(g, reg->slices[i]->id, NULL, reg->slices[i], true, e) != 0) {
 			fprintf(stderr, "manager: reconcile slice '%s': %s\n", reg->slices[i]->id,
 				e != NULL ? e->msg : "failed");
 			rc = -1;
@@ -481,25 +718,53 @@ mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 }
 
 int
-mgr_gwc_stats(struct mgr_gwc *g, const char *id, struct json_object **out,
+mgr_gwc_stats(struct mgr_gwc *g, const struct mgr_slice *sl, struct json_object **out,
 	      struct json_object **drops, struct mgr_err *e)
 {
-	struct json_object *res = NULL, *arr, *d;
+	static char gs[MAX_GSLICES][MGR_NAME_MAX];
+	unsigned int n = gslices(sl->id, sl, NULL, gs), k;
+	struct json_object *res = NULL, *arr, *d, *o, *eps, *more;
 	struct mgr_err le;
+	size_t i;
 
 	*out = NULL;
 	*drops = NULL;
-	if (call(g, "stats", args1("slice", id), &res, &le) != 0) {
-		if (le.code == MGR_BADARGS)
-			return 0;
-		if (e != NULL)
-			*e = le;
-		return -1;
+	for (k = 0; k < n; k++) {
+		if (call(g, "stats", args1("slice", gs[k]), &res, &le) != 0) {
+			if (le.code == MGR_BADARGS)
+				continue;   /* gw-core has no such slice */
+			if (e != NULL)
+				*e = le;
+			json_object_put(*out);
+			json_object_put(*drops);
+			*out = *drops = NULL;
+			return -1;
+		}
+		o = json_object_object_get_ex(res, "slices", &arr) &&
+			    json_object_array_length(arr) == 1 ?
+			    json_object_array_get_idx(arr, 0) : NULL;
+		if (*drops == NULL && json_object_object_get_ex(res, "drops", &d))
+			*drops = json_object_get(d);
+		if (o != NULL && *out == NULL) {
+			*out = json_object_get(o);
+		} else if (o != NULL && json_object_object_get_ex(*out, "endpoints", &eps) &&
+			   json_object_object_get_ex(o, "endpoints", &more)) {
+			/* a link's own bridge (toward a node sliver): its endpoints and counters
+			 * join the slice's */
+			static const char *const sum[] = { "rx_pkts", "rx_bytes", "flooded",
+							   "learned", NULL };
+			const char *const *key;
+
+			for (i = 0; i < json_object_array_length(more); i++)
+				json_object_array_add(eps, json_object_get(
+							       json_object_array_get_idx(more, i)));
+			for (key = sum; *key != NULL; key++)
+				json_object_object_add(*out, *key, json_object_new_int64(
+							       agw_json_int(*out, *key, 0, NULL) +
+							       agw_json_int(o, *key, 0, NULL)));
+		}
+		json_object_put(res);
+		res = NULL;
 	}
-	if (json_object_object_get_ex(res, "slices", &arr) && json_object_array_length(arr) == 1)
-		*out = json_object_get(json_object_array_get_idx(arr, 0));
-	if (json_object_object_get_ex(res, "drops", &d))
-		*drops = json_object_get(d);
-	json_object_put(res);
 	return 0;
 }

@@ -75,11 +75,12 @@ int mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 		 const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e);
 
 /**
- * Counters of slice 'id' from gw-core's "stats" (the slice object: rx/tx per endpoint,
- * drops); *res is a new reference, or NULL when gw-core does not hold the slice.
+ * Counters of slice 'sl' from gw-core's "stats" (the slice object: rx/tx per endpoint,
+ * drops), its links toward node sliver's own gw-core slices ("ID/LINK") merged in;
+ * *res is a new reference, or NULL when gw-core holds none of them.
  * @return 0; -1 with 'e' (UNAVAILABLE).
  */
-int mgr_gwc_stats(struct mgr_gwc *g, const char *id, struct json_object **res,
+int mgr_gwc_stats(struct mgr_gwc *g, const struct mgr_slice *sl, struct json_object **res,
 		  struct json_object **drops, struct mgr_err *e);
 
 #endif

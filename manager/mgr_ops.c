@@ -64,11 +64,12 @@ redact(const struct mgr *m, const struct mgr_caller *who, struct mgr_err *e)
 }
 
 /*
- * Make gw-core and charon go from 'old' to 'want' for slice 'id'. What takes things
- * away goes to charon first (its IKE_SAs close, and with them the plugin's SAs in
- * gw-core) and may proceed while a daemon is down (its reconnect reconciles); what adds
- * goes to gw-core first, so the link endpoint is there before a terminal's SA. A
- * failure undoes the other daemon's part.
+ * Make the node slivers, gw-core and charon go from 'old' to 'want' for slice 'id'. What
+ * takes things away goes to charon first (its IKE_SAs close, and with them the plugin's
+ * SAs in gw-core) and may proceed while a daemon is down (its reconnect reconciles), and
+ * node slivers stop last, once gw-core let go of their ports; what adds starts node
+ * slivers first (their vports must exist for gw-core's ports), then gw-core, so the link
+ * endpoint is there before a terminal's SA. A failure undoes the others' part.
  */
 static int
 apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct mgr_slice *want,
@@ -82,12 +83,18 @@ apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct m
 			mgr_charon_apply(&m->charon, id, want, old, NULL);
 			return -1;
 		}
+		mgr_nsl_stop(m, old, want);
 		return 0;
 	}
-	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0)
+	if (mgr_nsl_start(m, old, want, e) != 0)
 		return -1;
+	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0) {
+		mgr_nsl_stop(m, want, old);
+		return -1;
+	}
 	if (mgr_charon_apply(&m->charon, id, old, want, e) != 0) {
 		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
+		mgr_nsl_stop(m, want, old);
 		return -1;
 	}
 	return 0;
@@ -257,7 +264,7 @@ mgr_op_statistics(struct mgr *m, const struct mgr_caller *who, const char *id,
 			mgr_fail(e, MGR_SEARCHFAILED, "slice '%s' has no sliver '%.80s'", id, names[k]);
 			goto unlock;
 		}
-	if (mgr_gwc_stats(&m->gwc, id, &gs, &drops, e) != 0)
+	if (mgr_gwc_stats(&m->gwc, sl, &gs, &drops, e) != 0)
 		goto unlock;
 	*res = mgr_report_statistics(sl, names, n, gs, drops);
 	rc = 0;

@@ -160,6 +160,19 @@ struct mgr_req {
 };
 
 /**
+ * Node slivers (mgr_nsl.c): start those 'want' has executed and 'old' (NULL: none) not,
+ * with 'old' and 'want' the slice before and after a mutation. Both locks held.
+ * @return 0; -1 with 'e' (REFUSED: one did not start, why; UNSUPPORTED: a VM; BADARGS:
+ *   its plan), those this call started stopped again.
+ */
+int mgr_nsl_start(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want,
+		  struct mgr_err *e);
+
+/** Stop the node slivers 'old' has executed and 'want' (NULL: none) not, and purge
+ *  those 'want' no longer has (run directory, console log). Both locks held. */
+void mgr_nsl_stop(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want);
+
+/**
  * Run mutation 'r'. Any thread; takes m->lock and m->io_lock.
  * @return 0 with '*res' the slice's status after it (mgr_op_status()'s form), or for
  *   DeleteSlice {"slice_id", "state": "non-existing"}: a new object the caller puts;

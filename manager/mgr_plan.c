@@ -216,12 +216,18 @@ plan_ep_kind(const struct mgr_slice *sl, const struct mgr_plan_conf *c,
 
 	type = mgr_kv_get(&vp->params, "type");
 	if (ep->role == MGR_ROLE_NSLIVER) {
+		struct nsl_vport_names nm;
+
 		if (type != NULL && strcmp(type, "nsliver") != 0)
 			return mgr_fail(e, MGR_BADARGS,
 					"linkSliver '%s' vport '%s': bound to node sliver '%s', so its "
 					"type is nsliver, not '%.20s'", link->name, vp->name,
 					node->name, type);
 		ep->type = MGR_EP_NSLIVER;
+		for (i = 0; i < node->n_vports && strcmp(node->vports[i].name, ep->node_port); i++)
+			;
+		nsl_vport_names(sl->id, node->name, ep->node_port, i, &nm);
+		snprintf(ep->port, sizeof(ep->port), "%s", nm.port);
 		return 0;
 	}
 	if (type == NULL)
@@ -613,14 +619,14 @@ mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const
 
 		for (j = 0; j < n && !named; j++)
 			named = strcmp(s->name, names[j]) == 0;
-		/* State is the truth: no node sliver runs yet, so none is reported executed
-		 * (the node-sliver runtime, nsliver/, will start them) */
+		/* State is the truth: VMs are not started yet, so none is reported executed
+		 * (containers are: mgr_nsl_start()) */
 		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_NODE &&
-		    nsl_flavour_of(s->instance) != NSL_NONE) {
+		    nsl_flavour_of(s->instance) == NSL_VM) {
 			mgr_fail(e, MGR_UNSUPPORTED,
 				 "Run: nodeSliver '%s' of slice '%s' is a %s, and this AGW does not "
-				 "start node slivers yet; Run the other slivers by name",
-				 s->name, id, s->instance);
+				 "start VMs yet (instance type Container runs); Run the other "
+				 "slivers by name", s->name, id, s->instance);
 			mgr_slice_free(sl);
 			return -1;
 		}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agw_json.h"
 #include "mgr_ep.h"
@@ -28,16 +29,72 @@ kv_struct(const struct mgr_kvs *kv)
 	return o;
 }
 
+/*
+ * A node sliver's runtime as it is now, looked at on disk and in /proc (not as the
+ * registry remembers it): {"state": running|stopped|failed: WHY, pid, uptime_s,
+ * console, netns, vports[]}. *alive: its process runs.
+ */
 static struct json_object *
-sliver_status(const struct mgr *m, const struct mgr_sliver *s)
+node_runtime(const struct mgr *m, const char *slice, const struct mgr_sliver *s, bool *alive)
 {
-	bool gwc_up = mgr_gwc_up(&m->gwc), ike_up = mgr_charon_up(&m->charon);
-	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
+	struct json_object *r = json_object_new_object(), *vps;
+	char why[NSL_ERR_MAX], st[NSL_ERR_MAX + 16];
+	struct nsl_proc p;
 	unsigned int i;
 
+	nsl_proc_find(&m->conf.nsl, slice, s->name, &p);
+	*alive = p.running && s->state == MGR_EXECUTED;
+	nsl_failed_reason(&m->conf.nsl, slice, s->name, why, sizeof(why));
+	if (*alive)
+		snprintf(st, sizeof(st), "running");
+	else if (s->state == MGR_EXECUTED)
+		snprintf(st, sizeof(st), "failed: its process is gone (the monitor stops it)");
+	else if (why[0] != '\0')
+		snprintf(st, sizeof(st), "failed: %s", why);
+	else
+		snprintf(st, sizeof(st), "stopped");
+	agw_json_add_str(r, "state", st);
+	agw_json_add_str(r, "flavour", nsl_flavour_of(s->instance) == NSL_VM ? "vm" : "container");
+	if (*alive) {
+		agw_json_add_int(r, "pid", p.pid);
+		agw_json_add_int(r, "uptime_s", (int64_t)time(NULL) - p.started);
+		agw_json_add_str(r, "netns", p.netns);
+		vps = json_object_new_array();
+		for (i = 0; i < s->n_vports; i++) {
+			struct json_object *v = json_object_new_object();
+			struct nsl_vport_names nm;
+
+			nsl_vport_names(slice, s->name, s->vports[i].name, i, &nm);
+			agw_json_add_str(v, "vport", s->vports[i].name);
+			agw_json_add_str(v, "interface", nm.ifname);
+			agw_json_add_str(v, "mac", nm.mac);
+			agw_json_add_str(v, "gwcore_port", nm.port);
+			json_object_array_add(vps, v);
+		}
+		json_object_object_add(r, "vports", vps);
+	}
+	if (access(p.console, F_OK) == 0)
+		agw_json_add_str(r, "console", p.console);
+	return r;
+}
+
+static struct json_object *
+sliver_status(const struct mgr *m, const char *slice, const struct mgr_sliver *s)
+{
+	bool gwc_up = mgr_gwc_up(&m->gwc), ike_up = mgr_charon_up(&m->charon), alive = true;
+	struct json_object *o = json_object_new_object(), *vps = json_object_new_array();
+	struct json_object *rt = NULL;
+	unsigned int i;
+
+	/* State is the truth: a node sliver whose process is gone is not executed */
+	if (s->kind == MGR_NODE && nsl_flavour_of(s->instance) != NSL_NONE)
+		rt = node_runtime(m, slice, s, &alive);
 	agw_json_add_str(o, "name", s->name);
 	agw_json_add_str(o, "kind", s->kind == MGR_LINK ? "link" : "node");
-	agw_json_add_str(o, "state", mgr_state_name(s->state));
+	agw_json_add_str(o, "state", mgr_state_name(s->state == MGR_EXECUTED && !alive ?
+						     MGR_CREATED : s->state));
+	if (rt != NULL)
+		json_object_object_add(o, "runtime", rt);
 	json_object_object_add(o, "resources", kv_struct(&s->resources));
 	if (s->kind == MGR_NODE) {
 		const char *role = strcmp(s->type, "_super") == 0 ? "network (_super)"
@@ -52,8 +109,6 @@ sliver_status(const struct mgr *m, const struct mgr_sliver *s)
 			struct nsl_plan p;
 			struct json_object *n;
 
-			agw_json_add_str(o, "note", "not started: this AGW does not run node slivers yet "
-						  "(Run of it is UNSUPPORTED)");
 			/* what it takes and boots, as planned (the image server as configured now) */
 			if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources,
 					  &s->params, &p, NULL) == 0) {
@@ -124,8 +179,11 @@ mgr_report_slice(const struct mgr *m, const struct mgr_slice *sl)
 	agw_json_add_str(o, "owner", sl->owner[0] != '\0' ? sl->owner : m->conf.user);
 	agw_json_add_int(o, "created", sl->created);
 	for (i = 0; i < sl->n_slivers; i++) {
-		executed += sl->slivers[i].state == MGR_EXECUTED;
-		json_object_array_add(a, sliver_status(m, &sl->slivers[i]));
+		struct json_object *so = sliver_status(m, sl->id, &sl->slivers[i]);
+
+		/* as reported: a node sliver whose process is gone is not counted executed */
+		executed += strcmp(agw_json_str(so, "state"), "executed") == 0;
+		json_object_array_add(a, so);
 	}
 	agw_json_add_int(o, "slivers_executed", executed);
 	agw_json_add_int(o, "slivers_created", sl->n_slivers - executed);

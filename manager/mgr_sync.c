@@ -45,6 +45,51 @@ snap_refresh(struct snap *s, const struct mgr *m)
 	return 0;
 }
 
+/*
+ * Node slivers the registry has executed whose process is gone (it ended, or was killed
+ * behind the manager's back): each is recorded failed with its console's last line and
+ * stopped by a Stop of the manager's own, so that gw-core lets go of its ports and its
+ * state is the truth. No lock held; 's' is the monitor's copy.
+ */
+static void
+reap_nodes(struct mgr *m, const struct snap *s)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < s->reg.n; i++) {
+		const struct mgr_slice *sl = s->reg.slices[i];
+
+		for (j = 0; j < sl->n_slivers; j++) {
+			const struct mgr_sliver *n = &sl->slivers[j];
+			const char *names[1] = { n->name };
+			struct mgr_req r = { .op = MGR_OP_STOP, .id = sl->id, .names = names,
+					     .n_names = 1 };
+			char why[NSL_ERR_MAX], tail[160];
+			struct json_object *res = NULL;
+			struct mgr_err e = { 0 };
+			struct nsl_proc p;
+
+			if (n->kind != MGR_NODE || n->state != MGR_EXECUTED ||
+			    nsl_flavour_of(n->instance) != NSL_CONTAINER)
+				continue;
+			nsl_proc_find(&m->conf.nsl, sl->id, n->name, &p);
+			if (p.running)
+				continue;
+			nsl_console_tail(p.console, tail, sizeof(tail));
+			snprintf(why, sizeof(why), "its process (pid %d) ended%s%s", p.pid,
+				 tail[0] ? "; console: " : "", tail);
+			fprintf(stderr, "manager: slice '%s' node sliver '%s': %s; stopping it\n",
+				sl->id, n->name, why);
+			if (mgr_op_mutate(m, &r, &res, &e) != 0)
+				fprintf(stderr, "manager: slice '%s' node sliver '%s': stop: %s\n",
+					sl->id, n->name, e.msg);
+			else
+				nsl_mark_failed(&m->conf.nsl, sl->id, n->name, why);
+			json_object_put(res);
+		}
+	}
+}
+
 void
 mgr_sync_stop(struct mgr_sync *s)
 {
@@ -94,6 +139,7 @@ mgr_sync_run(void *arg)
 					"is back\n");
 		ike_was_up = mgr_charon_up(&m->charon);
 		pthread_mutex_unlock(&m->io_lock);
+		reap_nodes(m, &s);
 		nanosleep(&ts, NULL);
 	}
 	mgr_reg_clear(&s.reg);

@@ -7,19 +7,19 @@
 # its header comes with the strongSwan source (tools/strongswan-src.sh).
 # nsliver/'s node plan (nsl.h) is part of the manager's library: the manager decides with
 # it what a node sliver takes (nsliver/module.mk)
-NSL_PLAN_SRCS := nsliver/nsl_plan.c
+NSL_PLAN_SRCS := nsliver/nsl_plan.c nsliver/nsl_image.c nsliver/nsl_rt.c
 MGR_CFLAGS = -Insliver -Imanager $(shell pkg-config --cflags libxml-2.0 sqlite3 libmicrohttpd gnutls) \
 	$(shell xmlrpc-c-config server-util --cflags) \
 	-I$(BUILD)/strongswan/src/src/libcharon/plugins/vici
 MGR_LIBS   = $(shell pkg-config --libs libxml-2.0 sqlite3 libmicrohttpd gnutls) \
-	$(shell xmlrpc-c-config server-util --libs) -lcrypt -lcrypto -lrte_cfgfile \
+	$(shell xmlrpc-c-config server-util --libs) -lcrypt -lcrypto -lcurl -lrte_cfgfile \
 	-Wl,-rpath,/usr/lib/ipsec -L/usr/lib/ipsec -lvici
 
 MGR_LIB_SRCS := manager/mgr_xml.c manager/mgr_spec.c manager/mgr_model.c manager/mgr_plan.c manager/mgr_alloc.c \
 	manager/mgr_ep.c manager/mgr_ep_vlan.c manager/mgr_ep_gre.c manager/mgr_ep_trailer.c \
 	manager/mgr_ep_ipsec.c manager/mgr_store.c manager/mgr_gwc.c manager/mgr_charon.c \
 	manager/mgr_ops.c manager/mgr_report.c manager/mgr_conf.c \
-	manager/mgr_capi.c manager/mgr_ops_capi.c $(NSL_PLAN_SRCS)
+	manager/mgr_capi.c manager/mgr_ops_capi.c manager/mgr_nsl.c $(NSL_PLAN_SRCS)
 MGR_LIB_OBJS := $(MGR_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MGR_LIB      := $(BUILD)/libmgr.a
 OBJS += $(MGR_LIB_OBJS)

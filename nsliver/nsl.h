@@ -4,15 +4,20 @@
  * (seed 003 section 3.6, Figure 13: the programmable node management and execution
  * part; seed 001 Figure 4's VN5, an `instance type="SlowPath_VM"`). Prefix nsl_.
  *
- * This part is the **node plan**: what a node sliver of a spec asks for, checked and
- * resolved before anything is reserved or started: its flavour, the cores, memory and
- * disk it takes from [nsliver]'s capacity, and its boot image (a URL template whose
- * `{bootImageServer}` is [nsliver] boot_image_server). The runtime that starts and
- * supervises the VMs and containers is not built yet: the manager refuses Run of a
- * node sliver (UNSUPPORTED), so none is ever reported running while nothing runs.
+ * Two parts:
+ * - the **node plan** (nsl_plan.c): what a node sliver of a spec asks for, checked and
+ *   resolved before anything is reserved or started: its flavour, the cores, memory and
+ *   disk it takes from [nsliver]'s capacity, and its boot image (a URL template whose
+ *   `{bootImageServer}` is [nsliver] boot_image_server). Pure functions.
+ * - the **runtime** (nsl_image.c, nsl_rt.c): boot images fetched with libcurl into a
+ *   cache (size limit, SHA-256), and container node slivers started in network, mount,
+ *   PID, UTS and IPC namespaces of their own, each vport a veth whose other end gw-core
+ *   takes as a port added at run time (net_af_packet). The process is not the
+ *   manager's child: it survives the manager, which finds it again from its pid file.
+ *   VMs (QEMU, vhost-user) are not started yet: the manager refuses Run of one.
+ *   Runtime calls block (a fetch, `ip`, `tar`); the manager calls them with its locks
+ *   held, from one thread at a time.
  * docs/node-slivers.md is the user-facing description.
- *
- * Thread context: pure functions; no state, no locks, no I/O.
  */
 #ifndef AGW_NSL_H
 #define AGW_NSL_H
@@ -33,6 +38,13 @@ struct nsl_conf {
 	uint64_t disk_mib;             /**< MiB of disk (overlays, rootfs copies) they may take */
 	char boot_image_server[256];   /**< what `{bootImageServer}` in an image URL becomes
 					    ("host[:port]"); "": such a URL is refused */
+	char run_dir[256];             /**< per node sliver: rootfs, console log, pid file */
+	char cache_dir[256];           /**< fetched boot images, by URL and digest */
+	uint64_t image_max_mib;        /**< a larger image is refused while it downloads */
+	unsigned int fetch_timeout_s;  /**< a fetch that takes longer is refused */
+	unsigned int stop_timeout_ms;  /**< Stop: SIGTERM, then SIGKILL after this */
+	char gwc_netns[64];            /**< gw-core's network namespace (ip netns name) where
+					    the vports' gw-core ends go; "": the manager's */
 };
 
 /** How a node sliver runs. */
@@ -95,5 +107,96 @@ int nsl_demand_of(const char *node, const struct mgr_kvs *res, struct nsl_demand
 int nsl_plan_node(const struct nsl_conf *c, const char *node, const char *instance,
 		  const struct mgr_kvs *res, const struct mgr_kvs *par, struct nsl_plan *out,
 		  struct mgr_err *e);
+
+/* ---------------------------------------------------------------- runtime */
+
+#define NSL_ERR_MAX 256   /**< bytes, with the NUL, of a runtime error message */
+
+/** The names a node sliver's vport has on this AGW, all derived from (slice, node,
+ *  vport) so that a restarted manager finds them again. */
+struct nsl_vport_names {
+	char port[32];      /**< gw-core port: "nsl-" + 8 hex of the slice + "-" + 8 hex of
+			         (node, vport); its prefix names the slice's ports */
+	char hostif[16];    /**< the veth end gw-core reads, in gw-core's namespace */
+	char ifname[16];    /**< the interface inside the container: the vport's name when
+			         it is a valid interface name, else "ethN" */
+	char mac[18];       /**< its MAC: locally administered, from the same hash, so that it
+			         stays across Stop/Run and the neighbours' ARP caches hold */
+	char devargs[96];   /**< what gw-core's port.add gets */
+};
+
+/** Fill 'out' for vport number 'idx' (0-based), named 'vport', of node 'node' of slice
+ *  'slice'. Pure. */
+void nsl_vport_names(const char *slice, const char *node, const char *vport, unsigned int idx,
+		     struct nsl_vport_names *out);
+
+/** The prefix of slice 'slice''s gw-core node ports ("nsl-XXXXXXXX-") into 'out' (16
+ *  bytes). Pure. */
+void nsl_port_prefix(const char *slice, char *out);
+
+/**
+ * Fetch 'url' (http, https, file) into c->cache_dir with libcurl, unless a copy made
+ * for the same URL and digest is there, and check it: at most c->image_max_mib MiB
+ * (the transfer is cut at the limit), within c->fetch_timeout_s, an HTTP status of
+ * 200, and SHA-256 'sha256' when it is not "" (lower-case hex). The cache file appears
+ * (rename) only once every check passed. Blocks.
+ * @return 0 with the cached file's path in 'path' ('len' bytes); -1 with 'err' saying
+ *   what was wrong with the image (status, size, digest) or the transfer.
+ */
+int nsl_image_fetch(const struct nsl_conf *c, const char *url, const char *sha256, char *path,
+		    size_t len, char *err, size_t errlen);
+
+/** A node sliver's process as the runtime found it. */
+struct nsl_proc {
+	int pid;                 /**< the sliver's process (0: none) */
+	int64_t started;         /**< s since the epoch */
+	bool running;            /**< the process named by the pid file runs */
+	char dir[512];           /**< its run directory */
+	char console[560];       /**< its console log */
+	char netns[32];          /**< its network namespace (ip netns name) */
+};
+
+/** Where node 'node' of slice 'slice' lives: fills dir, console, netns of 'p', and
+ *  reads its pid file: pid, started and running (the process with that pid must have
+ *  the start time recorded, so a reused pid is not taken for it). */
+void nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node,
+		   struct nsl_proc *p);
+
+/**
+ * Start container node sliver 'node' of slice 'slice' with plan 'plan' and vports
+ * 'vports[0..n-1]' (names): fetch and unpack its root file system (tar archive) into
+ * its run directory, make its network namespace and one veth per vport (the container
+ * end up, offloads off so that frames leave whole; the other end in c->gwc_netns, up,
+ * without addresses), and start 'plan->command' (wordexp(3) words, no command
+ * substitution; "" is "/bin/sh") in new mount, PID, UTS and IPC namespaces rooted there
+ * (util-linux unshare), its output to the console log. The process is started with
+ * setsid() by a child that exits, so it is nobody's child but init's. Blocks.
+ * @return 0 with 'p' filled (running); -1 with 'err' (nothing is left behind).
+ */
+int nsl_container_start(const struct nsl_conf *c, const char *slice, const char *node,
+			const struct nsl_plan *plan, const char *const *vports, unsigned int n,
+			struct nsl_proc *p, char *err, size_t errlen);
+
+/**
+ * Stop node 'node' of slice 'slice': SIGTERM to its process, SIGKILL after
+ * c->stop_timeout_ms, its network namespace (and so its veths) deleted, its pid file
+ * removed; with 'purge', its run directory (root file system, console log) too.
+ * Safe when nothing runs. Blocks. @return 0; -1 with 'err' (what could not be removed).
+ */
+int nsl_stop(const struct nsl_conf *c, const char *slice, const char *node, bool purge,
+	     char *err, size_t errlen);
+
+/** Record 'why' node 'node' of slice 'slice' failed (a file in its run directory, so a
+ *  restarted manager still says it); nsl_container_start() and a purging nsl_stop()
+ *  clear it. */
+void nsl_mark_failed(const struct nsl_conf *c, const char *slice, const char *node,
+		     const char *why);
+
+/** What nsl_mark_failed() recorded, into 'out' ('len' bytes; "" when nothing). */
+void nsl_failed_reason(const struct nsl_conf *c, const char *slice, const char *node, char *out,
+		       size_t len);
+
+/** The last line of console log 'path' into 'out' ('len' bytes; "" when none). */
+void nsl_console_tail(const char *path, char *out, size_t len);
 
 #endif /* AGW_NSL_H */

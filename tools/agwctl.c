@@ -25,6 +25,7 @@
  * 2 usage, or the manager could not be reached or refused the credentials.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdbool.h>
@@ -51,6 +52,7 @@ usage(FILE *f, int rc)
 		"  status [SLICE]            state of one slice, or of all\n"
 		"  stats SLICE [SLIVER...]   packet and byte counters\n"
 		"  resources                 ports, ranges, gw-core and charon connections\n"
+		"  console SLICE NODE        a node sliver's console log (on the AGW itself)\n"
 		"  add-terminal SLICE LINK VPORT ID [--cert]\n"
 		"                            admit IPsec terminal ID (its IKE identity) on an ipsec\n"
 		"                            vport; its pre-shared key is read from $AGW_TERMINAL_PSK\n"
@@ -105,6 +107,46 @@ arr(struct json_object *o, const char *k)
 												: NULL;
 }
 
+/* agwctl console: node sliver 'node' of slice status 'sl': its console log, whose path
+ * Status gives, read here (agwctl runs on the AGW). @return the exit status. */
+static int
+print_console(struct json_object *sl, const char *node)
+{
+	struct json_object *slivers = arr(sl, "slivers"), *rt;
+	char buf[4096];
+	size_t i, n;
+	FILE *f;
+
+	for (i = 0; slivers != NULL && i < json_object_array_length(slivers); i++) {
+		struct json_object *sv = json_object_array_get_idx(slivers, i);
+
+		if (strcmp(s(sv, "name"), node) != 0)
+			continue;
+		if (!json_object_object_get_ex(sv, "runtime", &rt)) {
+			fprintf(stderr, "agwctl: sliver '%s' is not a node sliver this AGW runs\n",
+				node);
+			return 1;
+		}
+		if (!json_object_object_get_ex(rt, "console", NULL)) {
+			fprintf(stderr, "agwctl: node sliver '%s' has no console log (never started)\n",
+				node);
+			return 1;
+		}
+		f = fopen(s(rt, "console"), "r");
+		if (f == NULL) {
+			fprintf(stderr, "agwctl: cannot read %s: %s (run agwctl on the AGW, as a user "
+					"who may read it)\n", s(rt, "console"), strerror(errno));
+			return 1;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, stdout);
+		fclose(f);
+		return 0;
+	}
+	fprintf(stderr, "agwctl: slice '%s' has no sliver '%s'\n", s(sl, "slice_id"), node);
+	return 1;
+}
+
 static void
 print_slice(struct json_object *sl)
 {
@@ -122,15 +164,28 @@ print_slice(struct json_object *sl)
 
 			printf("  %-16s %-5s %-9s %s\n", s(sv, "name"), "node", s(sv, "state"),
 			       s(sv, "role"));
-			/* a node sliver: what it takes and boots, and that it is not started */
+			/* a node sliver: what it takes and boots, and how it runs now */
 			if (json_object_object_get_ex(sv, "node_plan", &np))
-				printf("    plan: %s, %s cores (%s), %s MiB, disk %s MiB, %s %s\n"
-				       "    %s\n", s(np, "flavour"), s(np, "cpus"), s(np, "cpumode"),
+				printf("    plan: %s, %s cores (%s), %s MiB, disk %s MiB, %s %s\n",
+				       s(np, "flavour"), s(np, "cpus"), s(np, "cpumode"),
 				       s(np, "memory_mib"), s(np, "disk_mib"),
 				       json_object_object_get_ex(np, "image", NULL) ? "image" : "kernel",
 				       json_object_object_get_ex(np, "image", NULL) ? s(np, "image")
-										   : s(np, "kernel"),
-				       s(sv, "note"));
+										   : s(np, "kernel"));
+			if (json_object_object_get_ex(sv, "runtime", &np)) {
+				struct json_object *rv = arr(np, "vports");
+
+				printf("    runtime: %s", s(np, "state"));
+				if (json_object_object_get_ex(np, "pid", NULL))
+					printf(", pid %s, up %s s", s(np, "pid"), s(np, "uptime_s"));
+				for (j = 0; rv != NULL && j < json_object_array_length(rv); j++) {
+					struct json_object *v = json_object_array_get_idx(rv, j);
+
+					printf("%s%s=%s (%s)", j == 0 ? "; vports " : ", ", s(v, "vport"),
+					       s(v, "interface"), s(v, "gwcore_port"));
+				}
+				printf("\n");
+			}
 			continue;
 		}
 		printf("  %-16s %-5s %-9s %s bit/s\n", s(sv, "name"), "link", s(sv, "state"),
@@ -406,6 +461,10 @@ main(int argc, char **argv)
 			}
 			targs[n_targs++] = psk;
 		}
+	} else if (strcmp(cmd, "console") == 0 && argc == 3) {
+		method = "Status";   /* where its console log is; then read here */
+		snprintf(slice, sizeof(slice), "%s", argv[1]);
+		first_name = argc;
 	} else if (strcmp(cmd, "resources") == 0 && argc == 1) {
 		method = "ResourceInfo";
 		slice[0] = '\0';
@@ -499,6 +558,8 @@ main(int argc, char **argv)
 				printf("no slices\n");
 			for (i = 0; i < (int)json_object_array_length(a); i++)
 				print_slice(json_object_array_get_idx(a, (size_t)i));
+		} else if (strcmp(cmd, "console") == 0) {
+			rc = print_console(o, argv[2]);
 		} else if (strcmp(method, "Statistics") == 0) {
 			print_stats(o);
 		} else if (strcmp(method, "ResourceInfo") == 0) {

@@ -19,6 +19,7 @@ PKGS=(
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
 	openssl                            # e2e: the test CA and certificates (openssl req)
 	iperf3                             # e2e: traffic above a policing contract
+	busybox-static util-linux tar      # node slivers: e2e container images; unshare, tar (nsliver/)
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)

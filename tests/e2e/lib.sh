@@ -87,6 +87,20 @@ vlan_end_hosts() {
 	vlan_host srv v0 "$E2E_DIR/vlan200.o"
 }
 
+# routed_end_hosts: the terminal (namespace term, t0, 10.1.0.1/24, tagging VID 10) and the
+# server (srv, v0, 10.2.0.2/24, VID 200) of the node-sliver topologies, each routing
+# through x.x.0.254 (the node sliver between them routes); veths and vlan_objs 10 200 first.
+routed_end_hosts() {
+	nsx term ip addr add 10.1.0.1/24 dev t0
+	nsx term ip route add default via 10.1.0.254
+	kernel_host term t0
+	vlan_host term t0 "$E2E_DIR/vlan10.o"
+	nsx srv ip addr add 10.2.0.2/24 dev v0
+	nsx srv ip route add default via 10.2.0.254
+	kernel_host srv v0
+	vlan_host srv v0 "$E2E_DIR/vlan200.o"
+}
+
 # gwcore_conf_head NAME ROLE: the [eal], [gw-core] and [pool] sections of an e2e gw-core
 # (EAL file prefix and control socket $E2E_DIR/NAME.sock of its own, small pool,
 # quick ARP retries, idle sleep so that two gw-cores share two vCPUs).

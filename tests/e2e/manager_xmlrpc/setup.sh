@@ -4,5 +4,6 @@
 set -euo pipefail
 . "$SRC/lib.sh"
 AGW_SLICE=none "$SRC/vlan_gre_relay/setup.sh"
-{ manager_section 18740 tls; principal_sections; } >"$E2E_DIR/manager.conf"
+{ manager_section 18740 tls; principal_sections; printf '\n[nsliver]\nrun_dir = %s\ncache_dir = %s\n' \
+	"$E2E_DIR/nsl" "$E2E_DIR/cache"; } >"$E2E_DIR/manager.conf"
 start_manager "$E2E_DIR/manager.conf"

@@ -718,11 +718,14 @@ def nodes():
     ri = p.ResourceInfo()["node_slivers"]
     if ri["cores_reserved"] != 1 or ri["memory_mib_reserved"] != 64:
         bad.append("ResourceInfo node_slivers %s" % ri)
+    # its image does not exist: Run refused, saying why, and the sliver stays created
     code, msg = fault_code(p.Run, "nodes")
-    if code != 13 or "fwd" not in msg:
-        bad.append("Run of a node sliver: %d %s" % (code, msg))
-    if [s["state"] for s in p.Status("nodes")["slivers"]] != ["created"]:
-        bad.append("the container is reported %s" % p.Status("nodes")["slivers"])
+    if code != 7 or "fwd" not in msg or "did not start" not in msg or "/srv/fwd.tar" not in msg:
+        bad.append("Run of a container without its image: %d %s" % (code, msg))
+    st = p.Status("nodes")["slivers"]
+    if [s["state"] for s in st] != ["created"] or \
+            not st[0]["runtime"]["state"].startswith("failed: image file:///srv/fwd.tar"):
+        bad.append("the container is reported %s" % st)
     if cores < 64:
         code, msg = fault_code(p.CreateSlice, "nodes2", spec(cores))
         if code != 7 or "[nsliver] cores = %d" % cores not in msg:

@@ -12,14 +12,7 @@ veth_pair node e1 agw n1
 veth_pair node e2 agw n2
 veth_pair node e3 agw n3
 vlan_objs 10 200
-nsx term ip addr add 10.1.0.1/24 dev t0
-nsx term ip route add default via 10.1.0.254
-kernel_host term t0
-vlan_host term t0 "$E2E_DIR/vlan10.o"
-nsx srv ip addr add 10.2.0.2/24 dev v0
-nsx srv ip route add default via 10.2.0.254
-kernel_host srv v0
-vlan_host srv v0 "$E2E_DIR/vlan200.o"
+routed_end_hosts
 # the node sliver stand-in: a router between its two vports
 nsx node ip addr add 10.1.0.254/24 dev e1
 nsx node ip addr add 10.2.0.254/24 dev e2

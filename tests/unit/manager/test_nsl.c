@@ -4,10 +4,14 @@
  * Figure 4's VN5 resolved against an image server, a Container, every malformed
  * resource and param with its fault, and [nsliver]'s cores, memory and disk reserved
  * at CreateSlice / Add and released by Delete, with refusals that change nothing.
+ * The runtime's pure parts: a vport's names on this AGW, and image fetching (file://
+ * URLs: digest, size limit, cache).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -255,6 +259,131 @@ test_admission(void)
 	free(big);
 }
 
+/* A container VN with vports in/out, link L1 from a VLAN to VN.in: the link vport toward
+ * the node is an nsliver endpoint on VN.in's gw-core port. */
+static const char ct_spec[] =
+	"<slicespec><sliverdef><linkSlivers><linkSliver name=\"L1\"><vports>"
+	"<vport name=\"a\"><params><param key=\"type\" value=\"vlan\"/>"
+	"<param key=\"port\" value=\"access\"/><param key=\"vid\" value=\"10\"/></params>"
+	"</vport><vport name=\"b\"/></vports><resources>"
+	"<resource key=\"bandwidth\" value=\"10M\"/>"
+	"<resource key=\"protocol\" value=\"802.3,802.1Q\"/></resources></linkSliver>"
+	"</linkSlivers><nodeSlivers><nodeSliver name=\"T\"><vports><vport name=\"p0\"/>"
+	"</vports><instance type=\"Terminal\"/></nodeSliver><nodeSliver name=\"VN\"><vports>"
+	"<vport name=\"in\"/><vport name=\"out\"/></vports><instance type=\"Container\">"
+	"<resources><resource key=\"cpu\" value=\"1\"/><resource key=\"memory\" "
+	"value=\"64\"/></resources><params><param key=\"bootImage\" "
+	"value=\"file:///srv/r.tar\"/></params></instance></nodeSliver></nodeSlivers>"
+	"</sliverdef><structure><bind><vport slivername=\"T\" portname=\"p0\"/>"
+	"<vport slivername=\"L1\" portname=\"a\"/></bind><bind><vport slivername=\"L1\" "
+	"portname=\"b\"/><vport slivername=\"VN\" portname=\"in\"/></bind></structure>"
+	"</slicespec>";
+
+static void
+test_vport_names(void)
+{
+	struct mgr_plan_conf c = { .vid_min = 100, .vid_max = 200, .key_min = 1, .key_max = 9,
+				   .nsl = &nslc };
+	struct nsl_vport_names a, b, x;
+	struct mgr_reg reg = { 0 };
+	const struct mgr_slice *sl;
+	char prefix[16];
+	struct mgr_err e;
+
+	nsl_vport_names("slice-1", "VN", "in", 0, &a);
+	nsl_vport_names("slice-1", "VN", "in", 0, &b);
+	/* the same after a restart */
+	CU_ASSERT(strcmp(a.port, b.port) == 0 && strcmp(a.hostif, b.hostif) == 0 &&
+		  strcmp(a.mac, b.mac) == 0 && strcmp(a.devargs, b.devargs) == 0);
+	nsl_port_prefix("slice-1", prefix);
+	CU_ASSERT(strncmp(a.port, prefix, strlen(prefix)) == 0 && strlen(a.port) == 21);
+	CU_ASSERT(strlen(a.hostif) <= 15 && strncmp(a.hostif, "nv", 2) == 0);
+	CU_ASSERT_STRING_EQUAL(a.ifname, "in");
+	CU_ASSERT(strncmp(a.mac, "02:", 3) == 0 && strlen(a.mac) == 17);   /* local, unicast */
+	CU_ASSERT(strncmp(a.devargs, "net_af_packet_nsl", 17) == 0 &&
+		  strstr(a.devargs, a.hostif) != NULL);
+	/* another vport, node or slice: other names */
+	nsl_vport_names("slice-1", "VN", "out", 1, &x);
+	CU_ASSERT(strcmp(x.port, a.port) != 0 && strcmp(x.hostif, a.hostif) != 0 &&
+		  strcmp(x.mac, a.mac) != 0 && strncmp(x.port, prefix, strlen(prefix)) == 0);
+	nsl_vport_names("slice-2", "VN", "in", 0, &x);
+	CU_ASSERT(strncmp(x.port, prefix, strlen(prefix)) != 0 && strcmp(x.mac, a.mac) != 0);
+	/* a vport name that is no interface name: ethN inside */
+	nsl_vport_names("s", "VN", "a-very-long-vport-name", 3, &x);
+	CU_ASSERT_STRING_EQUAL(x.ifname, "eth3");
+	nsl_vport_names("s", "VN", "lo", 0, &x);
+	CU_ASSERT_STRING_EQUAL(x.ifname, "eth0");
+
+	/* planned: the link vport toward VN is an nsliver endpoint on VN.in's port */
+	CU_ASSERT_EQUAL_FATAL(create(&reg, &c, "slice-1", ct_spec, &e), 0);
+	sl = mgr_reg_find(&reg, "slice-1");
+	CU_ASSERT_EQUAL(sl->slivers[0].vports[1].ep.type, MGR_EP_NSLIVER);
+	CU_ASSERT_STRING_EQUAL(sl->slivers[0].vports[1].ep.port, a.port);
+	/* DeleteSlice lets go of that port, so the same slice can be made again (the
+	 * account once kept a holder pointing into the freed slice) */
+	CU_ASSERT_EQUAL_FATAL(mgr_reg_commit(&reg, "slice-1", NULL), 0);
+	CU_ASSERT_EQUAL(create(&reg, &c, "slice-1", ct_spec, &e), 0);
+	mgr_reg_clear(&reg);
+}
+
+/* Write 'n' bytes of 'c' to 'path'. */
+static void
+put_file(const char *path, size_t n, char c)
+{
+	FILE *f = fopen(path, "wb");
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (i = 0; i < n; i++)
+		fputc(c, f);
+	fclose(f);
+}
+
+static void
+test_image_fetch(void)
+{
+	/* SHA-256 of 1000 bytes of 'a' (sha256sum) */
+	static const char sha[] = "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3";
+	char dir[] = "/tmp/agw-nsl-unit.XXXXXX", src[128], url[160], path[600], err[NSL_ERR_MAX];
+	struct nsl_conf c = nslc;
+	struct stat st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(c.cache_dir, sizeof(c.cache_dir), "%s/cache", dir);
+	c.image_max_mib = 1;
+	c.fetch_timeout_s = 10;
+	snprintf(src, sizeof(src), "%s/img", dir);
+	snprintf(url, sizeof(url), "file://%s", src);
+	put_file(src, 1000, 'a');
+	/* a wrong digest: refused, naming both, nothing cached */
+	CU_ASSERT_EQUAL(nsl_image_fetch(&c, url, "00000000000000000000000000000000"
+						 "00000000000000000000000000000000",
+					path, sizeof(path), err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, sha) != NULL && strstr(err, "not bootImage_sha256") != NULL);
+	CU_ASSERT(stat(path, &st) != 0);
+	/* the right one: cached, whole */
+	CU_ASSERT_EQUAL_FATAL(nsl_image_fetch(&c, url, sha, path, sizeof(path), err, sizeof(err)),
+			      0);
+	CU_ASSERT(stat(path, &st) == 0 && st.st_size == 1000);
+	/* from the cache: the source may be gone */
+	unlink(src);
+	CU_ASSERT_EQUAL(nsl_image_fetch(&c, url, sha, path, sizeof(path), err, sizeof(err)), 0);
+	/* a missing file, not cached under another digest */
+	CU_ASSERT_EQUAL(nsl_image_fetch(&c, url, "", path, sizeof(path), err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, url) != NULL);
+	/* over image_max_mib: cut, refused, nothing cached */
+	put_file(src, (1u << 20) + 1, 'b');
+	CU_ASSERT_EQUAL(nsl_image_fetch(&c, url, "", path, sizeof(path), err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, "larger than 1 MiB") != NULL);
+	CU_ASSERT(stat(path, &st) != 0);
+	/* a scheme libcurl knows but we do not take */
+	CU_ASSERT_EQUAL(nsl_image_fetch(&c, "ftp://127.0.0.1/x", "", path, sizeof(path), err,
+					sizeof(err)), -1);
+	unlink(src);
+	snprintf(src, sizeof(src), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(src), 0);
+}
+
 int
 test_nsl_register(void)
 {
@@ -265,5 +394,7 @@ test_nsl_register(void)
 	CU_add_test(s, "Figure 4's VN5, a kernel guest, a container", test_plan);
 	CU_add_test(s, "every malformed resource and param: its fault", test_plan_malformed);
 	CU_add_test(s, "[nsliver] capacity reserved, refused, released", test_admission);
+	CU_add_test(s, "a vport's names, its nsliver endpoint, released", test_vport_names);
+	CU_add_test(s, "image fetch: digest, size limit, cache", test_image_fetch);
 	return 0;
 }

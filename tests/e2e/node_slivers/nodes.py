@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The SNC's side of the node_slivers scenario (description.txt), over the VNode API.
+  nodes.py run              CreateSlice "ns" (the container in the path) and Run it
+  nodes.py pid              the container's pid as Status reports it (or "none")
+  nodes.py runtime          the container's runtime state as Status reports it
+  nodes.py gone PID         after the container's process was killed behind the manager's
+                            back: Status says created/failed, the monitor stopped it
+  nodes.py stop-run         Stop (nothing of it left), Run (running again)
+  nodes.py delete           DeleteSlice: run directory, namespace, gw-core ports gone
+  nodes.py bad              bad images: each Run refused, nothing left running
+Prints one line, "... OK ..." or "... BAD: why"."""
+import json
+import os
+import subprocess
+import sys
+import time
+import xmlrpc.client
+
+URL = "http://snc:e2e-secret-pw@127.0.0.1:18750/RPC2"
+E2E = os.environ["E2E_DIR"]
+BUILD = os.environ["BUILD"]
+SHA = open(os.path.join(E2E, "www", "fwd.tar.sha256")).read().strip()
+
+
+def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh"):
+    params = '<param key="bootImage" value="http://{bootImageServer}/%s"/>' % image
+    if sha:
+        params += '<param key="bootImage_sha256" value="%s"/>' % sha
+    params += '<param key="command" value="%s"/>' % command
+    link = ('<linkSliver name="%s"><vports><vport name="a"><params>%s</params></vport>'
+            '<vport name="b"><params>%s</params></vport></vports><resources>'
+            '<resource key="bandwidth" value="100M"/>'
+            '<resource key="protocol" value="802.3,802.1Q,IPv4"/></resources></linkSliver>')
+    vlan = ('<param key="type" value="vlan"/><param key="port" value="%s"/>'
+            '<param key="vid" value="%d"/>')
+    return ('<slicespec class="agw-e2e"><sliverdef><linkSlivers>' +
+            link % ("L1", vlan % ("access", 10), "") +
+            link % ("L2", "", vlan % ("server", 200)) +
+            '</linkSlivers><nodeSlivers>'
+            '<nodeSliver name="T"><vports><vport name="p0"/></vports>'
+            '<instance type="Terminal"/></nodeSliver>'
+            '<nodeSliver name="NET" type="_super"><vports><vport name="p0"/></vports>'
+            '</nodeSliver>'
+            '<nodeSliver name="VN"><vports><vport name="in"/><vport name="out"/></vports>'
+            '<instance type="Container"><resources><resource key="cpu" value="1"/>'
+            '<resource key="memory" value="64"/></resources><params>' + params +
+            '</params></instance></nodeSliver></nodeSlivers></sliverdef><structure>'
+            '<bind><vport slivername="T" portname="p0"/><vport slivername="L1" portname="a"/></bind>'
+            '<bind><vport slivername="L1" portname="b"/><vport slivername="VN" portname="in"/></bind>'
+            '<bind><vport slivername="VN" portname="out"/><vport slivername="L2" portname="a"/></bind>'
+            '<bind><vport slivername="L2" portname="b"/><vport slivername="NET" portname="p0"/></bind>'
+            '</structure></slicespec>')
+
+
+def proxy():
+    return xmlrpc.client.ServerProxy(URL, allow_none=True)
+
+
+def fault(fn, *args):
+    try:
+        fn(*args)
+    except xmlrpc.client.Fault as f:
+        return f.faultCode, f.faultString
+    return 0, ""
+
+
+def vn(slice_id="ns"):
+    st = proxy().Status(slice_id)
+    return [s for s in st["slivers"] if s["name"] == "VN"][0]
+
+
+def gwc(op, *args):
+    out = subprocess.run([BUILD + "/bin/gwcctl", "-s", E2E + "/agw.sock", op] + list(args),
+                         capture_output=True, text=True, timeout=20).stdout
+    return json.loads(out)
+
+
+def node_ports():
+    return [p["name"] for p in gwc("status")["ports"] if p["name"].startswith("nsl-")]
+
+
+def netns():
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return [l.split()[0] for l in out.splitlines() if l.startswith("agw-")]
+
+
+def alive(pid):
+    """Does process 'pid' run (a zombie, not yet reaped by init, does not)?"""
+    try:
+        stat = open("/proc/%d/stat" % int(pid)).read()
+    except (OSError, ValueError):
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def poll(cond, secs=15):
+    end = time.time() + secs
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+
+
+def run():
+    p = proxy()
+    bad = []
+    p.CreateSlice("ns", spec())
+    st = p.Run("ns")
+    states = {s["name"]: s["state"] for s in st["slivers"]}
+    if states != {"L1": "executed", "L2": "executed", "T": "executed", "NET": "executed",
+                  "VN": "executed"}:
+        bad.append("states %s" % states)
+    rt = vn()["runtime"]
+    if rt.get("state") != "running" or rt.get("pid", 0) <= 0 or rt.get("flavour") != "container":
+        bad.append("runtime %s" % rt)
+    ifs = sorted(v["interface"] for v in rt.get("vports", []))
+    if ifs != ["in", "out"]:
+        bad.append("interfaces %s" % ifs)
+    ports = node_ports()
+    if len(ports) != 2 or sorted(v["gwcore_port"] for v in rt.get("vports", [])) != sorted(ports):
+        bad.append("gw-core node ports %s" % ports)
+    slices = sorted(s["name"] for s in gwc("slice.list")["slices"])
+    if slices != ["ns/L1", "ns/L2"]:
+        bad.append("gw-core slices %s (a node sliver separates its links' bridges)" % slices)
+    if not poll(lambda: all(p["link_up"] for p in gwc("status")["ports"]
+                            if p["name"] in ports)):
+        bad.append("node ports' links not up")
+    return "RUN OK pid %d" % rt.get("pid", 0) if not bad else "RUN BAD: " + "; ".join(bad)
+
+
+def gone(pid):
+    bad = []
+    # Status never says executed once the process is gone
+    if not poll(lambda: vn()["state"] == "created"):
+        bad.append("still reported %s" % vn()["state"])
+    if not poll(lambda: vn()["runtime"]["state"].startswith("failed: its process (pid %s) ended"
+                                                            % pid)):
+        bad.append("runtime %s" % vn()["runtime"])
+    if not poll(lambda: node_ports() == []):
+        bad.append("gw-core still has node ports %s" % node_ports())
+    if not poll(lambda: netns() == []):
+        bad.append("namespaces left %s" % netns())
+    if "fwd: routing" not in open(vn()["runtime"].get("console", "/dev/null")).read():
+        bad.append("no console log")
+    return "GONE OK" if not bad else "GONE BAD: " + "; ".join(bad)
+
+
+def stop_run():
+    p = proxy()
+    bad = []
+    p.Run("ns", ["VN"])
+    pid = vn()["runtime"].get("pid", 0)
+    p.Stop("ns", ["VN"])
+    v = vn()
+    if v["state"] != "created" or v["runtime"]["state"] != "stopped":
+        bad.append("after Stop: %s %s" % (v["state"], v["runtime"]))
+    if alive(pid) or netns() or node_ports():
+        bad.append("after Stop: pid %d alive %s, netns %s, ports %s" % (
+            pid, alive(pid), netns(), node_ports()))
+    p.Run("ns", ["VN"])
+    if vn()["runtime"]["state"] != "running" or len(node_ports()) != 2:
+        bad.append("Run again: %s %s" % (vn()["runtime"], node_ports()))
+    return "STOPRUN OK" if not bad else "STOPRUN BAD: " + "; ".join(bad)
+
+
+def delete():
+    p = proxy()
+    bad = []
+    rt = vn()["runtime"]
+    p.DeleteSlice("ns")
+    if alive(rt.get("pid", 0)):
+        bad.append("process %d left" % rt["pid"])
+    if netns() or node_ports() or gwc("slice.list")["slices"]:
+        bad.append("left: netns %s ports %s slices %s" % (netns(), node_ports(),
+                                                          gwc("slice.list")["slices"]))
+    left = os.listdir(os.path.join(E2E, "nsl")) if os.path.isdir(os.path.join(E2E, "nsl")) else []
+    if left:
+        bad.append("run directories left %s" % left)
+    return "DELETE OK" if not bad else "DELETE BAD: " + "; ".join(bad)
+
+
+def bad_images():
+    p = proxy()
+    bad = []
+    cases = [("nosuch.tar", "", "HTTP 404"),
+             ("big.tar", "", "larger than 16 MiB"),
+             ("notimage.tar", "", "not a root file system tar archive"),
+             ("fwd.tar", "0" * 64, "not bootImage_sha256"),
+             ("fwd.tar", SHA, "/nosuch")]
+    for image, sha, want in cases:
+        cmd = "/nosuch" if want == "/nosuch" else "/bin/sh /fwd.sh"
+        p.CreateSlice("bad", spec(image, sha, cmd))
+        code, msg = fault(p.Run, "bad")
+        v = vn("bad")
+        if code != 7 or want not in msg:
+            bad.append("%s: Run gave %d %s" % (image, code, msg))
+        elif v["state"] != "created" or not v["runtime"]["state"].startswith("failed: "):
+            bad.append("%s: Status %s %s" % (image, v["state"], v["runtime"]))
+        if netns() or node_ports() or gwc("slice.list")["slices"]:
+            bad.append("%s: left netns %s ports %s" % (image, netns(), node_ports()))
+        p.DeleteSlice("bad")
+    return "BAD IMAGES OK" if not bad else "BAD IMAGES BAD: " + "; ".join(bad)
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "run":
+        print(run())
+    elif cmd == "pid":
+        print(vn()["runtime"].get("pid", "none"))
+    elif cmd == "runtime":
+        print(json.dumps(vn()["runtime"]))
+    elif cmd == "gone":
+        print(gone(sys.argv[2]))
+    elif cmd == "stop-run":
+        print(stop_run())
+    elif cmd == "delete":
+        print(delete())
+    elif cmd == "bad":
+        print(bad_images())
+
+
+if __name__ == "__main__":
+    main()

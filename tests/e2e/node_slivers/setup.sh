@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# gw-core with ports access and server, agw-manager on 127.0.0.1:18750 with [nsliver],
+# an HTTP server on 127.0.0.1:18751 serving the container images (description.txt).
+# Needs root. Env: BUILD, SRC (tests/e2e), E2E_DIR.
+set -euo pipefail
+. "$SRC/lib.sh"
+
+add_namespaces term srv agw
+veth_pair term t0 agw a0
+veth_pair srv v0 agw a1
+vlan_objs 10 200
+routed_end_hosts
+gwcore_ports agw a0 a1
+
+{ gwcore_conf_head agw agw; cat <<CONF; } >"$E2E_DIR/agw.conf"
+[port access]
+dev = net_af_packet0,iface=a0
+[port server]
+dev = net_af_packet1,iface=a1
+CONF
+start_gwcore agw agw "$E2E_DIR/agw.conf"
+
+"$SCEN/image.sh" "$E2E_DIR/www"
+(cd "$E2E_DIR/www" && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 18751) \
+	>"$E2E_DIR/http.log" 2>&1 &
+echo $! >"$E2E_DIR/http.pid"
+wait_until 10 grep -q "Serving HTTP" "$E2E_DIR/http.log"
+
+{ manager_section 18750; cat <<CONF; } >"$E2E_DIR/manager.conf"
+
+[nsliver]
+run_dir = $E2E_DIR/nsl
+cache_dir = $E2E_DIR/cache
+gwcore_netns = $(ns agw)
+boot_image_server = 127.0.0.1:18751
+image_max_mib = 16
+stop_timeout_ms = 2000
+CONF
+start_manager "$E2E_DIR/manager.conf"

@@ -11,6 +11,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_cycles.h>
@@ -83,6 +87,44 @@ check_dev(const struct gwc *g, const char *dev, char *out, size_t len, char *vna
 	return 0;
 }
 
+/*
+ * A vhost-user server socket (net_vhost without client=1) that a gw-core killed before
+ * left behind: DPDK cannot bind over it. Remove it when nobody listens there (QEMU keeps
+ * reconnecting: the guest finds the new one); refuse when someone does.
+ */
+static int
+stale_vhost_socket(const char *dev, struct gwc_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *p = strstr(dev, ",iface=");
+	struct stat st;
+	size_t n;
+	int fd, rc;
+
+	if (strncmp(dev, "net_vhost", 9) != 0 || p == NULL || strstr(dev, ",client=1") != NULL)
+		return 0;
+	p += strlen(",iface=");
+	n = strcspn(p, ",");
+	if (n == 0 || n >= sizeof(sa.sun_path))
+		return 0;   /* DPDK says what is wrong with it */
+	memcpy(sa.sun_path, p, n);
+	if (lstat(sa.sun_path, &st) != 0 || !S_ISSOCK(st.st_mode))
+		return 0;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (rc == 0) {
+		gwc_errf(e, "dev '%.80s': something listens on %s already", dev, sa.sun_path);
+		return -EEXIST;
+	}
+	if (errno == ECONNREFUSED && unlink(sa.sun_path) == 0)
+		GWC_LOG(INFO, "vhost-user socket %s: removed, nobody listened (left by an earlier "
+			      "gw-core)", sa.sun_path);
+	return 0;
+}
+
 /* Give worker 'w' port 'p''s rx queue 'w' (when it has one), or take all of port 'p''s
  * queues out of its list. */
 static void
@@ -136,7 +178,8 @@ gwc_port_add(struct gwc *g, const char *owner, const char *name, const char *dev
 			 RTE_ETHER_MIN_MTU);
 		return -EINVAL;
 	}
-	if ((rc = check_dev(g, dev, devargs, sizeof(devargs), vname, e)) != 0)
+	if ((rc = check_dev(g, dev, devargs, sizeof(devargs), vname, e)) != 0 ||
+	    (rc = stale_vhost_socket(devargs, e)) != 0)
 		return rc;
 	for (p = g->conf.n_ports; p < GWC_MAX_PORTS && g->conf.port[p].name[0] != '\0'; p++)
 		;

@@ -302,6 +302,9 @@ defaults(struct mgr_conf *c)
 	c->nsl.image_max_mib = 4096;
 	c->nsl.fetch_timeout_s = 600;
 	c->nsl.stop_timeout_ms = 5000;
+	c->nsl.start_timeout_s = 120;
+	snprintf(c->nsl.accel, sizeof(c->nsl.accel), "auto");
+	snprintf(c->nsl.qemu, sizeof(c->nsl.qemu), "qemu-system-x86_64");
 	c->plan.nsl = &c->nsl;
 }
 
@@ -342,6 +345,14 @@ load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 			c->nsl.fetch_timeout_s = (unsigned int)x;
 		else if (strcmp(k, "stop_timeout_ms") == 0 && num && x <= 600000)
 			c->nsl.stop_timeout_ms = (unsigned int)x;
+		else if (strcmp(k, "start_timeout_s") == 0 && num && x >= 1 && x <= 3600)
+			c->nsl.start_timeout_s = (unsigned int)x;
+		else if (strcmp(k, "accel") == 0 && (strcmp(v, "auto") == 0 || strcmp(v, "kvm") == 0 ||
+						     strcmp(v, "tcg") == 0))
+			snprintf(c->nsl.accel, sizeof(c->nsl.accel), "%s", v);
+		else if (strcmp(k, "qemu") == 0 && v[0] != '\0' && strlen(v) < sizeof(c->nsl.qemu) &&
+			 strpbrk(v, " ") == NULL)
+			snprintf(c->nsl.qemu, sizeof(c->nsl.qemu), "%s", v);
 		else if (strcmp(k, "gwcore_netns") == 0 && strlen(v) < sizeof(c->nsl.gwc_netns) &&
 			 strpbrk(v, " /") == NULL)
 			snprintf(c->nsl.gwc_netns, sizeof(c->nsl.gwc_netns), "%s", v);
@@ -351,7 +362,8 @@ load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 				    "boot_image_server (HOST[:PORT], no '/', space or braces), "
 				    "run_dir, cache_dir (absolute paths, < 200 bytes), image_max_mib "
 				    "(1-1048576), fetch_timeout_s (1-86400), stop_timeout_ms "
-				    "(0-600000), gwcore_netns (an ip netns name)");
+				    "(0-600000), start_timeout_s (1-3600), accel (auto, kvm, tcg), "
+				    "qemu (a program), gwcore_netns (an ip netns name)");
 			rc = -1;
 		}
 	}

@@ -158,7 +158,7 @@ static bool
 node_runs(const struct mgr_sliver *s)
 {
 	return s != NULL && s->kind == MGR_NODE && s->state == MGR_EXECUTED &&
-	       nsl_flavour_of(s->instance) == NSL_CONTAINER;
+	       nsl_flavour_of(s->instance) != NSL_NONE;
 }
 
 /* Does 'sl' (NULL: none) want node ports in gw-core? */
@@ -357,6 +357,9 @@ sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, boo
 					break;
 			if (k < n)
 				continue;
+			if (g->nsl != NULL)
+				nsl_vport_devargs(g->nsl, want->id, s->name, nsl_flavour_of(s->instance),
+						  j, &nm);
 			a = args1("name", nm.port);
 			json_object_object_add(a, "dev", json_object_new_string(nm.devargs));
 			if (call(g, "port.add", a, NULL, e) != 0)
@@ -715,6 +718,31 @@ mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 	if (read_ports(g, e) != 0)
 		return -1;
 	return reconcile(g, reg, e);
+}
+
+int
+mgr_gwc_links_up(struct mgr_gwc *g, const char *const *ports, unsigned int n, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *arr, *lu;
+	unsigned int i, up = 0;
+	size_t k;
+
+	if (call(g, "status", NULL, &res, e) != 0)
+		return -1;
+	if (json_object_object_get_ex(res, "ports", &arr))
+		for (i = 0; i < n; i++)
+			for (k = 0; k < json_object_array_length(arr); k++) {
+				struct json_object *o = json_object_array_get_idx(arr, k);
+
+				if (strcmp(agw_json_str(o, "name"), ports[i]) == 0 &&
+				    json_object_object_get_ex(o, "link_up", &lu) &&
+				    json_object_get_boolean(lu)) {
+					up++;
+					break;
+				}
+			}
+	json_object_put(res);
+	return up == n;
 }
 
 int

@@ -18,6 +18,7 @@
 
 #include "gwc_client.h"
 #include "mgr.h"
+#include "nsl.h"
 
 struct mgr_gwc {
 	char sock[108];             /**< gw-core's control socket path */
@@ -25,6 +26,8 @@ struct mgr_gwc {
 	int timeout_ms;             /**< per call */
 	struct gwc_conn conn;       /**< conn.fd < 0 while down */
 	char **ports;               /**< gw-core's port names, NULL-terminated (or NULL) */
+	const struct nsl_conf *nsl; /**< [nsliver]: where node slivers' vhost-user sockets
+				     *   are (NULL: defaults) */
 	unsigned long connects;     /**< successful (re)connects, each followed by a reconcile */
 	char last_error[MGR_MSG_MAX];
 };
@@ -73,6 +76,14 @@ int mgr_gwc_apply(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
  */
 int mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 		 const struct mgr_slice *old, const struct mgr_slice *want, struct mgr_err *e);
+
+/**
+ * Are gw-core ports 'ports[0..n-1]' all there with their link up (a node sliver's vports
+ * connected: a container's veth, a guest's virtio-net driver on vhost-user)?
+ * @return 1 all up, 0 not yet; -1 with 'e' (UNAVAILABLE).
+ */
+int mgr_gwc_links_up(struct mgr_gwc *g, const char *const *ports, unsigned int n,
+		     struct mgr_err *e);
 
 /**
  * Counters of slice 'sl' from gw-core's "stats" (the slice object: rx/tx per endpoint,

@@ -136,6 +136,7 @@ main(int argc, char **argv)
 	pthread_mutex_init(&m.io_lock, NULL);
 	m.started = (int64_t)time(NULL);
 	mgr_gwc_init(&m.gwc, m.conf.gwc_socket, m.conf.client, (int)m.conf.gwc_timeout_ms);
+	m.gwc.nsl = &m.conf.nsl;
 	if (mgr_gwc_check(&m.gwc, &m.reg, &e) != 0)
 		fprintf(stderr, "manager: gw-core: %s (retrying every %u ms)\n", e.msg,
 			m.conf.gwc_check_ms);

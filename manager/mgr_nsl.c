@@ -7,7 +7,9 @@
  * so that its state is the truth. Caller holds m->lock and m->io_lock.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mgr_ops.h"
 #include "mgr_plan.h"
@@ -19,6 +21,25 @@ executed(const struct mgr_slice *sl, const char *name)
 	const struct mgr_sliver *s = sl != NULL ? mgr_slice_sliver(sl, name) : NULL;
 
 	return s != NULL && s->state == MGR_EXECUTED;
+}
+
+/* Does this mutation start node sliver 's' of the slice after it ('old': before)? */
+static bool
+starting(const struct mgr_slice *old, const struct mgr_sliver *s)
+{
+	return s->kind == MGR_NODE && s->state == MGR_EXECUTED && !executed(old, s->name) &&
+	       nsl_flavour_of(s->instance) != NSL_NONE;
+}
+
+/* 's''s vport names into 'v'. @return how many. */
+static unsigned int
+vport_names(const struct mgr_sliver *s, const char **v)
+{
+	unsigned int j;
+
+	for (j = 0; j < s->n_vports && j < MGR_MAX_VPORTS; j++)
+		v[j] = s->vports[j].name;
+	return j;
 }
 
 void
@@ -57,32 +78,38 @@ mgr_nsl_start(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice
 		struct nsl_plan plan;
 		struct nsl_proc p;
 
-		if (s->kind != MGR_NODE || s->state != MGR_EXECUTED || executed(old, s->name) ||
-		    nsl_flavour_of(s->instance) == NSL_NONE)
+		if (!starting(old, s))
 			continue;
+		/* its vports are nothing without gw-core: nothing is started while it is down */
+		if (!mgr_gwc_up(&m->gwc)) {
+			mgr_fail(e, MGR_UNAVAILABLE,
+				 "Run: nodeSliver '%s' of slice '%s': gw-core is not connected (%s); "
+				 "its vports would lead nowhere", s->name, want->id,
+				 m->gwc.last_error[0] ? m->gwc.last_error : "not yet");
+			goto fail;
+		}
 		if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources, &s->params,
 				  &plan, e) != 0)
 			goto fail;
-		if (plan.flavour == NSL_VM) {
-			mgr_fail(e, MGR_UNSUPPORTED,
-				 "Run: nodeSliver '%s' of slice '%s' is a SlowPath_VM, and this AGW "
-				 "does not start VMs yet (instance type Container runs); Run the "
-				 "other slivers by name", s->name, want->id);
-			goto fail;
-		}
-		for (j = 0; j < s->n_vports && j < MGR_MAX_VPORTS; j++)
-			vports[j] = s->vports[j].name;
-		fprintf(stderr, "manager: slice '%s' node sliver '%s': starting (image %s)\n",
-			want->id, s->name, plan.image_url);
-		if (nsl_container_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p, err,
-					sizeof(err)) != 0) {
+		j = vport_names(s, vports);
+		fprintf(stderr, "manager: slice '%s' node sliver '%s': starting %s (%s %s)\n",
+			want->id, s->name, plan.flavour == NSL_VM ? "a VM" : "a container",
+			plan.image_url[0] ? "image" : "kernel",
+			plan.image_url[0] ? plan.image_url : plan.kernel_url);
+		/* a VM is only made ready: QEMU needs gw-core's vhost-user ports at start-up
+		 * (mgr_nsl_launch(), after gw-core got them) */
+		if ((plan.flavour == NSL_VM ?
+		     nsl_vm_prepare(&m->conf.nsl, want->id, s->name, &plan, err, sizeof(err)) :
+		     nsl_container_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p, err,
+					 sizeof(err))) != 0) {
 			mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not start: %s",
 				 s->name, want->id, err);
 			fprintf(stderr, "manager: %s\n", e->msg);
 			goto fail;
 		}
-		fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, netns %s)\n",
-			want->id, s->name, p.pid, p.netns);
+		if (plan.flavour != NSL_VM)
+			fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, netns "
+					"%s)\n", want->id, s->name, p.pid, p.netns);
 	}
 	return 0;
 fail:
@@ -94,4 +121,136 @@ fail:
 		mgr_nsl_stop(m, &part, old);
 	}
 	return -1;
+}
+
+int
+mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want,
+	       struct mgr_err *e)
+{
+	const char *vports[MGR_MAX_VPORTS];
+	char err[NSL_ERR_MAX];
+	unsigned int i, j;
+
+	for (i = 0; want != NULL && i < want->n_slivers; i++) {
+		const struct mgr_sliver *s = &want->slivers[i];
+		struct nsl_plan plan;
+		struct nsl_proc p;
+
+		if (!starting(old, s) || nsl_flavour_of(s->instance) != NSL_VM)
+			continue;
+		if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources, &s->params,
+				  &plan, e) != 0)
+			return -1;   /* mgr_nsl_start() planned it a moment ago */
+		j = vport_names(s, vports);
+		if (nsl_vm_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p, err,
+				 sizeof(err)) != 0) {
+			mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not start: %s",
+				 s->name, want->id, err);
+			fprintf(stderr, "manager: %s\n", e->msg);
+			return -1;   /* the caller stops those this call started */
+		}
+		fprintf(stderr, "manager: slice '%s' node sliver '%s' running (QEMU pid %d, %s)\n",
+			want->id, s->name, p.pid, nsl_vm_accel(&m->conf.nsl));
+	}
+	return 0;
+}
+
+struct mgr_nsl_started {
+	unsigned int n;
+	struct {
+		char node[MGR_NAME_MAX];
+		unsigned int n_ports;
+		char port[MGR_MAX_VPORTS][32];
+	} v[];
+};
+
+struct mgr_nsl_started *
+mgr_nsl_started(const struct mgr_slice *old, const struct mgr_slice *want)
+{
+	struct mgr_nsl_started *st;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; want != NULL && i < want->n_slivers; i++) {
+		const struct mgr_sliver *s = &want->slivers[i];
+
+		n += starting(old, s);
+	}
+	if (n == 0)
+		return NULL;
+	st = calloc(1, sizeof(*st) + n * sizeof(st->v[0]));
+	if (st == NULL)
+		return NULL;   /* then Run does not wait: Status says booting until connected */
+	for (i = 0; i < want->n_slivers; i++) {
+		const struct mgr_sliver *s = &want->slivers[i];
+		struct nsl_vport_names nm;
+
+		if (!starting(old, s))
+			continue;
+		snprintf(st->v[st->n].node, sizeof(st->v[0].node), "%s", s->name);
+		for (j = 0; j < s->n_vports && j < MGR_MAX_VPORTS; j++) {
+			nsl_vport_names(want->id, s->name, s->vports[j].name, j, &nm);
+			snprintf(st->v[st->n].port[j], sizeof(st->v[0].port[0]), "%s", nm.port);
+		}
+		st->v[st->n].n_ports = j;
+		st->n++;
+	}
+	return st;
+}
+
+int
+mgr_nsl_wait(struct mgr *m, const char *id, struct mgr_nsl_started *st, struct mgr_err *e)
+{
+	struct timespec t0, now, nap = { 0, 100 * 1000000L };
+	unsigned int i, k;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; st != NULL && i < st->n; i++) {
+		const char *ports[MGR_MAX_VPORTS];
+		struct mgr_err le;
+		int up;
+
+		for (k = 0; k < st->v[i].n_ports; k++)
+			ports[k] = st->v[i].port[k];
+		for (;;) {
+			pthread_mutex_lock(&m->io_lock);
+			up = mgr_gwc_links_up(&m->gwc, ports, st->v[i].n_ports, &le);
+			pthread_mutex_unlock(&m->io_lock);
+			if (up == 1)
+				break;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec - t0.tv_sec >= (time_t)m->conf.nsl.start_timeout_s) {
+				char why[NSL_ERR_MAX];
+
+				snprintf(why, sizeof(why), "its vports did not connect within %u s "
+						      "([nsliver] start_timeout_s)%s%s",
+					 m->conf.nsl.start_timeout_s, up < 0 ? ": " : "",
+					 up < 0 ? le.msg : "");
+				mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' started, "
+					 "but %s; it is stopped again", st->v[i].node, id, why);
+				return -1;
+			}
+			nanosleep(&nap, NULL);
+		}
+		nsl_mark_connected(&m->conf.nsl, id, st->v[i].node);
+	}
+	return 0;
+}
+
+void
+mgr_nsl_unwind(struct mgr *m, const char *id, const struct mgr_nsl_started *st, const char *why)
+{
+	const char *names[MGR_MAX_NAMES];
+	struct json_object *res = NULL;
+	struct mgr_req r = { .op = MGR_OP_STOP, .id = id, .names = names };
+	struct mgr_err e = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < st->n && i < MGR_MAX_NAMES; i++)
+		names[r.n_names++] = st->v[i].node;
+	if (mgr_op_mutate(m, &r, &res, &e) != 0)
+		fprintf(stderr, "manager: slice '%s': stopping node slivers that did not connect: "
+				"%s\n", id, e.msg);
+	json_object_put(res);
+	for (i = 0; i < st->n; i++)
+		nsl_mark_failed(&m->conf.nsl, id, st->v[i].node, why);
 }

@@ -68,8 +68,9 @@ redact(const struct mgr *m, const struct mgr_caller *who, struct mgr_err *e)
  * takes things away goes to charon first (its IKE_SAs close, and with them the plugin's
  * SAs in gw-core) and may proceed while a daemon is down (its reconnect reconciles), and
  * node slivers stop last, once gw-core let go of their ports; what adds starts node
- * slivers first (their vports must exist for gw-core's ports), then gw-core, so the link
- * endpoint is there before a terminal's SA. A failure undoes the others' part.
+ * slivers first (a container's veths must exist for gw-core's ports), then gw-core,
+ * then VMs (QEMU needs gw-core's vhost-user sockets at start-up), then charon, so the
+ * link endpoint is there before a terminal's SA. A failure undoes the others' part.
  */
 static int
 apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct mgr_slice *want,
@@ -89,6 +90,11 @@ apply(struct mgr *m, const char *id, const struct mgr_slice *old, const struct m
 	if (mgr_nsl_start(m, old, want, e) != 0)
 		return -1;
 	if (mgr_gwc_apply(&m->gwc, &m->reg, id, old, want, e) != 0) {
+		mgr_nsl_stop(m, want, old);
+		return -1;
+	}
+	if (mgr_nsl_launch(m, old, want, e) != 0) {   /* VMs: after their vhost-user ports */
+		mgr_gwc_apply(&m->gwc, &m->reg, id, want, old, NULL);
 		mgr_nsl_stop(m, want, old);
 		return -1;
 	}
@@ -137,6 +143,7 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 	bool shrink = r->op == MGR_OP_STOP || r->op == MGR_OP_DELETE ||
 		      r->op == MGR_OP_DELETE_SLICE || r->op == MGR_OP_REMOVE_TERMINAL;
 	struct mgr_slice spec = { 0 }, *want = NULL;
+	struct mgr_nsl_started *started = NULL;
 	const struct mgr_slice *old;
 	struct mgr_err ue;
 	int rc = -1;
@@ -178,7 +185,10 @@ mgr_op_mutate(struct mgr *m, const struct mgr_req *r, struct json_object **res,
 		goto unlock;
 	}
 	if (want != NULL) {
-		struct json_object *st = mgr_report_slice(m, want);
+		struct json_object *st;
+
+		started = mgr_nsl_started(old, want);
+		st = started == NULL ? mgr_report_slice(m, want) : NULL;   /* after the wait */
 
 		if (mgr_reg_commit(&m->reg, r->id, want) != 0) {
 			json_object_put(st);
@@ -200,6 +210,21 @@ unlock:
 	pthread_mutex_unlock(&m->lock);
 	mgr_slice_free(want);
 	mgr_slice_clear(&spec);
+	/* node slivers just started: Run answers once their vports are connected; Status
+	 * says booting meanwhile (no lock is held while waiting) */
+	if (rc == 0 && started != NULL) {
+		if (mgr_nsl_wait(m, r->id, started, e) != 0) {
+			char why[MGR_MSG_MAX];
+
+			snprintf(why, sizeof(why), "%s", e->msg);
+			mgr_nsl_unwind(m, r->id, started, strstr(why, "but ") ? strstr(why, "but ") + 4
+									      : why);
+			rc = -1;
+		} else {
+			rc = mgr_op_status(m, r->who, r->id, res, e);
+		}
+	}
+	free(started);
 	if (rc != 0 && e->code == MGR_OK)
 		mgr_fail(e, MGR_SERVERERROR, "%s failed", mgr_op_name(r->op));
 	return rc;

@@ -168,9 +168,38 @@ struct mgr_req {
 int mgr_nsl_start(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want,
 		  struct mgr_err *e);
 
+/**
+ * Start the VMs mgr_nsl_start() made ready, once gw-core holds their vhost-user ports
+ * (QEMU connects to them at start-up). Both locks held.
+ * @return 0; -1 with 'e' (REFUSED: QEMU did not start, why); the caller stops them.
+ */
+int mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want,
+		   struct mgr_err *e);
+
 /** Stop the node slivers 'old' has executed and 'want' (NULL: none) not, and purge
  *  those 'want' no longer has (run directory, console log). Both locks held. */
 void mgr_nsl_stop(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want);
+
+/** The node slivers a mutation starts (mgr_nsl.c): their names and gw-core ports. */
+struct mgr_nsl_started;
+
+/** Those 'want' has executed and 'old' not (NULL: none, or out of memory); free(). */
+struct mgr_nsl_started *mgr_nsl_started(const struct mgr_slice *old,
+					const struct mgr_slice *want);
+
+/**
+ * Wait until each node sliver of 'st' (of slice 'id') has its gw-core ports' links up
+ * (a guest's virtio-net driver attached, a container's veth), at most [nsliver]
+ * start_timeout_s in all; each connected one is marked so (Status: running, no longer
+ * booting). No lock held: takes m->io_lock for each look at gw-core.
+ * @return 0; -1 with 'e' (REFUSED: which one did not connect).
+ */
+int mgr_nsl_wait(struct mgr *m, const char *id, struct mgr_nsl_started *st, struct mgr_err *e);
+
+/** Stop the node slivers of 'st' again (a Stop of the manager's own; no lock held) and
+ *  record 'why' as their failure. */
+void mgr_nsl_unwind(struct mgr *m, const char *id, const struct mgr_nsl_started *st,
+		    const char *why);
 
 /**
  * Run mutation 'r'. Any thread; takes m->lock and m->io_lock.

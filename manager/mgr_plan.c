@@ -619,17 +619,6 @@ mgr_plan_transition(const struct mgr_reg *reg, const char *id, const char *const
 
 		for (j = 0; j < n && !named; j++)
 			named = strcmp(s->name, names[j]) == 0;
-		/* State is the truth: VMs are not started yet, so none is reported executed
-		 * (containers are: mgr_nsl_start()) */
-		if (named && s->state == from && to == MGR_EXECUTED && s->kind == MGR_NODE &&
-		    nsl_flavour_of(s->instance) == NSL_VM) {
-			mgr_fail(e, MGR_UNSUPPORTED,
-				 "Run: nodeSliver '%s' of slice '%s' is a %s, and this AGW does not "
-				 "start VMs yet (instance type Container runs); Run the other "
-				 "slivers by name", s->name, id, s->instance);
-			mgr_slice_free(sl);
-			return -1;
-		}
 		if (named && s->state == from) {
 			s->state = to;
 			moved++;

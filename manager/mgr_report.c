@@ -46,7 +46,7 @@ node_runtime(const struct mgr *m, const char *slice, const struct mgr_sliver *s,
 	*alive = p.running && s->state == MGR_EXECUTED;
 	nsl_failed_reason(&m->conf.nsl, slice, s->name, why, sizeof(why));
 	if (*alive)
-		snprintf(st, sizeof(st), "running");
+		snprintf(st, sizeof(st), p.connected ? "running" : "booting");
 	else if (s->state == MGR_EXECUTED)
 		snprintf(st, sizeof(st), "failed: its process is gone (the monitor stops it)");
 	else if (why[0] != '\0')
@@ -55,6 +55,8 @@ node_runtime(const struct mgr *m, const char *slice, const struct mgr_sliver *s,
 		snprintf(st, sizeof(st), "stopped");
 	agw_json_add_str(r, "state", st);
 	agw_json_add_str(r, "flavour", nsl_flavour_of(s->instance) == NSL_VM ? "vm" : "container");
+	if (nsl_flavour_of(s->instance) == NSL_VM)
+		agw_json_add_str(r, "accel", nsl_vm_accel(&m->conf.nsl));
 	if (*alive) {
 		agw_json_add_int(r, "pid", p.pid);
 		agw_json_add_int(r, "uptime_s", (int64_t)time(NULL) - p.started);

@@ -70,7 +70,7 @@ reap_nodes(struct mgr *m, const struct snap *s)
 			struct nsl_proc p;
 
 			if (n->kind != MGR_NODE || n->state != MGR_EXECUTED ||
-			    nsl_flavour_of(n->instance) != NSL_CONTAINER)
+			    nsl_flavour_of(n->instance) == NSL_NONE)
 				continue;
 			nsl_proc_find(&m->conf.nsl, sl->id, n->name, &p);
 			if (p.running)

@@ -7,7 +7,8 @@
 # its header comes with the strongSwan source (tools/strongswan-src.sh).
 # nsliver/'s node plan (nsl.h) is part of the manager's library: the manager decides with
 # it what a node sliver takes (nsliver/module.mk)
-NSL_PLAN_SRCS := nsliver/nsl_plan.c nsliver/nsl_image.c nsliver/nsl_rt.c
+NSL_PLAN_SRCS := nsliver/nsl_plan.c nsliver/nsl_image.c nsliver/nsl_rt.c nsliver/nsl_qmp.c \
+	nsliver/nsl_vm.c
 MGR_CFLAGS = -Insliver -Imanager $(shell pkg-config --cflags libxml-2.0 sqlite3 libmicrohttpd gnutls) \
 	$(shell xmlrpc-c-config server-util --cflags) \
 	-I$(BUILD)/strongswan/src/src/libcharon/plugins/vici

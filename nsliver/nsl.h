@@ -45,6 +45,10 @@ struct nsl_conf {
 	unsigned int stop_timeout_ms;  /**< Stop: SIGTERM, then SIGKILL after this */
 	char gwc_netns[64];            /**< gw-core's network namespace (ip netns name) where
 					    the vports' gw-core ends go; "": the manager's */
+	char accel[8];                 /**< VMs: "kvm", "tcg", or "auto" / "" (KVM when
+					    /dev/kvm opens, else TCG) */
+	char qemu[128];                /**< VMs: the QEMU binary ("qemu-system-x86_64") */
+	unsigned int start_timeout_s;  /**< Run: its vports must connect within this */
 };
 
 /** How a node sliver runs. */
@@ -151,6 +155,8 @@ struct nsl_proc {
 	int pid;                 /**< the sliver's process (0: none) */
 	int64_t started;         /**< s since the epoch */
 	bool running;            /**< the process named by the pid file runs */
+	bool connected;          /**< its vports were seen connected since it started
+				      (nsl_mark_connected()) */
 	char dir[512];           /**< its run directory */
 	char console[560];       /**< its console log */
 	char netns[32];          /**< its network namespace (ip netns name) */
@@ -177,9 +183,47 @@ int nsl_container_start(const struct nsl_conf *c, const char *slice, const char 
 			const struct nsl_plan *plan, const char *const *vports, unsigned int n,
 			struct nsl_proc *p, char *err, size_t errlen);
 
+/** Put in nm->devargs what gw-core's port.add gets for vport 'idx' of node 'node' of
+ *  flavour 'f': an af_packet port on its veth (a container), a vhost-user server socket
+ *  in its run directory that QEMU connects to (a VM). */
+void nsl_vport_devargs(const struct nsl_conf *c, const char *slice, const char *node,
+		       enum nsl_flavour f, unsigned int idx, struct nsl_vport_names *nm);
+
+/** The accelerator VMs get: "kvm" or "tcg" (c->accel, "auto": KVM when /dev/kvm opens
+ *  read-write). */
+const char *nsl_vm_accel(const struct nsl_conf *c);
+
 /**
- * Stop node 'node' of slice 'slice': SIGTERM to its process, SIGKILL after
- * c->stop_timeout_ms, its network namespace (and so its veths) deleted, its pid file
+ * Get VM node sliver 'node' of slice 'slice' ready to start: what an earlier start
+ * left removed, its run directory made (gw-core's vhost-user sockets go there), its
+ * kernel, initrd and disk image fetched (nsl_image_fetch()) and the disk checked (raw
+ * or qcow2, at most its `disk`). QEMU needs gw-core's vhost-user ports at start-up, so
+ * the manager calls this, then gives gw-core the ports, then nsl_vm_start(). Blocks.
+ * @return 0; -1 with 'err' (recorded with nsl_mark_failed()).
+ */
+int nsl_vm_prepare(const struct nsl_conf *c, const char *slice, const char *node,
+		   const struct nsl_plan *plan, char *err, size_t errlen);
+
+/**
+ * Start VM node sliver 'node' of slice 'slice' (plan->flavour NSL_VM, nsl_vm_prepare()
+ * done, gw-core's vhost-user ports there) with vports 'vports[0..n-1]': make a
+ * copy-on-write overlay of the disk (qemu-img create -b; raw or qcow2, at most its
+ * `disk`), and start QEMU daemonized: memory from a shared memfd (vhost-user needs it),
+ * each vport a virtio-net device on a vhost-user socket in its run directory that QEMU
+ * connects to as a client and reconnects to every second (reconnect=1: a restarted
+ * gw-core's socket is found again and the guest runs on), the serial console to
+ * console.log, QMP on qmp.sock. The socket's other end is gw-core's (port.add of
+ * nsl_vport_devargs()). Blocks until QEMU runs (QMP query-status).
+ * @return 0 with 'p' filled (running); -1 with 'err' (nothing left running; the
+ *   reason recorded with nsl_mark_failed()).
+ */
+int nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
+		 const struct nsl_plan *plan, const char *const *vports, unsigned int n,
+		 struct nsl_proc *p, char *err, size_t errlen);
+
+/**
+ * Stop node 'node' of slice 'slice': a VM gets the ACPI power button (QMP
+ * system_powerdown), a container's process SIGTERM; SIGKILL after c->stop_timeout_ms, its network namespace (and so its veths) deleted, its pid file
  * removed; with 'purge', its run directory (root file system, console log) too.
  * Safe when nothing runs. Blocks. @return 0; -1 with 'err' (what could not be removed).
  */
@@ -192,11 +236,29 @@ int nsl_stop(const struct nsl_conf *c, const char *slice, const char *node, bool
 void nsl_mark_failed(const struct nsl_conf *c, const char *slice, const char *node,
 		     const char *why);
 
+/** Record that node 'node' of slice 'slice' has its vports connected (until it stops):
+ *  it is running, no longer booting. */
+void nsl_mark_connected(const struct nsl_conf *c, const char *slice, const char *node);
+
 /** What nsl_mark_failed() recorded, into 'out' ('len' bytes; "" when nothing). */
 void nsl_failed_reason(const struct nsl_conf *c, const char *slice, const char *node, char *out,
 		       size_t len);
 
 /** The last line of console log 'path' into 'out' ('len' bytes; "" when none). */
 void nsl_console_tail(const char *path, char *out, size_t len);
+
+struct json_object;
+
+/**
+ * Run one QMP command on QEMU's QMP socket 'path' (a new connection: greeting,
+ * qmp_capabilities, then 'cmd', a JSON object text such as
+ * "{\"execute\": \"query-status\"}\r\n"); events that come between are skipped.
+ * Blocks up to 'timeout_ms' in all.
+ * @return 0 with '*ret' (may be NULL) the answer's "return" value (a new reference, the
+ *   caller puts it); -1 with 'err': the socket, a peer that is not QMP, a timeout, or
+ *   the error answer's "desc".
+ */
+int nsl_qmp(const char *path, const char *cmd, int timeout_ms, struct json_object **ret,
+	    char *err, size_t errlen);
 
 #endif /* AGW_NSL_H */

@@ -29,6 +29,7 @@
 
 #include "agw_fs.h"
 #include "nsl.h"
+#include "nsl_int.h"
 
 #define MAX_ARGS 64
 
@@ -86,8 +87,8 @@ nsl_vport_names(const char *slice, const char *node, const char *vport, unsigned
 }
 
 /* /proc/PID/stat's starttime (field 22, clock ticks since boot); 0 when no such process. */
-static uint64_t
-proc_starttime(int pid)
+uint64_t
+nsl_starttime(int pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v = 0;
@@ -141,15 +142,17 @@ nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node, str
 	if (fscanf(f, "%d %llu %lld", &pid, &st, &started) == 3 && pid > 0) {
 		p->pid = pid;
 		p->started = started;
-		p->running = st != 0 && proc_starttime(pid) == st;
+		p->running = st != 0 && nsl_starttime(pid) == st;
 	}
 	fclose(f);
+	snprintf(path, sizeof(path), "%s/connected", p->dir);
+	p->connected = p->running && access(path, F_OK) == 0;
 }
 
 /* Run argv[0] (PATH searched), its output (the last 200 bytes) into 'err' on failure.
  * @return 0 when it exited 0. */
-static int
-run(char *const argv[], char *err, size_t errlen)
+int
+nsl_run(char *const argv[], char *err, size_t errlen)
 {
 	char out[4096] = "";
 	size_t got = 0;
@@ -194,8 +197,8 @@ run(char *const argv[], char *err, size_t errlen)
 /* "ip [-n NS] ARGS...": in namespace 'netns' ("": ours). */
 #define IP(err, errlen, netns, ...)                                                       \
 	((netns)[0] != '\0' ?                                                              \
-	 run((char *const[]){ "ip", "-n", (char *)(netns), __VA_ARGS__, NULL }, err, errlen) : \
-	 run((char *const[]){ "ip", __VA_ARGS__, NULL }, err, errlen))
+	 nsl_run((char *const[]){ "ip", "-n", (char *)(netns), __VA_ARGS__, NULL }, err, errlen) : \
+	 nsl_run((char *const[]){ "ip", __VA_ARGS__, NULL }, err, errlen))
 
 static int
 rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -203,6 +206,14 @@ rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	(void)sb;
 	(void)ftw;
 	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int
+nsl_rmtree(const char *dir)
+{
+	if (access(dir, F_OK) != 0)
+		return 0;
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static uint64_t du_bytes;
@@ -235,22 +246,34 @@ nsl_stop(const struct nsl_conf *c, const char *slice, const char *node, bool pur
 	int waited = 0;
 
 	nsl_proc_find(c, slice, node, &p);
-	if (p.running) {
+	snprintf(path, sizeof(path), "%s/qmp.sock", p.dir);
+	if (p.running && access(path, F_OK) == 0) {
+		/* a VM: ACPI power button; a guest that does not act on it is killed below */
+		nsl_qmp(path, "{\"execute\": \"system_powerdown\"}\r\n", 1000, NULL, err, errlen);
+		err[0] = '\0';
+	} else if (p.running) {
 		kill(p.pid, SIGTERM);   /* unshare: its child (the sliver's init) gets SIGKILL */
-		while (proc_starttime(p.pid) != 0 && waited < (int)c->stop_timeout_ms) {
-			usleep(20000);
-			waited += 20;
-		}
-		if (proc_starttime(p.pid) != 0)
-			kill(p.pid, SIGKILL);
+	}
+	while (p.running && nsl_starttime(p.pid) != 0 && waited < (int)c->stop_timeout_ms) {
+		usleep(20000);
+		waited += 20;
+	}
+	if (p.running && nsl_starttime(p.pid) != 0) {
+		kill(p.pid, SIGKILL);
+		/* gone in a moment: its memory is freed as it exits */
+		for (waited = 0; nsl_starttime(p.pid) != 0 && waited < 2000; waited += 10)
+			usleep(10000);
 	}
 	snprintf(path, sizeof(path), "%s/pid", p.dir);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s/connected", p.dir);
+	unlink(path);
 	if (netns_exists(p.netns) &&
-	    run((char *const[]){ "ip", "netns", "del", p.netns, NULL }, err, errlen) != 0)
+	    nsl_run((char *const[]){ "ip", "netns", "del", p.netns, NULL }, err, errlen) != 0)
 		return -1;
-	if (purge && access(p.dir, F_OK) == 0 &&
-	    nftw(p.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0) {
+	snprintf(path, sizeof(path), "%s/qmp.sock", p.dir);
+	unlink(path);
+	if (purge && nsl_rmtree(p.dir) != 0) {
 		snprintf(err, errlen, "could not remove %s: %s", p.dir, strerror(errno));
 		return -1;
 	}
@@ -265,7 +288,7 @@ make_net(const struct nsl_conf *c, const char *slice, const char *node, const ch
 	const char *gw = c->gwc_netns;
 	unsigned int i;
 
-	if (run((char *const[]){ "ip", "netns", "add", (char *)netns, NULL }, err, errlen) != 0 ||
+	if (nsl_run((char *const[]){ "ip", "netns", "add", (char *)netns, NULL }, err, errlen) != 0 ||
 	    IP(err, errlen, netns, "link", "set", "lo", "up") != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -274,11 +297,11 @@ make_net(const struct nsl_conf *c, const char *slice, const char *node, const ch
 
 		nsl_vport_names(slice, node, vports[i], i, &nm);
 		if (gw[0] != '\0')
-			rc = run((char *const[]){ "ip", "link", "add", nm.hostif, "netns", (char *)gw,
+			rc = nsl_run((char *const[]){ "ip", "link", "add", nm.hostif, "netns", (char *)gw,
 						  "type", "veth", "peer", "name", nm.ifname, "address",
 						  nm.mac, "netns", (char *)netns, NULL }, err, errlen);
 		else
-			rc = run((char *const[]){ "ip", "link", "add", nm.hostif, "type", "veth",
+			rc = nsl_run((char *const[]){ "ip", "link", "add", nm.hostif, "type", "veth",
 						  "peer", "name", nm.ifname, "address", nm.mac, "netns",
 						  (char *)netns, NULL }, err, errlen);
 		if (rc != 0 ||
@@ -287,7 +310,7 @@ make_net(const struct nsl_conf *c, const char *slice, const char *node, const ch
 		    IP(err, errlen, netns, "link", "set", nm.ifname, "up") != 0)
 			return -1;
 		/* frames leave the container whole: no checksum or segmentation offload */
-		run((char *const[]){ "ip", "netns", "exec", (char *)netns, "ethtool", "-K",
+		nsl_run((char *const[]){ "ip", "netns", "exec", (char *)netns, "ethtool", "-K",
 				     nm.ifname, "tx", "off", "tso", "off", "gso", "off", NULL },
 		    err, errlen);
 		err[0] = '\0';
@@ -406,6 +429,21 @@ nsl_console_tail(const char *path, char *out, size_t len)
 	snprintf(out, len, "%s", strrchr(buf, '\n') != NULL ? strrchr(buf, '\n') + 1 : buf);
 }
 
+int
+nsl_write_pid(const struct nsl_proc *p, uint64_t st)
+{
+	char path[600];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/pid", p->dir);
+	f = fopen(path, "we");
+	if (f == NULL)
+		return -1;
+	rc = fprintf(f, "%d %llu %lld\n", p->pid, (unsigned long long)st, (long long)p->started) < 0;
+	return fclose(f) != 0 || rc ? -1 : 0;
+}
+
 void
 nsl_mark_failed(const struct nsl_conf *c, const char *slice, const char *node, const char *why)
 {
@@ -422,6 +460,20 @@ nsl_mark_failed(const struct nsl_conf *c, const char *slice, const char *node, c
 		return;
 	fprintf(f, "%s\n", why);
 	fclose(f);
+}
+
+void
+nsl_mark_connected(const struct nsl_conf *c, const char *slice, const char *node)
+{
+	struct nsl_proc p;
+	char path[600];
+	int fd;
+
+	nsl_proc_find(c, slice, node, &p);
+	snprintf(path, sizeof(path), "%s/connected", p.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
 }
 
 void
@@ -449,9 +501,8 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 		    const struct nsl_plan *plan, const char *const *vports, unsigned int n,
 		    struct nsl_proc *p, char *err, size_t errlen)
 {
-	char img[600], root[600], path[640], tail[200];
+	char img[600], root[600], tail[200];
 	uint64_t st;
-	FILE *f;
 	int i;
 
 	nsl_stop(c, slice, node, true, err, errlen);   /* what a failed start left, if any */
@@ -464,7 +515,7 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 		snprintf(err, errlen, "%s: %s ([nsliver] run_dir)", root, strerror(errno));
 		goto fail;
 	}
-	if (run((char *const[]){ "tar", "-x", "-f", img, "-C", root, "--no-same-owner", NULL },
+	if (nsl_run((char *const[]){ "tar", "-x", "-f", img, "-C", root, "--no-same-owner", NULL },
 		err, errlen) != 0) {
 		char why[NSL_ERR_MAX];
 
@@ -485,22 +536,16 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 	if (make_net(c, slice, node, p->netns, vports, n, err, errlen) != 0 ||
 	    spawn(root, plan, p, err, errlen) != 0)
 		goto fail;
-	st = proc_starttime(p->pid);
-	snprintf(path, sizeof(path), "%s/pid", p->dir);
-	f = fopen(path, "we");
-	if (f == NULL || st == 0 ||
-	    fprintf(f, "%d %llu %lld\n", p->pid, (unsigned long long)st, (long long)p->started) < 0) {
-		if (f != NULL)
-			fclose(f);
+	st = nsl_starttime(p->pid);
+	if (st == 0 || nsl_write_pid(p, st) != 0) {
 		nsl_console_tail(p->console, tail, sizeof(tail));
 		snprintf(err, errlen, "its program ended at once%s%s", tail[0] ? ": " : "", tail);
 		goto fail;
 	}
-	fclose(f);
 	/* still there a moment later: a program that is not in the image ends at once */
-	for (i = 0; i < 10 && proc_starttime(p->pid) == st; i++)
+	for (i = 0; i < 10 && nsl_starttime(p->pid) == st; i++)
 		usleep(20000);
-	if (proc_starttime(p->pid) != st) {
+	if (nsl_starttime(p->pid) != st) {
 		nsl_console_tail(p->console, tail, sizeof(tail));
 		snprintf(err, errlen, "its program ended at once%s%s", tail[0] ? ": " : "", tail);
 		goto fail;
@@ -511,7 +556,7 @@ fail: {
 	char scratch[NSL_ERR_MAX];
 
 	nsl_stop(c, slice, node, false, scratch, sizeof(scratch));   /* the console log stays */
-	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	nsl_rmtree(root);
 	nsl_mark_failed(c, slice, node, err);
 	return -1;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""The SNC's side of the node_slivers scenario (description.txt), over the VNode API.
+"""The SNC's side of the node_slivers and node_vm scenarios (description.txt), over the
+VNode API. NODE_KIND=vm: VN is a SlowPath_VM booting the test's guest (node_vm/guest.sh)
+instead of a Container.
   nodes.py run              CreateSlice "ns" (the container in the path) and Run it
   nodes.py pid              the container's pid as Status reports it (or "none")
   nodes.py runtime          the container's runtime state as Status reports it
@@ -9,6 +11,7 @@
   nodes.py stop-run         Stop (nothing of it left), Run (running again)
   nodes.py delete           DeleteSlice: run directory, namespace, gw-core ports gone
   nodes.py bad              bad images: each Run refused, nothing left running
+  nodes.py bad-vm           a VM whose kernel is not there: Run refused, nothing left
 Prints one line, "... OK ..." or "... BAD: why"."""
 import json
 import os
@@ -20,14 +23,22 @@ import xmlrpc.client
 URL = "http://snc:e2e-secret-pw@127.0.0.1:18750/RPC2"
 E2E = os.environ["E2E_DIR"]
 BUILD = os.environ["BUILD"]
-SHA = open(os.path.join(E2E, "www", "fwd.tar.sha256")).read().strip()
+VM = os.environ.get("NODE_KIND") == "vm"
+SHA = "" if VM else open(os.path.join(E2E, "www", "fwd.tar.sha256")).read().strip()
 
 
-def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh"):
-    params = '<param key="bootImage" value="http://{bootImageServer}/%s"/>' % image
-    if sha:
-        params += '<param key="bootImage_sha256" value="%s"/>' % sha
-    params += '<param key="command" value="%s"/>' % command
+def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz"):
+    if VM:
+        instance, memory = "SlowPath_VM", 256
+        params = ('<param key="kernel" value="http://{bootImageServer}/%s"/>'
+                  '<param key="initrd" value="http://{bootImageServer}/initrd.gz"/>'
+                  '<param key="cmdline" value="console=ttyS0 quiet"/>' % kernel)
+    else:
+        instance, memory = "Container", 64
+        params = '<param key="bootImage" value="http://{bootImageServer}/%s"/>' % image
+        if sha:
+            params += '<param key="bootImage_sha256" value="%s"/>' % sha
+        params += '<param key="command" value="%s"/>' % command
     link = ('<linkSliver name="%s"><vports><vport name="a"><params>%s</params></vport>'
             '<vport name="b"><params>%s</params></vport></vports><resources>'
             '<resource key="bandwidth" value="100M"/>'
@@ -43,8 +54,9 @@ def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh"):
             '<nodeSliver name="NET" type="_super"><vports><vport name="p0"/></vports>'
             '</nodeSliver>'
             '<nodeSliver name="VN"><vports><vport name="in"/><vport name="out"/></vports>'
-            '<instance type="Container"><resources><resource key="cpu" value="1"/>'
-            '<resource key="memory" value="64"/></resources><params>' + params +
+            '<instance type="%s"><resources><resource key="cpu" value="1"/>'
+            '<resource key="memory" value="%d"/></resources><params>' % (instance, memory) +
+            params +
             '</params></instance></nodeSliver></nodeSlivers></sliverdef><structure>'
             '<bind><vport slivername="T" portname="p0"/><vport slivername="L1" portname="a"/></bind>'
             '<bind><vport slivername="L1" portname="b"/><vport slivername="VN" portname="in"/></bind>'
@@ -113,10 +125,12 @@ def run():
                   "VN": "executed"}:
         bad.append("states %s" % states)
     rt = vn()["runtime"]
-    if rt.get("state") != "running" or rt.get("pid", 0) <= 0 or rt.get("flavour") != "container":
+    if rt.get("state") != "running" or rt.get("pid", 0) <= 0 or \
+            rt.get("flavour") != ("vm" if VM else "container") or \
+            (VM and rt.get("accel") not in ("kvm", "tcg")):
         bad.append("runtime %s" % rt)
     ifs = sorted(v["interface"] for v in rt.get("vports", []))
-    if ifs != ["in", "out"]:
+    if ifs != ["in", "out"] and not VM:
         bad.append("interfaces %s" % ifs)
     ports = node_ports()
     if len(ports) != 2 or sorted(v["gwcore_port"] for v in rt.get("vports", [])) != sorted(ports):
@@ -127,7 +141,12 @@ def run():
     if not poll(lambda: all(p["link_up"] for p in gwc("status")["ports"]
                             if p["name"] in ports)):
         bad.append("node ports' links not up")
-    return "RUN OK pid %d" % rt.get("pid", 0) if not bad else "RUN BAD: " + "; ".join(bad)
+    # the guest's own word that it routes (Run answers once its NICs are attached, a
+    # moment before its init has set their addresses)
+    if VM and not poll(lambda: "guest: up" in open(rt.get("console", "/dev/null")).read(), 60):
+        bad.append("the guest never said it was up")
+    return ("RUN OK pid %d%s" % (rt.get("pid", 0), " accel " + rt.get("accel", "") if VM else "")
+            if not bad else "RUN BAD: " + "; ".join(bad))
 
 
 def gone(pid):
@@ -142,7 +161,8 @@ def gone(pid):
         bad.append("gw-core still has node ports %s" % node_ports())
     if not poll(lambda: netns() == []):
         bad.append("namespaces left %s" % netns())
-    if "fwd: routing" not in open(vn()["runtime"].get("console", "/dev/null")).read():
+    if ("guest: up" if VM else "fwd: routing") not in \
+            open(vn()["runtime"].get("console", "/dev/null")).read():
         bad.append("no console log")
     return "GONE OK" if not bad else "GONE BAD: " + "; ".join(bad)
 
@@ -162,6 +182,8 @@ def stop_run():
     p.Run("ns", ["VN"])
     if vn()["runtime"]["state"] != "running" or len(node_ports()) != 2:
         bad.append("Run again: %s %s" % (vn()["runtime"], node_ports()))
+    if VM and not poll(lambda: "guest: up" in open(vn()["runtime"]["console"]).read(), 60):
+        bad.append("the guest never said it was up after Run again")
     return "STOPRUN OK" if not bad else "STOPRUN BAD: " + "; ".join(bad)
 
 
@@ -204,6 +226,22 @@ def bad_images():
     return "BAD IMAGES OK" if not bad else "BAD IMAGES BAD: " + "; ".join(bad)
 
 
+def bad_vm():
+    p = proxy()
+    bad = []
+    p.CreateSlice("bad", spec(kernel="nosuch"))
+    code, msg = fault(p.Run, "bad")
+    v = vn("bad")
+    if code != 7 or "HTTP 404" not in msg:
+        bad.append("Run gave %d %s" % (code, msg))
+    elif v["state"] != "created" or not v["runtime"]["state"].startswith("failed: "):
+        bad.append("Status %s %s" % (v["state"], v["runtime"]))
+    if netns() or node_ports() or gwc("slice.list")["slices"]:
+        bad.append("left: netns %s ports %s" % (netns(), node_ports()))
+    p.DeleteSlice("bad")
+    return "BAD VM OK" if not bad else "BAD VM BAD: " + "; ".join(bad)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "run":
@@ -220,6 +258,8 @@ def main():
         print(delete())
     elif cmd == "bad":
         print(bad_images())
+    elif cmd == "bad-vm":
+        print(bad_vm())
 
 
 if __name__ == "__main__":

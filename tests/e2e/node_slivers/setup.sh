@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # gw-core with ports access and server, agw-manager on 127.0.0.1:18750 with [nsliver],
-# an HTTP server on 127.0.0.1:18751 serving the container images (description.txt).
-# Needs root. Env: BUILD, SRC (tests/e2e), E2E_DIR.
+# an HTTP server on 127.0.0.1:18751 serving the container images (description.txt), or
+# with NODE_KIND=vm the VM guest (node_vm: QEMU, and Debian's archive once for the
+# guest's kernel, kept in $BUILD/guest). Needs root. Env: BUILD, SRC (tests/e2e),
+# E2E_DIR.
 set -euo pipefail
 . "$SRC/lib.sh"
+vm=${NODE_KIND:-}
+[ "$vm" = vm ] && "$SRC/node_vm/guest.sh" "$BUILD/guest"
 
 add_namespaces term srv agw
 veth_pair term t0 agw a0
@@ -21,7 +25,12 @@ dev = net_af_packet1,iface=a1
 CONF
 start_gwcore agw agw "$E2E_DIR/agw.conf"
 
-"$SCEN/image.sh" "$E2E_DIR/www"
+if [ "$vm" = vm ]; then
+	mkdir -p "$E2E_DIR/www"
+	cp "$BUILD/guest/vmlinuz" "$BUILD/guest/initrd.gz" "$E2E_DIR/www/"
+else
+	"$SRC/node_slivers/image.sh" "$E2E_DIR/www"
+fi
 (cd "$E2E_DIR/www" && exec /usr/bin/python3 -m http.server --bind 127.0.0.1 18751) \
 	>"$E2E_DIR/http.log" 2>&1 &
 echo $! >"$E2E_DIR/http.pid"
@@ -36,5 +45,6 @@ gwcore_netns = $(ns agw)
 boot_image_server = 127.0.0.1:18751
 image_max_mib = 16
 stop_timeout_ms = 2000
+start_timeout_s = 300
 CONF
 start_manager "$E2E_DIR/manager.conf"

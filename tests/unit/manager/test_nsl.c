@@ -10,8 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include <CUnit/CUnit.h>
 
@@ -384,6 +389,114 @@ test_image_fetch(void)
 	CU_ASSERT_EQUAL(system(src), 0);
 }
 
+/* A scripted QMP peer: what it writes after each line it reads ('script[0]' first,
+ * unasked: the greeting). "" ends the script (the peer closes). */
+struct peer {
+	int lfd;
+	const char *const *script;
+	char got[2][256];   /* the lines it was sent */
+};
+
+static void *
+peer_main(void *arg)
+{
+	struct peer *p = arg;
+	int fd = accept(p->lfd, NULL, NULL);
+	unsigned int i;
+
+	for (i = 0; fd >= 0 && p->script[i] != NULL && p->script[i][0] != '\0'; i++) {
+		const char *w = p->script[i];
+		size_t half = strlen(w) / 2;
+
+		if (i > 0) {   /* read one line first */
+			char line[256];
+			size_t n = 0;
+
+			while (n < sizeof(line) - 1 && read(fd, line + n, 1) == 1 && line[n] != '\n')
+				n++;
+			line[n] = '\0';
+			if (i - 1 < 2)
+				snprintf(p->got[i - 1], sizeof(p->got[0]), "%s", line);
+		}
+		/* in two pieces: the client must put a split object together */
+		if (send(fd, w, half, MSG_NOSIGNAL) < 0 ||
+		    (usleep(2000), send(fd, w + half, strlen(w) - half, MSG_NOSIGNAL)) < 0)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* nsl_qmp() of 'cmd' against a peer playing 'script'. */
+static int
+qmp_against(const char *const *script, const char *cmd, struct json_object **ret, char *err,
+	    size_t errlen, struct peer *pr)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	pthread_t th;
+	int rc;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/agw-unit-qmp.%d", (int)getpid());
+	unlink(sa.sun_path);
+	memset(pr, 0, sizeof(*pr));
+	pr->script = script;
+	pr->lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CU_ASSERT_FATAL(pr->lfd >= 0 && bind(pr->lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+			listen(pr->lfd, 1) == 0);
+	pthread_create(&th, NULL, peer_main, pr);
+	rc = nsl_qmp(sa.sun_path, cmd, 2000, ret, err, errlen);
+	pthread_join(th, NULL);
+	close(pr->lfd);
+	unlink(sa.sun_path);
+	return rc;
+}
+
+static void
+test_qmp(void)
+{
+	static const char greet[] = "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7}}, "
+				    "\"capabilities\": [\"oob\"]}}\r\n";
+	static const char ok[] = "{\"return\": {}}\r\n";
+	static const char *const running[] = {
+		greet, ok,
+		"{\"timestamp\": {\"seconds\": 1}, \"event\": \"NIC_RX_FILTER_CHANGED\"}\r\n"
+		"{\"return\": {\"status\": \"running\", \"running\": true}}\r\n", NULL
+	};
+	static const char *const refused[] = {
+		greet, ok, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": "
+			   "\"The command nosuch has not been found\"}}\r\n", NULL
+	};
+	static const char *const not_qmp[] = { "{\"hello\": 1}\r\n", NULL };
+	static const char *const hangs_up[] = { greet, ok, "", NULL };
+	static const char *const garbage[] = { greet, "}}not json\r\n", NULL };
+	struct json_object *ret = NULL, *v;
+	char err[NSL_ERR_MAX];
+	struct peer pr;
+
+	/* the capabilities handshake, then the command; an event between is skipped */
+	CU_ASSERT_EQUAL_FATAL(qmp_against(running, "{\"execute\": \"query-status\"}\r\n", &ret,
+					  err, sizeof(err), &pr), 0);
+	CU_ASSERT(strstr(pr.got[0], "qmp_capabilities") != NULL);
+	CU_ASSERT(strstr(pr.got[1], "query-status") != NULL);
+	CU_ASSERT(json_object_object_get_ex(ret, "status", &v) &&
+		  strcmp(json_object_get_string(v), "running") == 0);
+	json_object_put(ret);
+	/* an error answer: its desc */
+	CU_ASSERT_EQUAL(qmp_against(refused, "{\"execute\": \"nosuch\"}\r\n", &ret, err,
+				    sizeof(err), &pr), -1);
+	CU_ASSERT(strstr(err, "The command nosuch has not been found") != NULL && ret == NULL);
+	/* not QMP, a peer that hangs up, bytes that are not JSON, no socket */
+	CU_ASSERT_EQUAL(qmp_against(not_qmp, "{}\r\n", NULL, err, sizeof(err), &pr), -1);
+	CU_ASSERT(strstr(err, "no greeting") != NULL);
+	CU_ASSERT_EQUAL(qmp_against(hangs_up, "{}\r\n", NULL, err, sizeof(err), &pr), -1);
+	CU_ASSERT(strstr(err, "closed the connection") != NULL);
+	CU_ASSERT_EQUAL(qmp_against(garbage, "{}\r\n", NULL, err, sizeof(err), &pr), -1);
+	CU_ASSERT(strstr(err, "not JSON") != NULL);
+	CU_ASSERT_EQUAL(nsl_qmp("/nonexistent/qmp.sock", "{}\r\n", 100, NULL, err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, "/nonexistent/qmp.sock") != NULL);
+}
+
 int
 test_nsl_register(void)
 {
@@ -396,5 +509,6 @@ test_nsl_register(void)
 	CU_add_test(s, "[nsliver] capacity reserved, refused, released", test_admission);
 	CU_add_test(s, "a vport's names, its nsliver endpoint, released", test_vport_names);
 	CU_add_test(s, "image fetch: digest, size limit, cache", test_image_fetch);
+	CU_add_test(s, "QMP against a scripted peer: answers, events, errors", test_qmp);
 	return 0;
 }

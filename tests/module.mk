@@ -98,7 +98,7 @@ check: $(UNIT_BIN) $(BINS) $(PLUGINS) $(FUZZ_BINS)
 	tests/check.sh $(BUILD)
 
 demo: $(BINS) $(PLUGINS)
-	tests/e2e/run.sh --demo appliance ipsec_terminals federation
+	tests/e2e/run.sh --demo appliance ipsec_terminals federation node_vm
 
 e2e: $(BINS) $(PLUGINS)
 	tests/e2e/run.sh

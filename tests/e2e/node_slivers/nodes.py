@@ -12,6 +12,7 @@ instead of a Container.
   nodes.py delete           DeleteSlice: run directory, namespace, gw-core ports gone
   nodes.py bad              bad images: each Run refused, nothing left running
   nodes.py bad-vm           a VM whose kernel is not there: Run refused, nothing left
+  nodes.py demo             make demo's node-sliver scene
 Prints one line, "... OK ..." or "... BAD: why"."""
 import json
 import os
@@ -242,6 +243,43 @@ def bad_vm():
     return "BAD VM OK" if not bad else "BAD VM BAD: " + "; ".join(bad)
 
 
+def demo():
+    """make demo: a node sliver booted in a slice and traffic crossing it, one line a step."""
+    p = proxy()
+    kind = "SlowPath_VM (QEMU)" if VM else "Container"
+    p.CreateSlice("demo", spec())
+    print("SNC -> AGW  CreateSlice demo: terminal (VID 10) - L1 - VN (%s) - L2 - server "
+          "(VID 200)" % kind, flush=True)
+    t = time.time()
+    p.Run("demo")
+    rt = vn("demo")["runtime"]
+    print("SNC -> AGW  Run demo: answered in %.1f s: VN %s, pid %s%s, vports %s" % (
+        time.time() - t, rt["state"], rt.get("pid"), ", accel " + rt["accel"] if VM else "",
+        ", ".join("%s=%s (gw-core port %s)" % (v["vport"], v["interface"], v["gwcore_port"])
+                  for v in rt.get("vports", []))), flush=True)
+    word = "guest: up" if VM else "fwd: routing"
+    poll(lambda: word in open(rt["console"]).read(), 60)
+    print("VN console: " + [l for l in open(rt["console"]).read().splitlines() if word in l][0],
+          flush=True)
+    subprocess.run(["ip", "netns", "exec", "agwe2e-term", "ping", "-q", "-c", "1", "-W", "2",
+                    "10.2.0.2"], capture_output=True)
+    out = subprocess.run(["ip", "netns", "exec", "agwe2e-term", "ping", "-c", "10", "-i", "0.05",
+                          "-W", "2", "10.2.0.2"], capture_output=True, text=True).stdout
+    ttl = sorted(set(l.split("ttl=")[1].split()[0] for l in out.splitlines() if "ttl=" in l))
+    print("terminal 10.1.0.1 ping server 10.2.0.2 through VN: %s, TTL %s (one router: VN)" % (
+        [l for l in out.splitlines() if "received" in l][0], ",".join(ttl)), flush=True)
+    ports = {q["name"]: q for q in gwc("status")["ports"]}
+    print("gw-core node ports: " + ", ".join(
+        "%s %s rx %d tx %d" % (v["gwcore_port"], "up" if ports[v["gwcore_port"]]["link_up"]
+                               else "down", ports[v["gwcore_port"]]["rx_pkts"],
+                               ports[v["gwcore_port"]]["tx_pkts"]) for v in rt["vports"]),
+          flush=True)
+    p.DeleteSlice("demo")
+    return "SNC -> AGW  DeleteSlice demo: VN pid %s %s; gw-core ports %s, slices %s" % (
+        rt["pid"], "still running" if alive(rt["pid"]) else "gone", node_ports(),
+        [x["name"] for x in gwc("slice.list")["slices"]])
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "run":
@@ -260,6 +298,8 @@ def main():
         print(bad_images())
     elif cmd == "bad-vm":
         print(bad_vm())
+    elif cmd == "demo":
+        print(demo())
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ PKGS=(
 	iperf3                             # e2e: traffic above a policing contract
 	busybox-static util-linux tar      # node slivers: e2e container images; unshare, tar (nsliver/)
 	qemu-system-x86 qemu-utils cpio    # node slivers: VMs (QEMU, qemu-img overlays); the e2e guest's initramfs
+	syslinux syslinux-common mtools dosfstools   # the e2e guest's boot disk (Figure 4's bootImage)
 	clang llvm libbpf-dev linux-libc-dev            # tc BPF VLAN tagger on the terminal
 	libglib2.0-dev                     # agw-trailer: config (GKeyFile)
 	libfuzzer-14-dev                   # libFuzzer for the trailer codec harness (clang -fsanitize=fuzzer)

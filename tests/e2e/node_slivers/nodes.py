@@ -13,6 +13,7 @@ instead of a Container.
   nodes.py bad              bad images: each Run refused, nothing left running
   nodes.py bad-vm           a VM whose kernel is not there: Run refused, nothing left
   nodes.py demo             make demo's node-sliver scene
+  nodes.py fig4             seed 001 Figure 4 as printed: VN5 boots its bootImage disk
 Prints one line, "... OK ..." or "... BAD: why"."""
 import json
 import os
@@ -243,6 +244,27 @@ def bad_vm():
     return "BAD VM OK" if not bad else "BAD VM BAD: " + "; ".join(bad)
 
 
+def fig4():
+    """Seed 001 Figure 4 exactly as printed: VN5 boots its bootImage from the image server."""
+    p = proxy()
+    bad = []
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+    p.CreateSlice("fig4", open(os.path.join(root, "etc", "specs", "seed001-fig4.xml")).read())
+    p.Run("fig4", ["VN5"])
+    v = [s for s in p.Status("fig4")["slivers"] if s["name"] == "VN5"][0]
+    rt = v["runtime"]
+    if v["state"] != "executed" or rt["state"] != "running" or \
+            v["node_plan"]["image"] != "http://127.0.0.1:18751/bootImage.img":
+        bad.append("VN5 %s %s %s" % (v["state"], rt, v["node_plan"]))
+    elif not poll(lambda: "guest: up" in open(rt["console"]).read(), 120):
+        bad.append("VN5's disk did not boot the guest")
+    pid = rt.get("pid", 0)
+    p.DeleteSlice("fig4")
+    if alive(pid) or node_ports():
+        bad.append("left: pid %d, ports %s" % (pid, node_ports()))
+    return "FIG4 OK VN5 booted its disk" if not bad else "FIG4 BAD: " + "; ".join(bad)
+
+
 def demo():
     """make demo: a node sliver booted in a slice and traffic crossing it, one line a step."""
     p = proxy()
@@ -300,6 +322,8 @@ def main():
         print(bad_vm())
     elif cmd == "demo":
         print(demo())
+    elif cmd == "fig4":
+        print(fig4())
 
 
 if __name__ == "__main__":

@@ -10,24 +10,30 @@ set -euo pipefail
 vm=${NODE_KIND:-}
 [ "$vm" = vm ] && "$SRC/node_vm/guest.sh" "$BUILD/guest"
 
-add_namespaces term srv agw
+add_namespaces term srv agw far
 veth_pair term t0 agw a0
 veth_pair srv v0 agw a1
+veth_pair far f0 agw a2   # the manager's uplink "core" (seed 001 Figure 4's GRE link)
 vlan_objs 10 200
 routed_end_hosts
-gwcore_ports agw a0 a1
+gwcore_ports agw a0 a1 a2
 
 { gwcore_conf_head agw agw; cat <<CONF; } >"$E2E_DIR/agw.conf"
 [port access]
 dev = net_af_packet0,iface=a0
 [port server]
 dev = net_af_packet1,iface=a1
+[port core]
+dev = net_af_packet2,iface=a2
+ipv4 = 198.51.100.1/24
+tap = none
 CONF
 start_gwcore agw agw "$E2E_DIR/agw.conf"
 
 if [ "$vm" = vm ]; then
 	mkdir -p "$E2E_DIR/www"
-	cp "$BUILD/guest/vmlinuz" "$BUILD/guest/initrd.gz" "$E2E_DIR/www/"
+	cp "$BUILD/guest/vmlinuz" "$BUILD/guest/initrd.gz" "$BUILD/guest/bootImage.img" \
+		"$E2E_DIR/www/"
 else
 	"$SRC/node_slivers/image.sh" "$E2E_DIR/www"
 fi
@@ -43,7 +49,7 @@ run_dir = $E2E_DIR/nsl
 cache_dir = $E2E_DIR/cache
 gwcore_netns = $(ns agw)
 boot_image_server = 127.0.0.1:18751
-image_max_mib = 16
+image_max_mib = $([ "$vm" = vm ] && echo 256 || echo 16)
 stop_timeout_ms = 2000
 start_timeout_s = 300
 CONF

@@ -6,9 +6,11 @@
 #              that same kernel package), names its two NICs "in" and "out"
 #              (10.1.0.254/24, 10.2.0.254/24), routes between them and says so on the
 #              console; it never reboots, so one "guest: up" line per boot
+#   bootImage.img  a raw disk that boots the same (a FAT file system with SYSLINUX as
+#              its boot loader: seed 001 Figure 4's bootImage)
 set -euo pipefail
 out=$1
-[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && exit 0
+[ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ -s "$out/bootImage.img" ] && exit 0
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,3 +54,14 @@ SH
 chmod +x "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$out/initrd.gz"
 cp "$work/k/boot/vmlinuz-$kver" "$out/vmlinuz"
+# the disk: SYSLINUX boots the kernel and initramfs from a FAT file system that fills it
+rm -f "$out/bootImage.img.tmp"
+truncate -s 48M "$out/bootImage.img.tmp"
+mkfs.vfat -n AGWGUEST "$out/bootImage.img.tmp" >/dev/null
+syslinux --install "$out/bootImage.img.tmp"
+printf 'DEFAULT guest\nPROMPT 0\nTIMEOUT 1\nLABEL guest\n  KERNEL vmlinuz\n  INITRD initrd.gz\n  APPEND console=ttyS0 quiet\n' \
+	>"$work/syslinux.cfg"
+for f in "$out/vmlinuz" "$out/initrd.gz" "$work/syslinux.cfg"; do
+	mcopy -i "$out/bootImage.img.tmp" "$f" "::$(basename "$f")"
+done
+mv "$out/bootImage.img.tmp" "$out/bootImage.img"

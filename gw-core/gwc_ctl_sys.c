@@ -3,6 +3,7 @@
  * Control socket operations about the connection and gw-core as a whole: hello, ping,
  * status, owner.flush (gwc_ctl.h). Control thread.
  */
+#define _GNU_SOURCE   /* cpu_set_t: a worker's CPUs (rte_lcore_cpuset()) */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_lcore.h>
 #include <rte_mempool.h>
 
 #include "gwc_ctl.h"
@@ -131,7 +133,16 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 	for (w = 0; w < g->dp.n_workers; w++) {
 		struct json_object *o = json_object_new_object();
 
+		rte_cpuset_t cs = rte_lcore_cpuset(g->worker[w].lcore_id);
+		struct json_object *cpus = json_object_new_array();
+		unsigned int cpu;
+
 		agw_json_add_u64(o, "lcore", g->worker[w].lcore_id);
+		/* the CPUs it may run on: a node sliver's dedicated cores keep off them */
+		for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &cs))
+				json_object_array_add(cpus, json_object_new_int((int)cpu));
+		json_object_object_add(o, "cpus", cpus);
 		agw_json_add_u64(o, "rx_queues", g->worker[w].nb_rxq);
 		agw_json_add_u64(o, "loops", g->worker[w].loops);
 		agw_json_add_u64(o, "busy_loops", g->worker[w].busy_loops);

@@ -746,6 +746,28 @@ mgr_gwc_links_up(struct mgr_gwc *g, const char *const *ports, unsigned int n, st
 }
 
 int
+mgr_gwc_worker_cpus(struct mgr_gwc *g, uint64_t *mask, struct mgr_err *e)
+{
+	struct json_object *res = NULL, *wk, *cpus;
+	size_t i, k;
+
+	*mask = 0;
+	if (call(g, "status", NULL, &res, e) != 0)
+		return -1;
+	if (json_object_object_get_ex(res, "workers", &wk))
+		for (i = 0; i < json_object_array_length(wk); i++)
+			if (json_object_object_get_ex(json_object_array_get_idx(wk, i), "cpus", &cpus))
+				for (k = 0; k < json_object_array_length(cpus); k++) {
+					int c = json_object_get_int(json_object_array_get_idx(cpus, k));
+
+					if (c >= 0 && c < 64)
+						*mask |= 1ull << c;
+				}
+	json_object_put(res);
+	return 0;
+}
+
+int
 mgr_gwc_stats(struct mgr_gwc *g, const struct mgr_slice *sl, struct json_object **out,
 	      struct json_object **drops, struct mgr_err *e)
 {

@@ -85,6 +85,10 @@ int mgr_gwc_keys(struct mgr_gwc *g, const struct mgr_reg *reg, const char *id,
 int mgr_gwc_links_up(struct mgr_gwc *g, const char *const *ports, unsigned int n,
 		     struct mgr_err *e);
 
+/** The CPUs gw-core's workers run on (bit i: CPU i, the first 64) into '*mask'.
+ *  @return 0; -1 with 'e' (UNAVAILABLE). */
+int mgr_gwc_worker_cpus(struct mgr_gwc *g, uint64_t *mask, struct mgr_err *e);
+
 /**
  * Counters of slice 'sl' from gw-core's "stats" (the slice object: rx/tx per endpoint,
  * drops), its links toward node sliver's own gw-core slices ("ID/LINK") merged in;

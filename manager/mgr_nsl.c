@@ -6,6 +6,8 @@
  * (mgr_sync.c) stops, through a Stop of its own, a node sliver whose process is gone,
  * so that its state is the truth. Caller holds m->lock and m->io_lock.
  */
+#define _GNU_SOURCE   /* cpu_set_t, sched_getaffinity() */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,44 @@ fail:
 	return -1;
 }
 
+/*
+ * cpumode=dedicated: 'need' cores of this machine that neither gw-core's workers nor a
+ * running dedicated node sliver use, the lowest first. @return them (bit i: CPU i); 0
+ * with 'e' (REFUSED: too few, naming who has them; UNAVAILABLE).
+ */
+static uint64_t
+dedicated_cpus(struct mgr *m, const char *slice, const char *node, unsigned int need,
+	       struct mgr_err *e)
+{
+	uint64_t online = 0, workers = 0, taken = nsl_dedicated_taken(&m->conf.nsl), free_, pick = 0;
+	char a[200], b[200], c[200];
+	cpu_set_t cs;
+	unsigned int i, n = 0;
+
+	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
+		for (i = 0; i < 64; i++)
+			if (CPU_ISSET(i, &cs))
+				online |= 1ull << i;
+	if (mgr_gwc_worker_cpus(&m->gwc, &workers, e) != 0)
+		return 0;
+	free_ = online & ~workers & ~taken;
+	for (i = 0; i < 64 && n < need; i++)
+		if (free_ >> i & 1) {
+			pick |= 1ull << i;
+			n++;
+		}
+	if (n == need)
+		return pick;
+	nsl_cpus_str(online, a, sizeof(a));
+	nsl_cpus_str(workers, b, sizeof(b));
+	nsl_cpus_str(taken, c, sizeof(c));
+	mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' asks %u dedicated cores "
+		 "(cpumode=dedicated) and %u are free: of CPUs %s, gw-core's workers run on %s and "
+		 "other dedicated node slivers hold %s", node, slice, need, n, a, b[0] ? b : "none",
+		 c[0] ? c : "none");
+	return 0;
+}
+
 int
 mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice *want,
 	       struct mgr_err *e)
@@ -130,6 +170,7 @@ mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slic
 	const char *vports[MGR_MAX_VPORTS];
 	char err[NSL_ERR_MAX];
 	unsigned int i, j;
+	uint64_t cpus;
 
 	for (i = 0; want != NULL && i < want->n_slivers; i++) {
 		const struct mgr_sliver *s = &want->slivers[i];
@@ -142,7 +183,12 @@ mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slic
 				  &plan, e) != 0)
 			return -1;   /* mgr_nsl_start() planned it a moment ago */
 		j = vport_names(s, vports);
-		if (nsl_vm_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p, err,
+		cpus = plan.dedicated ? dedicated_cpus(m, want->id, s->name, plan.need.cpus, e) : 0;
+		if (plan.dedicated && cpus == 0) {
+			nsl_mark_failed(&m->conf.nsl, want->id, s->name, e->msg);
+			return -1;
+		}
+		if (nsl_vm_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, cpus, &p, err,
 				 sizeof(err)) != 0) {
 			mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not start: %s",
 				 s->name, want->id, err);

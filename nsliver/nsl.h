@@ -193,6 +193,13 @@ void nsl_vport_devargs(const struct nsl_conf *c, const char *slice, const char *
  *  read-write). */
 const char *nsl_vm_accel(const struct nsl_conf *c);
 
+/** The CPUs (bit i: CPU i, the first 64) that running node slivers hold for
+ *  cpumode=dedicated (their run directories' "cpus" files). */
+uint64_t nsl_dedicated_taken(const struct nsl_conf *c);
+
+/** A CPU set as a list ("0,2-3") into 'out' ('len' bytes). */
+void nsl_cpus_str(uint64_t mask, char *out, size_t len);
+
 /**
  * Get VM node sliver 'node' of slice 'slice' ready to start: what an earlier start
  * left removed, its run directory made (gw-core's vhost-user sockets go there), its
@@ -213,13 +220,15 @@ int nsl_vm_prepare(const struct nsl_conf *c, const char *slice, const char *node
  * connects to as a client and reconnects to every second (reconnect=1: a restarted
  * gw-core's socket is found again and the guest runs on), the serial console to
  * console.log, QMP on qmp.sock. The socket's other end is gw-core's (port.add of
- * nsl_vport_devargs()). Blocks until QEMU runs (QMP query-status).
+ * nsl_vport_devargs()). 'cpus' (bit i: CPU i; 0: any) are the cores it is pinned to
+ * (taskset: its vCPU and I/O threads), recorded as the node's "cpus" for
+ * nsl_dedicated_taken(). Blocks until QEMU runs (QMP query-status).
  * @return 0 with 'p' filled (running); -1 with 'err' (nothing left running; the
  *   reason recorded with nsl_mark_failed()).
  */
 int nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
 		 const struct nsl_plan *plan, const char *const *vports, unsigned int n,
-		 struct nsl_proc *p, char *err, size_t errlen);
+		 uint64_t cpus, struct nsl_proc *p, char *err, size_t errlen);
 
 /**
  * Stop node 'node' of slice 'slice': a VM gets the ACPI power button (QMP

@@ -5,6 +5,7 @@
  * vhost-user ports reach it without a kernel in the path, QMP for state and shutdown,
  * the serial console in a file, disks as copy-on-write overlays (qemu-img).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,7 +21,7 @@
 #include "nsl.h"
 #include "nsl_int.h"
 
-#define MAX_ARGS (48 + 6 * MGR_MAX_VPORTS)
+#define MAX_ARGS (52 + 6 * MGR_MAX_VPORTS)
 
 void
 nsl_vport_devargs(const struct nsl_conf *c, const char *slice, const char *node,
@@ -145,11 +146,69 @@ fail:
 	return -1;
 }
 
+void
+nsl_cpus_str(uint64_t mask, char *out, size_t len)
+{
+	unsigned int i = 0, j;
+	size_t l = 0;
+
+	out[0] = '\0';
+	while (i < 64 && l < len) {
+		if (!(mask >> i & 1)) {
+			i++;
+			continue;
+		}
+		for (j = i; j + 1 < 64 && (mask >> (j + 1) & 1); j++)
+			;
+		l += (size_t)snprintf(out + l, len - l, i == j ? "%s%u" : "%s%u-%u", l ? "," : "", i,
+				      j);
+		i = j + 1;
+	}
+}
+
+uint64_t
+nsl_dedicated_taken(const struct nsl_conf *c)
+{
+	uint64_t taken = 0;
+	struct dirent *d;
+	DIR *dir = opendir(c->run_dir);
+
+	while (dir != NULL && (d = readdir(dir)) != NULL) {
+		char path[600];
+		unsigned long long m;
+		int pid;
+		unsigned long long st;
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/pid", c->run_dir, d->d_name);
+		f = fopen(path, "re");
+		if (f == NULL)
+			continue;
+		if (fscanf(f, "%d %llu", &pid, &st) != 2 || nsl_starttime(pid) != st) {
+			fclose(f);
+			continue;   /* not running: its cores are free */
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/%s/cpus", c->run_dir, d->d_name);
+		f = fopen(path, "re");
+		if (f != NULL && fscanf(f, "%llx", &m) == 1)
+			taken |= m;
+		if (f != NULL)
+			fclose(f);
+	}
+	if (dir != NULL)
+		closedir(dir);
+	return taken;
+}
+
 int
 nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
 	     const struct nsl_plan *plan, const char *const *vports, unsigned int n,
-	     struct nsl_proc *p, char *err, size_t errlen)
+	     uint64_t cpus, struct nsl_proc *p, char *err, size_t errlen)
 {
+	char cpulist[200];
 	char kernel[600] = "", initrd[600] = "", disk[600] = "", overlay[640], qmp[640];
 	char pidf[640], mem[64], smp[16], machine[96], memobj[96], drive[700], fmt[16] = "";
 	char chardev[MGR_MAX_VPORTS][680], netdev[MGR_MAX_VPORTS][64];
@@ -179,6 +238,12 @@ nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
 	snprintf(mem, sizeof(mem), "%" PRIu64 "M", plan->need.memory_mib);
 	snprintf(smp, sizeof(smp), "%u", plan->need.cpus);
 	snprintf(con, sizeof(con), "file,id=con0,path=%s", p->console);
+	if (cpus != 0) {   /* cpumode=dedicated: its threads on these cores only */
+		nsl_cpus_str(cpus, cpulist, sizeof(cpulist));
+		argv[k++] = "taskset";
+		argv[k++] = "-c";
+		argv[k++] = cpulist;
+	}
 	argv[k++] = c->qemu[0] ? (char *)c->qemu : "qemu-system-x86_64";
 	argv[k++] = "-name";
 	argv[k++] = (char *)node;
@@ -265,6 +330,14 @@ nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
 		goto fail;
 	}
 	json_object_put(st);
+	if (cpus != 0) {
+		snprintf(pidf, sizeof(pidf), "%s/cpus", p->dir);
+		f = fopen(pidf, "we");
+		if (f != NULL) {
+			fprintf(f, "%llx\n", (unsigned long long)cpus);
+			fclose(f);
+		}
+	}
 	p->running = true;
 	return 0;
 fail: {

@@ -59,7 +59,12 @@ CASES = [  # name, targets (64 B, 1372 B) as fractions of the ceiling
     # ESP, AES-128-GCM-16, tunnel mode (issue: >= 25 Gbps per lcore at 1372 B, no ratio)
     ("esp-decrypt", 0.0, 0.0),   # ESP in from a terminal -> VLAN 20 into the slice
     ("esp-encrypt", 0.0, 0.0),   # VLAN 10 from the slice, to the router MAC -> ESP out
+    # a node sliver in the path (issue 20): VLAN 10 -> slice A -> vhost-user -> dpdk-testpmd
+    # io on two virtio-user ports -> vhost-user -> slice B -> VLAN 20; targets: >= 5 Gbps at
+    # 1372 B and >= 40 % of vid-rewrite's rate (printed under the row)
+    ("nsliver-fwd", 0.0, 0.0),
 ]
+NSL_GBPS, NSL_SHARE = 5.0, 0.40
 ESP_GBPS = 25.0                  # the issue's per-lcore target at 1372 B, clear frame
 ESP_KEY = bytes(range(0x10, 0x20)) + bytes.fromhex("cafebabe")   # AES-128 key + 4-byte salt
 AGW_IP, TERM_IP, TERM_VIP = "198.51.100.1", "198.51.100.2", "10.1.0.200"
@@ -91,7 +96,7 @@ def inner(size, i, tagged_len):
 def frames(case, size):
     out = []
     for i in range(FLOWS):
-        if case.startswith("vid-rewrite") or case in CONTRACT:
+        if case.startswith("vid-rewrite") or case in CONTRACT or case == "nsliver-fwd":
             f = inner(size, i, 4)
             out.append(Ether(dst=f.dst, src=f.src) / Dot1Q(vlan=10) / f.payload)
         elif case == "trailer":     # untagged IPv4 + a 16-byte trailer in (terminal 7, app 42)
@@ -140,6 +145,26 @@ def conf(case, pcap, sock, prefix):
         eps = ["in = vlan port=in vid=10"]
     elif case == "vid-rewrite":
         eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20"]
+    elif case == "nsliver-fwd":   # the node sliver's endpoints come with its ports (NslFwd)
+        return f"""[eal]
+lcores = 0-1
+huge = {"yes" if HUGE else "no"}
+memory_mb = 1024
+file_prefix = {prefix}
+[gw-core]
+control_socket = {sock}
+[pool]
+mbufs = 32767
+[port in]
+dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
+[port out]
+dev = net_null0,no-rx=1
+[slice A]
+endpoint in = vlan port=in vid=10
+[slice B]
+endpoint out = vlan port=out vid=20
+mac {DST} = out
+"""
     elif case == "vid-rewrite-policed":
         eps = ["in = vlan port=in vid=10",
                "out = vlan port=out vid=20 police_rate=400000000000"]
@@ -243,6 +268,43 @@ def esp_setup(case, sock):
     return c
 
 
+class NslFwd:
+    """The node sliver of 'nsliver-fwd': two vhost-user ports added to the running gw-core
+    (port.add, as the manager does for a VM), dpdk-testpmd io on two virtio-user ports
+    connected to them (the DPDK forwarder a developer would run; a process here, not
+    inside a container sliver), and the nsliver endpoints joining them to slices A and B
+    once both links are up. Its testpmd runs on CPU 0, beside gw-core's control thread,
+    so that gw-core's worker keeps CPU 1 to itself."""
+
+    def __init__(self, tmp, sock):
+        self.c = Ctl(sock, "bench-nsl")
+        socks = [os.path.join(tmp, "vn%d.sock" % i) for i in (0, 1)]
+        for i, path in enumerate(socks):
+            self.c("port.add", {"name": "vn%d" % i, "dev": "net_vhost_vn%d,iface=%s" % (i, path)})
+        cmd = ["dpdk-testpmd", "--lcores", "0@0,1@0"] + MEM_ARGS + [
+            "--no-pci", "--file-prefix", "agw-bench-vu",
+            "--vdev", "net_virtio_user0,path=%s" % socks[0],
+            "--vdev", "net_virtio_user1,path=%s" % socks[1], "--", "--forward-mode=io",
+            "--nb-cores=1", "--auto-start", "--stats-period", "0"]
+        self.log = open(os.path.join(tmp, "testpmd-vu.log"), "w")
+        self.p = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not all(x["link_up"] for x in self.c("status")["ports"]
+                      if x["name"] in ("vn0", "vn1")):
+            if self.p.poll() is not None or time.time() > deadline:
+                raise RuntimeError("testpmd on virtio-user did not connect:\n" +
+                                   open(os.path.join(tmp, "testpmd-vu.log")).read()[-2000:])
+            time.sleep(0.1)
+        self.c("endpoint.add", {"slice": "A", "name": "vn", "type": "nsliver", "port": "vn0"})
+        self.c("endpoint.add", {"slice": "B", "name": "vn", "type": "nsliver", "port": "vn1"})
+
+    def close(self):
+        stop(self.p, signal.SIGINT)
+        self.log.close()
+        self.c.close()
+
+
 def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0, setup=None):
     """gw-core on 'pcap' with case's config (or 'cfg_text', a function of the control
     socket's path), 'warm' seconds before measuring: its out port's frames per second,
@@ -269,6 +331,8 @@ def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0, setup=None
             ike = setup(sock)
         elif case.startswith("esp"):
             ike = esp_setup(case, sock)
+        elif case == "nsliver-fwd":
+            ike = NslFwd(tmp, sock)
         time.sleep(warm)   # warm-up: learning, MAC tables growing, caches
         d0 = ctl(sock, "stats")["drops"]
         s0, t0 = ctl(sock, "status"), time.time()
@@ -277,6 +341,9 @@ def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0, setup=None
         d1 = ctl(sock, "stats")["drops"]
         drops = {k: d1[k] - d0.get(k, 0) for k in d1 if d1[k] - d0.get(k, 0)}   # while measuring
         note = ""
+        if isinstance(ike, NslFwd):
+            ike.close()
+            ike = None
         if ike is not None:   # the SA must have done the work, without refusals
             sa = ike("sa.list", {"slice": "bench"})["sas"][0]
             note = "SA 0x%x (%s, %s): %d packets in all, refused: %s" % (
@@ -285,8 +352,9 @@ def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0, setup=None
                     "%s %d" % (k, sa[k]) for k in ("replay", "auth", "malformed", "selector")
                     if sa.get(k)) or "none")
             ike.close()
-        out0 = sum(x["tx_pkts"] for x in s0["ports"][1:])   # every port but 'in'
-        out1 = sum(x["tx_pkts"] for x in s1["ports"][1:])
+        # what left: every port but 'in' and a node sliver's (frames to it come back)
+        out0 = sum(x["tx_pkts"] for x in s0["ports"][1:] if not x.get("owner"))
+        out1 = sum(x["tx_pkts"] for x in s1["ports"][1:] if not x.get("owner"))
         return (out1 - out0) / (t1 - t0), s1["tsc_hz"], drops, note
     finally:
         stop(p, signal.SIGTERM)
@@ -731,6 +799,18 @@ def main():
                                 100 * (bps / CONTRACT[case] - 1),
                                 "" if bps > 0.9 * CONTRACT[case] else
                                 ": below the contract, the input is slower than it")
+                if case == "nsliver-fwd":
+                    plain = [r_[2] for r_ in rows if r_[0] == "vid-rewrite" and r_[1] == size]
+                    share = median(gw) / median(plain[0]) if plain else 0
+                    gbps_ = median(gw) * size * 8 / 1e9
+                    note += ("through a node sliver (vhost-user, testpmd io on virtio-user, on "
+                             "CPU 0): %.2f Gbps%s, %s of vid-rewrite's rate in this run "
+                             "(target >= %.0f %%)%s" % (
+                                 gbps_, " (target >= %.0f Gbps)" % NSL_GBPS if size == 1372
+                                 else "", "%.0f %%" % (100 * share) if plain else
+                                 "n/a (vid-rewrite not run)", 100 * NSL_SHARE,
+                                 "  (below target)" if (plain and share < NSL_SHARE) or
+                                 (size == 1372 and gbps_ < NSL_GBPS) else ""))
                 rows.append((case, size, gw, hz, io, ms, target, drops, note, base))
         if os.environ.get("BENCH_SCALE", "1") != "0" and (only is None or "scale" in only):
             scale_table(tmp)

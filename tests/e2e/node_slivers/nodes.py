@@ -29,7 +29,7 @@ VM = os.environ.get("NODE_KIND") == "vm"
 SHA = "" if VM else open(os.path.join(E2E, "www", "fwd.tar.sha256")).read().strip()
 
 
-def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz"):
+def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz", cpumode=""):
     if VM:
         instance, memory = "SlowPath_VM", 256
         params = ('<param key="kernel" value="http://{bootImageServer}/%s"/>'
@@ -57,7 +57,9 @@ def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz"):
             '</nodeSliver>'
             '<nodeSliver name="VN"><vports><vport name="in"/><vport name="out"/></vports>'
             '<instance type="%s"><resources><resource key="cpu" value="1"/>'
-            '<resource key="memory" value="%d"/></resources><params>' % (instance, memory) +
+            '<resource key="memory" value="%d"/>%s</resources><params>' % (
+                instance, memory,
+                '<resource key="cpumode" value="%s"/>' % cpumode if cpumode else "") +
             params +
             '</params></instance></nodeSliver></nodeSlivers></sliverdef><structure>'
             '<bind><vport slivername="T" portname="p0"/><vport slivername="L1" portname="a"/></bind>'
@@ -258,6 +260,21 @@ def fig4():
         bad.append("VN5 %s %s %s" % (v["state"], rt, v["node_plan"]))
     elif not poll(lambda: "guest: up" in open(rt["console"]).read(), 120):
         bad.append("VN5's disk did not boot the guest")
+    # cpumode=dedicated: pinned to cores no gw-core worker runs on, and held
+    workers = set(c for w in gwc("status")["workers"] for c in w["cpus"])
+    cpus = rt.get("cpus", "")
+    if not cpus or any(int(c) in workers for c in cpus.replace("-", ",").split(",")):
+        bad.append("VN5's dedicated cores %r (gw-core's workers on %s)" % (cpus, workers))
+    affinity = open("/proc/%d/status" % rt.get("pid", 0)).read().split("Cpus_allowed_list:")[1]
+    if affinity.split()[0] != cpus:
+        bad.append("QEMU may run on CPUs %s, not %s" % (affinity.split()[0], cpus))
+    if len(os.sched_getaffinity(0)) - len(workers) <= 1:   # none left for a second one
+        p.CreateSlice("ded2", spec(cpumode="dedicated").replace("L1", "M1").replace(
+            "L2", "M2").replace('value="10"', 'value="11"').replace('value="200"', 'value="201"'))
+        code, msg = fault(p.Run, "ded2", ["VN"])
+        if code != 7 or "dedicated cores" not in msg or "0 are free" not in msg:
+            bad.append("a second dedicated VM: %d %s" % (code, msg))
+        p.DeleteSlice("ded2")
     pid = rt.get("pid", 0)
     p.DeleteSlice("fig4")
     if alive(pid) or node_ports():

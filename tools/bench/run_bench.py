@@ -146,25 +146,7 @@ def conf(case, pcap, sock, prefix):
     elif case == "vid-rewrite":
         eps = ["in = vlan port=in vid=10", "out = vlan port=out vid=20"]
     elif case == "nsliver-fwd":   # the node sliver's endpoints come with its ports (NslFwd)
-        return f"""[eal]
-lcores = 0-1
-huge = {"yes" if HUGE else "no"}
-memory_mb = 1024
-file_prefix = {prefix}
-[gw-core]
-control_socket = {sock}
-[pool]
-mbufs = 32767
-[port in]
-dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
-[port out]
-dev = net_null0,no-rx=1
-[slice A]
-endpoint in = vlan port=in vid=10
-[slice B]
-endpoint out = vlan port=out vid=20
-mac {DST} = out
-"""
+        eps = []
     elif case == "vid-rewrite-policed":
         eps = ["in = vlan port=in vid=10",
                "out = vlan port=out vid=20 police_rate=400000000000"]
@@ -186,6 +168,9 @@ mac {DST} = out
     out_rate = {"vid-rewrite-shaped": "rate = 400G\n", "shape-1g": "rate = 40G\n",
                 "shape-10g": "rate = 40G\n"}.get(case, "")
     mac_line = f"mac {DST} = out\n" if any(x.startswith("out ") for x in eps) else ""
+    slices = f"[slice bench]\n{ep_lines}{mac_line}"
+    if case == "nsliver-fwd":   # two slices with the node sliver between them: NslFwd's
+        slices = ""
     return f"""[eal]
 lcores = 0-1
 huge = {"yes" if HUGE else "no"}
@@ -202,8 +187,7 @@ dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
 {in_ip}[port out]
 dev = net_null0,no-rx=1
 mtu = 1600
-{out_rate}{out_ip}[slice bench]
-{ep_lines}{mac_line}"""
+{out_rate}{out_ip}{slices}"""
 
 
 def stop(p, sig):
@@ -272,8 +256,8 @@ class NslFwd:
     """The node sliver of 'nsliver-fwd': two vhost-user ports added to the running gw-core
     (port.add, as the manager does for a VM), dpdk-testpmd io on two virtio-user ports
     connected to them (the DPDK forwarder a developer would run; a process here, not
-    inside a container sliver), and the nsliver endpoints joining them to slices A and B
-    once both links are up. Its testpmd runs on CPU 0, beside gw-core's control thread,
+    inside a container sliver), and once both links are up slices A (VLAN 10 in, the
+    node's first port) and B (its second port, VLAN 20 out). Its testpmd runs on CPU 0, beside gw-core's control thread,
     so that gw-core's worker keeps CPU 1 to itself."""
 
     def __init__(self, tmp, sock):
@@ -284,8 +268,11 @@ class NslFwd:
         cmd = ["dpdk-testpmd", "--lcores", "0@0,1@0"] + MEM_ARGS + [
             "--no-pci", "--file-prefix", "agw-bench-vu",
             "--vdev", "net_virtio_user0,path=%s" % socks[0],
-            "--vdev", "net_virtio_user1,path=%s" % socks[1], "--", "--forward-mode=io",
-            "--nb-cores=1", "--auto-start", "--stats-period", "0"]
+            "--vdev", "net_virtio_user1,path=%s" % socks[1],
+            "--", "--forward-mode=io",
+            # --stats-period: testpmd loops printing its counters; without it, it waits
+            # for stdin, finds /dev/null at its end and stops forwarding
+            "--nb-cores=1", "--auto-start", "--stats-period", "1"]
         self.log = open(os.path.join(tmp, "testpmd-vu.log"), "w")
         self.p = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
@@ -296,8 +283,15 @@ class NslFwd:
                 raise RuntimeError("testpmd on virtio-user did not connect:\n" +
                                    open(os.path.join(tmp, "testpmd-vu.log")).read()[-2000:])
             time.sleep(0.1)
-        self.c("endpoint.add", {"slice": "A", "name": "vn", "type": "nsliver", "port": "vn0"})
-        self.c("endpoint.add", {"slice": "B", "name": "vn", "type": "nsliver", "port": "vn1"})
+        for sl, ext, port, vid, vn in (("A", "in", "in", 10, "vn0"), ("B", "out", "out", 20, "vn1")):
+            self.c("slice.add", {"name": sl})
+            self.c("endpoint.add", {"slice": sl, "name": ext, "type": "vlan", "port": port,
+                                    "vid": vid})
+            self.c("endpoint.add", {"slice": sl, "name": "vn", "type": "nsliver", "port": vn})
+        # DST is static on the way out of each slice (one of the pcap's source MACs is
+        # DST: learning must not move it back to 'in')
+        self.c("mac.add", {"slice": "A", "mac": DST, "endpoint": "vn"})
+        self.c("mac.add", {"slice": "B", "mac": DST, "endpoint": "out"})
 
     def close(self):
         stop(self.p, signal.SIGINT)

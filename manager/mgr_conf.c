@@ -303,6 +303,7 @@ defaults(struct mgr_conf *c)
 	c->nsl.fetch_timeout_s = 600;
 	c->nsl.stop_timeout_ms = 5000;
 	c->nsl.start_timeout_s = 120;
+	c->nsl.restart_max = 5;
 	snprintf(c->nsl.accel, sizeof(c->nsl.accel), "auto");
 	snprintf(c->nsl.qemu, sizeof(c->nsl.qemu), "qemu-system-x86_64");
 	c->plan.nsl = &c->nsl;
@@ -345,6 +346,10 @@ load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 			c->nsl.fetch_timeout_s = (unsigned int)x;
 		else if (strcmp(k, "stop_timeout_ms") == 0 && num && x <= 600000)
 			c->nsl.stop_timeout_ms = (unsigned int)x;
+		else if (strcmp(k, "restart") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
+			c->nsl.restart = v[0] == 'y';
+		else if (strcmp(k, "restart_max") == 0 && num && x >= 1 && x <= 1000)
+			c->nsl.restart_max = (unsigned int)x;
 		else if (strcmp(k, "start_timeout_s") == 0 && num && x >= 1 && x <= 3600)
 			c->nsl.start_timeout_s = (unsigned int)x;
 		else if (strcmp(k, "accel") == 0 && (strcmp(v, "auto") == 0 || strcmp(v, "kvm") == 0 ||
@@ -362,7 +367,8 @@ load_nsliver(struct mgr_conf *c, struct rte_cfgfile *f, const char *path)
 				    "boot_image_server (HOST[:PORT], no '/', space or braces), "
 				    "run_dir, cache_dir (absolute paths, < 200 bytes), image_max_mib "
 				    "(1-1048576), fetch_timeout_s (1-86400), stop_timeout_ms "
-				    "(0-600000), start_timeout_s (1-3600), accel (auto, kvm, tcg), "
+				    "(0-600000), start_timeout_s (1-3600), restart (yes, no), "
+				    "restart_max (1-1000), accel (auto, kvm, tcg), "
 				    "qemu (a program), gwcore_netns (an ip netns name)");
 			rc = -1;
 		}

@@ -45,14 +45,88 @@ snap_refresh(struct snap *s, const struct mgr *m)
 	return 0;
 }
 
+/* [nsliver] restart = yes: node slivers the monitor stopped and starts again. */
+struct restart {
+	char slice[MGR_NAME_MAX], node[MGR_NAME_MAX];
+	unsigned int count;       /* restarts in a row */
+	time_t at;                /* the next one; 0: none due (it runs) */
+	time_t since;             /* it was last started */
+};
+
+#define MAX_RESTARTS 256
+
+struct restarts {
+	unsigned int n;
+	struct restart r[MAX_RESTARTS];
+};
+
+static struct restart *
+restart_of(struct restarts *rs, const char *slice, const char *node, bool make)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->r[i].slice, slice) == 0 && strcmp(rs->r[i].node, node) == 0)
+			return &rs->r[i];
+	if (!make || rs->n == MAX_RESTARTS)
+		return NULL;
+	memset(&rs->r[rs->n], 0, sizeof(rs->r[0]));
+	snprintf(rs->r[rs->n].slice, sizeof(rs->r[0].slice), "%s", slice);
+	snprintf(rs->r[rs->n].node, sizeof(rs->r[0].node), "%s", node);
+	return &rs->r[rs->n++];
+}
+
+/* Count one more restart of 'r' and put it 1, 2, 4 ... 60 s off. @return the delay, s. */
+static unsigned int
+backoff(struct restart *r)
+{
+	unsigned int d = r->count >= 6 ? 60 : 1u << r->count;
+
+	r->count++;
+	r->at = time(NULL) + d;
+	return d;
+}
+
+/* Start node sliver 'n' of slice 'sl' again if its restart is due (Run of the manager's
+ * own); a failed Run is recorded and the next one put off further. */
+static void
+restart_due(struct mgr *m, struct restarts *rs, const struct mgr_slice *sl,
+	    const struct mgr_sliver *n)
+{
+	struct restart *r = restart_of(rs, sl->id, n->name, false);
+	const char *names[1] = { n->name };
+	struct mgr_req q = { .op = MGR_OP_RUN, .id = sl->id, .names = names, .n_names = 1 };
+	struct json_object *res = NULL;
+	struct mgr_err e = { 0 };
+	char why[NSL_ERR_MAX];
+
+	if (r == NULL || r->at == 0 || time(NULL) < r->at)
+		return;
+	r->at = 0;
+	if (mgr_op_mutate(m, &q, &res, &e) == 0) {
+		fprintf(stderr, "manager: slice '%s' node sliver '%s' restarted (%u in a row)\n",
+			sl->id, n->name, r->count);
+		r->since = time(NULL);
+	} else if (r->count < m->conf.nsl.restart_max) {
+		unsigned int d = backoff(r);
+
+		snprintf(why, sizeof(why), "restart %u did not start (%s); next in %u s", r->count - 1,
+			 e.msg, d);
+		nsl_mark_failed(&m->conf.nsl, sl->id, n->name, why);
+	}
+	json_object_put(res);
+}
+
 /*
  * Node slivers the registry has executed whose process is gone (it ended, or was killed
  * behind the manager's back): each is recorded failed with its console's last line and
  * stopped by a Stop of the manager's own, so that gw-core lets go of its ports and its
- * state is the truth. No lock held; 's' is the monitor's copy.
+ * state is the truth. With [nsliver] restart = yes it is started again after a back-off
+ * (1, 2, 4 ... 60 s; restart_max in a row, a minute of running resets the count). No lock
+ * held; 's' is the monitor's copy.
  */
 static void
-reap_nodes(struct mgr *m, const struct snap *s)
+reap_nodes(struct mgr *m, const struct snap *s, struct restarts *rs)
 {
 	unsigned int i, j;
 
@@ -62,30 +136,55 @@ reap_nodes(struct mgr *m, const struct snap *s)
 		for (j = 0; j < sl->n_slivers; j++) {
 			const struct mgr_sliver *n = &sl->slivers[j];
 			const char *names[1] = { n->name };
-			struct mgr_req r = { .op = MGR_OP_STOP, .id = sl->id, .names = names,
+			struct mgr_req q = { .op = MGR_OP_STOP, .id = sl->id, .names = names,
 					     .n_names = 1 };
 			char why[NSL_ERR_MAX], tail[160];
 			struct json_object *res = NULL;
 			struct mgr_err e = { 0 };
 			struct nsl_proc p;
 
-			if (n->kind != MGR_NODE || n->state != MGR_EXECUTED ||
-			    nsl_flavour_of(n->instance) == NSL_NONE)
+			struct restart *r;
+
+			if (n->kind != MGR_NODE || nsl_flavour_of(n->instance) == NSL_NONE)
 				continue;
+			if (n->state != MGR_EXECUTED) {
+				if (m->conf.nsl.restart)
+					restart_due(m, rs, sl, n);
+				continue;
+			}
 			nsl_proc_find(&m->conf.nsl, sl->id, n->name, &p);
-			if (p.running)
+			r = restart_of(rs, sl->id, n->name, false);
+			if (p.running) {
+				if (r != NULL && r->count != 0 && time(NULL) - r->since >= 60)
+					r->count = 0;   /* it has run a minute: a fresh start */
 				continue;
+			}
 			nsl_console_tail(p.console, tail, sizeof(tail));
 			snprintf(why, sizeof(why), "its process (pid %d) ended%s%s", p.pid,
 				 tail[0] ? "; console: " : "", tail);
 			fprintf(stderr, "manager: slice '%s' node sliver '%s': %s; stopping it\n",
 				sl->id, n->name, why);
-			if (mgr_op_mutate(m, &r, &res, &e) != 0)
+			if (mgr_op_mutate(m, &q, &res, &e) != 0) {
 				fprintf(stderr, "manager: slice '%s' node sliver '%s': stop: %s\n",
 					sl->id, n->name, e.msg);
-			else
-				nsl_mark_failed(&m->conf.nsl, sl->id, n->name, why);
+				json_object_put(res);
+				continue;
+			}
 			json_object_put(res);
+			r = m->conf.nsl.restart ? restart_of(rs, sl->id, n->name, true) : NULL;
+			if (r != NULL && r->count < m->conf.nsl.restart_max) {
+				unsigned int d = backoff(r);
+				size_t l = strlen(why);
+
+				snprintf(why + l, sizeof(why) - l, "; restart %u of %u in %u s", r->count,
+					 m->conf.nsl.restart_max, d);
+			} else if (r != NULL) {
+				size_t l = strlen(why);
+
+				snprintf(why + l, sizeof(why) - l, "; not restarted: %u restarts in a "
+					 "row ([nsliver] restart_max)", r->count);
+			}
+			nsl_mark_failed(&m->conf.nsl, sl->id, n->name, why);
 		}
 	}
 }
@@ -104,6 +203,7 @@ mgr_sync_run(void *arg)
 	bool was_up = false, ike_was_up = false;
 	char ike_said[MGR_MSG_MAX] = "";
 	struct snap s = { 0 };
+	static struct restarts rs;   /* the monitor's alone */
 
 	while (!__atomic_load_n(&sy->stop, __ATOMIC_RELAXED)) {
 		struct mgr_err e = { 0 };
@@ -139,7 +239,7 @@ mgr_sync_run(void *arg)
 					"is back\n");
 		ike_was_up = mgr_charon_up(&m->charon);
 		pthread_mutex_unlock(&m->io_lock);
-		reap_nodes(m, &s);
+		reap_nodes(m, &s, &rs);
 		nanosleep(&ts, NULL);
 	}
 	mgr_reg_clear(&s.reg);

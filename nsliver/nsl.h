@@ -49,6 +49,9 @@ struct nsl_conf {
 					    /dev/kvm opens, else TCG) */
 	char qemu[128];                /**< VMs: the QEMU binary ("qemu-system-x86_64") */
 	unsigned int start_timeout_s;  /**< Run: its vports must connect within this */
+	bool restart;                  /**< a node sliver whose process ended is started again
+					    (back-off 1, 2, 4 ... 60 s), else reported failed */
+	unsigned int restart_max;      /**< restarts in a row before it is reported failed */
 };
 
 /** How a node sliver runs. */

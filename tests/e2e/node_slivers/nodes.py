@@ -14,6 +14,8 @@ instead of a Container.
   nodes.py bad-vm           a VM whose kernel is not there: Run refused, nothing left
   nodes.py demo             make demo's node-sliver scene
   nodes.py fig4             seed 001 Figure 4 as printed: VN5 boots its bootImage disk
+  nodes.py restart-backoff  (a manager with [nsliver] restart = yes) killed twice, restarted
+                            twice with back-off, the third time left failed
 Prints one line, "... OK ..." or "... BAD: why"."""
 import json
 import os
@@ -282,6 +284,34 @@ def fig4():
     return "FIG4 OK VN5 booted its disk" if not bad else "FIG4 BAD: " + "; ".join(bad)
 
 
+def restart_backoff():
+    """With [nsliver] restart = yes, restart_max = 2: a container killed behind the manager's
+    back runs again (1 s, then 2 s later); the third time it is left failed."""
+    p = proxy()
+    bad = []
+    p.CreateSlice("ns", spec())
+    p.Run("ns")
+    pids = [vn()["runtime"]["pid"]]
+    for k in (1, 2):
+        os.kill(pids[-1], 9)
+        if not poll(lambda: vn()["runtime"].get("state") == "running" and
+                    vn()["runtime"].get("pid") not in pids, 20):
+            bad.append("not restarted after kill %d: %s" % (k, vn()["runtime"]))
+            break
+        pids.append(vn()["runtime"]["pid"])
+    if not bad:
+        os.kill(pids[-1], 9)
+        if not poll(lambda: vn()["state"] == "created" and "not restarted: 2 restarts in a row"
+                    in vn()["runtime"]["state"], 20):
+            bad.append("after the third kill: %s %s" % (vn()["state"], vn()["runtime"]))
+        time.sleep(3)   # longer than the next back-off would be: it stays down
+        if vn()["state"] != "created" or netns() or node_ports():
+            bad.append("restarted past restart_max: %s" % vn()["runtime"])
+    p.DeleteSlice("ns")
+    return "RESTART BACKOFF OK pids %s" % pids if not bad else \
+        "RESTART BACKOFF BAD: " + "; ".join(bad)
+
+
 def demo():
     """make demo: a node sliver booted in a slice and traffic crossing it, one line a step."""
     p = proxy()
@@ -345,6 +375,8 @@ def main():
         print(demo())
     elif cmd == "fig4":
         print(fig4())
+    elif cmd == "restart-backoff":
+        print(restart_backoff())
 
 
 if __name__ == "__main__":

@@ -203,6 +203,29 @@ test_conf(void)
 	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nboot_image_server = a/b\n", &c), -1);
 	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nram = 1\n", &c), -1);
 	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nmemory_mib = 2G\n", &c), -1);
+	/* the runtime's keys: defaults, values, and each refused out of range */
+	CU_ASSERT_EQUAL_FATAL(load(BASE "[nsliver]\nrun_dir = /srv/nsl\ncache_dir = /srv/img\n"
+				   "image_max_mib = 64\nfetch_timeout_s = 30\nstop_timeout_ms = 0\n"
+				   "start_timeout_s = 9\nrestart = yes\nrestart_max = 3\naccel = tcg\n"
+				   "qemu = /opt/qemu/bin/qemu-system-x86_64\ngwcore_netns = agw\n", &c), 0);
+	CU_ASSERT(strcmp(c.nsl.run_dir, "/srv/nsl") == 0 && strcmp(c.nsl.cache_dir, "/srv/img") == 0 &&
+		  c.nsl.image_max_mib == 64 && c.nsl.fetch_timeout_s == 30 &&
+		  c.nsl.stop_timeout_ms == 0 && c.nsl.start_timeout_s == 9 && c.nsl.restart &&
+		  c.nsl.restart_max == 3 && strcmp(c.nsl.accel, "tcg") == 0 &&
+		  strcmp(c.nsl.gwc_netns, "agw") == 0);
+	mgr_conf_free(&c);
+	CU_ASSERT_EQUAL_FATAL(load(BASE "[nsliver]\ncores = 1\n", &c), 0);
+	CU_ASSERT(strcmp(c.nsl.run_dir, "/var/lib/agw/nsliver") == 0 && !c.nsl.restart &&
+		  c.nsl.restart_max == 5 && strcmp(c.nsl.accel, "auto") == 0 &&
+		  c.nsl.start_timeout_s == 120 && c.nsl.image_max_mib == 4096);
+	mgr_conf_free(&c);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nrun_dir = relative\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nimage_max_mib = 0\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nrestart = maybe\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nrestart_max = 0\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\naccel = hvf\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\nstart_timeout_s = 0\n", &c), -1);
+	CU_ASSERT_EQUAL(load(BASE "[nsliver]\ngwcore_netns = a/b\n", &c), -1);
 	CU_ASSERT_EQUAL(load(BASE "[peer domB]\nlink_type = gre\n", &c), -1);   /* no port */
 	CU_ASSERT_EQUAL(load(BASE "[peer domB]\nport = core\nremote = x\n", &c), -1);
 	CU_ASSERT_EQUAL(load(BASE "domain_name = a b\n", &c), -1);

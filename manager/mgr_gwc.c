@@ -359,7 +359,7 @@ sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, boo
 				continue;
 			if (g->nsl != NULL)
 				nsl_vport_devargs(g->nsl, want->id, s->name, nsl_flavour_of(s->instance),
-						  j, &nm);
+						  nsl_vports_vhost(s->instance, &s->params), j, &nm);
 			a = args1("name", nm.port);
 			json_object_object_add(a, "dev", json_object_new_string(nm.devargs));
 			if (call(g, "port.add", a, NULL, e) != 0)

@@ -98,10 +98,14 @@ mgr_nsl_start(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice
 			want->id, s->name, plan.flavour == NSL_VM ? "a VM" : "a container",
 			plan.image_url[0] ? "image" : "kernel",
 			plan.image_url[0] ? plan.image_url : plan.kernel_url);
-		/* a VM is only made ready: QEMU needs gw-core's vhost-user ports at start-up
-		 * (mgr_nsl_launch(), after gw-core got them) */
+		/* a VM, or a container with vhost-user vports, is only made ready: QEMU and a
+		 * DPDK program need gw-core's vhost-user ports at start-up (mgr_nsl_launch(),
+		 * after gw-core got them) */
 		if ((plan.flavour == NSL_VM ?
 		     nsl_vm_prepare(&m->conf.nsl, want->id, s->name, &plan, err, sizeof(err)) :
+		     plan.vhost_user ?
+		     nsl_container_prepare(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p,
+					   err, sizeof(err)) :
 		     nsl_container_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, &p, err,
 					 sizeof(err))) != 0) {
 			mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not start: %s",
@@ -109,7 +113,7 @@ mgr_nsl_start(struct mgr *m, const struct mgr_slice *old, const struct mgr_slice
 			fprintf(stderr, "manager: %s\n", e->msg);
 			goto fail;
 		}
-		if (plan.flavour != NSL_VM)
+		if (plan.flavour != NSL_VM && !plan.vhost_user)
 			fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, netns "
 					"%s)\n", want->id, s->name, p.pid, p.netns);
 	}
@@ -177,11 +181,22 @@ mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slic
 		struct nsl_plan plan;
 		struct nsl_proc p;
 
-		if (!starting(old, s) || nsl_flavour_of(s->instance) != NSL_VM)
+		if (!starting(old, s) || !nsl_vports_vhost(s->instance, &s->params))
 			continue;
 		if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources, &s->params,
 				  &plan, e) != 0)
 			return -1;   /* mgr_nsl_start() planned it a moment ago */
+		if (plan.flavour == NSL_CONTAINER) {   /* attach=vhost-user: its sockets are there */
+			if (nsl_container_launch(&m->conf.nsl, want->id, s->name, &plan, &p, err,
+						 sizeof(err)) != 0) {
+				mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not "
+					 "start: %s", s->name, want->id, err);
+				return -1;
+			}
+			fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, "
+					"vhost-user vports)\n", want->id, s->name, p.pid);
+			continue;
+		}
 		j = vport_names(s, vports);
 		cpus = plan.dedicated ? dedicated_cpus(m, want->id, s->name, plan.need.cpus, e) : 0;
 		if (plan.dedicated && cpus == 0) {
@@ -263,6 +278,22 @@ mgr_nsl_wait(struct mgr *m, const char *id, struct mgr_nsl_started *st, struct m
 			pthread_mutex_unlock(&m->io_lock);
 			if (up == 1)
 				break;
+			{   /* a program that ended will not connect: no need to wait it out */
+				struct nsl_proc pr;
+				char tail[160];
+
+				nsl_proc_find(&m->conf.nsl, id, st->v[i].node, &pr);
+				if (!pr.running) {
+					nsl_console_tail(pr.console, tail, sizeof(tail));
+					mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' "
+						 "started, but its process ended before its vports "
+						 "connected%s%s; it is stopped again", st->v[i].node, id,
+						 tail[0] ? " (console: " : "", tail);
+					if (tail[0])
+						strncat(e->msg, ")", sizeof(e->msg) - strlen(e->msg) - 1);
+					return -1;
+				}
+			}
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			if (now.tv_sec - t0.tv_sec >= (time_t)m->conf.nsl.start_timeout_s) {
 				char why[NSL_ERR_MAX];

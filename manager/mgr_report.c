@@ -80,7 +80,16 @@ node_runtime(const struct mgr *m, const char *slice, const struct mgr_sliver *s,
 
 			nsl_vport_names(slice, s->name, s->vports[i].name, i, &nm);
 			agw_json_add_str(v, "vport", s->vports[i].name);
-			agw_json_add_str(v, "interface", nm.ifname);
+			if (nsl_vports_vhost(s->instance, &s->params)) {
+				char sock[48];
+
+				/* a VM's NIC, or a container's DPDK program's socket */
+				snprintf(sock, sizeof(sock), "/run/agw/%s.sock", nm.ifname);
+				if (nsl_flavour_of(s->instance) == NSL_CONTAINER)
+					agw_json_add_str(v, "socket", sock);
+			} else {
+				agw_json_add_str(v, "interface", nm.ifname);
+			}
 			agw_json_add_str(v, "mac", nm.mac);
 			agw_json_add_str(v, "gwcore_port", nm.port);
 			json_object_array_add(vps, v);

@@ -82,6 +82,10 @@ struct nsl_plan {
 	char initrd_url[NSL_URL_MAX];       /**< VM: param initrd, resolved ("" none) */
 	char cmdline[NSL_CMDLINE_MAX];      /**< VM: param cmdline ("" none) */
 	char command[NSL_CMDLINE_MAX];      /**< Container: param command ("" the image's) */
+	bool vhost_user;                    /**< Container: param attach=vhost-user: its vports
+					         are gw-core's vhost-user sockets
+					         /run/agw/VPORT.sock in its root (for DPDK
+					         programs: virtio-user), not kernel interfaces */
 };
 
 /** @return the flavour of instance type 'instance' ("SlowPath_VM", "Container"), or
@@ -129,7 +133,7 @@ struct nsl_vport_names {
 			         it is a valid interface name, else "ethN" */
 	char mac[18];       /**< its MAC: locally administered, from the same hash, so that it
 			         stays across Stop/Run and the neighbours' ARP caches hold */
-	char devargs[96];   /**< what gw-core's port.add gets */
+	char devargs[256];  /**< what gw-core's port.add gets */
 };
 
 /** Fill 'out' for vport number 'idx' (0-based), named 'vport', of node 'node' of slice
@@ -186,11 +190,17 @@ int nsl_container_start(const struct nsl_conf *c, const char *slice, const char 
 			const struct nsl_plan *plan, const char *const *vports, unsigned int n,
 			struct nsl_proc *p, char *err, size_t errlen);
 
+/** Are the vports of a node sliver of instance type 'instance' with params 'par'
+ *  vhost-user sockets (a VM; a Container with attach=vhost-user)? Pure. */
+bool nsl_vports_vhost(const char *instance, const struct mgr_kvs *par);
+
 /** Put in nm->devargs what gw-core's port.add gets for vport 'idx' of node 'node' of
  *  flavour 'f': an af_packet port on its veth (a container), a vhost-user server socket
- *  in its run directory that QEMU connects to (a VM). */
+ *  that QEMU connects to (a VM: vN.sock in its run directory) or the container's DPDK
+ *  program does ('vhost' container: /run/agw/IFNAME.sock in its root). */
 void nsl_vport_devargs(const struct nsl_conf *c, const char *slice, const char *node,
-		       enum nsl_flavour f, unsigned int idx, struct nsl_vport_names *nm);
+		       enum nsl_flavour f, bool vhost, unsigned int idx,
+		       struct nsl_vport_names *nm);
 
 /** The accelerator VMs get: "kvm" or "tcg" (c->accel, "auto": KVM when /dev/kvm opens
  *  read-write). */
@@ -232,6 +242,20 @@ int nsl_vm_prepare(const struct nsl_conf *c, const char *slice, const char *node
 int nsl_vm_start(const struct nsl_conf *c, const char *slice, const char *node,
 		 const struct nsl_plan *plan, const char *const *vports, unsigned int n,
 		 uint64_t cpus, struct nsl_proc *p, char *err, size_t errlen);
+
+/**
+ * The two halves of nsl_container_start() (which does both): everything but the
+ * program (image, root, namespace, veths unless plan->vhost_user), then the program.
+ * With vhost-user vports the manager gives gw-core the ports (their sockets in the
+ * root's /run/agw) between the two, so that the program finds them at start-up.
+ * @return 0; -1 with 'err' (nothing left running; the reason recorded).
+ */
+int nsl_container_prepare(const struct nsl_conf *c, const char *slice, const char *node,
+			  const struct nsl_plan *plan, const char *const *vports, unsigned int n,
+			  struct nsl_proc *p, char *err, size_t errlen);
+int nsl_container_launch(const struct nsl_conf *c, const char *slice, const char *node,
+			 const struct nsl_plan *plan, struct nsl_proc *p, char *err,
+			 size_t errlen);
 
 /**
  * Stop node 'node' of slice 'slice': a VM gets the ACPI power button (QMP

@@ -131,6 +131,16 @@ text(const char *node, const char *key, const char *v, char *out, struct mgr_err
 	return 0;
 }
 
+bool
+nsl_vports_vhost(const char *instance, const struct mgr_kvs *par)
+{
+	const char *att = mgr_kv_get(par, "attach");
+
+	return nsl_flavour_of(instance) == NSL_VM ||
+	       (nsl_flavour_of(instance) == NSL_CONTAINER && att != NULL &&
+		strcmp(att, "vhost-user") == 0);
+}
+
 int
 nsl_plan_node(const struct nsl_conf *c, const char *node, const char *instance,
 	      const struct mgr_kvs *res, const struct mgr_kvs *par, struct nsl_plan *out,
@@ -174,14 +184,22 @@ nsl_plan_node(const struct nsl_conf *c, const char *node, const char *instance,
 		    mgr_kv_get(par, "cmdline") != NULL)
 			return mgr_fail(e, MGR_BADARGS, "nodeSliver '%s': a Container runs no guest "
 					"kernel (no kernel, initrd or cmdline)", node);
+		const char *att = mgr_kv_get(par, "attach");
+
 		if (out->image_url[0] == '\0')
 			return mgr_fail(e, MGR_BADARGS, "nodeSliver '%s': a Container needs param "
 					"bootImage (its root file system, a tar archive)", node);
+		if (att != NULL && strcmp(att, "kernel") != 0 && strcmp(att, "vhost-user") != 0)
+			return mgr_fail(e, MGR_BADARGS, "nodeSliver '%s': attach '%.32s' is not kernel "
+					"(interfaces) or vhost-user (sockets for DPDK programs)", node,
+					att);
+		out->vhost_user = att != NULL && strcmp(att, "vhost-user") == 0;
 		return text(node, "command", mgr_kv_get(par, "command"), out->command, e);
 	}
-	if (mgr_kv_get(par, "command") != NULL)
-		return mgr_fail(e, MGR_BADARGS, "nodeSliver '%s': param 'command' is a Container's "
-				"(a SlowPath_VM boots its image)", node);
+	if (mgr_kv_get(par, "command") != NULL || mgr_kv_get(par, "attach") != NULL)
+		return mgr_fail(e, MGR_BADARGS, "nodeSliver '%s': params 'command' and 'attach' are "
+				"a Container's (a SlowPath_VM boots its image; its vports are "
+				"vhost-user)", node);
 	if (url(c, node, "kernel", mgr_kv_get(par, "kernel"), out->kernel_url, e) != 0 ||
 	    url(c, node, "initrd", mgr_kv_get(par, "initrd"), out->initrd_url, e) != 0 ||
 	    text(node, "cmdline", mgr_kv_get(par, "cmdline"), out->cmdline, e) != 0)

@@ -496,24 +496,37 @@ nsl_failed_reason(const struct nsl_conf *c, const char *slice, const char *node,
 	fclose(f);
 }
 
-int
-nsl_container_start(const struct nsl_conf *c, const char *slice, const char *node,
-		    const struct nsl_plan *plan, const char *const *vports, unsigned int n,
-		    struct nsl_proc *p, char *err, size_t errlen)
+/* What a failed start leaves: nothing running, no root file system; the console log and
+ * the reason stay. @return -1. */
+static int
+start_failed(const struct nsl_conf *c, const char *slice, const char *node,
+	     const struct nsl_proc *p, const char *err)
 {
-	char img[600], root[600], tail[200];
-	uint64_t st;
-	int i;
+	char scratch[NSL_ERR_MAX], root[600];
+
+	nsl_stop(c, slice, node, false, scratch, sizeof(scratch));
+	snprintf(root, sizeof(root), "%s/rootfs", p->dir);
+	nsl_rmtree(root);
+	nsl_mark_failed(c, slice, node, err);
+	return -1;
+}
+
+int
+nsl_container_prepare(const struct nsl_conf *c, const char *slice, const char *node,
+		      const struct nsl_plan *plan, const char *const *vports, unsigned int n,
+		      struct nsl_proc *p, char *err, size_t errlen)
+{
+	char img[600], root[600], run[640];
 
 	nsl_stop(c, slice, node, true, err, errlen);   /* what a failed start left, if any */
 	nsl_proc_find(c, slice, node, p);
 	snprintf(root, sizeof(root), "%s/rootfs", p->dir);
 	if (nsl_image_fetch(c, plan->image_url, plan->image_sha256, img, sizeof(img), err,
 			    errlen) != 0)
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	if (agw_fs_mkdir_p(root) != 0) {
 		snprintf(err, errlen, "%s: %s ([nsliver] run_dir)", root, strerror(errno));
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	}
 	if (nsl_run((char *const[]){ "tar", "-x", "-f", img, "-C", root, "--no-same-owner", NULL },
 		err, errlen) != 0) {
@@ -522,7 +535,7 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 		snprintf(why, sizeof(why), "%s", err);
 		snprintf(err, errlen, "image %s is not a root file system tar archive (%s)",
 			 plan->image_url, why);
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	}
 	du_bytes = 0;
 	nftw(root, du_one, 16, FTW_PHYS | FTW_MOUNT);
@@ -531,16 +544,38 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 				      "%llu MiB (resource disk)",
 			 (unsigned long long)(du_bytes >> 20),
 			 (unsigned long long)plan->need.disk_mib);
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	}
-	if (make_net(c, slice, node, p->netns, vports, n, err, errlen) != 0 ||
-	    spawn(root, plan, p, err, errlen) != 0)
-		goto fail;
+	/* vhost-user vports: gw-core's sockets in its /run/agw; else veths */
+	snprintf(run, sizeof(run), "%s/run/agw", root);
+	if (plan->vhost_user && (agw_fs_mkdir_p(run) != 0 || strlen(run) + 22 > 107)) {
+		snprintf(err, errlen, "%s: %s (a vhost-user socket path there must fit 107 bytes: "
+				      "[nsliver] run_dir at most 60)", run,
+			 errno ? strerror(errno) : "too long");
+		return start_failed(c, slice, node, p, err);
+	}
+	if (make_net(c, slice, node, p->netns, vports, plan->vhost_user ? 0 : n, err, errlen) != 0)
+		return start_failed(c, slice, node, p, err);
+	return 0;
+}
+
+int
+nsl_container_launch(const struct nsl_conf *c, const char *slice, const char *node,
+		     const struct nsl_plan *plan, struct nsl_proc *p, char *err, size_t errlen)
+{
+	char root[600], tail[200];
+	uint64_t st;
+	int i;
+
+	nsl_proc_find(c, slice, node, p);
+	snprintf(root, sizeof(root), "%s/rootfs", p->dir);
+	if (spawn(root, plan, p, err, errlen) != 0)
+		return start_failed(c, slice, node, p, err);
 	st = nsl_starttime(p->pid);
 	if (st == 0 || nsl_write_pid(p, st) != 0) {
 		nsl_console_tail(p->console, tail, sizeof(tail));
 		snprintf(err, errlen, "its program ended at once%s%s", tail[0] ? ": " : "", tail);
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	}
 	/* still there a moment later: a program that is not in the image ends at once */
 	for (i = 0; i < 10 && nsl_starttime(p->pid) == st; i++)
@@ -548,16 +583,18 @@ nsl_container_start(const struct nsl_conf *c, const char *slice, const char *nod
 	if (nsl_starttime(p->pid) != st) {
 		nsl_console_tail(p->console, tail, sizeof(tail));
 		snprintf(err, errlen, "its program ended at once%s%s", tail[0] ? ": " : "", tail);
-		goto fail;
+		return start_failed(c, slice, node, p, err);
 	}
 	p->running = true;
 	return 0;
-fail: {
-	char scratch[NSL_ERR_MAX];
-
-	nsl_stop(c, slice, node, false, scratch, sizeof(scratch));   /* the console log stays */
-	nsl_rmtree(root);
-	nsl_mark_failed(c, slice, node, err);
-	return -1;
 }
+
+int
+nsl_container_start(const struct nsl_conf *c, const char *slice, const char *node,
+		    const struct nsl_plan *plan, const char *const *vports, unsigned int n,
+		    struct nsl_proc *p, char *err, size_t errlen)
+{
+	if (nsl_container_prepare(c, slice, node, plan, vports, n, p, err, errlen) != 0)
+		return -1;
+	return nsl_container_launch(c, slice, node, plan, p, err, errlen);
 }

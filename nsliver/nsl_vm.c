@@ -25,18 +25,22 @@
 
 void
 nsl_vport_devargs(const struct nsl_conf *c, const char *slice, const char *node,
-		  enum nsl_flavour f, unsigned int idx, struct nsl_vport_names *nm)
+		  enum nsl_flavour f, bool vhost, unsigned int idx, struct nsl_vport_names *nm)
 {
 	struct nsl_proc p;
-	char vname[40];
+	char vname[40], path[300];
 
-	if (f != NSL_VM)
+	if (f != NSL_VM && !vhost)
 		return;   /* nsl_vport_names() gave the af_packet one */
 	nsl_proc_find(c, slice, node, &p);
+	if (f == NSL_VM)
+		snprintf(path, sizeof(path), "%s/v%u.sock", p.dir, idx);
+	else
+		snprintf(path, sizeof(path), "%s/rootfs/run/agw/%s.sock", p.dir, nm->ifname);
 	snprintf(vname, sizeof(vname), "%.*s", (int)strcspn(nm->devargs, ","), nm->devargs);
 	/* net_af_packet_nslXXXXXXXXYYYYYYYY -> net_vhost_nslXXXXXXXXYYYYYYYY */
-	snprintf(nm->devargs, sizeof(nm->devargs), "net_vhost_%s,iface=%s/v%u.sock",
-		 vname + strlen("net_af_packet_"), p.dir, idx);
+	snprintf(nm->devargs, sizeof(nm->devargs), "net_vhost_%s,iface=%s",
+		 vname + strlen("net_af_packet_"), path);
 }
 
 const char *

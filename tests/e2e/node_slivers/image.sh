@@ -4,7 +4,8 @@
 #   fwd.tar       a router between interfaces "in" (10.1.0.254/24) and "out"
 #                 (10.2.0.254/24): /fwd.sh, then sleeps
 #   fwd.tar.sha256  its SHA-256
-#   big.tar       over the manager's 16 MiB image limit
+#   big.tar       over the manager's 32 MiB image limit
+#   dpdk.tar      dpdk-testpmd and what it loads (dpdk_image.sh), for attach=vhost-user
 #   notimage.tar  not a tar archive
 set -euo pipefail
 out=$1
@@ -24,5 +25,6 @@ SH
 chmod +x "$root/fwd.sh"
 tar -C "$root" -cf "$out/fwd.tar" .
 sha256sum "$out/fwd.tar" | cut -d' ' -f1 >"$out/fwd.tar.sha256"
-head -c $((17 * 1024 * 1024)) /dev/zero >"$out/big.tar"
+head -c $((33 * 1024 * 1024)) /dev/zero >"$out/big.tar"
+"$(dirname "$0")/dpdk_image.sh" "$out/dpdk.tar"
 echo "this is not a tar archive" >"$out/notimage.tar"

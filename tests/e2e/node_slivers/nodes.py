@@ -14,6 +14,7 @@ instead of a Container.
   nodes.py bad-vm           a VM whose kernel is not there: Run refused, nothing left
   nodes.py demo             make demo's node-sliver scene
   nodes.py fig4             seed 001 Figure 4 as printed: VN5 boots its bootImage disk
+  nodes.py dpdk             a Container with attach=vhost-user: testpmd io on its sockets
   nodes.py restart-backoff  (a manager with [nsliver] restart = yes) killed twice, restarted
                             twice with back-off, the third time left failed
 Prints one line, "... OK ..." or "... BAD: why"."""
@@ -31,7 +32,8 @@ VM = os.environ.get("NODE_KIND") == "vm"
 SHA = "" if VM else open(os.path.join(E2E, "www", "fwd.tar.sha256")).read().strip()
 
 
-def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz", cpumode=""):
+def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz", cpumode="",
+         attach=""):
     if VM:
         instance, memory = "SlowPath_VM", 256
         params = ('<param key="kernel" value="http://{bootImageServer}/%s"/>'
@@ -43,6 +45,8 @@ def spec(image="fwd.tar", sha=SHA, command="/bin/sh /fwd.sh", kernel="vmlinuz", 
         if sha:
             params += '<param key="bootImage_sha256" value="%s"/>' % sha
         params += '<param key="command" value="%s"/>' % command
+        if attach:
+            params += '<param key="attach" value="%s"/>' % attach
     link = ('<linkSliver name="%s"><vports><vport name="a"><params>%s</params></vport>'
             '<vport name="b"><params>%s</params></vport></vports><resources>'
             '<resource key="bandwidth" value="100M"/>'
@@ -213,7 +217,7 @@ def bad_images():
     p = proxy()
     bad = []
     cases = [("nosuch.tar", "", "HTTP 404"),
-             ("big.tar", "", "larger than 16 MiB"),
+             ("big.tar", "", "larger than 32 MiB"),
              ("notimage.tar", "", "not a root file system tar archive"),
              ("fwd.tar", "0" * 64, "not bootImage_sha256"),
              ("fwd.tar", SHA, "/nosuch")]
@@ -312,6 +316,62 @@ def restart_backoff():
         "RESTART BACKOFF BAD: " + "; ".join(bad)
 
 
+TESTPMD = ("/bin/sh -c 'mount -t sysfs sys /sys; exec /bin/dpdk-testpmd -l 0-1 --no-huge "
+           "-m 256 --no-pci --no-shconf -d /lib/librte_mempool_ring.so -d /lib/librte_net_virtio.so "
+           "--vdev net_virtio_user0,path=/run/agw/in.sock "
+           "--vdev net_virtio_user1,path=/run/agw/out.sock -- --forward-mode=io "
+           "--nb-cores=1 --total-num-mbufs=8192 --auto-start --stats-period 1'")
+
+
+def dpdk():
+    """A Container with attach=vhost-user: dpdk-testpmd io between virtio-user ports on
+    the node's sockets (/run/agw/in.sock, out.sock), no kernel interface in between. It
+    bridges, so the terminal and the server meet in 10.3.0.0/24 (TTL 64)."""
+    p = proxy()
+    bad = []
+    for h, a in (("term", "10.3.0.1/24 dev t0"), ("srv", "10.3.0.2/24 dev v0")):
+        subprocess.run(["ip", "-n", "agwe2e-" + h, "addr", "replace"] + a.split(),
+                       capture_output=True)
+    p.CreateSlice("dp", spec("dpdk.tar", "", TESTPMD, attach="vhost-user").replace(
+        'name="L1"', 'name="D1"').replace('name="L2"', 'name="D2"').replace(
+        'slivername="L1"', 'slivername="D1"').replace('slivername="L2"', 'slivername="D2"'))
+    try:
+        return dpdk_run(p, bad)
+    finally:   # the later checks reuse its VIDs
+        try:
+            p.DeleteSlice("dp")
+        except xmlrpc.client.Fault:
+            pass
+
+
+def dpdk_run(p, bad):
+    p.Run("dp")
+    v = vn("dp")
+    rt = v["runtime"]
+    socks = sorted(x.get("socket", "") for x in rt.get("vports", []))
+    if v["state"] != "executed" or rt.get("state") != "running" or \
+            socks != ["/run/agw/in.sock", "/run/agw/out.sock"]:
+        bad.append("VN %s %s" % (v["state"], rt))
+    ports = {q["name"]: q for q in gwc("status")["ports"]}
+    mine = [x["gwcore_port"] for x in rt.get("vports", [])]
+    if any(not ports.get(x, {}).get("link_up") for x in mine) or \
+            any(not ports.get(x, {}).get("dev", "").startswith("net_vhost") for x in mine):
+        bad.append("gw-core ports %s" % [ports.get(x) for x in mine])
+    out = subprocess.run(["ip", "netns", "exec", "agwe2e-term", "ping", "-c", "5", "-W", "2",
+                          "10.3.0.2"], capture_output=True, text=True).stdout
+    if " 5 received" not in out or "ttl=64" not in out:
+        bad.append("ping through testpmd: %s" % out.splitlines()[-2:])
+    after = {q["name"]: q for q in gwc("status")["ports"]}
+    if any(after[x]["rx_pkts"] < 5 or after[x]["tx_pkts"] < 5 for x in mine):
+        bad.append("node ports' counters %s" % [(x, after[x]["rx_pkts"], after[x]["tx_pkts"])
+                                                for x in mine])
+    pid = rt.get("pid", 0)
+    p.DeleteSlice("dp")
+    if alive(pid) or node_ports():
+        bad.append("left: pid %d alive %s, ports %s" % (pid, alive(pid), node_ports()))
+    return "DPDK OK testpmd %d" % pid if not bad else "DPDK BAD: " + "; ".join(bad)
+
+
 def demo():
     """make demo: a node sliver booted in a slice and traffic crossing it, one line a step."""
     p = proxy()
@@ -375,6 +435,8 @@ def main():
         print(demo())
     elif cmd == "fig4":
         print(fig4())
+    elif cmd == "dpdk":
+        print(dpdk())
     elif cmd == "restart-backoff":
         print(restart_backoff())
 

@@ -49,7 +49,7 @@ run_dir = $E2E_DIR/nsl
 cache_dir = $E2E_DIR/cache
 gwcore_netns = $(ns agw)
 boot_image_server = 127.0.0.1:18751
-image_max_mib = $([ "$vm" = vm ] && echo 256 || echo 16)
+image_max_mib = $([ "$vm" = vm ] && echo 256 || echo 32)
 stop_timeout_ms = 2000
 start_timeout_s = 300
 CONF

@@ -109,6 +109,26 @@ test_plan(void)
 				     "command=/usr/bin/fwd eth0 eth1"), &p, &e), 0);
 	CU_ASSERT_EQUAL(p.flavour, NSL_CONTAINER);
 	CU_ASSERT_STRING_EQUAL(p.command, "/usr/bin/fwd eth0 eth1");
+	CU_ASSERT(!p.vhost_user);
+	/* a container of a DPDK program: vhost-user vports; attach is a container's */
+	CU_ASSERT_EQUAL_FATAL(plan(&nslc, "Container", L("cpu=1", "memory=64"),
+				   L("bootImage=file:///srv/dpdk.tar", "attach=vhost-user"), &p, &e),
+			      0);
+	CU_ASSERT(p.vhost_user);
+	CU_ASSERT_EQUAL(plan(&nslc, "Container", L("cpu=1", "memory=64"),
+			     L("bootImage=file:///srv/dpdk.tar", "attach=memif"), &p, &e), -1);
+	CU_ASSERT(e.code == MGR_BADARGS && strstr(e.msg, "attach 'memif'") != NULL);
+	CU_ASSERT_EQUAL(plan(&nslc, "SlowPath_VM", VM_RES,
+			     L("kernel=file:///srv/k", "attach=vhost-user"), &p, &e), -1);
+	CU_ASSERT_EQUAL(e.code, MGR_BADARGS);
+	{
+		struct mgr_kv st[2];
+		struct mgr_kvs vh = kvs(st, L("attach=vhost-user")), none = { NULL, 0 };
+
+		CU_ASSERT(nsl_vports_vhost("Container", &vh) && !nsl_vports_vhost("Container", &none) &&
+			  nsl_vports_vhost("SlowPath_VM", &none) && !nsl_vports_vhost("Terminal", &vh));
+		kvs_free(&vh);
+	}
 	CU_ASSERT_EQUAL(nsl_flavour_of("Terminal"), NSL_NONE);
 	CU_ASSERT_EQUAL(nsl_flavour_of(NULL), NSL_NONE);
 }

@@ -139,7 +139,7 @@ def run():
             rt.get("flavour") != ("vm" if VM else "container") or \
             (VM and rt.get("accel") not in ("kvm", "tcg")):
         bad.append("runtime %s" % rt)
-    ifs = sorted(v["interface"] for v in rt.get("vports", []))
+    ifs = sorted(v.get("interface", "") for v in rt.get("vports", []))
     if ifs != ["in", "out"] and not VM:
         bad.append("interfaces %s" % ifs)
     ports = node_ports()
@@ -298,11 +298,16 @@ def restart_backoff():
     pids = [vn()["runtime"]["pid"]]
     for k in (1, 2):
         os.kill(pids[-1], 9)
-        if not poll(lambda: vn()["runtime"].get("state") == "running" and
-                    vn()["runtime"].get("pid") not in pids, 20):
-            bad.append("not restarted after kill %d: %s" % (k, vn()["runtime"]))
+        seen = {}
+
+        def again():   # one Status reading: running, with a pid not seen before
+            seen["rt"] = vn()["runtime"]
+            return seen["rt"].get("state") == "running" and seen["rt"].get("pid") not in pids
+
+        if not poll(again, 20):
+            bad.append("not restarted after kill %d: %s" % (k, seen.get("rt")))
             break
-        pids.append(vn()["runtime"]["pid"])
+        pids.append(seen["rt"]["pid"])
     if not bad:
         os.kill(pids[-1], 9)
         if not poll(lambda: vn()["state"] == "created" and "not restarted: 2 restarts in a row"

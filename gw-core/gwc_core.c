@@ -208,17 +208,8 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		lc->index = w;
 		lc->pool = g->pool;
 		lc->big_pool = g->big_pool;
-		for (p = 0; p < g->dp.n_ports; p++) {
-			ppm_txbuf_init(&lc->tx[p], g->port[p].port_id, (uint16_t)w, 32,
-				       &lc->drops[GWC_DROP_TX_FULL]);
-			if (w < g->port[p].nb_rxq && wk->nb_rxq < PPM_MAX_RXQ) {
-				struct ppm_rxq *q = &wk->rxq[wk->nb_rxq++];
-
-				q->port_id = g->port[p].port_id;
-				q->queue_id = (uint16_t)w;
-				q->port_idx = (uint16_t)p;
-			}
-		}
+		for (p = 0; p < g->dp.n_ports; p++)
+			gwc_port_join_worker(g, w, (uint16_t)p);
 		wk->thread_id = w;
 		wk->burst = c->burst;
 		wk->drain_tsc = rte_get_tsc_hz() / 1000000 * c->drain_us;

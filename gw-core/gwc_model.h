@@ -294,6 +294,13 @@ int gwc_ep_owned(const struct gwc *g, const char *owner, const char *slice, cons
  */
 void gwc_mac_poll(struct gwc *g);
 
+/* ------------------------------------------------------------ gwc_port.c */
+/* Join port index 'p' to worker 'w': its tx buffer toward the port, and the port's rx
+ * queue 'w' (when it has one) at the end of the worker's rx queue list (published by
+ * ppm_worker_commit(), or by the worker's launch). At creation for the configured
+ * ports, at port.add for an added one. Control thread. */
+void gwc_port_join_worker(struct gwc *g, unsigned int w, uint16_t p);
+
 /* ------------------------------------------------------------ gwc_neigh.c */
 
 /* The next hop toward 'remote' (network order) out of port 'port': 'remote' itself on

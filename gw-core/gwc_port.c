@@ -125,21 +125,25 @@ stale_vhost_socket(const char *dev, struct gwc_err *e)
 	return 0;
 }
 
-/* Give worker 'w' port 'p''s rx queue 'w' (when it has one), or take all of port 'p''s
- * queues out of its list. */
+void
+gwc_port_join_worker(struct gwc *g, unsigned int w, uint16_t p)
+{
+	struct ppm_worker *wk = &g->worker[w];
+
+	ppm_txbuf_init(&g->lc[w]->tx[p], g->port[p].port_id, (uint16_t)w, 32,
+		       &g->lc[w]->drops[GWC_DROP_TX_FULL]);
+	if (w < g->port[p].nb_rxq && wk->nb_rxq < PPM_MAX_RXQ)
+		wk->rxq[wk->nb_rxq++] = (struct ppm_rxq){ .port_id = g->port[p].port_id,
+							  .queue_id = (uint16_t)w, .port_idx = p };
+}
+
+/* Take all of port 'p''s rx queues out of worker 'w''s list. */
 static void
-worker_rxq_set(struct gwc *g, unsigned int w, uint16_t p, bool add)
+worker_rxq_drop(struct gwc *g, unsigned int w, uint16_t p)
 {
 	struct ppm_worker *wk = &g->worker[w];
 	uint16_t i, k = 0;
 
-	if (add) {
-		if (w < g->port[p].nb_rxq && wk->nb_rxq < PPM_MAX_RXQ)
-			wk->rxq[wk->nb_rxq++] = (struct ppm_rxq){ .port_id = g->port[p].port_id,
-								  .queue_id = (uint16_t)w,
-								  .port_idx = p };
-		return;
-	}
 	for (i = 0; i < wk->nb_rxq; i++)
 		if (wk->rxq[i].port_idx != p)
 			wk->rxq[k++] = wk->rxq[i];
@@ -207,11 +211,10 @@ gwc_port_add(struct gwc *g, const char *owner, const char *name, const char *dev
 		unplug(g, p, vname);
 		return rc;
 	}
-	/* tx buffers first: nothing names the port yet, so no worker touches them but to
-	 * see them empty */
+	/* each worker's tx buffer and (unpublished) rx queue first: nothing names the port
+	 * yet, so no worker touches the tx buffer but to see it empty */
 	for (w = 0; w < g->dp.n_workers; w++)
-		ppm_txbuf_init(&g->lc[w]->tx[p], g->port[p].port_id, (uint16_t)w, 32,
-			       &g->lc[w]->drops[GWC_DROP_TX_FULL]);
+		gwc_port_join_worker(g, w, p);
 	pc = &g->conf.port[p];
 	memset(pc, 0, sizeof(*pc));
 	snprintf(pc->name, sizeof(pc->name), "%s", name);
@@ -224,10 +227,8 @@ gwc_port_add(struct gwc *g, const char *owner, const char *name, const char *dev
 		__atomic_store_n(&g->dp.n_ports, (uint16_t)(p + 1), __ATOMIC_RELEASE);
 	/* the tables' view of the port (its endpoint slots empty), then the poll lists */
 	rc = gwc_tables_publish(g);
-	for (w = 0; rc == 0 && w < g->dp.n_workers; w++) {
-		worker_rxq_set(g, w, p, true);
+	for (w = 0; rc == 0 && w < g->dp.n_workers; w++)
 		rc = ppm_worker_commit(&g->worker[w]);
-	}
 	if (rc != 0) {
 		struct gwc_err e2;
 
@@ -277,7 +278,7 @@ gwc_port_del(struct gwc *g, const char *owner, const char *pname, struct gwc_err
 	}
 	/* off the poll lists (each publication waits a grace period) */
 	for (w = 0; w < g->dp.n_workers; w++) {
-		worker_rxq_set(g, w, (uint16_t)p, false);
+		worker_rxq_drop(g, w, (uint16_t)p);
 		if (ppm_worker_commit(&g->worker[w]) != 0)
 			GWC_LOG(WARNING, "port %s: worker %u's poll list: out of memory; it "
 					 "polls the port until the next change", name, w);

@@ -286,6 +286,18 @@ actual(struct mgr_gwc *g, const char *id, struct json_object **res, struct json_
 	return 0;
 }
 
+/* The port named 'name' in 'ports' (gw-core's status "ports"; NULL: none), or NULL. */
+static struct json_object *
+port_named(struct json_object *ports, const char *name)
+{
+	size_t k;
+
+	for (k = 0; ports != NULL && k < json_object_array_length(ports); k++)
+		if (strcmp(agw_json_str(json_object_array_get_idx(ports, k), "name"), name) == 0)
+			return json_object_array_get_idx(ports, k);
+	return NULL;
+}
+
 /* Is port 'name' one of the node ports 'want' wants? */
 static bool
 nport_wanted(const struct mgr_slice *want, const char *name, struct nsl_vport_names *nm)
@@ -313,7 +325,7 @@ static int
 sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, bool add,
 	    const struct mgr_reg *reg, struct mgr_err *e)
 {
-	struct json_object *res = NULL, *ports;
+	struct json_object *res = NULL, *ports = NULL;
 	struct nsl_vport_names nm;
 	char prefix[16] = "nsl-";
 	unsigned int i, j;
@@ -330,7 +342,6 @@ sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, boo
 		for (k = 0; k < n; k++) {
 			struct json_object *o = json_object_array_get_idx(ports, k);
 			const char *name = agw_json_str(o, "name");
-
 			bool wanted = nport_wanted(want, name, &nm);
 
 			for (i = 0; id == NULL && reg != NULL && i < reg->n && !wanted; i++)
@@ -351,11 +362,7 @@ sync_nports(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, boo
 			struct json_object *a;
 
 			nsl_vport_names(want->id, s->name, s->vports[j].name, j, &nm);
-			for (k = 0; k < n; k++)
-				if (strcmp(agw_json_str(json_object_array_get_idx(ports, k), "name"),
-					   nm.port) == 0)
-					break;
-			if (k < n)
+			if (port_named(ports, nm.port) != NULL)
 				continue;
 			if (g->nsl != NULL)
 				nsl_vport_devargs(g->nsl, want->id, s->name, nsl_flavour_of(s->instance),
@@ -723,24 +730,15 @@ mgr_gwc_check(struct mgr_gwc *g, const struct mgr_reg *reg, struct mgr_err *e)
 int
 mgr_gwc_links_up(struct mgr_gwc *g, const char *const *ports, unsigned int n, struct mgr_err *e)
 {
-	struct json_object *res = NULL, *arr, *lu;
+	struct json_object *res = NULL, *arr = NULL, *o, *lu;
 	unsigned int i, up = 0;
-	size_t k;
 
 	if (call(g, "status", NULL, &res, e) != 0)
 		return -1;
-	if (json_object_object_get_ex(res, "ports", &arr))
-		for (i = 0; i < n; i++)
-			for (k = 0; k < json_object_array_length(arr); k++) {
-				struct json_object *o = json_object_array_get_idx(arr, k);
-
-				if (strcmp(agw_json_str(o, "name"), ports[i]) == 0 &&
-				    json_object_object_get_ex(o, "link_up", &lu) &&
-				    json_object_get_boolean(lu)) {
-					up++;
-					break;
-				}
-			}
+	json_object_object_get_ex(res, "ports", &arr);
+	for (i = 0; i < n; i++)
+		up += (o = port_named(arr, ports[i])) != NULL &&
+		      json_object_object_get_ex(o, "link_up", &lu) && json_object_get_boolean(lu);
 	json_object_put(res);
 	return up == n;
 }

@@ -186,32 +186,27 @@ mgr_nsl_launch(struct mgr *m, const struct mgr_slice *old, const struct mgr_slic
 		if (nsl_plan_node(&m->conf.nsl, s->name, s->instance, &s->resources, &s->params,
 				  &plan, e) != 0)
 			return -1;   /* mgr_nsl_start() planned it a moment ago */
-		if (plan.flavour == NSL_CONTAINER) {   /* attach=vhost-user: its sockets are there */
-			if (nsl_container_launch(&m->conf.nsl, want->id, s->name, &plan, &p, err,
-						 sizeof(err)) != 0) {
-				mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not "
-					 "start: %s", s->name, want->id, err);
-				return -1;
-			}
-			fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, "
-					"vhost-user vports)\n", want->id, s->name, p.pid);
-			continue;
-		}
 		j = vport_names(s, vports);
-		cpus = plan.dedicated ? dedicated_cpus(m, want->id, s->name, plan.need.cpus, e) : 0;
-		if (plan.dedicated && cpus == 0) {
+		cpus = plan.flavour == NSL_VM && plan.dedicated ?
+			       dedicated_cpus(m, want->id, s->name, plan.need.cpus, e) : 0;
+		if (plan.flavour == NSL_VM && plan.dedicated && cpus == 0) {
 			nsl_mark_failed(&m->conf.nsl, want->id, s->name, e->msg);
 			return -1;
 		}
-		if (nsl_vm_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, cpus, &p, err,
-				 sizeof(err)) != 0) {
+		/* a container with attach=vhost-user, or a VM: its sockets are there now */
+		if ((plan.flavour == NSL_CONTAINER ?
+		     nsl_container_launch(&m->conf.nsl, want->id, s->name, &plan, &p, err,
+					  sizeof(err)) :
+		     nsl_vm_start(&m->conf.nsl, want->id, s->name, &plan, vports, j, cpus, &p, err,
+				  sizeof(err))) != 0) {
 			mgr_fail(e, MGR_REFUSED, "Run: nodeSliver '%s' of slice '%s' did not start: %s",
 				 s->name, want->id, err);
 			fprintf(stderr, "manager: %s\n", e->msg);
 			return -1;   /* the caller stops those this call started */
 		}
-		fprintf(stderr, "manager: slice '%s' node sliver '%s' running (QEMU pid %d, %s)\n",
-			want->id, s->name, p.pid, nsl_vm_accel(&m->conf.nsl));
+		fprintf(stderr, "manager: slice '%s' node sliver '%s' running (pid %d, %s)\n",
+			want->id, s->name, p.pid, plan.flavour == NSL_CONTAINER ?
+			"vhost-user vports" : nsl_vm_accel(&m->conf.nsl));
 	}
 	return 0;
 }

@@ -58,18 +58,12 @@ node_runtime(const struct mgr *m, const char *slice, const struct mgr_sliver *s,
 	if (nsl_flavour_of(s->instance) == NSL_VM)
 		agw_json_add_str(r, "accel", nsl_vm_accel(&m->conf.nsl));
 	if (*alive) {
-		char path[600], list[200];
-		unsigned long long cpus;
-		FILE *f;
+		char list[200];
 
-		snprintf(path, sizeof(path), "%s/cpus", p.dir);
-		f = fopen(path, "re");
-		if (f != NULL && fscanf(f, "%llx", &cpus) == 1) {
-			nsl_cpus_str(cpus, list, sizeof(list));
-			agw_json_add_str(r, "cpus", list);   /* cpumode=dedicated: its cores */
+		if (p.cpus != 0) {   /* cpumode=dedicated: its cores */
+			nsl_cpus_str(p.cpus, list, sizeof(list));
+			agw_json_add_str(r, "cpus", list);
 		}
-		if (f != NULL)
-			fclose(f);
 		agw_json_add_int(r, "pid", p.pid);
 		agw_json_add_int(r, "uptime_s", (int64_t)time(NULL) - p.started);
 		agw_json_add_str(r, "netns", p.netns);

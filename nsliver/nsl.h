@@ -164,14 +164,20 @@ struct nsl_proc {
 	bool running;            /**< the process named by the pid file runs */
 	bool connected;          /**< its vports were seen connected since it started
 				      (nsl_mark_connected()) */
+	uint64_t cpus;           /**< while running, the cores cpumode=dedicated pinned it
+				      to (bit i: CPU i); 0: none */
 	char dir[512];           /**< its run directory */
 	char console[560];       /**< its console log */
 	char netns[32];          /**< its network namespace (ip netns name) */
 };
 
-/** Where node 'node' of slice 'slice' lives: fills dir, console, netns of 'p', and
- *  reads its pid file: pid, started and running (the process with that pid must have
- *  the start time recorded, so a reused pid is not taken for it). */
+/** Read run directory 'dir' into 'p' (dir, console and netns untouched): its pid file
+ *  gives pid, started and running (the process with that pid must have the start time
+ *  recorded, so a reused pid is not taken for it); while it runs, connected and cpus. */
+void nsl_proc_read(const char *dir, struct nsl_proc *p);
+
+/** Where node 'node' of slice 'slice' lives: fills dir, console, netns of 'p', then
+ *  nsl_proc_read() of that directory. */
 void nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node,
 		   struct nsl_proc *p);
 

@@ -121,21 +121,19 @@ nsl_starttime(int pid)
 }
 
 void
-nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node, struct nsl_proc *p)
+nsl_proc_read(const char *dir, struct nsl_proc *p)
 {
-	const char *sn[1] = { slice }, *nn[1] = { node };
-	unsigned long long st = 0;
+	unsigned long long st = 0, cpus;
 	long long started = 0;
 	char path[600];
 	FILE *f;
 	int pid = 0;
 
-	memset(p, 0, sizeof(*p));
-	snprintf(p->dir, sizeof(p->dir), "%s/%08" PRIx32 "-%08" PRIx32, c->run_dir, fnv(sn, 1),
-		 fnv(nn, 1));
-	snprintf(p->console, sizeof(p->console), "%s/console.log", p->dir);
-	snprintf(p->netns, sizeof(p->netns), "agw-%08" PRIx32 "%08" PRIx32, fnv(sn, 1), fnv(nn, 1));
-	snprintf(path, sizeof(path), "%s/pid", p->dir);
+	p->pid = 0;
+	p->started = 0;
+	p->running = p->connected = false;
+	p->cpus = 0;
+	snprintf(path, sizeof(path), "%s/pid", dir);
 	f = fopen(path, "re");
 	if (f == NULL)
 		return;
@@ -145,8 +143,29 @@ nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node, str
 		p->running = st != 0 && nsl_starttime(pid) == st;
 	}
 	fclose(f);
-	snprintf(path, sizeof(path), "%s/connected", p->dir);
-	p->connected = p->running && access(path, F_OK) == 0;
+	if (!p->running)
+		return;
+	snprintf(path, sizeof(path), "%s/connected", dir);
+	p->connected = access(path, F_OK) == 0;
+	snprintf(path, sizeof(path), "%s/cpus", dir);
+	f = fopen(path, "re");
+	if (f != NULL && fscanf(f, "%llx", &cpus) == 1)
+		p->cpus = cpus;
+	if (f != NULL)
+		fclose(f);
+}
+
+void
+nsl_proc_find(const struct nsl_conf *c, const char *slice, const char *node, struct nsl_proc *p)
+{
+	const char *sn[1] = { slice }, *nn[1] = { node };
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->dir, sizeof(p->dir), "%s/%08" PRIx32 "-%08" PRIx32, c->run_dir, fnv(sn, 1),
+		 fnv(nn, 1));
+	snprintf(p->console, sizeof(p->console), "%s/console.log", p->dir);
+	snprintf(p->netns, sizeof(p->netns), "agw-%08" PRIx32 "%08" PRIx32, fnv(sn, 1), fnv(nn, 1));
+	nsl_proc_read(p->dir, p);
 }
 
 /* Run argv[0] (PATH searched), its output (the last 200 bytes) into 'err' on failure.

@@ -179,28 +179,13 @@ nsl_dedicated_taken(const struct nsl_conf *c)
 
 	while (dir != NULL && (d = readdir(dir)) != NULL) {
 		char path[600];
-		unsigned long long m;
-		int pid;
-		unsigned long long st;
-		FILE *f;
+		struct nsl_proc p;
 
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/pid", c->run_dir, d->d_name);
-		f = fopen(path, "re");
-		if (f == NULL)
-			continue;
-		if (fscanf(f, "%d %llu", &pid, &st) != 2 || nsl_starttime(pid) != st) {
-			fclose(f);
-			continue;   /* not running: its cores are free */
-		}
-		fclose(f);
-		snprintf(path, sizeof(path), "%s/%s/cpus", c->run_dir, d->d_name);
-		f = fopen(path, "re");
-		if (f != NULL && fscanf(f, "%llx", &m) == 1)
-			taken |= m;
-		if (f != NULL)
-			fclose(f);
+		snprintf(path, sizeof(path), "%s/%s", c->run_dir, d->d_name);
+		nsl_proc_read(path, &p);   /* cpus only while it runs */
+		taken |= p.cpus;
 	}
 	if (dir != NULL)
 		closedir(dir);

@@ -419,31 +419,11 @@ def demo():
 
 
 def main():
-    cmd = sys.argv[1]
-    if cmd == "run":
-        print(run())
-    elif cmd == "pid":
-        print(vn()["runtime"].get("pid", "none"))
-    elif cmd == "runtime":
-        print(json.dumps(vn()["runtime"]))
-    elif cmd == "gone":
-        print(gone(sys.argv[2]))
-    elif cmd == "stop-run":
-        print(stop_run())
-    elif cmd == "delete":
-        print(delete())
-    elif cmd == "bad":
-        print(bad_images())
-    elif cmd == "bad-vm":
-        print(bad_vm())
-    elif cmd == "demo":
-        print(demo())
-    elif cmd == "fig4":
-        print(fig4())
-    elif cmd == "dpdk":
-        print(dpdk())
-    elif cmd == "restart-backoff":
-        print(restart_backoff())
+    cmds = {"run": run, "pid": lambda: vn()["runtime"].get("pid", "none"),
+            "runtime": lambda: json.dumps(vn()["runtime"]), "gone": gone,
+            "stop-run": stop_run, "delete": delete, "bad": bad_images, "bad-vm": bad_vm,
+            "demo": demo, "fig4": fig4, "dpdk": dpdk, "restart-backoff": restart_backoff}
+    print(cmds[sys.argv[1]](*sys.argv[2:]))
 
 
 if __name__ == "__main__":

@@ -221,7 +221,8 @@ op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	const char *slice = NULL, *dir = NULL;
 	uint64_t spi = 0;
 	bool have_spi = false;
-	int i, s = -1, rc;
+	unsigned int i;
+	int s = -1, rc;
 
 	RTE_SET_USED(c);
 	if (args != NULL &&
@@ -248,11 +249,11 @@ op_sa_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 			return -ENOENT;
 		}
 	}
-	for (i = 0; i < (int)g->conf.max_sas; i++)
-		if (g->sa[i].used && (s < 0 || g->ep[g->sa[i].ep].ep.slice == s) &&
+	GWC_SA_FOREACH(g, i)
+		if ((s < 0 || g->ep[g->sa[i].ep].ep.slice == s) &&
 		    (!have_spi || g->sa[i].conf.spi == spi) &&
 		    (dir == NULL || g->sa[i].conf.inbound == (dir[0] == 'i')))
-			json_object_array_add(a, sa_json(g, i));
+			json_object_array_add(a, sa_json(g, (int)i));
 	*res = json_object_new_object();
 	json_object_object_add(*res, "sas", a);
 	agw_json_add_str(*res, "crypto", g->crypto.ready ? g->crypto.driver : "none");

@@ -151,29 +151,11 @@ gre_template(struct gwc_ep *ep, const struct ppm_port *port)
 static struct rte_hash *
 gre_hash(struct gwc *g)
 {
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = RTE_MAX(g->conf.max_endpoints, 64u),
-		.key_len = sizeof(struct gwc_gre_key),
-		.hash_func = rte_hash_crc,
-		.hash_func_init_val = GWC_GRE_HASH_INIT,
-		.socket_id = (int)rte_socket_id(),
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	struct rte_hash_rcu_config rc = { .v = g->qsbr, .mode = RTE_HASH_QSBR_MODE_DQ };
-
-	if (g->gre_keys != NULL)
-		return g->gre_keys;
 	/* gwc_gre_hash() computes the same hash inline: rte_hash_crc from 0 */
 	RTE_BUILD_BUG_ON(GWC_GRE_HASH_INIT != 0);
-	snprintf(name, sizeof(name), "gwc_gre_%lx", (unsigned long)(uintptr_t)g);
-	g->gre_keys = rte_hash_create(&hp);
-	if (g->gre_keys != NULL && rte_hash_rcu_qsbr_add(g->gre_keys, &rc) != 0) {
-		rte_hash_free(g->gre_keys);
-		g->gre_keys = NULL;
-	}
+	if (g->gre_keys == NULL)
+		g->gre_keys = gwc_hash_lf_new(g, "gre", g->conf.max_endpoints,
+					      sizeof(struct gwc_gre_key));
 	return g->gre_keys;
 }
 

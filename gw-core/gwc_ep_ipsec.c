@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_hash.h>
+
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
 #include "gwc_model.h"
@@ -105,12 +107,61 @@ ipsec_prepare(const struct gwc *g, int s, struct gwc_ep_conf *c, struct gwc_err 
 	return c->link[0] != '\0' ? ipsec_from_link(g, s, c, e) : 0;
 }
 
+#define ROUTES_PER_EP 2   /* room in the route hash: /32 selectors per endpoint */
+
+/*
+ * The slice router's /32 routes (slice << 32 | address -> endpoint id), a hash kept
+ * across tables (gwc_hash_lf_new()) with room for two per endpoint (ROUTES_PER_EP):
+ * made on the first, its keys added when a terminal's copy is built (a worker that finds
+ * one before the tables naming the terminal are out finds no endpoint there, and drops
+ * the packet as before) and deleted when the copy is retired.
+ */
+static struct rte_hash *
+route_hash(struct gwc *g)
+{
+	if (g->l3_routes == NULL)
+		g->l3_routes = gwc_hash_lf_new(g, "l3rt", ROUTES_PER_EP * g->conf.max_endpoints,
+					       sizeof(uint64_t));
+	return g->l3_routes;
+}
+
+static uint64_t
+route_key(uint16_t slice, rte_be32_t addr)
+{
+	return (uint64_t)slice << 32 | addr;
+}
+
+/* The endpoint that slice 's' routes prefix 'p' to now (one of its IPsec endpoints),
+ * or -1. */
+static int
+route_holder(const struct gwc *g, uint16_t s, const struct gwc_prefix *p)
+{
+	unsigned int i;
+
+	if (p->len == 32) {
+		uint64_t key = route_key(s, p->addr);
+		void *d;
+
+		if (g->l3_routes != NULL && rte_hash_lookup_data(g->l3_routes, &key, &d) >= 0 &&
+		    g->ep[(uintptr_t)d].used && g->ep[(uintptr_t)d].ep.slice == s)
+			return (int)(uintptr_t)d;
+		return -1;
+	}
+	for (i = 0; i < g->n_l3_rules; i++) {
+		const struct gwc_l3_rule *r = &g->l3_rule[i];
+
+		if (r->slice == s && r->addr == p->addr && r->mask == gwc_prefix_mask(p->len) &&
+		    g->ep[r->ep].used)
+			return r->ep;
+	}
+	return -1;
+}
+
 static int
 ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c,
 	       struct gwc_err *e)
 {
-	unsigned int n_short = 0;
-	unsigned int i;
+	unsigned int n_short = 0, n32 = 0, i;
 
 	if (!g->conf.port[port].has_ip) {
 		gwc_errf(e, "endpoint '%s': port '%s' has no IPv4 address; IPsec terminals "
@@ -133,44 +184,38 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 			return -EINVAL;
 		}
 	}
-	/* Selectors shorter than /32 go to one rule list of all slices: count them. */
-	for (i = 0; i < c->n_ts_remote; i++)
+	/* Selectors shorter than /32 go to one rule list of all slices (gwc_l3.c), /32
+	 * ones to the route hash: both are counted. */
+	for (i = 0; i < c->n_ts_remote; i++) {
 		n_short += c->ts_remote[i].len < 32;
-	GWC_EP_FOREACH(g, i) {
-		const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
-		int a;
-
-		if (n_short == 0)
-			break;
-		if (o->type == GWC_EP_IPSEC)
-			for (a = 0; a < o->n_ts_remote; a++)
-				n_short += o->ts_remote[a].len < 32;
+		n32 += c->ts_remote[i].len == 32;
 	}
-	if (n_short > GWC_MAX_L3_RULES) {
+	if (n_short != 0 && g->n_l3_rules + n_short > GWC_MAX_L3_RULES) {
 		gwc_errf(e, "endpoint '%s': more than %d traffic selectors shorter than /32 in "
 			    "all slices (GWC_MAX_L3_RULES); use /32 selectors", c->name,
 			 GWC_MAX_L3_RULES);
 		return -ENOSPC;
 	}
-	/* The slice routes each address to one terminal. */
-	GWC_SLICE_EP_FOREACH(g, s, i) {
-		const struct gwc_ep_conf *o = &g->ep[i].ep.conf;
-		int a, b;
+	if (n32 != 0 && g->l3_routes != NULL &&
+	    rte_hash_count(g->l3_routes) + n32 > ROUTES_PER_EP * g->conf.max_endpoints) {
+		gwc_errf(e, "endpoint '%s': more than %u /32 traffic selectors in all slices "
+			    "(%d per endpoint of [gw-core] max_endpoints)", c->name,
+			 ROUTES_PER_EP * g->conf.max_endpoints, ROUTES_PER_EP);
+		return -ENOSPC;
+	}
+	/* The slice routes each address to one terminal: what routes it now is in the
+	 * route hash (/32) or the rule list. */
+	for (i = 0; i < c->n_ts_remote; i++) {
+		const struct gwc_prefix *p = &c->ts_remote[i];
+		int other = route_holder(g, (uint16_t)s, p);
+		char t[INET_ADDRSTRLEN];
 
-		if (o->type != GWC_EP_IPSEC)
+		if (other < 0)
 			continue;
-		for (a = 0; a < c->n_ts_remote; a++)
-			for (b = 0; b < o->n_ts_remote; b++)
-				if (c->ts_remote[a].len == o->ts_remote[b].len &&
-				    c->ts_remote[a].addr == o->ts_remote[b].addr) {
-					char t[INET_ADDRSTRLEN];
-
-					gwc_errf(e, "endpoint '%s': %s/%u is already routed to "
-						    "endpoint '%s' of slice '%s'", c->name,
-						 gwc_ip_str(c->ts_remote[a].addr, t),
-						 c->ts_remote[a].len, o->name, g->slice[s].name);
-					return -EADDRINUSE;
-				}
+		gwc_errf(e, "endpoint '%s': %s/%u is already routed to endpoint '%s' of slice "
+			    "'%s'", c->name, gwc_ip_str(p->addr, t), p->len,
+			 g->ep[other].ep.conf.name, g->slice[s].name);
+		return -EADDRINUSE;
 	}
 	return 0;
 }
@@ -219,7 +264,61 @@ ipsec_to_json(const struct gwc *g, int id, struct json_object *o)
 }
 
 /* Its SA and outer next hop are filled by the SA model's builder (gwc_ipsec.c), its
- * routes by the slice router's (gwc_l3.c): nothing of its own to build. */
+ * shorter selectors by the slice router's (gwc_l3.c); its /32 selectors go into the
+ * route hash here. */
+static int
+ipsec_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
+{
+	unsigned int k;
+
+	RTE_SET_USED(t);
+	for (k = 0; k < ep->conf.n_ts_remote; k++) {
+		uint64_t key = route_key(ep->slice, ep->conf.ts_remote[k].addr);
+
+		if (ep->conf.ts_remote[k].len != 32)
+			continue;
+		/* a key kept from the endpoint's published copy only has its data rewritten */
+		if (route_hash(g) == NULL ||
+		    rte_hash_add_key_data(g->l3_routes, &key, (void *)(uintptr_t)ep->id) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Does copy 'ep' (of an IPsec endpoint, or NULL) route 'addr'/32 in slice 'slice'? */
+static bool
+routes32(const struct gwc_ep *ep, uint16_t slice, rte_be32_t addr)
+{
+	unsigned int k;
+
+	if (ep == NULL || ep->type != GWC_EP_IPSEC || ep->slice != slice)
+		return false;
+	for (k = 0; k < ep->conf.n_ts_remote; k++)
+		if (ep->conf.ts_remote[k].len == 32 && ep->conf.ts_remote[k].addr == addr)
+			return true;
+	return false;
+}
+
+/* Its /32 routes go, except those its published copy (built again) still has. */
+static void
+ipsec_retire(struct gwc *g, const struct gwc_ep *old)
+{
+	const struct gwc_ep *cur = g->ep[old->id].pub;
+	unsigned int k;
+
+	for (k = 0; g->l3_routes != NULL && k < old->conf.n_ts_remote; k++) {
+		rte_be32_t addr = old->conf.ts_remote[k].addr;
+		uint64_t key = route_key(old->slice, addr);
+		void *d;
+
+		if (old->conf.ts_remote[k].len != 32 ||
+		    (cur != old && routes32(cur, old->slice, addr)))
+			continue;
+		if (rte_hash_lookup_data(g->l3_routes, &key, &d) >= 0 && (uintptr_t)d == old->id)
+			rte_hash_del_key(g->l3_routes, &key);
+	}
+}
+
 const struct gwc_ep_ops gwc_ep_ipsec_ops = {
 	.type = GWC_EP_IPSEC,
 	.name = "ipsec",
@@ -230,4 +329,6 @@ const struct gwc_ep_ops gwc_ep_ipsec_ops = {
 	.prepare = ipsec_prepare,
 	.validate = ipsec_validate,
 	.to_json = ipsec_to_json,
+	.build = ipsec_build,
+	.retire = ipsec_retire,
 };

@@ -135,12 +135,15 @@ trailer_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 
 	RTE_SET_USED(g);
 	ep->reappend = ep->conf.trl_reappend;
-	/* terminal-specific rules before any-terminal ones: the first match wins */
-	if (r.terminal != 0)
-		while (at > 0 && pt->trl[at - 1].terminal == 0) {
-			pt->trl[at] = pt->trl[at - 1];
-			at--;
-		}
+	/* terminal-specific rules before any-terminal ones: the first match wins; within
+	 * each, by endpoint id (their ranges do not overlap), so that rules made one by
+	 * one (gwc_tables_publish_changes()) are in the order a full build gives */
+	while (at > 0 && ((r.terminal != 0 && pt->trl[at - 1].terminal == 0) ||
+			  ((r.terminal != 0) == (pt->trl[at - 1].terminal != 0) &&
+			   pt->trl[at - 1].ep > r.ep))) {
+		pt->trl[at] = pt->trl[at - 1];
+		at--;
+	}
 	pt->trl[at] = r;
 	pt->n_trl++;
 	return 0;

@@ -54,13 +54,14 @@ gwc_ipsec_fini(struct gwc *g)
 {
 	unsigned int i;
 
-	for (i = 0; g->sa != NULL && i < g->conf.max_sas; i++)
-		if (g->sa[i].sa != NULL) {
+	if (g->sa != NULL) {
+		GWC_SA_FOREACH(g, i)
 			gwc_sa_destroy(&g->crypto, g->sa[i].sa);
-			g->sa[i].sa = NULL;
-		}
-	if (g->sa != NULL)
 		memset(g->sa, 0, g->conf.max_sas * sizeof(g->sa[0]));
+		memset(g->sa_used, 0, (g->conf.max_sas + 63) / 64 * sizeof(uint64_t));
+	}
+	rte_hash_free(g->spi_keys);
+	g->spi_keys = NULL;
 	gwc_crypto_fini(&g->crypto);
 }
 
@@ -70,19 +71,96 @@ gwc_l3_mac(const struct gwc *g)
 	return &g->dp.l3_mac;
 }
 
+static void
+sa_key_of(struct gwc_sa_key *k, bool inbound, uint32_t spi, rte_be32_t dst)
+{
+	memset(k, 0, sizeof(*k));
+	k->spi = spi;
+	k->dst = inbound ? 0 : dst;
+	k->inbound = inbound;
+}
+
 int
 gwc_ipsec_sa_find(const struct gwc *g, bool inbound, uint32_t spi, uint32_t dst)
 {
-	int i;
+	struct gwc_sa_key k;
+	unsigned int i;
+	void *d;
 
-	for (i = 0; i < (int)g->conf.max_sas; i++) {
-		const struct gwc_sa_m *s = &g->sa[i];
-
-		if (s->used && s->conf.inbound == inbound && s->conf.spi == spi &&
-		    (inbound || dst == 0 || s->conf.dst == dst))
-			return i;
+	if (inbound || dst != 0) {
+		sa_key_of(&k, inbound, spi, dst);
+		return rte_hash_lookup_data(g->sa_index, &k, &d) >= 0 ? (int)(uintptr_t)d
+								       : -ENOENT;
 	}
+	/* an outbound SPI toward any destination: the first */
+	GWC_SA_FOREACH(g, i)
+		if (!g->sa[i].conf.inbound && g->sa[i].conf.spi == spi)
+			return (int)i;
 	return -ENOENT;
+}
+
+/* Mark SA 'i' for the next publication: its entry in the tables is made anew. */
+static void
+sa_mark(struct gwc *g, unsigned int i)
+{
+	if (!g->sa[i].changed) {
+		g->sa[i].changed = true;
+		g->changed_sa[g->n_changed_sa++] = (uint16_t)i;
+	}
+}
+
+static bool
+sa_has_life(const struct gwc_sa_m *m)
+{
+	const struct gwc_sa_life *l = &m->life;
+
+	return (l->soft_bytes | l->hard_bytes | l->soft_packets | l->hard_packets) != 0;
+}
+
+/* SA 'i' (filled in) joins the model: used, findable, on its endpoint's list, counted.
+ * Its SPI is not taken (the caller checked). */
+static void
+sa_link(struct gwc *g, unsigned int i)
+{
+	struct gwc_sa_m *m = &g->sa[i];
+	struct gwc_sa_key k;
+
+	sa_key_of(&k, m->conf.inbound, m->conf.spi, m->conf.dst);
+	/* cannot fail: the index has room for every SA (RTE_HASH_EXTRA_FLAGS_EXT_TABLE) */
+	rte_hash_add_key_data(g->sa_index, &k, (void *)(uintptr_t)i);
+	m->used = true;
+	g->sa_used[i / 64] |= 1ull << (i % 64);
+	m->ep_next = g->ep[m->ep].first_sa;
+	g->ep[m->ep].first_sa = (uint16_t)i;
+	if (m->conf.inbound) {
+		g->n_sa_in++;
+		g->sa_in_lcore[m->lcore]++;
+	}
+	g->n_sa_life += sa_has_life(m);
+}
+
+/* The reverse of sa_link(); the rest of SA 'i' stays. */
+static void
+sa_unlink(struct gwc *g, unsigned int i)
+{
+	struct gwc_sa_m *m = &g->sa[i];
+	uint16_t *p = &g->ep[m->ep].first_sa;
+	struct gwc_sa_key k;
+
+	sa_key_of(&k, m->conf.inbound, m->conf.spi, m->conf.dst);
+	rte_hash_del_key(g->sa_index, &k);
+	m->used = false;
+	g->sa_used[i / 64] &= ~(1ull << (i % 64));
+	while (*p != GWC_SA_NONE && *p != i)
+		p = &g->sa[*p].ep_next;
+	if (*p == i)
+		*p = m->ep_next;
+	m->ep_next = GWC_SA_NONE;
+	if (m->conf.inbound) {
+		g->n_sa_in--;
+		g->sa_in_lcore[m->lcore]--;
+	}
+	g->n_sa_life -= sa_has_life(m);
 }
 
 /*
@@ -93,13 +171,10 @@ gwc_ipsec_sa_find(const struct gwc *g, bool inbound, uint32_t spi, uint32_t dst)
 static uint16_t
 least_loaded_worker(const struct gwc *g)
 {
-	unsigned int n[GWC_MAX_WORKERS] = { 0 }, i, best = 0;
+	unsigned int i, best = 0;
 
-	for (i = 0; i < g->conf.max_sas; i++)
-		if (g->sa[i].used && g->sa[i].conf.inbound && g->sa[i].lcore < g->dp.n_workers)
-			n[g->sa[i].lcore]++;
 	for (i = 1; i < g->dp.n_workers; i++)
-		if (n[i] < n[best])
+		if (g->sa_in_lcore[i] < g->sa_in_lcore[best])
 			best = i;
 	return (uint16_t)best;
 }
@@ -139,8 +214,7 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 		gwc_errf(e, "outbound SPI 0x%08x to that destination is already in use", c->spi);
 		return -EEXIST;
 	}
-	for (i = 0; i < (int)g->conf.max_sas && g->sa[i].used; i++)
-		;
+	i = (int)gwc_bm_next_free(g->sa_used, g->conf.max_sas);
 	if (i == (int)g->conf.max_sas) {
 		gwc_errf(e, "all %u SAs in use ([gw-core] max_sas)", g->conf.max_sas);
 		return -ENOSPC;
@@ -158,14 +232,19 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 		m->lcore = least_loaded_worker(g);
 	snprintf(m->owner, sizeof(m->owner), "%s", owner);
 	gwc_ipsec_sa_stats_get(g, i, &m->base);    /* raw sums while unused */
-	m->used = true;
-	gwc_neigh_sync(g);
-	rc = gwc_tables_publish(g);
+	sa_link(g, (unsigned int)i);
+	sa_mark(g, (unsigned int)i);
+	gwc_tables_ep_changed(g, id);    /* its outbound SA and next hop */
+	if (!c->inbound)
+		gwc_neigh_need(g, g->ep[id].ep.port, c->dst);
+	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
-		m->used = false;
-		gwc_neigh_sync(g);
+		sa_unlink(g, (unsigned int)i);
+		gwc_neigh_ep_removed(g);
 		gwc_sa_destroy(&g->crypto, m->sa);
 		memset(m, 0, sizeof(*m));
+		m->changed = true;     /* still in the marks: an unused entry next time */
+		m->ep_next = GWC_SA_NONE;
 		gwc_errf(e, "SA 0x%08x: out of memory for tables", c->spi);
 		return rc;
 	}
@@ -177,8 +256,12 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 static void
 sa_forget(struct gwc_sa_m *m)
 {
+	bool changed = m->changed;
+
 	/* the keys too */
 	memset(m, 0, sizeof(*m));
+	m->changed = changed;
+	m->ep_next = GWC_SA_NONE;
 }
 
 int
@@ -198,11 +281,15 @@ gwc_ipsec_sa_del(struct gwc *g, const char *owner, bool inbound, uint32_t spi, u
 		return -EPERM;
 	}
 	saved = g->sa[i];
-	g->sa[i].used = false;
-	gwc_neigh_sync(g);
-	if (gwc_tables_publish(g) != 0) {
+	sa_unlink(g, (unsigned int)i);
+	sa_mark(g, (unsigned int)i);
+	if (g->ep[saved.ep].used)
+		gwc_tables_ep_changed(g, saved.ep);
+	gwc_neigh_ep_removed(g);
+	if (gwc_tables_publish_changes(g) != 0) {
+		saved.changed = g->sa[i].changed;
 		g->sa[i] = saved;
-		gwc_neigh_sync(g);
+		sa_link(g, (unsigned int)i);
 		gwc_errf(e, "SA 0x%08x: out of memory for tables", spi);
 		return -ENOMEM;
 	}
@@ -214,38 +301,23 @@ gwc_ipsec_sa_del(struct gwc *g, const char *owner, bool inbound, uint32_t spi, u
 	return 0;
 }
 
-static void
-ipsec_gc(struct gwc *g)
-{
-	unsigned int i;
-
-	for (i = 0; i < g->conf.max_sas; i++) {
-		struct gwc_sa_m *s = &g->sa[i];
-
-		if (s->used && (!g->ep[s->ep].used || g->ep[s->ep].ep.type != GWC_EP_IPSEC)) {
-			GWC_LOG(INFO, "%s SA 0x%08x removed with its endpoint",
-				s->conf.inbound ? "inbound" : "outbound", s->conf.spi);
-			gwc_sa_destroy(&g->crypto, s->sa);
-			sa_forget(s);
-		}
-	}
-}
-
 /* Lifetimes (RFC 4301 section 4.4.2.1): a soft limit is logged and reported; a hard one
- * takes the SA out of the tables (its packets then count as no_sa). */
+ * takes the SA out of the tables (its packets then count as no_sa). @return whether
+ * one did (its SA and endpoint are marked). */
 static bool
 life_check(struct gwc *g)
 {
 	bool changed = false;
 	unsigned int i;
 
-	for (i = 0; i < g->conf.max_sas; i++) {
+	if (g->n_sa_life == 0)
+		return false;
+	GWC_SA_FOREACH(g, i) {
 		struct gwc_sa_m *s = &g->sa[i];
 		const struct gwc_sa_life *l = &s->life;
 		struct gwc_sa_stats st;
 
-		if (!s->used || s->hard_expired ||
-		    (l->soft_bytes | l->hard_bytes | l->soft_packets | l->hard_packets) == 0)
+		if (s->hard_expired || !sa_has_life(s))
 			continue;
 		gwc_ipsec_sa_stats_get(g, (int)i, &st);
 		if (!s->soft_expired && ((l->soft_bytes && st.bytes >= l->soft_bytes) ||
@@ -256,6 +328,9 @@ life_check(struct gwc *g)
 		if ((l->hard_bytes && st.bytes >= l->hard_bytes) ||
 		    (l->hard_packets && st.pkts >= l->hard_packets)) {
 			s->hard_expired = s->soft_expired = true;
+			sa_mark(g, i);
+			if (g->ep[s->ep].used)
+				gwc_tables_ep_changed(g, s->ep);
 			changed = true;
 			GWC_LOG(INFO, "SA 0x%08x: hard lifetime reached: no longer used", s->conf.spi);
 		}
@@ -271,33 +346,67 @@ gwc_ipsec_poll(struct gwc *g)
 	if (now - g->last_life_tsc < hz / 20)
 		return;
 	g->last_life_tsc = now;
-	if (life_check(g) && gwc_tables_publish(g) != 0)
+	if (life_check(g) && gwc_tables_publish_changes(g) != 0)
 		GWC_LOG(ERR, "tables: could not retire an expired SA (out of memory)");
 }
 
 /* ------------------------------------------------------------ tables */
 
-/* Inbound SPIs -> SA, each SA's entry, and in the copies of the IPsec endpoints made for
- * these tables (marked changed) each terminal's outbound SA (the newest) and the outer
- * next hop toward it (from its port's neighbours). SA and next-hop changes publish a
- * full build, which makes every copy anew. */
+/*
+ * The SPI hash (inbound SPI -> SA index), kept across tables (gwc_hash_lf_new()): a
+ * key is added when its SA's entry is made, so a worker may find it before the tables
+ * with the entry are out; it then finds no SA there (NULL) and drops the packet as
+ * no_sa, as before the key existed. Keys go once the tables without the SA are out
+ * (ipsec_published()).
+ */
+static struct rte_hash *
+spi_hash(struct gwc *g)
+{
+	if (g->spi_keys == NULL)
+		g->spi_keys = gwc_hash_lf_new(g, "spi", g->conf.max_sas, sizeof(uint32_t));
+	return g->spi_keys;
+}
+
+/* Does SA 'i' have an entry in tables whose endpoint copies are 't->ep'? */
+static bool
+sa_live(const struct gwc *g, const struct gwc_tables *t, unsigned int i)
+{
+	const struct gwc_sa_m *s = &g->sa[i];
+
+	return s->used && !s->hard_expired && g->ep[s->ep].used && t->ep[s->ep] != NULL &&
+	       t->ep[s->ep]->type == GWC_EP_IPSEC;
+}
+
+/*
+ * The SA part of 't' (a copy of the published tables, or empty in a full build): the
+ * entries of the marked SAs and of the SAs of the IPsec endpoints made anew, their
+ * SPIs, and in those endpoints' copies the terminal's outbound SA (the newest) and the
+ * outer next hop toward it (from its port's neighbours). Its cost follows the change:
+ * the SAs of one endpoint, not all of them.
+ */
 static int
 ipsec_tables(struct gwc *g, struct gwc_tables *t)
 {
-	unsigned int i, k, n_in = 0;
+	unsigned int i, k;
 
-	for (i = 0; i < g->conf.max_sas; i++)
-		n_in += g->sa[i].used && g->sa[i].conf.inbound;
-	if (n_in != 0 && (t->spi = gwc_hash_new("spi", t->version, n_in, sizeof(uint32_t))) == NULL)
+	/* an endpoint made anew (added, removed, changed) takes its SAs with it */
+	for (k = 0; k < g->n_changed_ep; k++) {
+		uint16_t id = g->changed_ep[k];
+
+		if (g->ep[id].ep.type == GWC_EP_IPSEC)
+			GWC_EP_SA_FOREACH(g, id, i)
+				sa_mark(g, i);
+	}
+	if (g->n_sa_in != 0 && spi_hash(g) == NULL)
 		return -ENOMEM;
-	for (i = 0; i < g->conf.max_sas; i++) {
-		const struct gwc_sa_m *s = &g->sa[i];
-		struct gwc_ep *ep;
+	t->spi = g->n_sa_in != 0 ? g->spi_keys : NULL;
+	for (k = 0; k < g->n_changed_sa; k++) {
+		const struct gwc_sa_m *s;
 
-		if (!s->used)
-			continue;
-		ep = (struct gwc_ep *)(uintptr_t)t->ep[s->ep];
-		if (s->hard_expired || ep == NULL)
+		i = g->changed_sa[k];
+		s = &g->sa[i];
+		memset(&t->sa[i], 0, sizeof(t->sa[i]));
+		if (!sa_live(g, t, i))
 			continue;
 		t->sa[i].sa = s->sa;
 		gwc_sa_hot(s->sa, t->sa[i].hot);
@@ -306,21 +415,27 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 		if (s->conf.inbound) {
 			uint32_t spi = s->conf.spi;
 
-			if (rte_hash_add_key_data(t->spi, &spi, (void *)(uintptr_t)i) < 0)
+			/* a key kept from before only has its data rewritten */
+			if (rte_hash_add_key_data(g->spi_keys, &spi, (void *)(uintptr_t)i) < 0)
 				return -ENOMEM;
-		} else if (g->ep[s->ep].changed &&
-			   (ep->out_sa == GWC_SA_NONE || g->sa[ep->out_sa].serial < s->serial)) {
-			/* only a copy made for these tables: the others are published, and what
-			 * they were built from (SAs, next hops) changes only with a full build */
-			ep->out_sa = (uint16_t)i;
 		}
 	}
 	for (k = 0; k < g->n_changed_ep; k++) {
-		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[g->changed_ep[k]];
+		uint16_t id = g->changed_ep[k];
+		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[id];
 		const struct gwc_neigh *nb;
 
 		if (ep == NULL || ep->type != GWC_EP_IPSEC)
 			continue;
+		/* only a copy made for these tables: the others are published */
+		ep->out_sa = GWC_SA_NONE;
+		GWC_EP_SA_FOREACH(g, id, i) {
+			const struct gwc_sa_m *s = &g->sa[i];
+
+			if (!s->conf.inbound && !s->hard_expired &&
+			    (ep->out_sa == GWC_SA_NONE || g->sa[ep->out_sa].serial < s->serial))
+				ep->out_sa = (uint16_t)i;
+		}
 		/* the outer next hop toward the terminal, from its outbound SA */
 		ep->nh_ok = 0;
 		if (ep->out_sa == GWC_SA_NONE)
@@ -338,11 +453,36 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 	return 0;
 }
 
+/*
+ * The tables with the marked SAs' entries are out: the SPIs of SAs without an entry
+ * go, and the SAs whose endpoint is gone are freed (no table names them now).
+ */
 static void
-ipsec_tables_free(struct gwc_tables *t)
+ipsec_published(struct gwc *g)
 {
-	rte_hash_free(t->spi);
+	const struct gwc_tables *t = g->dp.tables;
+	unsigned int k;
+
+	for (k = 0; k < g->n_changed_sa; k++) {
+		unsigned int i = g->changed_sa[k];
+		struct gwc_sa_m *s = &g->sa[i];
+		uint32_t spi = s->conf.spi;
+		void *d;
+
+		s->changed = false;
+		if (t->sa[i].sa == NULL && s->conf.inbound && g->spi_keys != NULL &&
+		    rte_hash_lookup_data(g->spi_keys, &spi, &d) >= 0 && (uintptr_t)d == i)
+			rte_hash_del_key(g->spi_keys, &spi);
+		if (s->used && (!g->ep[s->ep].used || g->ep[s->ep].ep.type != GWC_EP_IPSEC)) {
+			GWC_LOG(INFO, "%s SA 0x%08x removed with its endpoint",
+				s->conf.inbound ? "inbound" : "outbound", s->conf.spi);
+			sa_unlink(g, i);
+			gwc_sa_destroy(&g->crypto, s->sa);
+			sa_forget(s);
+			s->changed = false;
+		}
+	}
+	g->n_changed_sa = 0;
 }
 
-/* The SAs whose endpoint is gone: the tables just published skip them. */
-GWC_TABLES_BUILDER(ipsec_sa, ipsec_tables, ipsec_tables_free, ipsec_gc, NULL)
+GWC_TABLES_BUILDER(ipsec_sa, ipsec_tables, NULL, ipsec_published, NULL)

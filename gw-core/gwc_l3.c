@@ -225,58 +225,84 @@ gwc_l3_poll(struct gwc *g)
 
 /* ------------------------------------------------------------ tables */
 
-/* The slice router's routes (terminal address -> IPsec endpoint: /32 in a hash, shorter
- * prefixes in a longest-first list), the slices it serves, and its slice-side
- * neighbours (address -> MAC). */
+/* Does rule 'a' come before rule 'b'? Longest prefix first; then by endpoint id and
+ * order in its selectors, so that a list made rule by rule is the list a full build
+ * makes. */
+static bool
+rule_before(const struct gwc_l3_rule *a, unsigned int ka, const struct gwc_l3_rule *b,
+	    unsigned int kb)
+{
+	uint32_t ma = rte_be_to_cpu_32(a->mask), mb = rte_be_to_cpu_32(b->mask);
+
+	if (ma != mb)
+		return ma > mb;
+	return a->ep != b->ep ? a->ep < b->ep : ka < kb;
+}
+
+/* Endpoint 'id''s rules out of the model's list, and those of its copy 'ep' (NULL:
+ * none) in. */
+static void
+rules_remake(struct gwc *g, uint16_t id, const struct gwc_ep *ep)
+{
+	unsigned int i, n = 0, k;
+
+	for (i = 0; i < g->n_l3_rules; i++)
+		if (g->l3_rule[i].ep != id) {
+			g->l3_rule_k[n] = g->l3_rule_k[i];
+			g->l3_rule[n++] = g->l3_rule[i];
+		}
+	g->n_l3_rules = (uint16_t)n;
+	if (ep == NULL || ep->type != GWC_EP_IPSEC)
+		return;
+	for (k = 0; k < ep->conf.n_ts_remote; k++) {
+		const struct gwc_prefix *p = &ep->conf.ts_remote[k];
+		struct gwc_l3_rule r = { .slice = ep->slice, .ep = ep->id, .addr = p->addr,
+					 .mask = gwc_prefix_mask(p->len) };
+
+		if (p->len == 32)
+			continue;   /* in the route hash (gwc_ep_ipsec.c) */
+		if (g->n_l3_rules == GWC_MAX_L3_RULES) {
+			GWC_LOG(WARNING, "endpoint %s: more than %d traffic selectors shorter "
+					 "than /32: not routed", ep->conf.name, GWC_MAX_L3_RULES);
+			return;
+		}
+		for (i = g->n_l3_rules; i > 0 && rule_before(&r, k, &g->l3_rule[i - 1],
+							      g->l3_rule_k[i - 1]); i--) {
+			g->l3_rule[i] = g->l3_rule[i - 1];
+			g->l3_rule_k[i] = g->l3_rule_k[i - 1];
+		}
+		g->l3_rule[i] = r;
+		g->l3_rule_k[i] = (uint8_t)k;
+		g->n_l3_rules++;
+	}
+}
+
+/*
+ * The slice router's part of 't': the /32 routes' hash (kept across tables, its keys
+ * made by the IPsec endpoints' build), the shorter selectors in a longest-first list
+ * (the model's, with the changed endpoints' rules made anew), and its slice-side
+ * neighbours (address -> MAC, at most GWC_MAX_L3N).
+ */
 static int
 l3_tables(struct gwc *g, struct gwc_tables *t)
 {
-	unsigned int i, k, n_rt = 0, n_nb = 0;
+	unsigned int i, n_nb = 0;
 
-	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i)
-		n_rt += g->ep[i].ep.conf.n_ts_remote;
+	if (t->full)
+		g->n_l3_rules = 0;
+	for (i = 0; i < g->n_changed_ep; i++) {
+		uint16_t id = g->changed_ep[i];
+
+		rules_remake(g, id, t->ep[id]);
+	}
+	t->n_l3_rules = g->n_l3_rules;
+	memcpy(t->l3_rule, g->l3_rule, g->n_l3_rules * sizeof(t->l3_rule[0]));
+	t->l3_route = g->n_eps_type[GWC_EP_IPSEC] != 0 ? g->l3_routes : NULL;
 	for (i = 0; i < GWC_MAX_L3N; i++)
 		n_nb += g->l3n[i].used && g->l3n[i].resolved;
-	if (n_rt != 0 &&
-	    (t->l3_route = gwc_hash_new("l3rt", t->version, n_rt, sizeof(uint64_t))) == NULL)
-		return -ENOMEM;
 	if (n_nb != 0 &&
 	    (t->l3_neigh = gwc_hash_new("l3nb", t->version, n_nb, sizeof(uint64_t))) == NULL)
 		return -ENOMEM;
-	GWC_EP_FOREACH_TYPE(g, GWC_EP_IPSEC, i) {
-		const struct gwc_ep *ep = t->ep[i];
-
-		if (ep == NULL)
-			continue;
-		t->slice[ep->slice].l3 = 1;
-		for (k = 0; k < ep->conf.n_ts_remote; k++) {
-			const struct gwc_prefix *p = &ep->conf.ts_remote[k];
-
-			if (p->len == 32) {
-				uint64_t key = (uint64_t)ep->slice << 32 | p->addr;
-
-				if (rte_hash_add_key_data(t->l3_route, &key,
-							  (void *)(uintptr_t)ep->id) < 0)
-					return -ENOMEM;
-			} else if (t->n_l3_rules < GWC_MAX_L3_RULES) {
-				unsigned int at = t->n_l3_rules++;
-				uint32_t mask = gwc_prefix_mask(p->len);
-
-				while (at > 0 && t->l3_rule[at - 1].mask != 0 &&
-				       rte_be_to_cpu_32(t->l3_rule[at - 1].mask) <
-					       rte_be_to_cpu_32(mask)) {
-					t->l3_rule[at] = t->l3_rule[at - 1];
-					at--;
-				}
-				t->l3_rule[at] = (struct gwc_l3_rule){ .slice = ep->slice, .ep = ep->id,
-								      .addr = p->addr, .mask = mask };
-			} else {
-				GWC_LOG(WARNING, "endpoint %s: more than %d traffic selectors "
-						 "shorter than /32: not routed", ep->conf.name,
-					GWC_MAX_L3_RULES);
-			}
-		}
-	}
 	for (i = 0; i < GWC_MAX_L3N; i++) {
 		const struct gwc_l3n *n = &g->l3n[i];
 		uint64_t key, mac;
@@ -294,8 +320,14 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 static void
 l3_tables_free(struct gwc_tables *t)
 {
-	rte_hash_free(t->l3_route);
 	rte_hash_free(t->l3_neigh);
 }
 
-GWC_TABLES_BUILDER(l3, l3_tables, l3_tables_free, NULL, NULL)
+static void
+l3_fini(struct gwc *g)
+{
+	rte_hash_free(g->l3_routes);
+	g->l3_routes = NULL;
+}
+
+GWC_TABLES_BUILDER(l3, l3_tables, l3_tables_free, NULL, l3_fini)

@@ -12,6 +12,7 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 
+#include "gwc_ep_ops.h"
 #include "gwc_model.h"
 
 /* The keys of the name hashes: zero-padded, so equal names are equal bytes. */
@@ -56,6 +57,8 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	g->changed_ep = calloc(c->max_endpoints, sizeof(uint16_t));
 	g->changed_slice = calloc(c->max_slices, sizeof(uint16_t));
 	g->sa = calloc(c->max_sas, sizeof(*g->sa));
+	g->sa_used = calloc((c->max_sas + 63) / 64, sizeof(uint64_t));
+	g->changed_sa = calloc(c->max_sas, sizeof(uint16_t));
 	for (k = 0; k < GWC_EP_TYPES; k++) {
 		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 		ok = ok && g->ep_type_used[k] != NULL;
@@ -63,11 +66,14 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	memset(g->vid_ep, 0xff, sizeof(g->vid_ep));
 	if (ok && g->slice != NULL && g->ep != NULL && g->slice_used != NULL &&
 	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL &&
-	    g->sa != NULL) {
+	    g->sa != NULL && g->sa_used != NULL && g->changed_sa != NULL) {
 		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
 		g->ep_names = name_hash(g, "en", c->max_endpoints, sizeof(struct ep_key));
+		g->sa_index = name_hash(g, "sa", c->max_sas, sizeof(struct gwc_sa_key));
+		for (k = 0; k < c->max_endpoints; k++)
+			g->ep[k].first_sa = GWC_SA_NONE;
 	}
-	if (g->slice_names == NULL || g->ep_names == NULL) {
+	if (g->slice_names == NULL || g->ep_names == NULL || g->sa_index == NULL) {
 		gwc_errf(e, "out of memory for %u slices, %u endpoints and %u SAs (lower "
 			    "[gw-core] max_slices, max_endpoints or max_sas, or raise [eal] "
 			    "memory_mb)", c->max_slices, c->max_endpoints, c->max_sas);
@@ -83,6 +89,8 @@ gwc_model_fini(struct gwc *g)
 
 	rte_hash_free(g->slice_names);
 	rte_hash_free(g->ep_names);
+	rte_hash_free(g->sa_index);
+	g->slice_names = g->ep_names = g->sa_index = NULL;
 	for (k = 0; k < GWC_EP_TYPES; k++) {
 		free(g->ep_type_used[k]);
 		g->ep_type_used[k] = NULL;
@@ -90,7 +98,11 @@ gwc_model_fini(struct gwc *g)
 	free(g->changed_ep);
 	free(g->changed_slice);
 	free(g->sa);
+	free(g->sa_used);
+	free(g->changed_sa);
 	g->sa = NULL;
+	g->sa_used = NULL;
+	g->changed_sa = NULL;
 	g->changed_ep = g->changed_slice = NULL;
 	free(g->slice);
 	free(g->ep);
@@ -166,6 +178,8 @@ gwc_ep_link(struct gwc *g, int id)
 	g->n_eps++;
 	if (m->ep.type == GWC_EP_VLAN)
 		g->vid_ep[m->ep.port][m->ep.conf.vid] = (uint16_t)id;
+	if (!gwc_ep_ops_of(m->ep.type)->bridged && g->slice[m->ep.slice].n_routed++ == 0)
+		gwc_tables_slice_changed(g, m->ep.slice);   /* the slice router serves it */
 	gwc_tables_ep_changed(g, id);
 }
 
@@ -189,6 +203,8 @@ gwc_ep_unlink(struct gwc *g, int id)
 	g->n_eps--;
 	if (m->ep.type == GWC_EP_VLAN && g->vid_ep[m->ep.port][m->ep.conf.vid] == id)
 		g->vid_ep[m->ep.port][m->ep.conf.vid] = GWC_EP_NONE;
+	if (!gwc_ep_ops_of(m->ep.type)->bridged && --g->slice[m->ep.slice].n_routed == 0)
+		gwc_tables_slice_changed(g, m->ep.slice);
 	gwc_tables_ep_changed(g, id);
 }
 

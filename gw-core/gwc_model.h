@@ -62,6 +62,8 @@ struct gwc_slice_m {
 	char name[GWC_NAME_MAX];
 	char owner[GWC_NAME_MAX];
 	bool changed;                /* marked for gwc_tables_publish_changes() */
+	uint32_t n_routed;           /* endpoints of a routed type (not bridged: IPsec
+					terminals); the slice router serves it while any */
 	uint16_t n_flood;            /* entries of 'flood' */
 	uint16_t *flood;             /* the published flood list (rte_malloc), or NULL */
 	struct gwc_mac_table *mac;   /* GWC_MAC_START entries, grown by gwc_mac_poll() */
@@ -74,6 +76,8 @@ struct gwc_ep_m {
 	uint16_t next;               /* the slice's next endpoint, GWC_EP_NONE: none */
 	bool changed;                /* marked for gwc_tables_publish_changes() */
 	struct gwc_ep *pub;          /* the published copy (rte_malloc), or NULL */
+	uint16_t first_sa;           /* IPSEC: its SAs, a list through gwc_sa_m.ep_next;
+					GWC_SA_NONE: none */
 	struct gwc_ep ep;            /* conf, slice, port, owner; the rest is filled at build */
 	struct gwc_ep_stats base;
 };
@@ -96,10 +100,19 @@ struct gwc_neigh {
 	uint32_t requests;
 };
 
+/* The key of gwc.sa_index: zero-padded. An inbound SA is found by its SPI alone (dst 0). */
+struct gwc_sa_key {
+	uint32_t spi;
+	rte_be32_t dst;
+	uint32_t inbound;
+};
+
 struct gwc_sa_m {
 	bool used;
 	bool soft_expired, hard_expired;
+	bool changed;                /* marked for the next publication (gwc_ipsec.c) */
 	uint16_t ep;
+	uint16_t ep_next;            /* the next SA of 'ep' (gwc_ep_m.first_sa), GWC_SA_NONE */
 	uint32_t serial;             /* order of addition: the newest outbound SA wins */
 	uint16_t lcore;              /* inbound: the worker that decrypts it */
 	struct gwc_sa_conf conf;     /* keys included: for gwc_ipsec_sa_update(); never shown */
@@ -165,9 +178,24 @@ struct gwc {
 	/* IPsec */
 	struct gwc_crypto crypto;
 	struct gwc_sa_m *sa;                     /* [conf.max_sas] (heap) */
+	uint64_t *sa_used;                       /* bitmap of the used SAs (heap) */
+	uint16_t *changed_sa;                    /* SAs marked since the last publication */
+	uint32_t n_changed_sa;
+	uint32_t n_sa_in;                        /* used inbound SAs */
+	uint32_t n_sa_life;                      /* used SAs with a lifetime */
+	uint32_t sa_in_lcore[GWC_MAX_WORKERS];   /* used inbound SAs each worker decrypts */
+	struct rte_hash *sa_index;               /* (direction, SPI, destination) -> SA index */
+	struct rte_hash *spi_keys;               /* the SPI hash kept across tables (t->spi):
+						    inbound SPI -> SA index, or NULL */
+	struct rte_hash *l3_routes;              /* the /32 route hash kept across tables
+						    (t->l3_route, gwc_ep_ipsec.c), or NULL */
 	uint32_t sa_serial;
 	uint64_t last_life_tsc;
 	struct gwc_l3n l3n[GWC_MAX_L3N];
+	uint16_t n_l3_rules;                     /* the slice router's selectors shorter than
+						    /32, longest first (gwc_l3.c) */
+	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES];
+	uint8_t l3_rule_k[GWC_MAX_L3_RULES];     /* each one's place in its endpoint's list */
 	/* exception path counters */
 	uint64_t exc_to_tap, exc_from_tap, exc_no_tap, inject_full, arp_sent;
 	struct gwc_ctl *ctl;                     /* the control socket (gwc_ctl.c); NULL: none */
@@ -258,6 +286,14 @@ gwc_bm_next_free(const uint64_t *bm, uint32_t n)
 	for ((i) = gwc_bm_next((g)->ep_type_used[type], (g)->conf.max_endpoints, 0);         \
 	     (i) < (g)->conf.max_endpoints;                                                  \
 	     (i) = gwc_bm_next((g)->ep_type_used[type], (g)->conf.max_endpoints, (i) + 1))
+/* Each used SA index 'i' (unsigned), in order. */
+#define GWC_SA_FOREACH(g, i)                                                               \
+	for ((i) = gwc_bm_next((g)->sa_used, (g)->conf.max_sas, 0);                          \
+	     (i) < (g)->conf.max_sas;                                                        \
+	     (i) = gwc_bm_next((g)->sa_used, (g)->conf.max_sas, (i) + 1))
+/* Each SA index 'i' of endpoint 'id' (unsigned); 'i' must not be unlinked in the loop. */
+#define GWC_EP_SA_FOREACH(g, id, i)                                                        \
+	for ((i) = (g)->ep[id].first_sa; (i) != GWC_SA_NONE; (i) = (g)->sa[i].ep_next)
 /* Each endpoint id 'i' of slice 's'; 'i' must not be unlinked in the loop. */
 #define GWC_SLICE_EP_FOREACH(g, s, i)                                                      \
 	for ((i) = (g)->slice[s].first_ep; (i) != GWC_EP_NONE; (i) = (g)->ep[i].next)
@@ -308,13 +344,17 @@ void gwc_port_join_worker(struct gwc *g, unsigned int w, uint16_t p);
 rte_be32_t gwc_nexthop_ip(const struct gwc *g, uint16_t port, rte_be32_t remote);
 /* The neighbour entry of (port, ip), or NULL. */
 const struct gwc_neigh *gwc_neigh_find(const struct gwc *g, uint16_t port, rte_be32_t ip);
-/* Keep one neighbour per (port, next hop) a GRE endpoint or an outbound SA needs: after
- * any change of those, before publishing. */
+/* Keep one neighbour per (port, next hop) a GRE endpoint or an outbound SA needs, and
+ * only those: O(endpoints + SAs), so a change adds its own (gwc_neigh_ep_added(),
+ * gwc_neigh_need()) and a removal leaves the rest to gwc_neigh_poll(). */
 void gwc_neigh_sync(struct gwc *g);
 /* Endpoint 'id' was added: the next hop it needs, if any, has an entry (as
  * gwc_neigh_sync() would give it, without looking at every other endpoint). */
 void gwc_neigh_ep_added(struct gwc *g, int id);
-/* Endpoints were removed: entries nothing needs any more go at the next
+/* The next hop toward 'remote' out of 'port' (an outbound SA's destination) has an
+ * entry, as gwc_neigh_sync() would give it, without looking at every other user. */
+void gwc_neigh_need(struct gwc *g, uint16_t port, rte_be32_t remote);
+/* Endpoints or outbound SAs were removed: entries nothing needs any more go at the next
  * gwc_neigh_poll() (gwc_neigh_sync() there), or at once when the table is full. */
 void gwc_neigh_ep_removed(struct gwc *g);
 /* Learn a next hop's MAC from an ARP frame 'm' that came in on 'port'.

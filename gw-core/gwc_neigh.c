@@ -130,7 +130,7 @@ nh_users(struct gwc *g, bool *needed, bool add)
 	GWC_EP_FOREACH(g, j)
 		if (nh_user_ep(g, j, &port, &remote))
 			nh_need(g, port, remote, needed, add);
-	for (j = 0; j < g->conf.max_sas; j++)
+	GWC_SA_FOREACH(g, j)
 		if (nh_user_sa(g, j, &port, &remote))
 			nh_need(g, port, remote, needed, add);
 }
@@ -144,6 +144,14 @@ gwc_neigh_ep_added(struct gwc *g, int id)
 
 	if (nh_user_ep(g, (unsigned int)id, &port, &remote))
 		nh_need(g, port, remote, needed, true);
+}
+
+void
+gwc_neigh_need(struct gwc *g, uint16_t port, rte_be32_t remote)
+{
+	bool needed[GWC_MAX_NEIGH] = { false };
+
+	nh_need(g, port, remote, needed, true);
 }
 
 void

@@ -169,6 +169,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	m = &g->ep[id];
 	gen = m->ep.gen + 1;   /* the id's next endpoint: earlier flows do not match it */
 	memset(m, 0, sizeof(*m));
+	m->first_sa = GWC_SA_NONE;
 	m->ep.gen = gen;
 	m->ep.conf = *c;
 	m->ep.slice = (uint16_t)s;

@@ -53,6 +53,32 @@ gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len)
 	return rte_hash_create(&hp);
 }
 
+struct rte_hash *
+gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = RTE_MAX(n, 64u),
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
+		.socket_id = (int)rte_socket_id(),
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+	struct rte_hash_rcu_config rc = { .v = g->qsbr, .mode = RTE_HASH_QSBR_MODE_DQ };
+	struct rte_hash *h;
+
+	snprintf(name, sizeof(name), "gwc_%s_%lx", what, (unsigned long)(uintptr_t)g);
+	h = rte_hash_create(&hp);
+	if (h != NULL && rte_hash_rcu_qsbr_add(h, &rc) != 0) {
+		rte_hash_free(h);
+		h = NULL;
+	}
+	return h;
+}
+
 /* Release what the builders allocated in 't', not 't'. */
 static void
 builders_free(struct gwc_tables *t)
@@ -82,7 +108,10 @@ gwc_tables_ep_changed(struct gwc *g, int id)
 		m->changed = true;
 		g->changed_ep[g->n_changed_ep++] = (uint16_t)id;
 	}
-	gwc_tables_slice_changed(g, m->ep.slice);
+	/* the slice's flood list names the bridged ones (a routed one's slice is marked
+	 * when the slice router starts or stops serving it: gwc_ep_link()) */
+	if (gwc_ep_ops_of(m->ep.type)->bridged)
+		gwc_tables_slice_changed(g, m->ep.slice);
 }
 
 void
@@ -189,6 +218,7 @@ slice_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int
 	if (!g->slice[s].used)
 		return 0;
 	st->mac = g->slice[s].mac;
+	st->l3 = g->slice[s].n_routed != 0;
 	GWC_SLICE_EP_FOREACH(g, s, i)
 		n += gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged;
 	if (n == 0)
@@ -241,7 +271,7 @@ tables_build(struct gwc *g, struct build *b)
 	t->ep = (const struct gwc_ep **)(t->slice + t->n_slice);
 	t->n_sa = g->conf.max_sas;
 	t->sa = (struct gwc_sa_tab *)(t->ep + t->n_ep);
-	memset(t->sa, 0, t->n_sa * sizeof(t->sa[0]));   /* the IPsec builder's, each build */
+	t->full = b->fresh;
 	t->version = g->version + 1;
 	t->n_ports = g->dp.n_ports;
 	t->bridge_prefetch = g->n_slices >= GWC_BRIDGE_PREFETCH_SLICES ||
@@ -249,9 +279,11 @@ tables_build(struct gwc *g, struct build *b)
 	if (b->fresh) {
 		memset(t->slice, 0, t->n_slice * sizeof(t->slice[0]));
 		memset(t->ep, 0, t->n_ep * sizeof(t->ep[0]));
+		memset(t->sa, 0, t->n_sa * sizeof(t->sa[0]));
 	} else {
 		memcpy(t->slice, prev->slice, t->n_slice * sizeof(t->slice[0]));
 		memcpy(t->ep, prev->ep, t->n_ep * sizeof(t->ep[0]));
+		memcpy(t->sa, prev->sa, t->n_sa * sizeof(t->sa[0]));
 	}
 
 	for (p = 0; p < g->dp.n_ports; p++) {

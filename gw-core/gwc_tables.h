@@ -252,6 +252,9 @@ struct gwc_tables {
 	uint16_t n_sched;         /* ports with a scheduler */
 	uint8_t bridge_prefetch;  /* the slices' state no longer stays in the cache: bridge_vec()
 				     prefetches it (gwc_dp_bridge.h) */
+	uint8_t full;             /* control thread, while building: made from the whole model
+				     (gwc_tables_publish()), not a copy of the published tables
+				     with the marked changes (gwc_tables_publish_changes()) */
 	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id, kept across tables (gwc_ep_gre.c);
 				     NULL when there is no GRE endpoint */
 	uint32_t n_ep;            /* entries of 'ep': [gw-core] max_endpoints */
@@ -261,13 +264,16 @@ struct gwc_tables {
 	struct gwc_port_tab port[GWC_MAX_PORTS];
 	uint16_t n_terms;
 	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
-	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index; NULL: none */
-	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id */
+	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index, kept across tables
+				     (gwc_ipsec.c); NULL: no inbound SA */
+	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id,
+				     kept across tables (gwc_ep_ipsec.c); NULL: none */
 	struct rte_hash *l3_neigh; /* slice << 32 | IPv4 -> MAC (gwc_mac48 form) + 1 */
 	uint16_t n_l3_rules;
 	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
 	uint32_t n_sa;            /* entries of 'sa': [gw-core] max_sas */
-	struct gwc_sa_tab *sa;    /* by SA index (in the same allocation, zeroed each build) */
+	struct gwc_sa_tab *sa;    /* by SA index (in the same allocation; a copy of the
+				     published one, the marked SAs made anew by gwc_ipsec.c) */
 	/* 'slice' and 'ep' follow in the same allocation; the endpoint copies and flood
 	   lists are the model's (gwc_ep_m.pub, gwc_slice_m.flood), shared by tables */
 };
@@ -344,6 +350,18 @@ void gwc_tables_free(struct gwc_tables *t);
 /* Free the published tables, every endpoint copy and flood list, and what the
  * builders keep across tables. When gw-core is destroyed. */
 void gwc_tables_fini(struct gwc *g);
+
+/*
+ * A hash kept across tables, which workers read while the control thread adds and
+ * deletes keys: lock-free (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF), room for 'n' keys
+ * however they collide (RTE_HASH_EXTRA_FLAGS_EXT_TABLE), hashed with rte_hash_crc
+ * from 0; a deleted key's slot is reused only after the workers' grace period
+ * (rte_hash_rcu_qsbr_add(), defer queue). A key added while the published tables
+ * do not yet name what it leads to must lead to nothing there (a NULL entry), and a
+ * key is deleted once the tables without its target are published ('retire', or a
+ * builder's 'published'). Named "gwc_<what>_<g>". @return it, or NULL. Control thread.
+ */
+struct rte_hash *gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len);
 
 /*
  * An rte_hash for a table of version 'version': about 'n' keys (room for twice as

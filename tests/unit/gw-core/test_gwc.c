@@ -2074,13 +2074,47 @@ struct tables_view {
 	unsigned int n_ep;
 	uint16_t id[512];
 	struct gwc_ep ep[512];
+	uint8_t l3[64];
+	uint16_t n_l3_rules;
+	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES];
+	struct gwc_sa_tab sa[256];
+	unsigned int n_spi, n_route;  /* keys in the SPI and route hashes (kept across tables) */
 };
+
+/* The keys of 'h' (a hash kept across tables), each checked to lead where the
+ * published tables say: an inbound SA's SPI to its entry, a /32 route to its terminal.
+ * @return how many. */
+static unsigned int
+kept_keys(const struct rte_hash *h, bool spi)
+{
+	const struct gwc_tables *t = g->dp.tables;
+	unsigned int n = 0;
+	uint32_t it = 0;
+	const void *k;
+	void *d;
+
+	while (h != NULL && rte_hash_iterate(h, &k, &d, &it) >= 0) {
+		uintptr_t v = (uintptr_t)d;
+
+		n++;
+		if (spi) {
+			CU_ASSERT(v < t->n_sa && t->sa[v].sa != NULL &&
+				  g->sa[v].conf.inbound && g->sa[v].conf.spi == *(const uint32_t *)k);
+		} else {
+			uint64_t key = *(const uint64_t *)k;
+
+			CU_ASSERT(v < t->n_ep && t->ep[v] != NULL && t->ep[v]->type == GWC_EP_IPSEC &&
+				  t->ep[v]->slice == key >> 32);
+		}
+	}
+	return n;
+}
 
 static void
 tables_view(struct tables_view *v)
 {
 	const struct gwc_tables *t = g->dp.tables;
-	unsigned int p, s, i;
+	unsigned int p, s, i, n_in, n32;
 
 	memset(v, 0, sizeof(*v));
 	for (p = 0; p < NPORTS; p++) {
@@ -2103,6 +2137,23 @@ tables_view(struct tables_view *v)
 		}
 	v->n_slices = g->n_slices;
 	v->n_eps = g->n_eps;
+	for (s = 0; s < 64; s++)
+		v->l3[s] = t->slice[s].l3;
+	v->n_l3_rules = t->n_l3_rules;
+	memcpy(v->l3_rule, t->l3_rule, t->n_l3_rules * sizeof(t->l3_rule[0]));
+	memcpy(v->sa, t->sa, sizeof(v->sa));
+	v->n_spi = kept_keys(t->spi, true);
+	v->n_route = kept_keys(t->l3_route, false);
+	/* every key that should be there is: as many as live inbound SAs and /32 routes */
+	n_in = n32 = 0;
+	for (i = 0; i < t->n_sa; i++)
+		n_in += t->sa[i].sa != NULL && g->sa[i].conf.inbound;
+	for (i = 0; i < t->n_ep; i++)
+		for (s = 0; t->ep[i] != NULL && t->ep[i]->type == GWC_EP_IPSEC &&
+			    s < t->ep[i]->conf.n_ts_remote; s++)
+			n32 += t->ep[i]->conf.ts_remote[s].len == 32;
+	CU_ASSERT_EQUAL(v->n_spi, n_in);
+	CU_ASSERT_EQUAL(v->n_route, n32);
 	CU_ASSERT(v->n_ep < 512);
 }
 
@@ -2159,6 +2210,68 @@ gre_keys_count(void)
 	return n;
 }
 
+/* Say which part of two table views differs (a failure's message). */
+static void
+view_diff(const struct tables_view *a, const struct tables_view *b)
+{
+#define VD(f) if (memcmp(&a->f, &b->f, sizeof(a->f)) != 0) printf("    differs: %s\n", #f)
+	unsigned int i;
+
+	VD(untagged); VD(vlan); VD(n_trl); VD(trl); VD(n_slices); VD(n_eps); VD(n_gre);
+	VD(n_flood); VD(flood); VD(mac); VD(n_ep); VD(id); VD(l3); VD(n_l3_rules);
+	VD(l3_rule); VD(sa); VD(n_spi); VD(n_route);
+	for (i = 0; i < a->n_ep && i < b->n_ep; i++)
+		if (memcmp(&a->ep[i], &b->ep[i], sizeof(a->ep[i])) != 0)
+			printf("    differs: endpoint %u (type %u, out_sa %u/%u, nh_ok %u/%u)\n",
+			       a->id[i], a->ep[i].type, a->ep[i].out_sa, b->ep[i].out_sa,
+			       a->ep[i].nh_ok, b->ep[i].nh_ok);
+	for (i = 0; i < 256; i++)
+		if (memcmp(&a->sa[i], &b->sa[i], sizeof(a->sa[i])) != 0)
+			printf("    differs: SA %u (%p/%p ep %u/%u)\n", i, (void *)a->sa[i].sa,
+			       (void *)b->sa[i].sa, a->sa[i].ep, b->sa[i].ep);
+#undef VD
+}
+
+/*
+ * One random IPsec change in slice 'sl' (made first if it is not there): one of three terminals added (a /32 or a
+ * shorter selector, so that some are refused as taken) or deleted, or an inbound or
+ * outbound SA added to it or deleted (SPIs from a small range: some are refused as in
+ * use, some are not there). @return what the call returned.
+ */
+static int
+ipsec_change(const char *sl, struct gwc_err *e)
+{
+	unsigned int r = (unsigned int)lrand48() % 100, x = (unsigned int)lrand48() % 24;
+	struct gwc_sa_conf sc = { .alg = GWC_SA_AES_GCM_16, .key_len = 20, .replay_window = 64,
+				  .inbound = lrand48() % 2 == 0 };
+	struct gwc_ep_conf c = { .type = GWC_EP_IPSEC, .port = "b", .n_ts_remote = 1 };
+	char a[INET_ADDRSTRLEN], name[8];
+	uint32_t dst;
+
+	if (gwc_slice_find(g, sl) < 0)
+		return gwc_slice_add(g, OWNER, sl, e);
+	snprintf(name, sizeof(name), "t%u", (unsigned int)lrand48() % 3);
+	inet_pton(AF_INET, "198.51.100.2", &dst);
+	sc.spi = (sc.inbound ? 0x5000 : 0x6000) + x;
+	if (r < 30) {
+		snprintf(c.name, sizeof(c.name), "%s", name);
+		snprintf(a, sizeof(a), "10.9.%u.%u", x / 8, r < 22 ? x % 8 + 1 : 0);
+		inet_pton(AF_INET, a, &c.ts_remote[0].addr);
+		c.ts_remote[0].len = r < 22 ? 32 : 24;
+		inet_pton(AF_INET, "10.9.0.254", &c.l3_addr);
+		return gwc_ep_add(g, OWNER, sl, &c, e);
+	}
+	if (r < 70) {
+		inet_pton(AF_INET, sc.inbound ? "198.51.100.2" : "198.51.100.1", &sc.src);
+		inet_pton(AF_INET, sc.inbound ? "198.51.100.1" : "198.51.100.2", &sc.dst);
+		sc.key[0] = (uint8_t)x;
+		return gwc_ipsec_sa_add(g, OWNER, sl, name, &sc, NULL, e);
+	}
+	if (r < 88)
+		return gwc_ipsec_sa_del(g, OWNER, sc.inbound, sc.spi, sc.inbound ? 0 : dst, e);
+	return gwc_ep_del(g, OWNER, sl, name, e);
+}
+
 /*
  * Tables published from the changes alone (gwc_tables_publish_changes()) are the tables
  * built from the whole model: 600 random changes (slices, VLAN, port, GRE and trailer
@@ -2176,7 +2289,7 @@ test_publish_changes(void)
 	static struct tables_view inc, full;
 	char sl[16], name[16];
 	struct gwc_err e;
-	unsigned int step, n_ok = 0, i;
+	unsigned int step, n_ok = 0, n_ips = 0, i;
 	const struct gwc_ep *keep;
 	const uint16_t *keep_flood;
 	int s_keep;
@@ -2201,7 +2314,10 @@ test_publish_changes(void)
 		snprintf(sl, sizeof(sl), "inc%u", k);
 		snprintf(name, sizeof(name), "e%u", (unsigned int)lrand48() % 6);
 		snprintf(c.name, sizeof(c.name), "%s", name);
-		if (r < 12) {
+		if (lrand48() % 3 == 0) {
+			rc = ipsec_change(sl, &e);
+			n_ips += rc >= 0;
+		} else if (r < 12) {
 			rc = gwc_slice_add(g, OWNER, sl, &e);
 		} else if (r < 20) {
 			rc = gwc_slice_del(g, OWNER, sl, &e);
@@ -2243,13 +2359,15 @@ test_publish_changes(void)
 		if (memcmp(&inc, &full, sizeof(inc)) != 0) {
 			printf("\n    step %u (r %u): incremental tables differ from a full build\n",
 			       step, r);
+			view_diff(&inc, &full);
 			CU_FAIL("incremental != full");
 			break;
 		}
 	}
-	if (n_ok <= 150)
-		printf("\n    %u changes took\n", n_ok);
+	if (n_ok <= 150 || n_ips <= 40)
+		printf("\n    %u changes took, %u of them IPsec\n", n_ok, n_ips);
 	CU_ASSERT(n_ok > 150);
+	CU_ASSERT(n_ips > 40);
 	/* every GRE endpoint's key leads to it */
 	for (i = 0; i < g->dp.tables->n_ep; i++) {
 		const struct gwc_ep *x = g->dp.tables->ep[i];
@@ -2267,6 +2385,13 @@ test_publish_changes(void)
 	}
 	CU_ASSERT_EQUAL(g->n_eps_type[GWC_EP_GRE], 0);
 	CU_ASSERT_EQUAL(gre_keys_count(), 0);
+	/* the terminals' SAs went with them: only 'term''s outbound SA is left, and no key */
+	CU_ASSERT_EQUAL(g->n_eps_type[GWC_EP_IPSEC], 1);
+	CU_ASSERT_EQUAL(gwc_bm_next(g->sa_used, g->conf.max_sas,
+				    gwc_bm_next(g->sa_used, g->conf.max_sas, 0) + 1), g->conf.max_sas);
+	CU_ASSERT_EQUAL(g->n_sa_in, 0);
+	CU_ASSERT_EQUAL(kept_keys(g->spi_keys, true), 0);
+	CU_ASSERT_EQUAL(kept_keys(g->l3_routes, false), 1);   /* term's 10.1.0.200/32 */
 	/* 'keep' was published fully after each change; from here on, changes only */
 	keep = g->dp.tables->ep[gwc_ep_find(g, s_keep, "k1")];
 	keep_flood = g->dp.tables->slice[s_keep].flood;

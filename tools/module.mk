@@ -10,11 +10,14 @@ $(GWCCTL_BIN): $(BUILD)/obj/tools/gwcctl.o $(GWCCLIENT_LIB)
 bench: $(GWC_BIN) $(MGR_BIN)
 	$(PYTHON) tools/bench/run_bench.py $(BUILD) $(BENCH_SECONDS)
 	$(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)
+	$(PYTHON) tools/bench/term_bench.py $(BUILD) $(BENCH_TERMINALS)
 
 bench-manager: $(GWC_BIN) $(MGR_BIN)
 	$(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)
 
 BENCH_SLICES ?= 1000
+
+BENCH_TERMINALS ?= 10000
 
 BENCH_SECONDS ?= 3
 

@@ -106,12 +106,16 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 /* What SA 's' is read first by, fetched while the pass goes on: the packet waits for the
  * end of the pass, and with thousands of SAs each SA's state is a cache miss. */
 static inline void
-esp_sa_prefetch(const struct gwc_sa_tab *s)
+esp_sa_prefetch(const struct gwc_tables *t, const struct gwc_sa_tab *s)
 {
 	unsigned int i;
 
 	for (i = 0; i < GWC_SA_HOT; i++)
 		rte_prefetch0(s->hot[i]);
+	if (t->sa_ses_prefetch)   /* the session's keys too, once SAs are many */
+		for (i = 1; i < GWC_SA_SES_LINES; i++)
+			rte_prefetch0((const uint8_t *)s->hot[GWC_SA_HOT - 1] +
+				      i * RTE_CACHE_LINE_SIZE);
 }
 
 /* Queue 'm' (Ethernet header of m->l2_len bytes, then IPv4) for terminal 'ep'. */
@@ -127,7 +131,7 @@ esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 		return ep_drop(lc, m, ep->id, GWC_DROP_NO_NEXTHOP);
 	if (lc->n_esp_out == GWC_ESP_BATCH)
 		esp_flush_out(lc, t);
-	esp_sa_prefetch(&t->sa[ep->out_sa]);
+	esp_sa_prefetch(t, &t->sa[ep->out_sa]);
 	lc->esp_out[lc->n_esp_out++] = (struct gwc_esp_job){ .m = m, .sa = ep->out_sa,
 							      .ep = ep->id };
 }
@@ -156,7 +160,7 @@ esp_queue(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, 
 	/* There is room: the worker decrypts after every pass of at most GWC_PASS frames,
 	 * and takes from its hand-off ring at most the room left. */
 	RTE_BUILD_BUG_ON(GWC_PASS > GWC_ESP_BATCH);
-	esp_sa_prefetch(&t->sa[sa]);
+	esp_sa_prefetch(t, &t->sa[sa]);
 	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){ .m = m, .sa = sa, .ep = t->sa[sa].ep };
 }
 

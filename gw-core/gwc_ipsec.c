@@ -59,6 +59,8 @@ gwc_ipsec_fini(struct gwc *g)
 			gwc_sa_destroy(&g->crypto, g->sa[i].sa);
 		memset(g->sa, 0, g->conf.max_sas * sizeof(g->sa[0]));
 		memset(g->sa_used, 0, (g->conf.max_sas + 63) / 64 * sizeof(uint64_t));
+		g->n_sas = g->n_sa_in = g->n_sa_life = 0;
+		memset(g->sa_in_lcore, 0, sizeof(g->sa_in_lcore));
 	}
 	rte_hash_free(g->spi_keys);
 	g->spi_keys = NULL;
@@ -130,6 +132,7 @@ sa_link(struct gwc *g, unsigned int i)
 	rte_hash_add_key_data(g->sa_index, &k, (void *)(uintptr_t)i);
 	m->used = true;
 	g->sa_used[i / 64] |= 1ull << (i % 64);
+	g->n_sas++;
 	m->ep_next = g->ep[m->ep].first_sa;
 	g->ep[m->ep].first_sa = (uint16_t)i;
 	if (m->conf.inbound) {
@@ -151,6 +154,7 @@ sa_unlink(struct gwc *g, unsigned int i)
 	rte_hash_del_key(g->sa_index, &k);
 	m->used = false;
 	g->sa_used[i / 64] &= ~(1ull << (i % 64));
+	g->n_sas--;
 	while (*p != GWC_SA_NONE && *p != i)
 		p = &g->sa[*p].ep_next;
 	if (*p == i)
@@ -400,6 +404,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 	if (g->n_sa_in != 0 && spi_hash(g) == NULL)
 		return -ENOMEM;
 	t->spi = g->n_sa_in != 0 ? g->spi_keys : NULL;
+	t->sa_ses_prefetch = g->n_sas >= GWC_SA_SES_PREFETCH;
 	for (k = 0; k < g->n_changed_sa; k++) {
 		const struct gwc_sa_m *s;
 

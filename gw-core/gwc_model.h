@@ -181,6 +181,7 @@ struct gwc {
 	uint64_t *sa_used;                       /* bitmap of the used SAs (heap) */
 	uint16_t *changed_sa;                    /* SAs marked since the last publication */
 	uint32_t n_changed_sa;
+	uint32_t n_sas;                          /* used SAs */
 	uint32_t n_sa_in;                        /* used inbound SAs */
 	uint32_t n_sa_life;                      /* used SAs with a lifetime */
 	uint32_t sa_in_lcore[GWC_MAX_WORKERS];   /* used inbound SAs each worker decrypts */

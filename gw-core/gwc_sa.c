@@ -404,6 +404,7 @@ gwc_sa_hot(const struct gwc_sa *s, const void *hot[GWC_SA_HOT])
 	hot[0] = s;
 	hot[1] = s->sa;
 	hot[2] = s->replay;
+	hot[3] = s->ses;
 }
 
 uint64_t

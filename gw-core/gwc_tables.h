@@ -243,6 +243,8 @@ struct gwc_trl_term {
  * 16,384 slices 13 %.
  */
 #define GWC_BRIDGE_PREFETCH_SLICES 1024
+/* When the tables turn the crypto session's prefetch on: this many SAs (GWC_SA_SES_LINES). */
+#define GWC_SA_SES_PREFETCH 1024
 #define GWC_BRIDGE_PREFETCH_MACS 16384
 
 /* Built by the control thread, published by atomic pointer swap, freed after a grace period. */
@@ -252,6 +254,8 @@ struct gwc_tables {
 	uint16_t n_sched;         /* ports with a scheduler */
 	uint8_t bridge_prefetch;  /* the slices' state no longer stays in the cache: bridge_vec()
 				     prefetches it (gwc_dp_bridge.h) */
+	uint8_t sa_ses_prefetch;  /* SAs are many (GWC_SA_SES_PREFETCH): a queued ESP packet's
+				     crypto session is prefetched with its SA (gwc_dp_esp.h) */
 	uint8_t full;             /* control thread, while building: made from the whole model
 				     (gwc_tables_publish()), not a copy of the published tables
 				     with the marked changes (gwc_tables_publish_changes()) */

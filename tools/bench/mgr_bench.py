@@ -26,11 +26,11 @@ try:
     with open(os.path.join(d, "gwc.conf"), "w") as f:
         f.write("[eal]\nlcores = 0-1\nfile_prefix = agw-mgr-bench\nmemory_mb = 256\n"
                 "[gw-core]\ncontrol_socket = %s/gwc.sock\nidle_sleep_us = 100\n"
-                "[port access]\ndev = net_null0\n[port core]\ndev = net_null1\n"
+                "[port access]\ndev = net_null0,no-rx=1\n[port core]\ndev = net_null1,no-rx=1\n"
                 "ipv4 = 198.51.100.1/24\n" % d)
         # VIDs for more slices than one port's 4094
         for k in range(2, 2 + (n + present) // 4094):
-            f.write("[port p%d]\ndev = net_null%d\n" % (k, k))
+            f.write("[port p%d]\ndev = net_null%d,no-rx=1\n" % (k, k))
     ports = ["access", "core"] + ["p%d" % k for k in range(2, 2 + (n + present) // 4094)]
     pw = "bench-password"
     h = subprocess.run([os.path.join(build, "bin", "agw-manager"), "--hash-password"],

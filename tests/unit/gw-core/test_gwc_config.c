@@ -12,6 +12,7 @@
 
 #include "gwc.h"
 #include "gwc_ep_ops.h"
+#include "gwc_sa.h"
 #include "gwc_suite.h"
 
 static const char *
@@ -279,6 +280,99 @@ test_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
+/* A terminal 'name' of slice "s0" on port "lip0" with the /32 selectors 10.0.'k'.1..'n'. */
+static int
+lim_terminal(struct gwc *lg, const char *name, unsigned int k, unsigned int n,
+	     struct gwc_err *e)
+{
+	struct gwc_ep_conf ec = { .type = GWC_EP_IPSEC, .port = "lip0" };
+	char a[INET_ADDRSTRLEN];
+	unsigned int i;
+
+	snprintf(ec.name, sizeof(ec.name), "%s", name);
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "10.0.%u.%u", k, i + 1);
+		inet_pton(AF_INET, a, &ec.ts_remote[i].addr);
+		ec.ts_remote[i].len = 32;
+	}
+	ec.n_ts_remote = (uint8_t)n;
+	return gwc_ep_add(lg, "t", "s0", &ec, e);
+}
+
+/* An inbound SA 'spi' of terminal 'ep'. */
+static int
+lim_sa(struct gwc *lg, const char *ep, uint32_t spi, struct gwc_err *e)
+{
+	struct gwc_sa_conf sc = { .spi = spi, .inbound = true, .alg = GWC_SA_AES_GCM_16,
+				  .key_len = 20, .replay_window = 64 };
+
+	inet_pton(AF_INET, "198.51.100.2", &sc.src);
+	inet_pton(AF_INET, "198.51.100.1", &sc.dst);
+	return gwc_ipsec_sa_add(lg, "t", "s0", ep, &sc, NULL, e);
+}
+
+/*
+ * IPsec's limits from config: a gw-core made with max_sas 4 and max_endpoints 6 (room
+ * for 12 /32 selectors, two per endpoint) takes exactly 4 SAs and 12 selectors, refuses
+ * the next naming the limit, and takes them again once some are gone; an SA is found
+ * by its SPI until it is deleted, and a terminal's SAs go with it.
+ */
+static void
+test_ipsec_limits_from_config(void)
+{
+	struct rte_ring *rx, *tx;
+	struct gwc_err e = { "" };
+	struct gwc_conf c;
+	struct gwc *lg = NULL;
+	unsigned int full;
+
+	gwc_conf_defaults(&c);
+	c.max_endpoints = 6;
+	c.max_sas = 4;
+	c.pool_mbufs = 1023;
+	c.n_ports = 1;
+	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "lip0", &rx, &tx, 64) == 0);
+	c.port[0].has_ip = true;
+	inet_pton(AF_INET, "198.51.100.1", &c.port[0].ip);
+	c.port[0].prefix = 24;
+	c.port[0].no_tap = true;
+	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(gwc_slice_add(lg, "t", "s0", &e) == 0);
+	CU_ASSERT(lim_terminal(lg, "t0", 0, 4, &e) >= 0);
+	CU_ASSERT(lim_terminal(lg, "t1", 1, 4, &e) >= 0);
+	CU_ASSERT(lim_terminal(lg, "t2", 2, 4, &e) >= 0);
+	CU_ASSERT_EQUAL(lim_terminal(lg, "t3", 3, 1, &e), -ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "more than 12 /32 traffic selectors in all slices"));
+	CU_ASSERT_EQUAL(lim_terminal(lg, "t3", 1, 1, &e), -ENOSPC);   /* still full */
+	CU_ASSERT_EQUAL(gwc_ep_del(lg, "t", "s0", "t2", &e), 0);
+	CU_ASSERT(lim_terminal(lg, "t3", 3, 1, &e) >= 0);
+	/* a selector taken is refused naming who has it */
+	CU_ASSERT_EQUAL(lim_terminal(lg, "t4", 1, 1, &e), -EADDRINUSE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "10.0.1.1/32 is already routed to endpoint 't1'"));
+
+	CU_ASSERT(lim_sa(lg, "t0", 0x101, &e) >= 0);
+	CU_ASSERT(lim_sa(lg, "t0", 0x102, &e) >= 0);
+	CU_ASSERT(lim_sa(lg, "t1", 0x103, &e) >= 0);
+	CU_ASSERT(lim_sa(lg, "t3", 0x104, &e) >= 0);
+	CU_ASSERT_EQUAL(lim_sa(lg, "t1", 0x105, &e), -ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "all 4 SAs in use ([gw-core] max_sas)"));
+	CU_ASSERT_EQUAL(lim_sa(lg, "t1", 0x101, &e), -EEXIST);
+	CU_ASSERT(gwc_ipsec_sa_find(lg, true, 0x103, 0) >= 0);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_del(lg, "t", true, 0x103, 0, &e), 0);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(lg, true, 0x103, 0), -ENOENT);
+	CU_ASSERT(lim_sa(lg, "t1", 0x105, &e) >= 0);
+	/* t0's two SAs go with it: two fit again */
+	CU_ASSERT_EQUAL(gwc_ep_del(lg, "t", "s0", "t0", &e), 0);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(lg, true, 0x101, 0), -ENOENT);
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(lg, true, 0x102, 0), -ENOENT);
+	CU_ASSERT(lim_sa(lg, "t1", 0x106, &e) >= 0);
+	CU_ASSERT(lim_sa(lg, "t1", 0x107, &e) >= 0);
+	CU_ASSERT_EQUAL(lim_sa(lg, "t1", 0x108, &e), -ENOSPC);
+	CU_ASSERT(gwc_ipsec_sa_find(lg, true, 0x104, 0) >= 0 &&
+		  gwc_ipsec_sa_find(lg, true, 0x105, 0) >= 0);
+	gwc_suite_destroy(&lg);
+}
+
 int test_gwc_config_register(void);
 
 int
@@ -293,6 +387,8 @@ test_gwc_config_register(void)
 	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL ||
 	    CU_add_test(s, "slices and endpoints up to [gw-core] max_slices, max_endpoints",
 			test_limits_from_config) == NULL ||
+	    CU_add_test(s, "IPsec SAs and /32 selectors up to max_sas, 2 x max_endpoints",
+			test_ipsec_limits_from_config) == NULL ||
 	    CU_add_test(s, "endpoint isolation keys: each its own", test_endpoint_isolation_keys) ==
 		    NULL)
 		return -1;

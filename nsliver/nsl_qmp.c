@@ -90,7 +90,11 @@ exec(struct qmp *q, const char *cmd, struct json_object **ret, char *err, size_t
 		ssize_t w = send(q->fd, cmd + done, n - done, MSG_NOSIGNAL);
 
 		if (w <= 0) {
-			snprintf(err, errlen, "QMP: send: %s", strerror(errno));
+			/* a QEMU that went away mid-command: as when the answer never comes */
+			if (w < 0 && (errno == EPIPE || errno == ECONNRESET))
+				snprintf(err, errlen, "QMP: QEMU closed the connection");
+			else
+				snprintf(err, errlen, "QMP: send: %s", strerror(errno));
 			return -1;
 		}
 		done += (size_t)w;

@@ -14,6 +14,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_hash.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
@@ -54,6 +55,37 @@ op_ping(struct gwc *g, struct gwc_client *c, struct json_object *args, struct js
 	agw_json_add_str(*res, "version", GWC_VERSION);
 	agw_json_add_u64(*res, "tables_version", g->version);
 	return 0;
+}
+
+/* {"used": 'used', "max": 'max'} */
+static struct json_object *
+use_json(uint64_t used, uint64_t max)
+{
+	struct json_object *o = json_object_new_object();
+
+	agw_json_add_u64(o, "used", used);
+	agw_json_add_u64(o, "max", max);
+	return o;
+}
+
+/* What is held against each limit that refuses the next one (docs/configuration.md),
+ * so that an operator sees the headroom before a request is refused. */
+static struct json_object *
+limits_json(const struct gwc *g)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "slices", use_json(g->n_slices, g->conf.max_slices));
+	json_object_object_add(o, "endpoints", use_json(g->n_eps, g->conf.max_endpoints));
+	json_object_object_add(o, "sas", use_json(g->n_sas, g->conf.max_sas));
+	json_object_object_add(o, "ipsec_selectors_32",
+			       use_json(g->l3_routes != NULL ? rte_hash_count(g->l3_routes) : 0,
+					gwc_ipsec_routes_max(g)));
+	json_object_object_add(o, "ipsec_selectors_short",
+			       use_json(g->n_l3_rules, GWC_MAX_L3_RULES));
+	agw_json_add_u64(o, "mac_table_size", g->conf.mac_table_size);
+	agw_json_add_u64(o, "trailer_flows", g->conf.trailer_flows);
+	return o;
 }
 
 static int
@@ -158,6 +190,7 @@ op_status(struct gwc *g, struct gwc_client *c, struct json_object *args, struct 
 	agw_json_add_u64(*res, "tables_version", g->version);
 	agw_json_add_u64(*res, "slices", n_sl);
 	agw_json_add_u64(*res, "endpoints", n_ep);
+	json_object_object_add(*res, "limits", limits_json(g));
 	agw_json_add_u64(*res, "pool_free", rte_mempool_avail_count(g->pool));
 	rte_ether_format_addr(buf, sizeof(buf), gwc_l3_mac(g));
 	agw_json_add_str(*res, "router_mac", buf);

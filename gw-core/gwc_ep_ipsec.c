@@ -109,6 +109,12 @@ ipsec_prepare(const struct gwc *g, int s, struct gwc_ep_conf *c, struct gwc_err 
 
 #define ROUTES_PER_EP 2   /* room in the route hash: /32 selectors per endpoint */
 
+uint32_t
+gwc_ipsec_routes_max(const struct gwc *g)
+{
+	return ROUTES_PER_EP * g->conf.max_endpoints;
+}
+
 /*
  * The slice router's /32 routes (slice << 32 | address -> endpoint id), a hash kept
  * across tables (gwc_hash_lf_new()) with room for two per endpoint (ROUTES_PER_EP):
@@ -197,10 +203,10 @@ ipsec_validate(const struct gwc *g, int s, int port, const struct gwc_ep_conf *c
 		return -ENOSPC;
 	}
 	if (n32 != 0 && g->l3_routes != NULL &&
-	    rte_hash_count(g->l3_routes) + n32 > ROUTES_PER_EP * g->conf.max_endpoints) {
+	    rte_hash_count(g->l3_routes) + n32 > gwc_ipsec_routes_max(g)) {
 		gwc_errf(e, "endpoint '%s': more than %u /32 traffic selectors in all slices "
 			    "(%d per endpoint of [gw-core] max_endpoints)", c->name,
-			 ROUTES_PER_EP * g->conf.max_endpoints, ROUTES_PER_EP);
+			 gwc_ipsec_routes_max(g), ROUTES_PER_EP);
 		return -ENOSPC;
 	}
 	/* The slice routes each address to one terminal: what routes it now is in the

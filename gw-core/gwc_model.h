@@ -392,6 +392,12 @@ void gwc_ipsec_fini(struct gwc *g);
 /* Lifetimes, each control pass (a hard limit takes the SA out of the tables). */
 void gwc_ipsec_poll(struct gwc *g);
 
+/* ------------------------------------------------------------ gwc_ep_ipsec.c */
+
+/* The IPsec terminals' /32 selectors gw-core routes, all slices: two per endpoint of
+ * [gw-core] max_endpoints (one more is refused). */
+uint32_t gwc_ipsec_routes_max(const struct gwc *g);
+
 /* ------------------------------------------------------------ gwc_l3.c */
 
 /* Forget the slice-side neighbours learned in slice 's' (gone: its index may be reused). */

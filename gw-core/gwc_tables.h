@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The tables workers read (not public). The control thread builds a fresh struct
- * gwc_tables from its model (gwc_model.h) on every change and publishes it with an atomic
- * pointer store; from then on it is immutable, and it is freed after an rte_rcu_qsbr grace
- * period (gwc_tables.c). The MAC and trailer flow tables are the exception: any worker
+ * The tables workers read (not public). On every change the control thread builds the
+ * next struct gwc_tables from its model (gwc_model.h): a copy of the published one with
+ * the marked endpoints, slices and SAs made anew (gwc_tables_publish_changes()), or all
+ * of it anew (gwc_tables_publish()); it publishes it with an atomic pointer store; from
+ * then on it is immutable, and it is freed after an rte_rcu_qsbr grace period
+ * (gwc_tables.c). The GRE, SPI and /32 route hashes are kept across tables
+ * (gwc_hash_lf_new()). The MAC and trailer flow tables are the exception: any worker
  * writes their slots with relaxed atomic stores (gwc_mac.h, gwc_flow.h).
  *
  * Who builds what: gwc_tables.c the ports, the endpoint copies (through each endpoint
@@ -287,8 +290,8 @@ struct gwc_tables {
 
 /*
  * A feature's part of the tables: 'build' fills the fields it owns in 't' (zero when it
- * starts) from the control thread's model, after the ports, endpoint copies and flood
- * lists are in. It runs at every publication, so its cost should follow what the
+ * starts, but for the SA array, a copy of the published one unless 't->full') from the
+ * control thread's model, after the ports, endpoint copies and flood lists are in. It runs at every publication, so its cost should follow what the
  * feature holds, not the slices or endpoints. The copies of the endpoints marked
  * changed (gwc_ep_m.changed; all of them in a full build) are fresh in 't' ('t->ep[i]'
  * of one may be written through a cast until 't' is published); the others are shared

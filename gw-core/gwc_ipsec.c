@@ -401,6 +401,10 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 			GWC_EP_SA_FOREACH(g, id, i)
 				sa_mark(g, i);
 	}
+	/* a build from the spare: the entries the last publication made, from it */
+	if (t->delta)
+		for (k = 0; k < g->n_last_sa; k++)
+			t->sa[g->last_sa[k]] = g->dp.tables->sa[g->last_sa[k]];
 	if (g->n_sa_in != 0 && spi_hash(g) == NULL)
 		return -ENOMEM;
 	t->spi = g->n_sa_in != 0 ? g->spi_keys : NULL;
@@ -468,6 +472,9 @@ ipsec_published(struct gwc *g)
 	const struct gwc_tables *t = g->dp.tables;
 	unsigned int k;
 
+	/* what the next build from the spare copies (struct gwc_tables.delta) */
+	memcpy(g->last_sa, g->changed_sa, g->n_changed_sa * sizeof(g->last_sa[0]));
+	g->n_last_sa = g->n_changed_sa;
 	for (k = 0; k < g->n_changed_sa; k++) {
 		unsigned int i = g->changed_sa[k];
 		struct gwc_sa_m *s = &g->sa[i];

@@ -59,6 +59,9 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	g->sa = calloc(c->max_sas, sizeof(*g->sa));
 	g->sa_used = calloc((c->max_sas + 63) / 64, sizeof(uint64_t));
 	g->changed_sa = calloc(c->max_sas, sizeof(uint16_t));
+	g->last_sa = calloc(c->max_sas, sizeof(uint16_t));
+	g->last_ep = calloc(c->max_endpoints, sizeof(uint16_t));
+	g->last_slice = calloc(c->max_slices, sizeof(uint16_t));
 	for (k = 0; k < GWC_EP_TYPES; k++) {
 		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 		ok = ok && g->ep_type_used[k] != NULL;
@@ -66,7 +69,8 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	memset(g->vid_ep, 0xff, sizeof(g->vid_ep));
 	if (ok && g->slice != NULL && g->ep != NULL && g->slice_used != NULL &&
 	    g->ep_used != NULL && g->changed_ep != NULL && g->changed_slice != NULL &&
-	    g->sa != NULL && g->sa_used != NULL && g->changed_sa != NULL) {
+	    g->sa != NULL && g->sa_used != NULL && g->changed_sa != NULL && g->last_sa != NULL &&
+	    g->last_ep != NULL && g->last_slice != NULL) {
 		g->slice_names = name_hash(g, "sn", c->max_slices, sizeof(struct slice_key));
 		g->ep_names = name_hash(g, "en", c->max_endpoints, sizeof(struct ep_key));
 		g->sa_index = name_hash(g, "sa", c->max_sas, sizeof(struct gwc_sa_key));
@@ -100,6 +104,10 @@ gwc_model_fini(struct gwc *g)
 	free(g->sa);
 	free(g->sa_used);
 	free(g->changed_sa);
+	free(g->last_sa);
+	free(g->last_ep);
+	free(g->last_slice);
+	g->last_sa = g->last_ep = g->last_slice = NULL;
 	g->sa = NULL;
 	g->sa_used = NULL;
 	g->changed_sa = NULL;

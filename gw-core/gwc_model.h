@@ -148,6 +148,14 @@ struct gwc {
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t version;                        /* of the tables last published */
 	struct gwc_tables *tables_spare;         /* retired tables, reused by the next build */
+	uint32_t spare_version;                  /* the version 'tables_spare' holds */
+	bool last_full;                          /* the last publication was a full build */
+	uint16_t *last_ep, *last_slice;          /* what the last publication marked (the
+						    spare then differs from the published
+						    tables in these entries only) */
+	uint32_t n_last_ep, n_last_slice;
+	uint64_t tables_delta;                   /* builds that started from the spare and
+						    copied only the last publication's marks */
 	/* model */
 	struct gwc_slice_m *slice;               /* [conf.max_slices] (heap) */
 	struct gwc_ep_m *ep;                     /* [conf.max_endpoints] (heap) */
@@ -181,6 +189,8 @@ struct gwc {
 	uint64_t *sa_used;                       /* bitmap of the used SAs (heap) */
 	uint16_t *changed_sa;                    /* SAs marked since the last publication */
 	uint32_t n_changed_sa;
+	uint16_t *last_sa;                       /* SAs the last publication marked */
+	uint32_t n_last_sa;
 	uint32_t n_sas;                          /* used SAs */
 	uint32_t n_sa_in;                        /* used inbound SAs */
 	uint32_t n_sa_life;                      /* used SAs with a lifetime */

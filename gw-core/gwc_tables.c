@@ -249,6 +249,7 @@ tables_build(struct gwc *g, struct build *b)
 	const struct gwc_tables_builder *bl;
 	struct gwc_tables *t;
 	unsigned int i, p;
+	bool delta;
 	size_t sz;
 
 	if (prev == NULL)
@@ -260,11 +261,16 @@ tables_build(struct gwc *g, struct build *b)
 	 * around the endpoint copies (rte_malloc then slowed down and ran out). */
 	t = g->tables_spare;
 	g->tables_spare = NULL;
+	/* The spare is the tables before the published ones: after an incremental
+	 * publication it differs from them only in what that one marked, so only those
+	 * entries need copying (the arrays are 1.5 MB at the default limits). */
+	delta = t != NULL && !b->fresh && !g->last_full && g->spare_version + 1 == prev->version;
 	if (t == NULL)
 		t = rte_malloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
 	if (t == NULL)
 		return NULL;
 	memset(t, 0, sizeof(*t));
+	t->delta = delta;
 	t->n_slice = g->conf.max_slices;
 	t->n_ep = g->conf.max_endpoints;
 	t->slice = (struct gwc_slice_tab *)(t + 1);
@@ -280,6 +286,12 @@ tables_build(struct gwc *g, struct build *b)
 		memset(t->slice, 0, t->n_slice * sizeof(t->slice[0]));
 		memset(t->ep, 0, t->n_ep * sizeof(t->ep[0]));
 		memset(t->sa, 0, t->n_sa * sizeof(t->sa[0]));
+	} else if (delta) {
+		for (i = 0; i < g->n_last_ep; i++)
+			t->ep[g->last_ep[i]] = prev->ep[g->last_ep[i]];
+		for (i = 0; i < g->n_last_slice; i++)
+			t->slice[g->last_slice[i]] = prev->slice[g->last_slice[i]];
+		g->tables_delta++;   /* the SA array: its builder's (gwc_ipsec.c) */
 	} else {
 		memcpy(t->slice, prev->slice, t->n_slice * sizeof(t->slice[0]));
 		memcpy(t->ep, prev->ep, t->n_ep * sizeof(t->ep[0]));
@@ -350,7 +362,13 @@ publish(struct gwc *g, bool fresh)
 	}
 	old = ppm_rcu_publish(g->qsbr, (void **)&g->dp.tables, t);
 	g->version = t->version;
-	/* the model's published copies are now the new tables' */
+	/* the model's published copies are now the new tables'; what this publication
+	 * marked is what the next build copies into the spare (tables_build()) */
+	g->last_full = fresh;
+	memcpy(g->last_ep, g->changed_ep, g->n_changed_ep * sizeof(g->last_ep[0]));
+	memcpy(g->last_slice, g->changed_slice, g->n_changed_slice * sizeof(g->last_slice[0]));
+	g->n_last_ep = g->n_changed_ep;
+	g->n_last_slice = g->n_changed_slice;
 	for (i = 0; i < g->n_changed_ep; i++) {
 		uint16_t id = g->changed_ep[i];
 
@@ -369,6 +387,7 @@ publish(struct gwc *g, bool fresh)
 	if (old != NULL) {
 		builders_free(old);
 		g->tables_spare = old;
+		g->spare_version = old->version;
 	}
 	eps_retire(g, b.old_ep, b.n_old_ep);
 	for (i = 0; i < b.n_old_flood; i++)

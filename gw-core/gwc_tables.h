@@ -262,6 +262,11 @@ struct gwc_tables {
 	uint8_t full;             /* control thread, while building: made from the whole model
 				     (gwc_tables_publish()), not a copy of the published tables
 				     with the marked changes (gwc_tables_publish_changes()) */
+	uint8_t delta;            /* control thread, while building a copy: it started as the
+				     spare (the tables before the published ones), and only the
+				     entries the last publication marked were copied into it;
+				     a builder that owns an array brings its entries up the same
+				     way (gwc_model.h's last_* lists) */
 	struct rte_hash *gre;     /* gwc_gre_key -> endpoint id, kept across tables (gwc_ep_gre.c);
 				     NULL when there is no GRE endpoint */
 	uint32_t n_ep;            /* entries of 'ep': [gw-core] max_endpoints */

@@ -22,6 +22,7 @@
 
 #include <rte_malloc.h>
 
+#include "agw_sock.h"
 #include "gwc_ctl.h"
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
@@ -86,16 +87,9 @@ static void
 reply(struct gwc_client *c, struct json_object *resp)
 {
 	const char *s = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
-	size_t len = strlen(s), off = 0;
 
-	while (off < len) {
-		ssize_t n = send(c->fd, s + off, len - off, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			return;   /* the client is gone or stuck (SO_SNDTIMEO); poll closes it */
-		off += (size_t)n;
-	}
-	(void)send(c->fd, "\n", 1, MSG_NOSIGNAL);
+	/* a client gone or stuck (SO_SNDTIMEO) is closed by the poll */
+	(void)agw_sock_send_line(c->fd, s, strlen(s));
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agw_sock.h"
 #include "gwc_client.h"
 
 #define REPLY_MAX (1u << 24)   /* bytes: a stats reply of 4096 endpoints fits */
@@ -67,8 +68,7 @@ roundtrip(struct gwc_conn *c, const char *line, struct gwc_conn_err *e, int *rc)
 	struct json_object *reply;
 	char *nl;
 
-	if (send(c->fd, line, n, MSG_NOSIGNAL) != (ssize_t)n ||
-	    send(c->fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+	if (agw_sock_send_line(c->fd, line, n) != 0) {
 		*rc = transport_fail(c, e, errno, "send");
 		return NULL;
 	}

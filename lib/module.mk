@@ -5,6 +5,7 @@
 #                    the kernel-agw plugin (built -fPIC there) link it
 #   agw_json.h       json-c helpers (agw_json_*), header only
 #   agw_fs.h         file-system helpers (agw_fs_*: mkdir -p), header only
+#   agw_sock.h       socket helpers (agw_sock_*: a line in one sendmsg), header only
 #   agw_cfg.h        INI sections read in full and bad values reported (agw_cfg_*; on
 #                    DPDK's rte_cfgfile, which every config reader links), header only
 # Everything is on the include path as -Ilib; nothing here includes a module's header.

@@ -195,7 +195,6 @@ gre_retire(struct gwc *g, const struct gwc_ep *old)
 {
 	const struct gwc_ep *cur = g->ep[old->id].pub;
 	struct gwc_gre_key k, kc;
-	void *d;
 
 	if (g->gre_keys == NULL)
 		return;
@@ -205,8 +204,7 @@ gre_retire(struct gwc *g, const struct gwc_ep *old)
 		if (memcmp(&k, &kc, sizeof(k)) == 0)
 			return;
 	}
-	if (rte_hash_lookup_data(g->gre_keys, &k, &d) >= 0 && (uintptr_t)d == old->id)
-		rte_hash_del_key(g->gre_keys, &k);
+	gwc_hash_del_if(g->gre_keys, &k, old->id);
 }
 
 /* The tables name the hash while any GRE endpoint exists (workers skip it when NULL). */

@@ -315,13 +315,11 @@ ipsec_retire(struct gwc *g, const struct gwc_ep *old)
 	for (k = 0; g->l3_routes != NULL && k < old->conf.n_ts_remote; k++) {
 		rte_be32_t addr = old->conf.ts_remote[k].addr;
 		uint64_t key = route_key(old->slice, addr);
-		void *d;
 
 		if (old->conf.ts_remote[k].len != 32 ||
 		    (cur != old && routes32(cur, old->slice, addr)))
 			continue;
-		if (rte_hash_lookup_data(g->l3_routes, &key, &d) >= 0 && (uintptr_t)d == old->id)
-			rte_hash_del_key(g->l3_routes, &key);
+		gwc_hash_del_if(g->l3_routes, &key, old->id);
 	}
 }
 

@@ -167,6 +167,18 @@ sa_unlink(struct gwc *g, unsigned int i)
 	g->n_sa_life -= sa_has_life(m);
 }
 
+/* SA 'i''s entry emptied (unlinked first), its keys too; a mark stays marked. */
+static void
+sa_forget(struct gwc_sa_m *m)
+{
+	bool changed = m->changed;
+
+	/* the keys too */
+	memset(m, 0, sizeof(*m));
+	m->changed = changed;
+	m->ep_next = GWC_SA_NONE;
+}
+
 /*
  * The worker with the fewest inbound SAs: it will decrypt the next one. Packets of
  * an SA that RSS gives another worker are handed to it (gwc_worker.c), so that one
@@ -246,26 +258,13 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 		sa_unlink(g, (unsigned int)i);
 		gwc_neigh_ep_removed(g);
 		gwc_sa_destroy(&g->crypto, m->sa);
-		memset(m, 0, sizeof(*m));
-		m->changed = true;     /* still in the marks: an unused entry next time */
-		m->ep_next = GWC_SA_NONE;
+		sa_forget(m);   /* still in the marks: an unused entry next time */
 		gwc_errf(e, "SA 0x%08x: out of memory for tables", c->spi);
 		return rc;
 	}
 	GWC_LOG(INFO, "slice %s: endpoint %s: %s SA 0x%08x added by %s", slice, ep,
 		c->inbound ? "inbound" : "outbound", c->spi, owner);
 	return i;
-}
-
-static void
-sa_forget(struct gwc_sa_m *m)
-{
-	bool changed = m->changed;
-
-	/* the keys too */
-	memset(m, 0, sizeof(*m));
-	m->changed = changed;
-	m->ep_next = GWC_SA_NONE;
 }
 
 int
@@ -479,19 +478,16 @@ ipsec_published(struct gwc *g)
 		unsigned int i = g->changed_sa[k];
 		struct gwc_sa_m *s = &g->sa[i];
 		uint32_t spi = s->conf.spi;
-		void *d;
 
 		s->changed = false;
-		if (t->sa[i].sa == NULL && s->conf.inbound && g->spi_keys != NULL &&
-		    rte_hash_lookup_data(g->spi_keys, &spi, &d) >= 0 && (uintptr_t)d == i)
-			rte_hash_del_key(g->spi_keys, &spi);
+		if (t->sa[i].sa == NULL && s->conf.inbound)
+			gwc_hash_del_if(g->spi_keys, &spi, i);
 		if (s->used && (!g->ep[s->ep].used || g->ep[s->ep].ep.type != GWC_EP_IPSEC)) {
 			GWC_LOG(INFO, "%s SA 0x%08x removed with its endpoint",
 				s->conf.inbound ? "inbound" : "outbound", s->conf.spi);
 			sa_unlink(g, i);
 			gwc_sa_destroy(&g->crypto, s->sa);
 			sa_forget(s);
-			s->changed = false;
 		}
 	}
 	g->n_changed_sa = 0;

@@ -25,22 +25,31 @@ struct ep_key {
 	char name[GWC_NAME_MAX];
 };
 
-static struct rte_hash *
-name_hash(const struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
+struct rte_hash *
+gwc_hash_kept(const struct gwc *g, const char *what, uint32_t entries, uint32_t key_len,
+	      uint32_t extra_flag)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
 		.name = name,
-		.entries = RTE_MAX(n, 8u),
+		.entries = entries,
 		.key_len = key_len,
 		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0,
 		.socket_id = (int)rte_socket_id(),
 		/* every key up to 'entries' fits, however they collide */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE | extra_flag,
 	};
 
 	snprintf(name, sizeof(name), "gwc_%s_%lx", what, (unsigned long)(uintptr_t)g);
 	return rte_hash_create(&hp);
+}
+
+/* A name index of the model: control thread only. */
+static struct rte_hash *
+name_hash(const struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
+{
+	return gwc_hash_kept(g, what, RTE_MAX(n, 8u), key_len, 0);
 }
 
 int

@@ -222,6 +222,14 @@ struct gwc {
  */
 int gwc_model_init(struct gwc *g, struct gwc_err *e);
 void gwc_model_fini(struct gwc *g);
+/*
+ * An rte_hash kept for gw-core 'g''s life (the model's indexes, the tables' kept
+ * hashes): room for 'entries' keys of 'key_len' bytes however they collide
+ * (RTE_HASH_EXTRA_FLAGS_EXT_TABLE, plus 'extra_flag'), hashed with rte_hash_crc from
+ * 0, named "gwc_<what>_<g>". @return it, or NULL. Control thread.
+ */
+struct rte_hash *gwc_hash_kept(const struct gwc *g, const char *what, uint32_t entries,
+			       uint32_t key_len, uint32_t extra_flag);
 /* The link and unlink functions also mark what they change for
  * gwc_tables_publish_changes(). */
 /* Mark slice 's' used and findable by its name (set before). */

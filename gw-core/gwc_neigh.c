@@ -138,12 +138,11 @@ nh_users(struct gwc *g, bool *needed, bool add)
 void
 gwc_neigh_ep_added(struct gwc *g, int id)
 {
-	bool needed[GWC_MAX_NEIGH] = { false };
 	rte_be32_t remote;
 	uint16_t port;
 
 	if (nh_user_ep(g, (unsigned int)id, &port, &remote))
-		nh_need(g, port, remote, needed, true);
+		gwc_neigh_need(g, port, remote);
 }
 
 void

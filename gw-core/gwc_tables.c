@@ -56,27 +56,24 @@ gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len)
 struct rte_hash *
 gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
 {
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = RTE_MAX(n, 64u),
-		.key_len = key_len,
-		.hash_func = rte_hash_crc,
-		.hash_func_init_val = 0,
-		.socket_id = (int)rte_socket_id(),
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
 	struct rte_hash_rcu_config rc = { .v = g->qsbr, .mode = RTE_HASH_QSBR_MODE_DQ };
-	struct rte_hash *h;
+	struct rte_hash *h = gwc_hash_kept(g, what, RTE_MAX(n, 64u), key_len,
+					   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF);
 
-	snprintf(name, sizeof(name), "gwc_%s_%lx", what, (unsigned long)(uintptr_t)g);
-	h = rte_hash_create(&hp);
 	if (h != NULL && rte_hash_rcu_qsbr_add(h, &rc) != 0) {
 		rte_hash_free(h);
 		h = NULL;
 	}
 	return h;
+}
+
+void
+gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data)
+{
+	void *d;
+
+	if (h != NULL && rte_hash_lookup_data(h, key, &d) >= 0 && (uintptr_t)d == data)
+		rte_hash_del_key(h, key);
 }
 
 /* Release what the builders allocated in 't', not 't'. */

@@ -375,6 +375,10 @@ void gwc_tables_fini(struct gwc *g);
  */
 struct rte_hash *gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len);
 
+/* Delete 'key' from hash 'h' (NULL: nothing) if it still leads to 'data': a kept hash's
+ * key goes with what it named, not with a newer owner of the same key. Control thread. */
+void gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data);
+
 /*
  * An rte_hash for a table of version 'version': about 'n' keys (room for twice as
  * many, at least 16) of 'key_len' bytes, hashed with rte_hash_crc from 0, named

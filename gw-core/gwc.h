@@ -25,12 +25,12 @@
 #define GWC_MAX_PORTS 32     /**< ports: configured ones and those added at run time */
 #define GWC_PORT_NEIGH_MAX 8 /**< static neighbours per port ("neighbour IP = MAC") */
 #define GWC_SLICES_MAX 65535 /**< the largest [gw-core] max_slices (slice indexes are 16-bit) */
-#define GWC_EPS_MAX 65535    /**< the largest [gw-core] max_endpoints (endpoint ids are 16-bit,
-                                  GWC_EP_NONE is not one) */
+#define GWC_EPS_MAX (1u << 20) /**< the largest [gw-core] max_endpoints (endpoint ids are
+                                  32-bit; GWC_EP_NONE is not one) */
 #define GWC_MAX_WORKERS 16   /**< worker lcores */
 #define GWC_NAME_MAX 64      /**< bytes, with the NUL, of a slice, endpoint or owner name */
 #define GWC_ERR_MAX 256      /**< bytes of an error message */
-#define GWC_EP_NONE 0xffff   /**< "no endpoint" in lookup tables */
+#define GWC_EP_NONE UINT32_MAX /**< "no endpoint" in lookup tables */
 
 /** Drop reasons, generated from gwc_drop.def. */
 enum gwc_drop {

@@ -29,7 +29,7 @@ gwc_conf_defaults(struct gwc_conf *c)
 	c->idle_sleep_us = 0;
 	c->mac_aging_ms = 300000;
 	c->max_slices = 16384;
-	c->max_endpoints = GWC_EPS_MAX;
+	c->max_endpoints = 65536;
 	c->max_sas = 16384;
 	c->mac_table_size = 4096;
 	c->trailer_flows = 65536;

@@ -23,7 +23,7 @@ static struct json_object *
 slice_json(const struct gwc *g, int s, bool counters)
 {
 	struct json_object *o = json_object_new_object(), *eps = json_object_new_array();
-	int i;
+	uint32_t i;
 
 	agw_json_add_str(o, "name", g->slice[s].name);
 	agw_json_add_str(o, "owner", g->slice[s].owner);
@@ -39,7 +39,7 @@ slice_json(const struct gwc *g, int s, bool counters)
 		agw_json_add_u64(o, "learned", st.learned);
 	}
 	GWC_SLICE_EP_FOREACH(g, s, i)
-		json_object_array_add(eps, gwc_ep_json(g, i, counters));
+		json_object_array_add(eps, gwc_ep_json(g, (int)i, counters));
 	json_object_object_add(o, "endpoints", eps);
 	return o;
 }
@@ -200,14 +200,14 @@ struct mac_walk_ctx {
 };
 
 static void
-mac_walk_cb(void *arg, const struct rte_ether_addr *mac, uint16_t ep, bool is_static,
+mac_walk_cb(void *arg, const struct rte_ether_addr *mac, uint32_t ep, bool is_static,
 	    uint64_t age_ms)
 {
 	struct mac_walk_ctx *w = arg;
 	struct json_object *o;
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
 
-	if (!w->g->ep[ep].used)
+	if (ep >= w->g->conf.max_endpoints || !w->g->ep[ep].used)
 		return;
 	o = json_object_new_object();
 	rte_ether_format_addr(buf, sizeof(buf), mac);

@@ -43,14 +43,14 @@ enum { LOCAL_NOT = -1, LOCAL_DONE = -2 };
  * slice by and whether it still carries its ingress 802.1Q tag. */
 struct gwc_bvec {
 	uint16_t n;
-	uint16_t id[GWC_PASS];
+	uint32_t id[GWC_PASS];
 	bool tagged[GWC_PASS];
 	struct rte_mbuf *m[GWC_PASS];
 };
 
 /* Add 'm' entering by endpoint 'id' to 'v' (which has room: at most GWC_PASS a pass). */
 static inline void
-bvec_add(struct gwc_bvec *v, struct rte_mbuf *m, uint16_t id, bool tagged)
+bvec_add(struct gwc_bvec *v, struct rte_mbuf *m, uint32_t id, bool tagged)
 {
 	v->m[v->n] = m;
 	v->id[v->n] = id;
@@ -91,7 +91,7 @@ drop(struct gwc_lcore *lc, struct rte_mbuf *m, enum gwc_drop r)
 
 /* A drop that belongs to endpoint 'ep' (see struct gwc_ep_stats): counted twice. */
 static inline void
-ep_drop(struct gwc_lcore *lc, struct rte_mbuf *m, uint16_t ep, enum gwc_drop r)
+ep_drop(struct gwc_lcore *lc, struct rte_mbuf *m, uint32_t ep, enum gwc_drop r)
 {
 	lc->ep[ep].drops[r]++;
 	drop(lc, m, r);

@@ -23,7 +23,7 @@
  * forward it by destination MAC or flood it inside the slice.
  */
 static void
-bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct rte_mbuf *m,
+bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct rte_mbuf *m,
 	 bool tagged, uint64_t now)
 {
 	const struct gwc_ep *in = t->ep[id];
@@ -31,7 +31,7 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct 
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
 	uint64_t dst;
-	uint16_t out;
+	uint32_t out;
 
 	lc->ep[id].rx_pkts++;
 	lc->ep[id].rx_bytes += len;
@@ -52,7 +52,7 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct 
 	dst = gwc_eth_dst48(eth);
 	if (likely(!gwc_mac48_group(dst))) {
 		out = gwc_mac_lookup(st->mac, dst, now);
-		if (likely(out != GWC_EP_NONE)) {
+		if (likely(out < t->n_ep)) {    /* not GWC_EP_NONE, nor a torn read's */
 			const struct gwc_ep *oep = t->ep[out];
 
 			if (unlikely(out == id))
@@ -74,7 +74,7 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t id, struct 
  * is a miss once thousands of slices or MACs share the traffic.
  */
 static inline void
-bridge_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, const uint16_t *ids,
+bridge_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, const uint32_t *ids,
 		struct rte_mbuf *const *ms, uint16_t n)
 {
 	uint16_t i;

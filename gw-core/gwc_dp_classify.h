@@ -86,13 +86,14 @@ local_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
  * @return the endpoint id, or GWC_EP_NONE when 'm' was consumed (dropped, punted,
  * queued for decryption).
  */
-static inline uint16_t
+static inline uint32_t
 classify(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct rte_mbuf *m,
 	 uint64_t now, bool *tagged_out)
 {
 	const struct gwc_port_tab *pt = &t->port[port];
 	struct rte_ether_hdr *eth;
-	uint16_t et, id;
+	uint16_t et;
+	uint32_t id;
 	bool tagged = false;
 
 	if (unlikely(m->data_len < sizeof(*eth)))
@@ -133,7 +134,7 @@ classify(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct
 		if (r == LOCAL_DONE)
 			return GWC_EP_NONE;
 		if (r >= 0) {
-			id = (uint16_t)r;
+			id = (uint32_t)r;
 		} else {
 			id = pt->untagged_ep;
 			if (id == GWC_EP_NONE)

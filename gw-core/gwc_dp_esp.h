@@ -253,7 +253,7 @@ esp_decrypt(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now,
 	lc->n_esp_in = 0;
 	while (i < n) {
 		uint16_t sa = lc->esp_in[i].sa, k, c = 0, x;
-		uint16_t ep = lc->esp_in[i].ep;
+		uint32_t ep = lc->esp_in[i].ep;
 		struct gwc_sa_lstats *st = &lc->sa[sa];
 
 		for (j = i; j < n && lc->esp_in[j].sa == sa; j++)

@@ -19,7 +19,7 @@
 #include "gwc_dp_esp.h"
 
 /* The IPsec endpoint that slice 's' routes IPv4 'dst' to, or GWC_EP_NONE. */
-static inline uint16_t
+static inline uint32_t
 l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
 {
 	uint64_t key = (uint64_t)s << 32 | dst;
@@ -27,7 +27,7 @@ l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
 	void *d;
 
 	if (t->l3_route != NULL && rte_hash_lookup_data(t->l3_route, &key, &d) >= 0)
-		return (uint16_t)(uintptr_t)d;
+		return (uint32_t)(uintptr_t)d;
 	for (i = 0; i < t->n_l3_rules; i++)
 		if (t->l3_rule[i].slice == s && (dst & t->l3_rule[i].mask) == t->l3_rule[i].addr)
 			return t->l3_rule[i].ep;
@@ -50,7 +50,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 	const void *dst;
 	uint64_t key;
 	uint32_t nh;
-	uint16_t rt;
+	uint32_t rt;
 	void *d;
 
 	if (unlikely(m->data_len < sizeof(*ip) || (ip->version_ihl >> 4) != 4))
@@ -81,7 +81,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 			/* the control thread sends the ARP request; this packet is lost */
 			lc->drops[GWC_DROP_NO_NEIGHBOUR]++;
 			lc->ep[ep->id].drops[GWC_DROP_NO_NEIGHBOUR]++;
-			m->hash.usr = GWC_EXC_TAG | GWC_EXC_RESOLVE << 16 | ep->id;
+			gwc_exc_tag(m, GWC_EXC_RESOLVE, ep->id);
 			if (rte_ring_mp_enqueue(lc->dp->exc, m) != 0)
 				rte_pktmbuf_free(m);
 			return;
@@ -111,7 +111,7 @@ l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *
 	uint32_t l2 = sizeof(*eth) + (tagged ? VLAN_HLEN : 0);
 	const struct rte_ipv4_hdr *ip;
 	rte_be16_t et;
-	uint16_t rt;
+	uint32_t rt;
 
 	if (unlikely(m->data_len < l2))
 		return false;
@@ -120,7 +120,7 @@ l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, lc->pool, 0, UINT32_MAX);
 
 		if (c != NULL) {
-			c->hash.usr = GWC_EXC_TAG | GWC_EXC_ARP << 16 | in->id;
+			gwc_exc_tag(c, GWC_EXC_ARP, in->id);
 			if (rte_ring_mp_enqueue(lc->dp->exc, c) != 0) {
 				lc->drops[GWC_DROP_PUNT_FULL]++;
 				rte_pktmbuf_free(c);

@@ -126,7 +126,7 @@ flood_copy(struct gwc_lcore *lc, const struct gwc_port_tab *pt, struct rte_mbuf 
 /* Send 'm' to every endpoint of its slice but 'in'. Takes ownership of 'm'. */
 static void
 flood(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_slice_tab *st,
-      uint16_t in, struct rte_mbuf *m, bool tagged)
+      uint32_t in, struct rte_mbuf *m, bool tagged)
 {
 	int last = -1, i;
 
@@ -188,7 +188,8 @@ sched_harvest(struct gwc_lcore *lc, struct gwc_sched *s)
 
 	for (i = 0; i < s->n_touched; i++) {
 		uint32_t pipe = s->touched[i];
-		uint16_t ep = s->pipe_ep[pipe], qlen = 0;
+		uint32_t ep = s->pipe_ep[pipe];
+		uint16_t qlen = 0;
 		struct rte_sched_queue_stats st;
 
 		if (rte_sched_queue_read_stats(s->port, pipe * RTE_SCHED_QUEUES_PER_PIPE + GWC_SCHED_TC,
@@ -229,6 +230,10 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 			break;
 		sched_enqueue(s, pkts, n);
 	}
+	/* again: a frame just taken may be of an endpoint whose pipe's command came after
+	 * the first look (its tables were published after the command) */
+	if (unlikely(!rte_ring_empty(s->cmd)))
+		sched_cmds(s);
 	s->pace_credit += (double)(now - s->pace_tsc) * s->pace_per_tsc;
 	s->pace_tsc = now;
 	if (s->pace_credit > s->pace_max)
@@ -241,13 +246,14 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 			break;
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
-			uint16_t id = m->hash.sched.reserved;
-			uint32_t pipe = sched_pipe_of(s, m);
+			uint32_t pipe = sched_pipe_of(s, m), id = s->pipe_ep[pipe];
 			const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
 
-			/* gone, or its id and pipe since given to another endpoint (both are
-			 * handed out round-robin: late reuse) while the frame waited */
-			if (unlikely(ep == NULL || !ep->shaped || ep->sched_pipe != pipe)) {
+			/* gone, or its pipe since given to another endpoint while the frame
+			 * waited (the low half of the id it was queued for, shape_put(), is
+			 * not the pipe's endpoint's), or that endpoint not yet published */
+			if (unlikely(ep == NULL || !ep->shaped || ep->sched_pipe != pipe ||
+				     (uint16_t)id != m->hash.sched.reserved)) {
 				drop(lc, m, GWC_DROP_SCHED_EP_GONE);
 				continue;
 			}

@@ -81,7 +81,7 @@ shape_put(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep 
 	if (tagged)
 		vlan_pop(m);
 	rte_sched_port_pkt_write(s->port, m, 0, ep->sched_pipe, GWC_SCHED_TC, 0, RTE_COLOR_GREEN);
-	m->hash.sched.reserved = ep->id;
+	m->hash.sched.reserved = (uint16_t)ep->id;   /* its low half: sched_run() checks it */
 	lc->ep[ep->id].sched_pkts++;
 	lc->ep[ep->id].sched_bytes += m->pkt_len;
 	q->m[q->n++] = m;

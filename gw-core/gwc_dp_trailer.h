@@ -97,7 +97,7 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 	enum trl_status st;
 	const struct gwc_ep *fe;
 	uint64_t k0, k1;
-	uint16_t id;
+	uint32_t id;
 	uint8_t *ip;
 	unsigned int i;
 

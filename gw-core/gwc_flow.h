@@ -47,7 +47,7 @@ gwc_flow_hash(uint64_t k0, uint64_t k1)
 
 /* The check word of a slot: the key's hash mixed with the endpoint's id and generation. */
 static inline uint64_t
-gwc_flow_val(uint32_t h, uint16_t ep, uint32_t gen)
+gwc_flow_val(uint32_t h, uint32_t ep, uint32_t gen)
 {
 	return (uint64_t)(h ^ (uint32_t)ep * 0x9e3779b1u ^ gen * 0x85ebca6bu) << 32 | ep;
 }
@@ -78,8 +78,8 @@ gwc_flow_lookup(struct gwc_flow_table *t, const struct gwc_tables *tab, uint64_t
 		if (v == 0 || __atomic_load_n(&b[w].k0, __ATOMIC_RELAXED) != k0 ||
 		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) != k1)
 			continue;
-		ep = (uint16_t)v < tab->n_ep ? tab->ep[(uint16_t)v] : NULL;
-		if (ep == NULL || gwc_flow_val(h, (uint16_t)v, ep->gen) != v)
+		ep = (uint32_t)v < tab->n_ep ? tab->ep[(uint32_t)v] : NULL;
+		if (ep == NULL || gwc_flow_val(h, (uint32_t)v, ep->gen) != v)
 			continue;
 		seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
 		if (now - seen > t->a.age_tsc)

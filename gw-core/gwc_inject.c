@@ -10,14 +10,27 @@
 
 #include "gwc_model.h"
 
-void
-gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m)
+static void
+inject_put(struct gwc *g, struct rte_mbuf *m)
 {
-	m->hash.usr = usr;
 	if (rte_ring_sp_enqueue(g->lc[0]->inject, m) != 0) {
 		g->inject_full++;
 		rte_pktmbuf_free(m);
 	}
+}
+
+void
+gwc_inject(struct gwc *g, uint32_t port, struct rte_mbuf *m)
+{
+	m->hash.usr = port;
+	inject_put(g, m);
+}
+
+void
+gwc_inject_ep(struct gwc *g, uint32_t kind, uint32_t ep, struct rte_mbuf *m)
+{
+	gwc_exc_tag(m, kind, ep);
+	inject_put(g, m);
 }
 
 struct rte_mbuf *

@@ -242,7 +242,7 @@ gwc_ipsec_sa_add(struct gwc *g, const char *owner, const char *slice, const char
 		return -EINVAL;
 	m->conf = *c;
 	m->life = life != NULL ? *life : (struct gwc_sa_life){ 0 };
-	m->ep = (uint16_t)id;
+	m->ep = (uint32_t)id;
 	m->serial = ++g->sa_serial;
 	if (c->inbound)
 		m->lcore = least_loaded_worker(g);
@@ -394,7 +394,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 
 	/* an endpoint made anew (added, removed, changed) takes its SAs with it */
 	for (k = 0; k < g->n_changed_ep; k++) {
-		uint16_t id = g->changed_ep[k];
+		uint32_t id = g->changed_ep[k];
 
 		if (g->ep[id].ep.type == GWC_EP_IPSEC)
 			GWC_EP_SA_FOREACH(g, id, i)
@@ -429,7 +429,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 		}
 	}
 	for (k = 0; k < g->n_changed_ep; k++) {
-		uint16_t id = g->changed_ep[k];
+		uint32_t id = g->changed_ep[k];
 		struct gwc_ep *ep = (struct gwc_ep *)(uintptr_t)t->ep[id];
 		const struct gwc_neigh *nb;
 

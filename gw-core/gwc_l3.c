@@ -21,14 +21,14 @@
 
 /* An ARP frame from the router MAC, 'op', into (or out of) endpoint 'ep'. */
 static void
-arp_send(struct gwc *g, unsigned int kind, uint16_t ep, uint16_t op,
+arp_send(struct gwc *g, unsigned int kind, uint32_t ep, uint16_t op,
 	 const struct rte_ether_addr *dst, rte_be32_t sip, const struct rte_ether_addr *tha,
 	 rte_be32_t tip)
 {
 	struct rte_mbuf *m = gwc_arp_build(g, op, dst, &g->dp.l3_mac, sip, tha, tip);
 
 	if (m != NULL)
-		gwc_inject(g, GWC_EXC_TAG | kind << 16 | ep, m);
+		gwc_inject_ep(g, kind, ep, m);
 }
 
 static void
@@ -58,7 +58,7 @@ l3n_find(struct gwc *g, uint16_t slice, rte_be32_t ip)
 }
 
 static struct gwc_l3n *
-l3n_new(struct gwc *g, uint16_t slice, uint16_t ep, rte_be32_t ip)
+l3n_new(struct gwc *g, uint16_t slice, uint32_t ep, rte_be32_t ip)
 {
 	unsigned int i;
 
@@ -95,7 +95,7 @@ l3_owner(const struct gwc *g, uint16_t s, rte_be32_t ip)
 
 /* An ARP frame seen in a slice with IPsec endpoints, from endpoint 'in'. */
 static bool
-l3_arp(struct gwc *g, uint16_t in, struct rte_mbuf *m)
+l3_arp(struct gwc *g, uint32_t in, struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t off = sizeof(struct rte_ether_hdr);
@@ -140,7 +140,7 @@ l3_arp(struct gwc *g, uint16_t in, struct rte_mbuf *m)
 
 /* A decrypted packet of IPsec endpoint 'ep' whose slice-side next hop is unknown. */
 static void
-l3_resolve(struct gwc *g, uint16_t ep, struct rte_mbuf *m)
+l3_resolve(struct gwc *g, uint32_t ep, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
 	const struct gwc_ep *e = &g->ep[ep].ep;
@@ -169,9 +169,7 @@ l3_resolve(struct gwc *g, uint16_t ep, struct rte_mbuf *m)
 void
 gwc_l3_exc(struct gwc *g, struct rte_mbuf *m)
 {
-	uint32_t usr = m->hash.usr;
-	uint16_t ep = (uint16_t)(usr & 0xffff);
-	unsigned int kind = (usr >> 16) & 0x7fff;
+	uint32_t ep = gwc_exc_ep(m), kind = gwc_exc_kind(m);
 
 	if (ep < g->conf.max_endpoints) {
 		if (kind == GWC_EXC_ARP && l3_arp(g, ep, m) && gwc_tables_publish(g) != 0)
@@ -242,7 +240,7 @@ rule_before(const struct gwc_l3_rule *a, unsigned int ka, const struct gwc_l3_ru
 /* Endpoint 'id''s rules out of the model's list, and those of its copy 'ep' (NULL:
  * none) in. */
 static void
-rules_remake(struct gwc *g, uint16_t id, const struct gwc_ep *ep)
+rules_remake(struct gwc *g, uint32_t id, const struct gwc_ep *ep)
 {
 	unsigned int i, n = 0, k;
 
@@ -291,7 +289,7 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 	if (t->full)
 		g->n_l3_rules = 0;
 	for (i = 0; i < g->n_changed_ep; i++) {
-		uint16_t id = g->changed_ep[i];
+		uint32_t id = g->changed_ep[i];
 
 		rules_remake(g, id, t->ep[id]);
 	}

@@ -33,12 +33,35 @@ struct trl_key;
 #define GWC_HANDOFF_RING 1024  /* ESP waiting for the worker of its SA */
 
 /* Exception ring (m->hash.usr): bit 31 clear: a port index (frames for the AGW itself);
- * set: GWC_EXC_* << 16 | endpoint id. The inject rings use GWC_INJ_* the same way. */
+ * set: GWC_EXC_* << 16, with the endpoint id in m->hash.fdir.hi (the other half of the
+ * mbuf's 8-byte hash field; gwc_exc_tag()). The inject rings use GWC_INJ_* the same way. */
 #define GWC_EXC_TAG (1u << 31)
 #define GWC_EXC_ARP 1       /* a copy of an ARP frame seen in a slice with IPsec endpoints */
 #define GWC_EXC_RESOLVE 2   /* a packet whose slice-side next hop needs ARP */
 #define GWC_INJ_EP 1        /* send through this endpoint */
 #define GWC_INJ_FLOOD 2     /* flood into this endpoint's slice, as if it came from it */
+
+/* Tag 'm' for the exception or an inject ring: 'kind' (GWC_EXC_*, GWC_INJ_*) about
+ * endpoint 'ep'. Any lcore. */
+static inline void
+gwc_exc_tag(struct rte_mbuf *m, uint32_t kind, uint32_t ep)
+{
+	m->hash.usr = GWC_EXC_TAG | kind << 16;
+	m->hash.fdir.hi = ep;
+}
+
+/* The kind and endpoint of a frame gwc_exc_tag() tagged. */
+static inline uint32_t
+gwc_exc_kind(const struct rte_mbuf *m)
+{
+	return (m->hash.usr >> 16) & 0x7fff;
+}
+
+static inline uint32_t
+gwc_exc_ep(const struct rte_mbuf *m)
+{
+	return m->hash.fdir.hi;
+}
 
 /* What all workers share. Set by the control thread at creation; read-only after, but
  * for 'tables'. */
@@ -64,7 +87,8 @@ struct gwc_sa_lstats {
 
 struct gwc_esp_job {
 	struct rte_mbuf *m;
-	uint16_t sa, ep;
+	uint16_t sa;
+	uint32_t ep;
 };
 
 /* An endpoint's policing meter on one lcore (gwc_dp_qos.h). */

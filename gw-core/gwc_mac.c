@@ -29,21 +29,6 @@ gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways, 
 	return a;
 }
 
-void
-gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, unsigned int ways,
-		    size_t off, uint16_t ep)
-{
-	uint64_t i, n = ((uint64_t)a->bucket_mask + 1) * ways;
-
-	for (i = 0; i < n; i++) {
-		uint64_t *w = (uint64_t *)((char *)slots + i * slot + off);
-		uint64_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
-
-		if (v != 0 && (uint16_t)v == ep)
-			__atomic_store_n(w, 0, __ATOMIC_RELAXED);
-	}
-}
-
 struct gwc_mac_table *
 gwc_mac_create(uint32_t entries, uint64_t age_tsc)
 {
@@ -58,14 +43,21 @@ gwc_mac_destroy(struct gwc_mac_table *t)
 }
 
 void
-gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep)
+gwc_mac_forget_ep(struct gwc_mac_table *t, uint32_t ep)
 {
-	gwc_assoc_forget_ep(&t->a, t->slot, sizeof(t->slot[0]), GWC_MAC_WAYS,
-			    offsetof(struct gwc_mac_slot, key), ep);
+	uint32_t i, n = gwc_mac_entries(t);
+
+	for (i = 0; i < n; i++) {
+		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
+
+		if (k != 0 &&
+		    gwc_mac_slot_ep(k, __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED)) == ep)
+			__atomic_store_n(&t->slot[i].key, 0, __ATOMIC_RELAXED);
+	}
 }
 
 int
-gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep)
+gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint32_t ep)
 {
 	uint64_t m48 = gwc_mac48(mac);
 	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48), *victim = NULL;
@@ -79,22 +71,22 @@ gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, ui
 			break;
 		}
 		if (victim == NULL &&
-		    __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED) != GWC_MAC_STATIC)
+		    __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED) >> 16 != GWC_MAC_STATIC)
 			victim = &b[w];
 	}
 	if (victim == NULL)
 		return -ENOSPC;
-	__atomic_store_n(&victim->seen, GWC_MAC_STATIC, __ATOMIC_RELAXED);
-	__atomic_store_n(&victim->key, (m48 << 16) | ep, __ATOMIC_RELEASE);
+	__atomic_store_n(&victim->seen, gwc_mac_seen(GWC_MAC_STATIC, ep), __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->key, gwc_mac_key(m48, ep), __ATOMIC_RELEASE);
 	return 0;
 }
 
-/* Call 'fn' with each live entry of 't' at 'now': its MAC (gwc_mac48()'s layout),
- * endpoint and 'seen' (GWC_MAC_STATIC for a static one); stop when it returns non-zero.
- * @return that value, or 0. */
+/* Call 'fn' with each live entry of 't' at TSC 'now': its MAC (gwc_mac48()'s layout),
+ * endpoint and the tick it was last seen (GWC_MAC_STATIC for a static one); stop when it
+ * returns non-zero. @return that value, or 0. */
 static int
 mac_each_live(const struct gwc_mac_table *t, uint64_t now,
-	      int (*fn)(void *arg, uint64_t m48, uint16_t ep, uint64_t seen), void *arg)
+	      int (*fn)(void *arg, uint64_t m48, uint32_t ep, uint64_t tick), void *arg)
 {
 	uint32_t i, n = gwc_mac_entries(t);
 	int rc;
@@ -103,9 +95,9 @@ mac_each_live(const struct gwc_mac_table *t, uint64_t now,
 		uint64_t k = __atomic_load_n(&t->slot[i].key, __ATOMIC_RELAXED);
 		uint64_t seen = __atomic_load_n(&t->slot[i].seen, __ATOMIC_RELAXED);
 
-		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc))
+		if (k == 0 || !gwc_mac_live(seen, gwc_mac_tick(now), gwc_mac_tick(t->a.age_tsc)))
 			continue;
-		rc = fn(arg, k >> 16, (uint16_t)k, seen);
+		rc = fn(arg, k >> 16, gwc_mac_slot_ep(k, seen), seen >> 16);
 		if (rc != 0)
 			return rc;
 	}
@@ -113,11 +105,11 @@ mac_each_live(const struct gwc_mac_table *t, uint64_t now,
 }
 
 static int
-count_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+count_one(void *arg, uint64_t m48, uint32_t ep, uint64_t tick)
 {
 	RTE_SET_USED(m48);
 	RTE_SET_USED(ep);
-	RTE_SET_USED(seen);
+	RTE_SET_USED(tick);
 	(*(uint32_t *)arg)++;
 	return 0;
 }
@@ -134,12 +126,12 @@ gwc_mac_count(const struct gwc_mac_table *t, uint64_t now)
 /* Into the table 'arg': a learned entry as learned at its time (a full bucket forgets
  * it), a static one static (a full bucket fails the copy). */
 static int
-copy_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+copy_one(void *arg, uint64_t m48, uint32_t ep, uint64_t tick)
 {
 	struct rte_ether_addr mac;
 
-	if (seen != GWC_MAC_STATIC) {
-		gwc_mac_learn(arg, m48, ep, seen);
+	if (tick != GWC_MAC_STATIC) {
+		gwc_mac_learn_tick(arg, m48, ep, tick);
 		return 0;
 	}
 	memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
@@ -165,14 +157,15 @@ struct walk {
 };
 
 static int
-walk_one(void *arg, uint64_t m48, uint16_t ep, uint64_t seen)
+walk_one(void *arg, uint64_t m48, uint32_t ep, uint64_t tick)
 {
 	const struct walk *w = arg;
 	struct rte_ether_addr mac;
 
 	memcpy(mac.addr_bytes, &m48, RTE_ETHER_ADDR_LEN);
-	w->fn(w->arg, &mac, ep, seen == GWC_MAC_STATIC,
-	      seen == GWC_MAC_STATIC ? 0 : (w->now - seen) * 1000 / w->hz);
+	w->fn(w->arg, &mac, ep, tick == GWC_MAC_STATIC,
+	      tick == GWC_MAC_STATIC ? 0 :
+	      ((gwc_mac_tick(w->now) - tick) << GWC_MAC_TICK_SHIFT) * 1000 / w->hz);
 	return 0;
 }
 

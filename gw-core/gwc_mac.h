@@ -95,30 +95,110 @@ gwc_mac_bucket(const struct gwc_mac_table *t, uint64_t m48)
 						GWC_MAC_WAYS];
 }
 
-static inline bool
-gwc_mac_live(uint64_t seen, uint64_t now, uint64_t age_tsc)
+/* The tick (gwc_tables.h's MAC slot) of TSC 'tsc'. */
+static inline uint64_t
+gwc_mac_tick(uint64_t tsc)
 {
-	return seen == GWC_MAC_STATIC || now - seen <= age_tsc;
+	return tsc >> GWC_MAC_TICK_SHIFT;
+}
+
+/* The slot words of MAC 'm48' on endpoint 'ep' at tick 'tick' (gwc_tables.h). */
+static inline uint64_t
+gwc_mac_key(uint64_t m48, uint32_t ep)
+{
+	return m48 << 16 | (ep & 0xffff);
+}
+
+static inline uint64_t
+gwc_mac_seen(uint64_t tick, uint32_t ep)
+{
+	return tick << 16 | ep >> 16;
+}
+
+/* The endpoint id a slot's words hold. */
+static inline uint32_t
+gwc_mac_slot_ep(uint64_t key, uint64_t seen)
+{
+	return (uint32_t)(seen & 0xffff) << 16 | (uint32_t)(key & 0xffff);
+}
+
+/* A slot last seen at 'seen' (its word) is live at tick 'now' for entries that age
+ * after 'age' ticks. */
+static inline bool
+gwc_mac_live(uint64_t seen, uint64_t now, uint64_t age)
+{
+	uint64_t tick = seen >> 16;
+
+	return tick == GWC_MAC_STATIC || now - tick <= age;
 }
 
 /*
- * @return the endpoint id the MAC 'm48' (gwc_mac48()'s layout) was learned on, or
- * GWC_EP_NONE. Any lcore.
+ * @return the endpoint id the MAC 'm48' (gwc_mac48()'s layout) was learned on at TSC
+ * 'now', or GWC_EP_NONE. Racing a learn, it may return an id that no endpoint of the
+ * table's slice has (gwc_tables.h), even one past the tables' endpoints. Any lcore.
  */
-static inline uint16_t
+static inline uint32_t
 gwc_mac_lookup(const struct gwc_mac_table *t, uint64_t m48, uint64_t now)
 {
 	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48);
 	unsigned int w;
 
 	for (w = 0; w < GWC_MAC_WAYS; w++) {
-		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
+		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_ACQUIRE);
+		uint64_t seen;
 
-		if (k != 0 && (k >> 16) == m48 &&
-		    gwc_mac_live(__atomic_load_n(&b[w].seen, __ATOMIC_RELAXED), now, t->a.age_tsc))
-			return (uint16_t)k;
+		if (k == 0 || (k >> 16) != m48)
+			continue;
+		seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
+		if (gwc_mac_live(seen, gwc_mac_tick(now), gwc_mac_tick(t->a.age_tsc)))
+			return gwc_mac_slot_ep(k, seen);
 	}
 	return GWC_EP_NONE;
+}
+
+/*
+ * Learn that the MAC 'm48' (gwc_mac48()'s layout) lives behind endpoint 'ep' at tick
+ * 'now' (gwc_mac_tick()). @return true when an entry was created or moved. Any lcore.
+ */
+static inline bool
+gwc_mac_learn_tick(struct gwc_mac_table *t, uint64_t m48, uint32_t ep, uint64_t now)
+{
+	uint64_t key = gwc_mac_key(m48, ep), sw = gwc_mac_seen(now, ep);
+	uint64_t age = gwc_mac_tick(t->a.age_tsc), oldest = UINT64_MAX;
+	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48), *victim = NULL;
+	unsigned int w;
+
+	for (w = 0; w < GWC_MAC_WAYS; w++) {
+		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
+		uint64_t seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
+		uint64_t tick = seen >> 16;
+
+		if (k != 0 && (k >> 16) == m48) {
+			if (tick == GWC_MAC_STATIC)
+				return false;               /* static wins over learning */
+			if (k == key && (seen & 0xffff) == (sw & 0xffff)) {
+				if (now - tick > gwc_mac_tick(t->a.refresh_tsc))
+					__atomic_store_n(&b[w].seen, sw, __ATOMIC_RELAXED);
+				return false;
+			}
+			victim = &b[w];                     /* the MAC moved */
+			break;
+		}
+		if (k == 0 || !gwc_mac_live(seen, now, age)) {
+			if (victim == NULL || oldest != 0) {
+				victim = &b[w];
+				oldest = 0;
+			}
+		} else if (tick != GWC_MAC_STATIC && oldest != 0 && tick < oldest) {
+			victim = &b[w];
+			oldest = tick;
+		}
+	}
+	if (victim == NULL)
+		return false;                               /* bucket full of static entries */
+	__atomic_store_n(&victim->seen, sw, __ATOMIC_RELAXED);
+	__atomic_store_n(&victim->key, key, __ATOMIC_RELEASE);
+	return true;
 }
 
 /*
@@ -126,43 +206,9 @@ gwc_mac_lookup(const struct gwc_mac_table *t, uint64_t m48, uint64_t now)
  * 'now' (TSC). @return true when an entry was created or moved. Any lcore.
  */
 static inline bool
-gwc_mac_learn(struct gwc_mac_table *t, uint64_t m48, uint16_t ep, uint64_t now)
+gwc_mac_learn(struct gwc_mac_table *t, uint64_t m48, uint32_t ep, uint64_t now)
 {
-	uint64_t key = (m48 << 16) | ep;
-	struct gwc_mac_slot *b = gwc_mac_bucket(t, m48), *victim = NULL;
-	uint64_t oldest = UINT64_MAX;
-	unsigned int w;
-
-	for (w = 0; w < GWC_MAC_WAYS; w++) {
-		uint64_t k = __atomic_load_n(&b[w].key, __ATOMIC_RELAXED);
-		uint64_t seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);
-
-		if (k != 0 && (k >> 16) == m48) {
-			if (seen == GWC_MAC_STATIC)
-				return false;               /* static wins over learning */
-			if (k == key) {
-				if (now - seen > t->a.refresh_tsc)
-					__atomic_store_n(&b[w].seen, now, __ATOMIC_RELAXED);
-				return false;
-			}
-			victim = &b[w];                     /* the MAC moved */
-			break;
-		}
-		if (k == 0 || !gwc_mac_live(seen, now, t->a.age_tsc)) {
-			if (victim == NULL || oldest != 0) {
-				victim = &b[w];
-				oldest = 0;
-			}
-		} else if (seen != GWC_MAC_STATIC && oldest != 0 && seen < oldest) {
-			victim = &b[w];
-			oldest = seen;
-		}
-	}
-	if (victim == NULL)
-		return false;                               /* bucket full of static entries */
-	__atomic_store_n(&victim->seen, now, __ATOMIC_RELAXED);
-	__atomic_store_n(&victim->key, key, __ATOMIC_RELEASE);
-	return true;
+	return gwc_mac_learn_tick(t, m48, ep, gwc_mac_tick(now));
 }
 
 /* ------------------------------------------------------------ control thread half */
@@ -174,12 +220,6 @@ gwc_mac_learn(struct gwc_mac_table *t, uint64_t m48, uint16_t ep, uint64_t now)
  */
 void *gwc_assoc_create(const char *name, size_t head, size_t slot, unsigned int ways,
 		       uint32_t entries, uint64_t age_tsc);
-/*
- * Clear the 64-bit word at byte 'off' of every slot whose value there is non-zero with
- * 'ep' in its low 16 bits. Control thread, with workers running.
- */
-void gwc_assoc_forget_ep(const struct gwc_assoc *a, void *slots, size_t slot, unsigned int ways,
-			 size_t off, uint16_t ep);
 
 /* A MAC table of at least 'entries' entries whose learned entries live 'age_tsc'.
  * @return it (gwc_mac_destroy() frees it), or NULL. Control thread. */
@@ -204,11 +244,11 @@ struct gwc_mac_table *gwc_mac_resize(const struct gwc_mac_table *t, uint32_t ent
 /* Free 't' (NULL: nothing), after the workers stopped reading it. */
 void gwc_mac_destroy(struct gwc_mac_table *t);
 /* Forget every entry pointing at endpoint 'ep' (it is going, or its id is reused). */
-void gwc_mac_forget_ep(struct gwc_mac_table *t, uint16_t ep);
+void gwc_mac_forget_ep(struct gwc_mac_table *t, uint32_t ep);
 /* A static entry 'mac' -> 'ep': never ages, learning does not move it.
  * @return 0, or -ENOSPC (its bucket is full of static entries). */
-int gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint16_t ep);
-typedef void (*gwc_mac_walk_fn)(void *arg, const struct rte_ether_addr *mac, uint16_t ep,
+int gwc_mac_set_static(struct gwc_mac_table *t, const struct rte_ether_addr *mac, uint32_t ep);
+typedef void (*gwc_mac_walk_fn)(void *arg, const struct rte_ether_addr *mac, uint32_t ep,
 				bool is_static, uint64_t age_ms);
 /* Call 'fn' for every live entry of 't' ('now': the TSC the ages are counted to). */
 void gwc_mac_walk(const struct gwc_mac_table *t, uint64_t now, gwc_mac_walk_fn fn, void *arg);

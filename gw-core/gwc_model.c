@@ -63,14 +63,14 @@ gwc_model_init(struct gwc *g, struct gwc_err *e)
 	g->ep = calloc(c->max_endpoints, sizeof(*g->ep));
 	g->slice_used = calloc((c->max_slices + 63) / 64, sizeof(uint64_t));
 	g->ep_used = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
-	g->changed_ep = calloc(c->max_endpoints, sizeof(uint16_t));
-	g->changed_slice = calloc(c->max_slices, sizeof(uint16_t));
+	g->changed_ep = calloc(c->max_endpoints, sizeof(*g->changed_ep));
+	g->changed_slice = calloc(c->max_slices, sizeof(*g->changed_slice));
 	g->sa = calloc(c->max_sas, sizeof(*g->sa));
 	g->sa_used = calloc((c->max_sas + 63) / 64, sizeof(uint64_t));
-	g->changed_sa = calloc(c->max_sas, sizeof(uint16_t));
-	g->last_sa = calloc(c->max_sas, sizeof(uint16_t));
-	g->last_ep = calloc(c->max_endpoints, sizeof(uint16_t));
-	g->last_slice = calloc(c->max_slices, sizeof(uint16_t));
+	g->changed_sa = calloc(c->max_sas, sizeof(*g->changed_sa));
+	g->last_sa = calloc(c->max_sas, sizeof(*g->last_sa));
+	g->last_ep = calloc(c->max_endpoints, sizeof(*g->last_ep));
+	g->last_slice = calloc(c->max_slices, sizeof(*g->last_slice));
 	for (k = 0; k < GWC_EP_TYPES; k++) {
 		g->ep_type_used[k] = calloc((c->max_endpoints + 63) / 64, sizeof(uint64_t));
 		ok = ok && g->ep_type_used[k] != NULL;
@@ -116,11 +116,13 @@ gwc_model_fini(struct gwc *g)
 	free(g->last_sa);
 	free(g->last_ep);
 	free(g->last_slice);
-	g->last_sa = g->last_ep = g->last_slice = NULL;
+	g->last_sa = g->last_slice = NULL;
+	g->last_ep = NULL;
 	g->sa = NULL;
 	g->sa_used = NULL;
 	g->changed_sa = NULL;
-	g->changed_ep = g->changed_slice = NULL;
+	g->changed_ep = NULL;
+	g->changed_slice = NULL;
 	free(g->slice);
 	free(g->ep);
 	free(g->slice_used);
@@ -182,11 +184,11 @@ gwc_ep_link(struct gwc *g, int id)
 
 	ep_key_of(&k, m->ep.slice, m->ep.conf.name);
 	rte_hash_add_key_data(g->ep_names, &k, (void *)(uintptr_t)id);   /* as above */
-	uint16_t *p = &g->slice[m->ep.slice].first_ep;
+	uint32_t *p = &g->slice[m->ep.slice].first_ep;
 
 	while (*p != GWC_EP_NONE)   /* in order of addition, as listed */
 		p = &g->ep[*p].next;
-	*p = (uint16_t)id;
+	*p = (uint32_t)id;
 	m->next = GWC_EP_NONE;
 	m->used = true;
 	g->ep_used[id / 64] |= 1ull << (id % 64);
@@ -194,7 +196,7 @@ gwc_ep_link(struct gwc *g, int id)
 	g->n_eps_type[m->ep.type]++;
 	g->n_eps++;
 	if (m->ep.type == GWC_EP_VLAN)
-		g->vid_ep[m->ep.port][m->ep.conf.vid] = (uint16_t)id;
+		g->vid_ep[m->ep.port][m->ep.conf.vid] = (uint32_t)id;
 	if (!gwc_ep_ops_of(m->ep.type)->bridged && g->slice[m->ep.slice].n_routed++ == 0)
 		gwc_tables_slice_changed(g, m->ep.slice);   /* the slice router serves it */
 	gwc_tables_ep_changed(g, id);
@@ -204,21 +206,21 @@ void
 gwc_ep_unlink(struct gwc *g, int id)
 {
 	struct gwc_ep_m *m = &g->ep[id];
-	uint16_t *p = &g->slice[m->ep.slice].first_ep;
+	uint32_t *p = &g->slice[m->ep.slice].first_ep;
 	struct ep_key k;
 
 	ep_key_of(&k, m->ep.slice, m->ep.conf.name);
 	rte_hash_del_key(g->ep_names, &k);
-	while (*p != GWC_EP_NONE && *p != id)
+	while (*p != GWC_EP_NONE && *p != (uint32_t)id)
 		p = &g->ep[*p].next;
-	if (*p == id)
+	if (*p == (uint32_t)id)
 		*p = m->next;
 	m->used = false;
 	g->ep_used[id / 64] &= ~(1ull << (id % 64));
 	g->ep_type_used[m->ep.type][id / 64] &= ~(1ull << (id % 64));
 	g->n_eps_type[m->ep.type]--;
 	g->n_eps--;
-	if (m->ep.type == GWC_EP_VLAN && g->vid_ep[m->ep.port][m->ep.conf.vid] == id)
+	if (m->ep.type == GWC_EP_VLAN && g->vid_ep[m->ep.port][m->ep.conf.vid] == (uint32_t)id)
 		g->vid_ep[m->ep.port][m->ep.conf.vid] = GWC_EP_NONE;
 	if (!gwc_ep_ops_of(m->ep.type)->bridged && --g->slice[m->ep.slice].n_routed == 0)
 		gwc_tables_slice_changed(g, m->ep.slice);

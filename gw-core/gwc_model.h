@@ -58,14 +58,14 @@ gwc_mac_parse_unicast(const char *text, struct rte_ether_addr *a)
 
 struct gwc_slice_m {
 	bool used;                   /* gwc_slice_link() / gwc_slice_unlink() only */
-	uint16_t first_ep;           /* its endpoints: a list through gwc_ep_m.next */
+	uint32_t first_ep;           /* its endpoints: a list through gwc_ep_m.next */
 	char name[GWC_NAME_MAX];
 	char owner[GWC_NAME_MAX];
 	bool changed;                /* marked for gwc_tables_publish_changes() */
 	uint32_t n_routed;           /* endpoints of a routed type (not bridged: IPsec
 					terminals); the slice router serves it while any */
-	uint16_t n_flood;            /* entries of 'flood' */
-	uint16_t *flood;             /* the published flood list (rte_malloc), or NULL */
+	uint32_t n_flood;            /* entries of 'flood' */
+	uint32_t *flood;             /* the published flood list (rte_malloc), or NULL */
 	struct gwc_mac_table *mac;   /* GWC_MAC_START entries, grown by gwc_mac_poll() */
 	uint64_t learned_checked;    /* its 'learned' counter when gwc_mac_poll() last looked */
 	struct gwc_slice_stats base; /* counters at creation; reported values subtract it */
@@ -73,7 +73,7 @@ struct gwc_slice_m {
 
 struct gwc_ep_m {
 	bool used;                   /* gwc_ep_link() / gwc_ep_unlink() only */
-	uint16_t next;               /* the slice's next endpoint, GWC_EP_NONE: none */
+	uint32_t next;               /* the slice's next endpoint, GWC_EP_NONE: none */
 	bool changed;                /* marked for gwc_tables_publish_changes() */
 	struct gwc_ep *pub;          /* the published copy (rte_malloc), or NULL */
 	uint16_t first_sa;           /* IPSEC: its SAs, a list through gwc_sa_m.ep_next;
@@ -111,7 +111,7 @@ struct gwc_sa_m {
 	bool used;
 	bool soft_expired, hard_expired;
 	bool changed;                /* marked for the next publication (gwc_ipsec.c) */
-	uint16_t ep;
+	uint32_t ep;
 	uint16_t ep_next;            /* the next SA of 'ep' (gwc_ep_m.first_sa), GWC_SA_NONE */
 	uint32_t serial;             /* order of addition: the newest outbound SA wins */
 	uint16_t lcore;              /* inbound: the worker that decrypts it */
@@ -127,7 +127,7 @@ struct gwc_l3n {
 	bool used;
 	bool resolved;
 	uint16_t slice;
-	uint16_t ep;                 /* the IPsec endpoint whose packet asked (ARP goes from it) */
+	uint32_t ep;                 /* the IPsec endpoint whose packet asked (ARP goes from it) */
 	rte_be32_t ip;
 	struct rte_ether_addr mac;
 	uint64_t last_req_tsc, last_seen_tsc;
@@ -150,9 +150,10 @@ struct gwc {
 	struct gwc_tables *tables_spare;         /* retired tables, reused by the next build */
 	uint32_t spare_version;                  /* the version 'tables_spare' holds */
 	bool last_full;                          /* the last publication was a full build */
-	uint16_t *last_ep, *last_slice;          /* what the last publication marked (the
+	uint32_t *last_ep;                       /* what the last publication marked (the
 						    spare then differs from the published
 						    tables in these entries only) */
+	uint16_t *last_slice;
 	uint32_t n_last_ep, n_last_slice;
 	uint64_t tables_delta;                   /* builds that started from the spare and
 						    copied only the last publication's marks */
@@ -164,15 +165,16 @@ struct gwc {
 	uint32_t n_slices, n_eps;                /* used */
 	uint64_t *ep_type_used[GWC_EP_TYPES];    /* bitmaps of the used endpoints by type */
 	uint32_t n_eps_type[GWC_EP_TYPES];       /* used endpoints by type */
-	uint16_t vid_ep[GWC_MAX_PORTS][4096];    /* (port, VID) -> VLAN endpoint id or
+	uint32_t vid_ep[GWC_MAX_PORTS][4096];    /* (port, VID) -> VLAN endpoint id or
 						    GWC_EP_NONE: its validate's index */
-	uint16_t *changed_ep, *changed_slice;    /* marked since the last publication */
+	uint32_t *changed_ep;                    /* marked since the last publication */
+	uint16_t *changed_slice;
 	uint32_t n_changed_ep, n_changed_slice;
 	struct rte_hash *gre_keys;               /* the GRE hash kept across tables
 						    (gwc_ep_gre.c), or NULL */
 	struct rte_hash *slice_names;            /* name -> slice index */
 	struct rte_hash *ep_names;               /* (slice, name) -> endpoint id */
-	uint16_t next_ep;                        /* round-robin id allocation */
+	uint32_t next_ep;                        /* round-robin id allocation */
 	uint32_t police_gen;                     /* last police_gen given (gwc_slice.c) */
 	struct gwc_sched *sched[GWC_MAX_PORTS];  /* each port's scheduler or NULL (gwc_sched.c) */
 	char port_owner[GWC_MAX_PORTS][GWC_NAME_MAX]; /* added ports' owners (gwc_port.c);
@@ -384,10 +386,12 @@ void gwc_neigh_poll(struct gwc *g);
 
 /* ------------------------------------------------------------ gwc_inject.c */
 
-/* Queue 'm' on worker 0's inject ring with m->hash.usr = 'usr' (a port index, or
- * GWC_EXC_TAG | GWC_INJ_* << 16 | endpoint id). Consumes 'm' (counted inject_full and
- * freed when the ring is full). */
-void gwc_inject(struct gwc *g, uint32_t usr, struct rte_mbuf *m);
+/* Queue 'm' on worker 0's inject ring, to go out of port index 'port'. Consumes 'm'
+ * (counted inject_full and freed when the ring is full). */
+void gwc_inject(struct gwc *g, uint32_t port, struct rte_mbuf *m);
+/* Likewise, to go through endpoint 'ep' ('kind' GWC_INJ_EP) or flood into its slice as
+ * if it came from it (GWC_INJ_FLOOD). */
+void gwc_inject_ep(struct gwc *g, uint32_t kind, uint32_t ep, struct rte_mbuf *m);
 /* An Ethernet + ARP frame (RFC 826) from 'sha'. @return it (the caller owns it), or NULL
  * (no mbuf). */
 struct rte_mbuf *gwc_arp_build(struct gwc *g, uint16_t op, const struct rte_ether_addr *dst,

@@ -70,7 +70,7 @@ struct gwc_ep_conf;
 struct gwc_sched_cmd {
 	uint32_t pipe;
 	int32_t profile;                /* -1: the pipe is no longer used */
-	uint16_t ep;                    /* the endpoint the pipe now serves */
+	uint32_t ep;                    /* the endpoint the pipe now serves */
 	bool add;                       /* add 'params' as profile 'profile' first */
 	struct rte_sched_pipe_params params;
 };
@@ -95,12 +95,12 @@ struct gwc_sched {
 	uint32_t n_touched;             /* pipes in 'touched' */
 	uint32_t *touched;              /* pipes given frames since the last harvest */
 	uint8_t *is_touched;            /* [n_pipes] */
-	uint16_t *pipe_ep;              /* [n_pipes] the endpoint each pipe serves */
+	uint32_t *pipe_ep;              /* [n_pipes] the endpoint each pipe serves */
 	uint64_t cmd_errors;            /* commands rte_sched refused (none expected) */
 	/* Owner writes, control reads (torn reads harmless). */
 	uint32_t *qlen;                 /* [n_pipes] frames queued at the last harvest */
 	/* Control thread. */
-	uint16_t *ctl_pipe_ep;          /* [n_pipes] GWC_EP_NONE: free */
+	uint32_t *ctl_pipe_ep;          /* [n_pipes] GWC_EP_NONE: free */
 	uint32_t n_pipes_used;
 	uint32_t next_pipe;             /* where the search for a free pipe starts */
 	uint32_t n_profiles, max_profiles;

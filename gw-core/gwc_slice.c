@@ -68,14 +68,14 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 {
 	struct gwc_mac_table *mac;
 	int s = gwc_slice_owned(g, owner, name, e);
-	uint16_t i, next, eps;
+	uint32_t i, next, eps;
 
 	if (s < 0)
 		return s;
 	/* the slice's endpoints, kept in order to put back or release */
 	eps = g->slice[s].first_ep;
 	for (i = eps; i != GWC_EP_NONE; i = g->ep[i].next)
-		gwc_ep_unlink(g, i);   /* keeps 'next': the list stays walkable */
+		gwc_ep_unlink(g, (int)i);   /* keeps 'next': the list stays walkable */
 	gwc_slice_unlink(g, s);
 	mac = g->slice[s].mac;
 	g->slice[s].mac = NULL;
@@ -85,7 +85,7 @@ gwc_slice_del(struct gwc *g, const char *owner, const char *name, struct gwc_err
 		gwc_slice_link(g, s);
 		for (i = eps; i != GWC_EP_NONE; i = next) {
 			next = g->ep[i].next;
-			gwc_ep_link(g, i);
+			gwc_ep_link(g, (int)i);
 		}
 		g->slice[s].mac = mac;
 		gwc_errf(e, "slice '%s': out of memory for tables", name);
@@ -175,13 +175,13 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 	m->ep.slice = (uint16_t)s;
 	m->ep.port = (uint16_t)port;
 	m->ep.type = (uint8_t)c->type;
-	m->ep.id = (uint16_t)id;
+	m->ep.id = (uint32_t)id;
 	gwc_ep_police_apply(g, &m->ep);
 	gwc_sched_ep_apply(g, &m->ep);   /* its pipe is configured before frames reach it */
 	snprintf(m->ep.owner, sizeof(m->ep.owner), "%s", owner);
 	gwc_ep_stats_get(g, id, &m->base);   /* raw sums while unused */
 	gwc_ep_link(g, id);
-	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_mac_forget_ep(g->slice[s].mac, (uint32_t)id);
 	gwc_neigh_ep_added(g, id);
 	rc = gwc_tables_publish_changes(g);
 	if (rc != 0) {
@@ -191,7 +191,7 @@ gwc_ep_add(struct gwc *g, const char *owner, const char *slice, const struct gwc
 		gwc_errf(e, "endpoint '%s': out of memory for tables", c->name);
 		return rc;
 	}
-	g->next_ep = (uint16_t)((id + 1) % g->conf.max_endpoints);
+	g->next_ep = (uint32_t)(id + 1) % g->conf.max_endpoints;
 	GWC_LOG(INFO, "slice %s: endpoint %s (id %d) added by %s", slice, c->name, id, owner);
 	return id;
 }
@@ -214,7 +214,7 @@ gwc_ep_del(struct gwc *g, const char *owner, const char *slice, const char *name
 		return rc;
 	}
 	gwc_sched_ep_release(g, &g->ep[id].ep);
-	gwc_mac_forget_ep(g->slice[s].mac, (uint16_t)id);
+	gwc_mac_forget_ep(g->slice[s].mac, (uint32_t)id);
 	GWC_LOG(INFO, "slice %s: endpoint %s removed by %s", slice, name, owner);
 	return 0;
 }
@@ -315,7 +315,7 @@ gwc_mac_add_static(struct gwc *g, const char *owner, const char *slice,
 		gwc_errf(e, "a static MAC must be unicast and not zero");
 		return -EINVAL;
 	}
-	while (gwc_mac_set_static(g->slice[s].mac, mac, (uint16_t)id) != 0) {
+	while (gwc_mac_set_static(g->slice[s].mac, mac, (uint32_t)id) != 0) {
 		int rc = mac_grow(g, s);
 
 		if (rc == -ENOSPC) {

@@ -11,6 +11,7 @@
  * nothing here names a feature. Control thread.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,7 @@ gwc_tables_ep_changed(struct gwc *g, int id)
 
 	if (!m->changed) {
 		m->changed = true;
-		g->changed_ep[g->n_changed_ep++] = (uint16_t)id;
+		g->changed_ep[g->n_changed_ep++] = (uint32_t)id;
 	}
 	/* the slice's flood list names the bridged ones (a routed one's slice is marked
 	 * when the slice router starts or stops serving it: gwc_ep_link()) */
@@ -128,7 +129,7 @@ gwc_tables_slice_changed(struct gwc *g, int s)
 struct build {
 	struct gwc_ep **made_ep;
 	const struct gwc_ep **old_ep;
-	uint16_t **made_flood, **old_flood;
+	uint32_t **made_flood, **old_flood;
 	uint32_t n_made_ep, n_old_ep, n_made_flood, n_old_flood;
 	bool fresh;               /* 't' started empty, not as a copy of the published one */
 };
@@ -191,7 +192,7 @@ ep_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int id
 		return -ENOMEM;
 	b->made_ep[b->n_made_ep++] = ep;
 	*ep = g->ep[id].ep;
-	ep->id = (uint16_t)id;
+	ep->id = (uint32_t)id;
 	ep->out_sa = GWC_SA_NONE;
 	ops = gwc_ep_ops_of(ep->conf.type);
 	if (ops->build != NULL && ops->build(g, t, ep) != 0)
@@ -207,7 +208,7 @@ slice_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int
 {
 	struct gwc_slice_tab *st = &t->slice[s];
 	unsigned int i, n = 0;
-	uint16_t *flood;
+	uint32_t *flood;
 
 	if (g->slice[s].flood != NULL)
 		b->old_flood[b->n_old_flood++] = g->slice[s].flood;
@@ -227,9 +228,9 @@ slice_rebuild(struct gwc *g, struct gwc_tables *t, struct build *b, unsigned int
 	n = 0;
 	GWC_SLICE_EP_FOREACH(g, s, i)
 		if (gwc_ep_ops_of(g->ep[i].ep.conf.type)->bridged)
-			flood[n++] = (uint16_t)i;
+			flood[n++] = i;
 	st->flood = flood;
-	st->n_flood = (uint16_t)n;
+	st->n_flood = n;
 	return 0;
 }
 
@@ -266,7 +267,11 @@ tables_build(struct gwc *g, struct build *b)
 		t = rte_malloc("gwc_tables", sz, 4096);   /* page-aligned: see gwc_create() */
 	if (t == NULL)
 		return NULL;
-	memset(t, 0, sizeof(*t));
+	/* zeroed but for the ports, whose entries past n_ports nobody reads, and whose
+	 * VID maps (16 KB each) are filled below */
+	memset(t, 0, offsetof(struct gwc_tables, port));
+	memset(&t->port[GWC_MAX_PORTS], 0,
+	       sizeof(*t) - offsetof(struct gwc_tables, port[GWC_MAX_PORTS]));
 	t->delta = delta;
 	t->n_slice = g->conf.max_slices;
 	t->n_ep = g->conf.max_endpoints;
@@ -298,6 +303,7 @@ tables_build(struct gwc *g, struct build *b)
 	for (p = 0; p < g->dp.n_ports; p++) {
 		struct gwc_port_tab *pt = &t->port[p];
 
+		memset(pt, 0, offsetof(struct gwc_port_tab, vlan_ep));
 		if (b->fresh) {
 			pt->untagged_ep = GWC_EP_NONE;
 			memset(pt->vlan_ep, 0xff, sizeof(pt->vlan_ep));
@@ -367,7 +373,7 @@ publish(struct gwc *g, bool fresh)
 	g->n_last_ep = g->n_changed_ep;
 	g->n_last_slice = g->n_changed_slice;
 	for (i = 0; i < g->n_changed_ep; i++) {
-		uint16_t id = g->changed_ep[i];
+		uint32_t id = g->changed_ep[i];
 
 		g->ep[id].pub = (struct gwc_ep *)(uintptr_t)t->ep[id];
 		g->ep[id].changed = false;
@@ -375,7 +381,7 @@ publish(struct gwc *g, bool fresh)
 	for (i = 0; i < g->n_changed_slice; i++) {
 		uint16_t s = g->changed_slice[i];
 
-		g->slice[s].flood = (uint16_t *)(uintptr_t)t->slice[s].flood;
+		g->slice[s].flood = (uint32_t *)(uintptr_t)t->slice[s].flood;
 		g->slice[s].n_flood = t->slice[s].n_flood;
 		g->slice[s].changed = false;
 	}

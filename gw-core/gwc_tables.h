@@ -71,13 +71,22 @@ gwc_prefix_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
 /* ------------------------------------------------------------ MAC table */
 
 /*
- * One slot: 'key' is (MAC as a 48-bit little-endian integer) << 16 | endpoint id,
- * 0 when empty; 'seen' the TSC of the last frame from it, GWC_MAC_STATIC for a
- * static entry. Any worker writes any slot with relaxed atomic stores: two workers
- * learning at once may leave a duplicate, which lookups and aging tolerate.
+ * One slot, 16 bytes (a bucket of GWC_MAC_WAYS is one cache line), holding a 32-bit
+ * endpoint id in two halves:
+ *   key  = (MAC as a 48-bit little-endian integer) << 16 | endpoint id bits 0..15,
+ *          0 when empty;
+ *   seen = tick << 16 | endpoint id bits 16..31, where tick is the TSC of the last
+ *          frame from it >> GWC_MAC_TICK_SHIFT (48 bits: it never wraps), or
+ *          GWC_MAC_STATIC for a static entry.
+ * Any worker writes any slot with relaxed atomic stores, 'seen' before 'key': two
+ * workers learning at once may leave a duplicate, which lookups and aging tolerate; a
+ * lookup racing a learn into the same slot may pair one entry's low half with the
+ * other's high half, so a reader trusts an id only below the table's endpoint count
+ * and inside its own slice (gwc_dp_bridge.h).
  */
 #define GWC_MAC_WAYS 4
-#define GWC_MAC_STATIC UINT64_MAX
+#define GWC_MAC_TICK_SHIFT 16              /* a tick is 65,536 TSC cycles (22 us at 3 GHz) */
+#define GWC_MAC_STATIC 0xffffffffffffull   /* the tick of a static entry */
 
 struct gwc_mac_slot {
 	uint64_t key;   /* any lcore, atomic */
@@ -118,7 +127,7 @@ struct gwc_flow_table {
 
 /* An endpoint as workers see it. Immutable once published. */
 struct gwc_ep {
-	uint16_t id;              /* endpoint id, index of gwc_tables.ep */
+	uint32_t id;              /* endpoint id, index of gwc_tables.ep */
 	uint32_t gen;             /* which endpoint of id 'id' this is (counts up at each
 				     endpoint given the id): trailer flows learned for an
 				     earlier one do not match it (gwc_flow.h) */
@@ -150,26 +159,26 @@ struct gwc_ep {
 struct gwc_trl_rule {
 	uint32_t terminal;
 	uint32_t app_lo, app_hi;
-	uint16_t ep;
+	uint32_t ep;
 };
 
 struct gwc_port_tab {
-	uint16_t untagged_ep;     /* endpoint id or GWC_EP_NONE */
+	uint32_t untagged_ep;     /* endpoint id or GWC_EP_NONE */
 	uint16_t n_trl;           /* trailer endpoints: rules in 'trl' */
 	uint8_t has_ip;
 	uint8_t tx_multiseg;      /* flood copies may chain a header mbuf */
 	rte_be32_t ip;            /* port address, network order */
 	uint16_t mtu;             /* L3 MTU, bytes */
 	struct gwc_sched *sched;  /* the port's scheduler (gwc_sched.h), or NULL */
-	uint16_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
+	uint32_t vlan_ep[4096];   /* VID -> endpoint id or GWC_EP_NONE */
 	struct gwc_trl_rule trl[GWC_MAX_TRL_RULES]; /* terminal-specific rules first */
 };
 
 struct gwc_slice_tab {
 	struct gwc_mac_table *mac; /* borrowed from the model; NULL: no slice */
 	uint8_t l3;               /* has IPsec endpoints: the router MAC and ARP matter */
-	uint16_t n_flood;         /* endpoints in 'flood' */
-	const uint16_t *flood;    /* endpoint ids of the slice */
+	uint32_t n_flood;         /* endpoints in 'flood' */
+	const uint32_t *flood;    /* endpoint ids of the slice */
 };
 
 struct gwc_gre_key {
@@ -222,13 +231,14 @@ struct trl_key;
 struct gwc_sa_tab {
 	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
 	const void *hot[GWC_SA_HOT]; /* prefetched when a packet is queued for it (gwc_sa_hot()) */
-	uint16_t ep;              /* its IPsec endpoint */
+	uint32_t ep;              /* its IPsec endpoint */
 	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 };
 
 /* A traffic selector shorter than /32: slice-side destinations routed to 'ep'. */
 struct gwc_l3_rule {
-	uint16_t slice, ep;
+	uint16_t slice;
+	uint32_t ep;
 	uint32_t addr, mask;      /* network order */
 };
 
@@ -273,7 +283,7 @@ struct gwc_tables {
 	uint32_t n_slice;         /* entries of 'slice': [gw-core] max_slices */
 	const struct gwc_ep **ep; /* by endpoint id; NULL: none */
 	struct gwc_slice_tab *slice; /* by slice index */
-	struct gwc_port_tab port[GWC_MAX_PORTS];
+	struct gwc_port_tab port[GWC_MAX_PORTS]; /* [n_ports]: the rest is not set */
 	uint16_t n_terms;
 	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
 	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index, kept across tables

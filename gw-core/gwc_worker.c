@@ -79,7 +79,7 @@ burst_pass(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port,
 	if (t->port[port].n_trl != 0 && lc->dp->flows->a.bucket_mask >= GWC_FLOW_PREFETCH_BUCKETS)
 		trailer_prefetch(lc, pkts, n, port);
 	for (i = 0; i < n; i++) {
-		uint16_t id = classify(lc, t, port, pkts[i], now, &v.tagged[v.n]);
+		uint32_t id = classify(lc, t, port, pkts[i], now, &v.tagged[v.n]);
 
 		if (id != GWC_EP_NONE) {
 			v.m[v.n] = pkts[i];
@@ -118,8 +118,7 @@ static void
 inject_ep(struct gwc_lcore *lc, struct rte_mbuf *m)
 {
 	const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
-	uint32_t usr = m->hash.usr, kind = (usr >> 16) & 0x7fff;
-	uint16_t id = (uint16_t)(usr & 0xffff);
+	uint32_t kind = gwc_exc_kind(m), id = gwc_exc_ep(m);
 	const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
 
 	if (ep == NULL) {

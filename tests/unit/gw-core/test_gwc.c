@@ -258,6 +258,10 @@ ep_drop_count(const char *sl, const char *epn, enum gwc_drop r)
 
 /* ------------------------------------------------------------ suite set-up */
 
+/* The suite's gw-core has EP_IDS endpoint ids and gives the first endpoint EP_ID0. */
+#define EP_IDS (65536 + 4096)
+#define EP_ID0 (65536 - 40)
+
 /* port b's static neighbour 198.51.100.88 */
 static const struct rte_ether_addr static_nh = { { 2, 0, 0, 0, 0, 0x88 } };
 
@@ -286,7 +290,13 @@ suite_init(void)
 	c.port[PB].n_neigh = 1;          /* neighbour 198.51.100.88 = STATIC_NH */
 	inet_pton(AF_INET, "198.51.100.88", &c.port[PB].neigh[0].ip);
 	rte_ether_addr_copy(&static_nh, &c.port[PB].neigh[0].mac);
-	return gwc_suite_create(&c, &g, &pool_full);
+	/* endpoint ids from just below 2^16 up: every test's frames, MAC entries, flows,
+	 * floods, ARP exceptions and queued frames carry ids past 16 bits */
+	c.max_endpoints = EP_IDS;
+	if (gwc_suite_create(&c, &g, &pool_full) != 0)
+		return -1;
+	g->next_ep = EP_ID0;
+	return 0;
 }
 
 /* [slice big] of 80 entries (an endpoint, then static MACs spread over the table) whose
@@ -382,12 +392,12 @@ test_mac_hash_spreads(void)
  * static ones, and the oldest age. */
 struct walk_seen {
 	unsigned int n, toward, statics;
-	uint16_t want_ep;
+	uint32_t want_ep;
 	uint64_t max_age_ms;
 };
 
 static void
-walk_count(void *arg, const struct rte_ether_addr *mac, uint16_t ep, bool is_static,
+walk_count(void *arg, const struct rte_ether_addr *mac, uint32_t ep, bool is_static,
 	   uint64_t age_ms)
 {
 	struct walk_seen *w = arg;
@@ -469,7 +479,7 @@ test_mac_table_grows(void)
 	/* the walk (mac.list) sees what the table holds: the 1000 MACs behind 'a', learned,
 	 * young (the aging is 300 ms here), and the count agrees */
 	{
-		struct walk_seen w = { .want_ep = (uint16_t)gwc_ep_find(g, s, "a") };
+		struct walk_seen w = { .want_ep = (uint32_t)gwc_ep_find(g, s, "a") };
 		uint64_t now = rte_rdtsc();
 
 		gwc_mac_walk(g->slice[s].mac, now, walk_count, &w);
@@ -690,6 +700,77 @@ test_learning_and_aging(void)
 	CU_ASSERT(aged);
 	CU_ASSERT((rte_rdtsc() - t0) * 1000 / hz >= 280);
 	unslice("l");
+}
+
+/* The VID of the one frame on port 'port' (0: untagged, -1: not one frame). */
+static int
+one_frame_vid(uint16_t port)
+{
+	struct rte_mbuf *m[8];
+	unsigned int n = recv_all(port, m, 8);
+	const uint8_t *b;
+	int vid = -1;
+
+	if (n == 1) {
+		b = rte_pktmbuf_mtod(m[0], const uint8_t *);
+		vid = b[12] == 0x81 && b[13] == 0 ? (b[14] & 0x0f) << 8 | b[15] : 0;
+	}
+	free_all(m, n);
+	return vid;
+}
+
+/*
+ * Endpoint ids past 16 bits (GWC_EPS_MAX; issue 24 asks for 65,536 endpoints): two
+ * endpoints of one slice whose ids share their low 16 bits, 7 and 65543, stay apart in
+ * the MAC table (which keeps an id in two halves, gwc_tables.h), in a static entry and
+ * in the MAC list. A table that kept 16 bits sent a frame for a MAC behind 65543 to 7.
+ */
+static void
+test_ep_ids_past_16_bits(void)
+{
+	static const struct rte_ether_addr x = { { 2, 0, 0, 0, 0x24, 0x0a } };
+	static const struct rte_ether_addr y = { { 2, 0, 0, 0, 0x24, 0x0b } };
+	struct walk_seen w = { .want_ep = 65536 + 7 };
+	struct rte_ether_addr bc;
+	uint8_t f[128];
+	size_t len;
+	int s;
+
+	memset(&bc, 0xff, sizeof(bc));
+	slice("hi");
+	s = gwc_slice_find(g, "hi");
+	g->next_ep = 7;
+	CU_ASSERT_EQUAL_FATAL(ep("hi", "lo", GWC_EP_VLAN, PA, 40), 7);
+	g->next_ep = 65536 + 7;
+	CU_ASSERT_EQUAL_FATAL(ep("hi", "hi", GWC_EP_VLAN, PA, 41), 65536 + 7);
+	ep("hi", "u", GWC_EP_PORT, PC, 0);
+
+	/* X speaks from 'hi' (VID 41): flooded to 'lo' (VID 40) and 'u' */
+	bcast_from(f, &bc, &x, 41, &len);
+	send1(PA, f, len);
+	CU_ASSERT_EQUAL(one_frame_vid(PA), 40);
+	CU_ASSERT_EQUAL(one_frame_vid(PC), 0);
+	/* to X from 'u' and from 'lo': out of 'hi' alone */
+	bcast_from(f, &x, &mac_t, 0, &len);
+	send1(PC, f, len);
+	CU_ASSERT_EQUAL(one_frame_vid(PA), 41);
+	CU_ASSERT_EQUAL(recv_all_free(PC), 0);
+	bcast_from(f, &x, &mac_s, 40, &len);
+	send1(PA, f, len);
+	CU_ASSERT_EQUAL(one_frame_vid(PA), 41);
+	CU_ASSERT_EQUAL(recv_all_free(PC), 0);
+	CU_ASSERT_EQUAL(ep_drop_count("hi", "lo", GWC_DROP_SAME_ENDPOINT), 0);
+	/* a static Y on 'hi' */
+	static_mac("hi", &y, "hi");
+	bcast_from(f, &y, &mac_t, 0, &len);
+	send1(PC, f, len);
+	CU_ASSERT_EQUAL(one_frame_vid(PA), 41);
+	/* the MAC list names 65543 for X (learned) and Y (static) */
+	gwc_mac_walk(g->slice[s].mac, rte_rdtsc(), walk_count, &w);
+	CU_ASSERT_EQUAL(w.toward, 1);
+	CU_ASSERT_EQUAL(w.statics, 1);
+	unslice("hi");
+	g->next_ep = EP_ID0;
 }
 
 static void
@@ -1404,7 +1485,7 @@ test_trailer_endpoints(void)
 	expect_one(PA, x, xn);
 	/* A new endpoint given the same id (and matching the flow's apps) does not take the
 	 * flow over: it was learned for the endpoint that is gone (gwc_ep.gen). */
-	g->next_ep = (uint16_t)id;
+	g->next_ep = (uint32_t)id;
 	CU_ASSERT_FATAL(trl_ep("tb", "trl", 0, 0x2b, 0x2c, &e) == id);
 	send1(PC, f, n);
 	expect_one(PA, x, xn);
@@ -2065,14 +2146,15 @@ static int ipsec_ep(const char *name, const char *ts_remote);
 
 /* What the workers read from the published tables, pointers left out. */
 struct tables_view {
-	uint16_t untagged[NPORTS], vlan[NPORTS][4096], n_trl[NPORTS];
+	uint32_t untagged[NPORTS], vlan[NPORTS][4096];
+	uint16_t n_trl[NPORTS];
 	struct gwc_trl_rule trl[NPORTS][GWC_MAX_TRL_RULES];
 	uint32_t n_slices, n_eps, n_gre;
-	uint16_t n_flood[64];
-	uint16_t flood[64][16];
+	uint32_t n_flood[64];
+	uint32_t flood[64][16];
 	const struct gwc_mac_table *mac[64];
 	unsigned int n_ep;
-	uint16_t id[512];
+	uint32_t id[512];
 	struct gwc_ep ep[512];
 	uint8_t l3[64];
 	uint16_t n_l3_rules;
@@ -2131,7 +2213,7 @@ tables_view(struct tables_view *v)
 	}
 	for (i = 0; i < t->n_ep; i++)
 		if (t->ep[i] != NULL && v->n_ep < 512) {
-			v->id[v->n_ep] = (uint16_t)i;
+			v->id[v->n_ep] = i;
 			v->ep[v->n_ep++] = *t->ep[i];
 			v->n_gre += t->ep[i]->type == GWC_EP_GRE;
 		}
@@ -2293,7 +2375,7 @@ test_publish_changes(void)
 	unsigned int step, n_ok = 0, n_ips = 0, i;
 	uint64_t delta0 = g->tables_delta;
 	const struct gwc_ep *keep;
-	const uint16_t *keep_flood;
+	const uint32_t *keep_flood;
 	int s_keep;
 
 	srand48(24);
@@ -2766,6 +2848,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "GRE encapsulation, byte-exact", test_gre_encap) == NULL ||
 	    CU_add_test(s, "GRE decapsulation (with and without checksum)", test_gre_decap) == NULL ||
 	    CU_add_test(s, "MAC learning and aging", test_learning_and_aging) == NULL ||
+	    CU_add_test(s, "endpoint ids past 16 bits: 7 and 65543 stay apart",
+			test_ep_ids_past_16_bits) == NULL ||
 	    CU_add_test(s, "flooding stays inside one slice", test_flood_stays_in_slice) == NULL ||
 	    CU_add_test(s, "GRE decapsulation: one burst, mixed keys, order kept",
 			test_gre_decap_burst) == NULL ||

@@ -211,7 +211,7 @@ test_endpoint_isolation_keys(void)
 
 /*
  * [gw-core] max_slices and max_endpoints size gw-core: the defaults are 16384 and
- * 65535, and a gw-core made with 4 and 6 takes exactly that many, refuses the next with
+ * 65536, and a gw-core made with 4 and 6 takes exactly that many, refuses the next with
  * -ENOSPC naming the key, and takes one again once one is gone (a slice's endpoints go
  * with it). Names stay found through every change (the name indexes).
  */
@@ -227,7 +227,7 @@ test_limits_from_config(void)
 
 	gwc_conf_defaults(&c);
 	CU_ASSERT_EQUAL(c.max_slices, 16384);
-	CU_ASSERT_EQUAL(c.max_endpoints, 65535);
+	CU_ASSERT_EQUAL(c.max_endpoints, 65536);
 	c.max_slices = 4;
 	c.max_endpoints = 6;
 	c.pool_mbufs = 1023;

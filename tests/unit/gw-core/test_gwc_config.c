@@ -10,6 +10,8 @@
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
 
+#include <rte_ip.h>
+
 #include "gwc.h"
 #include "gwc_ep_ops.h"
 #include "gwc_sa.h"
@@ -280,6 +282,25 @@ test_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
+/* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends) at
+ * 198.51.100.1/24 and a small pool. @return 0, or -1. */
+static int
+ip_port_create(struct gwc_conf *c, const char *name, struct rte_ring **tx, struct gwc **lg)
+{
+	struct rte_ring *rx;
+	unsigned int full;
+
+	c->pool_mbufs = 1023;
+	c->n_ports = 1;
+	if (gwc_suite_ring_port(c, 0, name, &rx, tx, 64) != 0)
+		return -1;
+	c->port[0].has_ip = true;
+	inet_pton(AF_INET, "198.51.100.1", &c->port[0].ip);
+	c->port[0].prefix = 24;
+	c->port[0].no_tap = true;
+	return gwc_suite_create(c, lg, &full);
+}
+
 /* A terminal 'name' of slice "s0" on port "lip0" with the /32 selectors 10.0.'k'.1..'n'. */
 static int
 lim_terminal(struct gwc *lg, const char *name, unsigned int k, unsigned int n,
@@ -320,23 +341,15 @@ lim_sa(struct gwc *lg, const char *ep, uint32_t spi, struct gwc_err *e)
 static void
 test_ipsec_limits_from_config(void)
 {
-	struct rte_ring *rx, *tx;
+	struct rte_ring *tx;
 	struct gwc_err e = { "" };
 	struct gwc_conf c;
 	struct gwc *lg = NULL;
-	unsigned int full;
 
 	gwc_conf_defaults(&c);
 	c.max_endpoints = 6;
 	c.max_sas = 4;
-	c.pool_mbufs = 1023;
-	c.n_ports = 1;
-	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "lip0", &rx, &tx, 64) == 0);
-	c.port[0].has_ip = true;
-	inet_pton(AF_INET, "198.51.100.1", &c.port[0].ip);
-	c.port[0].prefix = 24;
-	c.port[0].no_tap = true;
-	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(ip_port_create(&c, "lip0", &tx, &lg) == 0);
 	CU_ASSERT_FATAL(gwc_slice_add(lg, "t", "s0", &e) == 0);
 	CU_ASSERT(lim_terminal(lg, "t0", 0, 4, &e) >= 0);
 	CU_ASSERT(lim_terminal(lg, "t1", 1, 4, &e) >= 0);
@@ -373,6 +386,109 @@ test_ipsec_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
+/* The GRE packet from 198.51.100.2 to 198.51.100.1 (port MAC 'dst') with key 'key'
+ * around a broadcast frame from 02:00:00:00:00:05: 'f' (96 bytes) filled. @return its
+ * length. */
+static size_t
+gre_to_agw(uint8_t *f, const struct rte_ether_addr *dst, uint32_t key)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint8_t *gre = (uint8_t *)(ip + 1), *in = gre + 8;
+	const size_t len = sizeof(*eth) + sizeof(*ip) + 8 + 60;
+
+	memset(f, 0, len);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	eth->src_addr.addr_bytes[0] = 2;
+	eth->src_addr.addr_bytes[5] = 0x99;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - sizeof(*eth)));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_GRE;
+	inet_pton(AF_INET, "198.51.100.2", &ip->src_addr);
+	inet_pton(AF_INET, "198.51.100.1", &ip->dst_addr);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	gre[0] = 0x20;                       /* K */
+	gre[2] = 0x65;
+	gre[3] = 0x58;                       /* Transparent Ethernet Bridging */
+	*(rte_be32_t *)(gre + 4) = rte_cpu_to_be_32(key);
+	memset(in, 0xff, 6);
+	in[6] = 2;
+	in[11] = 5;
+	in[12] = 0x88;
+	in[13] = 0xb5;
+	return len;
+}
+
+/*
+ * Issue 24's 65,536 endpoints, the default max_endpoints: 16,384 slices (the default
+ * max_slices) of four GRE endpoints each all fit, the next endpoint is refused naming
+ * the key, and a frame into the slice of the last ids (65,532 to 65,535) floods out of
+ * its three others with their keys. With 16-bit ids, 65,535 was the most.
+ */
+static void
+test_endpoints_65536(void)
+{
+	struct rte_ring *tx;
+	struct gwc_err e = { "" };
+	struct gwc_ep_conf ec = { .type = GWC_EP_GRE, .has_key = true, .has_nh = true,
+				  .port = "big0" };
+	struct rte_mbuf *m, *out[8];
+	struct gwc_conf c;
+	struct gwc *lg = NULL;
+	unsigned int s, k, n, keys = 0, bad = 0;
+	int id = -1, last = -1;
+	char sl[32];
+	uint8_t f[128];
+	size_t len;
+
+	gwc_conf_defaults(&c);
+	CU_ASSERT_EQUAL(c.max_slices, 16384);
+	CU_ASSERT_EQUAL(c.max_endpoints, 65536);
+	CU_ASSERT_FATAL(ip_port_create(&c, "big0", &tx, &lg) == 0);
+	inet_pton(AF_INET, "198.51.100.2", &ec.remote);
+	rte_ether_unformat_addr("02:00:00:00:00:98", &ec.nh_mac);
+	for (s = 0; s < 16384 && bad == 0; s++) {
+		snprintf(sl, sizeof(sl), "s%u", s);
+		bad += gwc_slice_add(lg, "t", sl, &e) != (int)s;
+		for (k = 0; k < 4 && bad == 0; k++) {
+			snprintf(ec.name, sizeof(ec.name), "g%u", k);
+			ec.key = s * 4 + k + 1;
+			id = gwc_ep_add(lg, "t", sl, &ec, &e);
+			bad += id < 0;
+			last = RTE_MAX(last, id);
+		}
+	}
+	if (bad != 0)
+		printf("\n    slice %u: %s\n", s - 1, e.msg);
+	CU_ASSERT_EQUAL_FATAL(bad, 0);
+	CU_ASSERT_EQUAL(id, 65535);
+	CU_ASSERT_EQUAL(last, 65535);
+	snprintf(ec.name, sizeof(ec.name), "g4");
+	ec.key = 70000;
+	CU_ASSERT_EQUAL(gwc_ep_add(lg, "t", "s0", &ec, &e), -ENOSPC);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "all 65536 endpoints in use ([gw-core] max_endpoints)"));
+
+	/* key 65536 is endpoint 65535's (slice s16383): out of keys 65533..65535 */
+	len = gre_to_agw(f, &gwc_port(lg, 0)->mac, 65536);
+	m = rte_pktmbuf_alloc(gwc_pool(lg));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);
+	gwc_worker_inject(lg, 0, 0, &m, 1);
+	n = rte_ring_dequeue_burst(tx, (void **)out, RTE_DIM(out), NULL);
+	CU_ASSERT_EQUAL(n, 3);
+	for (k = 0; k < n; k++) {
+		const uint8_t *b = rte_pktmbuf_mtod(out[k], const uint8_t *);
+
+		/* outer Ethernet, IPv4 (20), GRE flags and protocol, then the key */
+		keys |= 1u << (rte_be_to_cpu_32(*(const rte_be32_t *)(b + 14 + 20 + 4)) - 65533);
+		rte_pktmbuf_free(out[k]);
+	}
+	CU_ASSERT_EQUAL(keys, 7);
+	gwc_suite_destroy(&lg);
+}
+
 int test_gwc_config_register(void);
 
 int
@@ -387,6 +503,8 @@ test_gwc_config_register(void)
 	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL ||
 	    CU_add_test(s, "slices and endpoints up to [gw-core] max_slices, max_endpoints",
 			test_limits_from_config) == NULL ||
+	    CU_add_test(s, "65,536 endpoints: 16,384 slices of four GRE endpoints",
+			test_endpoints_65536) == NULL ||
 	    CU_add_test(s, "IPsec SAs and /32 selectors up to max_sas, 2 x max_endpoints",
 			test_ipsec_limits_from_config) == NULL ||
 	    CU_add_test(s, "endpoint isolation keys: each its own", test_endpoint_isolation_keys) ==

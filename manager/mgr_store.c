@@ -288,22 +288,30 @@ del_rows(struct mgr_store *st, const char *id, struct mgr_err *e)
 	return step_done(st, q, e, "delete slice");
 }
 
+/*
+ * Slice 'sl' as it is now, in one transaction, rows changed in place: a slice row and
+ * its slivers' rows are upserted, and the slivers it no longer has deleted. A state
+ * change (Run, Stop) so rewrites the pages of those rows only (about 3 of the WAL's
+ * 4 KB pages, where deleting and inserting them all wrote 10 to 12 and their indexes'),
+ * which is most of what a durable commit costs besides its fdatasync.
+ */
 int
 mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *e)
 {
-	struct json_object *binds = binds_to_json(sl);
+	struct json_object *binds = binds_to_json(sl), *names = json_object_new_array();
 	sqlite3_stmt *q = NULL;
 	unsigned int i;
 
 	if (exec(st, "BEGIN IMMEDIATE", e) != 0) {
 		json_object_put(binds);
+		json_object_put(names);
 		return -1;
 	}
-	if (del_rows(st, sl->id, e) != 0)
-		goto fail;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO slices(id, spec_class, created, binds, owner, fed) "
-			       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &q,
-			       NULL) != SQLITE_OK) {
+			       "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+			       "spec_class = excluded.spec_class, created = excluded.created, "
+			       "binds = excluded.binds, owner = excluded.owner, fed = excluded.fed",
+			       -1, &q, NULL) != SQLITE_OK) {
 		dbfail(st, e, "insert slice");
 		goto fail;
 	}
@@ -323,9 +331,12 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 		const struct mgr_sliver *s = &sl->slivers[i];
 		struct json_object *def = mgr_sliver_to_json(s);
 
+		json_object_array_add(names, json_object_new_string(s->name));
 		if (sqlite3_prepare_v2(st->db,
-				       "INSERT INTO slivers VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &q,
-				       NULL) != SQLITE_OK) {
+				       "INSERT INTO slivers VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+				       "ON CONFLICT(slice_id, name) DO UPDATE SET kind = excluded.kind, "
+				       "state = excluded.state, def = excluded.def, ord = excluded.ord",
+				       -1, &q, NULL) != SQLITE_OK) {
 			json_object_put(def);
 			dbfail(st, e, "insert sliver");
 			goto fail;
@@ -341,7 +352,19 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 		if (step_done(st, q, e, "insert sliver") != 0)
 			goto fail;
 	}
+	/* the slivers it had and no longer has (SQLite's json_each: the names as a table) */
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM slivers WHERE slice_id = ?1 AND name NOT IN "
+				       "(SELECT value FROM json_each(?2))", -1, &q, NULL) != SQLITE_OK) {
+		dbfail(st, e, "delete slivers");
+		goto fail;
+	}
+	sqlite3_bind_text(q, 1, sl->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, json_object_to_json_string_ext(names, JSON_C_TO_STRING_PLAIN), -1,
+			  SQLITE_TRANSIENT);
+	if (step_done(st, q, e, "delete slivers") != 0)
+		goto fail;
 	json_object_put(binds);
+	json_object_put(names);
 	if (exec(st, "COMMIT", e) != 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -349,6 +372,7 @@ mgr_store_put(struct mgr_store *st, const struct mgr_slice *sl, struct mgr_err *
 	return 0;
 fail:
 	json_object_put(binds);
+	json_object_put(names);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }

@@ -630,6 +630,7 @@ test_store_roundtrip(void)
 	struct mgr_store *st;
 	struct mgr_err e;
 	const struct mgr_slice *a, *b;
+	struct mgr_slice *f4;
 	char *fig4 = slurp("etc/specs/seed001-fig4.xml");
 	unsigned int i;
 	int fd = mkstemp(path);
@@ -662,6 +663,29 @@ test_store_roundtrip(void)
 	for (i = 0; i < reg.n; i++)
 		CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[i], &e), 0);
 	CU_ASSERT_EQUAL(mgr_store_put(st, reg.slices[0], &e), 0);   /* replace: no duplicate */
+	/* a sliver's state changed and another gone: the rows are rewritten in place and the
+	   gone one's deleted (mgr_store_put()'s upsert) */
+	f4 = reg.slices[0];
+	CU_ASSERT_STRING_EQUAL_FATAL(f4->id, "fig4");
+	CU_ASSERT_EQUAL_FATAL(f4->n_slivers, 3);
+	CU_ASSERT_STRING_EQUAL(f4->slivers[2].name, "VN1");
+	f4->slivers[0].state = f4->slivers[0].state == MGR_CREATED ? MGR_EXECUTED : MGR_CREATED;
+	{
+		/* a state change alone rewrites its rows' pages only: at most 4 WAL frames
+		   (page and frame header), where deleting and inserting the rows wrote 10 */
+		char wal[sizeof(db) + 8];
+		struct stat w0, w1;
+
+		snprintf(wal, sizeof(wal), "%s-wal", db);
+		CU_ASSERT_FATAL(stat(wal, &w0) == 0);
+		CU_ASSERT_EQUAL(mgr_store_put(st, f4, &e), 0);
+		CU_ASSERT_FATAL(stat(wal, &w1) == 0);
+		CU_ASSERT(w1.st_size - w0.st_size <= 4 * (4096 + 24));
+		if (w1.st_size - w0.st_size > 4 * (4096 + 24))
+			printf("\n    state change: %lld WAL bytes\n", (long long)(w1.st_size - w0.st_size));
+	}
+	f4->n_slivers = 2;
+	CU_ASSERT_EQUAL(mgr_store_put(st, f4, &e), 0);
 	mgr_store_close(st);
 
 	st = mgr_store_open(db, &e);
@@ -710,6 +734,9 @@ test_store_roundtrip(void)
 	/* a planned Add on the reloaded registry sees the reloaded allocations */
 	CU_ASSERT_EQUAL(create(&back, "s3", agw_spec(P("vid", "42"), "", RES_OK), &e),
 			MGR_VLAN_UNAVAILABLE);
+	CU_ASSERT_EQUAL(mgr_reg_find(&back, "fig4")->n_slivers, 2);
+	CU_ASSERT_EQUAL(mgr_reg_find(&back, "fig4")->slivers[0].state, f4->slivers[0].state);
+	f4->n_slivers = 3;   /* VN1 is freed with the registry */
 	CU_ASSERT_EQUAL(mgr_store_del(st, "fig4", &e), 0);
 	mgr_reg_clear(&back);
 	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);

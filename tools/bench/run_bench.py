@@ -527,6 +527,7 @@ SCALE = [("vid-rewrite", "slices", [1, 100, 1000, 4094]),
          ("vid-rewrite", "MACs", [10, 10000, 100000, 1000000]),
          ("esp-decrypt", "SAs", [1, 1000, 10000]),
          ("trailer", "flows", [1000, 100000, 1000000])]
+TRL_MACS = 1000      # terminals (source MACs) behind the trailer rows' flows
 SCALE_BIG = 300000   # pcaps of more frames: mbufs of 384 bytes (the pcap is held in mbufs)
 SCALE_OUT_PORTS = 5   # 16384 slices: 4094 VIDs a port
 
@@ -591,7 +592,10 @@ def scale_frames(case, what, n):
     out = []
     if case == "trailer":
         # each flow's first packet with its trailer (terminal 7, app 42), then each flow's
-        # next without one: half the frames classified by the flow table, half learn it
+        # next without one: half the frames classified by the flow table, half learn it.
+        # The flows come from TRL_MACS terminals' MACs in every row, so that the rows
+        # differ in flows alone (a MAC per flow thrashed the slice's MAC table, whose
+        # scaling has rows of its own).
         for tagged in (True, False):
             for i in range(n):
                 body = b"\x00\x00" + (struct.pack(">IIBBHI", 42, 7, 0, 1, 16, 0x41475754)
@@ -599,7 +603,7 @@ def scale_frames(case, what, n):
                 ip = bytearray(ip_udp(i, 28 + len(body)))
                 ip[12:16] = socket.inet_aton("10.%d.%d.%d" % (i >> 16, (i >> 8) & 0xff,
                                                               i & 0xff))
-                f = dst + mac(i) + b"\x08\x00" + ip_csum(ip) + bytes(ip[20:]) + body
+                f = dst + mac(i % TRL_MACS) + b"\x08\x00" + ip_csum(ip) + bytes(ip[20:]) + body
                 out.append(f + b"\x00" * (60 - len(f)))
         return out
     if case == "esp-decrypt":

@@ -890,6 +890,39 @@ gre_frame(uint8_t *f, uint16_t flags, uint16_t proto, uint32_t key, bool frag)
 }
 
 /*
+ * The GRE hash is kept across tables and a key goes in when its endpoint's copy is built,
+ * before the tables naming the endpoint are published: a packet for it in between finds
+ * the key and an id the published tables do not have. It is dropped as an unknown key;
+ * the worker once followed the id to no endpoint (a NULL dereference in the bridge).
+ */
+static void
+test_gre_key_before_its_endpoint(void)
+{
+	struct gwc_gre_key k;
+	uint8_t f[128];
+	uint64_t before;
+	size_t len;
+	rte_be32_t remote;
+	uint32_t id = EP_ID0 + 3000;
+
+	slice("gk");
+	ep("gk", "t", GWC_EP_GRE, PB, 0);   /* the GRE hash exists */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g->gre_keys);
+	CU_ASSERT_FATAL(!g->ep[id].used && g->dp.tables->ep[id] == NULL);
+	inet_pton(AF_INET, "198.51.100.2", &remote);
+	gwc_gre_key_set(&k, remote, 7777, PB, true);
+	CU_ASSERT_FATAL(rte_hash_add_key_data(g->gre_keys, &k, (void *)(uintptr_t)id) >= 0);
+	before = drop_count(GWC_DROP_UNKNOWN_GRE_KEY);
+	len = gre_frame(f, 0x2000, 0x6558, 7777, false);
+	send1(PB, f, len);
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_UNKNOWN_GRE_KEY), before + 1);
+	CU_ASSERT_EQUAL(recv_all_free(PA) + recv_all_free(PB) + recv_all_free(PC), 0);
+	CU_ASSERT(rte_hash_del_key(g->gre_keys, &k) >= 0);
+	unslice("gk");
+}
+
+
+/*
  * One burst of GRE frames with known and unknown keys, and a frame for no slice, on the
  * GRE port (the worker takes a burst in two passes): the frames that pass come out in
  * the order they came in, each decapsulated by its own header length; the others are
@@ -2848,6 +2881,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "GRE encapsulation, byte-exact", test_gre_encap) == NULL ||
 	    CU_add_test(s, "GRE decapsulation (with and without checksum)", test_gre_decap) == NULL ||
 	    CU_add_test(s, "MAC learning and aging", test_learning_and_aging) == NULL ||
+	    CU_add_test(s, "a GRE key found before its endpoint is out: dropped",
+			test_gre_key_before_its_endpoint) == NULL ||
 	    CU_add_test(s, "endpoint ids past 16 bits: 7 and 65543 stay apart",
 			test_ep_ids_past_16_bits) == NULL ||
 	    CU_add_test(s, "flooding stays inside one slice", test_flood_stays_in_slice) == NULL ||

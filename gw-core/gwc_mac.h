@@ -102,7 +102,8 @@ gwc_mac_tick(uint64_t tsc)
 	return tsc >> GWC_MAC_TICK_SHIFT;
 }
 
-/* The slot words of MAC 'm48' on endpoint 'ep' at tick 'tick' (gwc_tables.h). */
+/* A slot's words (gwc_tables.h) for MAC 'm48' on endpoint 'ep': its key, with the id's
+ * low half, and its 'seen' at tick 'tick', with the high half. */
 static inline uint64_t
 gwc_mac_key(uint64_t m48, uint32_t ep)
 {

@@ -30,6 +30,7 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	const struct gwc_slice_tab *st = &t->slice[in->slice];
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
+	const struct gwc_ep *oep;
 	uint64_t dst;
 	uint32_t out;
 
@@ -52,13 +53,12 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	dst = gwc_eth_dst48(eth);
 	if (likely(!gwc_mac48_group(dst))) {
 		out = gwc_mac_lookup(st->mac, dst, now);
-		if (likely(out < t->n_ep)) {    /* not GWC_EP_NONE, nor a torn read's */
-			const struct gwc_ep *oep = t->ep[out];
-
+		oep = gwc_tables_ep(t, out);   /* NULL: GWC_EP_NONE, or a torn read's */
+		if (likely(oep != NULL)) {
 			if (unlikely(out == id))
 				return ep_drop(lc, m, id, GWC_DROP_SAME_ENDPOINT);
 			/* An entry may outlive its endpoint: trust it only inside this slice. */
-			if (likely(oep != NULL && oep->slice == in->slice))
+			if (likely(oep->slice == in->slice))
 				return ep_output(lc, t, oep, m, tagged);
 		}
 	}

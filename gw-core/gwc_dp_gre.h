@@ -67,16 +67,13 @@ gre_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, struct r
 	}
 	gwc_gre_key_set(&k, ip->src_addr, key, port, (flags & GWC_GRE_F_KEY) != 0);
 	if (t->gre != NULL) {
-		uint32_t id;
 		void *d;
 
-		/* The hash is kept across tables and a key goes in when its endpoint's copy
-		 * is built (gwc_ep_gre.c), before the tables naming it are out: a key whose
-		 * endpoint 't' does not have is unknown too. */
+		/* a key whose endpoint 't' does not have yet is unknown too */
 		if (rte_hash_lookup_with_hash_data(t->gre, &k, gwc_gre_hash(&k), &d) >= 0 &&
-		    (id = (uint32_t)(uintptr_t)d) < t->n_ep && t->ep[id] != NULL) {
+		    gwc_tables_ep(t, (uint32_t)(uintptr_t)d) != NULL) {
 			rte_pktmbuf_adj(m, (uint16_t)(off + need));
-			return (int)id;
+			return (int)(uintptr_t)d;
 		}
 	}
 	drop(lc, m, GWC_DROP_UNKNOWN_GRE_KEY);

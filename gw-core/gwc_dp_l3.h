@@ -61,7 +61,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		return ep_drop(lc, m, ep->id, GWC_DROP_ESP_SELECTOR);
 	}
 	rt = l3_route(t, ep->slice, ip->dst_addr);
-	if (rt != GWC_EP_NONE && t->ep[rt] != NULL) {
+	if (gwc_tables_ep(t, rt) != NULL) {
 		/* terminal to terminal inside the slice */
 		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
 		if (unlikely(eth == NULL))
@@ -137,7 +137,7 @@ l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
 	rt = l3_route(t, in->slice, ip->dst_addr);
-	if (unlikely(rt == GWC_EP_NONE || t->ep[rt] == NULL)) {
+	if (unlikely(gwc_tables_ep(t, rt) == NULL)) {
 		ep_drop(lc, m, in->id, GWC_DROP_NO_ROUTE);
 		return true;
 	}

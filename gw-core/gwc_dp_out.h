@@ -247,7 +247,7 @@ sched_run(struct gwc_lcore *lc, const struct gwc_tables *t, struct gwc_sched *s)
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
 			uint32_t pipe = sched_pipe_of(s, m), id = s->pipe_ep[pipe];
-			const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
+			const struct gwc_ep *ep = gwc_tables_ep(t, id);
 
 			/* gone, or its pipe since given to another endpoint while the frame
 			 * waited (the low half of the id it was queued for, shape_put(), is

@@ -146,8 +146,8 @@ trailer_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t port, stru
 	}
 	id = pt->trl[i].ep;
 	gwc_flow_key(ip, port, &k0, &k1);
-	if (id < t->n_ep && t->ep[id] != NULL &&
-	    gwc_flow_learn(lc->dp->flows, k0, k1, t->ep[id], now))
+	fe = gwc_tables_ep(t, id);
+	if (fe != NULL && gwc_flow_learn(lc->dp->flows, k0, k1, fe, now))
 		lc->flows_learned++;
 	trl_strip(ip, m->data_len - eh, &ti);
 	/* the trailer, and any Ethernet padding after the packet */

@@ -78,7 +78,7 @@ gwc_flow_lookup(struct gwc_flow_table *t, const struct gwc_tables *tab, uint64_t
 		if (v == 0 || __atomic_load_n(&b[w].k0, __ATOMIC_RELAXED) != k0 ||
 		    __atomic_load_n(&b[w].k1, __ATOMIC_RELAXED) != k1)
 			continue;
-		ep = (uint32_t)v < tab->n_ep ? tab->ep[(uint32_t)v] : NULL;
+		ep = gwc_tables_ep(tab, (uint32_t)v);
 		if (ep == NULL || gwc_flow_val(h, (uint32_t)v, ep->gen) != v)
 			continue;
 		seen = __atomic_load_n(&b[w].seen, __ATOMIC_RELAXED);

@@ -301,6 +301,18 @@ struct gwc_tables {
 };
 
 
+/*
+ * The endpoint of id 'id' in tables 't', or NULL: no endpoint has it in 't', or 'id' is
+ * GWC_EP_NONE or past the tables' endpoints. An id a worker finds outside 't' may be
+ * either: a key of a hash kept across tables goes in before the tables naming its
+ * endpoint are out, and a torn MAC slot pairs two ids' halves (gwc_mac.h). Any lcore.
+ */
+static inline const struct gwc_ep *
+gwc_tables_ep(const struct gwc_tables *t, uint32_t id)
+{
+	return id < t->n_ep ? t->ep[id] : NULL;
+}
+
 /* ------------------------------------------------------------ building and publishing */
 
 /*

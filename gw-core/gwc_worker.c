@@ -119,7 +119,7 @@ inject_ep(struct gwc_lcore *lc, struct rte_mbuf *m)
 {
 	const struct gwc_tables *t = __atomic_load_n(&lc->dp->tables, __ATOMIC_ACQUIRE);
 	uint32_t kind = gwc_exc_kind(m), id = gwc_exc_ep(m);
-	const struct gwc_ep *ep = id < t->n_ep ? t->ep[id] : NULL;
+	const struct gwc_ep *ep = gwc_tables_ep(t, id);
 
 	if (ep == NULL) {
 		rte_pktmbuf_free(m);

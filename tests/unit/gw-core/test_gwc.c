@@ -854,39 +854,11 @@ expect_drop(enum gwc_drop r, uint16_t port, const uint8_t *f, size_t len)
 	CU_ASSERT_EQUAL(out, 0);
 }
 
-/* A GRE frame to port b built here (not from scapy): flags, proto, key as given. */
+/* A GRE frame to port b (gwc_suite_gre_frame()). */
 static size_t
 gre_frame(uint8_t *f, uint16_t flags, uint16_t proto, uint32_t key, bool frag)
 {
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	uint8_t *gre = (uint8_t *)(ip + 1);
-	size_t len = 14 + 20 + 8 + 60;
-
-	memset(f, 0, len);
-	rte_ether_addr_copy(&gwc_port(g, PB)->mac, &eth->dst_addr);
-	rte_ether_unformat_addr("02:00:00:00:00:99", &eth->src_addr);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = 0x45;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - 14));
-	ip->time_to_live = 64;
-	ip->next_proto_id = 47;
-	ip->fragment_offset = frag ? rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG) : 0;
-	inet_pton(AF_INET, "198.51.100.2", &ip->src_addr);
-	inet_pton(AF_INET, "198.51.100.1", &ip->dst_addr);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	gre[0] = (uint8_t)(flags >> 8);
-	gre[1] = (uint8_t)flags;
-	gre[2] = (uint8_t)(proto >> 8);
-	gre[3] = (uint8_t)proto;
-	gre[4] = (uint8_t)(key >> 24);
-	gre[5] = (uint8_t)(key >> 16);
-	gre[6] = (uint8_t)(key >> 8);
-	gre[7] = (uint8_t)key;
-	/* inner frame: unicast src */
-	gre[8 + 6] = 0x02;
-	gre[8 + 11] = 0x05;
-	return len;
+	return gwc_suite_gre_frame(f, &gwc_port(g, PB)->mac, flags, proto, key, frag);
 }
 
 /*

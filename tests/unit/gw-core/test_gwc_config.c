@@ -10,8 +10,6 @@
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
 
-#include <rte_ip.h>
-
 #include "gwc.h"
 #include "gwc_ep_ops.h"
 #include "gwc_sa.h"
@@ -386,41 +384,6 @@ test_ipsec_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
-/* The GRE packet from 198.51.100.2 to 198.51.100.1 (port MAC 'dst') with key 'key'
- * around a broadcast frame from 02:00:00:00:00:05: 'f' (96 bytes) filled. @return its
- * length. */
-static size_t
-gre_to_agw(uint8_t *f, const struct rte_ether_addr *dst, uint32_t key)
-{
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
-	uint8_t *gre = (uint8_t *)(ip + 1), *in = gre + 8;
-	const size_t len = sizeof(*eth) + sizeof(*ip) + 8 + 60;
-
-	memset(f, 0, len);
-	rte_ether_addr_copy(dst, &eth->dst_addr);
-	eth->src_addr.addr_bytes[0] = 2;
-	eth->src_addr.addr_bytes[5] = 0x99;
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	ip->version_ihl = 0x45;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(len - sizeof(*eth)));
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_GRE;
-	inet_pton(AF_INET, "198.51.100.2", &ip->src_addr);
-	inet_pton(AF_INET, "198.51.100.1", &ip->dst_addr);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	gre[0] = 0x20;                       /* K */
-	gre[2] = 0x65;
-	gre[3] = 0x58;                       /* Transparent Ethernet Bridging */
-	*(rte_be32_t *)(gre + 4) = rte_cpu_to_be_32(key);
-	memset(in, 0xff, 6);
-	in[6] = 2;
-	in[11] = 5;
-	in[12] = 0x88;
-	in[13] = 0xb5;
-	return len;
-}
-
 /*
  * Issue 24's 65,536 endpoints, the default max_endpoints: 16,384 slices (the default
  * max_slices) of four GRE endpoints each all fit, the next endpoint is refused naming
@@ -471,7 +434,7 @@ test_endpoints_65536(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "all 65536 endpoints in use ([gw-core] max_endpoints)"));
 
 	/* key 65536 is endpoint 65535's (slice s16383): out of keys 65533..65535 */
-	len = gre_to_agw(f, &gwc_port(lg, 0)->mac, 65536);
+	len = gwc_suite_gre_frame(f, &gwc_port(lg, 0)->mac, 0x2000, 0x6558, 65536, false);
 	m = rte_pktmbuf_alloc(gwc_pool(lg));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)len), f, len);

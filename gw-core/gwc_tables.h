@@ -317,9 +317,11 @@ gwc_tables_ep(const struct gwc_tables *t, uint32_t id)
 
 /*
  * A feature's part of the tables: 'build' fills the fields it owns in 't' (zero when it
- * starts, but for the SA array, a copy of the published one unless 't->full') from the
- * control thread's model, after the ports, endpoint copies and flood lists are in. It runs at every publication, so its cost should follow what the
- * feature holds, not the slices or endpoints. The copies of the endpoints marked
+ * starts, but for the SA array: unless 't->full', the published one's entries, or with
+ * 't->delta' the spare's, which its builder brings up to them) from the control thread's
+ * model, after the ports, endpoint copies and flood lists are in. It runs at every
+ * publication, so its cost should follow what the feature holds, not the slices or
+ * endpoints. The copies of the endpoints marked
  * changed (gwc_ep_m.changed; all of them in a full build) are fresh in 't' ('t->ep[i]'
  * of one may be written through a cast until 't' is published); the others are shared
  * with the published tables and are read-only.

@@ -13,6 +13,18 @@ import json, sys
 print(" ".join(sorted(s["spi"] + s["dir"] for s in json.load(sys.stdin)["sas"])))'; }
 log=$E2E_DIR/agw-charon.log
 established() { grep -c 'IKE_SA s[12][^[]*\[[0-9]*\] established' "$log"; }
+# The rekey scenario before this one leaves the old inbound SA until charon deletes it;
+# were it deleted while gw-core restarts, the sets compared below would differ. Start
+# when each slice holds as many inbound SAs as outbound ones.
+balanced() {
+	local s l
+	for s in s1 s2; do
+		l=" $(spis $s) "
+		[ "$(grep -o 'in ' <<<"$l" | wc -l)" = "$(grep -o 'out ' <<<"$l" | wc -l)" ] || return 1
+	done
+}
+wait_until 30 balanced ||
+	{ echo "RESTART FAILED: a rekey's old SAs stayed: s1 [$(spis s1)], s2 [$(spis s2)]"; exit 0; }
 b1=$(spis s1)
 b2=$(spis s2)
 [ -n "$b1" ] && [ -n "$b2" ] || { echo "RESTART FAILED: no SAs to start with: s1=[$b1] s2=[$b2]"; exit 0; }

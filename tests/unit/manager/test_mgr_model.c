@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <sqlite3.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -742,6 +743,41 @@ test_store_roundtrip(void)
 	CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
 	CU_ASSERT_EQUAL(back.n, 4);
 	CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "fig4"));
+	{
+		/* a put that fails half-way (a trigger, added by another connection, refuses
+		   one sliver row) leaves nothing of that slice, names the step, and the store's
+		   statements (prepared once) still work after it */
+		struct mgr_slice *x = mgr_slice_dup(mgr_reg_find(&back, "s2"));
+		sqlite3 *raw = NULL;
+
+		CU_ASSERT_FATAL(x != NULL && x->n_slivers >= 1);
+		CU_ASSERT_FATAL(sqlite3_open(db, &raw) == SQLITE_OK);
+		CU_ASSERT_FATAL(sqlite3_exec(raw, "CREATE TRIGGER refuse BEFORE INSERT ON slivers "
+					     "WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, "
+					     "'refused'); END", NULL, NULL, NULL) == SQLITE_OK);
+		sqlite3_close(raw);
+		snprintf(x->id, sizeof(x->id), "s9");
+		snprintf(x->slivers[x->n_slivers - 1].name, MGR_NAME_MAX, "boom");
+		CU_ASSERT_EQUAL(mgr_store_put(st, x, &e), -1);
+		CU_ASSERT_EQUAL(e.code, MGR_DBERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "insert sliver"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "refused"));
+		mgr_reg_clear(&back);
+		CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
+		CU_ASSERT_EQUAL(back.n, 4);
+		CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "s9"));
+		snprintf(x->slivers[x->n_slivers - 1].name, MGR_NAME_MAX, "VL9");
+		CU_ASSERT_EQUAL(mgr_store_put(st, x, &e), 0);
+		CU_ASSERT_EQUAL(mgr_store_del(st, "s2", &e), 0);
+		mgr_reg_clear(&back);
+		CU_ASSERT_EQUAL(mgr_store_load(st, &back, &e), 0);
+		CU_ASSERT_EQUAL(back.n, 4);
+		CU_ASSERT_PTR_NULL(mgr_reg_find(&back, "s2"));
+		CU_ASSERT_PTR_NOT_NULL(mgr_reg_find(&back, "s9"));
+		if (mgr_reg_find(&back, "s9") != NULL)
+			CU_ASSERT_EQUAL(mgr_reg_find(&back, "s9")->n_slivers, x->n_slivers);
+		mgr_slice_free(x);
+	}
 	mgr_store_close(st);
 	/* a path that cannot be opened is a DBERROR naming it */
 	CU_ASSERT_PTR_NULL(mgr_store_open("/nonexistent-dir/x.db", &e));

@@ -16,6 +16,7 @@
 #include "gwc_ctl.h"
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
+#include "gwc_log.h"
 #include "gwc_mac.h"
 #include "gwc_model.h"
 
@@ -78,19 +79,68 @@ op_slice_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	return slices_json(g, args, res, false, e);
 }
 
+/*
+ * slice.add, with its endpoints at once when 'endpoints' (an array of endpoint.add's
+ * arguments less 'slice', at most GWC_SLICE_ADD_EPS) is given: all or nothing. An
+ * endpoint refused takes the slice and the endpoints before it away again (the error
+ * is that endpoint's, its index in front); the result then holds 'endpoints' too. One
+ * request instead of one per endpoint: a client's slice is up after one round trip.
+ */
+#define GWC_SLICE_ADD_EPS 64
+
 static int
 op_slice_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	     struct json_object **res, struct gwc_err *e)
 {
+	struct json_object *eps = NULL, *out;
 	const char *name;
-	int rc = gwc_arg_str(args, "name", &name, e);
+	size_t k, n = 0;
+	int rc = gwc_arg_str(args, "name", &name, e), s;
 
-	if (rc == 0)
-		rc = gwc_slice_add(g, c->owner, name, e);
-	if (rc < 0)
+	if (rc != 0)
 		return rc;
+	if (json_object_object_get_ex(args, "endpoints", &eps)) {
+		if (!json_object_is_type(eps, json_type_array) ||
+		    (n = json_object_array_length(eps)) > GWC_SLICE_ADD_EPS) {
+			gwc_errf(e, "'endpoints' must be an array of at most %d endpoints "
+				    "(endpoint.add's arguments less 'slice')", GWC_SLICE_ADD_EPS);
+			return -EINVAL;
+		}
+		for (k = 0; k < n; k++)
+			if (!json_object_is_type(json_object_array_get_idx(eps, k),
+						 json_type_object)) {
+				gwc_errf(e, "endpoints[%zu]: not an object", k);
+				return -EINVAL;
+			}
+	}
+	s = gwc_slice_add(g, c->owner, name, e);
+	if (s < 0)
+		return s;
+	out = json_object_new_array();
+	for (k = 0; k < n; k++) {
+		struct gwc_ep_conf conf;
+		struct gwc_err le = { "" };
+		struct gwc_err ignored = { "" };
+
+		if ((rc = gwc_ep_conf_from_json(&conf, json_object_array_get_idx(eps, k), &le)) ==
+			    0 &&
+		    (rc = gwc_ep_add(g, c->owner, name, &conf, &le)) >= 0) {
+			json_object_array_add(out, gwc_ep_json(g, rc, false));
+			continue;
+		}
+		json_object_put(out);
+		if (gwc_slice_del(g, c->owner, name, &ignored) != 0)
+			GWC_LOG(ERR, "slice %s: not removed after endpoints[%zu] failed: %s", name,
+				k, ignored.msg);
+		gwc_errf(e, "endpoints[%zu]: %s", k, le.msg);
+		return rc;
+	}
 	*res = json_object_new_object();
-	agw_json_add_u64(*res, "id", (uint64_t)rc);
+	agw_json_add_u64(*res, "id", (uint64_t)s);
+	if (eps != NULL)
+		json_object_object_add(*res, "endpoints", out);
+	else
+		json_object_put(out);
 	return 0;
 }
 
@@ -288,7 +338,8 @@ op_stats(struct gwc *g, struct gwc_client *c, struct json_object *args, struct j
 }
 
 const struct gwc_ctl_op gwc_ctl_slice_ops[] = {
-	{ "slice.add", op_slice_add, "name=SLICE", false },
+	{ "slice.add", op_slice_add, "name=SLICE [endpoints=[{endpoint.add's, less slice}, ...]]: "
+	  "the slice and its endpoints, all or nothing", false },
 	{ "slice.del", op_slice_del, "name=SLICE: removes its endpoints too (owner only)", false },
 	{ "slice.list", op_slice_list, "[slice=SLICE]: slices and their endpoints", false },
 	{ "endpoint.add", op_ep_add, "slice= name= and the type's fields", true },

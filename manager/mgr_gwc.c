@@ -11,6 +11,7 @@
 #include "nsl.h"
 
 #define MAX_WANT 1024   /* endpoints of one slice */
+#define GWC_SLICE_ADD_EPS 64   /* endpoints gw-core's slice.add takes with the slice */
 
 struct want_ep {
 	char name[2 * MGR_NAME_MAX];
@@ -59,7 +60,8 @@ gfail(struct mgr_gwc *g, const struct gwc_conn_err *ce, int rc, const char *what
 	else if (ce->err == EINVAL || ce->err == ENODEV || ce->err == ENOENT)
 		code = MGR_BADARGS;
 	else if (ce->err == ENOSPC &&
-		 (strcmp(what, "endpoint.add") == 0 || strcmp(what, "endpoint.shape") == 0))
+		 (strcmp(what, "endpoint.add") == 0 || strcmp(what, "endpoint.shape") == 0 ||
+		  strncmp(ce->message, "endpoints[", 10) == 0))   /* slice.add's endpoints */
 		code = MGR_INSUFFICIENT_BANDWIDTH;   /* the port's endpoints or scheduler pipes */
 	else if (ce->err == EBUSY && strcmp(what, "port.rate") == 0)
 		code = MGR_REFUSED;   /* shaped endpoints use the port's present rate */
@@ -68,20 +70,33 @@ gfail(struct mgr_gwc *g, const struct gwc_conn_err *ce, int rc, const char *what
 	return mgr_fail(e, code, "gw-core %s: %s", what, ce->message);
 }
 
+/* call(), and '*err' the errno gw-core refused it with (0: it did not refuse it). */
 static int
-call(struct mgr_gwc *g, const char *op, struct json_object *args, struct json_object **res,
-     struct mgr_err *e)
+call_err(struct mgr_gwc *g, const char *op, struct json_object *args, struct json_object **res,
+	 int *err, struct mgr_err *e)
 {
 	struct gwc_conn_err ce;
 	int rc;
 
+	*err = 0;
 	if (!mgr_gwc_up(g)) {
 		json_object_put(args);
 		return mgr_fail(e, MGR_UNAVAILABLE, "gw-core is not reachable at %s (%s)", g->sock,
 				g->last_error[0] != '\0' ? g->last_error : "not connected");
 	}
 	rc = gwc_conn_call(&g->conn, op, args, res, &ce);
+	if (rc == -1)
+		*err = ce.err;
 	return rc == 0 ? 0 : gfail(g, &ce, rc, op, e);
+}
+
+static int
+call(struct mgr_gwc *g, const char *op, struct json_object *args, struct json_object **res,
+     struct mgr_err *e)
+{
+	int err;
+
+	return call_err(g, op, args, res, &err, e);
 }
 
 static struct json_object *
@@ -400,35 +415,104 @@ sync_slice(struct mgr_gwc *g, const char *id, const struct mgr_slice *old,
 	return nports ? sync_nports(g, id, want, false, NULL, e) : 0;
 }
 
-/* Make gw-core slice 'id' (one of gslices()) hold exactly the endpoints 'want' (NULL:
- * nothing) wants in it. */
+/* gw-core holds a slice 'id' of another owner ('why' says whose). @return -1. */
 static int
-sync_eps(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, struct mgr_err *e)
+not_ours(const char *id, const char *why, struct mgr_err *e)
+{
+	char w[MGR_MSG_MAX];
+
+	snprintf(w, sizeof(w), "%s", why);   /* 'why' may be e->msg */
+	return mgr_fail(e, MGR_ALREADYEXISTS,
+			"gw-core already holds a slice '%s' that is not ours (%s: its config file, "
+			"or another client); remove it there or pick another slice id", id, w);
+}
+
+/*
+ * gw-core slice 'id' made with its endpoints w[0..n) in one request (slice.add's
+ * 'endpoints': all or nothing; the shaped ones' port rates set first), instead of a
+ * probe (slice.list) and a request for each: a slice's Run waited for four round trips
+ * to gw-core, now one. '*err': the errno gw-core refused it with (EEXIST: the slice is
+ * there already, or one of the endpoints exists elsewhere).
+ * @return 0: done; 1: the slice was made alone (more than GWC_SLICE_ADD_EPS endpoints, or
+ * a gw-core that ignored 'endpoints'): the caller adds them one by one; -1 with 'e'.
+ */
+static int
+add_with_eps(struct mgr_gwc *g, const char *id, const struct want_ep *w, unsigned int n,
+	     int *err, struct mgr_err *e)
+{
+	struct json_object *a = args1("name", id), *eps = json_object_new_array(), *res = NULL;
+	unsigned int i;
+	int rc;
+
+	*err = 0;
+	if (n > GWC_SLICE_ADD_EPS) {
+		json_object_put(eps);
+		return call_err(g, "slice.add", a, NULL, err, e) != 0 ? -1 : 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *x = mgr_ep_gwc_args(id, w[i].name, w[i].ep);
+
+		json_object_object_del(x, "slice");
+		json_object_array_add(eps, x);
+		if (port_rate(g, w[i].ep, e) != 0) {
+			json_object_put(a);
+			json_object_put(eps);
+			return -1;
+		}
+	}
+	json_object_object_add(a, "endpoints", eps);
+	if (call_err(g, "slice.add", a, &res, err, e) != 0)
+		return -1;
+	rc = json_object_object_get_ex(res, "endpoints", &eps) &&
+	     json_object_array_length(eps) == n ? 0 : 1;
+	json_object_put(res);
+	return rc;
+}
+
+/* Make gw-core slice 'id' (one of gslices()) hold exactly the endpoints 'want' (NULL:
+ * nothing) wants in it. 'e_out' NULL: the reason is not wanted (a rollback's). */
+static int
+sync_eps(struct mgr_gwc *g, const char *id, const struct mgr_slice *want, struct mgr_err *e_out)
 {
 	static struct want_ep w[MAX_WANT];
 	unsigned int n = want_eps(want, id, w), i;
 	struct json_object *res, *sl, *eps = NULL;
 	bool have[MAX_WANT] = { false };
+	struct mgr_err first = { 0 }, local, *e = e_out != NULL ? e_out : &local;
+	int rc = -1, added, err;
 	size_t k;
-	int rc = -1;
 
+	if (n == 0) {   /* none wanted: no probe, slice.del refuses another's slice itself */
+		if (call_err(g, "slice.del", args1("name", id), NULL, &err, e) == 0 || err == ENOENT)
+			return 0;
+		if (err == EPERM)
+			return not_ours(id, e->msg, e);
+		return -1;
+	}
+	/* the usual case, a slice gw-core does not hold: made in one request; else (EEXIST)
+	   it is probed and made right endpoint by endpoint */
+	added = add_with_eps(g, id, w, n, &err, &first);
+	if (added == 0)
+		return 0;
+	if (added < 0 && err != EEXIST) {
+		*e = first;
+		return -1;
+	}
 	if (actual(g, id, &res, &sl, e) != 0)
 		return -1;
-	if (sl != NULL && strcmp(agw_json_str(sl, "owner"), g->client) != 0) {
-		mgr_fail(e, MGR_ALREADYEXISTS,
-			 "gw-core already holds a slice '%s' that belongs to '%s' (its config "
-			 "file, or another client); remove it there or pick another slice id", id,
-			 agw_json_str(sl, "owner"));
+	if (sl == NULL) {   /* the EEXIST was an endpoint's, or the slice went meanwhile */
+		json_object_put(res);
+		*e = first;
+		return -1;
+	}
+	if (strcmp(agw_json_str(sl, "owner"), g->client) != 0) {
+		char why[MGR_MSG_MAX];
+
+		snprintf(why, sizeof(why), "it belongs to '%s'", agw_json_str(sl, "owner"));
+		not_ours(id, why, e);
 		goto out;
 	}
-	if (n == 0) {
-		rc = sl == NULL ? 0 : call(g, "slice.del", args1("name", id), NULL, e);
-		goto out;
-	}
-	if (sl == NULL && call(g, "slice.add", args1("name", id), NULL, e) != 0)
-		goto out;
-	if (sl != NULL)
-		json_object_object_get_ex(sl, "endpoints", &eps);
+	json_object_object_get_ex(sl, "endpoints", &eps);
 	for (k = 0; eps != NULL && k < json_object_array_length(eps); k++) {
 		struct json_object *o = json_object_array_get_idx(eps, k);
 		const char *name = agw_json_str(o, "name");

@@ -40,6 +40,11 @@ we did not write. Each subcommand prints one verdict line (... OK / ... BAD: why
                            with a file:// image created with its node plan in Status and
                            its cores in ResourceInfo, its Run UNSUPPORTED (nothing runs),
                            one core over [nsliver] cores REFUSED, DeleteSlice frees them
+  snc.py foreign           gw-core holds a slice 'fx' of another client: Run of the
+                           manager's 'fx' is ALREADYEXISTS naming it, and leaves it as it
+                           was (no endpoint added, the slivers created); DeleteSlice does
+                           not remove it. Then 'fy' runs and is deleted: gw-core holds it,
+                           then not
   snc.py principals        gk-a's slice is invisible and untouchable to gk-b and dev, seen
                            by the admin snc; a certificate from another CA gets 403, no
                            credentials 401, plain HTTP no answer
@@ -644,6 +649,48 @@ def kill_run():
         else "KILLRUN BAD: " + "; ".join(bad)
 
 
+def foreign():
+    def gwcctl(*args):
+        return subprocess.run([GWCCTL, "-s", SOCK, "-n", "other"] + list(args),
+                              capture_output=True, text=True)
+
+    def spec(vid, key):
+        return SPEC.replace('value="10"', 'value="%d"' % vid).replace('value="7001"',
+                                                                        'value="%d"' % key)
+
+    p = proxy()
+    if gwcctl("slice.add", "name=fx").returncode != 0:
+        return "FOREIGN BAD: gwcctl slice.add fx failed"
+    try:
+        p.CreateSlice("fx", spec(77, 7077))
+        code, msg = fault_code(p.Run, "fx")
+        fx = gwc_slices().get("fx")
+        states = {s["state"] for s in p.Status("fx")["slivers"]}
+        if code != 17 or "not ours" not in msg or "other" not in msg:
+            return "FOREIGN BAD: Run of fx: fault %d (%s), wanted 17 naming 'other'" % (code, msg)
+        if fx is None or fx["owner"] != "other" or fx["endpoints"]:
+            return "FOREIGN BAD: gw-core's fx changed: %s" % fx
+        if states != {"created"}:
+            return "FOREIGN BAD: fx's slivers %s after a refused Run" % states
+        p.DeleteSlice("fx")
+        fx = gwc_slices().get("fx")
+        if fx is None or fx["owner"] != "other":
+            return "FOREIGN BAD: DeleteSlice of the manager's fx took gw-core's: %s" % fx
+        p.CreateSlice("fy", spec(78, 7078))
+        p.Run("fy")
+        eps = sorted(e["name"] for e in gwc_slices().get("fy", {"endpoints": []})["endpoints"])
+        if eps != ["VL1.net", "VL1.term"]:
+            return "FOREIGN BAD: fy's endpoints in gw-core after Run: %s" % eps
+        p.DeleteSlice("fy")
+        if "fy" in gwc_slices():
+            return "FOREIGN BAD: gw-core still holds fy after DeleteSlice"
+    finally:
+        gwcctl("slice.del", "name=fx")
+        for sid in ("fx", "fy"):
+            fault_code(p.DeleteSlice, sid)
+    return "FOREIGN OK"
+
+
 def principals():
     spec = SPEC.replace('value="10"', 'value="391"').replace('value="7001"', 'value="8391"')
     a, b = proxy(cert="gk-a.example.org"), proxy(cert="gk-b.example.org")
@@ -745,7 +792,7 @@ def main():
             "stalled": (stalled, 0), "concurrent": (concurrent, 2),
             "stop-delete": (stop_delete, 0), "hostile": (hostile, 0),
             "principals": (principals, 0), "kill-run": (kill_run, 0), "police": (police, 0),
-            "shape": (shape, 0), "nodes": (nodes, 0)}
+            "shape": (shape, 0), "nodes": (nodes, 0), "foreign": (foreign, 0)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     fn, nargs = cmds[sys.argv[1]]

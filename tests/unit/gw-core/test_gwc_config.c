@@ -6,11 +6,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <CUnit/CUnit.h>
 #include <json-c/json.h>
 
 #include "gwc.h"
+#include "gwc_ctl.h"
 #include "gwc_ep_ops.h"
 #include "gwc_sa.h"
 #include "gwc_suite.h"
@@ -280,6 +283,155 @@ test_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
+/* ------------------------------------------------------------ the control socket */
+
+/* Send one request line on 'fd' (a connection to lg's control socket), serve the socket
+ * until its answer is in (at most 5 s): the answer parsed (new ref), or NULL. */
+static struct json_object *
+ctl_req(struct gwc *lg, int fd, const char *line)
+{
+	static char buf[65536];
+	size_t n = 0;
+	int i;
+
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return NULL;
+	for (i = 0; i < 500; i++) {
+		ssize_t r;
+
+		gwc_ctl_poll(lg, 10);
+		r = recv(fd, buf + n, sizeof(buf) - 1 - n, MSG_DONTWAIT);
+		if (r > 0) {
+			n += (size_t)r;
+			buf[n] = '\0';
+			if (memchr(buf, '\n', n) != NULL)
+				return json_tokener_parse(buf);
+		}
+	}
+	return NULL;
+}
+
+/* The answer's error code ("" when it succeeded) and message. */
+static const char *
+ctl_err(struct json_object *a, const char **msg)
+{
+	struct json_object *err, *x;
+
+	*msg = "";
+	if (a == NULL || !json_object_object_get_ex(a, "error", &err))
+		return "";
+	if (json_object_object_get_ex(err, "message", &x))
+		*msg = json_object_get_string(x);
+	return json_object_object_get_ex(err, "code", &x) ? json_object_get_string(x) : "?";
+}
+
+#define VLAN_EP(n, v) "{\"name\": \"" n "\", \"type\": \"vlan\", \"port\": \"ctl0\", \"vid\": " #v "}"
+
+/*
+ * slice.add with 'endpoints' (one request for a slice and its endpoints, as the manager's
+ * Run sends it): all or nothing. An endpoint refused (a VID in use, the endpoints full,
+ * a malformed one) leaves no slice and no endpoint behind, and the error names its index.
+ */
+static void
+test_ctl_slice_add_endpoints(void)
+{
+	static const char path[] = "/tmp/agw-unit-ctl.sock";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct rte_ring *rx, *tx;
+	struct json_object *a, *eps;
+	struct gwc_err e = { "" };
+	struct gwc_conf c;
+	struct gwc *lg = NULL;
+	const char *msg;
+	unsigned int full;
+	char line[8192];
+	int fd, s, k;
+
+	gwc_conf_defaults(&c);
+	c.max_endpoints = 3;
+	c.pool_mbufs = 1023;
+	c.n_ports = 1;
+	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "ctl0", &rx, &tx, 64) == 0);
+	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	unlink(path);
+	CU_ASSERT_FATAL(gwc_ctl_listen(lg, path) == 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CU_ASSERT_FATAL(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	a = ctl_req(lg, fd, "{\"op\": \"hello\", \"args\": {\"client\": \"t\"}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "");
+	json_object_put(a);
+
+	/* a slice and two endpoints in one request: the result lists them */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"a\", \"endpoints\": ["
+			    VLAN_EP("v1", 10) ", " VLAN_EP("v2", 11) "]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "");
+	CU_ASSERT(json_object_object_get_ex(json_object_object_get(a, "result"), "endpoints", &eps) &&
+		  json_object_array_length(eps) == 2 &&
+		  strcmp(json_object_get_string(json_object_object_get(
+				 json_object_array_get_idx(eps, 1), "name")), "v2") == 0);
+	json_object_put(a);
+	s = gwc_slice_find(lg, "a");
+	CU_ASSERT(s >= 0 && gwc_ep_find(lg, s, "v1") >= 0 && gwc_ep_find(lg, s, "v2") >= 0);
+
+	/* the second endpoint's VID is a's: nothing of b is left, the VID 12 is free */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
+			    VLAN_EP("w1", 12) ", " VLAN_EP("w2", 10) "]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EADDRINUSE");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]"));
+	json_object_put(a);
+	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
+	/* the endpoints full (3): the second of two is refused, and the first goes too */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
+			    VLAN_EP("w1", 12) ", " VLAN_EP("w2", 13) "]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "ENOSPC");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_endpoints"));
+	json_object_put(a);
+	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
+	/* malformed lists change nothing */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": "
+			    "\"v1\"}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
+	json_object_put(a);
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
+			    VLAN_EP("w1", 12) ", 7]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]: not an object"));
+	json_object_put(a);
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
+			    "{\"name\": \"w1\", \"type\": \"vlan\", \"port\": \"ctl0\", \"vid\": 5000}]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[0]"));
+	json_object_put(a);
+	k = snprintf(line, sizeof(line), "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", "
+					 "\"endpoints\": [");
+	for (s = 0; s < 65; s++)
+		k += snprintf(line + k, sizeof(line) - (size_t)k, "%s{}", s ? ", " : "");
+	snprintf(line + k, sizeof(line) - (size_t)k, "]}}\n");
+	a = ctl_req(lg, fd, line);
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "at most 64"));
+	json_object_put(a);
+	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
+	/* what the refusals left free is free: one endpoint more fits, VID 12 included */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
+			    VLAN_EP("w1", 12) "]}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "");
+	json_object_put(a);
+	CU_ASSERT(gwc_slice_find(lg, "b") >= 0);
+	/* without 'endpoints': as before, the id alone */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"c\"}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "");
+	CU_ASSERT_FALSE(json_object_object_get_ex(json_object_object_get(a, "result"), "endpoints",
+						  NULL));
+	json_object_put(a);
+	RTE_SET_USED(e);
+	close(fd);
+	gwc_suite_destroy(&lg);
+	unlink(path);
+}
+
 /* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends) at
  * 198.51.100.1/24 and a small pool. @return 0, or -1. */
 static int
@@ -461,6 +613,8 @@ test_gwc_config_register(void)
 
 	if (s == NULL || CU_add_test(s, "shipped examples load", test_examples_load) == NULL ||
 	    CU_add_test(s, "values parsed", test_values) == NULL ||
+	    CU_add_test(s, "slice.add with its endpoints: all or nothing",
+			test_ctl_slice_add_endpoints) == NULL ||
 	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||
 	    CU_add_test(s, "sections read in full", test_sections_read_in_full) == NULL ||
 	    CU_add_test(s, "endpoint types: one schema for each", test_endpoint_types) == NULL ||

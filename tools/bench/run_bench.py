@@ -724,6 +724,33 @@ def scale_table(tmp):
             "  (above 1.5x)" if rel > 1.5 else ""))
         if drops:
             print("  drops while measuring: %s" % drops)
+    mem_floor(first.get(("vid-rewrite", "MACs")))
+
+
+def mem_floor(first_own):
+    """What a random cache line costs here (tools/bench/mem_probe.c), the floor under the
+    rows whose state no longer fits in the cache; 'first_own': the MAC rows' first own
+    cycles (None: not measured)."""
+    probe = os.path.join(BUILD, "bench", "mem_probe")
+    if not os.access(probe, os.X_OK):
+        print("memory probe: NOT MEASURED (%s is not built: make %s)" % (probe, probe))
+        return
+    fig = {}
+    for mib in (8, 64):
+        out = subprocess.run([probe, str(mib)], capture_output=True, text=True, check=True)
+        fig[mib] = {k: float(v) for k, v in (ln.split() for ln in out.stdout.splitlines())}
+    print()
+    print("This machine (4 KiB pages, TSC cycles): a random 64-byte line read with prefetching")
+    print("costs %.0f cycles from 8 MiB (in the L3) and %.0f from 64 MiB (beyond it); one whose"
+          % (fig[8]["independent"], fig[64]["independent"]))
+    print("address comes from the line before (a dependent look-up), %.0f and %.0f. A row whose"
+          % (fig[8]["chained"], fig[64]["chained"]))
+    print("frames each touch k lines of state beyond the cache costs at least k x %.0f cycles"
+          % fig[64]["independent"])
+    if first_own:
+        print("more than its first row: a million MACs (a 64 MiB table, a source and a destination")
+        print("bucket a frame) at least %.0f more, where 1.5x of the first row allows %.0f."
+              % (2 * fig[64]["independent"], 0.5 * first_own))
 
 
 def main():

@@ -60,6 +60,8 @@ lcore_arrays_alloc(struct gwc_lcore *lc, const struct gwc_conf *c, int socket)
 {
 	lc->meter = rte_zmalloc_socket("gwc_meter", c->max_endpoints * sizeof(*lc->meter),
 				       RTE_CACHE_LINE_SIZE, socket);
+	lc->ep_hot = rte_zmalloc_socket("gwc_ep_hot", c->max_endpoints * sizeof(*lc->ep_hot),
+					RTE_CACHE_LINE_SIZE, socket);
 	lc->ep = rte_zmalloc_socket("gwc_ep_stats", c->max_endpoints * sizeof(*lc->ep),
 				    RTE_CACHE_LINE_SIZE, socket);
 	lc->slice = rte_zmalloc_socket("gwc_slice_stats", c->max_slices * sizeof(*lc->slice),
@@ -72,6 +74,7 @@ static void
 lcore_arrays_free(struct gwc_lcore *lc)
 {
 	rte_free(lc->meter);
+	rte_free(lc->ep_hot);
 	rte_free(lc->ep);
 	rte_free(lc->slice);
 	rte_free(lc->sa);
@@ -186,6 +189,7 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 		if (lc != NULL)
 			lcore_arrays_alloc(lc, c, (int)rte_lcore_to_socket_id(wk->lcore_id));
 		if (lc == NULL || lc->inject == NULL || lc->meter == NULL || lc->ep == NULL ||
+		    lc->ep_hot == NULL ||
 		    lc->slice == NULL || lc->sa == NULL ||
 		    (g->dp.n_workers > 1 && lc->handoff == NULL)) {
 			if (lc != NULL) {
@@ -197,7 +201,8 @@ gwc_create(const struct gwc_conf *c, struct gwc_err *e)
 			gwc_errf(e, "out of memory for worker %u: %u endpoints cost %zu bytes each, "
 				    "%u slices %zu and %u SAs %zu (lower [gw-core] max_endpoints, "
 				    "max_slices or max_sas, or raise [eal] memory_mb)", w,
-				 c->max_endpoints, sizeof(struct gwc_meter) + sizeof(struct gwc_ep_stats),
+				 c->max_endpoints, sizeof(struct gwc_meter) + sizeof(struct gwc_ep_stats) +
+					 sizeof(struct gwc_ep_hot),
 				 c->max_slices, sizeof(struct gwc_slice_stats), c->max_sas,
 				 sizeof(struct gwc_sa_lstats));
 			goto fail;

@@ -34,8 +34,8 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	uint64_t dst;
 	uint32_t out;
 
-	lc->ep[id].rx_pkts++;
-	lc->ep[id].rx_bytes += len;
+	lc->ep_hot[id].rx_pkts++;
+	lc->ep_hot[id].rx_bytes += len;
 	lc->slice[in->slice].rx_pkts++;
 	lc->slice[in->slice].rx_bytes += len;
 
@@ -81,7 +81,7 @@ bridge_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, const uint32_t
 
 	for (i = 0; i < n; i++) {
 		rte_prefetch0(t->ep[ids[i]]);
-		rte_prefetch0(&lc->ep[ids[i]]);
+		rte_prefetch0(&lc->ep_hot[ids[i]]);
 	}
 	for (i = 0; i < n; i++) {
 		const struct gwc_mac_table *mt = t->slice[t->ep[ids[i]]->slice].mac;

@@ -96,8 +96,8 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 			st->pkts++;
 			st->bytes += len[x];
 			st->last_tsc = now;
-			lc->ep[ep->id].tx_pkts++;
-			lc->ep[ep->id].tx_bytes += m->pkt_len;
+			lc->ep_hot[ep->id].tx_pkts++;
+			lc->ep_hot[ep->id].tx_bytes += m->pkt_len;
 			ppm_txbuf_put(&lc->tx[ep->port], m);
 		}
 	}

@@ -67,8 +67,8 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		if (unlikely(eth == NULL))
 			return ep_drop(lc, m, ep->id, GWC_DROP_NO_HEADROOM);
 		m->l2_len = sizeof(*eth);
-		lc->ep[ep->id].rx_pkts++;
-		lc->ep[ep->id].rx_bytes += m->pkt_len;
+		lc->ep_hot[ep->id].rx_pkts++;
+		lc->ep_hot[ep->id].rx_bytes += m->pkt_len;
 		return esp_out(lc, t, t->ep[rt], m);
 	}
 	if (ep->conf.has_gw_mac) {

@@ -65,8 +65,8 @@ ep_emit(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 	}
 	if (unlikely(m->pkt_len - l2 > pt->mtu))
 		return ep_drop(lc, m, ep->id, GWC_DROP_TOO_BIG);
-	lc->ep[ep->id].tx_pkts++;
-	lc->ep[ep->id].tx_bytes += m->pkt_len;
+	lc->ep_hot[ep->id].tx_pkts++;
+	lc->ep_hot[ep->id].tx_bytes += m->pkt_len;
 	ppm_txbuf_put(&lc->tx[ep->port], m);
 }
 

@@ -103,6 +103,18 @@ struct gwc_shq {
 	struct rte_mbuf *m[32];                  /* GWC_SCHED_STAGE */
 };
 
+/*
+ * An endpoint's counters of every frame, kept apart from the rest of its struct
+ * gwc_ep_stats (whose first four words they are; gwc_ep_stats_get() adds them in): 32
+ * bytes, two endpoints a cache line, so that the in and out endpoints of a slice
+ * (consecutive ids) count a frame in one line, and thousands of slices' counters stay
+ * within 32 bytes each instead of a 424-byte struct apiece.
+ */
+struct gwc_ep_hot {
+	uint64_t rx_pkts, rx_bytes;
+	uint64_t tx_pkts, tx_bytes;
+};
+
 struct __rte_cache_aligned gwc_lcore {
 	struct gwc_dp *dp;                       /* read-only */
 	uint64_t now;                            /* TSC at the start of the current burst */
@@ -126,7 +138,9 @@ struct __rte_cache_aligned gwc_lcore {
 	uint64_t flow_hits;                      /* untagged frames sent by a known flow */
 	uint64_t trl_reappended;                 /* frames to a terminal given a trailer */
 	struct gwc_slice_stats *slice;           /* [max_slices], by slice index */
-	struct gwc_ep_stats *ep;                 /* [max_endpoints], by endpoint id */
+	struct gwc_ep_hot *ep_hot;               /* [max_endpoints], by endpoint id: rx, tx */
+	struct gwc_ep_stats *ep;                 /* [max_endpoints], by endpoint id: the rest
+						    (its rx and tx words stay 0) */
 	/* Trailer keys by slot (trl_auth.h): set by the control thread before the tables
 	 * that name the slot are published, freed after the tables that did are retired. */
 	struct trl_key *trl_key[GWC_MAX_TRL_KEYS];

@@ -45,6 +45,8 @@ counters_sum(const struct gwc *g, size_t arr, size_t off, size_t n_words, const 
 void
 gwc_ep_stats_get(const struct gwc *g, int id, struct gwc_ep_stats *out)
 {
+	uint64_t hot[sizeof(struct gwc_ep_hot) / sizeof(uint64_t)];
+
 	RTE_BUILD_BUG_ON(sizeof(*out) % sizeof(uint64_t) != 0);
 	memset(out, 0, sizeof(*out));
 	if (id < 0 || (uint32_t)id >= g->conf.max_endpoints)
@@ -52,6 +54,15 @@ gwc_ep_stats_get(const struct gwc *g, int id, struct gwc_ep_stats *out)
 	counters_sum(g, offsetof(struct gwc_lcore, ep), (size_t)id * sizeof(*out),
 		     sizeof(*out) / sizeof(uint64_t),
 		     g->ep[id].used ? (const uint64_t *)&g->ep[id].base : NULL, (uint64_t *)out);
+	/* the rx and tx words are counted apart (struct gwc_ep_hot): their sums minus the
+	   base (modulo 2^64, as the lcores' words there are 0) */
+	RTE_BUILD_BUG_ON(offsetof(struct gwc_ep_stats, tx_bytes) != 3 * sizeof(uint64_t));
+	counters_sum(g, offsetof(struct gwc_lcore, ep_hot), (size_t)id * sizeof(struct gwc_ep_hot),
+		     sizeof(struct gwc_ep_hot) / sizeof(uint64_t), NULL, hot);
+	out->rx_pkts += hot[0];
+	out->rx_bytes += hot[1];
+	out->tx_pkts += hot[2];
+	out->tx_bytes += hot[3];
 }
 
 void

@@ -140,12 +140,14 @@ struct gwc_ep {
 	uint16_t port;            /* port index */
 	rte_be16_t vid_be;        /* VLAN: VID, network order */
 	uint16_t hdr_len;         /* GRE: bytes of 'hdr' */
-	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
-	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
+	/* every output reads these two: in the first cache line with the above (a VLAN
+	   endpoint's output reads that line alone) */
 	uint8_t policed;          /* conf.police_bps != 0: the QoS stage meters it */
 	uint8_t shaped;           /* conf.shape_bps or wfq_bps != 0: it has a pipe of its port's
 				     scheduler (gwc_sched.h) */
 	uint16_t sched_pipe;      /* that pipe */
+	uint32_t ip_sum0;         /* GRE: raw checksum of the outer IPv4 header, length 0 */
+	uint8_t hdr[GWC_GRE_HDR_MAX]; /* GRE: outer Ethernet + IPv4 + GRE template */
 	uint32_t police_gen;      /* changes with the contract: the lcores' meters restart */
 	struct rte_meter_trtcm_profile police; /* CIR = PIR, CBS = PBS (gwc_dp_qos.h) */
 	/* Cold: configuration, kept for the control thread and the stats reply. */

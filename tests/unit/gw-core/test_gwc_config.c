@@ -432,6 +432,82 @@ test_ctl_slice_add_endpoints(void)
 	unlink(path);
 }
 
+/* A broadcast frame tagged 'vid' into port 0 of 'lg', its sends freed. */
+static void
+send_vid(struct gwc *lg, struct rte_ring *tx, uint16_t vid)
+{
+	static const uint8_t hdr[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1,
+				       0x81, 0x00 };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(gwc_pool(lg)), *out[8];
+	uint8_t f[64] = { 0 };
+	char *p;
+	unsigned int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	memcpy(f, hdr, sizeof(hdr));
+	f[14] = (uint8_t)(vid >> 8);
+	f[15] = (uint8_t)vid;
+	f[16] = 0x08;
+	p = rte_pktmbuf_append(m, sizeof(f));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	memcpy(p, f, sizeof(f));
+	gwc_worker_inject(lg, 0, 0, &m, 1);
+	while ((n = rte_ring_dequeue_burst(tx, (void **)out, 8, NULL)) != 0)
+		while (n-- > 0)
+			rte_pktmbuf_free(out[n]);
+}
+
+/*
+ * An endpoint's counters, rx and tx included (counted apart from the rest, struct
+ * gwc_ep_hot), start at zero when its id is reused, and count its frames alone.
+ */
+static void
+test_ep_counters_on_reuse(void)
+{
+	struct rte_ring *rx, *tx;
+	struct gwc_ep_stats st;
+	struct gwc_conf c;
+	struct gwc *lg = NULL;
+	struct gwc_err e = { "" };
+	unsigned int full;
+	int a, b, d;
+
+	gwc_conf_defaults(&c);
+	c.max_endpoints = 2;
+	c.pool_mbufs = 1023;
+	c.n_ports = 1;
+	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "reuse0", &rx, &tx, 64) == 0);
+	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(gwc_slice_add(lg, "t", "s", &e) == 0);
+	a = gwc_suite_vlan_ep(lg, "t", "s", "a", "reuse0", 10);
+	b = gwc_suite_vlan_ep(lg, "t", "s", "b", "reuse0", 20);
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	send_vid(lg, tx, 10);   /* a -> flooded to b */
+	send_vid(lg, tx, 10);
+	gwc_ep_stats_get(lg, a, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 2);
+	CU_ASSERT_EQUAL(st.rx_bytes, 2 * 60);
+	CU_ASSERT_EQUAL(st.tx_pkts, 0);
+	gwc_ep_stats_get(lg, b, &st);
+	CU_ASSERT_EQUAL(st.tx_pkts, 2);
+	CU_ASSERT_EQUAL(st.rx_pkts, 0);
+	/* a goes, d takes its id: nothing of a's counts */
+	CU_ASSERT_EQUAL(gwc_ep_del(lg, "t", "s", "a", &e), 0);
+	d = gwc_suite_vlan_ep(lg, "t", "s", "d", "reuse0", 30);
+	CU_ASSERT_EQUAL_FATAL(d, a);
+	gwc_ep_stats_get(lg, d, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 0);
+	CU_ASSERT_EQUAL(st.rx_bytes, 0);
+	CU_ASSERT_EQUAL(st.tx_pkts, 0);
+	send_vid(lg, tx, 30);
+	gwc_ep_stats_get(lg, d, &st);
+	CU_ASSERT_EQUAL(st.rx_pkts, 1);
+	CU_ASSERT_EQUAL(st.rx_bytes, 60);
+	gwc_ep_stats_get(lg, b, &st);
+	CU_ASSERT_EQUAL(st.tx_pkts, 3);
+	gwc_suite_destroy(&lg);
+}
+
 /* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends) at
  * 198.51.100.1/24 and a small pool. @return 0, or -1. */
 static int
@@ -613,6 +689,8 @@ test_gwc_config_register(void)
 
 	if (s == NULL || CU_add_test(s, "shipped examples load", test_examples_load) == NULL ||
 	    CU_add_test(s, "values parsed", test_values) == NULL ||
+	    CU_add_test(s, "endpoint counters start at zero on a reused id",
+			test_ep_counters_on_reuse) == NULL ||
 	    CU_add_test(s, "slice.add with its endpoints: all or nothing",
 			test_ctl_slice_add_endpoints) == NULL ||
 	    CU_add_test(s, "errors name the key", test_errors_name_the_key) == NULL ||

@@ -283,6 +283,28 @@ test_limits_from_config(void)
 	gwc_suite_destroy(&lg);
 }
 
+/* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends; with 'ip', at
+ * 198.51.100.1/24) and a small pool. @return 0, or -1. */
+static int
+ring_port_create(struct gwc_conf *c, const char *name, bool ip, struct rte_ring **tx,
+		 struct gwc **lg)
+{
+	struct rte_ring *rx;
+	unsigned int full;
+
+	c->pool_mbufs = 1023;
+	c->n_ports = 1;
+	if (gwc_suite_ring_port(c, 0, name, &rx, tx, 64) != 0)
+		return -1;
+	if (ip) {
+		c->port[0].has_ip = true;
+		inet_pton(AF_INET, "198.51.100.1", &c->port[0].ip);
+		c->port[0].prefix = 24;
+		c->port[0].no_tap = true;
+	}
+	return gwc_suite_create(c, lg, &full);
+}
+
 /* ------------------------------------------------------------ the control socket */
 
 /* Send one request line on 'fd' (a connection to lg's control socket), serve the socket
@@ -337,22 +359,18 @@ test_ctl_slice_add_endpoints(void)
 {
 	static const char path[] = "/tmp/agw-unit-ctl.sock";
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct rte_ring *rx, *tx;
+	struct rte_ring *tx;
 	struct json_object *a, *eps;
 	struct gwc_err e = { "" };
 	struct gwc_conf c;
 	struct gwc *lg = NULL;
 	const char *msg;
-	unsigned int full;
 	char line[8192];
 	int fd, s, k;
 
 	gwc_conf_defaults(&c);
 	c.max_endpoints = 3;
-	c.pool_mbufs = 1023;
-	c.n_ports = 1;
-	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "ctl0", &rx, &tx, 64) == 0);
-	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(ring_port_create(&c, "ctl0", false, &tx, &lg) == 0);
 	unlink(path);
 	CU_ASSERT_FATAL(gwc_ctl_listen(lg, path) == 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
@@ -464,20 +482,16 @@ send_vid(struct gwc *lg, struct rte_ring *tx, uint16_t vid)
 static void
 test_ep_counters_on_reuse(void)
 {
-	struct rte_ring *rx, *tx;
+	struct rte_ring *tx;
 	struct gwc_ep_stats st;
 	struct gwc_conf c;
 	struct gwc *lg = NULL;
 	struct gwc_err e = { "" };
-	unsigned int full;
 	int a, b, d;
 
 	gwc_conf_defaults(&c);
 	c.max_endpoints = 2;
-	c.pool_mbufs = 1023;
-	c.n_ports = 1;
-	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "reuse0", &rx, &tx, 64) == 0);
-	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(ring_port_create(&c, "reuse0", false, &tx, &lg) == 0);
 	CU_ASSERT_FATAL(gwc_slice_add(lg, "t", "s", &e) == 0);
 	a = gwc_suite_vlan_ep(lg, "t", "s", "a", "reuse0", 10);
 	b = gwc_suite_vlan_ep(lg, "t", "s", "b", "reuse0", 20);
@@ -513,18 +527,7 @@ test_ep_counters_on_reuse(void)
 static int
 ip_port_create(struct gwc_conf *c, const char *name, struct rte_ring **tx, struct gwc **lg)
 {
-	struct rte_ring *rx;
-	unsigned int full;
-
-	c->pool_mbufs = 1023;
-	c->n_ports = 1;
-	if (gwc_suite_ring_port(c, 0, name, &rx, tx, 64) != 0)
-		return -1;
-	c->port[0].has_ip = true;
-	inet_pton(AF_INET, "198.51.100.1", &c->port[0].ip);
-	c->port[0].prefix = 24;
-	c->port[0].no_tap = true;
-	return gwc_suite_create(c, lg, &full);
+	return ring_port_create(c, name, true, tx, lg);
 }
 
 /* A terminal 'name' of slice "s0" on port "lip0" with the /32 selectors 10.0.'k'.1..'n'. */

@@ -724,13 +724,22 @@ def scale_table(tmp):
             "  (above 1.5x)" if rel > 1.5 else ""))
         if drops:
             print("  drops while measuring: %s" % drops)
-    mem_floor(first.get(("vid-rewrite", "MACs")))
+    esp1 = [hz / pps for case, what, n, pps, hz, io, drops in rows
+            if case == "esp-decrypt" and n == 1 and pps]
+    mem_floor(first.get(("vid-rewrite", "MACs")), esp1[0] if esp1 else None)
 
 
-def mem_floor(first_own):
+# The lines of an inbound SA's state a packet reads, about: 16 of aesni_mb's 1,408-byte
+# AES-GCM session (key schedule, GHASH keys; prefetching more than 16 gained nothing), the
+# SA head, rte_ipsec's SA, its window (gwc_sa_hot()).
+ESP_SA_LINES = 20
+
+
+def mem_floor(first_own, esp_first_cyc=None):
     """What a random cache line costs here (tools/bench/mem_probe.c), the floor under the
     rows whose state no longer fits in the cache; 'first_own': the MAC rows' first own
-    cycles (None: not measured)."""
+    cycles, 'esp_first_cyc': ESP decrypt's cycles a packet with one SA (None: not
+    measured)."""
     probe = os.path.join(BUILD, "bench", "mem_probe")
     if not os.access(probe, os.X_OK):
         print("memory probe: NOT MEASURED (%s is not built: make %s)" % (probe, probe))
@@ -751,6 +760,12 @@ def mem_floor(first_own):
         print("more than its first row: a million MACs (a 64 MiB table, a source and a destination")
         print("bucket a frame) at least %.0f more, where 1.5x of the first row allows %.0f."
               % (2 * fig[64]["independent"], 0.5 * first_own))
+    if esp_first_cyc:
+        print("ESP over 10,000 SAs, each packet in another SA than the one before: about %d lines"
+              % ESP_SA_LINES)
+        print("of SA state a packet (the crypto session's round keys and GHASH keys, the SA, its")
+        print("window), at least %.0f cycles more, where 90 %% of one SA's rate allows %.0f."
+              % (ESP_SA_LINES * fig[64]["independent"], esp_first_cyc / 0.9 - esp_first_cyc))
 
 
 def main():

@@ -8,8 +8,9 @@ TCP for 4 s. 'isolated' runs with A policed to 25 Mbit/s and B shaped to 50 Mbit
 configured; 'none' takes both off first (endpoint.police, endpoint.shape) and puts them
 back after. Prints one line of figures, "ISO OK ..." when the run shows what it must:
 isolated, A delivers 25 Mbit/s +-5 % and B keeps >= 95 % of its 50 Mbit/s with its RTT
-p99 under ISO_RTT_P99_MS (5 ms); none, B loses throughput or RTT to A's flood (the
-damage isolation prevents). Rates are of L2 frames (a 1400-byte UDP payload is a
+p99 under ISO_RTT_P99_MS (15 ms: isolated it is about 1 ms, but a 2-vCPU VM stalls a
+few pings for 5-10 ms now and then; behind A's flood it is about 60 ms); none, B loses
+throughput or RTT to A's flood (the damage isolation prevents). Rates are of L2 frames (a 1400-byte UDP payload is a
 1442-byte frame, a 1448-byte TCP segment a 1514-byte one).
 
 live: B sends 40 Mbit/s of UDP (below its contract) while A floods; after 1.5 s A's
@@ -25,7 +26,7 @@ import time
 BUILD = os.environ["BUILD"]
 E2E = os.environ["E2E_DIR"]
 PREFIX = os.environ.get("E2E_PREFIX", "agwe2e")
-RTT_P99_MS = float(os.environ.get("ISO_RTT_P99_MS", "5"))
+RTT_P99_MS = float(os.environ.get("ISO_RTT_P99_MS", "15"))
 
 
 def ns(n):

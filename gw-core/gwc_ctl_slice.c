@@ -13,6 +13,7 @@
 
 #include <rte_cycles.h>
 
+#include "gwc_client.h"
 #include "gwc_ctl.h"
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
@@ -81,13 +82,12 @@ op_slice_list(struct gwc *g, struct gwc_client *c, struct json_object *args,
 
 /*
  * slice.add, with its endpoints at once when 'endpoints' (an array of endpoint.add's
- * arguments less 'slice', at most GWC_SLICE_ADD_EPS) is given: all or nothing. An
- * endpoint refused takes the slice and the endpoints before it away again (the error
- * is that endpoint's, its index in front); the result then holds 'endpoints' too. One
- * request instead of one per endpoint: a client's slice is up after one round trip.
+ * arguments less 'slice', at most GWC_SLICE_ADD_EPS, gwc_client.h) is given: all or
+ * nothing. An endpoint refused takes the slice and the endpoints before it away again
+ * (the error is that endpoint's, its index in front); the result then holds 'endpoints'
+ * too. One request instead of one per endpoint: a client's slice is up after one round
+ * trip.
  */
-#define GWC_SLICE_ADD_EPS 64
-
 static int
 op_slice_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
 	     struct json_object **res, struct gwc_err *e)

@@ -15,6 +15,8 @@
 #include <json-c/json.h>
 
 #define GWC_CONN_MSG_MAX 512   /**< bytes of an error message, with the NUL */
+/** Endpoints slice.add takes with its slice ('endpoints'); gw-core refuses more (EINVAL). */
+#define GWC_SLICE_ADD_EPS 64
 
 /** One connection, set up by gwc_conn_open() (which initialises every field). */
 struct gwc_conn {

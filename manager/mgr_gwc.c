@@ -11,7 +11,6 @@
 #include "nsl.h"
 
 #define MAX_WANT 1024   /* endpoints of one slice */
-#define GWC_SLICE_ADD_EPS 64   /* endpoints gw-core's slice.add takes with the slice */
 
 struct want_ep {
 	char name[2 * MGR_NAME_MAX];

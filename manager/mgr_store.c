@@ -20,28 +20,27 @@ enum store_stmt {
 	Q_N
 };
 
-static const char *const stmt_sql[Q_N] = {
-	[Q_BEGIN] = "BEGIN IMMEDIATE",
-	[Q_COMMIT] = "COMMIT",
-	[Q_ROLLBACK] = "ROLLBACK",
-	[Q_PUT_SLICE] = "INSERT INTO slices(id, spec_class, created, binds, owner, fed) "
-			"VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
-			"spec_class = excluded.spec_class, created = excluded.created, "
-			"binds = excluded.binds, owner = excluded.owner, fed = excluded.fed",
-	[Q_PUT_SLIVER] = "INSERT INTO slivers VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-			 "ON CONFLICT(slice_id, name) DO UPDATE SET kind = excluded.kind, "
-			 "state = excluded.state, def = excluded.def, ord = excluded.ord",
+/* Each statement's SQL and what an error names it. */
+static const struct {
+	const char *sql, *what;
+} stmt[Q_N] = {
+	[Q_BEGIN] = { "BEGIN IMMEDIATE", "begin" },
+	[Q_COMMIT] = { "COMMIT", "commit" },
+	[Q_ROLLBACK] = { "ROLLBACK", "rollback" },
+	[Q_PUT_SLICE] = { "INSERT INTO slices(id, spec_class, created, binds, owner, fed) "
+			  "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET "
+			  "spec_class = excluded.spec_class, created = excluded.created, "
+			  "binds = excluded.binds, owner = excluded.owner, fed = excluded.fed",
+			  "insert slice" },
+	[Q_PUT_SLIVER] = { "INSERT INTO slivers VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+			   "ON CONFLICT(slice_id, name) DO UPDATE SET kind = excluded.kind, "
+			   "state = excluded.state, def = excluded.def, ord = excluded.ord",
+			   "insert sliver" },
 	/* the slivers it had and no longer has (SQLite's json_each: the names as a table) */
-	[Q_DEL_SLIVERS] = "DELETE FROM slivers WHERE slice_id = ?1 AND name NOT IN "
-			  "(SELECT value FROM json_each(?2))",
+	[Q_DEL_SLIVERS] = { "DELETE FROM slivers WHERE slice_id = ?1 AND name NOT IN "
+			    "(SELECT value FROM json_each(?2))", "delete slivers" },
 	/* one statement: its own transaction; slivers go by ON DELETE CASCADE */
-	[Q_DEL_SLICE] = "DELETE FROM slices WHERE id = ?1",
-};
-
-static const char *const stmt_what[Q_N] = {
-	[Q_BEGIN] = "begin", [Q_COMMIT] = "commit", [Q_ROLLBACK] = "rollback",
-	[Q_PUT_SLICE] = "insert slice", [Q_PUT_SLIVER] = "insert sliver",
-	[Q_DEL_SLIVERS] = "delete slivers", [Q_DEL_SLICE] = "delete slice",
+	[Q_DEL_SLICE] = { "DELETE FROM slices WHERE id = ?1", "delete slice" },
 };
 
 struct mgr_store {
@@ -135,9 +134,9 @@ mgr_store_open(const char *path, struct mgr_err *e)
 		return NULL;
 	}
 	for (i = 0; i < Q_N; i++)
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
+		if (sqlite3_prepare_v3(st->db, stmt[i].sql, -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
 				       NULL) != SQLITE_OK) {
-			dbfail(st, e, stmt_what[i]);
+			dbfail(st, e, stmt[i].what);
 			mgr_store_close(st);
 			return NULL;
 		}
@@ -312,7 +311,7 @@ run(struct mgr_store *st, enum store_stmt k, struct mgr_err *e)
 
 	sqlite3_reset(st->q[k]);
 	sqlite3_clear_bindings(st->q[k]);
-	return rc == SQLITE_DONE ? 0 : dbfail(st, e, stmt_what[k]);
+	return rc == SQLITE_DONE ? 0 : dbfail(st, e, stmt[k].what);
 }
 
 /* Undo the open transaction: after a failed step, or a failed COMMIT. */

@@ -91,6 +91,12 @@ def fault_code(fn, *args):
     return 0, ""
 
 
+def spec_vid_key(vid, key):
+    """SPEC with its terminal VID 'vid' and its GRE key 'key' in place of 10 and 7001."""
+    return SPEC.replace('value="10"', 'value="%d"' % vid).replace('value="7001"',
+                                                                    'value="%d"' % key)
+
+
 def gwc_slices():
     import json
     out = subprocess.run([GWCCTL, "-s", SOCK, "slice.list"], capture_output=True, text=True,
@@ -324,8 +330,7 @@ def concurrent(k, rounds):
 
     def client(i):
         p = proxy()
-        spec = SPEC.replace('value="10"', 'value="%d"' % (300 + i)) \
-                   .replace('value="7001"', 'value="%d"' % (8000 + i))
+        spec = spec_vid_key(300 + i, 8000 + i)
         try:
             for r in range(rounds):
                 sid = "c%d" % i
@@ -555,7 +560,7 @@ def shape():
     scheduler's counters; a wfq link's endpoints get its bandwidth as their reservation;
     DeleteSlice frees the pipes."""
     import json
-    spec = SPEC.replace('value="10"', 'value="393"').replace('value="7001"', 'value="8393"')
+    spec = spec_vid_key(393, 8393)
     p = proxy()
     bad = []
 
@@ -654,15 +659,11 @@ def foreign():
         return subprocess.run([GWCCTL, "-s", SOCK, "-n", "other"] + list(args),
                               capture_output=True, text=True)
 
-    def spec(vid, key):
-        return SPEC.replace('value="10"', 'value="%d"' % vid).replace('value="7001"',
-                                                                        'value="%d"' % key)
-
     p = proxy()
     if gwcctl("slice.add", "name=fx").returncode != 0:
         return "FOREIGN BAD: gwcctl slice.add fx failed"
     try:
-        p.CreateSlice("fx", spec(77, 7077))
+        p.CreateSlice("fx", spec_vid_key(77, 7077))
         code, msg = fault_code(p.Run, "fx")
         fx = gwc_slices().get("fx")
         states = {s["state"] for s in p.Status("fx")["slivers"]}
@@ -676,7 +677,7 @@ def foreign():
         fx = gwc_slices().get("fx")
         if fx is None or fx["owner"] != "other":
             return "FOREIGN BAD: DeleteSlice of the manager's fx took gw-core's: %s" % fx
-        p.CreateSlice("fy", spec(78, 7078))
+        p.CreateSlice("fy", spec_vid_key(78, 7078))
         p.Run("fy")
         eps = sorted(e["name"] for e in gwc_slices().get("fy", {"endpoints": []})["endpoints"])
         if eps != ["VL1.net", "VL1.term"]:

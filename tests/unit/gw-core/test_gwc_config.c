@@ -212,6 +212,28 @@ test_endpoint_isolation_keys(void)
 
 /* ------------------------------------------------------------ limits from config */
 
+/* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends; with 'ip', at
+ * 198.51.100.1/24) and a small pool. @return 0, or -1. */
+static int
+ring_port_create(struct gwc_conf *c, const char *name, bool ip, struct rte_ring **tx,
+		 struct gwc **lg)
+{
+	struct rte_ring *rx;
+	unsigned int full;
+
+	c->pool_mbufs = 1023;
+	c->n_ports = 1;
+	if (gwc_suite_ring_port(c, 0, name, &rx, tx, 64) != 0)
+		return -1;
+	if (ip) {
+		c->port[0].has_ip = true;
+		inet_pton(AF_INET, "198.51.100.1", &c->port[0].ip);
+		c->port[0].prefix = 24;
+		c->port[0].no_tap = true;
+	}
+	return gwc_suite_create(c, lg, &full);
+}
+
 /*
  * [gw-core] max_slices and max_endpoints size gw-core: the defaults are 16384 and
  * 65536, and a gw-core made with 4 and 6 takes exactly that many, refuses the next with
@@ -221,11 +243,11 @@ test_endpoint_isolation_keys(void)
 static void
 test_limits_from_config(void)
 {
-	struct rte_ring *rx, *tx;
+	struct rte_ring *tx;
 	struct gwc_err e = { "" };
 	struct gwc_conf c;
 	struct gwc *lg = NULL;
-	unsigned int full, i;
+	unsigned int i;
 	char name[32];
 
 	gwc_conf_defaults(&c);
@@ -233,10 +255,7 @@ test_limits_from_config(void)
 	CU_ASSERT_EQUAL(c.max_endpoints, 65536);
 	c.max_slices = 4;
 	c.max_endpoints = 6;
-	c.pool_mbufs = 1023;
-	c.n_ports = 1;
-	CU_ASSERT_FATAL(gwc_suite_ring_port(&c, 0, "lim0", &rx, &tx, 64) == 0);
-	CU_ASSERT_FATAL(gwc_suite_create(&c, &lg, &full) == 0);
+	CU_ASSERT_FATAL(ring_port_create(&c, "lim0", false, &tx, &lg) == 0);
 	for (i = 0; i < 4; i++) {
 		snprintf(name, sizeof(name), "s%u", i);
 		CU_ASSERT_EQUAL(gwc_slice_add(lg, "t", name, &e), (int)i);
@@ -281,28 +300,6 @@ test_limits_from_config(void)
 	CU_ASSERT(gwc_ep_find(lg, 1, "e3") >= 0 && gwc_ep_find(lg, 1, "e5") >= 0);
 	CU_ASSERT(gwc_ep_find(lg, 2, "e6") >= 0);
 	gwc_suite_destroy(&lg);
-}
-
-/* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends; with 'ip', at
- * 198.51.100.1/24) and a small pool. @return 0, or -1. */
-static int
-ring_port_create(struct gwc_conf *c, const char *name, bool ip, struct rte_ring **tx,
-		 struct gwc **lg)
-{
-	struct rte_ring *rx;
-	unsigned int full;
-
-	c->pool_mbufs = 1023;
-	c->n_ports = 1;
-	if (gwc_suite_ring_port(c, 0, name, &rx, tx, 64) != 0)
-		return -1;
-	if (ip) {
-		c->port[0].has_ip = true;
-		inet_pton(AF_INET, "198.51.100.1", &c->port[0].ip);
-		c->port[0].prefix = 24;
-		c->port[0].no_tap = true;
-	}
-	return gwc_suite_create(c, lg, &full);
 }
 
 /* ------------------------------------------------------------ the control socket */
@@ -361,7 +358,6 @@ test_ctl_slice_add_endpoints(void)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct rte_ring *tx;
 	struct json_object *a, *eps;
-	struct gwc_err e = { "" };
 	struct gwc_conf c;
 	struct gwc *lg = NULL;
 	const char *msg;
@@ -444,7 +440,6 @@ test_ctl_slice_add_endpoints(void)
 	CU_ASSERT_FALSE(json_object_object_get_ex(json_object_object_get(a, "result"), "endpoints",
 						  NULL));
 	json_object_put(a);
-	RTE_SET_USED(e);
 	close(fd);
 	gwc_suite_destroy(&lg);
 	unlink(path);
@@ -522,14 +517,6 @@ test_ep_counters_on_reuse(void)
 	gwc_suite_destroy(&lg);
 }
 
-/* A gw-core from 'c' with one port 'name' (a ring, '*tx' what it sends) at
- * 198.51.100.1/24 and a small pool. @return 0, or -1. */
-static int
-ip_port_create(struct gwc_conf *c, const char *name, struct rte_ring **tx, struct gwc **lg)
-{
-	return ring_port_create(c, name, true, tx, lg);
-}
-
 /* A terminal 'name' of slice "s0" on port "lip0" with the /32 selectors 10.0.'k'.1..'n'. */
 static int
 lim_terminal(struct gwc *lg, const char *name, unsigned int k, unsigned int n,
@@ -578,7 +565,7 @@ test_ipsec_limits_from_config(void)
 	gwc_conf_defaults(&c);
 	c.max_endpoints = 6;
 	c.max_sas = 4;
-	CU_ASSERT_FATAL(ip_port_create(&c, "lip0", &tx, &lg) == 0);
+	CU_ASSERT_FATAL(ring_port_create(&c, "lip0", true, &tx, &lg) == 0);
 	CU_ASSERT_FATAL(gwc_slice_add(lg, "t", "s0", &e) == 0);
 	CU_ASSERT(lim_terminal(lg, "t0", 0, 4, &e) >= 0);
 	CU_ASSERT(lim_terminal(lg, "t1", 1, 4, &e) >= 0);
@@ -640,7 +627,7 @@ test_endpoints_65536(void)
 	gwc_conf_defaults(&c);
 	CU_ASSERT_EQUAL(c.max_slices, 16384);
 	CU_ASSERT_EQUAL(c.max_endpoints, 65536);
-	CU_ASSERT_FATAL(ip_port_create(&c, "big0", &tx, &lg) == 0);
+	CU_ASSERT_FATAL(ring_port_create(&c, "big0", true, &tx, &lg) == 0);
 	inet_pton(AF_INET, "198.51.100.2", &ec.remote);
 	rte_ether_unformat_addr("02:00:00:00:00:98", &ec.nh_mac);
 	for (s = 0; s < 16384 && bad == 0; s++) {

@@ -224,11 +224,13 @@ from_xmlrpc(xmlrpc_env *env, xmlrpc_value *v)
 			if (env->fault_occurred)
 				break;
 			xmlrpc_read_string(env, k, &ks);
-			x = env->fault_occurred ? NULL : from_xmlrpc(env, it);
-			if (x != NULL)
-				json_object_object_add(j, ks, x);
-			if (!env->fault_occurred)
+			if (!env->fault_occurred) {
+				/* the key is ours to free even when its value fails below */
+				x = from_xmlrpc(env, it);
+				if (x != NULL)
+					json_object_object_add(j, ks, x);
 				free((char *)ks);
+			}
 			xmlrpc_DECREF(k);
 			xmlrpc_DECREF(it);
 		}

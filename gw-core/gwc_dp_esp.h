@@ -136,21 +136,36 @@ esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 							      .ep = ep->id };
 }
 
-/* The inbound SA of ESP packet 'm' (m->l2_len, l3_len set) by its SPI; -1: dropped. */
+/*
+ * The inbound SA of ESP packet 'm' (m->l2_len, l3_len set) by its SPI; -1: dropped. A
+ * packet with the SPI of the one before, under the same tables, reuses its answer
+ * (lc->spi_memo): a terminal's packets come in runs of one SA.
+ */
 static inline int
 esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
 {
-	uint32_t spi;
+	uint32_t spi, sa;
 	void *d;
 
 	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len), 4);
 	spi = rte_be_to_cpu_32(spi);
-	if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0 ||
-	    t->sa[(uintptr_t)d].sa == NULL || t->ep[t->sa[(uintptr_t)d].ep] == NULL) {
+	if (likely(spi == lc->spi_memo && t->version == lc->spi_memo_ver)) {
+		sa = lc->spi_memo_sa;
+	} else {
+		if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0) {
+			drop(lc, m, GWC_DROP_NO_SA);
+			return -1;
+		}
+		sa = (uint32_t)(uintptr_t)d;
+		lc->spi_memo = spi;
+		lc->spi_memo_sa = (uint16_t)sa;
+		lc->spi_memo_ver = t->version;
+	}
+	if (t->sa[sa].sa == NULL || t->ep[t->sa[sa].ep] == NULL) {
 		drop(lc, m, GWC_DROP_NO_SA);
 		return -1;
 	}
-	return (int)(uintptr_t)d;
+	return (int)sa;
 }
 
 /* Queue 'm' of inbound SA 'sa' for decryption at the end of the burst. */

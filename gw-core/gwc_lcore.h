@@ -147,6 +147,10 @@ struct __rte_cache_aligned gwc_lcore {
 	/* ESP collected during a pass, decrypted after it (and encrypted at the end of the
 	 * burst) grouped by SA */
 	uint16_t n_esp_in, n_esp_out;
+	/* The SA esp_sa() last found by SPI, in the tables of version 'spi_memo_ver' (0:
+	 * none): the packets of a burst mostly share one SA, and take one hash look-up */
+	uint16_t spi_memo_sa;
+	uint32_t spi_memo, spi_memo_ver;
 	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
 	/* ESP of other workers' SAs collected during a burst, by worker */
 	uint16_t n_ho[GWC_MAX_WORKERS];

@@ -2675,6 +2675,7 @@ test_ipsec_terminal(void)
 	int term, in_sa, out_sa;
 	rte_be32_t ip;
 	uint64_t d0[GWC_DROP_MAX];
+	unsigned int i;
 
 	gwc_drops_get(g, d0);
 	slice("ips");
@@ -2770,8 +2771,15 @@ test_ipsec_terminal(void)
 	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, true, 0x2001, 0), -ENOENT);
 	CU_ASSERT_EQUAL(gwc_ipsec_sa_find(g, false, 0x1002, 0), -ENOENT);
 	CU_ASSERT_FATAL(ipsec_ep("term2", "10.1.0.201") >= 0);
-	CU_ASSERT_FATAL(sa_add("term2", true, 0x2001, key_gcm256, 36) >= 0);
+	/* SPI 0x2001 comes back as another SA index (the first free one goes to 0x3003):
+	 * the worker's memo of the last SPI it looked up must not send it to the old index,
+	 * now 0x3003's SA, whose key would fail its ICV (ESP_AUTH) */
+	CU_ASSERT_FATAL(sa_add("term2", true, 0x3003, key_gcm128, 20) >= 0);
+	i = (unsigned int)sa_add("term2", true, 0x2001, key_gcm256, 36);
+	CU_ASSERT_FATAL((int)i >= 0);
+	CU_ASSERT((int)i != in_sa);
 	send1(PB, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200));
+	CU_ASSERT_EQUAL(drop_count(GWC_DROP_ESP_AUTH) - d0[GWC_DROP_ESP_AUTH], 0);
 	CU_ASSERT_EQUAL(drop_count(GWC_DROP_ESP_SELECTOR) - d0[GWC_DROP_ESP_SELECTOR], 1);
 	CU_ASSERT_EQUAL(ep_drop_count("ips", "term2", GWC_DROP_ESP_SELECTOR), 1);
 	unslice("ips");

@@ -26,7 +26,8 @@ l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
 	unsigned int i;
 	void *d;
 
-	if (t->l3_route != NULL && rte_hash_lookup_data(t->l3_route, &key, &d) >= 0)
+	if (t->l3_route != NULL && gwc_route_maybe(t->l3_route_bits, t->l3_route_shift, key) &&
+	    rte_hash_lookup_data(t->l3_route, &key, &d) >= 0)
 		return (uint32_t)(uintptr_t)d;
 	for (i = 0; i < t->n_l3_rules; i++)
 		if (t->l3_rule[i].slice == s && (dst & t->l3_rule[i].mask) == t->l3_rule[i].addr)

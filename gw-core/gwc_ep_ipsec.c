@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
+#include <rte_malloc.h>
 
 #include "gwc_ep_ops.h"
 #include "gwc_json.h"
@@ -108,6 +109,8 @@ ipsec_prepare(const struct gwc *g, int s, struct gwc_ep_conf *c, struct gwc_err 
 }
 
 #define ROUTES_PER_EP 2   /* room in the route hash: /32 selectors per endpoint */
+#define ROUTE_FILTER_BITS_PER_KEY 4   /* the route filter's bits per route of room: at
+				         most 22 % of them set (1 - e^(-1/4)) */
 
 uint32_t
 gwc_ipsec_routes_max(const struct gwc *g)
@@ -125,10 +128,42 @@ gwc_ipsec_routes_max(const struct gwc *g)
 static struct rte_hash *
 route_hash(struct gwc *g)
 {
-	if (g->l3_routes == NULL)
-		g->l3_routes = gwc_hash_lf_new(g, "l3rt", ROUTES_PER_EP * g->conf.max_endpoints,
-					       sizeof(uint64_t));
+	uint32_t bits;
+
+	if (g->l3_routes != NULL)
+		return g->l3_routes;
+	/* its filter (gwc_route_maybe()) first: the hash is never there without it */
+	bits = rte_align32pow2(RTE_MAX(ROUTE_FILTER_BITS_PER_KEY * gwc_ipsec_routes_max(g), 64u));
+	g->route_bits = rte_zmalloc("gwc_route_bits", bits / 8, RTE_CACHE_LINE_SIZE);
+	g->route_cnt = rte_zmalloc("gwc_route_cnt", bits, RTE_CACHE_LINE_SIZE);
+	g->route_shift = (uint8_t)(64 - rte_log2_u32(bits));
+	if (g->route_bits != NULL && g->route_cnt != NULL)
+		g->l3_routes = gwc_hash_lf_new(g, "l3rt", gwc_ipsec_routes_max(g), sizeof(uint64_t));
+	if (g->l3_routes == NULL) {
+		rte_free(g->route_bits);
+		rte_free(g->route_cnt);
+		g->route_bits = NULL;
+		g->route_cnt = NULL;
+	}
 	return g->l3_routes;
+}
+
+/* One more (+1) or one fewer (-1) key of the route hash at 'key''s filter bit: set
+ * before a key is added, cleared after the last is deleted, so that a worker never
+ * finds the bit clear while the key is there. A count that reached 255 stays. */
+static void
+route_count(struct gwc *g, uint64_t key, int d)
+{
+	uint32_t b = gwc_route_bit(key, g->route_shift);
+
+	if (g->route_cnt[b] == UINT8_MAX)
+		return;
+	if (d > 0) {
+		if (g->route_cnt[b]++ == 0)
+			__atomic_fetch_or(&g->route_bits[b / 64], 1ull << (b % 64), __ATOMIC_RELEASE);
+	} else if (--g->route_cnt[b] == 0) {
+		__atomic_fetch_and(&g->route_bits[b / 64], ~(1ull << (b % 64)), __ATOMIC_RELEASE);
+	}
 }
 
 static uint64_t
@@ -283,10 +318,19 @@ ipsec_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 
 		if (ep->conf.ts_remote[k].len != 32)
 			continue;
-		/* a key kept from the endpoint's published copy only has its data rewritten */
-		if (route_hash(g) == NULL ||
-		    rte_hash_add_key_data(g->l3_routes, &key, (void *)(uintptr_t)ep->id) < 0)
+		bool fresh;
+
+		if (route_hash(g) == NULL)
 			return -ENOMEM;
+		/* a key kept from the endpoint's published copy only has its data rewritten */
+		fresh = rte_hash_lookup(g->l3_routes, &key) < 0;
+		if (fresh)
+			route_count(g, key, +1);
+		if (rte_hash_add_key_data(g->l3_routes, &key, (void *)(uintptr_t)ep->id) < 0) {
+			if (fresh)
+				route_count(g, key, -1);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -319,7 +363,8 @@ ipsec_retire(struct gwc *g, const struct gwc_ep *old)
 		if (old->conf.ts_remote[k].len != 32 ||
 		    (cur != old && routes32(cur, old->slice, addr)))
 			continue;
-		gwc_hash_del_if(g->l3_routes, &key, old->id);
+		if (gwc_hash_del_if(g->l3_routes, &key, old->id))
+			route_count(g, key, -1);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <rte_cycles.h>
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 
 #include "gwc_mac.h"
 #include "gwc_model.h"
@@ -296,6 +297,8 @@ l3_tables(struct gwc *g, struct gwc_tables *t)
 	t->n_l3_rules = g->n_l3_rules;
 	memcpy(t->l3_rule, g->l3_rule, g->n_l3_rules * sizeof(t->l3_rule[0]));
 	t->l3_route = g->n_eps_type[GWC_EP_IPSEC] != 0 ? g->l3_routes : NULL;
+	t->l3_route_bits = g->route_bits;
+	t->l3_route_shift = g->route_shift;
 	for (i = 0; i < GWC_MAX_L3N; i++)
 		n_nb += g->l3n[i].used && g->l3n[i].resolved;
 	if (n_nb != 0 &&
@@ -326,6 +329,10 @@ l3_fini(struct gwc *g)
 {
 	rte_hash_free(g->l3_routes);
 	g->l3_routes = NULL;
+	rte_free(g->route_bits);
+	g->route_bits = NULL;
+	rte_free(g->route_cnt);
+	g->route_cnt = NULL;
 }
 
 GWC_TABLES_BUILDER(l3, l3_tables, l3_tables_free, NULL, l3_fini)

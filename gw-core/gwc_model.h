@@ -202,6 +202,9 @@ struct gwc {
 						    inbound SPI -> SA index, or NULL */
 	struct rte_hash *l3_routes;              /* the /32 route hash kept across tables
 						    (t->l3_route, gwc_ep_ipsec.c), or NULL */
+	uint64_t *route_bits;                    /* its filter (gwc_route_maybe()), made with it */
+	uint8_t *route_cnt;                      /* keys per filter bit (255: stays set) */
+	uint8_t route_shift;                     /* the filter has 2^(64 - route_shift) bits */
 	uint32_t sa_serial;
 	uint64_t last_life_tsc;
 	struct gwc_l3n l3n[GWC_MAX_L3N];

@@ -68,13 +68,13 @@ gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len)
 	return h;
 }
 
-void
+bool
 gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data)
 {
 	void *d;
 
-	if (h != NULL && rte_hash_lookup_data(h, key, &d) >= 0 && (uintptr_t)d == data)
-		rte_hash_del_key(h, key);
+	return h != NULL && rte_hash_lookup_data(h, key, &d) >= 0 && (uintptr_t)d == data &&
+	       rte_hash_del_key(h, key) >= 0;
 }
 
 /* Release what the builders allocated in 't', not 't'. */

@@ -292,6 +292,8 @@ struct gwc_tables {
 				     (gwc_ipsec.c); NULL: no inbound SA */
 	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id,
 				     kept across tables (gwc_ep_ipsec.c); NULL: none */
+	const uint64_t *l3_route_bits; /* its filter (gwc_route_maybe()), kept with it */
+	uint8_t l3_route_shift;
 	struct rte_hash *l3_neigh; /* slice << 32 | IPv4 -> MAC (gwc_mac48 form) + 1 */
 	uint16_t n_l3_rules;
 	struct gwc_l3_rule l3_rule[GWC_MAX_L3_RULES]; /* longest prefix first */
@@ -402,8 +404,32 @@ void gwc_tables_fini(struct gwc *g);
 struct rte_hash *gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len);
 
 /* Delete 'key' from hash 'h' (NULL: nothing) if it still leads to 'data': a kept hash's
- * key goes with what it named, not with a newer owner of the same key. Control thread. */
-void gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data);
+ * key goes with what it named, not with a newer owner of the same key. Control thread.
+ * @return true when it was deleted. */
+bool gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data);
+
+/*
+ * The filter in front of the slice router's /32 route hash (t->l3_route): bit
+ * gwc_route_bit() of a key (slice << 32 | IPv4) is set while a key with that bit is in
+ * the hash (the control thread counts them, gwc_ep_ipsec.c). Every decrypted packet
+ * into a slice is looked up there, and misses; a clear bit answers "no route" for the
+ * cost of one load. The bit of 'key' for a filter of 2^(64 - 'shift') bits.
+ */
+static inline uint32_t
+gwc_route_bit(uint64_t key, uint8_t shift)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> shift);
+}
+
+/* May the filter 'bits' (2^(64 - 'shift') bits) hold 'key'? false: the hash does not.
+ * Any lcore. */
+static inline bool
+gwc_route_maybe(const uint64_t *bits, uint8_t shift, uint64_t key)
+{
+	uint32_t b = gwc_route_bit(key, shift);
+
+	return (__atomic_load_n(&bits[b / 64], __ATOMIC_RELAXED) >> (b % 64) & 1) != 0;
+}
 
 /*
  * An rte_hash for a table of version 'version': about 'n' keys (room for twice as

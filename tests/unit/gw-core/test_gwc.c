@@ -2168,9 +2168,37 @@ struct tables_view {
 	unsigned int n_spi, n_route;  /* keys in the SPI and route hashes (kept across tables) */
 };
 
+/* The slice router's route filter (gwc_route_maybe()) holds exactly the bits of the
+ * route hash's keys, and the published tables use it. */
+static void
+route_filter_check(void)
+{
+	uint32_t bits, b, it = 0;
+	const void *k;
+	uint64_t *want;
+	void *d;
+
+	if (g->l3_routes == NULL)
+		return;
+	CU_ASSERT_FATAL(g->route_bits != NULL && g->route_cnt != NULL);
+	bits = 1u << (64 - g->route_shift);
+	want = calloc(bits / 64, sizeof(*want));
+	CU_ASSERT_FATAL(want != NULL);
+	while (rte_hash_iterate(g->l3_routes, &k, &d, &it) >= 0) {
+		b = gwc_route_bit(*(const uint64_t *)k, g->route_shift);
+		want[b / 64] |= 1ull << (b % 64);
+		CU_ASSERT(gwc_route_maybe(g->route_bits, g->route_shift, *(const uint64_t *)k));
+	}
+	/* exactly those bits: a key deleted clears its bit (no count here reaches 255) */
+	CU_ASSERT(memcmp(want, g->route_bits, bits / 8) == 0);
+	free(want);
+	if (g->dp.tables->l3_route != NULL)
+		CU_ASSERT(g->dp.tables->l3_route_bits == g->route_bits);
+}
+
 /* The keys of 'h' (a hash kept across tables), each checked to lead where the
- * published tables say: an inbound SA's SPI to its entry, a /32 route to its terminal.
- * @return how many. */
+ * published tables say: an inbound SA's SPI to its entry, a /32 route to its terminal
+ * (and the route filter checked against them). @return how many. */
 static unsigned int
 kept_keys(const struct rte_hash *h, bool spi)
 {
@@ -2194,6 +2222,8 @@ kept_keys(const struct rte_hash *h, bool spi)
 				  t->ep[v]->slice == key >> 32);
 		}
 	}
+	if (!spi)
+		route_filter_check();
 	return n;
 }
 

@@ -746,6 +746,12 @@ def scale_table(tmp):
             "  (above 1.5x)" if rel > 1.5 else ""))
         if drops:
             print("  drops while measuring: %s" % drops)
+        if what == "held" and io and own:   # the same pcap with every slice busy
+            busy = [r_ for r_ in rows if r_[0] == case and r_[1] == "slices" and r_[2] == n]
+            if busy and busy[0][3] and busy[0][5]:
+                b_own = busy[0][4] / busy[0][3] - busy[0][4] / busy[0][5]
+                print("  %d slices all busy against %d of them (the same pcap and frames): "
+                      "%.2fx own cycles" % (n, SCALE_BUSY, b_own / own))
     esp1 = [hz / pps for case, what, n, pps, hz, io, drops in rows
             if case == "esp-decrypt" and n == 1 and pps]
     mem_floor(first.get(("vid-rewrite", "MACs")), esp1[0] if esp1 else None)

@@ -42,7 +42,7 @@ gwc_hash_kept(const struct gwc *g, const char *what, uint32_t entries, uint32_t 
 	};
 
 	snprintf(name, sizeof(name), "gwc_%s_%lx", what, (unsigned long)(uintptr_t)g);
-	return rte_hash_create(&hp);
+	return gwc_hash_small_keys(rte_hash_create(&hp), key_len);
 }
 
 /* A name index of the model: control thread only. */

@@ -37,6 +37,33 @@ gwc_tables_register(struct gwc_tables_builder *b)
 	*p = b;
 }
 
+/* rte_hash compares keys of 16, 32, ... 128 bytes with vector code and any other size
+ * with memcmp(), whose call costs more than the compare of a 4- or 8-byte key (perf, ESP
+ * to a terminal: 2.3 % of the worker's samples in memcmp for the /32 route hash). */
+static int
+small_key_cmp(const void *a, const void *b, size_t len)
+{
+	uint64_t x, y;
+	uint32_t x4, y4;
+
+	if (len == 4) {   /* else 8 (gwc_hash_small_keys()) */
+		memcpy(&x4, a, 4);
+		memcpy(&y4, b, 4);
+		return x4 != y4;
+	}
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return x != y;
+}
+
+struct rte_hash *
+gwc_hash_small_keys(struct rte_hash *h, uint32_t key_len)
+{
+	if (h != NULL && (key_len == 4 || key_len == 8))
+		rte_hash_set_cmp_func(h, small_key_cmp);
+	return h;
+}
+
 struct rte_hash *
 gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len)
 {
@@ -51,7 +78,7 @@ gwc_hash_new(const char *what, uint32_t version, uint32_t n, uint32_t key_len)
 	};
 
 	snprintf(name, sizeof(name), "gwc_%s_%u", what, version);
-	return rte_hash_create(&hp);
+	return gwc_hash_small_keys(rte_hash_create(&hp), key_len);
 }
 
 struct rte_hash *

@@ -403,6 +403,11 @@ void gwc_tables_fini(struct gwc *g);
  */
 struct rte_hash *gwc_hash_lf_new(struct gwc *g, const char *what, uint32_t n, uint32_t key_len);
 
+/* Give hash 'h' (NULL: nothing) a key compare of its own when its keys are 4 or 8 bytes
+ * (rte_hash's default for those is memcmp()). Control thread, before any look-up.
+ * @return 'h'. */
+struct rte_hash *gwc_hash_small_keys(struct rte_hash *h, uint32_t key_len);
+
 /* Delete 'key' from hash 'h' (NULL: nothing) if it still leads to 'data': a kept hash's
  * key goes with what it named, not with a newer owner of the same key. Control thread.
  * @return true when it was deleted. */

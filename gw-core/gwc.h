@@ -54,6 +54,9 @@ enum gwc_role {
 /** Error detail for the caller: what was wrong and what to do. */
 struct gwc_err {
 	char msg[GWC_ERR_MAX];
+	/** 1 + the index of the list entry refused (slice.add's 'endpoints'), 0: none; the
+	 *  control socket's error reply carries it as "index" */
+	unsigned int item;
 };
 
 /** One physical port, as configured. */

@@ -138,6 +138,8 @@ out:
 		agw_json_add_str(err, "code", en != NULL ? en : "EIO");
 		agw_json_add_u64(err, "errno", (uint64_t)-rc);
 		agw_json_add_str(err, "message", e.msg[0] != '\0' ? e.msg : strerror(-rc));
+		if (e.item != 0)
+			agw_json_add_u64(err, "index", e.item - 1);
 		json_object_object_add(resp, "error", err);
 		if (op != NULL)
 			GWC_LOG(INFO, "client %s: %s refused: %s", c->owner, op, e.msg);

@@ -110,6 +110,7 @@ op_slice_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
 			if (!json_object_is_type(json_object_array_get_idx(eps, k),
 						 json_type_object)) {
 				gwc_errf(e, "endpoints[%zu]: not an object", k);
+				e->item = (unsigned int)k + 1;
 				return -EINVAL;
 			}
 	}
@@ -133,6 +134,7 @@ op_slice_add(struct gwc *g, struct gwc_client *c, struct json_object *args,
 			GWC_LOG(ERR, "slice %s: not removed after endpoints[%zu] failed: %s", name,
 				k, ignored.msg);
 		gwc_errf(e, "endpoints[%zu]: %s", k, le.msg);
+		e->item = (unsigned int)k + 1;
 		return rc;
 	}
 	*res = json_object_new_object();

@@ -25,6 +25,7 @@ seterr(struct gwc_conn_err *e, const char *code, int err, const char *fmt, ...)
 		return;
 	snprintf(e->code, sizeof(e->code), "%s", code);
 	e->err = err;
+	e->index = -1;
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
@@ -142,15 +143,18 @@ gwc_conn_call(struct gwc_conn *c, const char *op, struct json_object *args,
 			*result = json_object_object_get_ex(reply, "result", &v) ?
 					  json_object_get(v) : NULL;
 	} else {
-		struct json_object *code = NULL, *no = NULL, *msg = NULL;
+		struct json_object *code = NULL, *no = NULL, *msg = NULL, *idx = NULL;
 
 		json_object_object_get_ex(reply, "error", &err);
 		json_object_object_get_ex(err, "code", &code);
 		json_object_object_get_ex(err, "errno", &no);
 		json_object_object_get_ex(err, "message", &msg);
+		json_object_object_get_ex(err, "index", &idx);
 		seterr(e, code != NULL ? json_object_get_string(code) : "EPROTO",
 		       no != NULL ? json_object_get_int(no) : EPROTO, "%s",
 		       msg != NULL ? json_object_get_string(msg) : "gw-core gave no reason");
+		if (e != NULL && idx != NULL && json_object_is_type(idx, json_type_int))
+			e->index = json_object_get_int(idx);
 		rc = -1;
 	}
 	json_object_put(reply);

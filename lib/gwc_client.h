@@ -33,6 +33,8 @@ struct gwc_conn_err {
 	char code[32];                  /**< errno name from gw-core ("EEXIST"), or "ETRANSPORT" */
 	int err;                        /**< errno value (gw-core's, or the local one) */
 	char message[GWC_CONN_MSG_MAX];
+	int index;                      /**< the list entry gw-core refused (its error's
+					     "index": slice.add's endpoints[index]), or -1 */
 };
 
 /**

@@ -60,7 +60,7 @@ gfail(struct mgr_gwc *g, const struct gwc_conn_err *ce, int rc, const char *what
 		code = MGR_BADARGS;
 	else if (ce->err == ENOSPC &&
 		 (strcmp(what, "endpoint.add") == 0 || strcmp(what, "endpoint.shape") == 0 ||
-		  strncmp(ce->message, "endpoints[", 10) == 0))   /* slice.add's endpoints */
+		  ce->index >= 0))   /* one of slice.add's endpoints, not the slice itself */
 		code = MGR_INSUFFICIENT_BANDWIDTH;   /* the port's endpoints or scheduler pipes */
 	else if (ce->err == EBUSY && strcmp(what, "port.rate") == 0)
 		code = MGR_REFUSED;   /* shaped endpoints use the port's present rate */

@@ -344,6 +344,18 @@ ctl_err(struct json_object *a, const char **msg)
 	return json_object_object_get_ex(err, "code", &x) ? json_object_get_string(x) : "?";
 }
 
+/* The answer's error "index" (the list entry refused), or -1 when it has none. */
+static int
+ctl_err_index(struct json_object *a)
+{
+	struct json_object *err, *x;
+
+	if (a == NULL || !json_object_object_get_ex(a, "error", &err) ||
+	    !json_object_object_get_ex(err, "index", &x))
+		return -1;
+	return json_object_get_int(x);
+}
+
 #define VLAN_EP(n, v) "{\"name\": \"" n "\", \"type\": \"vlan\", \"port\": \"ctl0\", \"vid\": " #v "}"
 
 /*
@@ -366,6 +378,7 @@ test_ctl_slice_add_endpoints(void)
 
 	gwc_conf_defaults(&c);
 	c.max_endpoints = 3;
+	c.max_slices = 3;
 	CU_ASSERT_FATAL(ring_port_create(&c, "ctl0", false, &tx, &lg) == 0);
 	unlink(path);
 	CU_ASSERT_FATAL(gwc_ctl_listen(lg, path) == 0);
@@ -393,6 +406,7 @@ test_ctl_slice_add_endpoints(void)
 			    VLAN_EP("w1", 12) ", " VLAN_EP("w2", 10) "]}}\n");
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EADDRINUSE");
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), 1);
 	json_object_put(a);
 	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
 	/* the endpoints full (3): the second of two is refused, and the first goes too */
@@ -401,6 +415,7 @@ test_ctl_slice_add_endpoints(void)
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "ENOSPC");
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_endpoints"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), 1);   /* an endpoint's ENOSPC, not the slice's */
 	json_object_put(a);
 	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
 	/* malformed lists change nothing */
@@ -412,11 +427,13 @@ test_ctl_slice_add_endpoints(void)
 			    VLAN_EP("w1", 12) ", 7]}}\n");
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[1]: not an object"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), 1);
 	json_object_put(a);
 	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", \"endpoints\": ["
 			    "{\"name\": \"w1\", \"type\": \"vlan\", \"port\": \"ctl0\", \"vid\": 5000}]}}\n");
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "endpoints[0]"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), 0);
 	json_object_put(a);
 	k = snprintf(line, sizeof(line), "{\"op\": \"slice.add\", \"args\": {\"name\": \"b\", "
 					 "\"endpoints\": [");
@@ -426,6 +443,7 @@ test_ctl_slice_add_endpoints(void)
 	a = ctl_req(lg, fd, line);
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "EINVAL");
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "at most 64"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), -1);   /* the list, no one entry */
 	json_object_put(a);
 	CU_ASSERT_EQUAL(gwc_slice_find(lg, "b"), -ENOENT);
 	/* what the refusals left free is free: one endpoint more fits, VID 12 included */
@@ -439,6 +457,13 @@ test_ctl_slice_add_endpoints(void)
 	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "");
 	CU_ASSERT_FALSE(json_object_object_get_ex(json_object_object_get(a, "result"), "endpoints",
 						  NULL));
+	json_object_put(a);
+	/* the slices full (3): ENOSPC for the slice itself, with no entry's index (the
+	 * manager tells the two ENOSPCs apart by it) */
+	a = ctl_req(lg, fd, "{\"op\": \"slice.add\", \"args\": {\"name\": \"d\", \"endpoints\": []}}\n");
+	CU_ASSERT_STRING_EQUAL(ctl_err(a, &msg), "ENOSPC");
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_slices"));
+	CU_ASSERT_EQUAL(ctl_err_index(a), -1);
 	json_object_put(a);
 	close(fd);
 	gwc_suite_destroy(&lg);

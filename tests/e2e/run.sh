@@ -73,8 +73,9 @@ for s in "${scenarios[@]}"; do
 			printf '%s\n' "$out" | tail -15 | sed 's/^/   | /'
 		fi
 	done <"$SCEN/checks"
-	if [ $demo = 1 ] && [ -x "$SCEN/report.sh" ]; then
-		"$SCEN/report.sh"
+	if [ $demo = 1 ] && [ -x "$SCEN/report.sh" ] && ! "$SCEN/report.sh"; then
+		failed=$((failed + 1))   # a demo scene that breaks is a failure, not a traceback
+		echo "   FAIL [$s] the demo's report ($SCEN/report.sh) failed"
 	fi
 	"$SCEN/teardown.sh" >/dev/null 2>&1
 	if [ $failed -ne 0 ]; then

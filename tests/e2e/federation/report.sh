@@ -6,5 +6,5 @@
 set -u
 echo
 echo "================ demo: two domains federated through the SEP gateway ================"
-/usr/bin/python3 "$SCEN/sep_core.py" demo
+/usr/bin/python3 "$SCEN/sep_core.py" demo || exit 1
 echo

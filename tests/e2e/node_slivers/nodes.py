@@ -389,8 +389,9 @@ def demo():
     rt = vn("demo")["runtime"]
     print("SNC -> AGW  Run demo: answered in %.1f s: VN %s, pid %s%s, vports %s" % (
         time.time() - t, rt["state"], rt.get("pid"), ", accel " + rt["accel"] if VM else "",
-        ", ".join("%s=%s (gw-core port %s)" % (v["vport"], v["interface"], v["gwcore_port"])
-                  for v in rt.get("vports", []))), flush=True)
+        ", ".join("%s=%s (gw-core port %s)" % (
+            v["vport"], v.get("interface") or v.get("socket") or "vhost-user NIC " + v["mac"],
+            v["gwcore_port"]) for v in rt.get("vports", []))), flush=True)
     word = "guest: up" if VM else "fwd: routing"
     poll(lambda: word in open(rt["console"]).read(), 60)
     print("VN console: " + [l for l in open(rt["console"]).read().splitlines() if word in l][0],

@@ -5,5 +5,5 @@
 set -u
 echo
 echo "================ demo: a VM node sliver in the slice's path ================"
-NODE_KIND=vm /usr/bin/python3 "$SRC/node_slivers/nodes.py" demo
+NODE_KIND=vm /usr/bin/python3 "$SRC/node_slivers/nodes.py" demo || exit 1
 echo

@@ -315,11 +315,10 @@ ipsec_build(struct gwc *g, struct gwc_tables *t, struct gwc_ep *ep)
 	RTE_SET_USED(t);
 	for (k = 0; k < ep->conf.n_ts_remote; k++) {
 		uint64_t key = route_key(ep->slice, ep->conf.ts_remote[k].addr);
+		bool fresh;
 
 		if (ep->conf.ts_remote[k].len != 32)
 			continue;
-		bool fresh;
-
 		if (route_hash(g) == NULL)
 			return -ENOMEM;
 		/* a key kept from the endpoint's published copy only has its data rewritten */

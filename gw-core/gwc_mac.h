@@ -80,19 +80,17 @@ gwc_mac48_group(uint64_t m48)
 }
 
 /*
- * The bucket of MAC 'm48': Fibonacci hashing (Knuth, TAOCP 6.4), the top log2(buckets)
- * bits of m48 x 2^64/phi. A product bit depends only on the key bits at or below it,
- * so only the top bits see all 48; the last MAC byte (bits 40..47 here) once reached
- * no bucket bit of a table of 1024 entries or fewer (bits 32 and up were taken), and
- * MACs that differ only there (02:42:ac:11:00:NN) shared one bucket.
+ * The bucket of MAC 'm48': gwc_fib_hash()'s top log2(buckets) bits (masked: a table of
+ * one bucket shifts by 63). Only the top bits see all 48; the last MAC byte (bits
+ * 40..47 here) once reached no bucket bit of a table of 1024 entries or fewer (bits 32
+ * and up were taken), and MACs that differ only there (02:42:ac:11:00:NN) shared one
+ * bucket.
  */
 static inline struct gwc_mac_slot *
 gwc_mac_bucket(const struct gwc_mac_table *t, uint64_t m48)
 {
-	uint64_t h = m48 * 0x9e3779b97f4a7c15ull;
-
-	return (struct gwc_mac_slot *)&t->slot[((h >> t->a.hash_shift) & t->a.bucket_mask) *
-						GWC_MAC_WAYS];
+	return (struct gwc_mac_slot *)&t->slot[(gwc_fib_hash(m48, t->a.hash_shift) &
+						 t->a.bucket_mask) * GWC_MAC_WAYS];
 }
 
 /* The tick (gwc_tables.h's MAC slot) of TSC 'tsc'. */

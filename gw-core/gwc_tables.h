@@ -68,6 +68,18 @@ gwc_prefix_match(const struct gwc_prefix *p, unsigned int n, uint32_t a)
 }
 
 
+/*
+ * The top 64 - 'shift' bits of 'key' x 2^64/phi: Fibonacci hashing (Knuth, TAOCP 6.4),
+ * a table index of 2^(64 - 'shift') entries. A product bit depends only on the key bits
+ * at or below it, so only the top bits see every bit of the key: take the index from
+ * them (the MAC table's buckets, the route filter's bits).
+ */
+static inline uint64_t
+gwc_fib_hash(uint64_t key, uint8_t shift)
+{
+	return (key * 0x9e3779b97f4a7c15ull) >> shift;
+}
+
 /* ------------------------------------------------------------ MAC table */
 
 /*
@@ -423,7 +435,7 @@ bool gwc_hash_del_if(struct rte_hash *h, const void *key, uintptr_t data);
 static inline uint32_t
 gwc_route_bit(uint64_t key, uint8_t shift)
 {
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> shift);
+	return (uint32_t)gwc_fib_hash(key, shift);
 }
 
 /* May the filter 'bits' (2^(64 - 'shift') bits) hold 'key'? false: the hash does not.

@@ -856,13 +856,14 @@ def main():
                 if case.startswith("esp"):
                     note += peer_note(gw, sg)
                 if ovs:
+                    o_tgt = OVS_TARGET.get(size, 2.0)
                     r_ovs = [g / o[0] for g, o in zip(gw, ovs) if o[0]]
                     note += ovs_note + ("OVS-DPDK 3.1, 1 PMD: %.2f Mpps, %.0f cycles/pkt; gw-core %.2fx it %s "
                              "(target >= %.1fx)%s" % (
                                  median([o[0] for o in ovs]) / 1e6,
                                  median([o[1] for o in ovs]), median(r_ovs), spread(r_ovs),
-                                 OVS_TARGET.get(size, 2.0),
-                                 "" if median(r_ovs) >= OVS_TARGET.get(size, 2.0) else
+                                 o_tgt,
+                                 "" if median(r_ovs) >= o_tgt else
                                  "  (below target)"))
                     # testpmd macswap over OVS, round by round: the most that gw-core (or
                     # any forwarder that reads and writes the frame) can be over OVS here
@@ -870,9 +871,9 @@ def main():
                     if m_ovs:
                         note += "\n  testpmd macswap %.2fx OVS-DPDK %s: the bound on that ratio here" % (
                             median(m_ovs), spread(m_ovs))
-                        if median(m_ovs) < OVS_TARGET.get(size, 2.0):
+                        if median(m_ovs) < o_tgt:
                             ovs_above.append("%s %d B: target %.1fx OVS-DPDK, macswap %.2fx" % (
-                                case, size, OVS_TARGET.get(size, 2.0), median(m_ovs)))
+                                case, size, o_tgt, median(m_ovs)))
                 if case in CONTRACT:
                     bps = median(gw) * (size - 8) * 8   # the slice's L2 frame: no FCS, no tag
                     note += "contract %g Gbit/s: %.4f Gbit/s of the slice's L2 frames left, " \

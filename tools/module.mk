@@ -22,7 +22,16 @@ $(MEM_PROBE_BIN): $(BUILD)/obj/tools/bench/mem_probe.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-bench: $(GWC_BIN) $(MGR_BIN) $(MGR_CLIENT_BIN) $(MEM_PROBE_BIN)
+# The ESP floor: the least any ESP gateway does a packet with rte_ipsec and CPU crypto, on
+# the same pcap and core; bounds the ESP rows' ratio over ipsec-secgw (not installed).
+ESP_FLOOR_BIN := $(BUILD)/bench/esp_floor
+OBJS += $(BUILD)/obj/tools/bench/esp_floor.o
+$(BUILD)/obj/tools/bench/esp_floor.o: ALL_CFLAGS += $(FAST_CFLAGS)
+$(ESP_FLOOR_BIN): $(BUILD)/obj/tools/bench/esp_floor.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DPDK_LIBS)
+
+bench: $(GWC_BIN) $(MGR_BIN) $(MGR_CLIENT_BIN) $(MEM_PROBE_BIN) $(ESP_FLOOR_BIN)
 	$(PYTHON) tools/bench/run_bench.py $(BUILD) $(BENCH_SECONDS)
 	$(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)
 	BENCH_MGR_CLIENT=c $(PYTHON) tools/bench/mgr_bench.py $(BUILD) $(BENCH_SLICES)

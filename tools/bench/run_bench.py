@@ -26,10 +26,14 @@ openvswitch-switch-dpdk, installed when missing; tools/bench/ovs_peer.py) on the
 GRE rows: same pcap, one PMD core, in every round, its output checked once per row; with
 the ceilings, testpmd macswap's rate over OVS's in the same round is printed as the bound
 on gw-core's ratio (no forwarder that reads and writes the frame beats macswap).
+The ESP rows run, in every round after gw-core, DPDK's ipsec-secgw (the peer) and the ESP
+floor (tools/bench/esp_floor.c: rte_ipsec with CPU crypto on the peer's pcap and nothing
+else, its output checked once per row); the floor's rate over the peer's bounds gw-core's
+ratio over the peer, and gw-core's cycles less the floor's are its own ESP cost.
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
-from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, wrpcap
+from scapy.all import Ether, Dot1Q, IP, UDP, GRE, Raw, rdpcap, wrpcap
 from scapy.layers.ipsec import ESP, SecurityAssociation
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -509,6 +513,85 @@ def peer_note(gw, peer):
                                   "" if median(r) >= ESP_PEER_TARGET else "  (below target)")
 
 
+# The ESP floor (tools/bench/esp_floor.c): rte_ipsec with CPU crypto on one SA, between
+# the same pcap and net_null on the same core, and nothing else a gateway does. Its rate
+# over ipsec-secgw's is the most any gateway built on these libraries can show over the
+# peer on this machine, as macswap bounds the OVS rows.
+def floor_cmd(case, pcap, out_dev, secs, count=None):
+    dec = case == "esp-decrypt"
+    return [os.path.join(BUILD, "bench", "esp_floor"), "-l", "1"] + MEM_ARGS + [
+        "--no-pci", "--file-prefix", "agw-bench-fl",
+        "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", out_dev,
+        "--vdev", "crypto_aesni_mb0", "--", "dec" if dec else "enc", ESP_KEY.hex(),
+        "0x1001" if dec else "0x2002", TERM_IP if dec else AGW_IP, AGW_IP if dec else TERM_IP,
+        str(secs)] + ([str(count)] if count else [])
+
+
+def floor_built():
+    return os.access(os.path.join(BUILD, "bench", "esp_floor"), os.X_OK)
+
+
+def run_floor(case, pcap):
+    """The ESP floor's packets out per second on the peer's pcap 'pcap'."""
+    r = subprocess.run(floor_cmd(case, pcap, "net_null0,no-rx=1", SECS), capture_output=True,
+                       text=True, timeout=SECS + 60)
+    fig = dict(ln.split() for ln in r.stdout.splitlines() if len(ln.split()) == 2)
+    if r.returncode != 0 or "pps" not in fig:
+        raise RuntimeError("esp_floor failed: " + (r.stderr.strip()[-500:] or r.stdout))
+    if int(fig["failed"]) != 0:
+        raise RuntimeError("esp_floor: rte_ipsec refused %s packets of the peer's pcap"
+                           % fig["failed"])
+    return float(fig["pps"])
+
+
+def check_floor(case, pcap, tmp):
+    """Once per row: the floor's first frames written to a pcap and opened with scapy;
+    decrypt: each is the inner packet of the input's ESP frame; encrypt: each decrypts
+    (its SA, SPI 0x2002) to the input's IP packet. Returns the line for the row's note."""
+    n = len(rdpcap(pcap))
+    out = os.path.join(tmp, "floor-out.pcap")
+    r = subprocess.run(floor_cmd(case, pcap, f"net_pcap1,tx_pcap={out}", 10, n),
+                       capture_output=True, text=True, timeout=70)
+    if r.returncode != 0:
+        raise RuntimeError("esp_floor check failed: " + r.stderr.strip()[-500:])
+    got, sent = rdpcap(out), rdpcap(pcap)
+    if len(got) != n:
+        raise RuntimeError("esp_floor check: %d of %d frames out" % (len(got), n))
+    if case == "esp-decrypt":
+        sa = SecurityAssociation(ESP, spi=0x1001, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
+                                 tunnel_header=IP(src=TERM_IP, dst=AGW_IP))
+        ok = all(bytes(g[IP]) == bytes(sa.decrypt(s[IP])) for g, s in zip(got, sent))
+    else:
+        sa = SecurityAssociation(ESP, spi=0x2002, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
+                                 tunnel_header=IP(src=AGW_IP, dst=TERM_IP))
+        ok = all(bytes(sa.decrypt(g[IP])) == bytes(s[IP]) for g, s in zip(got, sent))
+    if not ok:
+        raise RuntimeError("esp_floor check: its output is not the input's %s" %
+                           ("clear packets" if case == "esp-decrypt" else "packets, encrypted"))
+    return "ESP floor output checked: %d of %d frames %s" % (
+        n, n, "the inner packets" if case == "esp-decrypt" else "decrypt to the input")
+
+
+def floor_note(gw, peer, fl, hz, above, case, size):
+    """The floor's line under an ESP row: its rate, its ratio over ipsec-secgw (the
+    bound), gw-core's own cycles above it; a row whose bound is under the target goes
+    to 'above'."""
+    if not fl:
+        return "\n  ESP floor: NOT MEASURED (%s)" % (
+            "make %s" % os.path.join(BUILD, "bench", "esp_floor") if not floor_built()
+            else "no peer to compare with")
+    b = [f / p for f, p in zip(fl, peer) if p]
+    own = [hz / g - hz / f for g, f in zip(gw, fl) if g and f]
+    line = "\n  ESP floor (rte_ipsec + CPU crypto alone, tools/bench/esp_floor.c): %.2f Mpps, " \
+        "%.0f cycles/pkt;\n    floor %.2fx ipsec-secgw %s: the bound on that ratio here; " \
+        "gw-core's own cycles over the floor: %.0f" % (
+            median(fl) / 1e6, hz / median(fl), median(b), spread(b), median(own))
+    if median(b) < ESP_PEER_TARGET:
+        above.append("%s %d B: target %.1fx ipsec-secgw, the floor %.2fx" % (
+            case, size, ESP_PEER_TARGET, median(b)))
+    return line
+
+
 def hugepages_free():
     """Free 2 MiB pages, 0 when hugetlbfs is not mounted (ppm's test, ppm_eal.c)."""
     if not any(" hugetlbfs " in l for l in open("/proc/mounts")):
@@ -805,7 +888,7 @@ def main():
                  "echo 1024 > /proc/sys/vm/nr_hugepages; mount -t hugetlbfs nodev /dev/hugepages")
     only = os.environ.get("BENCH_CASES", "").split(",") if os.environ.get("BENCH_CASES") else None
     sizes = [int(x) for x in os.environ["BENCH_SIZES"].split(",")] if os.environ.get("BENCH_SIZES") else SIZES
-    rows, ovs_above = [], []
+    rows, ovs_above, esp_above = [], [], []
     with tempfile.TemporaryDirectory(prefix="agw-bench.") as tmp:
         for case, t64, t1372 in CASES:
             if only and case not in only:
@@ -818,6 +901,11 @@ def main():
                 gw, io, ms, base, drops, note, hz = [], [], [], [], {}, "", 0
                 sg, sg_pcap = [], peer_pcap(case, size, tmp) if case.startswith("esp") else None
                 ovs, ovs_note = [], ""
+                fl, fl_on = [], sg_pcap is not None and floor_built()
+                if fl_on:
+                    print(f"bench: {case} {size} B: ESP floor output check ...", file=sys.stderr,
+                          flush=True)
+                    fl_note = check_floor(case, sg_pcap, tmp)
                 if "ovs" in PEERS and case in ovs_peer.CASES:
                     print(f"bench: {case} {size} B: OVS-DPDK output check ...", file=sys.stderr,
                           flush=True)
@@ -843,6 +931,10 @@ def main():
                         print(f"bench: {case} {size} B{rn}: ipsec-secgw ...", file=sys.stderr,
                               flush=True)
                         sg.append(run_secgw(PEER["bin"], case, sg_pcap, tmp))
+                    if fl_on:
+                        print(f"bench: {case} {size} B{rn}: ESP floor ...", file=sys.stderr,
+                              flush=True)
+                        fl.append(run_floor(case, sg_pcap))
                     if "ovs" in PEERS and case in ovs_peer.CASES:
                         print(f"bench: {case} {size} B{rn}: OVS-DPDK ...", file=sys.stderr,
                               flush=True)
@@ -855,6 +947,10 @@ def main():
                 target = t64 if size == 64 else t1372
                 if case.startswith("esp"):
                     note += peer_note(gw, sg)
+                    if sg_pcap is not None:
+                        note += floor_note(gw, sg, fl, hz, esp_above, case, size)
+                        if fl_on:
+                            note += "\n    " + fl_note
                 if ovs:
                     o_tgt = OVS_TARGET.get(size, 2.0)
                     r_ovs = [g / o[0] for g, o in zip(gw, ovs) if o[0]]
@@ -945,6 +1041,12 @@ def main():
         print("Ratios to OVS-DPDK above the macswap bound (testpmd macswap itself is less than the target")
         print("over OVS on this input and core, so no forwarder that reads the frame reaches them here):")
         for a in ovs_above:
+            print("  " + a)
+    if esp_above:
+        print("Ratios to ipsec-secgw above the ESP floor (rte_ipsec and CPU crypto alone, with no gateway")
+        print("logic, are less than the target over ipsec-secgw on this input and core, so no gateway built")
+        print("on these libraries reaches them here):")
+        for a in esp_above:
             print("  " + a)
     print("Gbps counts the frame on the wire with FCS (the 'frame' column); gre-decap's frame is the outer one,")
     print("an ESP case's the clear frame on the slice's VLAN (the ESP frame is 50 to 53 bytes longer: outer")

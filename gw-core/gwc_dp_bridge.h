@@ -16,6 +16,39 @@
 #include "gwc_dp_out.h"
 #include "gwc_mac.h"
 
+/* Count frame 'm' (of 'len' bytes inside the slice) in from endpoint 'id' of 'in'. */
+static inline void
+bridge_count(struct gwc_lcore *lc, const struct gwc_ep *in, uint32_t id, uint32_t len)
+{
+	lc->ep_hot[id].rx_pkts++;
+	lc->ep_hot[id].rx_bytes += len;
+	lc->slice[in->slice].rx_pkts++;
+	lc->slice[in->slice].rx_bytes += len;
+}
+
+/*
+ * Frame 'm' from endpoint 'id' ('in', of slice table 'st') to unicast destination MAC
+ * that the slice's MAC table maps to endpoint 'out' (GWC_EP_NONE: not known): out there,
+ * or flooded inside the slice.
+ */
+static inline void
+bridge_fwd(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *in,
+	   const struct gwc_slice_tab *st, uint32_t id, struct rte_mbuf *m, bool tagged,
+	   uint32_t out)
+{
+	const struct gwc_ep *oep = gwc_tables_ep(t, out);   /* NULL: none, or a torn read's */
+
+	if (likely(oep != NULL)) {
+		if (unlikely(out == id))
+			return ep_drop(lc, m, id, GWC_DROP_SAME_ENDPOINT);
+		/* An entry may outlive its endpoint: trust it only inside this slice. */
+		if (likely(oep->slice == in->slice))
+			return ep_output(lc, t, oep, m, tagged);
+	}
+	lc->slice[in->slice].flooded++;
+	flood(lc, t, st, id, m, tagged);
+}
+
 /*
  * Frame 'm' entering its slice from endpoint 'id' (decapsulated; 'tagged': it still
  * carries the ingress tag): count it, learn its source MAC (not from IPsec endpoints,
@@ -29,16 +62,9 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	const struct gwc_ep *in = t->ep[id];
 	const struct gwc_slice_tab *st = &t->slice[in->slice];
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	uint32_t len = m->pkt_len - (tagged ? VLAN_HLEN : 0);   /* the frame inside the slice */
-	const struct gwc_ep *oep;
 	uint64_t dst;
-	uint32_t out;
 
-	lc->ep_hot[id].rx_pkts++;
-	lc->ep_hot[id].rx_bytes += len;
-	lc->slice[in->slice].rx_pkts++;
-	lc->slice[in->slice].rx_bytes += len;
-
+	bridge_count(lc, in, id, m->pkt_len - (tagged ? VLAN_HLEN : 0));
 	if (likely(in->type != GWC_EP_IPSEC)) {
 		uint64_t src = gwc_eth_src48(eth);
 
@@ -51,19 +77,8 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	}
 
 	dst = gwc_eth_dst48(eth);
-	if (likely(!gwc_mac48_group(dst))) {
-		out = gwc_mac_lookup(st->mac, dst, now);
-		oep = gwc_tables_ep(t, out);   /* NULL: GWC_EP_NONE, or a torn read's */
-		if (likely(oep != NULL)) {
-			if (unlikely(out == id))
-				return ep_drop(lc, m, id, GWC_DROP_SAME_ENDPOINT);
-			/* An entry may outlive its endpoint: trust it only inside this slice. */
-			if (likely(oep->slice == in->slice))
-				return ep_output(lc, t, oep, m, tagged);
-		}
-	}
-	lc->slice[in->slice].flooded++;
-	flood(lc, t, st, id, m, tagged);
+	bridge_fwd(lc, t, in, st, id, m, tagged,
+		   likely(!gwc_mac48_group(dst)) ? gwc_mac_lookup(st->mac, dst, now) : GWC_EP_NONE);
 }
 
 /*
@@ -89,6 +104,44 @@ bridge_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, const uint32_t
 
 		rte_prefetch0(gwc_mac_bucket(mt, gwc_eth_src48(eth)));
 		rte_prefetch0(gwc_mac_bucket(mt, gwc_eth_dst48(eth)));
+	}
+}
+
+/*
+ * The frames the slice router put on their slices ('v', from gwc_dp_l3.h's l3_in(): from
+ * IPsec endpoints, untagged, the router MAC as source), as bridge_in() does them, but
+ * with one MAC table look-up for a run of frames to the same slice and destination: a
+ * slice's routed traffic goes to its next hop (its gateway MAC or ARP's answer), so
+ * a burst of it is one run. The run holds within the one 'now'; a learn racing it is
+ * as if the look-up had come a little earlier.
+ */
+static inline void
+bridge_routed(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_bvec *v,
+	      uint64_t now)
+{
+	uint64_t run_dst = UINT64_MAX;   /* not a MAC: gwc_mac48() has 48 bits */
+	uint32_t run_out = GWC_EP_NONE;
+	uint16_t run_slice = 0, i;
+
+	if (unlikely(t->bridge_prefetch))
+		bridge_prefetch(lc, t, v->id, v->m, v->n);
+	for (i = 0; i < v->n; i++) {
+		struct rte_mbuf *m = v->m[i];
+		const struct gwc_ep *in = t->ep[v->id[i]];
+		const struct gwc_slice_tab *st = &t->slice[in->slice];
+		uint64_t dst = gwc_eth_dst48(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *));
+
+		bridge_count(lc, in, v->id[i], m->pkt_len);
+		if (unlikely(gwc_mac48_group(dst))) {
+			bridge_fwd(lc, t, in, st, v->id[i], m, false, GWC_EP_NONE);
+			continue;
+		}
+		if (dst != run_dst || in->slice != run_slice) {
+			run_out = gwc_mac_lookup(st->mac, dst, now);
+			run_dst = dst;
+			run_slice = in->slice;
+		}
+		bridge_fwd(lc, t, in, st, v->id[i], m, false, run_out);
 	}
 }
 

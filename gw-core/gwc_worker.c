@@ -58,7 +58,7 @@ esp_in_stage(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now)
 	bv.n = 0;
 	for (i = 0; i < n; i++)
 		l3_in(lc, t, dec[i].sa, t->ep[dec[i].ep], dec[i].m, &bv);
-	bridge_vec(lc, t, &bv, now);
+	bridge_routed(lc, t, &bv, now);
 }
 
 /*

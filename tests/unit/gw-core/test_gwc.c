@@ -2888,6 +2888,68 @@ test_ipsec_gateway_mac(void)
 }
 
 /*
+ * The slice router's frames go out with one MAC table look-up per run of frames to the
+ * same slice and next hop (bridge_routed(), gwc_dp_bridge.h). One burst of three ESP
+ * packets from one terminal, to servers A, B, A (A on VLAN 300, B on VLAN 301 of port
+ * a): each decrypted frame must leave by its own server's VLAN, so the run must end
+ * where the destination MAC changes.
+ */
+static void
+test_ipsec_routed_runs(void)
+{
+	static const struct rte_ether_addr mac_b = { { 2, 0, 0, 0, 0, 0x0b } };
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	struct rte_mbuf *in[3], *out[8];
+	unsigned int n, i, to_a = 0, to_b = 0, wrong = 0;
+	uint8_t buf[128];
+	size_t len;
+
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	ep("ips", "srv2", GWC_EP_VLAN, PA, IPS_VID + 1);
+	CU_ASSERT_FATAL(ipsec_ep("term", "10.1.0.200") >= 0);
+	CU_ASSERT_FATAL(sa_add("term", true, 0x2001, key_gcm256, 36) >= 0);
+	control_pass();
+	drain();
+	/* the two servers answer the router's ARP (learned: neighbours and MACs) */
+	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_s, "10.1.0.10", rmac, "10.1.0.1");
+	send1(PA, buf, len);
+	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_b, "10.1.0.11", rmac, "10.1.0.1");
+	buf[15] = (IPS_VID + 1) & 0xff;
+	send1(PA, buf, len);
+	control_pass();
+	drain();
+
+	in[0] = mk(esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));            /* to A */
+	in[1] = mk(esp_gcm256_natt_in_srv2, sizeof(esp_gcm256_natt_in_srv2));  /* to B */
+	in[2] = mk(esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));  /* to A */
+	CU_ASSERT_FATAL(in[0] != NULL && in[1] != NULL && in[2] != NULL);
+	gwc_worker_inject(g, 0, PB, in, 3);
+	n = recv_all(PA, out, 8);
+	CU_ASSERT_EQUAL(n, 3);
+	for (i = 0; i < n; i++) {
+		const struct rte_ether_addr *d = rte_pktmbuf_mtod(out[i], struct rte_ether_addr *);
+		uint16_t vid = rte_be_to_cpu_16(*rte_pktmbuf_mtod_offset(out[i], rte_be16_t *,
+									 14)) & 0xfff;
+
+		if (rte_is_same_ether_addr(d, &mac_s) && vid == IPS_VID)
+			to_a++;
+		else if (rte_is_same_ether_addr(d, &mac_b) && vid == IPS_VID + 1)
+			to_b++;
+		else
+			wrong++;
+	}
+	free_all(out, n);
+	CU_ASSERT_EQUAL(to_a, 2);
+	CU_ASSERT_EQUAL(to_b, 1);
+	CU_ASSERT_EQUAL(wrong, 0);
+	unslice("ips");
+	control_pass();
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/*
  * A static MAC may only point at an endpoint a bridged frame can leave through. An IPsec
  * terminal is routed (L3): the frames it takes are the slice router's, encrypted. A static
  * MAC toward it is refused, and a frame to that MAC never leaves on the terminal's port
@@ -2962,6 +3024,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "inner tags (Q-in-Q, 802.1ad, 0x9100) and short frames",
 			test_inner_tags_and_short_frames) == NULL ||
 	    CU_add_test(s, "IPv4 header sum: as rte_raw_cksum()", test_ipv4_hdr_sum20) == NULL ||
+	    CU_add_test(s, "IPsec: routed frames, a MAC look-up per run of next hops",
+			test_ipsec_routed_runs) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",
 			test_mac_hash_spreads) == NULL ||
 	    CU_add_test(s, "a slice's MAC table grows as it fills", test_mac_table_grows) ==

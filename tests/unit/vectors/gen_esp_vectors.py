@@ -110,6 +110,11 @@ v["gcm256_natt_in_seq3"] = outer(esp_gcm(KEY_GCM256, 0x2001, 3, iv8, p_in), TERM
                                  AGW_MAC, TERM_MAC, natt=(40001, 4500))
 v["gcm256_natt_in_seq200"] = outer(esp_gcm(KEY_GCM256, 0x2001, 200, iv8, p_in), TERM, AGW,
                                    79, AGW_MAC, TERM_MAC, natt=(40001, 4500))
+# The same terminal to a second server, 10.1.0.11 (sequence number 6).
+v["gcm256_natt_in_srv2"] = outer(esp_gcm(KEY_GCM256, 0x2001, 6, iv8,
+                                         inner(200, src="10.1.0.200", dst="10.1.0.11",
+                                               ident=10)),
+                                 TERM, AGW, 83, AGW_MAC, TERM_MAC, natt=(40001, 4500))
 # Authentic, but its next header says IPv6 (41) inside an IPv4 tunnel SA.
 v["gcm256_natt_in_nh41"] = outer(esp_gcm(KEY_GCM256, 0x2001, 7, iv8, p_in, nh=41), TERM, AGW,
                                  82, AGW_MAC, TERM_MAC, natt=(40001, 4500))

@@ -18,21 +18,35 @@
 #include "gwc_dp.h"
 #include "gwc_dp_esp.h"
 
-/* The IPsec endpoint that slice 's' routes IPv4 'dst' to, or GWC_EP_NONE. */
+/*
+ * The IPsec endpoint that slice 's' routes IPv4 'dst' to, or GWC_EP_NONE. The answer for
+ * the destination before, under the same tables, is reused (lc->route_memo).
+ */
 static inline uint32_t
-l3_route(const struct gwc_tables *t, uint16_t s, uint32_t dst)
+l3_route(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t s, uint32_t dst)
 {
 	uint64_t key = (uint64_t)s << 32 | dst;
+	uint32_t ep = GWC_EP_NONE;
 	unsigned int i;
 	void *d;
 
+	if (likely(key == lc->route_memo && t->version == lc->route_memo_ver))
+		return lc->route_memo_ep;
 	if (t->l3_route != NULL && gwc_route_maybe(t->l3_route_bits, t->l3_route_shift, key) &&
-	    rte_hash_lookup_data(t->l3_route, &key, &d) >= 0)
-		return (uint32_t)(uintptr_t)d;
-	for (i = 0; i < t->n_l3_rules; i++)
-		if (t->l3_rule[i].slice == s && (dst & t->l3_rule[i].mask) == t->l3_rule[i].addr)
-			return t->l3_rule[i].ep;
-	return GWC_EP_NONE;
+	    rte_hash_lookup_data(t->l3_route, &key, &d) >= 0) {
+		ep = (uint32_t)(uintptr_t)d;
+	} else {
+		for (i = 0; i < t->n_l3_rules; i++)
+			if (t->l3_rule[i].slice == s &&
+			    (dst & t->l3_rule[i].mask) == t->l3_rule[i].addr) {
+				ep = t->l3_rule[i].ep;
+				break;
+			}
+	}
+	lc->route_memo = key;
+	lc->route_memo_ep = ep;
+	lc->route_memo_ver = t->version;
+	return ep;
 }
 
 /*
@@ -61,7 +75,7 @@ l3_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, const struc
 		lc->sa[sa].selector++;
 		return ep_drop(lc, m, ep->id, GWC_DROP_ESP_SELECTOR);
 	}
-	rt = l3_route(t, ep->slice, ip->dst_addr);
+	rt = l3_route(lc, t, ep->slice, ip->dst_addr);
 	if (gwc_tables_ep(t, rt) != NULL) {
 		/* terminal to terminal inside the slice */
 		eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
@@ -137,7 +151,7 @@ l3_frame(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *
 		return true;
 	}
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l2);
-	rt = l3_route(t, in->slice, ip->dst_addr);
+	rt = l3_route(lc, t, in->slice, ip->dst_addr);
 	if (unlikely(gwc_tables_ep(t, rt) == NULL)) {
 		ep_drop(lc, m, in->id, GWC_DROP_NO_ROUTE);
 		return true;

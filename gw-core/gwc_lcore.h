@@ -151,6 +151,11 @@ struct __rte_cache_aligned gwc_lcore {
 	 * none): the packets of a burst mostly share one SA, and take one hash look-up */
 	uint16_t spi_memo_sa;
 	uint32_t spi_memo, spi_memo_ver;
+	/* The answer l3_route() last gave, for (slice << 32 | IPv4) 'route_memo' in the
+	 * tables of version 'route_memo_ver' (0: none): a terminal's traffic and a slice's
+	 * traffic into it come in runs of one destination */
+	uint64_t route_memo;
+	uint32_t route_memo_ep, route_memo_ver;
 	struct gwc_esp_job esp_in[GWC_ESP_BATCH], esp_out[GWC_ESP_BATCH];
 	/* ESP of other workers' SAs collected during a burst, by worker */
 	uint16_t n_ho[GWC_MAX_WORKERS];

@@ -2950,6 +2950,48 @@ test_ipsec_routed_runs(void)
 }
 
 /*
+ * The worker reuses l3_route()'s last answer only under the tables it came from. A
+ * server's frame to terminal 10.1.0.200 (endpoint id X, no outbound SA: dropped as
+ * NO_SA on it); the terminal goes and a new one, 10.1.0.201, gets id X (ids are given
+ * round-robin; the test makes it X's turn). The same frame
+ * again must find no route; a memo that outlived its tables would send it to the new
+ * terminal (NO_SA on it).
+ */
+static void
+test_ipsec_route_memo(void)
+{
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	uint8_t buf[18 + sizeof(esp_inner_srv)];
+	int x, y;
+
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	x = ipsec_ep("t1", "10.1.0.200");
+	CU_ASSERT_FATAL(x >= 0);
+	control_pass();
+	drain();
+	ips_vlan_hdr(buf, rmac, &mac_s);
+	memcpy(buf + 18, esp_inner_srv, sizeof(esp_inner_srv));   /* 10.1.0.10 -> .200 */
+	send1(PA, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(ep_drop_count("ips", "t1", GWC_DROP_NO_SA), 1);
+
+	CU_ASSERT_EQUAL(gwc_ep_del(g, OWNER, "ips", "t1", &(struct gwc_err){ "" }), 0);
+	control_pass();   /* the old tables retire: t1's id is free */
+	g->next_ep = (uint32_t)x;   /* ids go round: this is the id's turn coming back */
+	y = ipsec_ep("t2", "10.1.0.201");
+	CU_ASSERT_EQUAL(y, x);   /* the id is reused: what a stale memo would confuse */
+	control_pass();
+	drain();
+	send1(PA, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(ep_drop_count("ips", "srv", GWC_DROP_NO_ROUTE), 1);
+	CU_ASSERT_EQUAL(ep_drop_count("ips", "t2", GWC_DROP_NO_SA), 0);
+	unslice("ips");
+	control_pass();
+	drain();
+	CU_ASSERT_EQUAL(rte_mempool_avail_count(gwc_pool(g)), pool_full);
+}
+
+/*
  * A static MAC may only point at an endpoint a bridged frame can leave through. An IPsec
  * terminal is routed (L3): the frames it takes are the slice router's, encrypted. A static
  * MAC toward it is refused, and a frame to that MAC never leaves on the terminal's port
@@ -3024,6 +3066,8 @@ test_gwc_register(void)
 	    CU_add_test(s, "inner tags (Q-in-Q, 802.1ad, 0x9100) and short frames",
 			test_inner_tags_and_short_frames) == NULL ||
 	    CU_add_test(s, "IPv4 header sum: as rte_raw_cksum()", test_ipv4_hdr_sum20) == NULL ||
+	    CU_add_test(s, "IPsec: a route's memo lives as long as its tables",
+			test_ipsec_route_memo) == NULL ||
 	    CU_add_test(s, "IPsec: routed frames, a MAC look-up per run of next hops",
 			test_ipsec_routed_runs) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",

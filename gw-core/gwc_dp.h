@@ -28,6 +28,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "gwc_csum.h"
 #include "gwc_lcore.h"
 #include "gwc_tables.h"
 
@@ -55,37 +56,6 @@ bvec_add(struct gwc_bvec *v, struct rte_mbuf *m, uint32_t id, bool tagged)
 	v->m[v->n] = m;
 	v->id[v->n] = id;
 	v->tagged[v->n++] = tagged;
-}
-
-/* A ones' complement sum (RFC 1071) of up to 2^32 16-bit words, folded to 16 bits. */
-static inline uint16_t
-csum_fold(uint64_t s)
-{
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-/*
- * The ones' complement sum of the 20-byte IPv4 header at 'ip', folded, as
- * rte_raw_cksum(ip, 20) returns it (0xffff: the header checks), from two 64-bit and
- * one 32-bit load, added as 32-bit halves (RFC 1071 section 2(B): the sum does not
- * depend on the word size): GCC -O2 keeps rte_raw_cksum()'s loop of ten 16-bit
- * additions even for a constant length, and a copy into a word array went through
- * the stack; this runs for every GRE and ESP packet.
- */
-static inline uint16_t
-ipv4_hdr_sum20(const void *ip)
-{
-	const uint8_t *p = ip;
-	uint64_t a, b;
-	uint32_t c;
-
-	memcpy(&a, p, 8);
-	memcpy(&b, p + 8, 8);
-	memcpy(&c, p + 16, 4);
-	return csum_fold((a & UINT32_MAX) + (a >> 32) + (b & UINT32_MAX) + (b >> 32) + c);
 }
 
 static inline void

@@ -19,6 +19,7 @@
 #include <rte_spinlock.h>
 #include <rte_udp.h>
 
+#include "gwc_csum.h"
 #include "gwc_log.h"
 #include "gwc_replay.h"
 #include "gwc_sa.h"
@@ -575,8 +576,7 @@ gwc_sa_outbound(const struct gwc_crypto *c, struct gwc_sa *s, uint16_t qp,
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *,
 								  RTE_ETHER_HDR_LEN);
 
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		gwc_ipv4_cksum_set(ip);
 	}
 	return d;
 }

@@ -15,7 +15,8 @@
  * Per burst of 32, the work every such gateway has to do and nothing else: receive,
  * take the Ethernet header off, rte_ipsec with CPU crypto (rte_ipsec_pkt_cpu_prepare(),
  * rte_ipsec_pkt_process(); RFC 4303 section 3.4 in, 3.3 out, one SA, no replay window,
- * no SA look-up), the outer IPv4 checksum outbound (RFC 791), an Ethernet header on, and
+ * no SA look-up), the outer IPv4 checksum outbound (RFC 791; gw-core's own function,
+ * gw-core/gwc_csum.h, so that both pay the same), an Ethernet header on, and
  * transmit. No classification, policy, route, neighbour or counter.
  *
  * Runs on the main lcore. After one second of warm-up, counts the packets port 1 took
@@ -41,6 +42,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+
+#include "gw-core/gwc_csum.h"
 
 #define BURST 32
 #define IV_OFS (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
@@ -211,10 +214,7 @@ main(int argc, char **argv)
 			struct rte_ether_hdr *eh;
 
 			if (!dec) {
-				struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-
-				ip->hdr_checksum = 0;
-				ip->hdr_checksum = rte_ipv4_cksum(ip);
+				gwc_ipv4_cksum_set(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
 			}
 			eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
 			rte_ether_addr_copy(&dmac, &eh->dst_addr);

@@ -337,22 +337,24 @@ suite_clean(void)
 /* ------------------------------------------------------------ IPv4 header sum */
 
 /*
- * ipv4_hdr_sum20() (gwc_dp.h, every GRE and ESP packet's outer header check) against
+ * ipv4_hdr_sum20() (gwc_csum.h, every GRE and ESP packet's outer header check) against
  * DPDK's rte_raw_cksum() over 20 bytes: 200,000 random headers, all zeros, all ones,
  * and headers whose checksum field was filled in (they must sum to 0xffff) or then
- * had one bit flipped (they must not).
+ * had one bit flipped (they must not); gwc_ipv4_cksum_set() (ESP's outer header)
+ * against rte_ipv4_cksum(), with and without an option word.
  */
 static void
 test_ipv4_hdr_sum20(void)
 {
-	uint8_t h[20];
+	uint8_t h[24];
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 	unsigned int i, j, bad = 0;
+	uint16_t want;
 
 	memset(h, 0, sizeof(h));
-	CU_ASSERT_EQUAL(ipv4_hdr_sum20(h), rte_raw_cksum(h, sizeof(h)));
+	CU_ASSERT_EQUAL(ipv4_hdr_sum20(h), rte_raw_cksum(h, 20));
 	memset(h, 0xff, sizeof(h));
-	CU_ASSERT_EQUAL(ipv4_hdr_sum20(h), rte_raw_cksum(h, sizeof(h)));
+	CU_ASSERT_EQUAL(ipv4_hdr_sum20(h), rte_raw_cksum(h, 20));
 	for (i = 0; i < 200000; i++) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)h;
 
@@ -362,12 +364,20 @@ test_ipv4_hdr_sum20(void)
 			x ^= x << 17;
 			h[j] = (uint8_t)x;
 		}
-		bad += ipv4_hdr_sum20(h) != rte_raw_cksum(h, sizeof(h));
+		bad += ipv4_hdr_sum20(h) != rte_raw_cksum(h, 20);
+		/* with one option word, gwc_ipv4_cksum_set() sums all 24 bytes */
+		ip->version_ihl = 0x46;
+		ip->hdr_checksum = 0;
+		want = rte_ipv4_cksum(ip);
+		gwc_ipv4_cksum_set(ip);
+		bad += ip->hdr_checksum != want;
 		ip->version_ihl = RTE_IPV4_VHL_DEF;   /* rte_ipv4_cksum() sums IHL words */
 		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		want = rte_ipv4_cksum(ip);
+		gwc_ipv4_cksum_set(ip);
+		bad += ip->hdr_checksum != want;
 		bad += ipv4_hdr_sum20(h) != 0xffff;
-		h[x % sizeof(h)] ^= (uint8_t)(1u << (x >> 8) % 8);
+		h[x % 20] ^= (uint8_t)(1u << (x >> 8) % 8);
 		bad += ipv4_hdr_sum20(h) == 0xffff;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
@@ -3065,7 +3075,7 @@ test_gwc_register(void)
 			test_ipsec_short_selector_limit) == NULL ||
 	    CU_add_test(s, "inner tags (Q-in-Q, 802.1ad, 0x9100) and short frames",
 			test_inner_tags_and_short_frames) == NULL ||
-	    CU_add_test(s, "IPv4 header sum: as rte_raw_cksum()", test_ipv4_hdr_sum20) == NULL ||
+	    CU_add_test(s, "IPv4 header sum and checksum: as DPDK's", test_ipv4_hdr_sum20) == NULL ||
 	    CU_add_test(s, "IPsec: a route's memo lives as long as its tables",
 			test_ipsec_route_memo) == NULL ||
 	    CU_add_test(s, "IPsec: routed frames, a MAC look-up per run of next hops",

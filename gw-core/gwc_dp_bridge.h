@@ -31,7 +31,7 @@ bridge_count(struct gwc_lcore *lc, const struct gwc_ep *in, uint32_t id, uint32_
  * that the slice's MAC table maps to endpoint 'out' (GWC_EP_NONE: not known): out there,
  * or flooded inside the slice.
  */
-static inline void
+static __rte_always_inline void
 bridge_fwd(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *in,
 	   const struct gwc_slice_tab *st, uint32_t id, struct rte_mbuf *m, bool tagged,
 	   uint32_t out)
@@ -55,7 +55,7 @@ bridge_fwd(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep
  * whose frames carry the router MAC), route it if it is for the slice's router, else
  * forward it by destination MAC or flood it inside the slice.
  */
-static void
+static __rte_noinline void
 bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct rte_mbuf *m,
 	 bool tagged, uint64_t now)
 {

@@ -41,7 +41,6 @@ struct gwc_sa {
 	uint8_t esn;
 	uint8_t cpu;              /* synchronous CPU crypto, else a lookaside queue pair */
 	uint8_t zero_iv;          /* CBC outbound: zero the op's IV (see gwc_sa_create) */
-	uint8_t replay_on;        /* inbound, a window of at least one packet: check it */
 	struct rte_ipsec_sa *sa;  /* in the same allocation, after this struct */
 	/* inbound: the anti-replay window (gwc_replay.h), in the same allocation after
 	 * the rte_ipsec SA; the lock serialises lcores that decrypt this SA at once */
@@ -346,7 +345,6 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	if (conf->inbound) {
 		s->replay = (struct gwc_replay *)((uint8_t *)s + head + rsz);
 		gwc_replay_init(s->replay, conf->replay_window, conf->esn, conf->sqn);
-		s->replay_on = s->replay->win != 0;
 		rte_spinlock_init(&s->replay_lock);
 	}
 	s->userdata = userdata;
@@ -485,7 +483,7 @@ gwc_sa_inbound(const struct gwc_crypto *c, struct gwc_sa *s, uint16_t qp,
 	uint64_t seq[n];
 	uint16_t ng = 0, nb = 0, k, d, i, out = 0;
 	/* window 0 (no ESN): every check and update would say yes; skip them and the lock */
-	struct gwc_replay *r = s->replay_on ? s->replay : NULL;
+	struct gwc_replay *r = s->replay != NULL && s->replay->win != 0 ? s->replay : NULL;
 
 	if (r != NULL)
 		rte_spinlock_lock(&s->replay_lock);

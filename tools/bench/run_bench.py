@@ -417,6 +417,14 @@ class Telemetry:
         self.s.close()
 
 
+def esp_eal(prefix, pcap, out_dev="net_null0,no-rx=1"):
+    """The EAL arguments of the ESP peer and the ESP floor, the same for both: lcore 1,
+    port 0 the pcap (infinite_rx), port 1 'out_dev', the aesni_mb cryptodev."""
+    return ["-l", "1"] + MEM_ARGS + ["--no-pci", "--file-prefix", prefix,
+            "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", out_dev,
+            "--vdev", "crypto_aesni_mb0"]
+
+
 def run_secgw(binary, case, pcap, tmp):
     """ipsec-secgw on one lcore: its packets out of port 1 (net_null) per second."""
     cfg = os.path.join(tmp, "secgw.cfg")
@@ -424,9 +432,7 @@ def run_secgw(binary, case, pcap, tmp):
         vip=TERM_VIP, term=TERM_IP, agw=AGW_IP, nh=NH if case == "esp-encrypt" else DST,
         key=":".join("%02x" % b for b in ESP_KEY)))
     prefix = "agw-bench-sg"
-    cmd = [binary, "-l", "1"] + MEM_ARGS + ["--no-pci", "--file-prefix", prefix,
-           "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", "net_null0,no-rx=1",
-           "--vdev", "crypto_aesni_mb0", "--", "-p", "0x3", "-P",
+    cmd = [binary] + esp_eal(prefix, pcap) + ["--", "-p", "0x3", "-P",
            "-u", "0x1" if case == "esp-decrypt" else "0x2", "-l",
            "--config", "(0,0,1),(1,0,1)", "-f", cfg]
     log = open(os.path.join(tmp, "secgw.log"), "w+")
@@ -519,10 +525,8 @@ def peer_note(gw, peer):
 # peer on this machine, as macswap bounds the OVS rows.
 def floor_cmd(case, pcap, out_dev, secs, count=None):
     dec = case == "esp-decrypt"
-    return [os.path.join(BUILD, "bench", "esp_floor"), "-l", "1"] + MEM_ARGS + [
-        "--no-pci", "--file-prefix", "agw-bench-fl",
-        "--vdev", f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "--vdev", out_dev,
-        "--vdev", "crypto_aesni_mb0", "--", "dec" if dec else "enc", ESP_KEY.hex(),
+    return [os.path.join(BUILD, "bench", "esp_floor")] + \
+        esp_eal("agw-bench-fl", pcap, out_dev) + ["--", "dec" if dec else "enc", ESP_KEY.hex(),
         "0x1001" if dec else "0x2002", TERM_IP if dec else AGW_IP, AGW_IP if dec else TERM_IP,
         str(secs)] + ([str(count)] if count else [])
 

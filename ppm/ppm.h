@@ -52,7 +52,9 @@ struct ppm_eal_conf {
 
 /**
  * Start DPDK's EAL from 'conf'. When no entry of 'conf->devs' is a PCI address,
- * --no-pci is added so that no NIC of the host is touched. Call once per process,
+ * --no-pci is added so that no NIC of the host is touched. DPDK's log (RTE_LOG) goes to
+ * stderr only, one write a line, not also to syslog(3) as DPDK 22.11's default stream
+ * does (rte_openlog_stream(stderr), before EAL starts). Call once per process,
  * from the thread that becomes the main (control) lcore.
  * @return 0; -EINVAL for an argument EAL refuses (EAL logged why), -ENOMEM when
  *   PPM_HUGE_YES was asked and no hugepage is free, -EALREADY on a second call.

@@ -166,6 +166,10 @@ ppm_eal_init(const struct ppm_eal_conf *c)
 	 * keeps pointers into the strings: eal_argv, our own copy of the pointers, keeps them
 	 * until ppm_eal_cleanup(), or frees them at once when EAL refuses. */
 	memcpy(eal_argv, argv, sizeof(eal_argv));
+	/* DPDK 22.11's default log stream writes each line to stderr and to syslog(3): under
+	 * systemd or the agw launcher, which both keep stderr, every line reached the journal
+	 * twice, and without a /dev/log (containers) each line cost a failed connect(). */
+	rte_openlog_stream(stderr);
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "ppm: EAL init failed%s%s: its messages above say why (a second "
 			"DPDK process on this host needs its own file_prefix)\n",

@@ -17,6 +17,7 @@ PKGS=(
 	librte-crypto-ipsec-mb23           # ESP: crypto_aesni_mb (intel-ipsec-mb), CPU crypto
 	librte-crypto-openssl23            # ESP: crypto_openssl, the lookaside fallback
 	iproute2 nftables ethtool iputils-ping procps   # end-to-end netns topology
+	strace                             # e2e: what gw-core sends to syslog (none)
 	openssl                            # e2e: the test CA and certificates (openssl req)
 	iperf3                             # e2e: traffic above a policing contract
 	busybox-static util-linux tar      # node slivers: e2e container images; unshare, tar (nsliver/)

@@ -8,6 +8,7 @@ created and run first and stay (issue 24: p50 < 5 ms with 10,000 present).
   mgr_bench.py BUILD_DIR [N_SLICES [PRESENT]]"""
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -38,39 +39,55 @@ d = tempfile.mkdtemp(prefix="agw-mgr-bench.")
 procs = []
 try:
     with open(os.path.join(d, "gwc.conf"), "w") as f:
-        f.write("[eal]\nlcores = 0-1\nfile_prefix = agw-mgr-bench\nmemory_mb = 256\n"
+        f.write("[eal]\nlcores = 0-1\nfile_prefix = agw-mgr-bench-%d\nmemory_mb = 256\n"
                 "[gw-core]\ncontrol_socket = %s/gwc.sock\nidle_sleep_us = 100\n"
                 "[port access]\ndev = net_null0,no-rx=1\n[port core]\ndev = net_null1,no-rx=1\n"
-                "ipv4 = 198.51.100.1/24\n" % d)
+                "ipv4 = 198.51.100.1/24\n" % (os.getpid(), d))
         # VIDs for more slices than one port's 4094
         for k in range(2, 2 + (n + present) // 4094):
             f.write("[port p%d]\ndev = net_null%d,no-rx=1\n" % (k, k))
     ports = ["access", "core"] + ["p%d" % k for k in range(2, 2 + (n + present) // 4094)]
     pw = "bench-password"
+    with socket.socket() as s:      # a free port: a manager left running keeps its own
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     h = subprocess.run([os.path.join(build, "bin", "agw-manager"), "--hash-password"],
                        input=pw + "\n", capture_output=True, text=True, check=True).stdout.strip()
     with open(os.path.join(d, "agw.conf"), "w") as f:
-        f.write("[manager]\nlisten = 127.0.0.1:18741\ntls = no\nuser = snc\npassword_hash = %s\n"
+        f.write("[manager]\nlisten = 127.0.0.1:%d\ntls = no\nuser = snc\npassword_hash = %s\n"
                 "db = %s/agw.db\ngw_core_socket = %s/gwc.sock\nuplink_port = core\n"
-                "port_capacity = 0\n" % (h, d, d))
-    procs.append(subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c",
-                                   os.path.join(d, "gwc.conf")], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL))
-    for _ in range(100):
-        if os.path.exists(os.path.join(d, "gwc.sock")):
-            break
-        time.sleep(0.1)
-    log = open(os.path.join(d, "manager.log"), "w")
-    procs.append(subprocess.Popen([os.path.join(build, "bin", "agw-manager"), "-c",
-                                   os.path.join(d, "agw.conf")], stdout=log, stderr=log))
-    p = xmlrpc.client.ServerProxy("http://snc:%s@127.0.0.1:18741/RPC2" % pw)
-    for _ in range(100):
+                "port_capacity = 0\n" % (port, h, d, d))
+    def start(name, args):
+        """Start 'name' (its output in d/NAME.log) and return its Popen."""
+        log = open(os.path.join(d, name + ".log"), "w")
+        procs.append(subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT))
+        return procs[-1]
+
+    def wait(name, proc, ready, secs=30):
+        """Poll ready() until true; fail naming 'name' and its log's end if it exits first
+        (a second bench, or a stale process, holding its file prefix or port) or in time."""
+        deadline = time.time() + secs
+        while not ready():
+            if proc.poll() is not None or time.time() > deadline:
+                tail = open(os.path.join(d, name + ".log")).read().strip().splitlines()[-5:]
+                raise RuntimeError("%s %s:\n  %s" % (
+                    name, "exited (%d)" % proc.returncode if proc.poll() is not None
+                    else "not ready in %d s" % secs, "\n  ".join(tail)))
+            time.sleep(0.1)
+
+    gwc = start("gw-core", [os.path.join(build, "bin", "gw-core"), "-c",
+                            os.path.join(d, "gwc.conf")])
+    wait("gw-core", gwc, lambda: os.path.exists(os.path.join(d, "gwc.sock")))
+    mgr = start("manager", [os.path.join(build, "bin", "agw-manager"), "-c",
+                            os.path.join(d, "agw.conf")])
+    p = xmlrpc.client.ServerProxy("http://snc:%s@127.0.0.1:%d/RPC2" % (pw, port))
+
+    def connected():
         try:
-            if p.ResourceInfo()["gw_core"]["connected"]:
-                break
+            return p.ResourceInfo()["gw_core"]["connected"]
         except (ConnectionError, OSError):
-            pass
-        time.sleep(0.1)
+            return False
+    wait("manager", mgr, connected)
 
     def spec(i):
         return spec_t.replace('value="10"', 'value="%d"' % (1 + i % 4094)) \
@@ -82,7 +99,7 @@ try:
         with open(specs, "w") as f:
             f.write("".join(spec(i) + "\0" for i in range(n)))
         out = subprocess.run([os.path.join(build, "bench", "mgr_client"),
-                              "http://127.0.0.1:18741/RPC2", "snc", pw, specs, str(n)],
+                              "http://127.0.0.1:%d/RPC2" % port, "snc", pw, specs, str(n)],
                              capture_output=True, text=True)
         if out.returncode != 0:
             raise RuntimeError("mgr_client: " + out.stderr.strip())

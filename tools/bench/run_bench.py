@@ -29,7 +29,9 @@ on gw-core's ratio (no forwarder that reads and writes the frame beats macswap).
 The ESP rows run, in every round after gw-core, DPDK's ipsec-secgw (the peer) and the ESP
 floor (tools/bench/esp_floor.c: rte_ipsec with CPU crypto on the peer's pcap and nothing
 else, its output checked once per row); the floor's rate over the peer's bounds gw-core's
-ratio over the peer, and gw-core's cycles less the floor's are its own ESP cost.
+ratio over the peer, and gw-core's cycles less the floor's are its own ESP cost. The
+scaling table's ESP rows run the floor too, over as many SAs on the row's pcap: its rate
+over gw-core's 1-SA rate bounds the row's "rate % of the first".
 """
 import hashlib, hmac, json, os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -523,11 +525,14 @@ def peer_note(gw, peer):
 # the same pcap and net_null on the same core, and nothing else a gateway does. Its rate
 # over ipsec-secgw's is the most any gateway built on these libraries can show over the
 # peer on this machine, as macswap bounds the OVS rows.
-def floor_cmd(case, pcap, out_dev, secs, count=None):
+def floor_cmd(case, pcap, out_dev, secs, count=None, sas=None):
+    """'sas': the scaling rows' inbound SAs (SPIs SCALE_SPI on, scale_esp_setup()) instead
+    of the peer's one."""
     dec = case == "esp-decrypt"
+    spi = "0x%x:%d" % (SCALE_SPI, sas) if sas else "0x1001" if dec else "0x2002"
     return [os.path.join(BUILD, "bench", "esp_floor")] + \
         esp_eal("agw-bench-fl", pcap, out_dev) + ["--", "dec" if dec else "enc", ESP_KEY.hex(),
-        "0x1001" if dec else "0x2002", TERM_IP if dec else AGW_IP, AGW_IP if dec else TERM_IP,
+        spi, TERM_IP if dec else AGW_IP, AGW_IP if dec else TERM_IP,
         str(secs)] + ([str(count)] if count else [])
 
 
@@ -535,36 +540,41 @@ def floor_built():
     return os.access(os.path.join(BUILD, "bench", "esp_floor"), os.X_OK)
 
 
-def run_floor(case, pcap):
-    """The ESP floor's packets out per second on the peer's pcap 'pcap'."""
-    r = subprocess.run(floor_cmd(case, pcap, "net_null0,no-rx=1", SECS), capture_output=True,
-                       text=True, timeout=SECS + 60)
+def run_floor(case, pcap, sas=None):
+    """The ESP floor's packets out per second on the peer's pcap 'pcap' (or, with 'sas',
+    a scaling row's)."""
+    r = subprocess.run(floor_cmd(case, pcap, "net_null0,no-rx=1", SECS, sas=sas),
+                       capture_output=True, text=True, timeout=SECS + 60)
     fig = dict(ln.split() for ln in r.stdout.splitlines() if len(ln.split()) == 2)
     if r.returncode != 0 or "pps" not in fig:
         raise RuntimeError("esp_floor failed: " + (r.stderr.strip()[-500:] or r.stdout))
     if int(fig["failed"]) != 0:
-        raise RuntimeError("esp_floor: rte_ipsec refused %s packets of the peer's pcap"
-                           % fig["failed"])
+        raise RuntimeError("esp_floor: rte_ipsec refused %s packets of the %s pcap"
+                           % (fig["failed"], "scaling row's" if sas else "peer's"))
     return float(fig["pps"])
 
 
-def check_floor(case, pcap, tmp):
-    """Once per row: the floor's first frames written to a pcap and opened with scapy;
-    decrypt: each is the inner packet of the input's ESP frame; encrypt: each decrypts
-    (its SA, SPI 0x2002) to the input's IP packet. Returns the line for the row's note."""
-    n = len(rdpcap(pcap))
+def check_floor(case, pcap, tmp, sas=None):
+    """Once per row: the floor's first frames (at most 256) written to a pcap and opened
+    with scapy; decrypt: each is the inner packet of the input's ESP frame (of its SA by
+    SPI, with 'sas' as run_floor()); encrypt: each decrypts (its SA, SPI 0x2002) to the
+    input's IP packet. Returns the line for the row's note."""
+    sent = rdpcap(pcap, count=256)
+    n = len(sent)
     out = os.path.join(tmp, "floor-out.pcap")
-    r = subprocess.run(floor_cmd(case, pcap, f"net_pcap1,tx_pcap={out}", 10, n),
+    r = subprocess.run(floor_cmd(case, pcap, f"net_pcap1,tx_pcap={out}", 10, n, sas=sas),
                        capture_output=True, text=True, timeout=70)
     if r.returncode != 0:
         raise RuntimeError("esp_floor check failed: " + r.stderr.strip()[-500:])
-    got, sent = rdpcap(out), rdpcap(pcap)
+    got = rdpcap(out)
     if len(got) != n:
         raise RuntimeError("esp_floor check: %d of %d frames out" % (len(got), n))
     if case == "esp-decrypt":
-        sa = SecurityAssociation(ESP, spi=0x1001, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
-                                 tunnel_header=IP(src=TERM_IP, dst=AGW_IP))
-        ok = all(bytes(g[IP]) == bytes(sa.decrypt(s[IP])) for g, s in zip(got, sent))
+        def sa(spi):
+            return SecurityAssociation(ESP, spi=spi, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
+                                       tunnel_header=IP(src=TERM_IP, dst=AGW_IP))
+        ok = all(bytes(g[IP]) == bytes(sa(s[ESP].spi).decrypt(s[IP]))
+                 for g, s in zip(got, sent))
     else:
         sa = SecurityAssociation(ESP, spi=0x2002, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
                                  tunnel_header=IP(src=AGW_IP, dst=TERM_IP))
@@ -672,8 +682,11 @@ def esp_vip(k):
     return "10.%d.%d.%d" % (1 + k // 62500, (k // 250) % 250, k % 250 + 1)
 
 
+SCALE_SPI = 0x10000   # the ESP scaling rows' first SPI
+
+
 def scale_esp_setup(n):
-    """'n' terminals, each an ipsec endpoint (its /32) and its inbound SA (SPI 0x10000 +
+    """'n' terminals, each an ipsec endpoint (its /32) and its inbound SA (SPI SCALE_SPI +
     terminal), as the IKE plugin would add them; no replay window (the pcap repeats)."""
     def setup(sock):
         c = Ctl(sock, "bench-ike")
@@ -682,7 +695,7 @@ def scale_esp_setup(n):
                                "port": "in", "ts_remote": esp_vip(k) + "/32",
                                "gateway_mac": DST})
             c("sa.add", {"slice": "bench", "endpoint": "t%d" % k, "alg": "aes-gcm-16",
-                         "key": ESP_KEY.hex(), "spi": 0x10000 + k, "dir": "in",
+                         "key": ESP_KEY.hex(), "spi": SCALE_SPI + k, "dir": "in",
                          "src": TERM_IP, "dst": AGW_IP, "replay_window": 0})
         return c
     return setup
@@ -710,7 +723,7 @@ def scale_frames(case, what, n):
                 out.append(f + b"\x00" * (60 - len(f)))
         return out
     if case == "esp-decrypt":
-        sas = [SecurityAssociation(ESP, spi=0x10000 + k, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
+        sas = [SecurityAssociation(ESP, spi=SCALE_SPI + k, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
                                    tunnel_header=IP(src=TERM_IP, dst=AGW_IP)) for k in range(n)]
         for i in range(max(64, n)):
             f = inner(64, i, 4)
@@ -781,6 +794,7 @@ dev = net_pcap0,rx_pcap={pcap},infinite_rx=1
 
 def scale_table(tmp):
     rows = []
+    esp_fl = {}   # SAs -> (the ESP floor's rate on the row's pcap, its output check's line)
     for case, what, ns in SCALE:
         for n in ns:
             pcap = os.path.join(tmp, "scale-%s-%s-%d.pcap" % (case, what, n))
@@ -792,6 +806,11 @@ def scale_table(tmp):
             if case == "esp-decrypt":
                 pps, hz, drops, _ = run_gwcore(case, pcap, tmp, setup=scale_esp_setup(n),
                                                warm=3.0)
+                if floor_built():
+                    print(f"bench: scaling {case} {n} {what}: ESP floor ...", file=sys.stderr,
+                          flush=True)
+                    esp_fl[n] = (run_floor(case, pcap, sas=n),
+                                 check_floor(case, pcap, tmp, sas=n))
             else:   # a large MAC table grows in steps of 4x, 100 ms apart at least
                 pps, hz, drops, _ = run_gwcore(case, pcap, tmp, cfg_text=scale_conf(
                     case, what, n, pcap, nf), warm=3.0 if nf <= SCALE_BIG else 8.0)
@@ -827,6 +846,13 @@ def scale_table(tmp):
             print("%-12s %9d %-6s %8.2f %8.0f %8.0f %8.0f %7.2fx  rate %.0f %% of the first%s" % (
                 case, n, what, pps / 1e6, cyc, io_cyc, own, rel, 100 * pps / firstp,
                 "  (below %.0f %%)" % (100 * floor) if pps < floor * firstp else ""))
+            if case == "esp-decrypt" and n in esp_fl and firstp:
+                fl, chk = esp_fl[n]
+                print("  ESP floor over %d SA%s (rte_ipsec + CPU crypto alone): %.2f Mpps, %.0f %% of"
+                      " gw-core's first row:\n    the most that rate can be here%s; %s" % (
+                          n, "s" if n > 1 else "", fl / 1e6, 100 * fl / firstp,
+                          " (below the target's %.0f %%)" % (100 * floor)
+                          if fl < floor * firstp else "", chk))
             continue
         print("%-12s %9d %-6s %8.2f %8.0f %8.0f %8.0f %7.2fx%s" % (
             case, n, what, pps / 1e6, cyc, io_cyc, own, rel,
@@ -839,22 +865,14 @@ def scale_table(tmp):
                 b_own = busy[0][4] / busy[0][3] - busy[0][4] / busy[0][5]
                 print("  %d slices all busy against %d of them (the same pcap and frames): "
                       "%.2fx own cycles" % (n, SCALE_BUSY, b_own / own))
-    esp1 = [hz / pps for case, what, n, pps, hz, io, drops in rows
-            if case == "esp-decrypt" and n == 1 and pps]
-    mem_floor(first.get(("vid-rewrite", "MACs")), esp1[0] if esp1 else None)
+    mem_floor(first.get(("vid-rewrite", "MACs")))
 
 
-# The lines of an inbound SA's state a packet reads, about: 16 of aesni_mb's 1,408-byte
-# AES-GCM session (key schedule, GHASH keys; prefetching more than 16 gained nothing), the
-# SA head, rte_ipsec's SA, its window (gwc_sa_hot()).
-ESP_SA_LINES = 20
-
-
-def mem_floor(first_own, esp_first_cyc=None):
+def mem_floor(first_own):
     """What a random cache line costs here (tools/bench/mem_probe.c), the floor under the
     rows whose state no longer fits in the cache; 'first_own': the MAC rows' first own
-    cycles, 'esp_first_cyc': ESP decrypt's cycles a packet with one SA (None: not
-    measured)."""
+    cycles. (The ESP rows have a measured floor of their own: esp_floor over as many
+    SAs.)"""
     probe = os.path.join(BUILD, "bench", "mem_probe")
     if not os.access(probe, os.X_OK):
         print("memory probe: NOT MEASURED (%s is not built: make %s)" % (probe, probe))
@@ -875,12 +893,6 @@ def mem_floor(first_own, esp_first_cyc=None):
         print("more than its first row: a million MACs (a 64 MiB table, a source and a destination")
         print("bucket a frame) at least %.0f more, where 1.5x of the first row allows %.0f."
               % (2 * fig[64]["independent"], 0.5 * first_own))
-    if esp_first_cyc:
-        print("ESP over 10,000 SAs, each packet in another SA than the one before: about %d lines"
-              % ESP_SA_LINES)
-        print("of SA state a packet (the crypto session's round keys and GHASH keys, the SA, its")
-        print("window), at least %.0f cycles more, where 90 %% of one SA's rate allows %.0f."
-              % (ESP_SA_LINES * fig[64]["independent"], esp_first_cyc / 0.9 - esp_first_cyc))
 
 
 def main():

@@ -1036,10 +1036,14 @@ def main():
             if CEILINGS and target and touch < target:
                 above.append("%s %d B: target %.0f %%, macswap %.0f %% of io" % (
                     case, size, 100 * target, 100 * touch))
-        print("%-12s %5dB %8.2f %8.2f %8.0f %11.2f %5.0f%% %-7s %7s %12.2f %5.0f%%%s" % (
-            case, size, pps / 1e6, gbps, hz / pps if pps else 0, median(io) / 1e6 if io else 0,
-            100 * ratio, spread(r_io), tcol, median(ms) / 1e6 if ms else 0,
-            100 * median(r_ms) if r_ms else 0, "  (below target)" if miss else ""))
+        # without the ceilings (BENCH_CEILINGS=0) their columns say "-", not 0
+        io_s = ("%11.2f %5.0f%% %-7s" % (median(io) / 1e6, 100 * ratio, spread(r_io))
+                if r_io else "%11s %13s" % ("-", "-"))
+        ms_s = "%12.2f %5.0f%%" % (median(ms) / 1e6, 100 * median(r_ms)) if r_ms else \
+            "%12s %6s" % ("-", "-")
+        print("%-12s %5dB %8.2f %8.2f %8.0f %s %7s %s%s" % (
+            case, size, pps / 1e6, gbps, hz / pps if pps else 0, io_s, tcol, ms_s,
+            "  (below target)" if miss else ""))
         if base:
             r_b = [g / b for g, b in zip(gw, base) if b]
             print("  baseline %s: %.2f Mpps (%.0f cycles/pkt); this build %.1f %% of it %s" % (

@@ -108,6 +108,18 @@ sa_make(struct rte_ipsec_session *ss, struct rte_ipsec_sa_prm *prm, struct rte_m
 		    "crypto_aesni_mb does; with many SAs, is -m large enough?)");
 }
 
+/* The SA of ESP packet 'm' (IPv4 header of 20 bytes at its start) among the 'n_sa' of
+ * SPIs 'spi' on: its index, or UINT32_MAX for another SPI. */
+static inline uint32_t
+sa_index(const struct rte_mbuf *m, uint32_t spi, unsigned long n_sa)
+{
+	uint32_t v;
+
+	memcpy(&v, rte_pktmbuf_mtod_offset(m, const uint8_t *, sizeof(struct rte_ipv4_hdr)), 4);
+	v = rte_be_to_cpu_32(v) - spi;
+	return v < n_sa ? v : UINT32_MAX;
+}
+
 /*
  * rte_ipsec on the 'n' packets of 'pkts' (Ethernet header off), each of SA 'idx[i]'
  * (UINT32_MAX: none), a run of one SA at a time: the packets it passes go to 'out', the
@@ -261,24 +273,15 @@ main(int argc, char **argv)
 			rte_pktmbuf_adj(pkts[i], RTE_ETHER_HDR_LEN);
 			pkts[i]->l2_len = 0;
 			pkts[i]->l3_len = sizeof(struct rte_ipv4_hdr);
-			idx[i] = 0;
-		}
-		for (i = 0; n_sa > 1 && i < nb; i++) {
-			uint32_t v;
-
-			memcpy(&v, rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *,
-							   sizeof(struct rte_ipv4_hdr)), 4);
-			v = rte_be_to_cpu_32(v) - (uint32_t)spi;
-			idx[i] = v < n_sa ? v : UINT32_MAX;
+			idx[i] = n_sa == 1 ? 0 : sa_index(pkts[i], (uint32_t)spi, n_sa);
 		}
 		d = burst_ipsec(ss, idx, pkts, nb, out, bad, &n_bad);
 		for (i = 0; i < d; i++) {
 			struct rte_mbuf *m = out[i];
 			struct rte_ether_hdr *eh;
 
-			if (!dec) {
+			if (!dec)
 				gwc_ipv4_cksum_set(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *));
-			}
 			eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
 			rte_ether_addr_copy(&dmac, &eh->dst_addr);
 			rte_ether_addr_copy(&smac, &eh->src_addr);

@@ -16,6 +16,9 @@ import tempfile
 import time
 import xmlrpc.client
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_bench import wait_ready  # noqa: E402 - beside this file
+
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 present = int(sys.argv[3]) if len(sys.argv) > 3 else 0
@@ -58,28 +61,19 @@ try:
                 "db = %s/agw.db\ngw_core_socket = %s/gwc.sock\nuplink_port = core\n"
                 "port_capacity = 0\n" % (port, h, d, d))
     def start(name, args):
-        """Start 'name' (its output in d/NAME.log) and return its Popen."""
-        log = open(os.path.join(d, name + ".log"), "w")
-        procs.append(subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT))
-        return procs[-1]
+        """Start 'name' (its output in d/NAME.log) and return its Popen and log's path."""
+        log = os.path.join(d, name + ".log")
+        procs.append(subprocess.Popen(args, stdout=open(log, "w"), stderr=subprocess.STDOUT))
+        return procs[-1], log
 
-    def wait(name, proc, ready, secs=30):
-        """Poll ready() until true; fail naming 'name' and its log's end if it exits first
-        (a second bench, or a stale process, holding its file prefix or port) or in time."""
-        deadline = time.time() + secs
-        while not ready():
-            if proc.poll() is not None or time.time() > deadline:
-                tail = open(os.path.join(d, name + ".log")).read().strip().splitlines()[-5:]
-                raise RuntimeError("%s %s:\n  %s" % (
-                    name, "exited (%d)" % proc.returncode if proc.poll() is not None
-                    else "not ready in %d s" % secs, "\n  ".join(tail)))
-            time.sleep(0.1)
-
-    gwc = start("gw-core", [os.path.join(build, "bin", "gw-core"), "-c",
-                            os.path.join(d, "gwc.conf")])
-    wait("gw-core", gwc, lambda: os.path.exists(os.path.join(d, "gwc.sock")))
-    mgr = start("manager", [os.path.join(build, "bin", "agw-manager"), "-c",
-                            os.path.join(d, "agw.conf")])
+    # each waited for with a deadline: one that exits first (a stale process holding its
+    # file prefix or port) stops the bench, named, with the end of its log
+    gwc, log = start("gw-core", [os.path.join(build, "bin", "gw-core"), "-c",
+                                 os.path.join(d, "gwc.conf")])
+    wait_ready("gw-core did not start", gwc,
+               lambda: os.path.exists(os.path.join(d, "gwc.sock")), log, 30)
+    mgr, log = start("manager", [os.path.join(build, "bin", "agw-manager"), "-c",
+                                 os.path.join(d, "agw.conf")])
     p = xmlrpc.client.ServerProxy("http://snc:%s@127.0.0.1:%d/RPC2" % (pw, port))
 
     def connected():
@@ -87,7 +81,7 @@ try:
             return p.ResourceInfo()["gw_core"]["connected"]
         except (ConnectionError, OSError):
             return False
-    wait("manager", mgr, connected)
+    wait_ready("the manager was not ready", mgr, connected, log, 30)
 
     def spec(i):
         return spec_t.replace('value="10"', 'value="%d"' % (1 + i % 4094)) \

@@ -125,8 +125,7 @@ def frames(case, size):
         elif case == "esp-decrypt":  # 'size' is the clear frame gw-core puts on VLAN 20
             f = inner(size, i, 4)
             f[IP].src, f[IP].dst = TERM_VIP, "203.0.113.%d" % (i % 250 + 1)
-            sa = SecurityAssociation(ESP, spi=0x1001, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
-                                     tunnel_header=IP(src=TERM_IP, dst=AGW_IP))
+            sa = bench_sa(0x1001, TERM_IP, AGW_IP)
             out.append(Ether(dst="02:00:00:00:0b:0b", src=NH) /
                        sa.encrypt(IP(bytes(f[IP])), seq_num=i + 1))
         elif case == "esp-encrypt":  # 'size' is the clear frame that comes in on VLAN 10
@@ -244,6 +243,26 @@ def ctl(sock, op, args=None):
         c.close()
 
 
+def wait_ready(what, proc, ready, log, secs):
+    """Poll ready() every 0.1 s until it is true. If 'proc' exits first, or 'secs' pass,
+    raise naming 'what' (what did not happen), how it ended and the end of its log, the
+    file 'log'."""
+    deadline = time.time() + secs
+    while not ready():
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("%s (%s); the end of %s:\n%s" % (
+                what, "it exited, status %d" % proc.returncode if proc.poll() is not None
+                else "not in %d s" % secs, log, open(log).read()[-3000:]))
+        time.sleep(0.1)
+
+
+def bench_sa(spi, src, dst):
+    """The bench's AES-128-GCM SA of 'spi', tunnel 'src' to 'dst' (scapy), as gw-core,
+    ipsec-secgw and the ESP floor are given it."""
+    return SecurityAssociation(ESP, spi=spi, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
+                               tunnel_header=IP(src=src, dst=dst))
+
+
 def esp_setup(case, sock):
     """The terminal's ipsec endpoint and its one SA, as the IKE plugin would add them.
     The inbound SA has no replay window: the pcap repeats its sequence numbers."""
@@ -285,13 +304,9 @@ class NslFwd:
         self.log = open(os.path.join(tmp, "testpmd-vu.log"), "w")
         self.p = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while not all(x["link_up"] for x in self.c("status")["ports"]
-                      if x["name"] in ("vn0", "vn1")):
-            if self.p.poll() is not None or time.time() > deadline:
-                raise RuntimeError("testpmd on virtio-user did not connect:\n" +
-                                   open(os.path.join(tmp, "testpmd-vu.log")).read()[-2000:])
-            time.sleep(0.1)
+        wait_ready("testpmd on virtio-user did not connect", self.p,
+                   lambda: all(x["link_up"] for x in self.c("status")["ports"]
+                               if x["name"] in ("vn0", "vn1")), self.log.name, 30)
         for sl, ext, port, vid, vn in (("A", "in", "in", 10, "vn0"), ("B", "out", "out", 20, "vn1")):
             self.c("slice.add", {"name": sl})
             self.c("endpoint.add", {"slice": sl, "name": ext, "type": "vlan", "port": port,
@@ -323,11 +338,7 @@ def run_gwcore(case, pcap, tmp, build=BUILD, cfg_text=None, warm=1.0, setup=None
                          stdout=open(log, "w"), stderr=subprocess.STDOUT, text=True)
     ike = None
     try:
-        deadline = time.time() + 120
-        while not os.path.exists(sock):
-            if p.poll() is not None or time.time() > deadline:
-                raise RuntimeError("gw-core did not start:\n" + open(log).read()[-3000:])
-            time.sleep(0.1)
+        wait_ready("gw-core did not start", p, lambda: os.path.exists(sock), log, 120)
         if case == "trailer-auth":   # keys exist only on the control socket
             ctl(sock, "trailer.key.set", {"terminal": 7, "key": TRL_KEY.hex(), "required": "yes"})
         if setup is not None:
@@ -570,14 +581,10 @@ def check_floor(case, pcap, tmp, sas=None):
     if len(got) != n:
         raise RuntimeError("esp_floor check: %d of %d frames out" % (len(got), n))
     if case == "esp-decrypt":
-        def sa(spi):
-            return SecurityAssociation(ESP, spi=spi, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
-                                       tunnel_header=IP(src=TERM_IP, dst=AGW_IP))
-        ok = all(bytes(g[IP]) == bytes(sa(s[ESP].spi).decrypt(s[IP]))
+        ok = all(bytes(g[IP]) == bytes(bench_sa(s[ESP].spi, TERM_IP, AGW_IP).decrypt(s[IP]))
                  for g, s in zip(got, sent))
     else:
-        sa = SecurityAssociation(ESP, spi=0x2002, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
-                                 tunnel_header=IP(src=AGW_IP, dst=TERM_IP))
+        sa = bench_sa(0x2002, AGW_IP, TERM_IP)
         ok = all(bytes(sa.decrypt(g[IP])) == bytes(s[IP]) for g, s in zip(got, sent))
     if not ok:
         raise RuntimeError("esp_floor check: its output is not the input's %s" %
@@ -723,8 +730,7 @@ def scale_frames(case, what, n):
                 out.append(f + b"\x00" * (60 - len(f)))
         return out
     if case == "esp-decrypt":
-        sas = [SecurityAssociation(ESP, spi=SCALE_SPI + k, crypt_algo="AES-GCM", crypt_key=ESP_KEY,
-                                   tunnel_header=IP(src=TERM_IP, dst=AGW_IP)) for k in range(n)]
+        sas = [bench_sa(SCALE_SPI + k, TERM_IP, AGW_IP) for k in range(n)]
         for i in range(max(64, n)):
             f = inner(64, i, 4)
             f[IP].src, f[IP].dst = esp_vip(i % n), "203.0.113.%d" % (i % 250 + 1)

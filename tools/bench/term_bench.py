@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_bench import Ctl, ESP_KEY, esp_vip  # noqa: E402 - beside this file
+from run_bench import Ctl, ESP_KEY, esp_vip, wait_ready  # noqa: E402 - beside this file
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
@@ -47,11 +47,7 @@ log = open(os.path.join(d, "gw-core.log"), "w")
 p = subprocess.Popen([os.path.join(build, "bin", "gw-core"), "-c", os.path.join(d, "gwc.conf")],
                      stdout=log, stderr=subprocess.STDOUT)
 try:
-    deadline = time.time() + 60
-    while not os.path.exists(sock):
-        if p.poll() is not None or time.time() > deadline:
-            raise RuntimeError("gw-core did not start: see " + log.name)
-        time.sleep(0.1)
+    wait_ready("gw-core did not start", p, lambda: os.path.exists(sock), log.name, 60)
     c = Ctl(sock, "bench-ike")
     rows, lat, t_all, t_block = [], [], time.time(), time.time()
     for k in range(n):

@@ -9,40 +9,34 @@
 # to /dev/log after EAL's own openlog() at start (a host without).
 # Prints "NOSYSLOG OK lines=N" or what failed.
 set -u
+. "$SRC/lib.sh"
 d="$E2E_DIR/nosyslog"
+sock="$E2E_DIR/nosyslog.sock"
 mkdir -p "$d"
 if ! command -v strace >/dev/null; then
 	echo "NOSYSLOG FAILED: strace is missing (tools/deps.sh installs it)"
 	exit 1
 fi
-cat >"$d/gwc.conf" <<EOF
-[eal]
-lcores = 0-1
-file_prefix = agw-e2e-nosyslog
-memory_mb = 256
-[gw-core]
-control_socket = $d/gwc.sock
-idle_sleep_us = 100
-[port a]
-dev = net_null0,no-rx=1
-tap = none
-EOF
+{
+	gwcore_conf_head nosyslog agw
+	printf '[port a]\ndev = net_null0,no-rx=1\ntap = none\n'
+} >"$d/gwc.conf"
 strace -f -qq -s 256 -e trace=connect,sendto,sendmsg -o "$d/trace" \
 	"$BUILD/bin/gw-core" -c "$d/gwc.conf" >"$d/out" 2>"$d/err" &
 tracer=$!
 cleanup() {
 	pkill -INT -f "gw-core -c $d/gwc.conf" 2>/dev/null
-	for _ in $(seq 100); do kill -0 $tracer 2>/dev/null || break; sleep 0.1; done
-	kill -9 $tracer 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $tracer" || kill -9 $tracer 2>/dev/null
 	pkill -9 -f "gw-core -c $d/gwc.conf" 2>/dev/null
 }
 trap cleanup EXIT
-for _ in $(seq 300); do [ -S "$d/gwc.sock" ] && break; sleep 0.1; done
-if [ ! -S "$d/gwc.sock" ]; then
+# up, or gone (as start_gwcore waits)
+wait_until 30 sh -c "'$BUILD/bin/gwcctl' -s '$sock' ping || ! kill -0 $tracer" || true
+if ! "$BUILD/bin/gwcctl" -s "$sock" ping >/dev/null 2>&1; then
 	echo "NOSYSLOG FAILED: gw-core did not start: $(tail -3 "$d/err" | tr '\n' ' ')"
 	exit 1
 fi
-g() { "$BUILD/bin/gwcctl" -s "$d/gwc.sock" -n e2e "$@" >/dev/null; }
+g() { "$BUILD/bin/gwcctl" -s "$sock" -n e2e "$@" >/dev/null; }
 g slice.add name=quiet && g slice.del name=quiet || { echo "NOSYSLOG FAILED: gwcctl"; exit 1; }
 cleanup
 trap - EXIT

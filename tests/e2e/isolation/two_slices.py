@@ -42,12 +42,17 @@ def gwcctl(*args):
     return out.stdout
 
 
+def endpoints(*args):
+    """gw-core's endpoint stats ('stats' with 'args'), by (slice, endpoint) name."""
+    return {(sl["name"], e["name"]): e for sl in json.loads(gwcctl("stats", *args))["slices"]
+            for e in sl["endpoints"]}
+
+
 def ep(slice_, name):
-    for sl in json.loads(gwcctl("stats", "slice=" + slice_))["slices"]:
-        for e in sl["endpoints"]:
-            if e["name"] == name:
-                return e
-    raise SystemExit("ISO BAD: no endpoint %s.%s" % (slice_, name))
+    e = endpoints("slice=" + slice_).get((slice_, name))
+    if e is None:
+        raise SystemExit("ISO BAD: no endpoint %s.%s" % (slice_, name))
+    return e
 
 
 def isolate(on):
@@ -160,8 +165,7 @@ def conform(samples, t0, t1):
 
 def both():
     """(A's conforming bytes, B's drop counters by reason) from one stats call."""
-    eps = {(sl["name"], e["name"]): e for sl in json.loads(gwcctl("stats"))["slices"]
-           for e in sl["endpoints"]}
+    eps = endpoints()
     return eps[("A", "network")]["police"]["conform_bytes"], eps[("B", "network")]["drops"]
 
 

@@ -103,19 +103,21 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 	}
 }
 
-/* What SA 's' is read first by, fetched while the pass goes on: the packet waits for the
- * end of the pass, and with thousands of SAs each SA's state is a cache miss. */
+/* What SA 's' is read by, fetched while the pass goes on: the packet waits for the end
+ * of the pass, and with thousands of SAs each line of the SA is a cache miss. With few,
+ * they stay cached: the first line of each span is enough. */
 static inline void
 esp_sa_prefetch(const struct gwc_tables *t, const struct gwc_sa_tab *s)
 {
-	unsigned int i;
+	unsigned int i, l;
 
-	for (i = 0; i < GWC_SA_HOT; i++)
-		rte_prefetch0(s->hot[i]);
-	if (t->sa_ses_prefetch)   /* the session's keys too, once SAs are many */
-		for (i = 1; i < GWC_SA_SES_LINES; i++)
-			rte_prefetch0((const uint8_t *)s->hot[GWC_SA_HOT - 1] +
-				      i * RTE_CACHE_LINE_SIZE);
+	for (i = 0; i < GWC_SA_HOT; i++) {
+		const uint8_t *p = s->hot[i].addr;
+		unsigned int n = t->sa_ses_prefetch ? s->hot[i].lines : RTE_MIN(s->hot[i].lines, 1u);
+
+		for (l = 0; l < n; l++)
+			rte_prefetch0(p + l * RTE_CACHE_LINE_SIZE);
+	}
 }
 
 /* Queue 'm' (Ethernet header of m->l2_len bytes, then IPv4) for terminal 'ep'. */

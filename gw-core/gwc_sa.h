@@ -95,7 +95,7 @@ struct gwc_sa *gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_con
 /** Free 'sa' and its crypto session; no worker may still see it. NULL does nothing. */
 void gwc_sa_destroy(const struct gwc_crypto *c, struct gwc_sa *sa);
 
-/** The number of addresses gwc_sa_hot() gives. */
+/** The number of spans gwc_sa_hot() gives. */
 #define GWC_SA_HOT 4
 
 /**
@@ -107,13 +107,27 @@ void gwc_sa_destroy(const struct gwc_crypto *c, struct gwc_sa *sa);
 #define GWC_SA_SES_LINES 16
 
 /**
- * Fill 'hot' with the addresses of what gwc_sa_inbound() and gwc_sa_outbound() read of
- * 'sa' first (its head, the rte_ipsec SA, the replay window, NULL where it has none;
- * last the crypto session, of which GWC_SA_SES_LINES lines are read), for a worker to
- * prefetch when it queues a packet for it: with thousands of SAs each is a cache miss
- * otherwise. Control thread, when the tables are built.
+ * Cache lines of the rte_ipsec SA read for every burst: DPDK 22.11's struct
+ * rte_ipsec_sa is four lines, and a burst reads all four (the type and crypto-op
+ * templates; the salt and lengths; the sequence state and the statistics it counts).
  */
-void gwc_sa_hot(const struct gwc_sa *sa, const void *hot[GWC_SA_HOT]);
+#define GWC_SA_IPSEC_LINES 4
+
+/** 'lines' cache lines from 'addr' (64-byte aligned) that the data path reads of an SA. */
+struct gwc_sa_span {
+	const void *addr;
+	uint16_t lines;
+};
+
+/**
+ * Fill 'hot' with the spans of 'sa' that gwc_sa_inbound() and gwc_sa_outbound() read,
+ * in that order: its head (two lines), the rte_ipsec SA (GWC_SA_IPSEC_LINES), the
+ * replay window's head (one line; NULL and 0 lines outbound), the crypto session
+ * (GWC_SA_SES_LINES), for a worker to prefetch when it queues a packet for the SA: with
+ * thousands of SAs each line is a cache miss otherwise. Control thread, when the
+ * tables are built.
+ */
+void gwc_sa_hot(const struct gwc_sa *sa, struct gwc_sa_span hot[GWC_SA_HOT]);
 
 /** @return the 'userdata' given to gwc_sa_create(). Any thread. */
 uint64_t gwc_sa_userdata(const struct gwc_sa *sa);

@@ -244,7 +244,8 @@ struct trl_key;
 /* An SA as workers see it. */
 struct gwc_sa_tab {
 	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
-	const void *hot[GWC_SA_HOT]; /* prefetched when a packet is queued for it (gwc_sa_hot()) */
+	struct gwc_sa_span hot[GWC_SA_HOT]; /* prefetched when a packet is queued for it
+					       (gwc_sa_hot()) */
 	uint32_t ep;              /* its IPsec endpoint */
 	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 };
@@ -270,7 +271,8 @@ struct gwc_trl_term {
  * 16,384 slices 13 %.
  */
 #define GWC_BRIDGE_PREFETCH_SLICES 1024
-/* When the tables turn the crypto session's prefetch on: this many SAs (GWC_SA_SES_LINES). */
+/* When the tables turn the prefetch of every hot line of an SA on, not only each span's
+ * first (gwc_sa_hot(); the session's GWC_SA_SES_LINES): this many SAs. */
 #define GWC_SA_SES_PREFETCH 1024
 #define GWC_BRIDGE_PREFETCH_MACS 16384
 
@@ -282,7 +284,8 @@ struct gwc_tables {
 	uint8_t bridge_prefetch;  /* the slices' state no longer stays in the cache: bridge_vec()
 				     prefetches it (gwc_dp_bridge.h) */
 	uint8_t sa_ses_prefetch;  /* SAs are many (GWC_SA_SES_PREFETCH): a queued ESP packet's
-				     crypto session is prefetched with its SA (gwc_dp_esp.h) */
+				     SA is prefetched whole, crypto session included, not
+				     only each span's first line (gwc_dp_esp.h) */
 	uint8_t full;             /* control thread, while building: made from the whole model
 				     (gwc_tables_publish()), not a copy of the published tables
 				     with the marked changes (gwc_tables_publish_changes()) */

@@ -420,6 +420,46 @@ window_steps(uint32_t win, uint64_t top, const struct window_step *st, unsigned 
 	free(r);
 }
 
+/*
+ * The spans a worker prefetches (gwc_sa_hot()) cover the whole SA head, the rte_ipsec SA
+ * after it and the replay window's head after that, each from a line start: the head is two
+ * lines, and prefetching only its first left the replay pointer (offset 104) a cache
+ * miss per packet with 10,000 SAs.
+ */
+static void
+test_hot_spans(void)
+{
+	struct gwc_sa_span h[GWC_SA_HOT];
+	struct gwc_sa *in, *out;
+	unsigned int i;
+
+	in = sa_new(true, GWC_SA_AES_GCM_16, 0x2001, 40001, 4500, false, 0, key_gcm256, 36);
+	out = sa_new(false, GWC_SA_AES_GCM_16, 0x1001, 4500, 40001, false, 0, key_gcm256, 36);
+	CU_ASSERT_FATAL(in != NULL && out != NULL);
+	gwc_sa_hot(in, h);
+	for (i = 0; i < GWC_SA_HOT; i++)
+		CU_ASSERT_EQUAL((uintptr_t)h[i].addr % RTE_CACHE_LINE_SIZE, 0);
+	CU_ASSERT_PTR_EQUAL(h[0].addr, in);
+	CU_ASSERT_EQUAL(h[0].lines, 2);
+	/* one allocation: the head, then the rte_ipsec SA, then the window */
+	CU_ASSERT_PTR_EQUAL((const uint8_t *)h[0].addr + h[0].lines * RTE_CACHE_LINE_SIZE,
+			    h[1].addr);
+	CU_ASSERT_EQUAL(h[1].lines, GWC_SA_IPSEC_LINES);
+	/* then rte_ipsec's own sequence state, which a burst reads only with ESN */
+	CU_ASSERT((const uint8_t *)h[1].addr + h[1].lines * RTE_CACHE_LINE_SIZE <=
+		  (const uint8_t *)h[2].addr);
+	CU_ASSERT_EQUAL(h[2].lines, 1);
+	CU_ASSERT_PTR_NOT_NULL(h[3].addr);
+	CU_ASSERT_EQUAL(h[3].lines, GWC_SA_SES_LINES);
+	gwc_sa_hot(out, h);   /* outbound: no window */
+	CU_ASSERT_EQUAL(h[0].lines, 2);
+	CU_ASSERT_EQUAL(h[1].lines, GWC_SA_IPSEC_LINES);
+	CU_ASSERT_PTR_NULL(h[2].addr);
+	CU_ASSERT_EQUAL(h[2].lines, 0);
+	gwc_sa_destroy(cc, in);
+	gwc_sa_destroy(cc, out);
+}
+
 /* Edges, by hand: RFC 4303 section 3.4.3 with a window of 32 ([top - 31, top]). */
 static void
 test_window_edges(void)
@@ -609,6 +649,8 @@ test_gwc_sa_register(void)
 	    CU_add_test(s, "crypto_openssl (lookaside): the same vectors",
 			test_openssl_fallback) == NULL ||
 	    CU_add_test(s, "bad SA parameters refused with a reason", test_bad_conf) == NULL ||
+	    CU_add_test(s, "the prefetched spans cover the SA's head, rte_ipsec SA and window",
+			test_hot_spans) == NULL ||
 	    CU_add_test(s, "replay window: edges, installed again, window 0", test_window_edges) ==
 		    NULL ||
 	    CU_add_test(s, "replay window: ESN high half (RFC 4303 A.2.2)", test_window_esn) == NULL ||

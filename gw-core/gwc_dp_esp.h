@@ -141,12 +141,14 @@ esp_out(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_ep *e
 /*
  * The inbound SA of ESP packet 'm' (m->l2_len, l3_len set) by its SPI; -1: dropped. A
  * packet with the SPI of the one before, under the same tables, reuses its answer
- * (lc->spi_memo): a terminal's packets come in runs of one SA.
+ * (lc->spi_memo): a terminal's packets come in runs of one SA. Otherwise the SPI's slot
+ * answers when the entry it names has that SPI (gwc_tables.h), else the SPI hash.
  */
 static inline int
 esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
 {
 	uint32_t spi, sa;
+	uint16_t v;
 	void *d;
 
 	memcpy(&spi, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len), 4);
@@ -154,11 +156,20 @@ esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
 	if (likely(spi == lc->spi_memo && t->version == lc->spi_memo_ver)) {
 		sa = lc->spi_memo_sa;
 	} else {
-		if (t->spi == NULL || rte_hash_lookup_data(t->spi, &spi, &d) < 0) {
+		if (unlikely(t->spi == NULL)) {
 			drop(lc, m, GWC_DROP_NO_SA);
 			return -1;
 		}
-		sa = (uint32_t)(uintptr_t)d;
+		v = __atomic_load_n(&t->spi_slot[spi & t->spi_slot_mask], __ATOMIC_ACQUIRE);
+		if (likely(v != 0 && t->sa[v - 1].spi_in == spi)) {
+			sa = v - 1u;
+		} else {
+			if (rte_hash_lookup_data(t->spi, &spi, &d) < 0) {
+				drop(lc, m, GWC_DROP_NO_SA);
+				return -1;
+			}
+			sa = (uint32_t)(uintptr_t)d;
+		}
 		lc->spi_memo = spi;
 		lc->spi_memo_sa = (uint16_t)sa;
 		lc->spi_memo_ver = t->version;

@@ -13,6 +13,7 @@
 
 #include <rte_cycles.h>
 #include <rte_hash.h>
+#include <rte_malloc.h>
 
 #include "gwc_model.h"
 
@@ -64,6 +65,8 @@ gwc_ipsec_fini(struct gwc *g)
 	}
 	rte_hash_free(g->spi_keys);
 	g->spi_keys = NULL;
+	rte_free(g->spi_slot);
+	g->spi_slot = NULL;
 	gwc_crypto_fini(&g->crypto);
 }
 
@@ -365,9 +368,43 @@ gwc_ipsec_poll(struct gwc *g)
 static struct rte_hash *
 spi_hash(struct gwc *g)
 {
+	uint32_t n = RTE_MAX(rte_align32pow2(2 * g->conf.max_sas), (uint32_t)GWC_SPI_SLOTS_MIN);
+
+	if (g->spi_slot == NULL) {
+		g->spi_slot = rte_zmalloc_socket("gwc_spi_slot", n * sizeof(g->spi_slot[0]),
+						 RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+		if (g->spi_slot == NULL)
+			return NULL;
+		g->spi_slot_mask = n - 1;
+	}
 	if (g->spi_keys == NULL)
 		g->spi_keys = gwc_hash_lf_new(g, "spi", g->conf.max_sas, sizeof(uint32_t));
 	return g->spi_keys;
+}
+
+/*
+ * Inbound SA 'i' has SPI 'spi' (its key is in the SPI hash): give it the SPI's slot
+ * when the slot is free or held for the same SPI (an SA installed again). A worker
+ * may read the slot at any time: one 16-bit store.
+ */
+static void
+spi_slot_take(struct gwc *g, uint32_t spi, unsigned int i)
+{
+	uint16_t *slot = &g->spi_slot[spi & g->spi_slot_mask];
+	uint16_t v = *slot;
+
+	if (v == 0 || g->sa[v - 1].conf.spi == spi || !g->sa[v - 1].used)
+		__atomic_store_n(slot, (uint16_t)(i + 1), __ATOMIC_RELEASE);
+}
+
+/* The key 'spi' -> 'i' has left the SPI hash: so does the slot, when 'i' held it. */
+static void
+spi_slot_drop(struct gwc *g, uint32_t spi, unsigned int i)
+{
+	uint16_t *slot = &g->spi_slot[spi & g->spi_slot_mask];
+
+	if (*slot == i + 1)
+		__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
 }
 
 /* Does SA 'i' have an entry in tables whose endpoint copies are 't->ep'? */
@@ -407,6 +444,8 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 	if (g->n_sa_in != 0 && spi_hash(g) == NULL)
 		return -ENOMEM;
 	t->spi = g->n_sa_in != 0 ? g->spi_keys : NULL;
+	t->spi_slot = t->spi != NULL ? g->spi_slot : NULL;
+	t->spi_slot_mask = g->spi_slot_mask;
 	t->sa_ses_prefetch = g->n_sas >= GWC_SA_SES_PREFETCH;
 	for (k = 0; k < g->n_changed_sa; k++) {
 		const struct gwc_sa_m *s;
@@ -426,6 +465,8 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 			/* a key kept from before only has its data rewritten */
 			if (rte_hash_add_key_data(g->spi_keys, &spi, (void *)(uintptr_t)i) < 0)
 				return -ENOMEM;
+			spi_slot_take(g, spi, i);
+			t->sa[i].spi_in = spi;
 		}
 	}
 	for (k = 0; k < g->n_changed_ep; k++) {
@@ -480,8 +521,8 @@ ipsec_published(struct gwc *g)
 		uint32_t spi = s->conf.spi;
 
 		s->changed = false;
-		if (t->sa[i].sa == NULL && s->conf.inbound)
-			gwc_hash_del_if(g->spi_keys, &spi, i);
+		if (t->sa[i].sa == NULL && s->conf.inbound && gwc_hash_del_if(g->spi_keys, &spi, i))
+			spi_slot_drop(g, spi, i);
 		if (s->used && (!g->ep[s->ep].used || g->ep[s->ep].ep.type != GWC_EP_IPSEC)) {
 			GWC_LOG(INFO, "%s SA 0x%08x removed with its endpoint",
 				s->conf.inbound ? "inbound" : "outbound", s->conf.spi);

@@ -200,6 +200,9 @@ struct gwc {
 	struct rte_hash *sa_index;               /* (direction, SPI, destination) -> SA index */
 	struct rte_hash *spi_keys;               /* the SPI hash kept across tables (t->spi):
 						    inbound SPI -> SA index, or NULL */
+	uint16_t *spi_slot;                      /* the SPI slots kept with it (t->spi_slot;
+						    gwc_tables.h), or NULL */
+	uint32_t spi_slot_mask;                  /* slots - 1 */
 	struct rte_hash *l3_routes;              /* the /32 route hash kept across tables
 						    (t->l3_route, gwc_ep_ipsec.c), or NULL */
 	uint64_t *route_bits;                    /* its filter (gwc_route_maybe()), made with it */

@@ -244,11 +244,25 @@ struct trl_key;
 /* An SA as workers see it. */
 struct gwc_sa_tab {
 	struct gwc_sa *sa;        /* NULL: no SA (or expired) */
+	uint32_t ep;              /* its IPsec endpoint */
+	uint32_t spi_in;          /* inbound: its SPI (host order), which a worker checks an SPI
+				     slot's answer against; 0 outbound */
+	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 	struct gwc_sa_span hot[GWC_SA_HOT]; /* prefetched when a packet is queued for it
 					       (gwc_sa_hot()) */
-	uint32_t ep;              /* its IPsec endpoint */
-	uint16_t lcore;           /* inbound: the worker that decrypts it (SA-to-lcore affinity) */
 };
+
+/*
+ * The SPI slots: slot 'spi & mask' holds an inbound SA's index + 1 (0: empty), the first
+ * SA whose SPI took the slot; the others with those low bits are in the SPI hash alone.
+ * A worker trusts a slot only when the tables' entry it names has that SPI (spi_in), so
+ * a slot stale or taken by another SPI costs a hash look-up and nothing else. Slots:
+ * at least 65,536, which kernel-agw relies on when it picks SPIs whose low 16 bits no
+ * other of its inbound SAs has (agw/kernel-agw/kernel_agw_ipsec.c, get_spi); 2 bytes
+ * each. At 10,000 SAs, each packet of another, it gave 13 % more frames a second than
+ * the hash alone (docs/benchmarks.md).
+ */
+#define GWC_SPI_SLOTS_MIN 65536
 
 /* A traffic selector shorter than /32: slice-side destinations routed to 'ep'. */
 struct gwc_l3_rule {
@@ -305,6 +319,8 @@ struct gwc_tables {
 	struct gwc_trl_term term[GWC_MAX_TRL_KEYS]; /* sorted by terminal */
 	struct rte_hash *spi;     /* inbound SPI (host order) -> SA index, kept across tables
 				     (gwc_ipsec.c); NULL: no inbound SA */
+	const uint16_t *spi_slot; /* the SPI slots (GWC_SPI_SLOTS_MIN), kept with 'spi' */
+	uint32_t spi_slot_mask;
 	struct rte_hash *l3_route; /* slice << 32 | IPv4 (network order) -> IPsec endpoint id,
 				     kept across tables (gwc_ep_ipsec.c); NULL: none */
 	const uint64_t *l3_route_bits; /* its filter (gwc_route_maybe()), kept with it */

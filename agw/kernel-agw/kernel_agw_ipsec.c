@@ -698,7 +698,11 @@ static sa_entry_t *find_sa(private_kernel_agw_ipsec_t *this, uint32_t spi, host_
 	return found;
 }
 
-static bool spi_used(private_kernel_agw_ipsec_t *this, uint32_t spi)
+/**
+ * Does one of our inbound SAs, or an SPI handed out and not yet installed, have the
+ * bits of 'spi' (network order) that 'mask' (network order) selects? Mutex held.
+ */
+static bool spi_used(private_kernel_agw_ipsec_t *this, uint32_t spi, uint32_t mask)
 {
 	enumerator_t *enumerator;
 	sa_entry_t *sa;
@@ -708,13 +712,13 @@ static bool spi_used(private_kernel_agw_ipsec_t *this, uint32_t spi)
 	enumerator = this->sas->create_enumerator(this->sas);
 	while (!used && enumerator->enumerate(enumerator, &sa))
 	{
-		used = sa->inbound && sa->spi == spi;
+		used = sa->inbound && ((sa->spi ^ spi) & mask) == 0;
 	}
 	enumerator->destroy(enumerator);
 	enumerator = this->spis->create_enumerator(this->spis);
 	while (!used && enumerator->enumerate(enumerator, &p))
 	{
-		used = (uint32_t)p == spi;
+		used = (((uint32_t)p ^ spi) & mask) == 0;
 	}
 	enumerator->destroy(enumerator);
 	return used;
@@ -739,7 +743,7 @@ METHOD(kernel_ipsec_t, get_spi, status_t,
 		return NOT_SUPPORTED;
 	}
 	this->mutex->lock(this->mutex);
-	for (tries = 0; tries < 100; tries++)
+	for (tries = 0; tries < 200; tries++)
 	{
 		if (!this->rng->get_bytes(this->rng, sizeof(v), (uint8_t*)&v))
 		{
@@ -748,7 +752,10 @@ METHOD(kernel_ipsec_t, get_spi, status_t,
 		/* 0xc0000000..0xcfffffff, as the Linux kernel allocates: recognisable in
 		 * captures, far from the reserved 1..255 */
 		v = htonl(0xc0000000 | (ntohl(v) & 0x0fffffff));
-		if (!spi_used(this, v))
+		/* first low 16 bits none of our inbound SPIs has: gw-core's SPI slot for
+		 * it is then free, and its packets skip the SPI hash (gw-core/gwc_tables.h);
+		 * once those are scarce, any SPI not in use */
+		if (!spi_used(this, v, tries < 100 ? htonl(0xffff) : 0xffffffff))
 		{
 			this->spis->insert_last(this->spis, (void*)(uintptr_t)v);
 			this->mutex->unlock(this->mutex);

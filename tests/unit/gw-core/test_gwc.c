@@ -2905,6 +2905,91 @@ test_ipsec_gateway_mac(void)
 	ips_done();
 }
 
+/* Inbound SA 'spi' (dir in, destination 0) removed; control and worker passes. */
+static void
+sa_del_in(uint32_t spi)
+{
+	struct gwc_err e = { "" };
+
+	CU_ASSERT_EQUAL(gwc_ipsec_sa_del(g, OWNER, true, spi, 0, &e), 0);
+	control_pass();
+	drain();
+}
+
+/* esp_gcm256_natt_in with its SPI set to 'spi' (and so in no SA's keys). */
+static void
+send_spi(uint32_t spi)
+{
+	uint8_t buf[sizeof(esp_gcm256_natt_in)];
+	rte_be32_t v = rte_cpu_to_be_32(spi);
+
+	memcpy(buf, esp_gcm256_natt_in, sizeof(buf));
+	memcpy(buf + 14 + 20 + 8, &v, 4);
+	send1(PB, buf, sizeof(buf));
+}
+
+/*
+ * The SPI slots (gwc_tables.h): an SA whose slot another SPI holds is found through the
+ * hash; a slot is trusted only for the SPI of the entry it names, so an SPI with the
+ * same low bits and no SA is refused as no_sa, never tried against the slot's SA; a
+ * slot follows its SA out and is taken again; an outbound SA with the inbound's SPI
+ * takes no slot.
+ */
+static void
+test_ipsec_spi_slots(void)
+{
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	uint64_t d0[GWC_DROP_MAX], d1[GWC_DROP_MAX];
+	struct gwc_sa_stats st;
+	int in_sa;
+
+	slice("ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	CU_ASSERT_FATAL(ipsec_ep_gw("term", "10.1.0.200", &mac_s) >= 0);
+	CU_ASSERT_FATAL(ipsec_ep_gw("decoy", "10.1.0.201", &mac_s) >= 0);
+	/* the decoy's inbound SPI has the terminal's low 16 bits, and comes first */
+	CU_ASSERT_FATAL(sa_add("decoy", true, 0x72001, key_gcm128, 20) >= 0);
+	CU_ASSERT_FATAL(sa_add("decoy", false, 0x2001, key_gcm128, 20) >= 0);
+	control_pass();
+	in_sa = sa_add("term", true, 0x2001, key_gcm256, 36);
+	CU_ASSERT_FATAL(in_sa >= 0);
+	control_pass();
+	drain();
+	gwc_drops_get(g, d0);
+
+	/* 1. the terminal's SA through the hash: its slot is the decoy's */
+	send1(PB, esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	expect_decrypted(rmac);
+	/* 2. an SPI of those low bits in no SA: no_sa, no SA tries it */
+	send_spi(0x32001);
+	gwc_drops_get(g, d1);
+	CU_ASSERT_EQUAL(d1[GWC_DROP_NO_SA] - d0[GWC_DROP_NO_SA], 1);
+	CU_ASSERT_EQUAL(d1[GWC_DROP_ESP_AUTH], d0[GWC_DROP_ESP_AUTH]);
+	/* 3. the decoy's SA goes: its SPI is refused, the terminal's still decrypts */
+	sa_del_in(0x72001);
+	send_spi(0x72001);
+	send1(PB, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
+	expect_decrypted(rmac);
+	/* 4. the terminal's SA goes (its packets: no_sa) and comes back, now in the slot */
+	sa_del_in(0x2001);
+	send1(PB, esp_gcm256_natt_in_seq200, sizeof(esp_gcm256_natt_in_seq200));
+	CU_ASSERT_EQUAL(recv_all_free(PA), 0);
+	in_sa = sa_add("term", true, 0x2001, key_gcm256, 36);
+	CU_ASSERT_FATAL(in_sa >= 0);
+	control_pass();
+	drain();
+	send1(PB, esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	expect_decrypted(rmac);
+	send_spi(0x32001);      /* the slot's SA is the terminal's: still no_sa */
+	gwc_drops_get(g, d1);
+	CU_ASSERT_EQUAL(d1[GWC_DROP_NO_SA] - d0[GWC_DROP_NO_SA], 4);
+	CU_ASSERT_EQUAL(d1[GWC_DROP_ESP_AUTH], d0[GWC_DROP_ESP_AUTH]);
+	gwc_ipsec_sa_stats_get(g, in_sa, &st);
+	CU_ASSERT_EQUAL(st.pkts, 1);
+	CU_ASSERT_EQUAL(st.auth, 0);
+	ips_done();
+}
+
 /*
  * The slice router's frames go out with one MAC table look-up per run of frames to the
  * same slice and next hop (bridge_routed(), gwc_dp_bridge.h). One burst of three ESP
@@ -3064,6 +3149,8 @@ test_gwc_register(void)
 			test_ipsec_terminal) == NULL ||
 	    CU_add_test(s, "IPsec terminal with gateway_mac: no ARP in the slice",
 			test_ipsec_gateway_mac) == NULL ||
+	    CU_add_test(s, "IPsec: SPI slots, checked against the SA's SPI, hash behind",
+			test_ipsec_spi_slots) == NULL ||
 	    CU_add_test(s, "trailer endpoints: reappend toward the terminal",
 			test_trailer_reappend) == NULL ||
 	    CU_add_test(s, "a static MAC cannot point at an IPsec terminal",

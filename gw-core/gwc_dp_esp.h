@@ -113,7 +113,8 @@ esp_sa_prefetch(const struct gwc_tables *t, const struct gwc_sa_tab *s)
 
 	for (i = 0; i < GWC_SA_HOT; i++) {
 		const uint8_t *p = s->hot[i].addr;
-		unsigned int n = t->sa_ses_prefetch ? s->hot[i].lines : RTE_MIN(s->hot[i].lines, 1u);
+		unsigned int n = t->sa_prefetch_whole ? s->hot[i].lines
+						      : RTE_MIN(s->hot[i].lines, 1u);
 
 		for (l = 0; l < n; l++)
 			rte_prefetch0(p + l * RTE_CACHE_LINE_SIZE);

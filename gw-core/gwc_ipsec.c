@@ -446,7 +446,7 @@ ipsec_tables(struct gwc *g, struct gwc_tables *t)
 	t->spi = g->n_sa_in != 0 ? g->spi_keys : NULL;
 	t->spi_slot = t->spi != NULL ? g->spi_slot : NULL;
 	t->spi_slot_mask = g->spi_slot_mask;
-	t->sa_ses_prefetch = g->n_sas >= GWC_SA_SES_PREFETCH;
+	t->sa_prefetch_whole = g->n_sas >= GWC_SA_PREFETCH_WHOLE;
 	for (k = 0; k < g->n_changed_sa; k++) {
 		const struct gwc_sa_m *s;
 

@@ -42,7 +42,6 @@ struct gwc_sa {
 	uint8_t cpu;              /* synchronous CPU crypto, else a lookaside queue pair */
 	uint8_t zero_iv;          /* CBC outbound: zero the op's IV (see gwc_sa_create) */
 	struct rte_ipsec_sa *sa;  /* in the same allocation, after this struct */
-	uint16_t sa_lines;        /* its size, cache lines */
 	/* inbound: the anti-replay window (gwc_replay.h), in the same allocation after
 	 * the rte_ipsec SA; the lock serialises lcores that decrypt this SA at once */
 	rte_spinlock_t replay_lock;
@@ -343,7 +342,6 @@ gwc_sa_create(const struct gwc_crypto *c, const struct gwc_sa_conf *conf, uint64
 	}
 	*s = tmp;
 	s->sa = (struct rte_ipsec_sa *)((uint8_t *)s + head);
-	s->sa_lines = (uint16_t)RTE_MIN(rsz / RTE_CACHE_LINE_SIZE, (size_t)UINT16_MAX);
 	if (conf->inbound) {
 		s->replay = (struct gwc_replay *)((uint8_t *)s + head + rsz);
 		gwc_replay_init(s->replay, conf->replay_window, conf->esn, conf->sqn);
@@ -406,7 +404,8 @@ gwc_sa_hot(const struct gwc_sa *s, struct gwc_sa_span hot[GWC_SA_HOT])
 {
 	hot[0] = (struct gwc_sa_span){ s, RTE_ALIGN_CEIL(sizeof(*s), RTE_CACHE_LINE_SIZE) /
 					      RTE_CACHE_LINE_SIZE };
-	hot[1] = (struct gwc_sa_span){ s->sa, RTE_MIN(s->sa_lines, GWC_SA_IPSEC_LINES) };
+	/* rte_ipsec_sa_size() is at least the struct's size: its lines are all there */
+	hot[1] = (struct gwc_sa_span){ s->sa, GWC_SA_IPSEC_LINES };
 	hot[2] = (struct gwc_sa_span){ s->replay, s->replay != NULL ? 1 : 0 };
 	hot[3] = (struct gwc_sa_span){ s->ses, GWC_SA_SES_LINES };
 }

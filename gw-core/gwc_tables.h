@@ -287,7 +287,7 @@ struct gwc_trl_term {
 #define GWC_BRIDGE_PREFETCH_SLICES 1024
 /* When the tables turn the prefetch of every hot line of an SA on, not only each span's
  * first (gwc_sa_hot(); the session's GWC_SA_SES_LINES): this many SAs. */
-#define GWC_SA_SES_PREFETCH 1024
+#define GWC_SA_PREFETCH_WHOLE 1024
 #define GWC_BRIDGE_PREFETCH_MACS 16384
 
 /* Built by the control thread, published by atomic pointer swap, freed after a grace period. */
@@ -297,7 +297,7 @@ struct gwc_tables {
 	uint16_t n_sched;         /* ports with a scheduler */
 	uint8_t bridge_prefetch;  /* the slices' state no longer stays in the cache: bridge_vec()
 				     prefetches it (gwc_dp_bridge.h) */
-	uint8_t sa_ses_prefetch;  /* SAs are many (GWC_SA_SES_PREFETCH): a queued ESP packet's
+	uint8_t sa_prefetch_whole; /* SAs are many (GWC_SA_PREFETCH_WHOLE): a queued ESP packet's
 				     SA is prefetched whole, crypto session included, not
 				     only each span's first line (gwc_dp_esp.h) */
 	uint8_t full;             /* control thread, while building: made from the whole model

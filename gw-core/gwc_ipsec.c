@@ -363,14 +363,15 @@ gwc_ipsec_poll(struct gwc *g)
  * key is added when its SA's entry is made, so a worker may find it before the tables
  * with the entry are out; it then finds no SA there (NULL) and drops the packet as
  * no_sa, as before the key existed. Keys go once the tables without the SA are out
- * (ipsec_published()).
+ * (ipsec_published()). Made with it, the SPI slots in front of it (gwc_tables.h).
  */
 static struct rte_hash *
 spi_hash(struct gwc *g)
 {
-	uint32_t n = RTE_MAX(rte_align32pow2(2 * g->conf.max_sas), (uint32_t)GWC_SPI_SLOTS_MIN);
-
 	if (g->spi_slot == NULL) {
+		uint32_t n = RTE_MAX(rte_align32pow2(2 * g->conf.max_sas),
+				     (uint32_t)GWC_SPI_SLOTS_MIN);
+
 		g->spi_slot = rte_zmalloc_socket("gwc_spi_slot", n * sizeof(g->spi_slot[0]),
 						 RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
 		if (g->spi_slot == NULL)

@@ -16,14 +16,15 @@
 #include "gwc_dp_out.h"
 #include "gwc_mac.h"
 
-/* Count frame 'm' (of 'len' bytes inside the slice) in from endpoint 'id' of 'in'. */
+/* Count 'pkts' frames of 'bytes' in all (inside the slice) in from endpoint 'id' of 'in'. */
 static inline void
-bridge_count(struct gwc_lcore *lc, const struct gwc_ep *in, uint32_t id, uint32_t len)
+bridge_count(struct gwc_lcore *lc, const struct gwc_ep *in, uint32_t id, uint32_t pkts,
+	     uint64_t bytes)
 {
-	lc->ep_hot[id].rx_pkts++;
-	lc->ep_hot[id].rx_bytes += len;
-	lc->slice[in->slice].rx_pkts++;
-	lc->slice[in->slice].rx_bytes += len;
+	lc->ep_hot[id].rx_pkts += pkts;
+	lc->ep_hot[id].rx_bytes += bytes;
+	lc->slice[in->slice].rx_pkts += pkts;
+	lc->slice[in->slice].rx_bytes += bytes;
 }
 
 /*
@@ -64,7 +65,7 @@ bridge_in(struct gwc_lcore *lc, const struct gwc_tables *t, uint32_t id, struct 
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	uint64_t dst;
 
-	bridge_count(lc, in, id, m->pkt_len - (tagged ? VLAN_HLEN : 0));
+	bridge_count(lc, in, id, 1, m->pkt_len - (tagged ? VLAN_HLEN : 0));
 	if (likely(in->type != GWC_EP_IPSEC)) {
 		uint64_t src = gwc_eth_src48(eth);
 
@@ -113,7 +114,9 @@ bridge_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, const uint32_t
  * with one MAC table look-up for a run of frames to the same slice and destination: a
  * slice's routed traffic goes to its next hop (its gateway MAC or ARP's answer), so
  * a burst of it is one run. The run holds within the one 'now'; a learn racing it is
- * as if the look-up had come a little earlier.
+ * as if the look-up had come a little earlier. Frames in are counted once for each run
+ * of one terminal, at its end (at 64 B, with esp_decrypt()'s count per run of one SA,
+ * about 2.5 % more packets a second than a count per frame).
  */
 static inline void
 bridge_routed(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc_bvec *v,
@@ -121,7 +124,8 @@ bridge_routed(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc
 {
 	uint64_t run_dst = UINT64_MAX;   /* not a MAC: gwc_mac48() has 48 bits */
 	uint32_t run_out = GWC_EP_NONE;
-	uint16_t run_slice = 0, i;
+	uint16_t run_slice = 0, i, j = 0;
+	uint64_t bytes = 0;
 
 	if (unlikely(t->bridge_prefetch))
 		bridge_prefetch(lc, t, v->id, v->m, v->n);
@@ -131,7 +135,13 @@ bridge_routed(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc
 		const struct gwc_slice_tab *st = &t->slice[in->slice];
 		uint64_t dst = gwc_eth_dst48(rte_pktmbuf_mtod(m, const struct rte_ether_hdr *));
 
-		bridge_count(lc, in, v->id[i], m->pkt_len);
+		/* counted by runs of one terminal: frames j..i-1 were from the one before */
+		if (v->id[i] != v->id[j]) {
+			bridge_count(lc, t->ep[v->id[j]], v->id[j], i - j, bytes);
+			j = i;
+			bytes = 0;
+		}
+		bytes += m->pkt_len;
 		if (unlikely(gwc_mac48_group(dst))) {
 			bridge_fwd(lc, t, in, st, v->id[i], m, false, GWC_EP_NONE);
 			continue;
@@ -143,6 +153,8 @@ bridge_routed(struct gwc_lcore *lc, const struct gwc_tables *t, const struct gwc
 		}
 		bridge_fwd(lc, t, in, st, v->id[i], m, false, run_out);
 	}
+	if (v->n != 0)
+		bridge_count(lc, t->ep[v->id[j]], v->id[j], v->n - j, bytes);
 }
 
 #endif /* GWC_DP_BRIDGE_H */

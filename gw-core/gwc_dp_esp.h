@@ -76,6 +76,8 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 		const struct gwc_ep *ep = t->ep[lc->esp_out[i].ep];
 		const struct gwc_port_tab *pt = &t->port[ep->port];
 		struct gwc_sa_lstats *st = &lc->sa[sa];
+		uint64_t clear = 0, wire = 0;   /* bytes of what was sent, before and after */
+		uint16_t sent = 0;
 
 		for (j = i; j < n && lc->esp_out[j].sa == sa; j++) {
 			len[c] = lc->esp_out[j].m->pkt_len - lc->esp_out[j].m->l2_len;
@@ -93,12 +95,17 @@ esp_flush_out(struct gwc_lcore *lc, const struct gwc_tables *t)
 				ep_drop(lc, m, ep->id, GWC_DROP_TOO_BIG);
 				continue;
 			}
-			st->pkts++;
-			st->bytes += len[x];
-			st->last_tsc = now;
-			lc->ep_hot[ep->id].tx_pkts++;
-			lc->ep_hot[ep->id].tx_bytes += m->pkt_len;
+			sent++;
+			clear += len[x];
+			wire += m->pkt_len;
 			ppm_txbuf_put(&lc->tx[ep->port], m);
+		}
+		if (sent != 0) {
+			st->pkts += sent;
+			st->bytes += clear;
+			st->last_tsc = now;
+			lc->ep_hot[ep->id].tx_pkts += sent;
+			lc->ep_hot[ep->id].tx_bytes += wire;
 		}
 	}
 }
@@ -294,18 +301,21 @@ esp_decrypt(struct gwc_lcore *lc, const struct gwc_tables *t, uint64_t now,
 		uint16_t sa = lc->esp_in[i].sa, k, c = 0, x;
 		uint32_t ep = lc->esp_in[i].ep;
 		struct gwc_sa_lstats *st = &lc->sa[sa];
+		uint64_t bytes = 0;
 
 		for (j = i; j < n && lc->esp_in[j].sa == sa; j++)
 			pkts[c++] = lc->esp_in[j].m;
 		i = j;
 		k = gwc_sa_inbound(lc->dp->crypto, t->sa[sa].sa, (uint16_t)lc->index, pkts, c, err);
 		for (x = 0; x < k; x++) {
-			st->pkts++;
-			st->bytes += pkts[x]->pkt_len;
+			bytes += pkts[x]->pkt_len;
 			dec[nd++] = (struct gwc_esp_job){ .m = pkts[x], .sa = sa, .ep = ep };
 		}
-		if (k != 0)
+		if (k != 0) {
+			st->pkts += k;
+			st->bytes += bytes;
 			st->last_tsc = now;
+		}
 		for (x = k; x < c; x++)
 			sa_drop(lc, sa, pkts[x], err[x - k]);
 	}

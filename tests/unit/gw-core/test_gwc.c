@@ -3050,6 +3050,74 @@ test_ipsec_routed_runs(void)
 }
 
 /*
+ * The slice router's frames are counted by runs of one terminal (bridge_routed(), and
+ * esp_decrypt() by runs of one SA). One burst from two terminals, t1 t2 t1, each its
+ * own inner length: each terminal's rx and its SA's counters get only its own frames
+ * and bytes, the slice all three; a run ended at the wrong frame would move a count
+ * from one terminal to the other.
+ */
+static void
+test_ipsec_counted_by_runs(void)
+{
+	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
+	/* what enters the slice: Ethernet and the inner packet (IPv4, UDP and 200 or 100
+	 * bytes: gen_esp_vectors.py's p_in and inner()) */
+	const uint32_t in1 = 14 + 20 + 8 + 200, in2 = 14 + 20 + 8 + 100;
+	struct rte_mbuf *in[3], *out[8];
+	struct gwc_slice_stats ss0, ss;
+	struct gwc_ep_stats es;
+	struct gwc_sa_stats st;
+	int t1, t2, sa1, sa2, s;
+	uint8_t buf[128];
+	unsigned int n;
+	size_t len;
+
+	slice("ips");
+	s = gwc_slice_find(g, "ips");
+	ep("ips", "srv", GWC_EP_VLAN, PA, IPS_VID);
+	t1 = ipsec_ep("t1", "10.1.0.200");
+	t2 = ipsec_ep("t2", "10.1.0.201");
+	CU_ASSERT_FATAL(s >= 0 && t1 >= 0 && t2 >= 0);
+	sa1 = sa_add("t1", true, 0x2001, key_gcm256, 36);
+	sa2 = sa_add("t2", true, 0x2011, key_gcm256, 36);
+	CU_ASSERT_FATAL(sa1 >= 0 && sa2 >= 0);
+	control_pass();
+	drain();
+	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_s, "10.1.0.10", rmac, "10.1.0.1");
+	send1(PA, buf, len);
+	control_pass();
+	drain();
+
+	in[0] = mk(esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
+	in[1] = mk(esp_gcm256_natt_in_t2, sizeof(esp_gcm256_natt_in_t2));
+	in[2] = mk(esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
+	CU_ASSERT_FATAL(in[0] != NULL && in[1] != NULL && in[2] != NULL);
+	gwc_slice_stats_get(g, s, &ss0);   /* the server's ARP reply is in it */
+	gwc_worker_inject(g, 0, PB, in, 3);
+	n = recv_all(PA, out, 8);
+	CU_ASSERT_EQUAL(n, 3);
+	free_all(out, n);
+
+	gwc_ep_stats_get(g, t1, &es);
+	CU_ASSERT_EQUAL(es.rx_pkts, 2);
+	CU_ASSERT_EQUAL(es.rx_bytes, 2 * in1);
+	gwc_ep_stats_get(g, t2, &es);
+	CU_ASSERT_EQUAL(es.rx_pkts, 1);
+	CU_ASSERT_EQUAL(es.rx_bytes, in2);
+	gwc_slice_stats_get(g, s, &ss);
+	CU_ASSERT_EQUAL(ss.rx_pkts - ss0.rx_pkts, 3);
+	CU_ASSERT_EQUAL(ss.rx_bytes - ss0.rx_bytes, 2 * in1 + in2);
+	gwc_ipsec_sa_stats_get(g, sa1, &st);
+	CU_ASSERT_EQUAL(st.pkts, 2);
+	CU_ASSERT_EQUAL(st.bytes, 2 * (in1 - 14));
+	CU_ASSERT_NOT_EQUAL(st.last_tsc, 0);
+	gwc_ipsec_sa_stats_get(g, sa2, &st);
+	CU_ASSERT_EQUAL(st.pkts, 1);
+	CU_ASSERT_EQUAL(st.bytes, in2 - 14);
+	ips_done();
+}
+
+/*
  * The worker reuses l3_route()'s last answer only under the tables it came from. A
  * server's frame to terminal 10.1.0.200 (endpoint id X, no outbound SA: dropped as
  * NO_SA on it); the terminal goes and a new one, 10.1.0.201, gets id X (ids are given
@@ -3166,6 +3234,8 @@ test_gwc_register(void)
 			test_ipsec_route_memo) == NULL ||
 	    CU_add_test(s, "IPsec: routed frames, a MAC look-up per run of next hops",
 			test_ipsec_routed_runs) == NULL ||
+	    CU_add_test(s, "IPsec: two terminals' frames counted by runs",
+			test_ipsec_counted_by_runs) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",
 			test_mac_hash_spreads) == NULL ||
 	    CU_add_test(s, "a slice's MAC table grows as it fills", test_mac_table_grows) ==

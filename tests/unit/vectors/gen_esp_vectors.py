@@ -115,6 +115,12 @@ v["gcm256_natt_in_srv2"] = outer(esp_gcm(KEY_GCM256, 0x2001, 6, iv8,
                                          inner(200, src="10.1.0.200", dst="10.1.0.11",
                                                ident=10)),
                                  TERM, AGW, 83, AGW_MAC, TERM_MAC, natt=(40001, 4500))
+# A second terminal (10.1.0.201, its SA 0x2011) behind the same NAT, to server A, a
+# longer packet than the first terminal's.
+v["gcm256_natt_in_t2"] = outer(esp_gcm(KEY_GCM256, 0x2011, 1, iv8,
+                                       inner(100, src="10.1.0.201", dst="10.1.0.10",
+                                             ident=11)),
+                               TERM, AGW, 84, AGW_MAC, TERM_MAC, natt=(40001, 4500))
 # Authentic, but its next header says IPv6 (41) inside an IPv4 tunnel SA.
 v["gcm256_natt_in_nh41"] = outer(esp_gcm(KEY_GCM256, 0x2001, 7, iv8, p_in, nh=41), TERM, AGW,
                                  82, AGW_MAC, TERM_MAC, natt=(40001, 4500))

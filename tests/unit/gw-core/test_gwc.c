@@ -341,7 +341,8 @@ suite_clean(void)
  * DPDK's rte_raw_cksum() over 20 bytes: 200,000 random headers, all zeros, all ones,
  * and headers whose checksum field was filled in (they must sum to 0xffff) or then
  * had one bit flipped (they must not); gwc_ipv4_cksum_set() (ESP's outer header)
- * against rte_ipv4_cksum(), with and without an option word.
+ * against rte_ipv4_cksum(), with and without an option word, the field's old value
+ * ignored.
  */
 static void
 test_ipv4_hdr_sum20(void)
@@ -374,6 +375,7 @@ test_ipv4_hdr_sum20(void)
 		ip->version_ihl = RTE_IPV4_VHL_DEF;   /* rte_ipv4_cksum() sums IHL words */
 		ip->hdr_checksum = 0;
 		want = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = (uint16_t)(x >> 16);   /* a stale sum: not summed */
 		gwc_ipv4_cksum_set(ip);
 		bad += ip->hdr_checksum != want;
 		bad += ipv4_hdr_sum20(h) != 0xffff;

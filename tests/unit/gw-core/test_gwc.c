@@ -2656,6 +2656,20 @@ control_pass(void)
 
 /* The end of an IPsec test: slice "ips" removed, its SAs and tables retired, what it
  * had in flight sent; not one mbuf may be left out of the pool. */
+/* Server 10.1.0.10 (mac_s, on VLAN IPS_VID) answers the slice router's ARP: it is then
+ * the router's neighbour and in the slice's MAC table. */
+static void
+ips_server_answers(void)
+{
+	uint8_t buf[64];
+	size_t len = arp_vlan(buf, RTE_ARP_OP_REPLY, gwc_l3_mac(g), &mac_s, "10.1.0.10",
+			      gwc_l3_mac(g), "10.1.0.1");
+
+	send1(PA, buf, len);
+	control_pass();
+	drain();
+}
+
 static void
 ips_done(void)
 {
@@ -2800,10 +2814,7 @@ test_ipsec_terminal(void)
 	free_all(out, n);
 
 	/* 2. the server answers; the next ESP packet (seq 3) reaches it on VLAN 300 */
-	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_s, "10.1.0.10", rmac, "10.1.0.1");
-	send1(PA, buf, len);
-	control_pass();
-	drain();
+	ips_server_answers();
 	send1(PB, esp_gcm256_natt_in_seq3, sizeof(esp_gcm256_natt_in_seq3));
 	expect_decrypted(rmac);
 	gwc_ipsec_sa_stats_get(g, in_sa, &st);
@@ -3061,7 +3072,6 @@ test_ipsec_routed_runs(void)
 static void
 test_ipsec_counted_by_runs(void)
 {
-	const struct rte_ether_addr *rmac = gwc_l3_mac(g);
 	/* what enters the slice: Ethernet and the inner packet (IPv4, UDP and 200 or 100
 	 * bytes: gen_esp_vectors.py's p_in and inner()) */
 	const uint32_t in1 = 14 + 20 + 8 + 200, in2 = 14 + 20 + 8 + 100;
@@ -3070,9 +3080,7 @@ test_ipsec_counted_by_runs(void)
 	struct gwc_ep_stats es;
 	struct gwc_sa_stats st;
 	int t1, t2, sa1, sa2, s;
-	uint8_t buf[128];
 	unsigned int n;
-	size_t len;
 
 	slice("ips");
 	s = gwc_slice_find(g, "ips");
@@ -3085,10 +3093,7 @@ test_ipsec_counted_by_runs(void)
 	CU_ASSERT_FATAL(sa1 >= 0 && sa2 >= 0);
 	control_pass();
 	drain();
-	len = arp_vlan(buf, RTE_ARP_OP_REPLY, rmac, &mac_s, "10.1.0.10", rmac, "10.1.0.1");
-	send1(PA, buf, len);
-	control_pass();
-	drain();
+	ips_server_answers();
 
 	in[0] = mk(esp_gcm256_natt_in, sizeof(esp_gcm256_natt_in));
 	in[1] = mk(esp_gcm256_natt_in_t2, sizeof(esp_gcm256_natt_in_t2));

@@ -5,7 +5,7 @@
  * the same pcap, ports and core, so that the bench can say how far above ipsec-secgw
  * any gateway could get on this machine (as macswap bounds the OVS rows).
  *
- *   esp_floor EAL-ARGS -- dec|enc KEY_HEX SPI[:N] TUN_SRC TUN_DST SECONDS [COUNT]
+ *   esp_floor EAL-ARGS -- [-p] dec|enc KEY_HEX SPI[:N] TUN_SRC TUN_DST SECONDS [COUNT]
  *
  * EAL-ARGS must give port 0 (the input: net_pcap with infinite_rx), port 1 (the output,
  * net_null) and a cryptodev with synchronous CPU crypto (crypto_aesni_mb). KEY_HEX: the
@@ -27,7 +27,11 @@
  * make bench's input only, whose packets come in the order the SAs were made, the order
  * their memory is in, which the core's own prefetchers follow. With the same packets
  * shuffled, the prefetch gave 4.5-6.0 Mpps against 3.6-4.4 without (4 rounds): a
- * gateway facing real terminals needs it, and gw-core has it (gwc_dp_esp.h).
+ * gateway facing real terminals needs it, and gw-core has it (gwc_dp_esp.h). With -p the
+ * floor does it too: after the burst's SA indexes and before rte_ipsec, for each packet
+ * whose SA differs from the one before, its session, the 4 lines of its rte_ipsec SA
+ * (DPDK 22.11) and the first 16 of its crypto session, as gw-core's esp_sa_prefetch()
+ * at that many SAs. make bench runs it on the shuffled row (BENCH_ESP_SHUFFLED=1).
  *
  * Runs on the main lcore. After one second of warm-up, counts the packets port 1 took
  * for SECONDS and prints "pps RATE" and "failed N" (packets rte_ipsec refused: must be
@@ -52,10 +56,13 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "gw-core/gwc_csum.h"
 
 #define BURST 32
+#define SA_LINES 4     /* of struct rte_ipsec_sa in DPDK 22.11, as GWC_SA_IPSEC_LINES */
+#define SES_LINES 16   /* of the crypto session, as GWC_SA_SES_LINES */
 #define IV_OFS (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 static void
@@ -124,6 +131,26 @@ sa_index(const struct rte_mbuf *m, uint32_t spi, unsigned long n_sa)
 	return v < n_sa ? v : UINT32_MAX;
 }
 
+/* With -p: what rte_ipsec will read of each packet's SA, fetched before it does (a run of
+ * one SA asks once). */
+static void
+burst_prefetch(const struct rte_ipsec_session *ss, const uint32_t *idx, uint16_t n)
+{
+	const struct rte_ipsec_session *q;
+	unsigned int i, l;
+
+	for (i = 0; i < n; i++) {
+		if (idx[i] == UINT32_MAX || (i > 0 && idx[i] == idx[i - 1]))
+			continue;
+		q = &ss[idx[i]];
+		rte_prefetch0(q);
+		for (l = 0; l < SA_LINES; l++)
+			rte_prefetch0((const uint8_t *)q->sa + l * RTE_CACHE_LINE_SIZE);
+		for (l = 0; l < SES_LINES; l++)
+			rte_prefetch0((const uint8_t *)q->crypto.ses + l * RTE_CACHE_LINE_SIZE);
+	}
+}
+
 /*
  * rte_ipsec on the 'n' packets of 'pkts' (Ethernet header off), each of SA 'idx[i]'
  * (UINT32_MAX: none), a run of one SA at a time: the packets it passes go to 'out', the
@@ -171,7 +198,7 @@ main(int argc, char **argv)
 	unsigned long spi, n_sa = 1;
 	char *end;
 	double secs;
-	bool dec;
+	bool dec, pf = false;
 	int n, cdev;
 	uint32_t i;
 
@@ -180,10 +207,16 @@ main(int argc, char **argv)
 		die("EAL init failed");
 	argc -= n;
 	argv += n;
+	if (argc > 1 && strcmp(argv[1], "-p") == 0) {
+		pf = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if ((argc != 7 && argc != 8) || (strcmp(argv[1], "dec") != 0 && strcmp(argv[1], "enc") != 0) ||
 	    hexkey(argv[2], key, sizeof(key)) != 0 || inet_pton(AF_INET, argv[4], &src) != 1 ||
 	    inet_pton(AF_INET, argv[5], &dst) != 1)
-		die("usage: esp_floor EAL-ARGS -- dec|enc KEY_HEX(40) SPI[:N] TUN_SRC TUN_DST "
+		die("usage: esp_floor EAL-ARGS -- [-p] dec|enc KEY_HEX(40) SPI[:N] TUN_SRC TUN_DST "
 		    "SECONDS [COUNT]");
 	dec = strcmp(argv[1], "dec") == 0;
 	spi = strtoul(argv[3], &end, 0);
@@ -279,6 +312,8 @@ main(int argc, char **argv)
 			pkts[i]->l3_len = sizeof(struct rte_ipv4_hdr);
 			idx[i] = n_sa == 1 ? 0 : sa_index(pkts[i], (uint32_t)spi, n_sa);
 		}
+		if (pf)
+			burst_prefetch(ss, idx, nb);
 		d = burst_ipsec(ss, idx, pkts, nb, out, bad, &n_bad);
 		for (i = 0; i < d; i++) {
 			struct rte_mbuf *m = out[i];

@@ -286,7 +286,8 @@ struct gwc_trl_term {
  */
 #define GWC_BRIDGE_PREFETCH_SLICES 1024
 /* When the tables turn the prefetch of every hot line of an SA on, not only each span's
- * first (gwc_sa_hot(); the session's GWC_SA_SES_LINES): this many SAs. */
+ * first (gwc_sa_hot(); the session's GWC_SA_SES_LINES), and of an inbound packet's
+ * terminal (esp_term_prefetch(), gwc_dp_esp.h): this many SAs. */
 #define GWC_SA_PREFETCH_WHOLE 1024
 #define GWC_BRIDGE_PREFETCH_MACS 16384
 

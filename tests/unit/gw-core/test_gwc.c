@@ -3070,7 +3070,7 @@ test_ipsec_routed_runs(void)
  * from one terminal to the other.
  */
 static void
-test_ipsec_counted_by_runs(void)
+ipsec_runs_check(unsigned int extra)
 {
 	/* what enters the slice: Ethernet and the inner packet (IPv4, UDP and 200 or 100
 	 * bytes: gen_esp_vectors.py's p_in and inner()) */
@@ -3080,7 +3080,7 @@ test_ipsec_counted_by_runs(void)
 	struct gwc_ep_stats es;
 	struct gwc_sa_stats st;
 	int t1, t2, sa1, sa2, s;
-	unsigned int n;
+	unsigned int n, k;
 
 	slice("ips");
 	s = gwc_slice_find(g, "ips");
@@ -3091,6 +3091,8 @@ test_ipsec_counted_by_runs(void)
 	sa1 = sa_add("t1", true, 0x2001, key_gcm256, 36);
 	sa2 = sa_add("t2", true, 0x2011, key_gcm256, 36);
 	CU_ASSERT_FATAL(sa1 >= 0 && sa2 >= 0);
+	for (k = 0; k < extra; k++)   /* more inbound SAs of t1, none of them in the burst */
+		CU_ASSERT_FATAL(sa_add("t1", true, 0x30000 + k, key_gcm256, 36) >= 0);
 	control_pass();
 	drain();
 	ips_server_answers();
@@ -3122,6 +3124,23 @@ test_ipsec_counted_by_runs(void)
 	CU_ASSERT_EQUAL(st.pkts, 1);
 	CU_ASSERT_EQUAL(st.bytes, in2 - 14);
 	ips_done();
+}
+
+static void
+test_ipsec_counted_by_runs(void)
+{
+	ipsec_runs_check(0);
+}
+
+/*
+ * With SAs many (GWC_SA_PREFETCH_WHOLE), the worker prefetches every line of an SA and
+ * the terminal's endpoint and counters when it queues a packet (gwc_dp_esp.h); the
+ * same burst must decrypt and count as with two SAs.
+ */
+static void
+test_ipsec_many_sas(void)
+{
+	ipsec_runs_check(GWC_SA_PREFETCH_WHOLE);
 }
 
 /*
@@ -3243,6 +3262,8 @@ test_gwc_register(void)
 			test_ipsec_routed_runs) == NULL ||
 	    CU_add_test(s, "IPsec: two terminals' frames counted by runs",
 			test_ipsec_counted_by_runs) == NULL ||
+	    CU_add_test(s, "IPsec: with SAs many, frames counted by runs as with two",
+			test_ipsec_many_sas) == NULL ||
 	    CU_add_test(s, "MAC hash: sequential, Docker and random MACs spread",
 			test_mac_hash_spreads) == NULL ||
 	    CU_add_test(s, "a slice's MAC table grows as it fills", test_mac_table_grows) ==

@@ -877,8 +877,9 @@ def scale_table(tmp):
                 if fl_pf:
                     # shuffled, the core's prefetchers cannot guess the next SA: the floor
                     # that prefetches it, as gw-core does, is the bound that means something
-                    print("  the same floor prefetching each packet's SA (esp_floor -p): %.2f Mpps;"
-                          " gw-core's share below is of this one" % (fl_pf / 1e6))
+                    print("  the same floor prefetching each packet's SA (esp_floor -p): %.2f Mpps,"
+                          " the bound with this order;\n    gw-core's share below is of this"
+                          " one" % (fl_pf / 1e6))
                     fl = fl_pf
                 if n > 1 and esp_fl.get(("SAs", 1), (0,))[0] and fl:
                     # gw-core's share of the floor over n SAs against its share over one
@@ -888,7 +889,7 @@ def scale_table(tmp):
                     print("  gw-core keeps %.0f %% of the floor over %d SAs, %.0f %% over 1 SA: "
                           "%.2f of its 1-SA share (restated target >= 0.80)%s" % (
                               100 * sn, n, 100 * s1, sn / s1,
-                              "  (below)" if sn < 0.8 * s1 else ""))
+                              "  (below)" if round(sn / s1, 2) < 0.8 else ""))
             continue
         print("%-12s %9d %-6s %8.2f %8.0f %8.0f %8.0f %7.2fx%s" % (
             case, n, what, pps / 1e6, cyc, io_cyc, own, rel,

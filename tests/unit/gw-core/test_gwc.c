@@ -2654,8 +2654,6 @@ control_pass(void)
 	gwc_worker_poll_once(g, 0);
 }
 
-/* The end of an IPsec test: slice "ips" removed, its SAs and tables retired, what it
- * had in flight sent; not one mbuf may be left out of the pool. */
 /* Server 10.1.0.10 (mac_s, on VLAN IPS_VID) answers the slice router's ARP: it is then
  * the router's neighbour and in the slice's MAC table. */
 static void
@@ -2670,6 +2668,8 @@ ips_server_answers(void)
 	drain();
 }
 
+/* The end of an IPsec test: slice "ips" removed, its SAs and tables retired, what it
+ * had in flight sent; not one mbuf may be left out of the pool. */
 static void
 ips_done(void)
 {

@@ -116,7 +116,7 @@ v["gcm256_natt_in_srv2"] = outer(esp_gcm(KEY_GCM256, 0x2001, 6, iv8,
                                                ident=10)),
                                  TERM, AGW, 83, AGW_MAC, TERM_MAC, natt=(40001, 4500))
 # A second terminal (10.1.0.201, its SA 0x2011) behind the same NAT, to server A, a
-# longer packet than the first terminal's.
+# shorter packet (100 bytes of data) than the first terminal's (200).
 v["gcm256_natt_in_t2"] = outer(esp_gcm(KEY_GCM256, 0x2011, 1, iv8,
                                        inner(100, src="10.1.0.201", dst="10.1.0.10",
                                              ident=11)),

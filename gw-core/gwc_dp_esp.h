@@ -134,12 +134,15 @@ esp_sa_prefetch(const struct gwc_tables *t, const struct gwc_sa_tab *s)
 
 /* SA 'sa' for a job about to join the 'n' queued in 'q': prefetched, unless the last of
  * them has that SA (a terminal's packets come in runs; its lines are on their way: at
- * 64 B, about 2 % more decrypted packets a second with one SA). */
-static inline void
+ * 64 B, about 2 % more decrypted packets a second with one SA). @return true when the
+ * job starts a run of its SA (and the SA was prefetched). */
+static inline bool
 esp_job_prefetch(const struct gwc_tables *t, const struct gwc_esp_job *q, uint16_t n, uint16_t sa)
 {
-	if (n == 0 || q[n - 1].sa != sa)
-		esp_sa_prefetch(t, &t->sa[sa]);
+	if (n != 0 && q[n - 1].sa == sa)
+		return false;
+	esp_sa_prefetch(t, &t->sa[sa]);
+	return true;
 }
 
 /* Queue 'm' (Ethernet header of m->l2_len bytes, then IPv4) for terminal 'ep'. */
@@ -210,7 +213,8 @@ esp_sa(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m)
  * with the packets in no particular order the core's prefetchers cannot guess them.
  * At 10,000 SAs, two A/Bs of 5 interleaved rounds: shuffled packets, medians 1.27x and
  * 1.16x the frames a second (higher in 9 of 10); in the SA order of make bench's input,
- * 1.035x and 1.07x (9 of 10). Only with SAs many (t->sa_prefetch_whole), as the SA's. */
+ * 1.035x and 1.07x (9 of 10). Only with SAs many (t->sa_prefetch_whole), as the SA's,
+ * and once a run of one SA (esp_job_prefetch()). */
 static inline void
 esp_term_prefetch(struct gwc_lcore *lc, const struct gwc_tables *t, uint16_t sa, uint32_t ep)
 {
@@ -233,10 +237,8 @@ esp_queue(struct gwc_lcore *lc, const struct gwc_tables *t, struct rte_mbuf *m, 
 	/* There is room: the worker decrypts after every pass of at most GWC_PASS frames,
 	 * and takes from its hand-off ring at most the room left. */
 	RTE_BUILD_BUG_ON(GWC_PASS > GWC_ESP_BATCH);
-	if (unlikely(t->sa_prefetch_whole) &&
-	    (lc->n_esp_in == 0 || lc->esp_in[lc->n_esp_in - 1].sa != sa))
+	if (esp_job_prefetch(t, lc->esp_in, lc->n_esp_in, sa) && unlikely(t->sa_prefetch_whole))
 		esp_term_prefetch(lc, t, sa, ep);
-	esp_job_prefetch(t, lc->esp_in, lc->n_esp_in, sa);
 	lc->esp_in[lc->n_esp_in++] = (struct gwc_esp_job){ .m = m, .sa = sa, .ep = ep };
 }
 
